@@ -6,6 +6,16 @@ import { pnpm, run } from "./pnpm.mjs";
 const started = Date.now();
 pnpm(["install", "--frozen-lockfile"]);
 pnpm(["exec", "biome", "check", "."]);
+// Python is the oracle for datasets, Xet and the emulator: make its cached venv up front so
+// that a missing package index fails here with pip's own words, not inside a test file.
+const pythonSkipped = process.env.HFKIT_SKIP_PYTHON === "1";
+if (!pythonSkipped) {
+  run("node", [
+    "--input-type=module",
+    "-e",
+    'const { ensurePython } = await import("./tooling/testing/python.js"); console.error((await ensurePython()).venv);',
+  ]);
+}
 pnpm([
   "exec",
   "turbo",
@@ -27,3 +37,6 @@ pnpm(["exec", "knip"]);
 run("node", ["tooling/scripts/check-readme-examples.mjs"]);
 run("node", ["tooling/scripts/check-changesets.mjs"]);
 console.error(`\nAll checks passed in ${((Date.now() - started) / 1000).toFixed(0)}s.`);
+if (pythonSkipped) {
+  console.error("Python checks SKIPPED on purpose (HFKIT_SKIP_PYTHON=1): nothing was judged against Python.");
+}
