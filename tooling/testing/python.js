@@ -48,7 +48,12 @@ function run(command, args, options = {}) {
     child.on("error", reject);
     child.on("close", (code) => {
       if (code === 0) resolve(out);
-      else reject(new Error(`${command} ${args.join(" ")} exited with ${code}:\n${err.slice(-4000)}${out.slice(-2000)}`));
+      else
+        reject(
+          new Error(
+            `${command} ${args.join(" ")} exited with ${code}:\n${err.slice(-4000)}${out.slice(-2000)}`,
+          ),
+        );
     });
   });
 }
@@ -71,7 +76,8 @@ async function makeVenv() {
     .update(JSON.stringify([PYTHON_REQUIREMENTS, index ?? "", process.env.HFKIT_PYTHON ?? "python3"]))
     .digest("hex")
     .slice(0, 12);
-  const base = process.env.HFKIT_PYTHON_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "hfkit");
+  const base =
+    process.env.HFKIT_PYTHON_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "hfkit");
   const venv = join(base, `python-${key}`);
   const python = join(venv, "bin", "python");
   const marker = join(venv, ".hfkit-ready");
