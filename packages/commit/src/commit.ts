@@ -1,4 +1,5 @@
 import { formatRepoId, type HubClient, InvalidInputError, parseRepoId, type RepoId } from "@hfkit/http";
+import { drain } from "@hfkit/http/work";
 import type { CommitContext } from "./context.js";
 import { type Emit, withEvents } from "./events.js";
 import { runCommit } from "./pipeline.js";
@@ -129,12 +130,4 @@ export async function* commitIter(
  */
 export async function commit(client: HubClient, options: CommitOptions): Promise<CommitResult> {
   return drain(commitIter(client, options));
-}
-
-/** Runs a progress generator to its end and returns its result. */
-export async function drain<R>(iterator: AsyncGenerator<unknown, R>): Promise<R> {
-  for (;;) {
-    const step = await iterator.next();
-    if (step.done) return step.value;
-  }
 }

@@ -1,6 +1,7 @@
 import { EntryNotFoundError, type HubClient, InvalidInputError } from "@hfkit/http";
+import { drain } from "@hfkit/http/work";
 import { listFiles, type PathPatterns, pathMatcher } from "@hfkit/repo";
-import { checkTarget, contextFor, drain, labelOf } from "./commit.js";
+import { checkTarget, contextFor, labelOf } from "./commit.js";
 import { withEvents } from "./events.js";
 import { runCommit } from "./pipeline.js";
 import type { PlannedOp } from "./plan.js";

@@ -1,9 +1,9 @@
+import { TaskGroup } from "@hfkit/http/work";
 import PQueue from "p-queue";
 import type { CommitContext } from "./context.js";
 import { type HashAlgorithm, hashSource } from "./hash.js";
 import { HashWorkerPool } from "./hash-pool.js";
 import type { PlannedAdd } from "./plan.js";
-import { TaskGroup } from "./tasks.js";
 
 /**
  * Files at least this large go to a worker thread when two or more of them wait: starting a

@@ -1,9 +1,9 @@
 import { InvalidResponseError, type RequestBody } from "@hfkit/http";
+import { TaskGroup } from "@hfkit/http/work";
 import PQueue from "p-queue";
 import type { CommitContext } from "./context.js";
 import { LFS_CONTENT_TYPE } from "./lfs-batch.js";
 import type { ContentSource } from "./source.js";
-import { TaskGroup } from "./tasks.js";
 import type { WireLfsAction } from "./wire/lfs-batch.js";
 
 export interface LfsObject {

@@ -1,8 +1,8 @@
 import { encodeRevision, InvalidResponseError, repoApiPath } from "@hfkit/http";
+import { TaskGroup } from "@hfkit/http/work";
 import PQueue from "p-queue";
 import { type CommitContext, prQuery } from "./context.js";
 import type { PlannedAdd } from "./plan.js";
-import { TaskGroup } from "./tasks.js";
 import { WirePreuploadResponse } from "./wire/preupload.js";
 
 /** Files per preupload request: huggingface_hub sends 256 (the JS client 100). */

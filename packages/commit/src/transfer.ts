@@ -1,11 +1,11 @@
 import { InvalidResponseError } from "@hfkit/http";
+import { TaskGroup } from "@hfkit/http/work";
 import PQueue from "p-queue";
 import type { CommitContext } from "./context.js";
 import { checkUnchanged, hashFiles, needsHash } from "./hashing.js";
 import { LFS_BATCH_SIZE, lfsBatch } from "./lfs-batch.js";
 import { type LfsObject, uploadLfsObject } from "./lfs-upload.js";
 import type { PlannedAdd } from "./plan.js";
-import { TaskGroup } from "./tasks.js";
 
 /** Objects waiting for a batch with at least this many bytes go out before hashing ends. */
 const LFS_BATCH_BYTES = 256 << 20;

@@ -1,6 +1,7 @@
 import { basename } from "node:path";
 import type { HubClient } from "@hfkit/http";
-import { checkTarget, contextFor, drain, labelOf } from "./commit.js";
+import { drain } from "@hfkit/http/work";
+import { checkTarget, contextFor, labelOf } from "./commit.js";
 import { withEvents } from "./events.js";
 import { runCommit } from "./pipeline.js";
 import { planAdd } from "./plan.js";

@@ -1,10 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createHubClient, InvalidInputError } from "@hfkit/http";
+import { drain } from "@hfkit/http/work";
 import { HUB, rejection, useMswServer } from "@hfkit/testing";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
-import { drain } from "./commit.js";
 import { sha256, useFakeHub } from "./test-utils/fake-hub.js";
 import { noise, tempTree } from "./test-utils/files.js";
 import type { CommitProgressEvent } from "./types.js";

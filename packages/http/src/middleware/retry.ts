@@ -2,8 +2,8 @@ import { retryChannel } from "../diagnostics.js";
 import { discardBody } from "../discard.js";
 import { serverWaitMs } from "../rate-limit.js";
 import { redactUrl } from "../redact.js";
-import { sleep } from "../sleep.js";
 import type { Middleware, MiddlewareContext, RetryOptions } from "../types.js";
+import { sleep } from "../work/sleep.js";
 
 export const DEFAULT_RETRY: RetryOptions = {
   maxAttempts: 5,
