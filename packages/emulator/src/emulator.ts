@@ -87,7 +87,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       options: resolved,
       signer,
     };
-    return storageOrigin ? routeStorage(ctx) : routeHub(ctx);
+    const response = await (storageOrigin ? routeStorage(ctx) : routeHub(ctx));
+    // The one place state is persisted: after a route succeeded, before its answer is sent.
+    // A route that throws persists nothing (routes validate before they change the model).
+    await hub!.flush();
+    return response;
   }
 
   async function handle(request: Request): Promise<Response> {

@@ -1,5 +1,5 @@
 import { type HubModel, repoId, TYPE_PREFIX } from "../model/hub.js";
-import type { RepoRecord, RepoType } from "../model/types.js";
+import type { Repo, RepoType } from "../model/types.js";
 import { canRead, type Principal } from "./auth.js";
 import type { BodyReader } from "./body.js";
 import { badRequest, repoNotFound } from "./errors.js";
@@ -30,13 +30,13 @@ export function json(
 }
 
 /** Looks a repo up for reading: a private repo the caller cannot see does not exist. */
-export function readableRepo(ctx: Ctx, type: RepoType, namespace: string, name: string): RepoRecord {
+export function readableRepo(ctx: Ctx, type: RepoType, namespace: string, name: string): Repo {
   const repo = ctx.hub.findRepo(type, namespace, name);
   if (!repo || !canRead(repo, ctx.principal)) throw repoNotFound(`${namespace}/${name}`);
   return repo;
 }
 
-export function repoUrl(ctx: Ctx, repo: RepoRecord): string {
+export function repoUrl(ctx: Ctx, repo: Repo): string {
   return `${ctx.options.baseUrl}/${TYPE_PREFIX[repo.type]}${repoId(repo)}`;
 }
 

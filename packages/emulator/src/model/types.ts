@@ -82,7 +82,7 @@ export interface RepoRecord {
   discussions: DiscussionRecord[];
 }
 
-interface MultipartUpload {
+export interface MultipartUpload {
   id: string;
   repoUid: string;
   oid: string;
@@ -102,3 +102,14 @@ export interface HubState {
   /** HMAC key for presigned URLs; persisted so URLs stay valid across a restart. */
   secret: string;
 }
+
+/** A deeply read-only view: what routes see of the state (they change it through `HubModel`). */
+export type Frozen<T> = T extends readonly (infer U)[]
+  ? readonly Frozen<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: Frozen<T[K]> }
+    : T;
+
+export type Repo = Frozen<RepoRecord>;
+export type Commit = Frozen<CommitRecord>;
+export type Discussion = Frozen<DiscussionRecord>;

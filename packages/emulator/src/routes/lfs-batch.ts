@@ -4,7 +4,7 @@ import { requireSignedIn } from "../core/auth.js";
 import { type Ctx, json } from "../core/context.js";
 import { EmulatorHttpError } from "../core/errors.js";
 import { parseBody } from "../core/validate.js";
-import type { RepoRecord } from "../model/types.js";
+import type { MultipartUpload, Repo } from "../model/types.js";
 import { assertCanCommit } from "./preupload.js";
 
 const BatchBody = z.object({
@@ -24,7 +24,7 @@ const OID = /^[0-9a-f]{64}$/;
  * `multipartThreshold` bytes get a multipart action (when the client offers `multipart`)
  * whose part URLs and completion URL are presigned; the rest a basic presigned PUT.
  */
-export async function lfsBatch(ctx: Ctx, repo: RepoRecord): Promise<Response> {
+export async function lfsBatch(ctx: Ctx, repo: Repo): Promise<Response> {
   const body = parseBody(BatchBody, await ctx.body.json(), "LFS batch request");
   const algo = body.hash_algo ?? "sha256";
   if (algo !== "sha256" && algo !== "sha_256") {
@@ -44,7 +44,7 @@ export async function lfsBatch(ctx: Ctx, repo: RepoRecord): Promise<Response> {
   const transfers = body.transfers ?? ["basic"];
   const multipart = transfers.includes("multipart");
   const { options, signer } = ctx;
-  let usedMultipart = false;
+  const started: MultipartUpload[] = [];
   const objects = [];
   for (const { oid, size } of body.objects) {
     if (!OID.test(oid) || !Number.isSafeInteger(size) || size < 0) {
@@ -75,11 +75,10 @@ export async function lfsBatch(ctx: Ctx, repo: RepoRecord): Promise<Response> {
     }
     const expiresAt = new Date(Date.now() + 3600_000).toISOString();
     if (multipart && size >= options.multipartThreshold) {
-      usedMultipart = true;
       const id = randomUUID();
       const chunkSize = options.multipartChunkSize;
       const count = Math.max(Math.ceil(size / chunkSize), 1);
-      ctx.hub.state.multipart[id] = { id, repoUid: repo.uid, oid, size, chunkSize, parts: {} };
+      started.push({ id, repoUid: repo.uid, oid, size, chunkSize, parts: {} });
       const header: Record<string, string> = { chunk_size: String(chunkSize) };
       for (let n = 1; n <= count; n++) {
         header[String(n).padStart(5, "0")] = signer.sign(options.storageBaseUrl, `/part/${id}/${n}`);
@@ -96,9 +95,9 @@ export async function lfsBatch(ctx: Ctx, repo: RepoRecord): Promise<Response> {
       objects.push({ oid, size, authenticated: true, actions: { upload: { href, expires_at: expiresAt } } });
     }
   }
-  if (usedMultipart) await ctx.hub.persist();
+  for (const upload of started) ctx.hub.startMultipart(upload);
   return json(
-    { transfer: usedMultipart ? "multipart" : "basic", objects, hash_algo: "sha256" },
+    { transfer: started.length ? "multipart" : "basic", objects, hash_algo: "sha256" },
     { headers: { "content-type": LFS_JSON } },
   );
 }

@@ -3,10 +3,10 @@ import { type Ctx, json, pageSizeFor, paginate } from "../core/context.js";
 import { badRequest, EmulatorHttpError, entryNotFound } from "../core/errors.js";
 import { DEFAULTS } from "../core/options.js";
 import { parseBody } from "../core/validate.js";
-import type { RepoRecord, TreeItem } from "../model/types.js";
+import type { Repo, TreeItem } from "../model/types.js";
 
 /** A tree entry as the Hub lists it (hub-protocol.md 4.1). */
-function entryJson(ctx: Ctx, repo: RepoRecord, head: string, path: string, item: TreeItem, expand: boolean) {
+function entryJson(ctx: Ctx, repo: Repo, head: string, path: string, item: TreeItem, expand: boolean) {
   const entry: Record<string, unknown> = {
     type: item.type,
     oid: item.oid,
@@ -43,7 +43,7 @@ function walk(
 }
 
 /** `GET /api/{type}s/{repo}/tree/{rev}[/{path}]?recursive=&expand=` with Link paging. */
-export async function listTree(ctx: Ctx, repo: RepoRecord, segments: string[]): Promise<Response> {
+export async function listTree(ctx: Ctx, repo: Repo, segments: string[]): Promise<Response> {
   const { rev, path } = ctx.hub.splitRevision(repo, segments, 0);
   const { commit } = ctx.hub.resolve(repo, rev);
   const recursive = ctx.url.searchParams.get("recursive") === "true";
@@ -70,7 +70,7 @@ const PathsInfoJson = z.object({
 const MAX_PATHS = 1000;
 
 /** `POST /api/{type}s/{repo}/paths-info/{rev}`, JSON (JS) or form-encoded (PY); unknown paths are omitted. */
-export async function pathsInfo(ctx: Ctx, repo: RepoRecord, rev: string): Promise<Response> {
+export async function pathsInfo(ctx: Ctx, repo: Repo, rev: string): Promise<Response> {
   const { commit } = ctx.hub.resolve(repo, rev);
   const contentType = ctx.request.headers.get("content-type") ?? "";
   let paths: string[];
