@@ -17,6 +17,7 @@ import type {
   RepoRecord,
   RepoType,
   TreeItem,
+  XetFileRecord,
 } from "./types.js";
 
 export interface ResolvedRevision {
@@ -45,6 +46,7 @@ function emptyState(): HubState {
     multipart: {},
     moved: {},
     secret: randomBytes(32).toString("hex"),
+    xet: { files: {}, dedup: {} },
   };
 }
 
@@ -76,6 +78,7 @@ export class HubModel {
     const saved = await storage.loadState();
     const state = saved ? (JSON.parse(saved) as HubState) : emptyState();
     if (state.version !== 1) throw new Error(`unsupported emulator state version ${String(state.version)}`);
+    state.xet ??= { files: {}, dedup: {} };
     return new HubModel(storage, state, clock);
   }
 
@@ -190,7 +193,7 @@ export class HubModel {
 
   updateSettings(
     repo: Repo,
-    settings: Partial<Pick<RepoRecord, "private" | "gated" | "discussionsDisabled">>,
+    settings: Partial<Pick<RepoRecord, "private" | "gated" | "discussionsDisabled" | "xetEnabled">>,
   ): void {
     Object.assign(this.own(repo), settings);
     this.changed();
@@ -275,6 +278,26 @@ export class HubModel {
   /** An LFS object uploaded (and verified) for this repo. */
   registerLfs(repo: Repo, oid: string, size: number): void {
     this.own(repo).lfs[oid] = size;
+    this.changed();
+  }
+
+  /**
+   * Files of a verified shard: recorded in the CAS, registered for `repo` (so a commit may
+   * reference their sha256 as an `lfsFile`), and their eligible chunks added to the dedup index.
+   */
+  registerXetFiles(
+    repo: Repo,
+    files: ReadonlyArray<{ hash: string; record: XetFileRecord }>,
+    dedup: ReadonlyArray<[chunk: string, xorb: string]>,
+  ): void {
+    const record = this.own(repo);
+    record.xet ??= {};
+    for (const file of files) {
+      this.data.xet.files[file.hash] = file.record;
+      record.xet[file.record.sha256] = file.hash;
+      record.lfs[file.record.sha256] = file.record.size;
+    }
+    for (const [chunk, xorb] of dedup) this.data.xet.dedup[chunk] ??= xorb;
     this.changed();
   }
 
