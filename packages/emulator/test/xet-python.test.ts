@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { pythonSkipReason, runPython } from "@hfkit/testing/python";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatorServer, type RequestLogEntry, startEmulatorServer } from "../src/index.js";
+import { hashToHex, xetHasher } from "../src/xet/hash.js";
 
 let server: EmulatorServer;
 let work: string;
@@ -41,6 +42,28 @@ function xorbUploads(log: readonly RequestLogEntry[]) {
   const xorbs = log.filter((e) => path(e).startsWith("POST /v1/xorbs/default/"));
   return { count: xorbs.length, bytes: xorbs.reduce((n, e) => n + e.bodyBytes, 0) };
 }
+
+describe.skipIf(pythonSkipReason())("hf_xet's own hashing", () => {
+  it("agrees with the emulator's chunk and file hashes (one-chunk files: file hash = keyed hash of the chunk hash)", async () => {
+    const sizes = [1, 100, 8000];
+    const result = await py<Array<{ hash: string; data: string }>>(`
+import hf_xet, base64, random
+random.seed(7)
+out = []
+for i, size in enumerate(${JSON.stringify(sizes)}):
+    data = bytes(random.getrandbits(8) for _ in range(size))
+    path = os.path.join(${JSON.stringify(work)}, f"hash-{i}.bin")
+    open(path, "wb").write(data)
+    out.append({"hash": hf_xet.hash_files([path])[0].hash, "data": base64.b64encode(data).decode()})
+print(json.dumps(out))
+`);
+    const hasher = await xetHasher();
+    for (const { hash, data } of result) {
+      const bytes = Buffer.from(data, "base64");
+      expect(hashToHex(hasher.fileHash([{ hash: hasher.chunkHash(bytes), size: bytes.length }]))).toBe(hash);
+    }
+  });
+});
 
 describe.skipIf(pythonSkipReason())("Python huggingface_hub + hf_xet, default configuration", () => {
   it("upload_file goes through Xet, and hf_hub_download reads it back through Xet", async () => {

@@ -87,6 +87,9 @@ export async function getReconstruction(
   });
 }
 
+/** Bounds what one batch request can cost. */
+const MAX_BATCH = 1000;
+
 const BatchBody = z.array(z.object({ prefix: z.string(), hash: z.string() }));
 
 /** `GET /v1/reconstructions?file_id=…` (xet-core) and `POST /v1/reconstructions` (hub-docs): v1 shape for several files. */
@@ -102,6 +105,7 @@ export async function batchReconstruction(ctx: Ctx): Promise<Response> {
     ids = ctx.url.searchParams.getAll("file_id");
   }
   if (!ids.length) throw badRequest("Name at least one file (file_id=… or a JSON array of {prefix, hash})");
+  if (ids.length > MAX_BATCH) throw badRequest(`Ask for at most ${MAX_BATCH} files per batch reconstruction`);
   const files: Record<string, unknown[]> = {};
   const all: Term[] = [];
   for (const id of new Set(ids)) {

@@ -66,8 +66,16 @@ function decodeBlock(
       dst.copyWithin(dPos, dPos - offset, dPos - offset + matchLength);
       dPos += matchLength;
     } else {
-      // Overlapping copy (a run): byte by byte, reading what was just written.
-      for (let i = 0; i < matchLength; i++, dPos++) dst[dPos] = dst[dPos - offset]!;
+      // Overlapping copy (a repeating pattern): copy the period, then twice it, and so on, each
+      // time from bytes already written, keeping the pattern's phase.
+      const from = dPos - offset;
+      let done = 0;
+      for (let span = offset; done < matchLength; span *= 2) {
+        const n = Math.min(span, matchLength - done);
+        dst.copyWithin(dPos + done, from, from + n);
+        done += n;
+      }
+      dPos += matchLength;
     }
   }
   return dPos;
