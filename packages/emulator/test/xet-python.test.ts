@@ -62,7 +62,7 @@ print(json.dumps(out))
       const bytes = Buffer.from(data, "base64");
       expect(hashToHex(hasher.fileHash([{ hash: hasher.chunkHash(bytes), size: bytes.length }]))).toBe(hash);
     }
-  });
+  }, 300_000);
 });
 
 describe.skipIf(pythonSkipReason())("Python huggingface_hub + hf_xet, default configuration", () => {
@@ -85,7 +85,7 @@ print(json.dumps({"sha": hashlib.sha256(data).hexdigest(), "got": hashlib.sha256
     expect(paths.some((p) => p.startsWith("POST /v1/xorbs/default/"))).toBe(true);
     expect(paths.some((p) => p.startsWith("GET /v2/reconstructions/"))).toBe(true);
     expect(paths.some((p) => p.startsWith("PUT /upload/") || p.startsWith("POST /upload/"))).toBe(false);
-  });
+  }, 300_000);
 
   it("upload_folder with a 100 MB file; re-uploading it with 1 MB edited in the middle sends only a few new xorbs", async () => {
     const folder = join(work, "folder");
@@ -160,7 +160,7 @@ print(json.dumps({"pr": info.pr_revision, "sha": hashlib.sha256(data).hexdigest(
     expect(
       paths.some((p) => /^GET \/api\/models\/local\/py-pr\/xet-write-token\/[^?]+\?create_pr=1$/.test(p)),
     ).toBe(true);
-  });
+  }, 300_000);
 
   it("datasets.push_to_hub uploads Parquet through Xet, and load_dataset reads it back", async () => {
     server.emulator.clearRequestLog();
