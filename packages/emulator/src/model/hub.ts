@@ -3,6 +3,7 @@ import { repoNotFound, revisionNotFound } from "../core/errors.js";
 import { gitBlobId, gitCommitId } from "../git/objects.js";
 import type { BlobStorage } from "../storage/types.js";
 import { defaultGitattributes } from "./gitattributes.js";
+import { type ResolvedRevision, splitRevision, tryResolveRevision } from "./revisions.js";
 import { EMPTY_TREE, TreeIndex } from "./trees.js";
 import type {
   Commit,
@@ -20,14 +21,6 @@ import type {
   XetFileRecord,
 } from "./types.js";
 
-export interface ResolvedRevision {
-  commit: Commit;
-  /** Set when the revision named a branch (commits may only be pushed to branches and PR refs). */
-  branch?: string;
-  /** Set when the revision is `refs/pr/<n>`. */
-  pr?: number;
-}
-
 export interface NewCommit {
   parents: string[];
   files: Map<string, FileEntry>;
@@ -35,8 +28,6 @@ export interface NewCommit {
   description?: string;
   author: string;
 }
-
-const PR_REF = /^refs\/pr\/(\d+)$/;
 
 function emptyState(): HubState {
   return {
@@ -327,39 +318,12 @@ export class HubModel {
   }
 
   tryResolve(repo: Repo, rev: string): ResolvedRevision | undefined {
-    const name = rev === "HEAD" ? "main" : rev.replace(/^refs\/heads\//, "");
-    const branch = repo.branches[name];
-    if (branch) return { commit: repo.commits[branch]!, branch: name };
-    const tag = repo.tags[rev.replace(/^refs\/tags\//, "")];
-    if (tag) return { commit: repo.commits[tag.commit]! };
-    const pr = PR_REF.exec(rev);
-    if (pr) {
-      const discussion = repo.discussions.find((d) => d.num === Number(pr[1]) && d.isPullRequest);
-      if (discussion?.head) return { commit: repo.commits[discussion.head]!, pr: discussion.num };
-      return undefined;
-    }
-    if (/^[0-9a-f]{40}$/.test(rev)) {
-      const commit = repo.commits[rev];
-      return commit ? { commit } : undefined;
-    }
-    if (/^[0-9a-f]{7,39}$/.test(rev)) {
-      const matches = Object.keys(repo.commits).filter((id) => id.startsWith(rev));
-      if (matches.length === 1) return { commit: repo.commits[matches[0]!]! };
-    }
-    return undefined;
+    return tryResolveRevision(repo, rev);
   }
 
-  /**
-   * Splits `rev/path/...` segments where the revision itself may contain raw slashes
-   * (`feature/x`, `refs/pr/1`: JS sends tree and commits revisions unencoded). The longest
-   * prefix that names a revision wins.
-   */
+  /** See `splitRevision` in revisions.ts. */
   splitRevision(repo: Repo, segments: string[], minPathSegments: number): { rev: string; path: string } {
-    for (let k = segments.length - minPathSegments; k >= 1; k--) {
-      const rev = segments.slice(0, k).join("/");
-      if (this.tryResolve(repo, rev)) return { rev, path: segments.slice(k).join("/") };
-    }
-    throw revisionNotFound(segments[0] ?? "");
+    return splitRevision(repo, segments, minPathSegments);
   }
 
   files(commit: Commit): Map<string, FileEntry> {

@@ -3,6 +3,7 @@ import { type CasGrant, verifyCasToken } from "../core/cas-tokens.js";
 import { type Ctx, json, xetOn } from "../core/context.js";
 import { badRequest, EmulatorHttpError, forbidden, notFound, unauthorized } from "../core/errors.js";
 import type { Repo } from "../model/types.js";
+import type { StagedBlob } from "../storage/types.js";
 import { hashToHex, hexToHash, isHashHex } from "../xet/hash.js";
 import { XetFormatError } from "../xet/lz4.js";
 import { buildDedupShard } from "../xet/shard.js";
@@ -38,7 +39,7 @@ function prefixParam(value: string | undefined, allowed: readonly string[]): voi
     throw badRequest(`Unknown CAS prefix "${value ?? ""}": use ${allowed.join(" or ")}`);
 }
 
-export const badXorb = (message: string) => new EmulatorHttpError(400, "InvalidXorb", message);
+const badXorb = (message: string) => new EmulatorHttpError(400, "InvalidXorb", message);
 
 async function* tap(source: AsyncIterable<Uint8Array>, verifier: XorbVerifier): AsyncIterable<Uint8Array> {
   for await (const piece of source) {
@@ -65,7 +66,7 @@ export async function uploadXorb(
     throw new EmulatorHttpError(413, "PayloadTooLarge", `A xorb may not exceed ${MAX_XORB_BYTES} bytes`);
   const existed = await ctx.xet.hasXorb(hash);
   const verifier = new XorbVerifier(ctx.xet.hasher);
-  let staged: Awaited<ReturnType<typeof ctx.hub.storage.stage>>;
+  let staged: StagedBlob;
   try {
     staged = await ctx.hub.storage.stage(tap(ctx.body.stream(), verifier), { sha256: false });
   } catch (error) {
