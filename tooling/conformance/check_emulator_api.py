@@ -8,7 +8,9 @@ import os
 import sys
 import traceback
 
-os.environ.setdefault("HF_HUB_DISABLE_XET", "1")  # the emulator serves the LFS protocol, not Xet
+# Xet or not is the caller's choice: python-emulator.mjs runs this once in the default
+# configuration (hf_xet uploads and downloads through the emulator's CAS) and once with
+# HF_HUB_DISABLE_XET=1 against an emulator started with xet: false (the LFS protocol).
 
 from huggingface_hub import CommitOperationAdd, HfApi, hf_hub_download, snapshot_download  # noqa: E402
 
@@ -53,7 +55,7 @@ def _():
     return api.upload_file(path_or_fileobj=small, path_in_repo="notes/a b.txt", repo_id=repo, repo_type="dataset").oid
 
 
-@step("upload_file: 40 MiB (LFS multipart)")
+@step("upload_file: 40 MiB (Xet, or LFS multipart when Xet is off)")
 def _():
     return api.upload_file(path_or_fileobj=big, path_in_repo="data/big.bin", repo_id=repo, repo_type="dataset").oid
 

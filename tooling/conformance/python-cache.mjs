@@ -49,7 +49,9 @@ try {
   const { venv, version: pyVersion } = makeVenv(work);
   console.error(`huggingface_hub ${pyVersion}`);
 
-  // Seed the repo: created by hfkit, files committed by the official JS client (LFS path included).
+  // Seed the repo: created by hfkit, files committed by the official JS client in its default
+  // configuration (the big file through Xet; hfkit then downloads it through the /resolve
+  // redirect, Python through hf_xet: one cache either way).
   const online = (cacheDir, extra = {}) =>
     createHubClient({ endpoint: server.url, token: TOKEN, env: { HF_HUB_CACHE: cacheDir, ...extra } });
   await createRepo(online(work), { repo: REPO });
@@ -57,7 +59,6 @@ try {
     repo: { type: REPO.type, name: REPO.name },
     accessToken: TOKEN,
     hubUrl: server.url,
-    useXet: false,
     files: [
       ...Object.entries(FILES).map(([path, text]) => ({ path, content: new Blob([text]) })),
       { path: "weights/model.bin", content: new Blob([BIG]) },
@@ -69,7 +70,6 @@ try {
   const pyEnv = {
     HF_ENDPOINT: server.url,
     HF_TOKEN: TOKEN,
-    HF_HUB_DISABLE_XET: "1",
   };
   const job = { repo_id: REPO.name, repo_type: REPO.type, revision: "main", files: ALL };
 

@@ -1,6 +1,8 @@
 // Opt-in check that Python's huggingface_hub works against the emulator unchanged
 // (`pnpm conformance:python`): every HfApi call a user makes for a repo's life cycle, over
-// real loopback HTTP, with uploads through the LFS protocol (basic and multipart).
+// real loopback HTTP. Twice: in the default configuration (with hf_xet, uploads and downloads
+// go through the emulator's Xet CAS), then with Xet off on both sides (HF_HUB_DISABLE_XET=1
+// against an emulator started with `xet: false`: the LFS protocol, basic and multipart).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,20 +11,29 @@ import { makeVenv, runPython } from "./python-env.mjs";
 
 const keep = process.argv.includes("--keep");
 const work = mkdtempSync(join(tmpdir(), "hfkit-pyapi-"));
-const server = await startEmulatorServer({ port: 0 });
-let failed = true;
+let failed = false;
 try {
   const { venv, version } = makeVenv(work);
-  console.log(`huggingface_hub ${version}, emulator ${server.url} (storage ${server.storageUrl})`);
-  const results = await runPython(venv, "check_emulator_api.py", {
-    endpoint: server.url,
-    token: "hf_python_conformance",
-    cache_dir: join(work, "cache"),
-  });
-  for (const r of results) console.log(`${r.ok ? "PASS" : "FAIL"} ${r.name}${r.ok ? "" : `: ${r.detail}`}`);
-  failed = results.length === 0 || results.some((r) => !r.ok);
+  for (const xet of [true, false]) {
+    const server = await startEmulatorServer({ port: 0, xet });
+    try {
+      console.log(
+        `huggingface_hub ${version}, emulator ${server.url} (storage ${server.storageUrl}), Xet ${xet ? "on" : "off"}`,
+      );
+      const results = await runPython(
+        venv,
+        "check_emulator_api.py",
+        { endpoint: server.url, token: "hf_python_conformance", cache_dir: join(work, `cache-${xet}`) },
+        xet ? {} : { HF_HUB_DISABLE_XET: "1" },
+      );
+      for (const r of results)
+        console.log(`${r.ok ? "PASS" : "FAIL"} ${r.name}${r.ok ? "" : `: ${r.detail}`}`);
+      failed ||= results.length === 0 || results.some((r) => !r.ok);
+    } finally {
+      await server.close();
+    }
+  }
 } finally {
-  await server.close();
   if (!keep) rmSync(work, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);

@@ -10,8 +10,10 @@ import { type EmulatorServer, startEmulatorServer } from "../src/index.js";
 
 const accessToken = "hf_conformance_token";
 // HFKIT_EMULATOR_URL runs the same flows against an emulator started elsewhere, e.g.
-// `hfkit emulator serve --page-size 3 --chunk-size 256KiB --multipart-threshold 1MiB`.
+// `hfkit emulator serve --page-size 3 --chunk-size 256KiB --multipart-threshold 1MiB`, and
+// HFKIT_EMULATOR_XET=0 says it was started with --no-xet (the client then falls back to LFS).
 const external = process.env.HFKIT_EMULATOR_URL;
+const xet = process.env.HFKIT_EMULATOR_XET !== "0";
 let server: EmulatorServer | undefined;
 let hubUrl: string;
 
@@ -28,6 +30,7 @@ beforeAll(async () => {
     pageSize: 3,
     multipartThreshold: 1024 * 1024,
     multipartChunkSize: 256 * 1024,
+    xet,
   });
   hubUrl = server.url;
 });
@@ -56,7 +59,7 @@ describe("official @huggingface/hub client", () => {
   const binary = new Uint8Array(randomBytes(200_000));
   const large = new Uint8Array(randomBytes(1_500_000));
 
-  it("uploadFiles with useXet:false: a text file, a binary (LFS basic) and a multipart file", async () => {
+  it("uploadFiles through the LFS protocol (useXet: false): a text file, a binary (basic) and a multipart file", async () => {
     server?.emulator.clearRequestLog();
     const result = await hub.uploadFiles({
       repo,
@@ -86,19 +89,13 @@ describe("official @huggingface/hub client", () => {
   it("downloadFile returns identical bytes, whole and ranged, for regular and LFS files", async () => {
     const readme = await hub.downloadFile({ repo, path: "README.md", accessToken, hubUrl });
     expect(new Uint8Array(await readme!.arrayBuffer())).toEqual(text);
-    const bin = await hub.downloadFile({ repo, path: "weights/model.bin", accessToken, hubUrl, xet: false });
+    const bin = await hub.downloadFile({ repo, path: "weights/model.bin", accessToken, hubUrl });
     expect(sha256(new Uint8Array(await bin!.arrayBuffer()))).toBe(sha256(binary));
-    const big = await hub.downloadFile({
-      repo,
-      path: "weights/large.safetensors",
-      accessToken,
-      hubUrl,
-      xet: false,
-    });
+    const big = await hub.downloadFile({ repo, path: "weights/large.safetensors", accessToken, hubUrl });
     expect(big!.size).toBe(large.byteLength);
     expect(sha256(new Uint8Array(await big!.arrayBuffer()))).toBe(sha256(large));
     const slice = new Uint8Array(await big!.slice(1000, 300_000).arrayBuffer());
-    expect(slice).toEqual(large.subarray(1000, 300_000));
+    expect(Buffer.from(slice).equals(large.subarray(1000, 300_000))).toBe(true);
     expect(await hub.downloadFile({ repo, path: "missing.txt", accessToken, hubUrl })).toBeNull();
   });
 
@@ -146,7 +143,6 @@ describe("official @huggingface/hub client", () => {
       file: { path: "branch.txt", content: new Blob(["on a branch"]) },
       accessToken,
       hubUrl,
-      useXet: false,
     });
     expect(
       await hub.fileExists({ repo, path: "branch.txt", revision: "feature/x", accessToken, hubUrl }),
@@ -172,7 +168,6 @@ describe("official @huggingface/hub client", () => {
         repo,
         accessToken,
         hubUrl,
-        useXet: false,
         title: "stale",
         parentCommit: stale,
         operations: [{ operation: "addOrUpdate", path: "stale.txt", content: new Blob(["x"]) }],
@@ -182,15 +177,21 @@ describe("official @huggingface/hub client", () => {
     expect(await hub.fileExists({ repo, path: "stale.txt", accessToken, hubUrl })).toBe(false);
   });
 
-  it("uploads with the default useXet fall back to LFS (the emulator answers transfer: basic)", async () => {
+  it(`uploads with the default useXet go ${xet ? "through Xet" : "through LFS (the emulator serves no Xet)"}`, async () => {
     const bytes = new Uint8Array(randomBytes(30_000));
+    server?.emulator.clearRequestLog();
     await hub.uploadFile({
       repo,
       accessToken,
       hubUrl,
       file: { path: "xet/default.bin", content: new Blob([bytes]) },
     });
-    const got = await hub.downloadFile({ repo, path: "xet/default.bin", accessToken, hubUrl, xet: false });
+    if (server) {
+      const paths = server.emulator.requestLog.map((e) => new URL(e.url).pathname);
+      expect(paths.some((p) => p.startsWith("/v1/xorbs/default/"))).toBe(xet);
+      expect(paths.some((p) => p.startsWith("/upload/"))).toBe(!xet);
+    }
+    const got = await hub.downloadFile({ repo, path: "xet/default.bin", accessToken, hubUrl });
     expect(sha256(new Uint8Array(await got!.arrayBuffer()))).toBe(sha256(bytes));
     await hub.deleteFile({ repo, path: "xet/default.bin", accessToken, hubUrl });
   });
@@ -234,7 +235,6 @@ describe("official @huggingface/hub client", () => {
       repo: ds,
       accessToken,
       hubUrl,
-      useXet: false,
       files: [
         { path: "data/train.jsonl", content: new Blob([rows]) },
         { path: "data/train-00000-of-00001.parquet", content: new Blob([shard]) },
@@ -249,7 +249,6 @@ describe("official @huggingface/hub client", () => {
       path: "data/train-00000-of-00001.parquet",
       accessToken,
       hubUrl,
-      xet: false,
     });
     expect(sha256(new Uint8Array(await got!.arrayBuffer()))).toBe(sha256(shard));
     expect(await hub.fileExists({ repo: ds, path: "data/train.jsonl", accessToken, hubUrl })).toBe(true);

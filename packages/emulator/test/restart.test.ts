@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createEmulator, type Emulator } from "../src/index.js";
 import { call, callJson, commitFiles, commitLfs, createRepo, ndjson, sha256 } from "./helpers.js";
+import { writeAccess, xetUpload } from "./xet/client.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -47,7 +48,8 @@ async function observe(hub: Emulator): Promise<unknown> {
     out[`commits:${name}`] = await get(`${api}/commits/${encodeURIComponent(name)}`);
     out[`tree:${name}`] = await get(`${api}/tree/${encodeURIComponent(name)}?recursive=true`);
   }
-  for (const path of ["a.txt", "weights.bin", "large.bin", "pr.txt"]) {
+  out.data = await get("/api/datasets/local/data");
+  for (const path of ["a.txt", "weights.bin", "large.bin", "pr.txt", "xet.bin"]) {
     const res = await call(hub, "GET", `/local/life/resolve/main/${path}`);
     out[`file:${path}`] = res.status === 200 ? sha256(new Uint8Array(await res.arrayBuffer())) : res.status;
   }
@@ -134,6 +136,24 @@ describe("a disk emulator restarted after every kind of mutating request", () =>
     await ok(call(first, "POST", `${api}/discussions`, { json: { title: "question", description: "why?" } }));
     await ok(call(first, "POST", `${api}/discussions/3/comment`, { json: { comment: "because" } }));
     await ok(call(first, "POST", `${api}/discussions/3/title`, { json: { title: "a question" } }));
+
+    // Xet: a file registered by a shard and committed; a repo switched off.
+    const { accessToken } = await writeAccess(first, "local/life");
+    const xetData = new Uint8Array(randomBytes(90_000));
+    const xet = await xetUpload(first, accessToken, xetData);
+    await ok(
+      call(first, "POST", `${api}/commit/main`, {
+        body: ndjson([
+          { key: "header", value: { summary: "xet" } },
+          {
+            key: "lfsFile",
+            value: { path: "xet.bin", algo: "sha256", oid: xet.sha256, size: xetData.length },
+          },
+        ]),
+        headers: { "content-type": "application/x-ndjson" },
+      }),
+    );
+    await ok(call(first, "PUT", "/api/datasets/local/data/settings", { json: { xetEnabled: false } }));
 
     const before = await observe(first);
     const second = createEmulator({ storage: { dir }, multipartThreshold: 1000, multipartChunkSize: 600 });

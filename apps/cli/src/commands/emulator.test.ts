@@ -68,6 +68,28 @@ describe("hfkit emulator serve", () => {
     expect((await once(child, "exit"))[0]).toBe(0);
   });
 
+  it("serves Xet by default, and not with --no-xet", async () => {
+    const tokenStatus = async (url: string) => {
+      await fetch(`${url}/api/repos/create`, {
+        method: "POST",
+        headers: { authorization: "Bearer hf_x", "content-type": "application/json" },
+        body: JSON.stringify({ name: "xet" }),
+      });
+      const res = await fetch(`${url}/api/models/local/xet/xet-write-token/main`, {
+        headers: { authorization: "Bearer hf_x" },
+      });
+      return res.status;
+    };
+    const on = await serve([]);
+    expect(await tokenStatus(on.url)).toBe(200);
+    const off = await serve(["--no-xet"]);
+    expect(await tokenStatus(off.url)).toBe(404);
+    for (const { child } of [on, off]) {
+      child.kill("SIGTERM");
+      await once(child, "exit");
+    }
+  });
+
   it("keeps repos in --dir across restarts", async () => {
     const dir = await mkdtemp(join(tmpdir(), "hfkit-cli-emulator-"));
     try {

@@ -44,6 +44,7 @@ interface ServeOptions {
   pageSize?: number;
   chunkSize?: number;
   multipartThreshold?: number;
+  xet: boolean;
 }
 
 export function registerEmulatorCommand(program: Command, context: CliContext): void {
@@ -75,6 +76,10 @@ export function registerEmulatorCommand(program: Command, context: CliContext): 
       "objects at least this big get a multipart upload (e.g. 32MiB)",
       bytes,
     )
+    .option(
+      "--no-xet",
+      "serve the LFS protocol only: no Xet token exchange, CAS or transfer: xet (clients must not need Xet)",
+    )
     .action(async (options: ServeOptions) => {
       const server = await startEmulatorServer({
         port: options.port,
@@ -85,10 +90,12 @@ export function registerEmulatorCommand(program: Command, context: CliContext): 
         ...(options.pageSize ? { pageSize: options.pageSize } : {}),
         ...(options.chunkSize ? { multipartChunkSize: options.chunkSize } : {}),
         ...(options.multipartThreshold ? { multipartThreshold: options.multipartThreshold } : {}),
+        xet: options.xet,
       });
       context.io.stdout.write(`${server.url}\n`);
       context.note(`hfkit emulator: Hub at ${server.url}, storage at ${server.storageUrl}`);
       context.note(`storage: ${options.dir ?? "in memory (lost on exit)"}`);
+      context.note(options.xet ? "Xet: on (CAS on the storage origin)" : "Xet: off (--no-xet), LFS only");
       context.note(
         options.token.length
           ? `accepting ${options.token.length} configured token(s)`

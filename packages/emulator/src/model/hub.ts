@@ -3,6 +3,7 @@ import { repoNotFound, revisionNotFound } from "../core/errors.js";
 import { gitBlobId, gitCommitId } from "../git/objects.js";
 import type { BlobStorage } from "../storage/types.js";
 import { defaultGitattributes } from "./gitattributes.js";
+import { type ResolvedRevision, splitRevision, tryResolveRevision } from "./revisions.js";
 import { EMPTY_TREE, TreeIndex } from "./trees.js";
 import type {
   Commit,
@@ -17,15 +18,8 @@ import type {
   RepoRecord,
   RepoType,
   TreeItem,
+  XetFileRecord,
 } from "./types.js";
-
-export interface ResolvedRevision {
-  commit: Commit;
-  /** Set when the revision named a branch (commits may only be pushed to branches and PR refs). */
-  branch?: string;
-  /** Set when the revision is `refs/pr/<n>`. */
-  pr?: number;
-}
 
 export interface NewCommit {
   parents: string[];
@@ -35,8 +29,6 @@ export interface NewCommit {
   author: string;
 }
 
-const PR_REF = /^refs\/pr\/(\d+)$/;
-
 function emptyState(): HubState {
   return {
     version: 1,
@@ -45,6 +37,7 @@ function emptyState(): HubState {
     multipart: {},
     moved: {},
     secret: randomBytes(32).toString("hex"),
+    xet: { files: {}, dedup: {} },
   };
 }
 
@@ -76,6 +69,7 @@ export class HubModel {
     const saved = await storage.loadState();
     const state = saved ? (JSON.parse(saved) as HubState) : emptyState();
     if (state.version !== 1) throw new Error(`unsupported emulator state version ${String(state.version)}`);
+    state.xet ??= { files: {}, dedup: {} };
     return new HubModel(storage, state, clock);
   }
 
@@ -190,7 +184,7 @@ export class HubModel {
 
   updateSettings(
     repo: Repo,
-    settings: Partial<Pick<RepoRecord, "private" | "gated" | "discussionsDisabled">>,
+    settings: Partial<Pick<RepoRecord, "private" | "gated" | "discussionsDisabled" | "xetEnabled">>,
   ): void {
     Object.assign(this.own(repo), settings);
     this.changed();
@@ -278,6 +272,26 @@ export class HubModel {
     this.changed();
   }
 
+  /**
+   * Files of a verified shard: recorded in the CAS, registered for `repo` (so a commit may
+   * reference their sha256 as an `lfsFile`), and their eligible chunks added to the dedup index.
+   */
+  registerXetFiles(
+    repo: Repo,
+    files: ReadonlyArray<{ hash: string; record: XetFileRecord }>,
+    dedup: ReadonlyArray<[chunk: string, xorb: string]>,
+  ): void {
+    const record = this.own(repo);
+    record.xet ??= {};
+    for (const file of files) {
+      this.data.xet.files[file.hash] = file.record;
+      record.xet[file.record.sha256] = file.hash;
+      record.lfs[file.record.sha256] = file.record.size;
+    }
+    for (const [chunk, xorb] of dedup) this.data.xet.dedup[chunk] ??= xorb;
+    this.changed();
+  }
+
   startMultipart(upload: MultipartUpload): void {
     this.data.multipart[upload.id] = upload;
     this.changed();
@@ -304,39 +318,12 @@ export class HubModel {
   }
 
   tryResolve(repo: Repo, rev: string): ResolvedRevision | undefined {
-    const name = rev === "HEAD" ? "main" : rev.replace(/^refs\/heads\//, "");
-    const branch = repo.branches[name];
-    if (branch) return { commit: repo.commits[branch]!, branch: name };
-    const tag = repo.tags[rev.replace(/^refs\/tags\//, "")];
-    if (tag) return { commit: repo.commits[tag.commit]! };
-    const pr = PR_REF.exec(rev);
-    if (pr) {
-      const discussion = repo.discussions.find((d) => d.num === Number(pr[1]) && d.isPullRequest);
-      if (discussion?.head) return { commit: repo.commits[discussion.head]!, pr: discussion.num };
-      return undefined;
-    }
-    if (/^[0-9a-f]{40}$/.test(rev)) {
-      const commit = repo.commits[rev];
-      return commit ? { commit } : undefined;
-    }
-    if (/^[0-9a-f]{7,39}$/.test(rev)) {
-      const matches = Object.keys(repo.commits).filter((id) => id.startsWith(rev));
-      if (matches.length === 1) return { commit: repo.commits[matches[0]!]! };
-    }
-    return undefined;
+    return tryResolveRevision(repo, rev);
   }
 
-  /**
-   * Splits `rev/path/...` segments where the revision itself may contain raw slashes
-   * (`feature/x`, `refs/pr/1`: JS sends tree and commits revisions unencoded). The longest
-   * prefix that names a revision wins.
-   */
+  /** See `splitRevision` in revisions.ts. */
   splitRevision(repo: Repo, segments: string[], minPathSegments: number): { rev: string; path: string } {
-    for (let k = segments.length - minPathSegments; k >= 1; k--) {
-      const rev = segments.slice(0, k).join("/");
-      if (this.tryResolve(repo, rev)) return { rev, path: segments.slice(k).join("/") };
-    }
-    throw revisionNotFound(segments[0] ?? "");
+    return splitRevision(repo, segments, minPathSegments);
   }
 
   files(commit: Commit): Map<string, FileEntry> {

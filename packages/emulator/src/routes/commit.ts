@@ -1,4 +1,4 @@
-import { type Ctx, json, repoUrl } from "../core/context.js";
+import { type Ctx, json, lfsObjectUrl, repoUrl } from "../core/context.js";
 import { badRequest, EmulatorHttpError, revisionNotFound } from "../core/errors.js";
 import { gitBlobId, lfsPointer } from "../git/objects.js";
 import { cardMetadataProblems } from "../model/card-metadata.js";
@@ -128,9 +128,10 @@ export async function commit(ctx: Ctx, repo: Repo, rev: string): Promise<Respons
       regular.set(op.path, await ctx.hub.putRegular(op.content));
     } else if (op.kind === "lfsFile") {
       const known = repo.lfs[op.oid];
-      if (known === undefined || !(await ctx.hub.storage.has(`lfs/${op.oid}`))) {
+      // Uploaded through LFS (a blob) or through Xet (a file registered by a shard).
+      if (known === undefined || !(await lfsObjectUrl(ctx, repo, op.oid))) {
         throw badRequest(
-          `Your push was rejected because an LFS pointer pointed to a file that does not exist. Offending file: ${op.path} (oid ${op.oid}). Upload it through the LFS batch API first.`,
+          `Your push was rejected because an LFS pointer pointed to a file that does not exist. Offending file: ${op.path} (oid ${op.oid}). Upload it through the LFS batch API (or Xet) first.`,
           "LfsObjectNotFound",
         );
       }

@@ -1,5 +1,5 @@
 import { canRead } from "../core/auth.js";
-import { type Ctx, json, pageSizeFor, paginate } from "../core/context.js";
+import { type Ctx, json, pageSizeFor, paginate, xetOn } from "../core/context.js";
 import { DEFAULTS } from "../core/options.js";
 import { repoId } from "../model/hub.js";
 import type { Repo, RepoType } from "../model/types.js";
@@ -36,7 +36,7 @@ function describe(ctx: Ctx, repo: Repo, rev: string): Record<string, unknown> {
     tags: repo.license ? [`license:${repo.license}`] : [],
     siblings,
     usedStorage: [...files.values()].reduce((sum, f) => sum + f.size, 0),
-    xetEnabled: false,
+    xetEnabled: xetOn(ctx, repo),
     cardData: repo.license ? { license: repo.license } : {},
   };
   if (repo.type === "model") {

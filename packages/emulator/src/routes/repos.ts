@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { assertCanWrite, ownsNamespace, requireSignedIn } from "../core/auth.js";
-import { type Ctx, json, readableRepo, repoUrl } from "../core/context.js";
+import { type Ctx, json, readableRepo, repoUrl, xetOn } from "../core/context.js";
 import { badRequest, conflict, forbidden } from "../core/errors.js";
 import { parseBody } from "../core/validate.js";
 import { assertPathInRepo, assertRepoName } from "../model/names.js";
@@ -111,6 +111,7 @@ const SettingsBody = z.object({
   visibility: visibility.nullish(),
   gated: z.union([z.literal(false), z.enum(["auto", "manual"])]).nullish(),
   discussionsDisabled: z.boolean().nullish(),
+  xetEnabled: z.boolean().nullish(),
 });
 
 /** `PUT /api/{type}s/{repo}/settings`. */
@@ -124,11 +125,13 @@ export async function updateSettings(ctx: Ctx, repo: Repo): Promise<Response> {
     ...(typeof body.discussionsDisabled === "boolean"
       ? { discussionsDisabled: body.discussionsDisabled }
       : {}),
+    ...(typeof body.xetEnabled === "boolean" ? { xetEnabled: body.xetEnabled } : {}),
   });
   return json({
     private: repo.private,
     visibility: repo.private ? "private" : "public",
     gated: repo.gated,
     discussionsDisabled: repo.discussionsDisabled,
+    xetEnabled: xetOn(ctx, repo),
   });
 }

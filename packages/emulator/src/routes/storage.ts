@@ -12,7 +12,7 @@ import { concatBlobs, type StagedBlob } from "../storage/types.js";
  * carries `Authorization` is refused, because a client that sends it would leak the Hub
  * token to S3 (hub-protocol.md 7.4).
  */
-function assertPresigned(ctx: Ctx): void {
+export function assertPresigned(ctx: Ctx): void {
   if (ctx.request.headers.has("authorization")) {
     throw badRequest(
       "Presigned URLs must be called without an Authorization header: the Hub token must never be sent to the storage service",

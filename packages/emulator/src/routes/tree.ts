@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Ctx, json, pageSizeFor, paginate } from "../core/context.js";
+import { type Ctx, json, pageSizeFor, paginate, xetHashOf } from "../core/context.js";
 import { badRequest, EmulatorHttpError, entryNotFound } from "../core/errors.js";
 import { DEFAULTS } from "../core/options.js";
 import { parseBody } from "../core/validate.js";
@@ -13,7 +13,12 @@ function entryJson(ctx: Ctx, repo: Repo, head: string, path: string, item: TreeI
     size: item.type === "file" ? item.size : 0,
     path,
   };
-  if (item.lfs) entry.lfs = { oid: item.lfs.oid, size: item.lfs.size, pointerSize: item.lfs.pointerSize };
+  if (item.lfs) {
+    entry.lfs = { oid: item.lfs.oid, size: item.lfs.size, pointerSize: item.lfs.pointerSize };
+    // Xet-stored files also name their Xet file id (huggingface_hub `RepoFile.xet_hash`).
+    const xetHash = xetHashOf(ctx, repo, item.lfs.oid);
+    if (xetHash) entry.xetHash = xetHash;
+  }
   if (expand) {
     const last = ctx.hub.lastCommitFor(repo, head, path);
     entry.lastCommit = { id: last.id, title: last.title, date: last.date };
