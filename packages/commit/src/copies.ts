@@ -23,7 +23,6 @@ export async function resolveCopies(ctx: CommitContext, ops: readonly PlannedOp[
     if (entry?.type !== "file") {
       throw new EntryNotFoundError(
         `${copy.field}.from: ${copy.from} is not a file at revision ${ctx.revision}; nothing to copy.`,
-        { code: "ENTRY_NOT_FOUND" },
       );
     }
     if (entry.lfs) {

@@ -86,9 +86,6 @@ export async function* fetchBytes(client: HubClient, options: FetchBytesOptions)
       if (size !== undefined && position > size) {
         throw new InvalidResponseError(
           `${options.path}: the Hub sent more than the ${size} bytes it announced.`,
-          {
-            code: "INVALID_RESPONSE",
-          },
         );
       }
       return;
