@@ -27,7 +27,7 @@ import { corruptBody, cutBody, gitBlobId, sha256, stalledBody } from "./test-uti
 // their ETag (see test-utils/bodies.ts).
 const TOKEN = "hf_secret_token";
 const { server, seen } = useMswServer();
-const hubMock = useEmulatorHub(server, () =>
+const emulatorHub = useEmulatorHub(server, () =>
   createEmulator({
     baseUrl: HUB,
     storageBaseUrl: STORAGE,
@@ -48,13 +48,13 @@ const WEIGHTS_ON_STORAGE = () => `${STORAGE}/lfs/${sha256(WEIGHTS)}`;
 
 beforeEach(async () => {
   cacheDir = await mkdtemp(join(tmpdir(), "hfkit-cache-"));
-  COMMIT = await hubMock.seed(
+  COMMIT = await emulatorHub.seed(
     "acme/bert",
     { "config.json": CONFIG, "weights/model.safetensors": WEIGHTS },
     { token: TOKEN },
   );
   // refs/pr/1, at the same commit: a pull request opens on the branch's head.
-  await hubMock.api("POST", "/api/models/acme/bert/discussions", {
+  await emulatorHub.api("POST", "/api/models/acme/bert/discussions", {
     token: TOKEN,
     json: { title: "A pull request", pullRequest: true },
   });
@@ -133,7 +133,7 @@ describe("downloadFile into the cache", () => {
   });
 
   it("resumes a body cut mid-way with Range from the byte it reached", async () => {
-    server.use(http.get(WEIGHTS_ON_STORAGE(), cutBody(hubMock.emulator, 100_000), { once: true }));
+    server.use(http.get(WEIGHTS_ON_STORAGE(), cutBody(emulatorHub.emulator, 100_000), { once: true }));
     const result = await downloadFile(hub(), {
       repo: "acme/bert",
       path: "weights/model.safetensors",
@@ -171,7 +171,7 @@ describe("downloadFile into the cache", () => {
   it("refuses bytes whose SHA-256 differs from the etag, keeping nothing", async () => {
     const corrupt = WEIGHTS.slice();
     corrupt[10] = 0;
-    server.use(http.get(WEIGHTS_ON_STORAGE(), corruptBody(hubMock.emulator, corrupt)));
+    server.use(http.get(WEIGHTS_ON_STORAGE(), corruptBody(emulatorHub.emulator, corrupt)));
     const error = await rejection(
       downloadFile(hub(), { repo: "acme/bert", path: "weights/model.safetensors" }),
     );
@@ -185,7 +185,7 @@ describe("downloadFile into the cache", () => {
 
   it("checks a regular file against its git blob id", async () => {
     const wrong = new TextEncoder().encode('{"hidden_size": 769}\n');
-    server.use(http.get(`${HUB}/acme/bert/resolve/*`, corruptBody(hubMock.emulator, wrong)));
+    server.use(http.get(`${HUB}/acme/bert/resolve/*`, corruptBody(emulatorHub.emulator, wrong)));
     expect(
       (await rejection(downloadFile(hub(), { repo: "acme/bert", path: "config.json" }))).message,
     ).toMatch(/git blob id/);
@@ -262,7 +262,7 @@ describe("downloadFileIter", () => {
     server.use(
       http.get(
         WEIGHTS_ON_STORAGE(),
-        stalledBody(hubMock.emulator, 50_000, () => stalls++),
+        stalledBody(emulatorHub.emulator, 50_000, () => stalls++),
       ),
     );
     // Interrupted (the caller's signal, e.g. Ctrl-C): the bytes received stay for the next run.
@@ -363,7 +363,7 @@ describe("other targets", () => {
 
   it("errors a stream at its end when the bytes fail their check", async () => {
     const wrong = new TextEncoder().encode('{"hidden_size": 769}\n');
-    server.use(http.get(`${HUB}/acme/bert/resolve/*`, corruptBody(hubMock.emulator, wrong)));
+    server.use(http.get(`${HUB}/acme/bert/resolve/*`, corruptBody(emulatorHub.emulator, wrong)));
     const { stream } = await downloadFile(hub(), { repo: "acme/bert", path: "config.json", to: "stream" });
     await expect(new Response(stream).arrayBuffer()).rejects.toThrow(/git blob id/);
   });

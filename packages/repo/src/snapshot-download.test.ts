@@ -18,7 +18,7 @@ import { corruptBody, gitBlobId, sha256, stalledBody, trickledBody } from "./tes
 // The Hub is the emulator behind msw; see download-file.test.ts.
 const TOKEN = "hf_t";
 const { server, seen } = useMswServer();
-const hubMock = useEmulatorHub(server, () =>
+const emulatorHub = useEmulatorHub(server, () =>
   createEmulator({
     baseUrl: HUB,
     storageBaseUrl: STORAGE,
@@ -43,12 +43,12 @@ const hub = (env: Record<string, string> = {}) =>
 
 beforeEach(async () => {
   cacheDir = await mkdtemp(join(tmpdir(), "hfkit-snap-"));
-  COMMIT = await hubMock.seed(
+  COMMIT = await emulatorHub.seed(
     "datasets/acme/reviews",
     Object.fromEntries(FILES.map((f) => [f.path, f.content])),
     { token: TOKEN },
   );
-  await hubMock.api("POST", "/api/datasets/acme/reviews/tag/main", { token: TOKEN, json: { tag: "v1" } });
+  await emulatorHub.api("POST", "/api/datasets/acme/reviews/tag/main", { token: TOKEN, json: { tag: "v1" } });
 });
 afterEach(() => rm(cacheDir, { recursive: true, force: true }));
 
@@ -198,7 +198,7 @@ describe("snapshotDownload", () => {
     server.use(
       http.get(
         `${STORAGE}/lfs/${sha256(FILES[5]!.content)}`,
-        corruptBody(hubMock.emulator, new Uint8Array(90_000).fill(5)),
+        corruptBody(emulatorHub.emulator, new Uint8Array(90_000).fill(5)),
       ),
     );
     const error = await rejection(snapshotDownload(hub(), { repo: "datasets/acme/reviews" }));
@@ -217,7 +217,7 @@ describe("snapshotDownload", () => {
       server.use(
         http.get(
           `${STORAGE}/lfs/${sha256(file.content)}`,
-          stalledBody(hubMock.emulator, 1000, () => stalled++),
+          stalledBody(emulatorHub.emulator, 1000, () => stalled++),
         ),
       );
     }
@@ -248,7 +248,9 @@ describe("snapshotDownload", () => {
     const onEvent = (message: unknown) => published.push((message as { event: SnapshotDownloadEvent }).event);
     subscribe(REPO_CHANNELS.download, onEvent);
     for (const file of [FILES[4]!, FILES[5]!]) {
-      server.use(http.get(`${STORAGE}/lfs/${sha256(file.content)}`, trickledBody(hubMock.emulator, 1000)));
+      server.use(
+        http.get(`${STORAGE}/lfs/${sha256(file.content)}`, trickledBody(emulatorHub.emulator, 1000)),
+      );
     }
     try {
       const seenByConsumer: SnapshotDownloadEvent[] = [];
