@@ -1,11 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CliIO } from "../src/io.js";
 import { main } from "../src/main.js";
@@ -140,64 +138,5 @@ describe("Ctrl-C", () => {
     await until(() => requests > sent, "the request to reach the server");
     expect((await term.interrupt("SIGTERM")).code).toBe(143);
     expect(term.stderr()).toBe("interrupted (SIGTERM)\n");
-  });
-});
-
-describe("Ctrl-C during an upload", () => {
-  const MiB = 1 << 20;
-  let server: EmulatorServer;
-  beforeAll(async () => {
-    server = await startEmulatorServer({ port: 0, multipartThreshold: 4 * MiB, multipartChunkSize: 2 * MiB });
-  });
-  afterAll(() => server.close());
-
-  /** Deterministic bytes with NUL bytes in them (so the Hub stores them with LFS). */
-  function bytes(size: number, seed: number): Uint8Array {
-    const out = new Uint8Array(size);
-    for (let i = 0, x = seed; i < size; i++) {
-      x = (x * 1103515245 + 12345) >>> 0;
-      out[i] = x >>> 24;
-    }
-    return out;
-  }
-  const calls = (pattern: RegExp) =>
-    server.emulator.requestLog.filter(
-      (r) => r.status === 200 && pattern.test(`${r.method} ${new URL(r.url).pathname}`),
-    ).length;
-
-  it("leaves nothing committed when interrupted mid-part, and the next run resumes", async () => {
-    const env = { HF_ENDPOINT: server.url, HF_TOKEN: "hf_cli_interrupt" };
-    const created = await main(
-      ["repo", "create", "local/interrupted"],
-      capture({ ...env, HF_HOME: home }).io,
-    );
-    expect(created).toBe(0);
-    const folder = join(home, "upload");
-    await mkdir(folder);
-    for (let i = 0; i < 2; i++) await writeFile(join(folder, `shard-${i}.bin`), bytes(300_000, 10 + i));
-    await writeFile(join(folder, "large.safetensors"), bytes(6 * MiB, 21)); // 3 parts: part 3 stalls
-    server.emulator.clearRequestLog();
-    server.emulator.faults.inject({ method: "PUT", path: /^\/part\/[^/]+\/3$/, latencyMs: 5000 });
-
-    const run = hfkit(["upload", "local/interrupted", folder], env);
-    // Interrupt once the shards are stored and part 3 is on its way (its fault was taken).
-    await until(
-      () => calls(/^PUT \/upload\//) === 2 && server.emulator.faults.pending === 0,
-      "the shards and the stalled part",
-    );
-    const { code, ms } = await run.interrupt();
-    expect(code).toBe(130);
-    expect(ms).toBeLessThan(PROMPT_MS);
-    expect(run.stderr().split("\n").at(-2)).toBe("interrupted (SIGINT)");
-    expect(calls(/\/commit\//)).toBe(0);
-    expect(existsSync(join(home, "hub"))).toBe(false);
-
-    server.emulator.clearRequestLog();
-    const again = capture({ ...env, HF_HOME: home });
-    expect(await main(["upload", "local/interrupted", folder, "--verify"], again.io)).toBe(0);
-    expect(again.stdout()).toContain("/local/interrupted/commit/");
-    expect(calls(/^PUT \/upload\//)).toBe(0); // the shards were not sent again
-    expect(calls(/\/complete_multipart$/)).toBe(1);
-    expect(calls(/\/commit\//)).toBe(1);
   });
 });
