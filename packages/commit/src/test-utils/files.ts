@@ -42,10 +42,6 @@ export function ndjson(body: Uint8Array): unknown[] {
     .map((line) => JSON.parse(line));
 }
 
-export function gitOid(bytes: Uint8Array): string {
-  return createHash("sha1").update(`blob ${bytes.byteLength}\0`).update(bytes).digest("hex");
-}
-
 export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
