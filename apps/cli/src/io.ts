@@ -1,16 +1,24 @@
 import { createInterface } from "node:readline/promises";
 
+/** The signals that interrupt a command. */
+export type InterruptSignal = "SIGINT" | "SIGTERM";
+
 /** Where the CLI reads and writes. Tests pass their own; `main` defaults to the process. */
 export interface CliIO {
   stdout: { write(chunk: string): unknown; isTTY?: boolean };
   stderr: { write(chunk: string): unknown; isTTY?: boolean };
   /** Whether a person can answer questions (stdin is a terminal). */
   stdin?: { isTTY?: boolean };
-  /** Asks a question on the terminal and resolves with the answer line. */
-  prompt?: (question: string) => Promise<string>;
+  /** Asks a question on the terminal and resolves with the answer line; `signal` abandons it. */
+  prompt?: (question: string, signal?: AbortSignal) => Promise<string>;
   env: Record<string, string | undefined>;
-  /** Resolves when the user interrupts (Ctrl-C); long-running commands stop on it. */
-  interrupted?: Promise<void>;
+  /**
+   * Calls `listener` on every interrupt (Ctrl-C, SIGTERM) until the returned function is
+   * called. `main` turns the first into an abort of the running command.
+   */
+  onInterrupt?: (listener: (signal: InterruptSignal) => void) => () => void;
+  /** Ends the process at once with `code` (a second Ctrl-C does not wait for anything). */
+  exit?: (code: number) => void;
 }
 
 export function processIO(): CliIO {
@@ -19,18 +27,25 @@ export function processIO(): CliIO {
     stderr: process.stderr,
     env: process.env,
     stdin: process.stdin,
-    async prompt(question) {
+    async prompt(question, signal) {
       // Asked on stderr, so stdout stays clean for what the command prints.
       const rl = createInterface({ input: process.stdin, output: process.stderr });
+      // The terminal is in raw mode while it asks: Ctrl-C reaches readline, not the process.
+      rl.on("SIGINT", () => process.emit("SIGINT", "SIGINT"));
       try {
-        return await rl.question(question);
+        return await rl.question(question, signal ? { signal } : {});
       } finally {
         rl.close();
       }
     },
-    interrupted: new Promise((resolve) => {
-      process.once("SIGINT", () => resolve());
-      process.once("SIGTERM", () => resolve());
-    }),
+    onInterrupt(listener) {
+      process.on("SIGINT", listener);
+      process.on("SIGTERM", listener);
+      return () => {
+        process.off("SIGINT", listener);
+        process.off("SIGTERM", listener);
+      };
+    },
+    exit: (code) => process.exit(code),
   };
 }

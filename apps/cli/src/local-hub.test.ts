@@ -35,11 +35,11 @@ describe("the embedded local hub", () => {
     expect(JSON.parse(out.stdout())).toMatchObject({ endpoint: "local", localHub: dir });
   });
 
-  it("takes over a lock left by a dead process", () => {
+  it("takes over a lock left by a dead process", async () => {
     const dir = freshDir();
     writeFileSync(join(dir, ".hfkit-lock"), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname() }));
-    const hub = new LocalHub(dir, 500);
-    hub.release();
+    const hub = await LocalHub.open(dir, { waitMs: 500 });
+    await hub.release();
     expect(existsSync(join(dir, ".hfkit-lock"))).toBe(false);
   });
 
@@ -48,7 +48,7 @@ describe("the embedded local hub", () => {
     const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 10000)"]);
     try {
       writeFileSync(join(dir, ".hfkit-lock"), JSON.stringify({ pid: holder.pid, host: hostname() }));
-      expect(() => new LocalHub(dir, 300)).toThrow(
+      await expect(LocalHub.open(dir, { waitMs: 300 })).rejects.toThrow(
         new RegExp(`in use by another hfkit process \\(pid ${holder.pid}\\)`),
       );
     } finally {

@@ -1,8 +1,7 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { hostname } from "node:os";
 import { join } from "node:path";
 import { createEmulator, type Emulator } from "@hfkit/emulator";
 import { readHubEnvironment } from "@hfkit/http";
+import { acquireFileLock, type FileLock, type LockHolder } from "@hfkit/repo";
 
 /** `--endpoint local` (or `HF_ENDPOINT=local`) selects the embedded local hub. */
 export const LOCAL_ENDPOINT = "local";
@@ -15,69 +14,53 @@ export function localHubDir(env: Record<string, string | undefined>): string {
   return env.HFKIT_LOCAL_HUB?.trim() || join(readHubEnvironment(env).hfHome, "hfkit", "local-hub");
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+export interface OpenLocalHubOptions {
+  /** Stops waiting for another process at once. */
+  signal?: AbortSignal;
+  /** How long to wait for another process to release the folder. Default 30 s. */
+  waitMs?: number;
+  /** Told once when another live process holds the folder and the wait begins. */
+  onWait?: (holder: LockHolder) => void;
 }
-
-const POLL_MS = 100;
 
 /**
  * An emulator running inside this process on a folder that survives between commands: the
  * Hub for people with no network or no account. One process at a time owns the folder (the
- * emulator rewrites its state file on every change), so a second `hfkit` waits for the lock.
+ * emulator rewrites its state file on every change), so a second `hfkit` waits for its lock,
+ * with `@hfkit/repo`'s file lock: asynchronously, and Ctrl-C stops the wait.
  */
 export class LocalHub {
-  readonly emulator: Emulator;
-  private readonly lockPath: string;
-
-  /** @param waitMs how long to wait for another process to release the folder. */
-  constructor(
+  private constructor(
     readonly dir: string,
-    waitMs = 30_000,
-  ) {
-    mkdirSync(dir, { recursive: true });
-    this.lockPath = join(dir, ".hfkit-lock");
-    this.acquire(waitMs);
-    this.emulator = createEmulator({ storage: { dir } });
-  }
+    readonly emulator: Emulator,
+    private readonly lock: FileLock,
+  ) {}
 
-  private acquire(waitMs: number): void {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      try {
-        const fd = openSync(this.lockPath, "wx");
-        writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname() }));
-        closeSync(fd);
-        return;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      }
-      let holder: { pid?: number; host?: string } = {};
-      try {
-        holder = JSON.parse(readFileSync(this.lockPath, "utf8"));
-      } catch {
-        // being written right now, or garbage: look again shortly
-      }
-      if (holder.pid !== undefined && holder.host === hostname() && !alive(holder.pid)) {
-        rmSync(this.lockPath, { force: true }); // left by a process that died
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(
-          `The local hub at ${this.dir} is in use by another hfkit process${holder.pid ? ` (pid ${holder.pid})` : ""}; wait for it to finish, or remove ${this.lockPath} if no hfkit is running.`,
-        );
-      }
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, POLL_MS);
+  static async open(dir: string, options: OpenLocalHubOptions = {}): Promise<LocalHub> {
+    const lockPath = join(dir, ".hfkit-lock");
+    let holder: LockHolder | undefined;
+    let lock: FileLock;
+    try {
+      lock = await acquireFileLock(lockPath, {
+        timeoutMs: options.waitMs ?? 30_000,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onWait: (found) => {
+          holder = found;
+          options.onWait?.(found);
+        },
+      });
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      throw new Error(
+        `The local hub at ${dir} is in use by another hfkit process${holder?.pid ? ` (pid ${holder.pid})` : ""}; wait for it to finish, or remove ${lockPath} if no hfkit is running.`,
+        { cause: error },
+      );
     }
+    return new LocalHub(dir, createEmulator({ storage: { dir } }), lock);
   }
 
   /** Lets the next process in. Safe to call twice. */
-  release(): void {
-    rmSync(this.lockPath, { force: true });
+  release(): Promise<void> {
+    return this.lock.release();
   }
 }

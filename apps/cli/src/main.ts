@@ -1,11 +1,14 @@
 import { HubError } from "@hfkit/http";
 import { CommanderError } from "commander";
 import { CliContext } from "./context.js";
-import { type CliIO, processIO } from "./io.js";
+import { type CliIO, type InterruptSignal, processIO } from "./io.js";
 import { createProgram } from "./program.js";
 
-/** Exit codes: 0 success, 1 the operation failed, 2 bad usage. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/**
+ * Exit codes: 0 success, 1 the operation failed, 2 bad usage, 130 interrupted by Ctrl-C
+ * (143 by SIGTERM): 128 + the signal's number, as shells report a process the signal ended.
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
 
 /** One line a user can act on; HubErrors already carry the redacted server message and a hint. */
 export function describeError(error: unknown): string {
@@ -14,14 +17,34 @@ export function describeError(error: unknown): string {
   return String(error);
 }
 
-/** Runs the CLI with `argv` (without `node` and the script) and returns the exit code. */
+/**
+ * Runs the CLI with `argv` (without `node` and the script) and returns the exit code. `main`
+ * owns the one `AbortController` of the run: the first Ctrl-C (or SIGTERM) aborts it, which
+ * stops the command's requests, retries, waits and transfers at once; the command then ends
+ * with one line on stderr and 130. A second Ctrl-C exits at once, without waiting.
+ */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
-  const context = new CliContext(io);
+  const controller = new AbortController();
+  let interrupted: InterruptSignal | undefined;
+  const stopListening = io.onInterrupt?.((signal) => {
+    if (interrupted !== undefined) {
+      io.exit?.(EXIT.interrupted);
+      return;
+    }
+    interrupted = signal;
+    controller.abort(new Error(`interrupted (${signal})`));
+  });
+  const context = new CliContext(io, controller.signal);
   const program = createProgram(io, context);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return EXIT.ok;
   } catch (error) {
+    if (interrupted !== undefined) {
+      // Whatever the command failed with, it failed because it was told to stop.
+      io.stderr.write(`interrupted (${interrupted})\n`);
+      return interrupted === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
+    }
     if (error instanceof CommanderError) {
       // Help and version exit through here with code 0; usage errors were already printed.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
@@ -30,6 +53,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     io.stderr.write(`error: ${describeError(error)}\n`);
     return code;
   } finally {
-    context.dispose();
+    await context.dispose();
+    stopListening?.();
   }
 }

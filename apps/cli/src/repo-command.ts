@@ -26,15 +26,17 @@ export const repoTypeOption = () =>
     "space",
   ]);
 
-/** `datasets/org/name`, or `org/name` with `--repo-type`. */
-export function targetRepo(id: string, repoType: RepoType | undefined): RepoId {
-  return parseRepoId(id, repoType ?? "model", "repo id");
+/**
+ * The one parser of repo arguments: `datasets/org/name`, or `org/name` with `--repo-type`
+ * (a model without it). A malformed id is a usage error naming `field` (the argument's name in
+ * `--help`) and the fix.
+ */
+export function repoArgument(id: string, repoType: RepoType | undefined, field = "repo_id"): RepoId {
+  return parseRepoId(id, repoType ?? "model", field);
 }
 
-/** `datasets/acme/x` for messages. */
-export function repoLabel(repo: RepoId): string {
-  return repo.type === "model" ? repo.name : `${repo.type}s/${repo.name}`;
-}
+/** The `<repo_id>` argument every repo command takes first. */
+export const REPO_ID_HELP = 'the repo, e.g. "acme/bert" or "datasets/acme/reviews"';
 
 /**
  * Asks before something irreversible. `--yes` skips the question; without a terminal to ask
@@ -55,6 +57,6 @@ export async function confirm(
       },
     );
   }
-  const answer = await io.prompt(`${question} [y/N] `);
+  const answer = await io.prompt(`${question} [y/N] `, context.signal);
   return /^(y|yes)$/i.test(answer.trim());
 }

@@ -65,11 +65,11 @@ describe("hfkit repo … against the emulator", () => {
       "Created branch dev on datasets/local/cli-flow\n",
     );
     await hfkit("repo", "tag", "create", "datasets/local/cli-flow", "v1", "--revision", "dev", "-m", "First");
-    const tags = await json("repo", "tag", "list", "datasets/local/cli-flow");
+    const { tags } = await json("repo", "tag", "list", "datasets/local/cli-flow");
     expect(tags).toEqual([{ name: "v1", ref: "refs/tags/v1", targetCommit: info.sha }]);
     const refs = await json("repo", "refs", "datasets/local/cli-flow");
     expect(refs.branches.map((b: { name: string }) => b.name).sort()).toEqual(["dev", "main"]);
-    const commits = await json("repo", "commits", "datasets/local/cli-flow", "--limit", "1");
+    const { commits } = await json("repo", "commits", "datasets/local/cli-flow", "--limit", "1");
     expect(commits).toHaveLength(1);
     expect(commits[0].id).toBe(info.sha);
     expect((await hfkit("repo", "commits", "datasets/local/cli-flow")).stdout).toMatch(
@@ -77,14 +77,14 @@ describe("hfkit repo … against the emulator", () => {
     );
     await hfkit("repo", "tag", "delete", "datasets/local/cli-flow", "v1");
     await hfkit("repo", "branch", "delete", "datasets/local/cli-flow", "dev");
-    expect(await json("repo", "tag", "list", "datasets/local/cli-flow")).toEqual([]);
+    expect((await json("repo", "tag", "list", "datasets/local/cli-flow")).tags).toEqual([]);
 
     expect(await json("repo", "move", "datasets/local/cli-flow", "local/cli-moved")).toMatchObject({
-      to: "local/cli-moved",
+      repo: "datasets/local/cli-flow",
+      to: "datasets/local/cli-moved",
     });
     expect(await json("repo", "delete", "datasets/local/cli-moved", "--yes")).toEqual({
-      type: "dataset",
-      id: "local/cli-moved",
+      repo: "datasets/local/cli-moved",
       deleted: true,
     });
     const gone = await hfkit("repo", "info", "datasets/local/cli-moved");

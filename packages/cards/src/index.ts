@@ -22,7 +22,7 @@ export {
   removeMetadata,
   setMetadata,
 } from "./edit.js";
-export { CardError, type CardErrorCode } from "./errors.js";
+export { CardError, type CardErrorReason } from "./errors.js";
 export {
   type Feature,
   type Features,

@@ -1,26 +1,17 @@
 import { join } from "node:path";
-import { createHubClient } from "@hfkit/http";
-import { HUB, STORAGE, useMswServer } from "@hfkit/testing";
-import { http } from "msw";
+import { getPathsInfo } from "@hfkit/repo";
+import { HUB, useMswServer } from "@hfkit/testing";
 import { describe, expect, it } from "vitest";
 import { commit, commitIter } from "./commit.js";
-import { sha256, useFakeHub } from "./test-utils/fake-hub.js";
-import { decode, ndjson, noise, tempTree } from "./test-utils/files.js";
+import { decode, ndjson, noise, sha256, tempTree } from "./test-utils/files.js";
+import { callOf, observer, TOKEN, testClient, useCommitHub } from "./test-utils/hub.js";
 import type { CommitProgressEvent } from "./types.js";
 
 const { server, seen, flush } = useMswServer();
-// Passing `fetch` keeps bulk uploads on fetch, where msw sees them (ADR 0002): a client made
-// after msw patched the global would otherwise send them through undici.request.
-const hub = () =>
-  createHubClient({
-    endpoint: HUB,
-    token: "hf_secret",
-    env: {},
-    fetch: (input, init) => fetch(input, init),
-    retry: { initialDelayMs: 1, random: () => 0 },
-  });
-
 const MiB = 1 << 20;
+const emulatorHub = useCommitHub(server, { multipartThreshold: 4 * MiB, multipartChunkSize: 2 * MiB });
+const hub = () => testClient();
+
 const json = (i: number) => JSON.parse(decode(seen[i]!.body));
 
 async function run<R>(iter: AsyncGenerator<CommitProgressEvent, R>) {
@@ -37,7 +28,6 @@ describe("commit: the requests the Hub expects", () => {
     const big = noise(5 * MiB + 123, 7); // multipart: 2 MiB + 2 MiB + 1 MiB+123
     const bin = noise(300_000, 3); // NUL in the sample: lfs, basic
     const dir = await tempTree({ "big.bin": big, "w.bin": bin });
-    const fake = useFakeHub(server, { multipartAt: 4 * MiB, chunkSize: 2 * MiB });
 
     const { events, result } = await run(
       commitIter(hub(), {
@@ -53,15 +43,13 @@ describe("commit: the requests the Hub expects", () => {
     );
     await flush();
 
-    const calls = seen.map(
-      (r) => `${r.method} ${r.url.origin === STORAGE ? "STORAGE" : ""}${r.url.pathname}`,
-    );
+    const calls = seen.map(callOf);
     expect(calls[0]).toBe("POST /api/models/acme/m/preupload/main");
     expect(calls[1]).toBe("POST /acme/m.git/info/lfs/objects/batch");
     expect(calls.slice(2, -2).sort()).toEqual([
-      "PUT STORAGE/part/upl-1/1",
-      "PUT STORAGE/part/upl-1/2",
-      "PUT STORAGE/part/upl-1/3",
+      "PUT STORAGE/part/ID/1",
+      "PUT STORAGE/part/ID/2",
+      "PUT STORAGE/part/ID/3",
       `PUT STORAGE/upload/${sha256(bin)}`,
     ]);
     expect(calls.at(-2)).toBe("POST /api/complete_multipart");
@@ -112,11 +100,11 @@ describe("commit: the requests the Hub expects", () => {
     expect(completion.headers.get("content-type")).toBe("application/vnd.git-lfs+json");
     expect(JSON.parse(decode(completion.body))).toEqual({
       oid: sha256(big),
-      parts: [1, 2, 3].map((partNumber) => ({ partNumber, etag: expect.stringMatching(/^"[0-9a-f]{16}"$/) })),
+      parts: [1, 2, 3].map((partNumber) => ({ partNumber, etag: expect.stringMatching(/^"[0-9a-f]{32}"$/) })),
     });
     for (const r of seen.slice(2, -1)) expect(r.headers.has("authorization")).toBe(false);
     for (const r of [seen[0]!, seen[1]!, seen.at(-1)!])
-      expect(r.headers.get("authorization")).toBe("Bearer hf_secret");
+      expect(r.headers.get("authorization")).toBe(`Bearer ${TOKEN}`);
 
     const commitRequest = seen.at(-1)!;
     expect(commitRequest.headers.get("content-type")).toBe("application/x-ndjson");
@@ -137,7 +125,12 @@ describe("commit: the requests the Hub expects", () => {
       },
       { key: "lfsFile", value: { path: "big.bin", algo: "sha256", oid: sha256(big), size: big.byteLength } },
     ]);
-    expect(fake.stored).toEqual(new Set([sha256(bin), sha256(big)]));
+    // The emulator checked every part's ETag and the object's SHA-256 before storing it.
+    const stored = await getPathsInfo(observer(emulatorHub.emulator), {
+      repo: "acme/m",
+      paths: ["weights/w.bin", "big.bin"],
+    });
+    expect(stored.map((e) => e.type === "file" && e.lfs?.oid)).toEqual([sha256(bin), sha256(big)]);
     expect(result).toMatchObject({ commitOid: expect.stringMatching(/^[0-9a-f]{40}$/), created: true });
 
     expect(events[0]).toEqual({
@@ -181,7 +174,8 @@ describe("commit: the requests the Hub expects", () => {
 
   it("does not upload objects the batch answers without actions, and reports them", async () => {
     const bin = noise(70_000, 5);
-    useFakeHub(server, { stored: new Set([sha256(bin)]) });
+    // The Hub stores the object already (under another path): the batch answers without actions.
+    await emulatorHub.seed("acme/m", { "elsewhere.bin": bin }, { token: TOKEN });
     const { events } = await run(
       commitIter(hub(), {
         repo: "acme/m",
@@ -205,7 +199,6 @@ describe("commit: the requests the Hub expects", () => {
 
   it("uploads one object for two files with the same content", async () => {
     const bin = noise(70_000, 9);
-    useFakeHub(server);
     await commit(hub(), {
       repo: "acme/m",
       message: "m",
@@ -226,8 +219,7 @@ describe("commit: the requests the Hub expects", () => {
   it("skips files whose content the revision already has, and commits nothing when all are unchanged", async () => {
     const text = "same\n";
     const bin = noise(40_000, 2);
-    const head = "c".repeat(40);
-    useFakeHub(server, { remote: { "a.txt": text, "b.bin": bin }, head });
+    const head = await emulatorHub.seed("acme/m", { "a.txt": text, "b.bin": bin }, { token: TOKEN });
     const { events, result } = await run(
       commitIter(hub(), {
         repo: "acme/m",
@@ -251,13 +243,9 @@ describe("commit: the requests the Hub expects", () => {
 
   it("hashes files that are LFS anyway (over 10 MiB) while the preupload is in flight", async () => {
     const big = noise(11 * MiB, 5);
-    useFakeHub(server, { remote: { "big.bin": big } });
-    server.use(
-      http.post(`${HUB}/api/models/acme/m/preupload/main`, async () => {
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        return undefined; // then the fake hub answers
-      }),
-    );
+    await emulatorHub.seed("acme/m", { "big.bin": big }, { token: TOKEN });
+    // A slow preupload: hashing starts meanwhile.
+    emulatorHub.emulator.faults.inject({ method: "POST", path: /\/preupload\//, latencyMs: 300 });
     const { events, result } = await run(
       commitIter(hub(), {
         repo: "acme/m",
@@ -273,9 +261,7 @@ describe("commit: the requests the Hub expects", () => {
   });
 
   it("commits a changed file next to an unchanged one", async () => {
-    useFakeHub(server, {
-      remote: { "a.txt": "old\n", "b.txt": "b\n" },
-    });
+    await emulatorHub.seed("acme/m", { "a.txt": "old\n", "b.txt": "b\n" }, { token: TOKEN });
     await commit(hub(), {
       repo: "acme/m",
       message: "m",
@@ -294,29 +280,38 @@ describe("commit: the requests the Hub expects", () => {
   });
 
   it("writes deletions and copies as the Hub's NDJSON lines, without a preupload", async () => {
-    useFakeHub(server, { stored: new Set(["e".repeat(64)]) });
+    const stored = noise(12, 8);
+    const parent = await emulatorHub.seed(
+      "acme/m",
+      { "old.txt": "old\n", "ckpt/a.txt": "a", "stored.bin": stored },
+      { token: TOKEN },
+    );
     await commit(hub(), {
       repo: "acme/m",
       message: "Tidy",
-      parentCommit: "abcdef1",
+      parentCommit: parent,
       operations: [
         { type: "delete", path: "old.txt" },
         { type: "delete-folder", path: "ckpt" },
-        { type: "copy", path: "copy.bin", oid: "e".repeat(64), size: 12 },
+        { type: "copy", path: "copy.bin", oid: sha256(stored), size: 12 },
       ],
     });
     await flush();
     expect(seen.map((r) => r.url.pathname)).toEqual(["/api/models/acme/m/commit/main"]);
     expect(ndjson(seen[0]!.body)).toEqual([
-      { key: "header", value: { summary: "Tidy", parentCommit: "abcdef1" } },
+      { key: "header", value: { summary: "Tidy", parentCommit: parent } },
       { key: "deletedFile", value: { path: "old.txt" } },
       { key: "deletedFolder", value: { path: "ckpt/" } },
-      { key: "lfsFile", value: { path: "copy.bin", algo: "sha256", oid: "e".repeat(64), size: 12 } },
+      { key: "lfsFile", value: { path: "copy.bin", algo: "sha256", oid: sha256(stored), size: 12 } },
     ]);
   });
 
   it("opens a pull request: create_pr=1 on preupload and commit, no ref in the LFS batch", async () => {
-    useFakeHub(server, { repoPath: "datasets/acme/d" });
+    await emulatorHub.api("POST", "/api/repos/create", {
+      token: TOKEN,
+      json: { name: "d", organization: "acme", type: "dataset" },
+    });
+    await emulatorHub.api("POST", "/api/datasets/acme/d/branch/feature%2Fx", { token: TOKEN, json: {} });
     const result = await commit(hub(), {
       repo: "datasets/acme/d",
       message: "Propose",
@@ -325,18 +320,20 @@ describe("commit: the requests the Hub expects", () => {
       operations: [{ type: "add", path: "x.bin", content: noise(1000, 4) }],
     });
     await flush();
-    expect(seen.map((r) => `${r.url.pathname}${r.url.search}`)).toEqual([
-      "/api/datasets/acme/d/preupload/feature%2Fx?create_pr=1",
-      "/datasets/acme/d.git/info/lfs/objects/batch",
-      `/upload/${sha256(noise(1000, 4))}?X-Amz-Signature=s`,
-      "/api/datasets/acme/d/commit/feature%2Fx?create_pr=1",
+    expect(
+      seen.map((r) => `${callOf(r)}${r.url.searchParams.get("create_pr") ? "?create_pr=1" : ""}`),
+    ).toEqual([
+      "POST /api/datasets/acme/d/preupload/feature%2Fx?create_pr=1",
+      "POST /datasets/acme/d.git/info/lfs/objects/batch",
+      `PUT STORAGE/upload/${sha256(noise(1000, 4))}`,
+      "POST /api/datasets/acme/d/commit/feature%2Fx?create_pr=1",
     ]);
     expect(json(1)).not.toHaveProperty("ref");
     expect(result.pullRequestUrl).toBe(`${HUB}/datasets/acme/d/discussions/1`);
   });
 
   it("keeps the branch raw in the batch ref and percent-encoded in paths", async () => {
-    useFakeHub(server);
+    await emulatorHub.api("POST", "/api/models/acme/m/branch/feature%2Fx", { token: TOKEN, json: {} });
     await commit(hub(), {
       repo: "acme/m",
       message: "m",

@@ -1,5 +1,5 @@
-import { EntryNotFoundError, encodePathInRepo, encodeRevision, repoWebPath } from "@hfkit/http";
-import { getPathsInfo } from "@hfkit/repo";
+import { EntryNotFoundError } from "@hfkit/http";
+import { downloadFile, getPathsInfo } from "@hfkit/repo";
 import type { CommitContext } from "./context.js";
 import type { PlannedOp } from "./plan.js";
 
@@ -23,7 +23,6 @@ export async function resolveCopies(ctx: CommitContext, ops: readonly PlannedOp[
     if (entry?.type !== "file") {
       throw new EntryNotFoundError(
         `${copy.field}.from: ${copy.from} is not a file at revision ${ctx.revision}; nothing to copy.`,
-        { code: "ENTRY_NOT_FOUND" },
       );
     }
     if (entry.lfs) {
@@ -31,12 +30,14 @@ export async function resolveCopies(ctx: CommitContext, ops: readonly PlannedOp[
       copy.size = entry.lfs.size;
       continue;
     }
-    const { data } = await ctx.client.request({
-      path: `${repoWebPath(ctx.repo)}/resolve/${encodeRevision(ctx.revision)}/${encodePathInRepo(entry.path)}`,
-      responseType: "bytes",
+    // Through @hfkit/repo (ADR 0004), so the bytes are checked against their size and git blob id.
+    const { bytes } = await downloadFile(ctx.client, {
+      repo: ctx.repo,
+      path: entry.path,
+      revision: ctx.revision,
+      to: "memory",
       signal: ctx.signal,
-      operation: "downloadForCopy",
     });
-    copy.content = data as Uint8Array;
+    copy.content = bytes;
   }
 }

@@ -66,7 +66,6 @@ export async function deleteFiles(
       if (ops.length === 0) {
         throw new EntryNotFoundError(
           `No file of ${labelOf(target).repo} at ${target.revision} matches ${list.join(", ")}; nothing to delete.`,
-          { code: "ENTRY_NOT_FOUND" },
         );
       }
       const result = await runCommit(ctx, ops, {

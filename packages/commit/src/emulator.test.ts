@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
 import { createHubClient, type HubClient, PreconditionFailedError } from "@hfkit/http";
-import { getPathsInfo } from "@hfkit/repo";
+import { createRepo, getPathsInfo, getRepoInfo } from "@hfkit/repo";
 import { rejection } from "@hfkit/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { commit } from "./commit.js";
@@ -28,11 +28,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 beforeEach(async () => {
   repo = `local/commit-${++repoCount}`;
-  await hub.request({
-    method: "POST",
-    path: "/api/repos/create",
-    body: { json: { name: repo.split("/")[1] } },
-  });
+  await createRepo(hub, { repo });
   server.emulator.faults.clear();
   server.emulator.clearRequestLog();
 });
@@ -113,7 +109,7 @@ describe("commits against the emulator", () => {
     expect(calls(/^PUT/)).toHaveLength(4);
 
     server.emulator.clearRequestLog();
-    const head = (await hub.request<{ sha: string }>({ path: `/api/models/${repo}/revision/main` })).data.sha;
+    const head = (await getRepoInfo(hub, { repo, revision: "main" })).sha;
     const result = await uploadFolder(hub, { repo, folder: dir, parentCommit: head });
     expect(result.created).toBe(true);
     expect(calls(/^PUT|complete_multipart/)).toHaveLength(0);

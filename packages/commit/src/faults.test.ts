@@ -1,23 +1,18 @@
-import { createHubClient, HubError, InvalidResponseError, PreconditionFailedError } from "@hfkit/http";
+import { HubError, InvalidResponseError, PreconditionFailedError } from "@hfkit/http";
+import { getPathsInfo, getRepoInfo } from "@hfkit/repo";
 import { HUB, rejection, STORAGE, useMswServer } from "@hfkit/testing";
 import { HttpResponse, http } from "msw";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { commit, commitIter } from "./commit.js";
-import { sha256, useFakeHub } from "./test-utils/fake-hub.js";
-import { decode, noise } from "./test-utils/files.js";
+import { decode, noise, sha256 } from "./test-utils/files.js";
+import { observer, testClient, useCommitHub } from "./test-utils/hub.js";
 import type { CommitOptions } from "./types.js";
 
 const { server, seen, flush } = useMswServer();
-const hub = () =>
-  createHubClient({
-    endpoint: HUB,
-    token: "hf_t",
-    env: {},
-    fetch: (input, init) => fetch(input, init), // keeps bulk PUTs visible to msw
-    retry: { initialDelayMs: 1, random: () => 0 },
-  });
-
 const MiB = 1 << 20;
+const emulatorHub = useCommitHub(server, { multipartThreshold: 4 * MiB, multipartChunkSize: 2 * MiB });
+const hub = () => testClient();
+
 const big = noise(5 * MiB + 10, 11);
 const small = noise(50_000, 12);
 const options = (extra: Partial<CommitOptions> = {}): CommitOptions => ({
@@ -29,14 +24,13 @@ const options = (extra: Partial<CommitOptions> = {}): CommitOptions => ({
   ],
   ...extra,
 });
-const fakeHub = () => useFakeHub(server, { multipartAt: 4 * MiB, chunkSize: 2 * MiB });
 const count = (pattern: RegExp) => seen.filter((r) => pattern.test(`${r.method} ${r.url.pathname}`)).length;
 
-/** Fails the first `times` matching requests with `response`, then lets the fake hub answer. */
-function failFirst(method: "post" | "put", url: string, times: number, response: () => Response) {
-  let n = 0;
-  server.use(http[method](url, () => (n++ < times ? response() : undefined)));
-}
+/** Where the emulator stored the files of acme/m, as paths-info reports them. */
+const storedOids = async (...paths: string[]) =>
+  (await getPathsInfo(observer(emulatorHub.emulator), { repo: "acme/m", paths })).map(
+    (e) => e.type === "file" && e.lfs?.oid,
+  );
 
 afterEach(() => {
   vi.useRealTimers();
@@ -45,10 +39,12 @@ afterEach(() => {
 describe("faults the upload survives", () => {
   it("waits the Retry-After of a 429 on the LFS batch, then goes on", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
-    fakeHub();
-    failFirst("post", `${HUB}/acme/m.git/info/lfs/objects/batch`, 1, () =>
-      HttpResponse.json({ error: "slow down" }, { status: 429, headers: { "retry-after": "2" } }),
-    );
+    emulatorHub.emulator.faults.inject({
+      method: "POST",
+      path: "/acme/m.git/info/lfs/objects/batch",
+      status: 429,
+      headers: { "retry-after": "2" },
+    });
     const start = Date.now();
     const done = commit(hub(), options());
     let finished = false;
@@ -65,42 +61,35 @@ describe("faults the upload survives", () => {
   });
 
   it("retries a preupload answered 503", async () => {
-    fakeHub();
-    failFirst(
-      "post",
-      `${HUB}/api/models/acme/m/preupload/main`,
-      2,
-      () => new HttpResponse("busy", { status: 503 }),
-    );
+    emulatorHub.emulator.faults.inject({ path: "/api/models/acme/m/preupload/main", status: 503, times: 2 });
     await commit(hub(), options());
     expect(count(/preupload/)).toBe(3);
   });
 
   it("retries only the part that failed, and completes with every ETag", async () => {
-    const fake = fakeHub();
-    failFirst("put", `${STORAGE}/part/:id/2`, 2, () => new HttpResponse("InternalError", { status: 500 }));
+    emulatorHub.emulator.faults.inject({ method: "PUT", path: /^\/part\/[^/]+\/2$/, status: 500, times: 2 });
     await commit(hub(), options());
     expect(
       seen
         .filter((r) => r.url.pathname.startsWith("/part/"))
-        .map((r) => r.url.pathname)
+        .map((r) => r.url.pathname.replace(/^\/part\/[^/]+\//, ""))
         .sort(),
-    ).toEqual(["/part/upl-1/1", "/part/upl-1/2", "/part/upl-1/2", "/part/upl-1/2", "/part/upl-1/3"]);
-    expect(fake.stored.has(sha256(big))).toBe(true); // the fake checked the completion's ETags and digest
+    ).toEqual(["1", "2", "2", "2", "3"]);
+    // The emulator checked the completion's ETags and the object's digest before storing it.
+    expect(await storedOids("big.bin")).toEqual([sha256(big)]);
   });
 
   it("retries an upload whose connection was reset", async () => {
-    const fake = fakeHub();
-    failFirst("put", `${STORAGE}/upload/:oid`, 1, () => HttpResponse.error());
+    emulatorHub.emulator.faults.inject({ method: "PUT", path: /^\/upload\//, reset: true });
     await commit(hub(), options());
     expect(count(/PUT \/upload\//)).toBe(2);
-    expect(fake.stored.has(sha256(small))).toBe(true);
+    expect(await storedOids("small.bin")).toEqual([sha256(small)]);
   });
 });
 
 describe("failures that stop the commit", () => {
   it("reports every object the batch refused, and sends nothing else", async () => {
-    fakeHub();
+    // Object-level errors in a 200 answer (hub-protocol §7.2): the emulator refuses none.
     server.use(
       http.post(`${HUB}/acme/m.git/info/lfs/objects/batch`, () =>
         HttpResponse.json({
@@ -121,7 +110,7 @@ describe("failures that stop the commit", () => {
   });
 
   it("fails when a part comes back without an ETag, before completing or committing", async () => {
-    fakeHub();
+    // Storage must answer each part with its ETag (hub-protocol §7.3); the emulator always does.
     server.use(http.put(`${STORAGE}/part/:id/:n`, () => new HttpResponse(null, { status: 200 })));
     const error = await rejection(commit(hub(), options()));
     expect(InvalidResponseError.isInstance(error)).toBe(true);
@@ -130,7 +119,7 @@ describe("failures that stop the commit", () => {
   });
 
   it("refuses a multipart action whose part count does not match the size", async () => {
-    fakeHub();
+    // One part URL per chunk_size bytes (hub-protocol §7.2); the emulator always sends them all.
     server.use(
       http.post(`${HUB}/acme/m.git/info/lfs/objects/batch`, () =>
         HttpResponse.json({
@@ -158,39 +147,26 @@ describe("failures that stop the commit", () => {
   });
 
   it("sends the commit once: a 500 is not retried", async () => {
-    fakeHub();
-    server.use(
-      http.post(`${HUB}/api/models/acme/m/commit/main`, () => new HttpResponse("oops", { status: 500 })),
-    );
+    emulatorHub.emulator.faults.inject({ path: "/api/models/acme/m/commit/main", status: 500, times: 2 });
     const error = await rejection(commit(hub(), options()));
     expect(error.status).toBe(500);
     expect(count(/commit\/main/)).toBe(1);
   });
 
   it("surfaces a stale parentCommit as PreconditionFailedError; a retry reuses the uploaded objects", async () => {
-    fakeHub();
-    let stale = true;
-    server.use(
-      http.post(`${HUB}/api/models/acme/m/commit/main`, () =>
-        stale
-          ? HttpResponse.json(
-              { error: "The branch was updated since you opened this page. Please refresh and try again." },
-              { status: 412 },
-            )
-          : undefined,
-      ),
-    );
+    // The emulator answers 412 to a parentCommit that is not the branch's head (hub-protocol §6.3).
     const error = await rejection(commit(hub(), options({ parentCommit: "a".repeat(40) })));
     expect(PreconditionFailedError.isInstance(error)).toBe(true);
     expect(count(/commit\/main/)).toBe(1);
     const putsBefore = count(/PUT/);
     expect(putsBefore).toBe(4);
 
-    stale = false;
+    const head = (await getRepoInfo(observer(emulatorHub.emulator), { repo: "acme/m", revision: "main" }))
+      .sha!;
     seen.length = 0;
     const { events, result } = await (async () => {
       const events = [];
-      const iter = commitIter(hub(), options({ parentCommit: "b".repeat(40) }));
+      const iter = commitIter(hub(), options({ parentCommit: head }));
       for (;;) {
         const step = await iter.next();
         if (step.done) return { events, result: step.value };
@@ -206,17 +182,16 @@ describe("failures that stop the commit", () => {
         .sort(),
     ).toEqual(["big.bin", "small.bin"]);
     await flush();
-    expect(decode(seen.at(-1)!.body)).toContain(`"parentCommit":"${"b".repeat(40)}"`);
+    expect(decode(seen.at(-1)!.body)).toContain(`"parentCommit":"${head}"`);
   });
 
   it("stops at once when the signal aborts, without committing", async () => {
-    fakeHub();
     const controller = new AbortController();
     server.use(
       http.put(`${STORAGE}/part/:id/:n`, async () => {
         controller.abort(new Error("user cancelled"));
         await new Promise((resolve) => setTimeout(resolve, 50));
-        return undefined;
+        return undefined; // then the emulator answers
       }),
     );
     const error = await rejection(commit(hub(), options({ signal: controller.signal })));
@@ -225,7 +200,6 @@ describe("failures that stop the commit", () => {
   });
 
   it("aborts the work in flight when the caller stops iterating", async () => {
-    fakeHub();
     const iter = commitIter(hub(), options());
     for await (const event of iter) if (event.type === "lfs-upload-progress") break;
     await new Promise((resolve) => setTimeout(resolve, 50));

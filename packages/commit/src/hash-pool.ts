@@ -1,41 +1,29 @@
 import { Worker } from "node:worker_threads";
-import { fileChanged, HASH_CHUNK, type HashAlgorithm } from "./hash.js";
+import { fileChanged, HASH_CHUNK, type HashAlgorithm, hashLoop, newHash } from "./hash.js";
 
 /**
  * The worker's code, evaluated from a string so that it runs the same from the TypeScript
- * sources (tests) and from the bundle, with no extra file to ship or resolve. It is the
- * loop of `hashFile` in hash.ts: 4 MiB double-buffered reads, progress after each chunk.
+ * sources (tests) and from the bundle, with no extra file to ship or resolve. Its hashing is
+ * `newHash` and `hashLoop` from hash.ts, inserted from their source text: one loop for the
+ * main thread and the workers.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const { open } = require("node:fs/promises");
 const { createHash } = require("node:crypto");
+const newHash = ${newHash.toString()};
+const hashLoop = ${hashLoop.toString()};
 parentPort.on("message", async ({ id, path, size, algorithm, chunk }) => {
   let handle;
-  let pending;
   try {
-    const hash = algorithm === "sha256" ? createHash("sha256") : createHash("sha1").update("blob " + size + "\\0");
+    const hash = newHash(createHash, algorithm, size);
     handle = await open(path, "r");
-    const length = Math.max(1, Math.min(chunk, size));
-    const buffers = [Buffer.allocUnsafe(length), Buffer.allocUnsafe(length)];
-    let position = 0;
-    let which = 0;
-    pending = size > 0 ? handle.read(buffers[0], 0, Math.min(length, size), 0) : undefined;
-    while (pending) {
-      const { bytesRead, buffer } = await pending;
-      if (bytesRead === 0) break;
-      position += bytesRead;
-      which ^= 1;
-      pending = position < size ? handle.read(buffers[which], 0, Math.min(length, size - position), position) : undefined;
-      hash.update(buffer.subarray(0, bytesRead));
-      parentPort.postMessage({ id, progress: position });
-    }
-    const now = (await handle.stat()).size;
+    const progress = (position) => parentPort.postMessage({ id, progress: position });
+    const { position, now } = await hashLoop(handle, size, chunk, (bytes) => hash.update(bytes), progress);
     parentPort.postMessage({ id, digest: hash.digest("hex"), position, now });
   } catch (error) {
     parentPort.postMessage({ id, error: String((error && error.message) || error), code: error && error.code });
   } finally {
-    if (pending) await pending.catch(() => {});
     if (handle) await handle.close().catch(() => {});
   }
 });

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from "node:crypto";
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import { InvalidInputError } from "@hfkit/http";
 import type { ContentSource } from "./source.js";
 
@@ -22,10 +22,13 @@ export interface HashJob {
   field: string;
 }
 
-function start(algorithm: HashAlgorithm, size: number): Hash {
-  if (algorithm === "sha256") return createHash("sha256");
+/**
+ * A new hash for `algorithm`; `create` is `node:crypto`'s `createHash`. Self-contained, like
+ * {@link hashLoop}: the worker threads run it from its source text.
+ */
+export function newHash(create: typeof createHash, algorithm: HashAlgorithm, size: number): Hash {
   // A git blob id is the SHA-1 of "blob <size>\0" followed by the content.
-  return createHash("sha1").update(`blob ${size}\0`);
+  return algorithm === "sha256" ? create("sha256") : create("sha1").update(`blob ${size}\0`);
 }
 
 export function fileChanged(field: string, expected: number, found: number): InvalidInputError {
@@ -36,16 +39,26 @@ export function fileChanged(field: string, expected: number, found: number): Inv
   );
 }
 
-async function hashFile(path: string, hash: Hash, job: HashJob): Promise<void> {
-  const { size } = job.source;
-  const handle = await open(path, "r");
-  let pending: Promise<{ bytesRead: number; buffer: Buffer }> | undefined;
+/**
+ * The hashing loop: `chunk`-sized positioned reads into two reused buffers, the next read
+ * running while the current chunk is hashed; `progress` hears the bytes hashed after each chunk
+ * (and may throw to stop). Returns how far it read and the file's size at the end. It is
+ * self-contained (no imports, no closure) because the worker threads of hash-pool.ts run this
+ * same function from its source text: one loop, not two copies.
+ */
+export async function hashLoop(
+  handle: Pick<FileHandle, "read" | "stat">,
+  size: number,
+  chunk: number,
+  update: (bytes: Uint8Array) => void,
+  progress: (position: number) => void,
+): Promise<{ position: number; now: number }> {
+  const length = Math.max(1, Math.min(chunk, size));
+  const buffers = [Buffer.allocUnsafe(length), Buffer.allocUnsafe(length)];
+  let position = 0;
+  let which = 0;
+  let pending = size > 0 ? handle.read(buffers[0]!, 0, Math.min(length, size), 0) : undefined;
   try {
-    const length = Math.max(1, Math.min(HASH_CHUNK, size));
-    const buffers = [Buffer.allocUnsafe(length), Buffer.allocUnsafe(length)];
-    let position = 0;
-    let which = 0;
-    pending = size > 0 ? handle.read(buffers[0]!, 0, Math.min(length, size), 0) : undefined;
     while (pending) {
       const { bytesRead, buffer } = await pending;
       if (bytesRead === 0) break;
@@ -55,21 +68,39 @@ async function hashFile(path: string, hash: Hash, job: HashJob): Promise<void> {
         position < size
           ? handle.read(buffers[which]!, 0, Math.min(length, size - position), position)
           : undefined;
-      hash.update(buffer.subarray(0, bytesRead));
-      job.onProgress?.(position);
-      job.signal?.throwIfAborted();
+      update(buffer.subarray(0, bytesRead));
+      progress(position);
     }
-    const { size: now } = await handle.stat();
+  } finally {
+    // Stopped mid-way (an abort): let a read still in flight land before the handle closes.
+    if (pending) await pending.catch(() => {});
+  }
+  return { position, now: (await handle.stat()).size };
+}
+
+async function hashFile(path: string, hash: Hash, job: HashJob): Promise<void> {
+  const { size } = job.source;
+  const handle = await open(path, "r");
+  try {
+    const { position, now } = await hashLoop(
+      handle,
+      size,
+      HASH_CHUNK,
+      (bytes) => hash.update(bytes),
+      (bytes) => {
+        job.onProgress?.(bytes);
+        job.signal?.throwIfAborted();
+      },
+    );
     if (position !== size || now !== size) throw fileChanged(job.field, size, now);
   } finally {
-    await pending?.catch(() => {}); // an abort can leave a read in flight: let it land first
     await handle.close();
   }
 }
 
 /** Hashes a source on this thread, streaming: never more than 8 MiB of a file in memory. */
 export async function hashSource(job: HashJob): Promise<string> {
-  const hash = start(job.algorithm, job.source.size);
+  const hash = newHash(createHash, job.algorithm, job.source.size);
   if (job.source.filePath !== undefined) {
     await hashFile(job.source.filePath, hash, job);
   } else {

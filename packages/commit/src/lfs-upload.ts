@@ -91,7 +91,6 @@ async function uploadMultipart(
   if (!Number.isSafeInteger(chunkSize) || chunkSize <= 0 || urls.length !== expected) {
     throw new InvalidResponseError(
       `The LFS batch gave ${urls.length} part URL(s) of ${chunkSize} bytes for ${object.path} (${object.size} bytes); expected ${expected}.`,
-      { code: "INVALID_RESPONSE" },
     );
   }
   const progress = meter(ctx, object, urls.length);
@@ -104,7 +103,6 @@ async function uploadMultipart(
       const etag = response.headers.get("etag");
       if (!etag) {
         throw new InvalidResponseError(`Part ${index + 1} of ${object.path} was stored without an ETag.`, {
-          code: "INVALID_RESPONSE",
           url: response.url,
         });
       }

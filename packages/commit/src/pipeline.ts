@@ -1,5 +1,5 @@
-import { encodeRevision, repoApiPath, repoWebPath } from "@hfkit/http";
-import { z } from "zod";
+import { formatRepoId, InvalidResponseError, repoWebPath } from "@hfkit/http";
+import { getRepoInfo } from "@hfkit/repo";
 import type { CommitHeader } from "./commit-payload.js";
 import type { CommitContext } from "./context.js";
 import { resolveCopies } from "./copies.js";
@@ -35,17 +35,13 @@ export async function preuploadAndReport(
   return head;
 }
 
-const WireRevision = z.object({ sha: z.string() });
-
 /** The head commit of the revision, when nothing else told us (no preupload was needed). */
 export async function headOf(ctx: CommitContext): Promise<string> {
-  const { data } = await ctx.client.request({
-    path: `${repoApiPath(ctx.repo)}/revision/${encodeRevision(ctx.revision)}`,
-    schema: WireRevision,
-    signal: ctx.signal,
-    operation: "repoInfo",
-  });
-  return data.sha;
+  const { repo, revision, signal } = ctx;
+  const { sha } = await getRepoInfo(ctx.client, { repo, revision, expand: ["sha"], signal });
+  if (!sha)
+    throw new InvalidResponseError(`The Hub sent no commit for ${revision} of ${formatRepoId(repo)}.`);
+  return sha;
 }
 
 export function commitUrlOf(ctx: CommitContext, oid: string): string {

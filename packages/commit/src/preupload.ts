@@ -70,7 +70,6 @@ export async function runPreupload(
           const answer = answers.get(add.path);
           if (!answer) {
             throw new InvalidResponseError(`The preupload answer leaves out ${add.path}.`, {
-              code: "INVALID_RESPONSE",
               status,
               url,
               requestId,

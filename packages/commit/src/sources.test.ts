@@ -1,36 +1,24 @@
 import { Readable } from "node:stream";
 import { createHubClient } from "@hfkit/http";
+import { getPathsInfo } from "@hfkit/repo";
 import { HUB, useMswServer } from "@hfkit/testing";
-import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { commit, commitIter } from "./commit.js";
-import { gitOid, sha256, useFakeHub } from "./test-utils/fake-hub.js";
-import { decode, ndjson, noise } from "./test-utils/files.js";
+import { decode, ndjson, noise, sha256 } from "./test-utils/files.js";
+import { observer, TOKEN, testClient, useCommitHub } from "./test-utils/hub.js";
 import type { CommitProgressEvent } from "./types.js";
 
 const { server, seen, flush } = useMswServer();
-const hub = () =>
-  createHubClient({ endpoint: HUB, token: "hf_t", env: {}, fetch: (input, init) => fetch(input, init) });
 const MiB = 1 << 20;
+const emulatorHub = useCommitHub(server, { multipartThreshold: 4 * MiB, multipartChunkSize: 2 * MiB });
+const hub = () => testClient({ retry: undefined });
 
 describe("sources", () => {
   it("uploads a stream factory of known size, cut into parts in memory, retrying a part", async () => {
     const bytes = noise(5 * MiB + 77, 21);
-    const fake = useFakeHub(server, { multipartAt: 4 * MiB, chunkSize: 2 * MiB });
     let opened = 0;
-    let failures = 0;
-    server.use(
-      http.put("https://storage.test/part/:id/3", () =>
-        failures++ === 0 ? new HttpResponse(null, { status: 503 }) : undefined,
-      ),
-    );
-    const client = createHubClient({
-      endpoint: HUB,
-      token: "hf_t",
-      env: {},
-      fetch: (input, init) => fetch(input, init),
-      retry: { initialDelayMs: 1, random: () => 0 },
-    });
+    emulatorHub.emulator.faults.inject({ method: "PUT", path: /^\/part\/[^/]+\/3$/, status: 503 });
+    const client = testClient();
     await commit(client, {
       repo: "acme/m",
       message: "m",
@@ -52,13 +40,13 @@ describe("sources", () => {
         },
       ],
     });
-    expect(fake.stored.has(sha256(bytes))).toBe(true);
+    const [stored] = await getPathsInfo(observer(emulatorHub.emulator), { repo: "acme/m", paths: ["s.bin"] });
+    expect(stored?.type === "file" && stored.lfs?.oid).toBe(sha256(bytes));
     expect(opened).toBe(3); // the sample, the hash, the upload: a part retry re-sends its buffer
-    expect(failures).toBe(2);
+    expect(seen.filter((r) => /^\/part\/[^/]+\/3$/.test(r.url.pathname))).toHaveLength(2);
   });
 
   it("fails, naming the operation, when a stream yields another size than announced", async () => {
-    useFakeHub(server);
     const error = await commit(hub(), {
       repo: "acme/m",
       message: "m",
@@ -98,7 +86,6 @@ describe("sources", () => {
   });
 
   it("sends Blob, ArrayBuffer and text content, regular files inline as base64", async () => {
-    useFakeHub(server);
     await commit(hub(), {
       repo: "acme/m",
       message: "m",
@@ -117,7 +104,6 @@ describe("sources", () => {
   });
 
   it("sends a committed .gitattributes and .gitignore along with the preupload", async () => {
-    useFakeHub(server);
     const attributes = "*.dat filter=lfs diff=lfs merge=lfs -text\n";
     await commit(hub(), {
       repo: "acme/m",
@@ -134,18 +120,7 @@ describe("sources", () => {
   });
 
   it("leaves out files the preupload says .gitignore matches", async () => {
-    useFakeHub(server);
-    server.use(
-      http.post(`${HUB}/api/models/acme/m/preupload/main`, () =>
-        HttpResponse.json({
-          files: [
-            { path: "keep.txt", uploadMode: "regular", shouldIgnore: false },
-            { path: "debug.log", uploadMode: "regular", shouldIgnore: true },
-          ],
-          commitOid: "f".repeat(40),
-        }),
-      ),
-    );
+    await emulatorHub.seed("acme/m", { ".gitignore": "*.log\n" }, { token: TOKEN });
     const events: CommitProgressEvent[] = [];
     for await (const e of commitIter(hub(), {
       repo: "acme/m",
@@ -165,23 +140,9 @@ describe("sources", () => {
   });
 
   it("copies by path: an LFS file by reference, a regular file re-sent inline", async () => {
-    useFakeHub(server, { stored: new Set(["d".repeat(64)]) });
     const text = "regular content\n";
-    server.use(
-      http.post(`${HUB}/api/models/acme/m/paths-info/main`, () =>
-        HttpResponse.json([
-          {
-            type: "file",
-            oid: "1".repeat(40),
-            size: 5000,
-            path: "w.bin",
-            lfs: { oid: "d".repeat(64), size: 5000, pointerSize: 131 },
-          },
-          { type: "file", oid: gitOid(Buffer.from(text)), size: text.length, path: "notes.txt" },
-        ]),
-      ),
-      http.get(`${HUB}/acme/m/resolve/main/notes.txt`, () => HttpResponse.text(text)),
-    );
+    const weights = noise(5000, 6);
+    await emulatorHub.seed("acme/m", { "w.bin": weights, "notes.txt": text }, { token: TOKEN });
     await commit(hub(), {
       repo: "acme/m",
       message: "copy",
@@ -192,15 +153,18 @@ describe("sources", () => {
     });
     await flush();
     expect(JSON.parse(decode(seen[0]!.body))).toEqual({ paths: ["w.bin", "notes.txt"], expand: false });
+    // The regular file comes through @hfkit/repo's downloadFile: metadata first, then checked bytes.
+    expect(seen.filter((r) => r.url.pathname.endsWith("/notes.txt")).map((r) => r.method)).toEqual([
+      "HEAD",
+      "GET",
+    ]);
     expect(ndjson(seen.at(-1)!.body).slice(1)).toEqual([
-      { key: "lfsFile", value: { path: "backup/w.bin", algo: "sha256", oid: "d".repeat(64), size: 5000 } },
+      { key: "lfsFile", value: { path: "backup/w.bin", algo: "sha256", oid: sha256(weights), size: 5000 } },
       { key: "file", value: { content: btoa(text), path: "backup/notes.txt", encoding: "base64" } },
     ]);
   });
 
   it("fails a copy whose source does not exist", async () => {
-    useFakeHub(server);
-    server.use(http.post(`${HUB}/api/models/acme/m/paths-info/main`, () => HttpResponse.json([])));
     const error = await commit(hub(), {
       repo: "acme/m",
       message: "copy",

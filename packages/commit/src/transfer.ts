@@ -43,9 +43,7 @@ export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAd
     for (const object of take) {
       const answer = answers.get(object.oid);
       if (!answer) {
-        throw new InvalidResponseError(`The LFS batch answer leaves out ${object.oid} (${object.path}).`, {
-          code: "INVALID_RESPONSE",
-        });
+        throw new InvalidResponseError(`The LFS batch answer leaves out ${object.oid} (${object.path}).`);
       }
       const upload = answer.actions?.upload;
       if (!upload) {

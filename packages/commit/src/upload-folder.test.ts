@@ -1,26 +1,21 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createHubClient, InvalidInputError } from "@hfkit/http";
+import { InvalidInputError } from "@hfkit/http";
 import { drain } from "@hfkit/http/work";
+import { listFiles } from "@hfkit/repo";
 import { HUB, rejection, useMswServer } from "@hfkit/testing";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
-import { sha256, useFakeHub } from "./test-utils/fake-hub.js";
-import { noise, tempTree } from "./test-utils/files.js";
+import { noise, sha256, tempTree } from "./test-utils/files.js";
+import { observer, sentCommits, TOKEN, testClient, useCommitHub } from "./test-utils/hub.js";
 import type { CommitProgressEvent } from "./types.js";
 import { uploadFile, uploadFileIter } from "./upload-file.js";
 import { type UploadFolderOptions, uploadFolder, uploadFolderIter } from "./upload-folder.js";
 import { CommitVerificationError } from "./verify.js";
 
-const { server, seen } = useMswServer();
-const hub = () =>
-  createHubClient({
-    endpoint: HUB,
-    token: "hf_t",
-    env: {},
-    fetch: (input, init) => fetch(input, init),
-    retry: { initialDelayMs: 1, random: () => 0 },
-  });
+const { server, seen, flush } = useMswServer();
+const emulatorHub = useCommitHub(server);
+const hub = () => testClient();
 
 async function collect(options: UploadFolderOptions) {
   const events: CommitProgressEvent[] = [];
@@ -32,8 +27,21 @@ async function collect(options: UploadFolderOptions) {
   }
 }
 
-const committedPaths = (fake: ReturnType<typeof useFakeHub>, i: number) =>
-  fake.commits[i]!.lines.slice(1).map((l) => `${l.key} ${l.value.path}`);
+/** The commits sent so far, from the wire. */
+const commits = async () => {
+  await flush();
+  return sentCommits(seen);
+};
+const committedPaths = async (i: number) =>
+  (await commits())[i]!.lines.slice(1).map((l) => `${l.key} ${l.value.path}`);
+/** The files of acme/m at main now. */
+const remoteFiles = async () => {
+  const paths: string[] = [];
+  for await (const e of listFiles(observer(emulatorHub.emulator), { repo: "acme/m", recursive: true })) {
+    if (e.type === "file" && e.path !== ".gitattributes") paths.push(e.path);
+  }
+  return paths.sort();
+};
 
 describe("uploadFolder", () => {
   it("uploads the folder under pathInRepo, with include/exclude globs, skipping .git", async () => {
@@ -47,20 +55,19 @@ describe("uploadFolder", () => {
       ".git/HEAD": "ref: refs/heads/main\n",
       ".cache/huggingface/x.lock": "",
     });
-    const fake = useFakeHub(server);
     const { result, events } = await collect({
       repo: "acme/m",
       folder: dir,
       pathInRepo: "ckpt/",
       exclude: ["*.tmp", "logs/"],
     });
-    expect(committedPaths(fake, 0)).toEqual([
+    expect(await committedPaths(0)).toEqual([
       "file ckpt/README.md",
       "file ckpt/config.json",
       "file ckpt/sub/deep.json",
       "lfsFile ckpt/sub/w.bin",
     ]);
-    expect(fake.commits[0]!.lines[0]).toEqual({
+    expect((await commits())[0]!.lines[0]).toEqual({
       key: "header",
       value: { summary: "Upload folder with hfkit" },
     });
@@ -73,9 +80,9 @@ describe("uploadFolder", () => {
       files: 4,
     });
 
-    fake.commits.length = 0;
+    seen.length = 0;
     await uploadFolder(hub(), { repo: "acme/m", folder: dir, include: "*.json", message: "json only" });
-    expect(committedPaths(fake, 0)).toEqual(["file config.json", "file sub/deep.json"]);
+    expect(await committedPaths(0)).toEqual(["file config.json", "file sub/deep.json"]);
   });
 
   it("splits by file count and by regular bytes, titles each part, deletes in the last one", async () => {
@@ -83,7 +90,8 @@ describe("uploadFolder", () => {
     for (let i = 0; i < 5; i++) files[`t${i}.txt`] = "x".repeat(400);
     files["big.bin"] = noise(50_000);
     const dir = await tempTree(files);
-    const fake = useFakeHub(server, { remote: { "old/a.bin": noise(10, 2), "old/keep.txt": "k" } });
+    await emulatorHub.seed("acme/m", { "old/a.bin": noise(10, 2), "old/keep.txt": "k" }, { token: TOKEN });
+    seen.length = 0;
     const { result } = await collect({
       repo: "acme/m",
       folder: dir,
@@ -93,19 +101,20 @@ describe("uploadFolder", () => {
       delete: ["*.bin"],
     });
     // big.bin (LFS) counts for files but not for inline bytes: 1000 bytes fit two 400-byte texts.
-    expect(fake.commits.map((c) => c.lines[0]!.value.summary)).toEqual([
+    const sent = await commits();
+    expect(sent.map((c) => c.lines[0]!.value.summary)).toEqual([
       "Sync (part 1 of 3)",
       "Sync (part 2 of 3)",
       "Sync (part 3 of 3)",
     ]);
-    expect(fake.commits.map((_, i) => committedPaths(fake, i))).toEqual([
+    expect(sent.map((c) => c.lines.slice(1).map((l) => `${l.key} ${l.value.path}`))).toEqual([
       ["lfsFile big.bin", "file t0.txt", "file t1.txt"],
       ["file t2.txt", "file t3.txt"],
       ["file t4.txt", "deletedFile old/a.bin"],
     ]);
     expect(result.commits).toHaveLength(3);
     expect(result.commitOid).toBe(result.commits[2]!.commitOid);
-    expect(fake.files.has("old/keep.txt")).toBe(true);
+    expect(await remoteFiles()).toContain("old/keep.txt");
   });
 
   it("resumes after a failure: committed files and uploaded objects are not sent again", async () => {
@@ -115,7 +124,6 @@ describe("uploadFolder", () => {
       "c.bin": noise(20_000, 3),
       "d.txt": "d",
     });
-    const fake = useFakeHub(server);
     let commitsLeft = 1; // the second commit fails, as if the process died there
     server.use(
       http.post(`${HUB}/api/models/acme/m/commit/main`, () =>
@@ -125,10 +133,9 @@ describe("uploadFolder", () => {
     const options = { repo: "acme/m", folder: dir, maxFilesPerCommit: 2 };
     const error = await rejection(uploadFolder(hub(), options));
     expect(error.status).toBe(502);
-    expect([...fake.files.keys()].sort()).toEqual(["a.bin", "b.bin"]);
-    expect(fake.stored).toEqual(
-      new Set(["a.bin", "b.bin", "c.bin"].map((_, i) => sha256(noise(20_000, i + 1)))),
-    );
+    expect(await remoteFiles()).toEqual(["a.bin", "b.bin"]);
+    // c.bin's object was uploaded before the commit that failed.
+    expect(seen.filter((r) => r.method === "PUT")).toHaveLength(3);
 
     commitsLeft = Number.POSITIVE_INFINITY;
     seen.length = 0;
@@ -147,7 +154,7 @@ describe("uploadFolder", () => {
     });
     expect(seen.filter((r) => r.method === "PUT")).toHaveLength(0);
     expect(result.commits).toHaveLength(1);
-    expect([...fake.files.keys()].sort()).toEqual(["a.bin", "b.bin", "c.bin", "d.txt"]);
+    expect(await remoteFiles()).toEqual(["a.bin", "b.bin", "c.bin", "d.txt"]);
 
     // A third run finds nothing to do and makes no commit.
     const again = await collect(options);
@@ -157,14 +164,13 @@ describe("uploadFolder", () => {
 
   it("opens one pull request and adds the later parts to it", async () => {
     const dir = await tempTree({ "a.bin": noise(1000, 1), "b.bin": noise(1000, 2) });
-    const fake = useFakeHub(server);
     const result = await uploadFolder(hub(), {
       repo: "acme/m",
       folder: dir,
       createPr: true,
       maxFilesPerCommit: 1,
     });
-    expect(fake.commits.map((c) => `${c.url.pathname}${c.url.search}`)).toEqual([
+    expect((await commits()).map((c) => `${c.url.pathname}${c.url.search}`)).toEqual([
       "/api/models/acme/m/commit/main?create_pr=1",
       "/api/models/acme/m/commit/refs%2Fpr%2F1",
     ]);
@@ -175,7 +181,6 @@ describe("uploadFolder", () => {
 
   it("verifies every file through paths-info after the commit", async () => {
     const dir = await tempTree({ "a.txt": "a", "w.bin": noise(5000) });
-    useFakeHub(server);
     const { events } = await collect({ repo: "acme/m", folder: dir, verify: true });
     expect(events.at(-1)).toEqual({ type: "verify-done", files: 2 });
     const pathsInfo = seen.find((r) => r.url.pathname.includes("/paths-info/"))!;
@@ -184,7 +189,8 @@ describe("uploadFolder", () => {
 
   it("fails verification when the Hub does not hold what was sent", async () => {
     const dir = await tempTree({ "a.txt": "a", "w.bin": noise(5000) });
-    useFakeHub(server);
+    // A Hub that lost a file (hub-protocol §4.2 leaves out paths that do not exist); the
+    // emulator keeps what it is sent.
     server.use(
       http.post(`${HUB}/api/models/acme/m/paths-info/:rev`, () =>
         HttpResponse.json([{ type: "file", oid: "0".repeat(40), size: 1, path: "a.txt" }]),
@@ -218,19 +224,17 @@ describe("uploadFolder", () => {
 describe("uploadFile", () => {
   it("names the file after the local one and verifies it", async () => {
     const dir = await tempTree({ "model.bin": noise(4000) });
-    const fake = useFakeHub(server);
     const events: CommitProgressEvent[] = [];
     const iter = uploadFileIter(hub(), { repo: "acme/m", file: join(dir, "model.bin"), verify: true });
     for await (const e of iter) events.push(e);
-    expect(committedPaths(fake, 0)).toEqual(["lfsFile model.bin"]);
-    expect(fake.commits[0]!.lines[0]!.value.summary).toBe("Upload model.bin with hfkit");
+    expect(await committedPaths(0)).toEqual(["lfsFile model.bin"]);
+    expect((await commits())[0]!.lines[0]!.value.summary).toBe("Upload model.bin with hfkit");
     expect(events.at(-1)).toEqual({ type: "verify-done", files: 1 });
   });
 
   it("takes content with a pathInRepo, and requires one", async () => {
-    const fake = useFakeHub(server);
     await uploadFile(hub(), { repo: "acme/m", pathInRepo: "notes/a.md", content: "# a", message: "notes" });
-    expect(committedPaths(fake, 0)).toEqual(["file notes/a.md"]);
+    expect(await committedPaths(0)).toEqual(["file notes/a.md"]);
     const error = await rejection(drain(uploadFileIter(hub(), { repo: "acme/m", content: "x" })));
     expect(error.field).toBe("pathInRepo");
   });

@@ -1,4 +1,4 @@
-import { HubError, type HubErrorOptions } from "@hfkit/http";
+import { type HubErrorDetails, InvalidResponseError } from "@hfkit/http";
 import { getPathsInfo } from "@hfkit/repo";
 import type { CommitContext } from "./context.js";
 import { hashSource } from "./hash.js";
@@ -13,10 +13,10 @@ export interface VerifyMismatch {
 }
 
 /** `verify: true` found files missing or different after the commit. */
-export class CommitVerificationError extends HubError {
+export class CommitVerificationError extends InvalidResponseError {
   static override readonly errorName: string = "CommitVerificationError";
   readonly mismatches: readonly VerifyMismatch[];
-  constructor(message: string, options: HubErrorOptions & { mismatches: readonly VerifyMismatch[] }) {
+  constructor(message: string, options: HubErrorDetails & { mismatches: readonly VerifyMismatch[] }) {
     super(message, options);
     this.mismatches = options.mismatches;
   }
@@ -66,7 +66,7 @@ export async function verifyUpload(
       .join("; ");
     throw new CommitVerificationError(
       `Verification failed for ${mismatches.length} of ${files.length} file(s) at ${commitOid}: ${list}${mismatches.length > 5 ? "; …" : ""}.`,
-      { code: "INVALID_RESPONSE", mismatches },
+      { mismatches },
     );
   }
   return files.length;

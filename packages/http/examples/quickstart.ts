@@ -20,6 +20,7 @@ try {
 // Lists follow `Link: rel="next"`; stop iterating and no further page is fetched.
 for await (const model of hub.paginate({
   path: "/api/models",
+  schema: z.array(Model),
   query: { author: "openai-community", limit: 10 },
 })) {
   console.log(model);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { HUB, STORAGE, useMswServer } from "@hfkit/testing";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { createHubClient } from "./client.js";
 import { InvalidInputError } from "./errors.js";
 
@@ -15,7 +16,10 @@ function echoAuth() {
 
 async function sentAuthorization(options: Parameters<typeof createHubClient>[0]) {
   echoAuth();
-  await createHubClient({ endpoint: HUB, ...options }).request({ path: "/api/whoami-v2" });
+  await createHubClient({ endpoint: HUB, ...options }).request({
+    schema: z.unknown(),
+    path: "/api/whoami-v2",
+  });
   return seen.at(-1)?.headers.get("authorization") ?? null;
 }
 
@@ -40,8 +44,8 @@ describe("token precedence", () => {
     let n = 0;
     const client = createHubClient({ endpoint: HUB, env: {}, tokenProvider: () => `hf_rotating${++n}` });
     echoAuth();
-    await client.request({ path: "/api/whoami-v2" });
-    await client.request({ path: "/api/whoami-v2" });
+    await client.request({ schema: z.unknown(), path: "/api/whoami-v2" });
+    await client.request({ schema: z.unknown(), path: "/api/whoami-v2" });
     expect(seen.map((r) => r.headers.get("authorization"))).toEqual([
       "Bearer hf_rotating1",
       "Bearer hf_rotating2",
@@ -116,18 +120,27 @@ describe("the token stays on the Hub's origin", () => {
     server.use(http.post(`${HUB}/api/complete_multipart`, () => HttpResponse.json({})));
     const client = createHubClient({ endpoint: HUB, token: "hf_secret" });
     await client.request({
+      schema: z.unknown(),
       method: "POST",
       url: `${HUB}/api/complete_multipart?uploadId=u1&sig=x`,
       body: { json: { oid: "a", parts: [] } },
       auth: false,
     });
-    await client.request({ method: "POST", path: "/api/complete_multipart", body: { json: {} } });
+    await client.request({
+      schema: z.unknown(),
+      method: "POST",
+      path: "/api/complete_multipart",
+      body: { json: {} },
+    });
     expect(seen.map((r) => r.headers.get("authorization"))).toEqual([null, "Bearer hf_secret"]);
   });
 
   it("is not sent to the same host on another port or scheme", async () => {
     server.use(http.get("http://hub.test/x", () => HttpResponse.json({})));
-    await createHubClient({ endpoint: HUB, token: "hf_secret" }).request({ url: "http://hub.test/x" });
+    await createHubClient({ endpoint: HUB, token: "hf_secret" }).request({
+      schema: z.unknown(),
+      url: "http://hub.test/x",
+    });
     expect(seen[0]!.headers.has("authorization")).toBe(false);
   });
 
@@ -157,7 +170,10 @@ describe("the token stays on the Hub's origin", () => {
       http.get(`${STORAGE}/bounce`, () => HttpResponse.redirect(`${HUB}/end`, 302)),
       http.get(`${HUB}/end`, () => HttpResponse.json({ ok: true })),
     );
-    await createHubClient({ endpoint: HUB, token: "hf_secret" }).request({ path: "/start" });
+    await createHubClient({ endpoint: HUB, token: "hf_secret" }).request({
+      schema: z.unknown(),
+      path: "/start",
+    });
     expect(seen.map((r) => r.headers.get("authorization"))).toEqual(["Bearer hf_secret", null, null]);
   });
 
@@ -178,6 +194,7 @@ describe("user agent", () => {
   it("names hfkit, the runtime and what the caller adds", async () => {
     echoAuth();
     await createHubClient({ endpoint: HUB, env: {}, token: false, userAgent: "my-app/1.2" }).request({
+      schema: z.unknown(),
       path: "/api/whoami-v2",
     });
     expect(seen[0]!.headers.get("user-agent")).toMatch(/^hfkit\/\S+; node\/\d+\.\d+\.\d+; my-app\/1\.2$/);

@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import { HUB, STORAGE, useMswServer } from "@hfkit/testing";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { prepareBody } from "./body.js";
 import { createHubClient } from "./client.js";
 import { InvalidInputError } from "./errors.js";
@@ -15,6 +16,7 @@ describe("request bodies", () => {
   it("sends JSON with its content type", async () => {
     server.use(http.post(`${HUB}/api/repos/create`, ok));
     await client().request({
+      schema: z.unknown(),
       method: "POST",
       path: "/api/repos/create",
       body: { json: { name: "x", type: "dataset" } },
@@ -31,6 +33,7 @@ describe("request bodies", () => {
       yield { key: "deletedFile", value: { path: "ünï cödé.txt" } };
     }
     await client().request({
+      schema: z.unknown(),
       method: "POST",
       path: "/api/models/a/b/commit/main",
       body: { ndjson: lines() },
@@ -60,6 +63,7 @@ describe("request bodies", () => {
   it("encodes forms with repeated keys", async () => {
     server.use(http.post(`${HUB}/api/models/a/b/paths-info/main`, () => HttpResponse.json([])));
     await client().request({
+      schema: z.unknown(),
       method: "POST",
       path: "/api/models/a/b/paths-info/main",
       body: { form: { paths: ["a b.txt", "c"], expand: "false" } },
@@ -104,6 +108,7 @@ describe("request bodies", () => {
   it("refuses a bare stream, which could not be re-sent", async () => {
     await expect(
       client().request({
+        schema: z.unknown(),
         method: "PUT",
         url: `${STORAGE}/x`,
         body: { binary: Readable.from([new Uint8Array(1)]) as unknown as Uint8Array },
@@ -167,12 +172,17 @@ describe("response types", () => {
 describe("paths", () => {
   it("keeps the endpoint's own path prefix (a Hub behind a reverse proxy)", async () => {
     server.use(http.get(`${HUB}/hub/api/whoami-v2`, ok));
-    await createHubClient({ endpoint: `${HUB}/hub/`, token: false }).request({ path: "/api/whoami-v2" });
+    await createHubClient({ endpoint: `${HUB}/hub/`, token: false }).request({
+      schema: z.unknown(),
+      path: "/api/whoami-v2",
+    });
     expect(seen[0]!.url.pathname).toBe("/hub/api/whoami-v2");
   });
 
   it("rejects a missing path and a bad endpoint before any I/O", async () => {
-    await expect(client().request({})).rejects.toSatisfy((e) => InvalidInputError.isInstance(e));
+    await expect(client().request({ schema: z.unknown() })).rejects.toSatisfy((e) =>
+      InvalidInputError.isInstance(e),
+    );
     expect(() => createHubClient({ endpoint: "ftp://x" })).toThrow(/endpoint/);
     expect(() => createHubClient({ endpoint: "not a url" })).toThrow(/endpoint/);
   });

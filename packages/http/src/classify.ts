@@ -4,7 +4,7 @@ import {
   GatedRepoError,
   HubError,
   type HubErrorCode,
-  type HubErrorOptions,
+  type HubErrorDetails,
   NotFoundError,
   PreconditionFailedError,
   RateLimitedError,
@@ -14,9 +14,6 @@ import {
 } from "./errors.js";
 import { serverWaitMs } from "./rate-limit.js";
 import { redactText } from "./redact.js";
-
-/** Statuses worth repeating: timeouts, rate limits and transient server errors. */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
 const DISABLED_MESSAGE = /access to this resource is disabled/i;
 
@@ -55,7 +52,10 @@ export function requestIdFrom(headers: Headers): string | undefined {
   );
 }
 
-function codeFrom(status: number, errorCode: string | null, message: string): HubErrorCode {
+/** Codes a response can be classified as (bad input and unreadable answers are found by hfkit itself). */
+type ResponseCode = Exclude<HubErrorCode, "INVALID_INPUT" | "INVALID_RESPONSE">;
+
+function codeFrom(status: number, errorCode: string | null, message: string): ResponseCode {
   switch (errorCode) {
     case "RepoNotFound":
       return "REPO_NOT_FOUND";
@@ -150,6 +150,11 @@ export interface ResponseErrorContext {
   sentToken: boolean;
   /** Secrets to scrub from the server's message. */
   secrets: readonly (string | undefined)[];
+  /**
+   * The statuses the request's retry settings repeat (`RetryOptions.statuses`): `retryable` says
+   * whether this status is one of them, so it follows the client's settings (ADR 0011).
+   */
+  retryStatuses: readonly number[];
 }
 
 /**
@@ -173,14 +178,13 @@ export function errorFromResponse(
   if (hint) parts.push(hint);
   if (requestId) parts.push(`Request id: ${requestId}.`);
   const message = parts.join(" ");
-  const options: HubErrorOptions = {
-    code,
+  const options: Omit<HubErrorDetails, "code"> = {
     status,
     requestId,
     serverMessage,
     url: context.url,
     method: context.method,
-    retryable: RETRYABLE_STATUSES.has(status),
+    retryable: context.retryStatuses.includes(status),
   };
   switch (code) {
     case "REPO_NOT_FOUND":
@@ -202,6 +206,6 @@ export function errorFromResponse(
     case "PRECONDITION_FAILED":
       return new PreconditionFailedError(message, options);
     default:
-      return new HubError(message, options);
+      return new HubError(message, { ...options, code });
   }
 }

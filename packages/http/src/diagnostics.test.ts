@@ -2,6 +2,7 @@ import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { HUB, STORAGE, useMswServer } from "@hfkit/testing";
 import { HttpResponse, http } from "msw";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { createHubClient } from "./client.js";
 import { HTTP_CHANNELS } from "./diagnostics.js";
 
@@ -30,6 +31,7 @@ describe("diagnostics channels", () => {
       ),
     );
     await createHubClient({ endpoint: HUB, token: TOKEN }).request({
+      schema: z.unknown(),
       method: "POST",
       path: "/api/repos/create",
       body: { json: { name: "abc" } },
@@ -59,9 +61,7 @@ describe("diagnostics channels", () => {
       endpoint: HUB,
       token: TOKEN,
       retry: { initialDelayMs: 1, random: () => 0 },
-    }).request({
-      path: "/api/x",
-    });
+    }).request({ schema: z.unknown(), path: "/api/x" });
     expect(events.map((e) => [e.channel, e.event.attempt])).toEqual([
       [HTTP_CHANNELS.start, 1],
       [HTTP_CHANNELS.error, 1],

@@ -38,7 +38,7 @@ async function failure(
           : HttpResponse.json(body, { status, headers }),
     ),
   );
-  return rejection(client().request({ path: "/api/thing" }));
+  return rejection(client().request({ schema: z.unknown(), path: "/api/thing" }));
 }
 
 describe("error classification", () => {
@@ -107,7 +107,10 @@ describe("error classification", () => {
   it("tells whether a token was sent in the 401 hint", async () => {
     server.use(http.get(`${HUB}/api/thing`, () => new HttpResponse(null, { status: 401 })));
     const anonymous = await rejection(
-      createHubClient({ endpoint: HUB, token: false, retry: false }).request({ path: "/api/thing" }),
+      createHubClient({ endpoint: HUB, token: false, retry: false }).request({
+        schema: z.unknown(),
+        path: "/api/thing",
+      }),
     );
     expect(anonymous.message).toContain("No token was sent");
     const withToken = await failure(401);
@@ -121,7 +124,7 @@ describe("error classification", () => {
         () => new HttpResponse("{not json", { headers: { "content-type": "application/json" } }),
       ),
     );
-    await expect(client().request({ path: "/api/bad" })).rejects.toSatisfy((e) =>
+    await expect(client().request({ schema: z.unknown(), path: "/api/bad" })).rejects.toSatisfy((e) =>
       InvalidResponseError.isInstance(e),
     );
     server.use(http.get(`${HUB}/api/shape`, () => HttpResponse.json({ id: 3 })));
@@ -134,9 +137,38 @@ describe("error classification", () => {
 
   it("wraps network failures as retryable NETWORK_ERROR", async () => {
     server.use(http.get(`${HUB}/api/down`, () => HttpResponse.error()));
-    const error = await rejection(client().request({ path: "/api/down" }));
+    const error = await rejection(client().request({ schema: z.unknown(), path: "/api/down" }));
     expect(error.code).toBe("NETWORK_ERROR");
     expect(error.retryable).toBe(true);
+  });
+
+  it("reports retryable by the client's retry settings: one list of statuses", async () => {
+    server.use(http.get(`${HUB}/api/limited`, () => new HttpResponse(null, { status: 429 })));
+    server.use(http.get(`${HUB}/api/broken`, () => new HttpResponse(null, { status: 500 })));
+    const only500 = createHubClient({
+      endpoint: HUB,
+      token: TOKEN,
+      retry: { statuses: [500], maxAttempts: 1 },
+    });
+    const limited = await rejection(only500.request({ schema: z.unknown(), path: "/api/limited" }));
+    expect(limited).toMatchObject({ code: "RATE_LIMITED", retryable: false });
+    const broken = await rejection(only500.request({ schema: z.unknown(), path: "/api/broken" }));
+    expect(broken).toMatchObject({ code: "SERVER_ERROR", retryable: true });
+    // With retries off, the default list still tells a caller what is worth repeating.
+    expect((await rejection(client().request({ schema: z.unknown(), path: "/api/limited" }))).retryable).toBe(
+      true,
+    );
+  });
+
+  it("lets each subclass fix its own code: none can be given, none restated", () => {
+    // @ts-expect-error a subclass takes no code: its class fixes it
+    const forced = new InvalidResponseError("bad shape", { code: "CONFLICT" });
+    expect(forced.code).toBe("INVALID_RESPONSE");
+    expect(new ConflictError("exists", { status: 409 })).toMatchObject({ code: "CONFLICT", status: 409 });
+    expect(new RepoNotFoundError("gone").code).toBe("REPO_NOT_FOUND");
+    // @ts-expect-error a code that has a class of its own is not given to HubError either
+    expect(new HubError("x", { code: "CONFLICT" }).code).toBe("CONFLICT");
+    expect(new HubError("x", { code: "FORBIDDEN", status: 403 })).toMatchObject({ code: "FORBIDDEN" });
   });
 
   it("recognises errors from another copy of the package by brand", () => {
@@ -173,6 +205,7 @@ describe("redaction", () => {
     server.use(http.put(`${STORAGE}/bucket/obj`, () => new HttpResponse("denied", { status: 403 })));
     const error = await rejection(
       client().request({
+        schema: z.unknown(),
         method: "PUT",
         url: `${STORAGE}/bucket/obj?X-Amz-Credential=AKIA123&X-Amz-Signature=deadbeef&partNumber=2`,
         body: { binary: new Uint8Array([1]) },

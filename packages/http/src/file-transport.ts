@@ -1,7 +1,7 @@
 import type { FileHandle } from "node:fs/promises";
 import { open } from "node:fs/promises";
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { type Agent, request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { FILE_CHUNK } from "./body.js";
 import type { PreparedRequest } from "./types.js";
 
@@ -11,9 +11,6 @@ import type { PreparedRequest } from "./types.js";
 const POOL_BUFFERS = 8;
 /** At most this many buffers of one upload are in flight at once. */
 const PER_UPLOAD = 3;
-
-// Keep-alive agents for bulk uploads, shared by clients: sockets are per origin anyway.
-const agents = { "http:": new HttpAgent({ keepAlive: true }), "https:": new HttpsAgent({ keepAlive: true }) };
 
 /** Reusable buffers, created on first use; `take` waits while all of them are in flight. */
 export class BufferPool {
@@ -103,16 +100,16 @@ async function readBody(response: IncomingMessage): Promise<Uint8Array> {
 /**
  * PUTs a byte range of a file through node:http(s), reading it into a few reused buffers and
  * writing each as soon as it is read; a buffer is refilled once the socket has taken it. Never
- * follows redirects (storage URLs do not redirect) and buffers the (tiny) response.
+ * follows redirects (storage URLs do not redirect) and buffers the (tiny) response. `agent`
+ * is the client's keep-alive agent for the URL's protocol.
  */
 export async function nodeFileTransport(
   request: PreparedRequest,
   range: { path: string; start: number; end: number },
   buffers: BufferPool,
+  agent: Agent,
 ): Promise<Response> {
   const { url } = request;
-  const agent = agents[url.protocol as "http:" | "https:"];
-  if (!agent) throw new TypeError(`unsupported protocol for a file upload: ${url.protocol}`);
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
   const headers: Record<string, string> = {};
   request.headers.forEach((value, key) => {

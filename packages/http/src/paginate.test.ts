@@ -1,6 +1,7 @@
 import { HUB, useMswServer } from "@hfkit/testing";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { createHubClient } from "./client.js";
 import { nextLink } from "./link.js";
 
@@ -32,7 +33,8 @@ describe("pagination", () => {
   it("follows Link rel=next across pages and yields every item in order", async () => {
     listing(7, 3);
     const ids: string[] = [];
-    for await (const item of client().paginate<{ id: string }>({
+    for await (const item of client().paginate({
+      schema: z.array(z.object({ id: z.string() })),
       path: "/api/models",
       query: { author: "org" },
     })) {
@@ -48,7 +50,7 @@ describe("pagination", () => {
   it("stops fetching when the consumer stops", async () => {
     listing(100, 10);
     let n = 0;
-    for await (const _ of client().paginate({ path: "/api/models" })) {
+    for await (const _ of client().paginate({ schema: z.array(z.unknown()), path: "/api/models" })) {
       if (++n === 12) break;
     }
     expect(seen).toHaveLength(2);
@@ -57,7 +59,7 @@ describe("pagination", () => {
   it("exposes pages with their headers", async () => {
     listing(5, 2);
     const counts: Array<[number, string | null]> = [];
-    for await (const page of client().pages<unknown>({ path: "/api/models" })) {
+    for await (const page of client().pages({ schema: z.array(z.unknown()), path: "/api/models" })) {
       counts.push([page.data.length, page.headers.get("x-total-count")]);
     }
     expect(counts).toEqual([
@@ -70,7 +72,7 @@ describe("pagination", () => {
   it("rejects a page that is not a JSON array", async () => {
     server.use(http.get(`${HUB}/api/models`, () => HttpResponse.json({ not: "a list" })));
     const iterate = async () => {
-      for await (const _ of client().paginate({ path: "/api/models" })) {
+      for await (const _ of client().paginate({ schema: z.array(z.unknown()), path: "/api/models" })) {
         // nothing
       }
     };

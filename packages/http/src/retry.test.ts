@@ -2,6 +2,7 @@ import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { HUB, useMswServer } from "@hfkit/testing";
 import { HttpResponse, http } from "msw";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
 import { createHubClient } from "./client.js";
 import { HTTP_CHANNELS, type RequestRetryEvent } from "./diagnostics.js";
 import { HubError, RateLimitedError } from "./errors.js";
@@ -63,7 +64,7 @@ describe("retries", () => {
     sequence("/api/x", "get", [
       () => new HttpResponse(null, { status: 429, headers: { "retry-after": "3" } }),
     ]);
-    const { value, elapsed } = await settle(client().request({ path: "/api/x" }));
+    const { value, elapsed } = await settle(client().request({ schema: z.unknown(), path: "/api/x" }));
     expect(value?.data).toEqual({ ok: true });
     expect(seen).toHaveLength(2);
     expect(elapsed).toBe(3000);
@@ -75,7 +76,7 @@ describe("retries", () => {
     sequence("/api/x", "get", [
       () => new HttpResponse(null, { status: 503, headers: { "retry-after": at } }),
     ]);
-    const { elapsed } = await settle(client().request({ path: "/api/x" }));
+    const { elapsed } = await settle(client().request({ schema: z.unknown(), path: "/api/x" }));
     expect(elapsed).toBeGreaterThanOrEqual(4000);
     expect(elapsed).toBeLessThan(5200);
   });
@@ -85,7 +86,7 @@ describe("retries", () => {
       () =>
         new HttpResponse(null, { status: 429, headers: { ratelimit: '"api";r=0;t=7', "retry-after": "1" } }),
     ]);
-    const { elapsed } = await settle(client().request({ path: "/api/x" }));
+    const { elapsed } = await settle(client().request({ schema: z.unknown(), path: "/api/x" }));
     expect(elapsed).toBeGreaterThanOrEqual(7000);
     expect(retryEvents[0]?.delayMs).toBe(7000);
   });
@@ -97,7 +98,9 @@ describe("retries", () => {
       () => new HttpResponse(null, { status: 504 }),
       () => new HttpResponse(null, { status: 408 }),
     ]);
-    const { value } = await settle(client({ maxAttempts: 5 }).request({ path: "/api/x" }));
+    const { value } = await settle(
+      client({ maxAttempts: 5 }).request({ schema: z.unknown(), path: "/api/x" }),
+    );
     expect(value?.status).toBe(200);
     // random() = 0.5: half of the base plus a quarter of it.
     expect(retryEvents.map((e) => e.delayMs)).toEqual([750, 1500, 3000, 6000]);
@@ -108,7 +111,9 @@ describe("retries", () => {
 
   it("stops at the attempt cap and throws the last error", async () => {
     server.use(http.get(`${HUB}/api/x`, () => new HttpResponse(null, { status: 503 })));
-    const { error } = await settle(client({ maxAttempts: 3 }).request({ path: "/api/x" }));
+    const { error } = await settle(
+      client({ maxAttempts: 3 }).request({ schema: z.unknown(), path: "/api/x" }),
+    );
     expect(seen).toHaveLength(3);
     expect((error as HubError).code).toBe("SERVER_ERROR");
     expect((error as HubError).status).toBe(503);
@@ -118,6 +123,7 @@ describe("retries", () => {
     sequence("/api/models/a/b/commit/main", "post", [() => new HttpResponse(null, { status: 503 })]);
     const { error } = await settle(
       client().request({
+        schema: z.unknown(),
         method: "POST",
         path: "/api/models/a/b/commit/main",
         body: { ndjson: [{ key: "header" }] },
@@ -131,6 +137,7 @@ describe("retries", () => {
     sequence("/api/models/a/b/preupload/main", "post", [() => new HttpResponse(null, { status: 500 })]);
     await settle(
       client().request({
+        schema: z.unknown(),
         method: "POST",
         path: "/api/models/a/b/preupload/main",
         body: { json: { files: [{ path: "a" }] } },
@@ -144,14 +151,14 @@ describe("retries", () => {
 
   it("retries network errors on idempotent requests", async () => {
     sequence("/api/x", "get", [() => HttpResponse.error()]);
-    const { value } = await settle(client().request({ path: "/api/x" }));
+    const { value } = await settle(client().request({ schema: z.unknown(), path: "/api/x" }));
     expect(value?.status).toBe(200);
     expect(retryEvents[0]?.reason).toBe("NETWORK");
   });
 
   it("does not retry 4xx errors other than 408 and 429", async () => {
     sequence("/api/x", "get", [() => new HttpResponse(null, { status: 404 })]);
-    await settle(client().request({ path: "/api/x" }));
+    await settle(client().request({ schema: z.unknown(), path: "/api/x" }));
     expect(seen).toHaveLength(1);
   });
 
@@ -162,7 +169,9 @@ describe("retries", () => {
         () => new HttpResponse(null, { status: 429, headers: { "retry-after": "3600" } }),
       ),
     );
-    const { error, elapsed } = await settle(client({ maxServerWaitMs: 60_000 }).request({ path: "/api/x" }));
+    const { error, elapsed } = await settle(
+      client({ maxServerWaitMs: 60_000 }).request({ schema: z.unknown(), path: "/api/x" }),
+    );
     expect(RateLimitedError.isInstance(error)).toBe(true);
     expect((error as RateLimitedError).retryAfterMs).toBe(3_600_000);
     expect(seen).toHaveLength(1);
@@ -177,7 +186,7 @@ describe("retries", () => {
       ),
     );
     const controller = new AbortController();
-    const pending = client().request({ path: "/api/x", signal: controller.signal });
+    const pending = client().request({ schema: z.unknown(), path: "/api/x", signal: controller.signal });
     setTimeout(() => controller.abort(new Error("user cancelled")), 1000);
     const { error, elapsed } = await settle(pending);
     expect((error as Error).message).toBe("user cancelled");
@@ -185,11 +194,30 @@ describe("retries", () => {
     expect(seen).toHaveLength(1);
   });
 
+  it("stops the backoff at once when the client's signal aborts (a CLI's Ctrl-C)", async () => {
+    server.use(
+      http.get(
+        `${HUB}/api/x`,
+        () => new HttpResponse(null, { status: 503, headers: { "retry-after": "30" } }),
+      ),
+    );
+    const controller = new AbortController();
+    const hub = createHubClient({ endpoint: HUB, token: "hf_t", signal: controller.signal });
+    const pending = hub.request({ schema: z.unknown(), path: "/api/x" });
+    setTimeout(() => controller.abort(new Error("interrupted")), 1000);
+    const { error, elapsed } = await settle(pending);
+    expect((error as Error).message).toBe("interrupted");
+    expect(elapsed).toBeLessThan(2000);
+    expect(seen).toHaveLength(1);
+  });
+
   it("can be switched off per client and per request", async () => {
     server.use(http.get(`${HUB}/api/x`, () => new HttpResponse(null, { status: 503 })));
-    await settle(createHubClient({ endpoint: HUB, retry: false }).request({ path: "/api/x" }));
+    await settle(
+      createHubClient({ endpoint: HUB, retry: false }).request({ schema: z.unknown(), path: "/api/x" }),
+    );
     expect(seen).toHaveLength(1);
-    await settle(client().request({ path: "/api/x", retry: false }));
+    await settle(client().request({ schema: z.unknown(), path: "/api/x", retry: false }));
     expect(seen).toHaveLength(2);
   });
 });

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { createHubClient } from "./client.js";
 
 // Real loopback servers (no msw): these tests cover what only a socket shows, i.e. the
@@ -267,6 +268,7 @@ describe("file bodies", () => {
     const client = createHubClient({ endpoint: "https://hub.test", token: false, env: {} });
     await expect(
       client.request({
+        schema: z.unknown(),
         method: "PUT",
         url: `${targetUrl}/x`,
         body: { file: path, start: 5, end: 2 },
@@ -274,8 +276,59 @@ describe("file bodies", () => {
       }),
     ).rejects.toThrow(/^body\.file: /);
     await expect(
-      client.request({ method: "PUT", url: `${targetUrl}/x`, body: { file: `${path}.missing` }, bulk: true }),
+      client.request({
+        schema: z.unknown(),
+        method: "PUT",
+        url: `${targetUrl}/x`,
+        body: { file: `${path}.missing` },
+        bulk: true,
+      }),
     ).rejects.toThrow(/^body\.file: cannot read/);
+  });
+});
+
+describe("connections a client owns", () => {
+  const connections = (server: Server) =>
+    new Promise<number>((resolve, reject) =>
+      server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+    );
+
+  it("keeps its own keep-alive agents, closes them with client.close(), then refuses requests", async () => {
+    const own = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.end());
+    });
+    const url = await listen(own);
+    const dir = await mkdtemp(join(tmpdir(), "hfkit-close-"));
+    const path = join(dir, "part.bin");
+    await writeFile(path, Buffer.alloc(1000, 1));
+    const client = createHubClient({ endpoint: "https://hub.test", token: false, env: {} });
+    const other = createHubClient({ endpoint: "https://hub.test", token: false, env: {} });
+    const put = (hub: typeof client) =>
+      hub.request({
+        method: "PUT",
+        url: `${url}/keep`,
+        body: { file: path },
+        bulk: true,
+        responseType: "none",
+      });
+    try {
+      await put(client);
+      await put(other);
+      // One kept-alive socket per client: agents are not shared between clients.
+      expect(await connections(own)).toBe(2);
+      await client.close();
+      for (let i = 0; i < 100 && (await connections(own)) > 1; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(await connections(own)).toBe(1);
+      await expect(put(client)).rejects.toThrow(/^client: this client was closed/);
+      await other.close();
+      for (let i = 0; i < 100 && (await connections(own)) > 0; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(await connections(own)).toBe(0);
+    } finally {
+      own.close();
+    }
   });
 });
 
@@ -285,8 +338,18 @@ describe("bodies over the default fetch path", () => {
   it("sends JSON, NDJSON and a streamed binary body with one correct Content-Length (or chunked)", async () => {
     seen.length = 0;
     const client = createHubClient({ endpoint: targetUrl, token: "hf_secret", env: {}, retry: false });
-    await client.request({ method: "POST", path: "/api/json", body: { json: { files: [1, 2, 3] } } });
-    await client.request({ method: "POST", path: "/api/ndjson", body: { ndjson: [{ a: 1 }, { b: 2 }] } });
+    await client.request({
+      schema: z.unknown(),
+      method: "POST",
+      path: "/api/json",
+      body: { json: { files: [1, 2, 3] } },
+    });
+    await client.request({
+      schema: z.unknown(),
+      method: "POST",
+      path: "/api/ndjson",
+      body: { ndjson: [{ a: 1 }, { b: 2 }] },
+    });
     await client.request({
       method: "PUT",
       path: "/api/stream",
@@ -307,7 +370,7 @@ describe("proxies", () => {
     seen.length = 0;
     tunnels.length = 0;
     const client = createHubClient({ endpoint: targetUrl, token: false, env: { HTTP_PROXY: proxyUrl } });
-    const { data } = await client.request({ path: "/api/whoami-v2" });
+    const { data } = await client.request({ schema: z.unknown(), path: "/api/whoami-v2" });
     expect(data).toEqual({ ok: true });
     expect(tunnels).toEqual([new URL(targetUrl).host]);
   });
@@ -319,7 +382,7 @@ describe("proxies", () => {
       token: false,
       env: { HTTP_PROXY: proxyUrl, NO_PROXY: "127.0.0.1" },
     });
-    await client.request({ path: "/api/whoami-v2" });
+    await client.request({ schema: z.unknown(), path: "/api/whoami-v2" });
     expect(tunnels).toEqual([]);
   });
 });

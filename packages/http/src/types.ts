@@ -46,13 +46,26 @@ export type RequestBody =
 
 /**
  * How to read a successful response:
- * - `json` (default): parse, then validate with `schema` when given;
+ * - `json` (default): parse, then validate with the request's `schema` (required);
  * - `text`, `bytes`: the whole body;
  * - `stream`: the body as a web stream (the caller must consume or cancel it);
  * - `response`: the raw `Response`, body untouched;
  * - `none`: discard the body.
  */
-export type ResponseType = "json" | "text" | "bytes" | "stream" | "response" | "none";
+export type ResponseType = "json" | RawResponseType;
+
+/** The response types read without a schema. */
+export type RawResponseType = "text" | "bytes" | "stream" | "response" | "none";
+
+/** What `data` holds for each raw response type. */
+export interface RawResponseData {
+  text: string;
+  bytes: Uint8Array;
+  /** Null when the response has no body (HEAD, 204, 304). */
+  stream: ReadableStream<Uint8Array> | null;
+  response: Response;
+  none: undefined;
+}
 
 export interface RetryOptions {
   /** Total attempts, the first included. Default 5. */
@@ -69,8 +82,8 @@ export interface RetryOptions {
   random: () => number;
 }
 
-/** One request, described; the client's seam adds the endpoint, auth, retries and errors. */
-export interface HubRequest<T = unknown> {
+/** What every request describes, whatever it reads back. */
+export interface HubRequestOptions {
   method?: HttpMethod;
   /** Path on the Hub endpoint, starting with `/`. Encode dynamic parts (see `repoApiPath`, `encodeRevision`). */
   path?: string;
@@ -80,9 +93,6 @@ export interface HubRequest<T = unknown> {
   query?: Record<string, QueryValue>;
   headers?: Record<string, string | undefined>;
   body?: RequestBody;
-  /** zod schema the JSON response is parsed with (lenient: unknown keys pass). */
-  schema?: ZodType<T>;
-  responseType?: ResponseType;
   signal?: AbortSignal | undefined;
   /**
    * Safe to repeat? GET and HEAD are; mark others (preupload, LFS batch, part uploads) explicitly.
@@ -111,6 +121,25 @@ export interface HubRequest<T = unknown> {
   /** Called as the body goes out, with the bytes sent so far in this attempt. */
   onUploadProgress?: (bytesSent: number) => void;
 }
+
+/** A request whose JSON answer is parsed with `schema` (lenient: unknown keys pass). */
+export interface JsonRequest<T> extends HubRequestOptions {
+  responseType?: "json";
+  /** Required: a JSON answer is only ever used after validation (`z.unknown()` to opt out knowingly). */
+  schema: ZodType<T>;
+}
+
+/** A request whose answer is read as text, bytes, a stream, the raw response, or discarded. */
+export interface RawRequest<R extends RawResponseType = RawResponseType> extends HubRequestOptions {
+  responseType: R;
+  schema?: never;
+}
+
+/**
+ * One request, described; the client's seam adds the endpoint, auth, retries and errors. The
+ * type of the answer's `data` follows `responseType` (and `schema` for JSON).
+ */
+export type HubRequest<T = unknown> = JsonRequest<T> | RawRequest;
 
 export interface HubResponse<T> {
   data: T;

@@ -1,4 +1,5 @@
 import { encodeRevision, type HubClient, InvalidResponseError, parseRepoId, repoApiPath } from "@hfkit/http";
+import { z } from "zod";
 import type { RefsOperationOptions } from "./types.js";
 
 export interface CountCommitsOptions extends RefsOperationOptions {
@@ -18,17 +19,18 @@ export async function countCommits(client: HubClient, options: CountCommitsOptio
   for await (const page of client.pages({
     path: `${repoApiPath(repo)}/commits/${encodeRevision(options.revision ?? "main")}`,
     query: { limit: 1 },
+    // Only the header is read; the page itself may hold anything.
+    schema: z.array(z.unknown()),
     signal: options.signal,
     operation: "countCommits",
   })) {
     const total = Number(page.headers.get("x-total-count"));
     if (page.headers.has("x-total-count") && Number.isInteger(total) && total >= 0) return total;
     throw new InvalidResponseError(`The Hub sent no X-Total-Count with the commit list (${page.url}).`, {
-      code: "INVALID_RESPONSE",
       status: page.status,
       url: page.url,
       requestId: page.requestId,
     });
   }
-  throw new InvalidResponseError("The Hub sent no commit page.", { code: "INVALID_RESPONSE" });
+  throw new InvalidResponseError("The Hub sent no commit page.");
 }

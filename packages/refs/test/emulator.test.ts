@@ -46,6 +46,7 @@ beforeAll(async () => {
   await client.request({
     method: "POST",
     path: "/api/repos/create",
+    responseType: "none",
     body: { json: { name: "refs", organization: "local", type: "model" } },
   });
   for (let i = 0; i < 5; i++) await edit(`Edit ${i}`, `log/${i}.txt`, `entry ${i}\n`);

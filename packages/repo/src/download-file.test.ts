@@ -12,38 +12,52 @@ import {
 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { createEmulator } from "@hfkit/emulator";
 import { createHubClient, EntryNotFoundError, InvalidResponseError } from "@hfkit/http";
 import { HUB, rejection, STORAGE, useMswServer } from "@hfkit/testing";
+import { useEmulatorHub } from "@hfkit/testing/hub";
+import { HttpResponse, http } from "msw";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { downloadFile } from "./download-file.js";
+import { downloadFile, downloadFileIter } from "./download-file.js";
 import { LocalEntryNotFoundError } from "./errors.js";
-import { type FakeRepo, fakeRepoHandlers, gitBlobId, sha256 } from "./test-utils/fake-hub.js";
+import { corruptBody, cutBody, gitBlobId, sha256, stalledBody } from "./test-utils/bodies.js";
 
+// The Hub is the emulator behind msw (its own handlers). Routes are overridden only where a
+// test needs an answer the emulator never gives: a body cut mid-way, bytes that do not match
+// their ETag (see test-utils/bodies.ts).
+const TOKEN = "hf_secret_token";
 const { server, seen } = useMswServer();
-const COMMIT = "c".repeat(40);
+const emulatorHub = useEmulatorHub(server, () =>
+  createEmulator({
+    baseUrl: HUB,
+    storageBaseUrl: STORAGE,
+    users: [{ token: TOKEN, user: "acme", role: "write" }],
+  }),
+);
 const CONFIG = new TextEncoder().encode('{"hidden_size": 768}\n');
 const WEIGHTS = new Uint8Array(300_000).map((_, i) => (i * 7) % 251);
 
 let cacheDir: string;
-let repo: FakeRepo;
+let COMMIT: string;
 const storage = () => join(cacheDir, "models--acme--bert");
 const hub = (env: Record<string, string> = {}) =>
-  createHubClient({ endpoint: HUB, token: "hf_secret_token", env: { HF_HUB_CACHE: cacheDir, ...env } });
+  createHubClient({ endpoint: HUB, token: TOKEN, env: { HF_HUB_CACHE: cacheDir, ...env } });
 const gets = () => seen.filter((r) => r.method === "GET").map((r) => r.url.origin + r.url.pathname);
+/** The LFS object's GET on the storage origin (a 302 from /resolve/ leads there, hub-protocol §5.2). */
+const WEIGHTS_ON_STORAGE = () => `${STORAGE}/lfs/${sha256(WEIGHTS)}`;
 
 beforeEach(async () => {
   cacheDir = await mkdtemp(join(tmpdir(), "hfkit-cache-"));
-  repo = {
-    web: "acme/bert",
-    api: "models/acme/bert",
-    commit: COMMIT,
-    revisions: ["main", "refs/pr/1"],
-    files: [
-      { path: "config.json", content: CONFIG },
-      { path: "weights/model.safetensors", content: WEIGHTS, lfs: true },
-    ],
-  };
-  server.use(...fakeRepoHandlers(repo));
+  COMMIT = await emulatorHub.seed(
+    "acme/bert",
+    { "config.json": CONFIG, "weights/model.safetensors": WEIGHTS },
+    { token: TOKEN },
+  );
+  // refs/pr/1, at the same commit: a pull request opens on the branch's head.
+  await emulatorHub.api("POST", "/api/models/acme/bert/discussions", {
+    token: TOKEN,
+    json: { title: "A pull request", pullRequest: true },
+  });
 });
 afterEach(() => rm(cacheDir, { recursive: true, force: true }));
 
@@ -119,7 +133,7 @@ describe("downloadFile into the cache", () => {
   });
 
   it("resumes a body cut mid-way with Range from the byte it reached", async () => {
-    repo.cut = { path: "weights/model.safetensors", bytes: 100_000, times: 1 };
+    server.use(http.get(WEIGHTS_ON_STORAGE(), cutBody(emulatorHub.emulator, 100_000), { once: true }));
     const result = await downloadFile(hub(), {
       repo: "acme/bert",
       path: "weights/model.safetensors",
@@ -157,7 +171,7 @@ describe("downloadFile into the cache", () => {
   it("refuses bytes whose SHA-256 differs from the etag, keeping nothing", async () => {
     const corrupt = WEIGHTS.slice();
     corrupt[10] = 0;
-    repo.corrupt = { path: "weights/model.safetensors", content: corrupt };
+    server.use(http.get(WEIGHTS_ON_STORAGE(), corruptBody(emulatorHub.emulator, corrupt)));
     const error = await rejection(
       downloadFile(hub(), { repo: "acme/bert", path: "weights/model.safetensors" }),
     );
@@ -170,7 +184,8 @@ describe("downloadFile into the cache", () => {
   });
 
   it("checks a regular file against its git blob id", async () => {
-    repo.corrupt = { path: "config.json", content: new TextEncoder().encode('{"hidden_size": 769}\n') };
+    const wrong = new TextEncoder().encode('{"hidden_size": 769}\n');
+    server.use(http.get(`${HUB}/acme/bert/resolve/*`, corruptBody(emulatorHub.emulator, wrong)));
     expect(
       (await rejection(downloadFile(hub(), { repo: "acme/bert", path: "config.json" }))).message,
     ).toMatch(/git blob id/);
@@ -222,6 +237,55 @@ describe("downloadFile into the cache", () => {
   });
 });
 
+describe("downloadFileIter", () => {
+  const partials = async () =>
+    (await readdir(join(storage(), "blobs")).catch(() => [] as string[])).filter((n) =>
+      n.endsWith(".incomplete"),
+    );
+
+  it("yields progress and returns what downloadFile resolves with", async () => {
+    const run = downloadFileIter(hub(), { repo: "acme/bert", path: "weights/model.safetensors" });
+    const events = [];
+    let step = await run.next();
+    for (; !step.done; step = await run.next()) events.push(step.value);
+    expect(events.at(-1)).toEqual({
+      type: "file-download-progress",
+      path: "weights/model.safetensors",
+      bytes: WEIGHTS.byteLength,
+      totalBytes: WEIGHTS.byteLength,
+    });
+    expect(step.value).toMatchObject({ commit: COMMIT, etag: sha256(WEIGHTS), fromCache: false });
+  });
+
+  it("keeps the partial file of an interrupted download to resume from, and none of an abandoned one", async () => {
+    let stalls = 0;
+    server.use(
+      http.get(
+        WEIGHTS_ON_STORAGE(),
+        stalledBody(emulatorHub.emulator, 50_000, () => stalls++),
+      ),
+    );
+    // Interrupted (the caller's signal, e.g. Ctrl-C): the bytes received stay for the next run.
+    const controller = new AbortController();
+    const interrupted = downloadFile(hub(), {
+      repo: "acme/bert",
+      path: "weights/model.safetensors",
+      signal: controller.signal,
+    });
+    while (stalls < 1) await new Promise((r) => setTimeout(r, 5));
+    controller.abort(new Error("interrupted"));
+    expect((await rejection(interrupted)).message).toBe("interrupted");
+    expect(await partials()).toHaveLength(1);
+    // Abandoned (the consumer stopped iterating): nothing is left behind once the loop ends.
+    for await (const _ of downloadFileIter(hub(), { repo: "acme/bert", path: "weights/model.safetensors" })) {
+      while (stalls < 2) await new Promise((r) => setTimeout(r, 5));
+      break;
+    }
+    expect(await partials()).toEqual([]);
+    expect(await readdir(join(cacheDir, ".locks", "models--acme--bert"))).toEqual([]);
+  });
+});
+
 describe("offline (HF_HUB_OFFLINE=1)", () => {
   it("serves from the cache without any request", async () => {
     await downloadFile(hub(), { repo: "acme/bert", path: "config.json" });
@@ -266,7 +330,6 @@ describe("offline (HF_HUB_OFFLINE=1)", () => {
     await downloadFile(hub(), { repo: "acme/bert", path: "config.json" });
     server.resetHandlers();
     seen.length = 0;
-    const { http, HttpResponse } = await import("msw");
     server.use(http.head(`${HUB}/acme/bert/resolve/*`, () => HttpResponse.error()));
     const retrying = createHubClient({
       endpoint: HUB,
@@ -299,7 +362,8 @@ describe("other targets", () => {
   });
 
   it("errors a stream at its end when the bytes fail their check", async () => {
-    repo.corrupt = { path: "config.json", content: new TextEncoder().encode('{"hidden_size": 769}\n') };
+    const wrong = new TextEncoder().encode('{"hidden_size": 769}\n');
+    server.use(http.get(`${HUB}/acme/bert/resolve/*`, corruptBody(emulatorHub.emulator, wrong)));
     const { stream } = await downloadFile(hub(), { repo: "acme/bert", path: "config.json", to: "stream" });
     await expect(new Response(stream).arrayBuffer()).rejects.toThrow(/git blob id/);
   });

@@ -1,4 +1,5 @@
-import { type HubClient, parseRepoId } from "@hfkit/http";
+import { formatRepoId, type HubClient, parseRepoId } from "@hfkit/http";
+import { drain } from "@hfkit/http/work";
 import { checkRevision } from "./cache/layout.js";
 import {
   chooseSource,
@@ -10,6 +11,7 @@ import {
 import { type CachedFile, downloadToCache, type NetworkPolicy } from "./download/to-cache.js";
 import { downloadToLocalDir, type LocalFile } from "./download/to-local-dir.js";
 import type { TransferOptions } from "./download/write-verified.js";
+import { downloadEvents, type FileDownloadProgressEvent } from "./events.js";
 import type { RepoOperationOptions } from "./types.js";
 
 /**
@@ -40,8 +42,12 @@ export interface DownloadFileOptions extends RepoOperationOptions, TransferOptio
   localFilesOnly?: boolean;
   /** Download again even if cached. */
   force?: boolean;
+  /** Hears every `file-download-progress` event as it happens (the callback form of {@link downloadFileIter}). */
   onProgress?: (progress: DownloadProgress) => void;
 }
+
+/** What {@link downloadFileIter} yields while it downloads. */
+export type DownloadFileEvent = FileDownloadProgressEvent;
 
 export interface DownloadedFile {
   /** Where the file is. For the cache: `snapshots/<commit>/<path>`, a symlink into `blobs/`. */
@@ -72,11 +78,91 @@ export function networkPolicy(client: HubClient, localFilesOnly: boolean | undef
   return localFilesOnly ? "local-files-only" : "online";
 }
 
+type DownloadFileResult = DownloadedFile | DownloadedBytes | DownloadedStream;
+
 /**
- * Downloads one file. Bytes stream to disk (never whole in memory unless asked), LFS files
- * come from storage without the token, a broken connection resumes with `Range`, and size and
- * hash are checked before the file is renamed into place. With `HF_HUB_OFFLINE=1` the file is
- * served from the cache, or a `LocalEntryNotFoundError` names what is missing.
+ * Downloads one file, as a generator of `file-download-progress` events that returns the
+ * result ({@link downloadFile} is the same as a promise). Bytes stream to disk (never whole in
+ * memory unless asked), LFS files come from storage without the token, a broken connection
+ * resumes with `Range`, and size and hash are checked before the file is renamed into place.
+ * With `HF_HUB_OFFLINE=1` the file is served from the cache, or a `LocalEntryNotFoundError`
+ * names what is missing. Stopping the iteration (`break`) stops the transfer and resolves once
+ * its temporary file is gone.
+ *
+ * @example
+ * for await (const event of downloadFileIter(hub, { repo: "acme/bert", path: "model.safetensors" })) {
+ *   console.log(`${event.bytes} / ${event.totalBytes}`);
+ * }
+ */
+export function downloadFileIter(
+  client: HubClient,
+  options: DownloadFileOptions & { to: "memory" },
+): AsyncGenerator<DownloadFileEvent, DownloadedBytes>;
+export function downloadFileIter(
+  client: HubClient,
+  options: DownloadFileOptions & { to: "stream" },
+): AsyncGenerator<DownloadFileEvent, DownloadedStream>;
+export function downloadFileIter(
+  client: HubClient,
+  options: DownloadFileOptions & { to?: "cache" | { file: string } | { localDir: string } },
+): AsyncGenerator<DownloadFileEvent, DownloadedFile>;
+export function downloadFileIter(
+  client: HubClient,
+  options: DownloadFileOptions,
+): AsyncGenerator<DownloadFileEvent, DownloadFileResult>;
+export async function* downloadFileIter(
+  client: HubClient,
+  options: DownloadFileOptions,
+): AsyncGenerator<DownloadFileEvent, DownloadFileResult> {
+  const repo = parseRepoId(options.repo);
+  const revision = options.revision ?? "main";
+  checkRevision(revision);
+  const path = options.path?.replace(/^\/+/, "");
+  const label = { repo: formatRepoId(repo), revision };
+  const { onProgress } = options;
+  const onEvent = onProgress
+    ? ({ path, bytes, totalBytes }: DownloadFileEvent) => onProgress({ path, bytes, totalBytes })
+    : undefined;
+  return yield* downloadEvents(label, { signal: options.signal, onEvent }, async (emit, signal) => {
+    const to = options.to ?? "cache";
+    const job: ReadJob = {
+      client,
+      repo,
+      path,
+      revision,
+      cacheDir: options.cacheDir ?? client.environment.hubCache,
+      network: networkPolicy(client, options.localFilesOnly),
+      force: options.force,
+      maxResumes: options.maxResumes,
+      resumeDelayMs: options.resumeDelayMs,
+      onProgress: (bytes, totalBytes) =>
+        emit({ type: "file-download-progress", path: options.path, bytes, totalBytes }, "progress"),
+      // A stream is read after this work returns: the caller's signal must still reach it.
+      signal: to === "stream" && options.signal ? AbortSignal.any([signal, options.signal]) : signal,
+    };
+    if (to === "cache") return (await downloadToCache(job)) satisfies CachedFile;
+    if (typeof to === "object" && "localDir" in to) {
+      return (await downloadToLocalDir({ ...job, localDir: to.localDir })) satisfies LocalFile;
+    }
+    const source = await chooseSource(job);
+    const commit = source.kind === "cache" ? source.commit : source.meta.commit;
+    const size = source.kind === "cache" ? source.size : source.meta.size;
+    if (to === "memory") return { bytes: await readToMemory(job, source), commit, size };
+    if (to === "stream") return { stream: readToStream(job, source), commit, size };
+    await readToFile(job, source, to.file);
+    return {
+      path: to.file,
+      commit,
+      etag: source.kind === "hub" ? source.meta.etag : undefined,
+      size,
+      fromCache: source.kind === "cache",
+    };
+  });
+}
+
+/**
+ * Downloads one file and resolves with where it is (or its bytes, or a stream): the promise
+ * form of {@link downloadFileIter}; `onProgress` hears the progress events.
  *
  * @example
  * const { path } = await downloadFile(hub, { repo: "acme/bert", path: "config.json" });
@@ -95,44 +181,6 @@ export function downloadFile(
   client: HubClient,
   options: DownloadFileOptions & { to?: "cache" | { file: string } | { localDir: string } },
 ): Promise<DownloadedFile>;
-export async function downloadFile(
-  client: HubClient,
-  options: DownloadFileOptions,
-): Promise<DownloadedFile | DownloadedBytes | DownloadedStream> {
-  const repo = parseRepoId(options.repo);
-  const revision = options.revision ?? "main";
-  checkRevision(revision);
-  const job: ReadJob = {
-    client,
-    repo,
-    path: options.path?.replace(/^\/+/, ""),
-    revision,
-    cacheDir: options.cacheDir ?? client.environment.hubCache,
-    network: networkPolicy(client, options.localFilesOnly),
-    force: options.force,
-    maxResumes: options.maxResumes,
-    resumeDelayMs: options.resumeDelayMs,
-    onProgress: options.onProgress
-      ? (bytes, totalBytes) => options.onProgress?.({ path: options.path, bytes, totalBytes })
-      : undefined,
-    signal: options.signal,
-  };
-  const to = options.to ?? "cache";
-  if (to === "cache") return (await downloadToCache(job)) satisfies CachedFile;
-  if (typeof to === "object" && "localDir" in to) {
-    return (await downloadToLocalDir({ ...job, localDir: to.localDir })) satisfies LocalFile;
-  }
-  const source = await chooseSource(job);
-  const commit = source.kind === "cache" ? source.commit : source.meta.commit;
-  const size = source.kind === "cache" ? source.size : source.meta.size;
-  if (to === "memory") return { bytes: await readToMemory(job, source), commit, size };
-  if (to === "stream") return { stream: readToStream(job, source), commit, size };
-  await readToFile(job, source, to.file);
-  return {
-    path: to.file,
-    commit,
-    etag: source.kind === "hub" ? source.meta.etag : undefined,
-    size,
-    fromCache: source.kind === "cache",
-  };
+export function downloadFile(client: HubClient, options: DownloadFileOptions): Promise<DownloadFileResult> {
+  return drain(downloadFileIter(client, options));
 }

@@ -1,4 +1,4 @@
-import { EntryNotFoundError, type HubErrorOptions } from "@hfkit/http";
+import { EntryNotFoundError, type HubErrorDetails } from "@hfkit/http";
 
 export interface LocalEntryNotFoundDetails {
   /** `datasets/acme/reviews` form. */
@@ -25,7 +25,7 @@ export class LocalEntryNotFoundError extends EntryNotFoundError {
   readonly cacheDir: string;
   readonly reason: LocalEntryNotFoundDetails["reason"];
 
-  constructor(message: string, options: HubErrorOptions & LocalEntryNotFoundDetails) {
+  constructor(message: string, options: HubErrorDetails & LocalEntryNotFoundDetails) {
     super(message, options);
     this.repo = options.repo;
     this.revision = options.revision;
@@ -55,6 +55,6 @@ export function localEntryNotFound(
         : `Check the connection and try again${cause instanceof Error ? ` (${cause.message})` : ""}.`;
   return new LocalEntryNotFoundError(
     `${what} of ${details.repo} at revision "${details.revision}" ${state}, and ${access}. ${fix}`,
-    { ...details, code: "ENTRY_NOT_FOUND", cause },
+    { ...details, cause },
   );
 }

@@ -4,7 +4,7 @@ import {
   encodeRevision,
   formatRepoId,
   type HubClient,
-  type HubErrorOptions,
+  type HubErrorDetails,
   InvalidResponseError,
   NotFoundError,
   parseRepoId,
@@ -108,7 +108,7 @@ export async function getFileMetadata(
       throw new InvalidResponseError(
         `The Hub sent no ${!commit ? "X-Repo-Commit" : !etag ? "ETag" : "size"} for ${options.path} (HEAD ${url}). ` +
           "Is the endpoint a Hugging Face Hub?",
-        { code: "INVALID_RESPONSE", status, requestId },
+        { status, requestId },
       );
     }
     return { commit, etag, size, lfs: linkedEtag !== undefined };
@@ -123,7 +123,7 @@ function notFound(
   const code = headers.get("x-error-code");
   const revision = options.revision ?? "main";
   const name = formatRepoId(parseRepoId(options.repo));
-  const base: Omit<HubErrorOptions, "code"> = {
+  const base: HubErrorDetails = {
     status: 404,
     url: where.url,
     method: "HEAD",
@@ -131,23 +131,15 @@ function notFound(
     serverMessage: headers.get("x-error-message") ?? undefined,
   };
   if (code === "RepoNotFound") {
-    return new RepoNotFoundError(`Repository ${name} not found (or this token cannot read it).`, {
-      ...base,
-      code: "REPO_NOT_FOUND",
-    });
+    return new RepoNotFoundError(`Repository ${name} not found (or this token cannot read it).`, base);
   }
   if (code === "RevisionNotFound") {
-    return new RevisionNotFoundError(`Revision "${revision}" not found in ${name}.`, {
-      ...base,
-      code: "REVISION_NOT_FOUND",
-    });
+    return new RevisionNotFoundError(`Revision "${revision}" not found in ${name}.`, base);
   }
   const commit = headers.get("x-repo-commit") ?? undefined;
   const message = `File "${options.path}" not found in ${name} at revision "${revision}"${commit ? ` (commit ${commit})` : ""}.`;
   const error =
-    code === "EntryNotFound"
-      ? new EntryNotFoundError(message, { ...base, code: "ENTRY_NOT_FOUND" })
-      : new NotFoundError(message, { ...base, code: "NOT_FOUND" });
+    code === "EntryNotFound" ? new EntryNotFoundError(message, base) : new NotFoundError(message, base);
   if (code === "EntryNotFound" && commit) Object.defineProperty(error, MISSING_AT, { value: commit });
   return error;
 }

@@ -1,43 +1,54 @@
-import { mkdtemp, readdir, readFile, readlink, rm, unlink } from "node:fs/promises";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, readlink, realpath, rm, unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createEmulator } from "@hfkit/emulator";
 import { createHubClient } from "@hfkit/http";
 import { HUB, rejection, STORAGE, useMswServer } from "@hfkit/testing";
+import { useEmulatorHub } from "@hfkit/testing/hub";
 import { delay, http } from "msw";
 import PQueue from "p-queue";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LocalEntryNotFoundError } from "./errors.js";
+import { REPO_CHANNELS } from "./events.js";
 import { type SnapshotDownloadEvent, snapshotDownload, snapshotDownloadIter } from "./snapshot-download.js";
-import { type FakeRepo, fakeRepoHandlers, gitBlobId, sha256 } from "./test-utils/fake-hub.js";
+import { corruptBody, gitBlobId, sha256, stalledBody, trickledBody } from "./test-utils/bodies.js";
 
+// The Hub is the emulator behind msw; see download-file.test.ts.
+const TOKEN = "hf_t";
 const { server, seen } = useMswServer();
-const COMMIT = "d".repeat(40);
+const emulatorHub = useEmulatorHub(server, () =>
+  createEmulator({
+    baseUrl: HUB,
+    storageBaseUrl: STORAGE,
+    users: [{ token: TOKEN, user: "acme", role: "write" }],
+  }),
+);
 const text = (s: string) => new TextEncoder().encode(s);
 const FILES = [
   { path: ".gitattributes", content: text("*.bin filter=lfs diff=lfs merge=lfs -text\n") },
   { path: "README.md", content: text("# Reviews\n") },
   { path: "data/train.csv", content: text("a,b\n1,2\n") },
   { path: "data/test.csv", content: text("a,b\n3,4\n") },
-  { path: "data/big/part-0.bin", content: new Uint8Array(70_000).fill(3), lfs: true },
-  { path: "data/big/part-1.bin", content: new Uint8Array(90_000).fill(4), lfs: true },
+  { path: "data/big/part-0.bin", content: new Uint8Array(70_000).fill(3) },
+  { path: "data/big/part-1.bin", content: new Uint8Array(90_000).fill(4) },
 ];
 
 let cacheDir: string;
-let repo: FakeRepo;
+let COMMIT: string;
 const storage = () => join(cacheDir, "datasets--acme--reviews");
 const hub = (env: Record<string, string> = {}) =>
-  createHubClient({ endpoint: HUB, token: "hf_t", env: { HF_HUB_CACHE: cacheDir, ...env } });
+  createHubClient({ endpoint: HUB, token: TOKEN, env: { HF_HUB_CACHE: cacheDir, ...env } });
 
 beforeEach(async () => {
   cacheDir = await mkdtemp(join(tmpdir(), "hfkit-snap-"));
-  repo = {
-    web: "datasets/acme/reviews",
-    api: "datasets/acme/reviews",
-    commit: COMMIT,
-    revisions: ["main", "v1"],
-    files: FILES,
-  };
-  server.use(...fakeRepoHandlers(repo));
+  COMMIT = await emulatorHub.seed(
+    "datasets/acme/reviews",
+    Object.fromEntries(FILES.map((f) => [f.path, f.content])),
+    { token: TOKEN },
+  );
+  await emulatorHub.api("POST", "/api/datasets/acme/reviews/tag/main", { token: TOKEN, json: { tag: "v1" } });
 });
 afterEach(() => rm(cacheDir, { recursive: true, force: true }));
 
@@ -184,7 +195,12 @@ describe("snapshotDownload", () => {
   });
 
   it("stops everything and reports the first failure", async () => {
-    repo.corrupt = { path: "data/big/part-1.bin", content: new Uint8Array(90_000).fill(5) };
+    server.use(
+      http.get(
+        `${STORAGE}/lfs/${sha256(FILES[5]!.content)}`,
+        corruptBody(emulatorHub.emulator, new Uint8Array(90_000).fill(5)),
+      ),
+    );
     const error = await rejection(snapshotDownload(hub(), { repo: "datasets/acme/reviews" }));
     expect(error.message).toMatch(/data\/big\/part-1\.bin.*SHA-256/);
   });
@@ -193,5 +209,72 @@ describe("snapshotDownload", () => {
     expect(
       (await rejection(snapshotDownload(hub(), { repo: "datasets/acme/reviews", revision: "nope" }))).code,
     ).toBe("REVISION_NOT_FOUND");
+  });
+
+  it("stops every download on break and resolves only once their temporary files and handles are gone", async () => {
+    let stalled = 0;
+    for (const file of [FILES[4]!, FILES[5]!]) {
+      server.use(
+        http.get(
+          `${STORAGE}/lfs/${sha256(file.content)}`,
+          stalledBody(emulatorHub.emulator, 1000, () => stalled++),
+        ),
+      );
+    }
+    const run = snapshotDownloadIter(hub(), { repo: "datasets/acme/reviews", include: "data/big/*" });
+    const started = new Set<string>();
+    for await (const event of run) {
+      if (event.type === "file-download-progress") started.add(event.path);
+      if (started.size < 2) continue;
+      // Both transfers are in the middle of their body, each with a temporary file open.
+      while (stalled < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+      break;
+    }
+    const blobs = join(storage(), "blobs");
+    expect((await readdir(blobs)).filter((name) => name.endsWith(".incomplete"))).toEqual([]);
+    expect(await readdir(join(cacheDir, ".locks", "datasets--acme--reviews"))).toEqual([]);
+    if (existsSync("/proc/self/fd")) {
+      // No file descriptor of this process points into the cache any more.
+      const root = await realpath(cacheDir);
+      const open = await Promise.all(
+        (await readdir("/proc/self/fd")).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => "")),
+      );
+      expect(open.filter((target) => target.startsWith(root))).toEqual([]);
+    }
+  });
+
+  it("coalesces a file's progress under a slow consumer, and publishes every event on its channel", async () => {
+    const published: SnapshotDownloadEvent[] = [];
+    const onEvent = (message: unknown) => published.push((message as { event: SnapshotDownloadEvent }).event);
+    subscribe(REPO_CHANNELS.download, onEvent);
+    for (const file of [FILES[4]!, FILES[5]!]) {
+      server.use(
+        http.get(`${STORAGE}/lfs/${sha256(file.content)}`, trickledBody(emulatorHub.emulator, 1000)),
+      );
+    }
+    try {
+      const seenByConsumer: SnapshotDownloadEvent[] = [];
+      const run = snapshotDownloadIter(hub(), { repo: "datasets/acme/reviews", include: "data/big/*" });
+      for (let step = await run.next(); !step.done; step = await run.next()) {
+        seenByConsumer.push(step.value);
+        await new Promise((resolve) => setTimeout(resolve, 30)); // a slow consumer
+      }
+      const progress = (events: SnapshotDownloadEvent[]) =>
+        events.filter((e) => e.type === "file-download-progress");
+      expect(progress(published).length).toBeGreaterThan(progress(seenByConsumer).length);
+      // The consumer still sees where each file ended.
+      for (const file of [FILES[4]!, FILES[5]!]) {
+        expect(
+          progress(seenByConsumer)
+            .filter((e) => e.path === file.path)
+            .at(-1),
+        ).toMatchObject({
+          bytes: file.content.byteLength,
+        });
+      }
+      expect(published.filter((e) => e.type === "file-downloaded")).toHaveLength(2);
+    } finally {
+      unsubscribe(REPO_CHANNELS.download, onEvent);
+    }
   });
 });

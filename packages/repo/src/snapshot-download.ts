@@ -1,20 +1,21 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { formatRepoId, type HubClient, HubError, isCommitId, parseRepoId, type RepoId } from "@hfkit/http";
+import { drain, TaskGroup } from "@hfkit/http/work";
 import PQueue from "p-queue";
 import { exists } from "./cache/fs-utils.js";
 import { cacheLayout, checkRevision, type RepoCacheLayout } from "./cache/layout.js";
 import { cachedCommit } from "./cache/lookup.js";
 import { readTreeCache, writeTreeCache } from "./cache/tree-cache.js";
-import { EventQueue } from "./download/event-queue.js";
-import { pathFilter } from "./download/patterns.js";
 import { downloadToCache, type NetworkPolicy, writeRef } from "./download/to-cache.js";
 import { downloadToLocalDir } from "./download/to-local-dir.js";
 import type { TransferOptions } from "./download/write-verified.js";
 import { networkPolicy } from "./download-file.js";
 import { localEntryNotFound } from "./errors.js";
+import { downloadEvents, type FileDownloadProgressEvent } from "./events.js";
 import { getRepoInfo } from "./get-repo-info.js";
 import { listFiles } from "./list-files.js";
+import { pathFilter } from "./patterns.js";
 import type { RepoFile, RepoOperationOptions } from "./types.js";
 
 export interface SnapshotDownloadOptions extends RepoOperationOptions, TransferOptions {
@@ -58,7 +59,7 @@ export interface SnapshotDownloadResult {
 /** Progress of a snapshot download, in the order things happen. */
 export type SnapshotDownloadEvent =
   | { type: "snapshot-resolved"; commit: string; files: number; totalBytes: number }
-  | { type: "file-download-progress"; path: string; bytes: number; totalBytes: number }
+  | FileDownloadProgressEvent
   | ({ type: "file-downloaded" } & SnapshotFile);
 
 const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -169,7 +170,9 @@ async function listSnapshot(
 /**
  * Downloads a repo at a revision, as a generator of progress events that returns the
  * result; {@link snapshotDownload} is the same without the events. Files go into the hub
- * cache (shared with Python) or into `localDir`, at most `concurrency` at a time.
+ * cache (shared with Python) or into `localDir`, at most `concurrency` at a time. Progress
+ * events of one file coalesce under a slow consumer; stopping the iteration (`break`) stops
+ * every download and resolves only once they have all wound down, their temporary files gone.
  *
  * @example
  * const run = snapshotDownloadIter(hub, { repo: "acme/bert", include: ["*.json", "*.safetensors"] });
@@ -189,73 +192,67 @@ export async function* snapshotDownloadIter(
   const layout = cacheLayout(cacheDir, repo);
   const network = networkPolicy(client, options.localFilesOnly);
   const keep = pathFilter(options.include, options.exclude);
-  const { commit, error } = await resolveCommit(client, repo, revision, network, options.signal);
-  if (commit === undefined || network !== "online") {
-    const why = network === "online" ? "unreachable" : network;
-    return await fromDisk(options, { repo, revision, layout, keep, why, cause: error });
-  }
-
-  const selected = (
-    await listSnapshot(client, repo, commit, treeFile(options, layout, commit), options.signal)
-  ).filter((f) => keep(f.path));
-  if (!options.localDir) await writeRef(layout, revision, commit);
-  yield {
-    type: "snapshot-resolved",
-    commit,
-    files: selected.length,
-    totalBytes: selected.reduce((sum, f) => sum + f.size, 0),
-  };
-
-  const events = new EventQueue<SnapshotDownloadEvent>();
-  const queue = options.downloadQueue ?? new PQueue({ concurrency: options.concurrency ?? 8 });
-  const controller = new AbortController();
-  const stop = () => controller.abort(options.signal?.reason);
-  options.signal?.addEventListener("abort", stop, { once: true });
-  const files: SnapshotFile[] = [];
-  let failure: unknown;
-  const fetchOne = async (file: RepoFile) => {
-    if (controller.signal.aborted) return;
-    const job = {
-      client,
-      repo,
-      path: file.path,
-      revision: commit,
-      cacheDir,
-      network,
-      force: options.force,
-      // The listing already says what HEAD would: no request per file before its download.
-      known: { commit, etag: file.lfs?.oid ?? file.oid, size: file.lfs?.size ?? file.size, lfs: !!file.lfs },
-      maxResumes: options.maxResumes,
-      resumeDelayMs: options.resumeDelayMs,
-      onProgress: (bytes: number, totalBytes: number) =>
-        events.push({ type: "file-download-progress", path: file.path, bytes, totalBytes }),
-      signal: controller.signal,
-    };
-    try {
-      const done = options.localDir
-        ? await downloadToLocalDir({ ...job, localDir: options.localDir })
-        : await downloadToCache(job);
-      const entry = { path: file.path, localPath: done.path, size: done.size, fromCache: done.fromCache };
-      files.push(entry);
-      events.push({ type: "file-downloaded", ...entry });
-    } catch (error) {
-      failure ??= error;
-      controller.abort(error);
-    }
-  };
-  let finished = false;
-  Promise.all(selected.map((file) => queue.add(() => fetchOne(file)))).finally(() => events.close());
-  try {
-    yield* events.drain();
-    finished = true;
-  } finally {
-    options.signal?.removeEventListener("abort", stop);
-    // Stopped iterating early: stop the downloads still queued or running.
-    if (!finished) controller.abort(new Error("snapshot download abandoned"));
-  }
-  if (failure !== undefined) throw failure;
-  files.sort((a, b) => byPath(a.path, b.path));
-  return { path: options.localDir ?? layout.snapshot(commit), commit, files };
+  const label = { repo: formatRepoId(repo), revision };
+  return yield* downloadEvents<SnapshotDownloadEvent, SnapshotDownloadResult>(
+    label,
+    { signal: options.signal },
+    async (emit, signal) => {
+      const { commit, error } = await resolveCommit(client, repo, revision, network, signal);
+      if (commit === undefined || network !== "online") {
+        const why = network === "online" ? "unreachable" : network;
+        return await fromDisk(options, { repo, revision, layout, keep, why, cause: error });
+      }
+      const selected = (
+        await listSnapshot(client, repo, commit, treeFile(options, layout, commit), signal)
+      ).filter((f) => keep(f.path));
+      if (!options.localDir) await writeRef(layout, revision, commit);
+      emit({
+        type: "snapshot-resolved",
+        commit,
+        files: selected.length,
+        totalBytes: selected.reduce((sum, f) => sum + f.size, 0),
+      });
+      const queue = options.downloadQueue ?? new PQueue({ concurrency: options.concurrency ?? 8 });
+      // The first failure (or the caller's abort, or a `break`) stops every other download;
+      // wait() returns only once each has settled and cleaned up after itself.
+      const group = new TaskGroup(signal);
+      const files: SnapshotFile[] = [];
+      const fetchOne = async (file: RepoFile, stop: AbortSignal) => {
+        stop.throwIfAborted(); // queued behind others while the group failed
+        const job = {
+          client,
+          repo,
+          path: file.path,
+          revision: commit,
+          cacheDir,
+          network,
+          force: options.force,
+          // The listing already says what HEAD would: no request per file before its download.
+          known: {
+            commit,
+            etag: file.lfs?.oid ?? file.oid,
+            size: file.lfs?.size ?? file.size,
+            lfs: !!file.lfs,
+          },
+          maxResumes: options.maxResumes,
+          resumeDelayMs: options.resumeDelayMs,
+          onProgress: (bytes: number, totalBytes: number) =>
+            emit({ type: "file-download-progress", path: file.path, bytes, totalBytes }, file.path),
+          signal: stop,
+        };
+        const done = options.localDir
+          ? await downloadToLocalDir({ ...job, localDir: options.localDir })
+          : await downloadToCache(job);
+        const entry = { path: file.path, localPath: done.path, size: done.size, fromCache: done.fromCache };
+        files.push(entry);
+        emit({ type: "file-downloaded", ...entry });
+      };
+      for (const file of selected) group.spawn((stop) => queue.add(() => fetchOne(file, stop)));
+      await group.wait();
+      files.sort((a, b) => byPath(a.path, b.path));
+      return { path: options.localDir ?? layout.snapshot(commit), commit, files };
+    },
+  );
 }
 
 /**
@@ -264,13 +261,9 @@ export async function* snapshotDownloadIter(
  * @example
  * const { path, commit } = await snapshotDownload(hub, { repo: "datasets/acme/reviews", include: "data/*" });
  */
-export async function snapshotDownload(
+export function snapshotDownload(
   client: HubClient,
   options: SnapshotDownloadOptions,
 ): Promise<SnapshotDownloadResult> {
-  const run = snapshotDownloadIter(client, options);
-  for (;;) {
-    const step = await run.next();
-    if (step.done) return step.value;
-  }
+  return drain(snapshotDownloadIter(client, options));
 }

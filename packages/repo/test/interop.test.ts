@@ -28,6 +28,7 @@ beforeAll(async () => {
   await createHubClient({ endpoint: server.url, token: TOKEN, env: {} }).request({
     method: "POST",
     path: "/api/repos/create",
+    responseType: "none",
     body: { json: { name: "interop", organization: "local", type: "model" } },
   });
   const bin = new Uint8Array(600_000).map((_, i) => (i % 3 === 0 ? 0 : i % 251));

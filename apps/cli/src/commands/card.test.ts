@@ -222,11 +222,22 @@ describe("hfkit card set", () => {
     expect(await readFile(path, "utf8")).toBe("---\nlicense: mit\n---\n");
   });
 
+  it("rejects a key the card cannot take as a usage error (exit 2, like a bad repo id)", async () => {
+    const path = join(dir, "README.md");
+    await writeFile(path, "---\ntags:\n- a\n---\n");
+    const { io, stderr } = capture();
+    expect(await main(["card", "set", path, "tags.5.name=x"], io)).toBe(2);
+    expect(stderr()).toMatch(/^error: tags\[5\]|^error: tags\.5/);
+    expect(stderr().trim().split("\n")).toHaveLength(1);
+    expect(await readFile(path, "utf8")).toBe("---\ntags:\n- a\n---\n");
+  });
+
   it("refuses to edit a card whose YAML is broken, and does not touch the file", async () => {
     const path = join(dir, "README.md");
     await writeFile(path, "---\nlicense: [mit\n---\n");
     const { io, stderr } = capture();
-    expect(await main(["card", "set", path, "license=mit"], io)).toBe(1);
+    // Bad card input is a usage error like any other (ADR 0011): exit code 2.
+    expect(await main(["card", "set", path, "license=mit"], io)).toBe(2);
     expect(stderr()).toMatch(/^error: the front matter is not valid YAML \(line 2/);
     expect(await readFile(path, "utf8")).toBe("---\nlicense: [mit\n---\n");
   });

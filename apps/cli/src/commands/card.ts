@@ -12,22 +12,22 @@ import {
   stringifyCard,
   validateCard,
 } from "@hfkit/cards";
-import { formatRepoId, type HubClient, InvalidInputError, parseRepoId, type RepoType } from "@hfkit/http";
+import { formatRepoId, type HubClient, InvalidInputError, type RepoId, type RepoType } from "@hfkit/http";
 import { downloadFile } from "@hfkit/repo";
-import { type Command, Option } from "commander";
-import { type CliContext, type HubCommandOptions, type OutputFormat, withHubOptions } from "../context.js";
+import type { Command } from "commander";
+import {
+  type CliContext,
+  formatOption,
+  type HubCommandOptions,
+  type OutputFormat,
+  withHubOptions,
+} from "../context.js";
+import { repoArgument, repoTypeOption } from "../repo-command.js";
 
 interface RemoteOptions extends HubCommandOptions {
   repoType?: RepoType;
   revision?: string;
 }
-
-const repoTypeOption = () =>
-  new Option("--repo-type <type>", "repo type of a plain `org/name` id").choices([
-    "model",
-    "dataset",
-    "space",
-  ]);
 
 async function isFile(path: string): Promise<boolean> {
   try {
@@ -41,11 +41,12 @@ async function fetchReadme(
   client: HubClient,
   target: string,
   options: RemoteOptions,
-): Promise<{ text: string; kind: CardKind; repo: string; revision: string }> {
-  const repo = parseRepoId(target, options.repoType ?? "model");
+  signal: AbortSignal,
+): Promise<{ text: string; kind: CardKind; repo: RepoId; revision: string }> {
+  const repo = repoArgument(target, options.repoType);
   const revision = options.revision ?? "main";
-  const { bytes } = await downloadFile(client, { repo, path: "README.md", revision, to: "memory" });
-  return { text: new TextDecoder().decode(bytes), kind: repo.type, repo: formatRepoId(repo), revision };
+  const { bytes } = await downloadFile(client, { repo, path: "README.md", revision, to: "memory", signal });
+  return { text: new TextDecoder().decode(bytes), kind: repo.type, repo, revision };
 }
 
 /** A local README (when the path is a file or ends in .md) or a repo's README on the Hub. */
@@ -53,15 +54,25 @@ async function loadCard(
   context: CliContext,
   target: string,
   options: RemoteOptions,
-): Promise<{ card: Card; kind: CardKind; label: string }> {
+): Promise<{
+  card: Card;
+  kind: CardKind;
+  label: string;
+  source: { path: string } | { repo: RepoId; revision: string };
+}> {
   if ((await isFile(target)) || target.toLowerCase().endsWith(".md")) {
     const text = await readFile(target, "utf8");
     const card = parseCard(text);
-    return { card, kind: options.repoType ?? guessCardKind(card), label: target };
+    return { card, kind: options.repoType ?? guessCardKind(card), label: target, source: { path: target } };
   }
-  const remote = await fetchReadme(context.client(options), target, options);
+  const remote = await fetchReadme(await context.client(options), target, options, context.signal);
   const card = parseCard(remote.text);
-  return { card, kind: options.repoType ?? remote.kind, label: `${remote.repo}@${remote.revision}` };
+  return {
+    card,
+    kind: options.repoType ?? remote.kind,
+    label: `${formatRepoId(remote.repo)}@${remote.revision}`,
+    source: { repo: remote.repo, revision: remote.revision },
+  };
 }
 
 function formatProblem(problem: CardProblem): string {
@@ -95,30 +106,27 @@ export function registerCardCommand(program: Command, context: CliContext): void
       .addOption(repoTypeOption())
       .option("--revision <revision>", "branch, tag or commit of a repo on the Hub (default: main)"),
   ).action(async (target: string, options: RemoteOptions & { format: OutputFormat }) => {
-    const { card: parsed, kind, label } = await loadCard(context, target, options);
+    const { card: parsed, kind, label, source } = await loadCard(context, target, options);
     const problems = validateCard(parsed, { kind });
     const errors = problems.filter((problem) => problem.severity === "error").length;
     const warnings = problems.length - errors;
-    context.print(
-      options.format,
-      { target: label, kind, valid: errors === 0, errors, warnings, problems },
-      () =>
-        [
-          `${label}: ${errors === 0 ? `valid ${kind} card` : `invalid ${kind} card`} (${count(errors, "error")}, ${count(warnings, "warning")})`,
-          ...problems.map(formatProblem),
-        ].join("\n"),
+    context.print(options.format, { ...source, kind, valid: errors === 0, errors, warnings, problems }, () =>
+      [
+        `${label}: ${errors === 0 ? `valid ${kind} card` : `invalid ${kind} card`} (${count(errors, "error")}, ${count(warnings, "warning")})`,
+        ...problems.map(formatProblem),
+      ].join("\n"),
     );
     if (errors > 0) throw new Error(`${label}: ${count(errors, "error")} in the card metadata`);
   });
 
   withHubOptions(
     card
-      .command("show <repo>")
+      .command("show <repo_id>")
       .description("print a repo's README.md from the Hub (with --format json: metadata, body and problems)")
       .addOption(repoTypeOption())
       .option("--revision <revision>", "branch, tag or commit (default: main)"),
   ).action(async (target: string, options: RemoteOptions & { format: OutputFormat }) => {
-    const remote = await fetchReadme(context.client(options), target, options);
+    const remote = await fetchReadme(await context.client(options), target, options, context.signal);
     const parsed = parseCard(remote.text);
     const kind = options.repoType ?? remote.kind;
     context.print(
@@ -146,7 +154,7 @@ export function registerCardCommand(program: Command, context: CliContext): void
       (key: string, keys: string[]) => [...keys, key],
       [],
     )
-    .addOption(new Option("--format <format>", "output format").choices(["human", "json"]).default("human"))
+    .addOption(formatOption())
     .action(
       async (path: string, assignments: string[], options: { remove: string[]; format: OutputFormat }) => {
         if (assignments.length === 0 && options.remove.length === 0) {

@@ -1,8 +1,8 @@
-import type { RepoType } from "@hfkit/http";
+import { formatRepoId, type RepoType } from "@hfkit/http";
 import { type DownloadedFile, downloadFile, snapshotDownloadIter } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, repeatable, withHubOptions } from "../context.js";
-import { repoLabel, repoTypeOption, targetRepo } from "../repo-command.js";
+import { REPO_ID_HELP, repoArgument, repoTypeOption } from "../repo-command.js";
 
 interface DownloadOptions extends HubCommandOptions {
   repoType?: RepoType;
@@ -29,7 +29,7 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
     program
       .command("download")
       .description("download files or a whole repo into the Hugging Face cache (or a folder)")
-      .argument("<id>", 'repo id, e.g. "acme/bert" or "datasets/acme/reviews"')
+      .argument("<repo_id>", REPO_ID_HELP)
       .argument("[files...]", "files to download (default: the whole repo)")
       .addOption(repoTypeOption())
       .option("--revision <rev>", "branch, tag, commit or refs/pr/N (default: main)")
@@ -44,16 +44,15 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
       .option("--force", "download again even if cached")
       .option("--max-workers <n>", "files downloaded at once (default: 8)"),
   ).action(async (id: string, files: string[], options: DownloadOptions) => {
-    const client = context.client(options);
-    const repo = targetRepo(id, options.repoType);
-    const controller = new AbortController();
-    context.io.interrupted?.then(() => controller.abort(new Error("interrupted")));
+    const client = await context.client(options);
+    const repo = repoArgument(id, options.repoType);
+    const revision = options.revision ?? "main";
     const common = {
       repo,
       ...(options.revision ? { revision: options.revision } : {}),
       ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
       ...(options.force ? { force: true } : {}),
-      signal: controller.signal,
+      signal: context.signal,
     };
     if (files.length > 0) {
       if (options.include?.length || options.exclude?.length) {
@@ -71,13 +70,17 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
       }
       context.print(
         options.format,
-        results.map((r, i) => ({
-          path: files[i],
-          localPath: r.path,
-          commit: r.commit,
-          size: r.size,
-          fromCache: r.fromCache,
-        })),
+        {
+          repo,
+          revision,
+          files: results.map((r, i) => ({
+            path: files[i],
+            localPath: r.path,
+            commit: r.commit,
+            size: r.size,
+            fromCache: r.fromCache,
+          })),
+        },
         () => results.map((r) => r.path).join("\n"),
       );
       return;
@@ -92,14 +95,14 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
     for (;;) {
       const step = await run.next();
       if (step.done) {
-        const result = step.value;
-        context.print(options.format, result, () => result.path);
+        const { path, commit, files: downloaded } = step.value;
+        context.print(options.format, { repo, revision, commit, path, files: downloaded }, () => path);
         return;
       }
       if (step.value.type === "snapshot-resolved" && options.format === "human") {
         const { files: count, totalBytes, commit } = step.value;
         context.note(
-          `Fetching ${count} files (${megabytes(totalBytes)}) of ${repoLabel(repo)} at ${commit.slice(0, 8)}`,
+          `Fetching ${count} files (${megabytes(totalBytes)}) of ${formatRepoId(repo)} at ${commit.slice(0, 8)}`,
         );
       }
     }

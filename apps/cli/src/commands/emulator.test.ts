@@ -110,17 +110,19 @@ describe("hfkit emulator serve", () => {
     }
   });
 
-  it("runs in-process until io.interrupted resolves, and rejects bad options as usage errors", async () => {
+  it("runs in-process until interrupted, and rejects bad options as usage errors", async () => {
     const out: string[] = [];
     const err: string[] = [];
-    let stop!: () => void;
+    let interrupt: ((signal: "SIGINT") => void) | undefined;
+    const stop = () => interrupt?.("SIGINT");
     const io: CliIO = {
       stdout: { write: (s: string) => out.push(s) },
       stderr: { write: (s: string) => err.push(s) },
       env: {},
-      interrupted: new Promise<void>((resolve) => {
-        stop = resolve;
-      }),
+      onInterrupt: (listener) => {
+        interrupt = listener;
+        return () => {};
+      },
     };
     const running = main(["emulator", "serve", "--chunk-size", "1MiB"], io);
     while (!out.length) await new Promise((r) => setTimeout(r, 10));
@@ -130,7 +132,7 @@ describe("hfkit emulator serve", () => {
     expect(await running).toBe(0);
     expect(err.join("")).toContain("stopped");
 
-    const bad = { ...io, interrupted: Promise.resolve() };
+    const bad = io;
     expect(await main(["emulator", "serve", "--token", "hf_x:alice:admin"], bad)).toBe(2);
     expect(await main(["emulator", "serve", "--chunk-size", "lots"], bad)).toBe(2);
   });

@@ -102,7 +102,11 @@ export function registerEmulatorCommand(program: Command, context: CliContext): 
           : "any hf_ token is accepted as the write user 'local'",
       );
       context.note(`use it with HF_ENDPOINT=${server.url}; stop with Ctrl-C`);
-      await (context.io.interrupted ?? new Promise<void>(() => {}));
+      // Serves until the run is interrupted (Ctrl-C, SIGTERM): for this command that is the normal end.
+      await new Promise<void>((resolve) => {
+        if (context.signal.aborted) resolve();
+        else context.signal.addEventListener("abort", () => resolve(), { once: true });
+      });
       await server.close();
       context.note("hfkit emulator: stopped");
     });

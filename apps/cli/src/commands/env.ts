@@ -9,14 +9,14 @@ export function registerEnvCommand(program: Command, context: CliContext): void 
       .command("env")
       .description("show the endpoint, token source, cache folders and versions hfkit uses"),
   ).action(async (options: HubCommandOptions) => {
-    const client = context.client(options);
+    const client = await context.client(options);
     const { environment } = client;
     const info = {
       hfkitVersion: VERSION,
       node: process.versions.node,
       platform: `${process.platform}-${process.arch}`,
       endpoint: context.isLocal(options) ? "local" : client.endpoint,
-      localHub: context.localHubDir ?? null,
+      localHub: (await context.localHubDir()) ?? null,
       tokenSource: await client.tokenOrigin(),
       hfHome: environment.hfHome,
       tokenPath: environment.tokenPath,

@@ -2,7 +2,7 @@ import { InvalidInputError, type RepoType } from "@hfkit/http";
 import { type Commit, listCommits } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
-import { repoGroup, repoTypeOption, targetRepo } from "../repo-command.js";
+import { REPO_ID_HELP, repoArgument, repoGroup, repoTypeOption } from "../repo-command.js";
 
 interface CommitsOptions extends HubCommandOptions {
   repoType?: RepoType;
@@ -16,7 +16,7 @@ export function registerRepoCommitsCommand(program: Command, context: CliContext
     repoGroup(program)
       .command("commits")
       .description("list the commits of a revision, newest first")
-      .argument("<id>", 'repo id, e.g. "acme/bert" or "datasets/acme/reviews"')
+      .argument("<repo_id>", REPO_ID_HELP)
       .addOption(repoTypeOption())
       .option("--revision <rev>", "branch, tag or commit (default: main)")
       .option("--limit <n>", "show at most this many commits"),
@@ -25,16 +25,17 @@ export function registerRepoCommitsCommand(program: Command, context: CliContext
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
       throw new InvalidInputError("--limit: use a positive whole number.", { field: "limit" });
     }
+    const repo = repoArgument(id, options.repoType);
     const commits: Commit[] = [];
-    for await (const commit of listCommits(context.client(options), {
-      repo: targetRepo(id, options.repoType),
+    for await (const commit of listCommits(await context.client(options), {
+      repo,
       ...(options.revision ? { revision: options.revision } : {}),
       ...(limit !== undefined ? { pageSize: Math.min(limit, 1000) } : {}),
     })) {
       commits.push(commit);
       if (limit !== undefined && commits.length >= limit) break;
     }
-    context.print(options.format, commits, () =>
+    context.print(options.format, { repo, revision: options.revision ?? "main", commits }, () =>
       commits
         .map(
           (c) =>

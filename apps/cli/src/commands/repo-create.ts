@@ -2,7 +2,7 @@ import type { RepoType } from "@hfkit/http";
 import { createRepo, type SpaceSdk } from "@hfkit/repo";
 import { type Command, Option } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
-import { repoGroup, repoTypeOption, targetRepo } from "../repo-command.js";
+import { REPO_ID_HELP, repoArgument, repoGroup, repoTypeOption } from "../repo-command.js";
 
 interface CreateOptions extends HubCommandOptions {
   repoType?: RepoType;
@@ -17,7 +17,7 @@ export function registerRepoCreateCommand(program: Command, context: CliContext)
     repoGroup(program)
       .command("create")
       .description("create a model, dataset or Space repo")
-      .argument("<id>", 'repo id, e.g. "acme/bert" or "datasets/acme/reviews"')
+      .argument("<repo_id>", REPO_ID_HELP)
       .addOption(repoTypeOption())
       .option("--private", "make the repo private")
       .option("--exist-ok", "succeed if the repo already exists")
@@ -30,17 +30,15 @@ export function registerRepoCreateCommand(program: Command, context: CliContext)
         ]),
       ),
   ).action(async (id: string, options: CreateOptions) => {
-    const repo = targetRepo(id, options.repoType);
-    const result = await createRepo(context.client(options), {
+    const repo = repoArgument(id, options.repoType);
+    const result = await createRepo(await context.client(options), {
       repo,
       ...(options.private ? { private: true } : {}),
       ...(options.spaceSdk ? { sdk: options.spaceSdk } : {}),
       existOk: options.existOk ?? false,
     });
-    context.print(
-      options.format,
-      { type: repo.type, id: repo.name, url: result.url, created: result.created },
-      () => (result.created ? `Created ${result.url}` : `Already exists: ${result.url}`),
+    context.print(options.format, { repo, url: result.url, created: result.created }, () =>
+      result.created ? `Created ${result.url}` : `Already exists: ${result.url}`,
     );
   });
 }

@@ -1,8 +1,8 @@
 import { deleteFiles } from "@hfkit/commit";
-import { formatRepoId, parseRepoId, type RepoType } from "@hfkit/http";
+import type { RepoType } from "@hfkit/http";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
-import { repoGroup, repoTypeOption } from "../repo-command.js";
+import { REPO_ID_HELP, repoArgument, repoGroup, repoTypeOption } from "../repo-command.js";
 
 interface DeleteFilesCommandOptions extends HubCommandOptions {
   repoType?: RepoType;
@@ -18,7 +18,7 @@ export function registerRepoDeleteFilesCommand(program: Command, context: CliCon
     repoGroup(program)
       .command("delete-files")
       .description("delete files matching paths or globs (*.bin, data/*.csv, README.md, logs/) in one commit")
-      .argument("<repo_id>", "the repo, e.g. me/my-model or datasets/me/my-data")
+      .argument("<repo_id>", REPO_ID_HELP)
       .argument("<patterns...>", "paths or globs; a folder with a trailing / is deleted whole")
       .addOption(repoTypeOption())
       .option("--revision <rev>", "branch to commit to", "main")
@@ -26,19 +26,20 @@ export function registerRepoDeleteFilesCommand(program: Command, context: CliCon
       .option("--commit-description <text>", "commit description")
       .option("--create-pr", "open a pull request instead of committing to the branch"),
   ).action(async (repoId: string, patterns: string[], options: DeleteFilesCommandOptions) => {
-    const repo = parseRepoId(repoId, options.repoType ?? "model", "repo_id");
-    const result = await deleteFiles(context.client(options), {
+    const repo = repoArgument(repoId, options.repoType);
+    const result = await deleteFiles(await context.client(options), {
       repo,
       patterns,
       revision: options.revision,
       createPr: options.createPr === true,
+      signal: context.signal,
       ...(options.commitMessage !== undefined ? { message: options.commitMessage } : {}),
       ...(options.commitDescription !== undefined ? { description: options.commitDescription } : {}),
     });
     context.note(
       `deleted ${result.deleted.length} path(s): ${result.deleted.slice(0, 10).join(", ")}${result.deleted.length > 10 ? ", …" : ""}`,
     );
-    context.print(options.format, { repo: formatRepoId(repo), ...result }, () =>
+    context.print(options.format, { repo, ...result }, () =>
       [result.pullRequestUrl, result.commitUrl].filter(Boolean).join("\n"),
     );
   });

@@ -1,8 +1,8 @@
-import type { RepoType } from "@hfkit/http";
+import { formatRepoId, type RepoType } from "@hfkit/http";
 import { deleteRepo } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
-import { confirm, repoGroup, repoLabel, repoTypeOption, targetRepo } from "../repo-command.js";
+import { confirm, REPO_ID_HELP, repoArgument, repoGroup, repoTypeOption } from "../repo-command.js";
 
 interface DeleteOptions extends HubCommandOptions {
   repoType?: RepoType;
@@ -16,22 +16,22 @@ export function registerRepoDeleteCommand(program: Command, context: CliContext)
     repoGroup(program)
       .command("delete")
       .description("delete a repo and all its files (asks first)")
-      .argument("<id>", 'repo id, e.g. "acme/bert" or "datasets/acme/reviews"')
+      .argument("<repo_id>", REPO_ID_HELP)
       .addOption(repoTypeOption())
       .option("-y, --yes", "do not ask for confirmation")
       .option("--missing-ok", "succeed if the repo does not exist"),
   ).action(async (id: string, options: DeleteOptions) => {
-    const repo = targetRepo(id, options.repoType);
-    const label = repoLabel(repo);
+    const repo = repoArgument(id, options.repoType);
+    const label = formatRepoId(repo);
     if (!(await confirm(context, `Delete ${label} and all its files? This cannot be undone.`, options.yes))) {
       context.note("Not deleted.");
       return;
     }
-    const { deleted } = await deleteRepo(context.client(options), {
+    const { deleted } = await deleteRepo(await context.client(options), {
       repo,
       missingOk: options.missingOk ?? false,
     });
-    context.print(options.format, { type: repo.type, id: repo.name, deleted }, () =>
+    context.print(options.format, { repo, deleted }, () =>
       deleted ? `Deleted ${label}` : `${label} does not exist; nothing to delete`,
     );
   });

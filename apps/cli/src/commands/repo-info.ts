@@ -1,8 +1,8 @@
-import type { RepoType } from "@hfkit/http";
+import { formatRepoId, type RepoType } from "@hfkit/http";
 import { getRepoInfo } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
-import { repoGroup, repoLabel, repoTypeOption, targetRepo } from "../repo-command.js";
+import { REPO_ID_HELP, repoArgument, repoGroup, repoTypeOption } from "../repo-command.js";
 
 interface InfoOptions extends HubCommandOptions {
   repoType?: RepoType;
@@ -16,25 +16,25 @@ export function registerRepoInfoCommand(program: Command, context: CliContext): 
     repoGroup(program)
       .command("info")
       .description("show a repo's commit, visibility, files and more")
-      .argument("<id>", 'repo id, e.g. "acme/bert" or "datasets/acme/reviews"')
+      .argument("<repo_id>", REPO_ID_HELP)
       .addOption(repoTypeOption())
       .option("--revision <rev>", "branch, tag or commit (default: the default branch)")
       .option("--expand <property...>", "properties to return instead of the default set"),
   ).action(async (id: string, options: InfoOptions) => {
-    const repo = targetRepo(id, options.repoType);
-    const info = await getRepoInfo(context.client(options), {
+    const repo = repoArgument(id, options.repoType);
+    const info = await getRepoInfo(await context.client(options), {
       repo,
       ...(options.revision ? { revision: options.revision } : {}),
       ...(options.expand ? { expand: options.expand } : {}),
     });
     const { raw, ...mapped } = info;
-    context.print(options.format, options.expand ? raw : mapped, () => {
+    context.print(options.format, { repo, ...(options.expand ? raw : mapped) }, () => {
       const line = (label: string, value: unknown) =>
         value === undefined
           ? []
           : [`${`${label}:`.padEnd(15)}${value instanceof Date ? value.toISOString() : String(value)}`];
       return [
-        repoLabel(repo),
+        formatRepoId(repo),
         ...line("commit", info.sha),
         ...line("private", info.private),
         ...line("gated", info.gated),

@@ -1,8 +1,8 @@
-import type { RepoType } from "@hfkit/http";
+import { formatRepoId, type RepoType } from "@hfkit/http";
 import { moveRepo } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
-import { repoGroup, repoLabel, repoTypeOption, targetRepo } from "../repo-command.js";
+import { repoArgument, repoGroup, repoTypeOption } from "../repo-command.js";
 
 interface MoveOptions extends HubCommandOptions {
   repoType?: RepoType;
@@ -18,15 +18,15 @@ export function registerRepoMoveCommand(program: Command, context: CliContext): 
       .argument("<to>", 'new "namespace/name"')
       .addOption(repoTypeOption()),
   ).action(async (from: string, to: string, options: MoveOptions) => {
-    const repo = targetRepo(from, options.repoType);
-    const result = await moveRepo(context.client(options), {
+    const repo = repoArgument(from, options.repoType, "from");
+    const result = await moveRepo(await context.client(options), {
       repo,
       to: to.replace(/^(datasets|spaces|models)\//, ""),
     });
     context.print(
       options.format,
-      { type: repo.type, from: repo.name, to: result.repo.name, url: result.url },
-      () => `Moved ${repoLabel(repo)} to ${result.url}`,
+      { repo, to: formatRepoId(result.repo), url: result.url },
+      () => `Moved ${formatRepoId(repo)} to ${result.url}`,
     );
   });
 }

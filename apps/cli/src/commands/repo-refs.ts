@@ -2,7 +2,7 @@ import type { RepoType } from "@hfkit/http";
 import { type GitRef, listRefs } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
-import { repoGroup, repoTypeOption, targetRepo } from "../repo-command.js";
+import { REPO_ID_HELP, repoArgument, repoGroup, repoTypeOption } from "../repo-command.js";
 
 interface RefsOptions extends HubCommandOptions {
   repoType?: RepoType;
@@ -15,17 +15,18 @@ export function registerRepoRefsCommand(program: Command, context: CliContext): 
     repoGroup(program)
       .command("refs")
       .description("list a repo's branches, tags and other refs")
-      .argument("<id>", 'repo id, e.g. "acme/bert" or "datasets/acme/reviews"')
+      .argument("<repo_id>", REPO_ID_HELP)
       .addOption(repoTypeOption())
       .option("--prs", "include pull requests (refs/pr/N)"),
   ).action(async (id: string, options: RefsOptions) => {
-    const refs = await listRefs(context.client(options), {
-      repo: targetRepo(id, options.repoType),
+    const repo = repoArgument(id, options.repoType);
+    const refs = await listRefs(await context.client(options), {
+      repo,
       includePullRequests: options.prs ?? false,
     });
     const section = (title: string, list: GitRef[] | undefined) =>
       list?.length ? [`${title}:`, ...list.map((r) => `  ${r.ref}\t${r.targetCommit}`)] : [];
-    context.print(options.format, refs, () =>
+    context.print(options.format, { repo, ...refs }, () =>
       [
         ...section("branches", refs.branches),
         ...section("tags", refs.tags),

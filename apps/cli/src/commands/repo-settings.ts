@@ -1,8 +1,8 @@
-import { InvalidInputError, type RepoType } from "@hfkit/http";
+import { formatRepoId, InvalidInputError, type RepoType } from "@hfkit/http";
 import { type GatedMode, updateRepoSettings } from "@hfkit/repo";
 import { type Command, Option } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
-import { repoGroup, repoLabel, repoTypeOption, targetRepo } from "../repo-command.js";
+import { REPO_ID_HELP, repoArgument, repoGroup, repoTypeOption } from "../repo-command.js";
 
 interface SettingsOptions extends HubCommandOptions {
   repoType?: RepoType;
@@ -18,7 +18,7 @@ export function registerRepoSettingsCommand(program: Command, context: CliContex
     repoGroup(program)
       .command("settings")
       .description("change a repo's visibility, gating or discussions")
-      .argument("<id>", 'repo id, e.g. "acme/bert" or "datasets/acme/reviews"')
+      .argument("<repo_id>", REPO_ID_HELP)
       .addOption(repoTypeOption())
       .addOption(new Option("--private", "make the repo private").conflicts("public"))
       .option("--public", "make the repo public")
@@ -28,7 +28,7 @@ export function registerRepoSettingsCommand(program: Command, context: CliContex
       .option("--discussions", "turn the Community tab on")
       .option("--no-discussions", "turn the Community tab off"),
   ).action(async (id: string, options: SettingsOptions) => {
-    const repo = targetRepo(id, options.repoType);
+    const repo = repoArgument(id, options.repoType);
     const gated: GatedMode | undefined =
       options.gated === undefined ? undefined : options.gated === "false" ? false : options.gated;
     const change = {
@@ -41,10 +41,10 @@ export function registerRepoSettingsCommand(program: Command, context: CliContex
         field: "settings",
       });
     }
-    const result = await updateRepoSettings(context.client(options), { repo, ...change });
-    context.print(options.format, { type: repo.type, id: repo.name, ...result }, () =>
+    const result = await updateRepoSettings(await context.client(options), { repo, ...change });
+    context.print(options.format, { repo, ...result }, () =>
       [
-        `Updated ${repoLabel(repo)}`,
+        `Updated ${formatRepoId(repo)}`,
         ...Object.entries(result).map(([key, value]) => `  ${key}: ${String(value)}`),
       ].join("\n"),
     );

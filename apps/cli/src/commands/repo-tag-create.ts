@@ -1,8 +1,8 @@
-import type { RepoType } from "@hfkit/http";
+import { formatRepoId, type RepoType } from "@hfkit/http";
 import { createTag } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
-import { repoLabel, repoSubgroup, repoTypeOption, targetRepo } from "../repo-command.js";
+import { REPO_ID_HELP, repoArgument, repoSubgroup, repoTypeOption } from "../repo-command.js";
 
 interface TagCreateOptions extends HubCommandOptions {
   repoType?: RepoType;
@@ -17,25 +17,25 @@ export function registerRepoTagCreateCommand(program: Command, context: CliConte
     repoSubgroup(program, "tag", "create, list and delete tags")
       .command("create")
       .description("tag a revision")
-      .argument("<id>", 'repo id, e.g. "acme/bert" or "datasets/acme/reviews"')
+      .argument("<repo_id>", REPO_ID_HELP)
       .argument("<tag>", "name of the tag")
       .addOption(repoTypeOption())
       .option("--revision <rev>", "branch, tag or commit to tag (default: main)")
       .option("-m, --message <message>", "annotation stored with the tag")
       .option("--exist-ok", "succeed if the tag already exists"),
   ).action(async (id: string, tag: string, options: TagCreateOptions) => {
-    const repo = targetRepo(id, options.repoType);
-    const { created } = await createTag(context.client(options), {
+    const repo = repoArgument(id, options.repoType);
+    const { created } = await createTag(await context.client(options), {
       repo,
       tag,
       ...(options.revision ? { revision: options.revision } : {}),
       ...(options.message ? { message: options.message } : {}),
       existOk: options.existOk ?? false,
     });
-    context.print(options.format, { type: repo.type, id: repo.name, tag, created }, () =>
+    context.print(options.format, { repo, tag, created }, () =>
       created
-        ? `Tagged ${options.revision ?? "main"} of ${repoLabel(repo)} as ${tag}`
-        : `Tag ${tag} already exists on ${repoLabel(repo)}`,
+        ? `Tagged ${options.revision ?? "main"} of ${formatRepoId(repo)} as ${tag}`
+        : `Tag ${tag} already exists on ${formatRepoId(repo)}`,
     );
   });
 }

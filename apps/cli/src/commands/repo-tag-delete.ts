@@ -1,8 +1,8 @@
-import type { RepoType } from "@hfkit/http";
+import { formatRepoId, type RepoType } from "@hfkit/http";
 import { deleteTag } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
-import { repoLabel, repoSubgroup, repoTypeOption, targetRepo } from "../repo-command.js";
+import { REPO_ID_HELP, repoArgument, repoSubgroup, repoTypeOption } from "../repo-command.js";
 
 interface TagDeleteOptions extends HubCommandOptions {
   repoType?: RepoType;
@@ -14,16 +14,16 @@ export function registerRepoTagDeleteCommand(program: Command, context: CliConte
     repoSubgroup(program, "tag", "create, list and delete tags")
       .command("delete")
       .description("delete a tag")
-      .argument("<id>", 'repo id, e.g. "acme/bert" or "datasets/acme/reviews"')
+      .argument("<repo_id>", REPO_ID_HELP)
       .argument("<tag>", "tag to delete")
       .addOption(repoTypeOption()),
   ).action(async (id: string, tag: string, options: TagDeleteOptions) => {
-    const repo = targetRepo(id, options.repoType);
-    await deleteTag(context.client(options), { repo, tag });
+    const repo = repoArgument(id, options.repoType);
+    await deleteTag(await context.client(options), { repo, tag });
     context.print(
       options.format,
-      { type: repo.type, id: repo.name, tag, deleted: true },
-      () => `Deleted tag ${tag} of ${repoLabel(repo)}`,
+      { repo, tag, deleted: true },
+      () => `Deleted tag ${tag} of ${formatRepoId(repo)}`,
     );
   });
 }

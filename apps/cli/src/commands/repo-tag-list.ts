@@ -2,7 +2,7 @@ import type { RepoType } from "@hfkit/http";
 import { listRefs } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
-import { repoSubgroup, repoTypeOption, targetRepo } from "../repo-command.js";
+import { REPO_ID_HELP, repoArgument, repoSubgroup, repoTypeOption } from "../repo-command.js";
 
 interface TagListOptions extends HubCommandOptions {
   repoType?: RepoType;
@@ -14,11 +14,12 @@ export function registerRepoTagListCommand(program: Command, context: CliContext
     repoSubgroup(program, "tag", "create, list and delete tags")
       .command("list")
       .description("list a repo's tags and the commits they point to")
-      .argument("<id>", 'repo id, e.g. "acme/bert" or "datasets/acme/reviews"')
+      .argument("<repo_id>", REPO_ID_HELP)
       .addOption(repoTypeOption()),
   ).action(async (id: string, options: TagListOptions) => {
-    const { tags } = await listRefs(context.client(options), { repo: targetRepo(id, options.repoType) });
-    context.print(options.format, tags, () =>
+    const repo = repoArgument(id, options.repoType);
+    const { tags } = await listRefs(await context.client(options), { repo });
+    context.print(options.format, { repo, tags }, () =>
       tags.length ? tags.map((t) => `${t.name}\t${t.targetCommit}`).join("\n") : "No tags.",
     );
   });

@@ -40,7 +40,7 @@ describe("hfkit repo delete", () => {
     server.use(http.delete(`${HUB}/api/repos/delete`, () => HttpResponse.json({})));
     const done = await run(["repo", "delete", "datasets/acme/x", "--yes", "--format", "json"]);
     expect(done.code).toBe(0);
-    expect(JSON.parse(done.stdout)).toEqual({ type: "dataset", id: "acme/x", deleted: true });
+    expect(JSON.parse(done.stdout)).toEqual({ repo: "datasets/acme/x", deleted: true });
     await flush();
     expect(JSON.parse(new TextDecoder().decode(seen[0]!.body))).toEqual({
       name: "x",

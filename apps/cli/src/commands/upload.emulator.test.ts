@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -181,6 +182,49 @@ describe("hfkit upload against the emulator", () => {
     const completion = server.emulator.requestLog.find((r) => r.url.includes("/complete_multipart"))!;
     const uploadId = new URL(completion.url).searchParams.get("uploadId")!;
     expect(count(new RegExp(`PUT STORAGE /part/${uploadId}/`))).toBe(4);
+    expect(count(/\/commit\//)).toBe(1);
+  });
+
+  it("leaves nothing committed when Ctrl-C interrupts it mid-part, and the next run resumes", async () => {
+    const folder = join(dir, "interrupted");
+    await mkdir(folder);
+    for (let i = 0; i < 2; i++) await writeFile(join(folder, `shard-${i}.bin`), bytes(300_000, 30 + i));
+    await writeFile(join(folder, "large.safetensors"), bytes(6 * MiB, 41)); // 3 parts: part 3 stalls
+    server.emulator.faults.inject({ method: "PUT", path: /^\/part\/[^/]+\/3$/, latencyMs: 5000 });
+    const child = spawn(process.execPath, [BIN, "upload", repo, folder], {
+      env: { ...process.env, HF_ENDPOINT: server.url, HF_TOKEN: TOKEN, HF_HOME: dir },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    children.push(child);
+    let stderr = "";
+    child.stderr!.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const exited = once(child, "exit");
+    // Interrupt once the shards are stored and part 3 is on its way (its fault was taken).
+    for (
+      let waited = 0;
+      count(/PUT STORAGE \/upload\//) < 2 || server.emulator.faults.pending > 0;
+      waited += 10
+    ) {
+      expect(waited).toBeLessThan(15_000);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const sent = performance.now();
+    child.kill("SIGINT");
+    const [code] = await exited;
+    // Long before the stalled part would have been answered (5 s), on a loaded machine too.
+    expect(performance.now() - sent).toBeLessThan(3000);
+    expect(code).toBe(130);
+    expect(stderr.split("\n").at(-2)).toBe("interrupted (SIGINT)");
+    expect(count(/\/commit\//)).toBe(0);
+
+    server.emulator.clearRequestLog();
+    const { io, stdout } = capture();
+    expect(await main(["upload", repo, folder, "--verify"], io)).toBe(0);
+    expect(stdout()).toContain(`/${repo}/commit/`);
+    expect(count(/PUT STORAGE \/upload\//)).toBe(0); // the shards were not sent again
+    expect(count(/complete_multipart/)).toBe(1);
     expect(count(/\/commit\//)).toBe(1);
   });
 });

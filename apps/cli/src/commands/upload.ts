@@ -8,10 +8,8 @@ import {
   uploadFolderIter,
 } from "@hfkit/commit";
 import {
-  formatRepoId,
   type HubClient,
   InvalidInputError,
-  parseRepoId,
   type RepoId,
   RepoNotFoundError,
   type RepoType,
@@ -20,7 +18,7 @@ import { createRepo, repoExists } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, repeatable, withHubOptions } from "../context.js";
 import { ProgressLine } from "../progress.js";
-import { repoTypeOption } from "../repo-command.js";
+import { REPO_ID_HELP, repoArgument, repoTypeOption } from "../repo-command.js";
 
 interface UploadOptions extends HubCommandOptions {
   repoType?: RepoType;
@@ -55,9 +53,9 @@ async function createMissingRepo(
   client: HubClient,
   repo: RepoId,
   options: UploadOptions,
-  signal: AbortSignal,
   error: unknown,
 ): Promise<void> {
+  const { signal } = context;
   // Opening a pull request needs an existing repo (and usually no write access to create one).
   if (!RepoNotFoundError.isInstance(error) || options.createPr) throw error;
   if (await repoExists(client, { repo, signal })) throw error;
@@ -70,7 +68,7 @@ async function createMissingRepo(
   context.note(`created ${url}`);
 }
 
-/** Runs a progress generator, drawing it on stderr; stops it on Ctrl-C. */
+/** Runs a progress generator, drawing it on stderr (Ctrl-C stops it through the run's signal). */
 async function follow<R>(
   iterator: AsyncGenerator<CommitProgressEvent, R>,
   progress: ProgressLine,
@@ -96,7 +94,7 @@ export function registerUploadCommand(program: Command, context: CliContext): vo
     program
       .command("upload")
       .description("upload a file or a folder to a repo (resumes when run again)")
-      .argument("<repo_id>", "the repo, e.g. me/my-model or datasets/me/my-data")
+      .argument("<repo_id>", REPO_ID_HELP)
       .argument("[local_path]", "file or folder to upload", ".")
       .argument(
         "[path_in_repo]",
@@ -114,16 +112,14 @@ export function registerUploadCommand(program: Command, context: CliContext): vo
       .option("--verify", "check every file on the Hub after the commit"),
   ).action(
     async (repoId: string, localPath: string, pathInRepo: string | undefined, options: UploadOptions) => {
-      const repo = parseRepoId(repoId, options.repoType ?? "model", "repo_id");
+      const repo = repoArgument(repoId, options.repoType);
       const kind = await kindOf(localPath);
-      const client = context.client(options);
-      const controller = new AbortController();
-      void context.io.interrupted?.then(() => controller.abort(new Error("Interrupted.")));
+      const client = await context.client(options);
       const common = {
         repo,
         revision: options.revision,
         createPr: options.createPr === true,
-        signal: controller.signal,
+        signal: context.signal,
         verify: options.verify === true,
         ...(options.commitMessage !== undefined ? { message: options.commitMessage } : {}),
         ...(options.commitDescription !== undefined ? { description: options.commitDescription } : {}),
@@ -158,10 +154,10 @@ export function registerUploadCommand(program: Command, context: CliContext): vo
       try {
         result = await upload();
       } catch (error) {
-        await createMissingRepo(context, client, repo, options, controller.signal, error);
+        await createMissingRepo(context, client, repo, options, error);
         result = await upload();
       }
-      context.print(options.format, { repo: formatRepoId(repo), ...result }, () =>
+      context.print(options.format, { repo, ...result }, () =>
         [result.pullRequestUrl, result.commitUrl].filter(Boolean).join("\n"),
       );
     },

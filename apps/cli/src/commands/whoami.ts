@@ -6,8 +6,8 @@ import { type CliContext, type HubCommandOptions, withHubOptions } from "../cont
 export function registerWhoamiCommand(program: Command, context: CliContext): void {
   withHubOptions(program.command("whoami").description("show which account the token belongs to")).action(
     async (options: HubCommandOptions) => {
-      const me = await whoami(context.client(options));
-      context.print(options.format, me, () =>
+      const me = await whoami(await context.client(options));
+      context.print(options.format, { ...me }, () =>
         [
           me.name,
           ...(me.orgs.length ? [`orgs:  ${me.orgs.map((o) => o.name).join(", ")}`] : []),

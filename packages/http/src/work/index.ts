@@ -2,6 +2,6 @@
 // downloads, dataset pushes): events with coalesced progress, cancellation that winds work
 // down, task groups that fail as a whole, and an abortable sleep.
 export { EventChannel } from "./channel.js";
-export { drain, type Emit, type RunWithEventsOptions, runWithEvents } from "./run.js";
+export { drain, type Emit, isAbandoned, type RunWithEventsOptions, runWithEvents } from "./run.js";
 export { sleep } from "./sleep.js";
 export { TaskGroup } from "./task-group.js";

@@ -3,6 +3,25 @@ import { EventChannel } from "./channel.js";
 /** Emits an event; progress events pass a `key` so that a newer one replaces an undelivered older one. */
 export type Emit<E> = (event: E, key?: string) => void;
 
+const ABANDONED = Symbol.for("hfkit.work.abandoned");
+
+/**
+ * The reason a work's signal is aborted with when its consumer stopped iterating (`break`):
+ * the work is abandoned, not interrupted, so it should leave nothing behind to resume from
+ * (an interrupted download keeps its partial file; an abandoned one removes it).
+ */
+function abandonedReason(message: string): Error {
+  return Object.defineProperty(new Error(message), ABANDONED, { value: true });
+}
+
+/** True when `signal` was aborted because the consumer of the work stopped iterating. */
+export function isAbandoned(signal: AbortSignal | undefined): boolean {
+  const reason: unknown = signal?.aborted ? signal.reason : undefined;
+  return (
+    typeof reason === "object" && reason !== null && (reason as Record<symbol, unknown>)[ABANDONED] === true
+  );
+}
+
 export interface RunWithEventsOptions<E> {
   /** The caller's signal: aborting it aborts the work. */
   signal?: AbortSignal | undefined;
@@ -44,7 +63,7 @@ export async function* runWithEvents<E, R>(
     yield* events;
   } finally {
     if (!result)
-      controller.abort(new Error(options.stopMessage ?? "The work was stopped before it finished."));
+      controller.abort(abandonedReason(options.stopMessage ?? "The work was stopped before it finished."));
     await running;
     signal?.removeEventListener("abort", onAbort);
   }

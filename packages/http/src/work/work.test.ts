@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { EventChannel } from "./channel.js";
-import { drain, runWithEvents } from "./run.js";
+import { drain, isAbandoned, runWithEvents } from "./run.js";
 import { sleep } from "./sleep.js";
 import { TaskGroup } from "./task-group.js";
 
@@ -77,6 +77,20 @@ describe("runWithEvents", () => {
     for await (const _ of iterator) break;
     steps.push("loop ended");
     expect(steps).toEqual(["work cleaned up", "loop ended"]);
+  });
+
+  it("tells the work it was abandoned (break), not interrupted (the caller's signal)", async () => {
+    const seen: boolean[] = [];
+    const work = async (emit: (e: Ev) => void, signal: AbortSignal) => {
+      emit({ type: "done", file: "a" });
+      await sleep(60_000, signal).catch(() => seen.push(isAbandoned(signal)));
+    };
+    for await (const _ of runWithEvents<Ev, void>(work)) break;
+    const controller = new AbortController();
+    const interrupted = drain(runWithEvents<Ev, void>(work, { signal: controller.signal }));
+    setTimeout(() => controller.abort(new Error("interrupted")), 10);
+    await interrupted;
+    expect(seen).toEqual([true, false]);
   });
 
   it("aborts the work with the caller's signal and rejects with its reason", async () => {

@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, stat, unlink, utimes } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
+import { sleep } from "@hfkit/http/work";
 import { randomSuffix } from "./fs-utils.js";
 
 /** What hfkit writes into a lock file it holds, to tell a live holder from a dead one. */
@@ -11,29 +12,47 @@ interface LockOwner {
   id: string;
 }
 
-export interface CacheLock {
+/** Who holds a lock, as far as its file says. */
+export interface LockHolder {
+  pid: number | undefined;
+  host: string | undefined;
+}
+
+export interface FileLock {
   /**
-   * True when this process holds the lock. False when the file belongs to another tool
-   * (huggingface_hub leaves its flock files behind, empty): work goes on unlocked, which is
-   * safe because every writer uses its own temporary file and an atomic rename.
+   * True when this process holds the lock. False only with `foreign: "share"`, when the file
+   * belongs to another tool (huggingface_hub leaves its flock files behind, empty).
    */
   exclusive: boolean;
+  /** Removes the lock file if it is still this holder's. Safe to call twice. */
   release(): Promise<void>;
 }
 
-export interface LockOptions {
+export interface FileLockOptions {
   /** A lock whose holder has not touched it for this long is taken over. Default 60 s. */
   staleMs?: number;
   /** First wait between attempts; doubles up to 1 s. Default 50 ms. */
   pollMs?: number;
+  /** Stops waiting at once (rejects with the signal's reason). */
   signal?: AbortSignal | undefined;
+  /** Gives up after this long with an error naming the holder. Default: wait until the signal aborts. */
+  timeoutMs?: number;
+  /**
+   * A lock file hfkit did not write: `"wait"` (default) waits for it to go; `"share"` goes on
+   * without the lock (`exclusive: false`), for the hub cache, where huggingface_hub leaves empty
+   * lock files behind and every writer uses its own temporary file and an atomic rename anyway.
+   */
+  foreign?: "wait" | "share";
+  /** Called once, when the lock is found held by someone alive and the wait begins. */
+  onWait?: (holder: LockHolder) => void;
 }
 
-function parseOwner(text: string): LockOwner | undefined {
+/** hfkit's own files, and the `{ pid, host }` files of earlier hfkit versions. */
+function parseOwner(text: string): (LockHolder & { id: string | undefined }) | undefined {
   try {
     const owner = JSON.parse(text) as Partial<LockOwner>;
-    return owner?.tool === "hfkit" && typeof owner.pid === "number" && typeof owner.host === "string"
-      ? (owner as LockOwner)
+    return typeof owner?.pid === "number" && typeof owner.host === "string"
+      ? { pid: owner.pid, host: owner.host, id: typeof owner.id === "string" ? owner.id : undefined }
       : undefined;
   } catch {
     return undefined;
@@ -49,51 +68,52 @@ function processAlive(pid: number): boolean {
   }
 }
 
-function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(done, ms);
-    function done() {
-      signal?.removeEventListener("abort", abort);
-      resolve();
-    }
-    function abort() {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    }
-    signal?.addEventListener("abort", abort, { once: true });
-  });
-}
+type Judgement = { state: "foreign" | "live" | "stale" | "gone"; holder: LockHolder };
 
-type Holder = "foreign" | "live" | "stale";
-
-async function judge(path: string, staleMs: number): Promise<Holder | "gone"> {
+async function judge(path: string, staleMs: number): Promise<Judgement> {
+  const nobody = { pid: undefined, host: undefined };
   let text: string;
   let mtimeMs: number;
   try {
     [text, { mtimeMs }] = await Promise.all([readFile(path, "utf8"), stat(path)]);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "gone";
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { state: "gone", holder: nobody };
     throw error;
   }
   const owner = parseOwner(text);
   if (!owner) {
     // Empty or not ours: huggingface_hub's filelock, or an hfkit lock still being written.
-    return Date.now() - mtimeMs < 1000 && text === "" ? "live" : "foreign";
+    return { state: Date.now() - mtimeMs < 1000 && text === "" ? "live" : "foreign", holder: nobody };
   }
-  if (owner.host === hostname() && !processAlive(owner.pid)) return "stale";
-  return Date.now() - mtimeMs > staleMs ? "stale" : "live";
+  const holder = { pid: owner.pid, host: owner.host };
+  if (owner.host === hostname() && owner.pid !== undefined && !processAlive(owner.pid)) {
+    return { state: "stale", holder };
+  }
+  return { state: Date.now() - mtimeMs > staleMs ? "stale" : "live", holder };
+}
+
+function describeHolder(holder: LockHolder): string {
+  if (holder.pid === undefined) return "another program";
+  return holder.host === hostname() ? `process ${holder.pid}` : `process ${holder.pid} on ${holder.host}`;
 }
 
 /**
- * Takes `.locks/<repo>/<etag>.lock` by exclusive creation. A live hfkit holder (same host and
- * its pid alive, or a heartbeat newer than `staleMs`) is waited for; a dead one is taken over.
+ * Takes a lock file by exclusive creation: hfkit's one process lock, for the hub cache
+ * (`.locks/<repo>/<etag>.lock`, next to huggingface_hub's) and for the CLI's local hub. A live
+ * holder (same host and its pid alive, or a heartbeat newer than `staleMs`) is waited for,
+ * with an abortable sleep; a dead one is taken over. Node-only, like the cache it guards.
+ *
+ * @example
+ * const lock = await acquireFileLock("/data/hub/.hfkit-lock", { signal, timeoutMs: 30_000 });
+ * try { ... } finally { await lock.release(); }
  */
-export async function acquireCacheLock(path: string, options: LockOptions = {}): Promise<CacheLock> {
+export async function acquireFileLock(path: string, options: FileLockOptions = {}): Promise<FileLock> {
   const staleMs = options.staleMs ?? 60_000;
   const owner: LockOwner = { tool: "hfkit", pid: process.pid, host: hostname(), id: randomSuffix() };
+  const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
   await mkdir(dirname(path), { recursive: true });
   let delay = options.pollMs ?? 50;
+  let announced = false;
   for (;;) {
     options.signal?.throwIfAborted();
     try {
@@ -107,20 +127,36 @@ export async function acquireCacheLock(path: string, options: LockOptions = {}):
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    const holder = await judge(path, staleMs);
-    if (holder === "foreign") return { exclusive: false, release: async () => {} };
-    if (holder === "stale") {
+    const { state, holder } = await judge(path, staleMs);
+    if (state === "stale") {
       await unlink(path).catch(() => {});
       continue;
     }
-    if (holder === "live") {
-      await wait(delay, options.signal);
-      delay = Math.min(delay * 2, 1000);
+    if (state === "foreign" && options.foreign === "share")
+      return { exclusive: false, release: async () => {} };
+    if (state === "gone") continue;
+    if (deadline !== undefined && Date.now() >= deadline) {
+      throw new Error(`${path} is held by ${describeHolder(holder)}; gave up after ${options.timeoutMs} ms.`);
     }
+    if (!announced) {
+      announced = true;
+      options.onWait?.(holder);
+    }
+    const wait = deadline === undefined ? delay : Math.max(1, Math.min(delay, deadline - Date.now()));
+    await sleep(wait, options.signal);
+    delay = Math.min(delay * 2, 1000);
   }
 }
 
-function heldLock(path: string, owner: LockOwner, staleMs: number): CacheLock {
+/**
+ * The hub cache's lock on one blob: a lock file left by huggingface_hub (empty, never removed)
+ * is shared rather than waited for (ADR 0006).
+ */
+export function acquireCacheLock(path: string, options: FileLockOptions = {}): Promise<FileLock> {
+  return acquireFileLock(path, { ...options, foreign: "share" });
+}
+
+function heldLock(path: string, owner: LockOwner, staleMs: number): FileLock {
   // A heartbeat keeps the file fresh so holders on other hosts do not take it over.
   const beat = setInterval(
     () => {

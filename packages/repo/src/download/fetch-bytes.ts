@@ -1,4 +1,5 @@
 import { type HubClient, HubError, InvalidResponseError } from "@hfkit/http";
+import { sleep } from "@hfkit/http/work";
 
 export interface FetchBytesOptions {
   /** `/resolve/` path on the Hub, pinned to a commit. */
@@ -13,20 +14,6 @@ export interface FetchBytesOptions {
   resumeDelayMs?: number | undefined;
   signal?: AbortSignal | undefined;
   operation: string;
-}
-
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }
 
 /**
@@ -54,10 +41,15 @@ export async function* fetchBytes(client: HubClient, options: FetchBytesOptions)
     let failure: unknown;
     if (body) {
       const reader = (body as ReadableStream<Uint8Array>).getReader();
+      // A body stalled mid-way must not outlive an abort, whatever fetch produced it (the
+      // emulator's in-process fetch and msw do not tie the body to the signal).
+      const stop = () => void reader.cancel(signal?.reason).catch(() => {});
+      signal?.addEventListener("abort", stop, { once: true });
       let finished = false;
       try {
         for (;;) {
           const { done, value } = await reader.read();
+          signal?.throwIfAborted();
           if (done) {
             finished = true;
             break;
@@ -77,6 +69,7 @@ export async function* fetchBytes(client: HubClient, options: FetchBytesOptions)
         if (signal?.aborted) throw signal.reason;
         failure = error;
       } finally {
+        signal?.removeEventListener("abort", stop);
         // Stopped early by the consumer: close the connection instead of leaving it half-read.
         if (!finished) reader.cancel().catch(() => {});
         else reader.releaseLock();
@@ -86,9 +79,6 @@ export async function* fetchBytes(client: HubClient, options: FetchBytesOptions)
       if (size !== undefined && position > size) {
         throw new InvalidResponseError(
           `${options.path}: the Hub sent more than the ${size} bytes it announced.`,
-          {
-            code: "INVALID_RESPONSE",
-          },
         );
       }
       return;
@@ -102,6 +92,6 @@ export async function* fetchBytes(client: HubClient, options: FetchBytesOptions)
         { code: "NETWORK_ERROR", retryable: true, cause: failure },
       );
     }
-    await delay(options.resumeDelayMs ?? 1000, signal);
+    await sleep(options.resumeDelayMs ?? 1000, signal);
   }
 }

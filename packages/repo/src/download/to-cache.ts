@@ -1,6 +1,7 @@
 import { mkdir, readlink, rename, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { type HubClient, HubError, isCommitId, type RepoId } from "@hfkit/http";
+import { isAbandoned } from "@hfkit/http/work";
 import {
   exists,
   fileSize,
@@ -10,7 +11,7 @@ import {
   writeFileAtomic,
 } from "../cache/fs-utils.js";
 import { cacheLayout, checkRepoPath, type RepoCacheLayout } from "../cache/layout.js";
-import { acquireCacheLock, type LockOptions } from "../cache/lock.js";
+import { acquireCacheLock, type FileLockOptions } from "../cache/lock.js";
 import { cacheMiss, lookupCachedFile } from "../cache/lookup.js";
 import { commitOfMissingFile, type FileMetadata, getFileMetadata } from "../get-file-metadata.js";
 import { adoptPartial, type TransferOptions, writeVerified } from "./write-verified.js";
@@ -39,7 +40,7 @@ export interface CacheDownload extends TransferOptions {
   force?: boolean | undefined;
   /** Metadata already known (from a tree listing): skips the HEAD request. */
   known?: FileMetadata | undefined;
-  lock?: LockOptions | undefined;
+  lock?: FileLockOptions | undefined;
   onProgress?: ((bytes: number, total: number) => void) | undefined;
   signal?: AbortSignal | undefined;
 }
@@ -196,9 +197,9 @@ async function fetchBlob(
     }
     await rename(temp, layout.blob(meta.etag));
   } catch (error) {
-    // Bytes received before the network went away are kept for the next attempt to resume from;
-    // bytes that failed their check are not.
-    keep = exclusive && !isCheckFailure(error);
+    // Bytes received before the network went away (or an interrupt) are kept for the next attempt
+    // to resume from; bytes that failed their check are not, nor those of an abandoned download.
+    keep = exclusive && !isCheckFailure(error) && !isAbandoned(job.signal);
     throw error;
   } finally {
     if (!keep) await unlink(temp).catch(() => {});

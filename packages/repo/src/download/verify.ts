@@ -48,7 +48,6 @@ export function createVerifier(path: string, etag: string, size: number | undefi
 
 function mismatch(detail: string): InvalidResponseError {
   return new InvalidResponseError(`Download check failed for ${detail}. The file was not kept; try again.`, {
-    code: "INVALID_RESPONSE",
     retryable: true,
   });
 }

@@ -1,0 +1,113 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../src/main.js";
+import { createProgram } from "../src/program.js";
+import { capture } from "../src/test-utils.js";
+
+// The scripting contract of `--format json` (apps/cli/README.md): every command prints one JSON
+// object on stdout, never a bare list, and wherever a repo is involved its first field is
+// `repo`, in the `datasets/owner/name` form every command takes back. Run on the embedded
+// local hub, so every command really runs.
+const REPO = "datasets/local/envelope";
+let home: string;
+let card: string;
+let folder: string;
+
+/** Every command with `--format`, by its path (`repo tag list`). */
+function jsonCommands(): string[] {
+  const found: string[] = [];
+  const walk = (command: Command, path: string[]) => {
+    for (const sub of command.commands) {
+      const name = [...path, sub.name()];
+      if (sub.options.some((o) => o.long === "--format")) found.push(name.join(" "));
+      walk(sub, name);
+    }
+  };
+  walk(createProgram(capture().io), []);
+  return found.sort();
+}
+
+// One run per command, in an order that works on one repo (each step needs the ones before).
+// `repo: true` says the command is about a repo.
+const runs: Array<{ argv: () => string[]; repo?: string }> = [
+  { argv: () => ["env"] },
+  { argv: () => ["whoami"] },
+  { argv: () => ["repo", "create", REPO], repo: REPO },
+  { argv: () => ["upload", REPO, folder, "--commit-message", "First"], repo: REPO },
+  { argv: () => ["repo", "info", REPO], repo: REPO },
+  { argv: () => ["repo", "settings", REPO, "--private"], repo: REPO },
+  { argv: () => ["repo", "branch", "create", REPO, "dev"], repo: REPO },
+  { argv: () => ["repo", "tag", "create", REPO, "v1"], repo: REPO },
+  { argv: () => ["repo", "tag", "list", REPO], repo: REPO },
+  { argv: () => ["repo", "refs", REPO], repo: REPO },
+  { argv: () => ["repo", "commits", REPO], repo: REPO },
+  { argv: () => ["download", REPO, "README.md"], repo: REPO },
+  { argv: () => ["download", REPO, "--include", "*.csv"], repo: REPO },
+  { argv: () => ["card", "validate", REPO], repo: REPO },
+  { argv: () => ["card", "validate", card] },
+  { argv: () => ["card", "show", REPO], repo: REPO },
+  { argv: () => ["card", "set", card, "license=mit"] },
+  { argv: () => ["repo", "delete-files", REPO, "*.csv"], repo: REPO },
+  { argv: () => ["repo", "tag", "delete", REPO, "v1"], repo: REPO },
+  { argv: () => ["repo", "branch", "delete", REPO, "dev"], repo: REPO },
+  { argv: () => ["repo", "move", REPO, "local/envelope-moved"], repo: REPO },
+  {
+    argv: () => ["repo", "delete", "datasets/local/envelope-moved", "--yes"],
+    repo: "datasets/local/envelope-moved",
+  },
+];
+
+const commandOf = (argv: string[]) => {
+  const known = jsonCommands();
+  for (let n = 3; n > 0; n--)
+    if (known.includes(argv.slice(0, n).join(" "))) return argv.slice(0, n).join(" ");
+  return "";
+};
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), "hfkit-envelope-"));
+  folder = join(home, "upload");
+  await mkdir(join(folder, "data"), { recursive: true });
+  await writeFile(join(folder, "README.md"), "---\nlicense: mit\n---\n# Envelope\n");
+  await writeFile(join(folder, "data", "train.csv"), "a,b\n1,2\n");
+  card = join(home, "README.md");
+  await writeFile(card, "---\nlicense: apache-2.0\n---\n# Card\n");
+});
+afterAll(() => rm(home, { recursive: true, force: true }));
+
+describe("--format json: one envelope for every command", () => {
+  it("has a run below for every command that takes --format", () => {
+    expect([...new Set(runs.map((r) => commandOf(r.argv())))].sort()).toEqual(jsonCommands());
+  });
+
+  it.each(runs.map((run) => [run.argv().join(" "), run] as const))("hfkit %s", async (_, run) => {
+    const { io, stdout, stderr } = capture({
+      HF_HOME: home,
+      HF_ENDPOINT: "local",
+      HFKIT_LOCAL_HUB: join(home, "local-hub"),
+    });
+    const code = await main([...run.argv(), "--format", "json"], io);
+    expect(stderr().includes("error:") ? stderr() : "").toBe("");
+    expect(code).toBe(0);
+    const document = JSON.parse(stdout());
+    expect(typeof document === "object" && document !== null && !Array.isArray(document)).toBe(true);
+    if (run.repo) {
+      expect(Object.keys(document)[0]).toBe("repo");
+      expect(document.repo).toBe(run.repo);
+    } else {
+      expect(document).not.toHaveProperty("repo");
+    }
+  });
+
+  it("prints nothing on stdout when a command fails, and one line on stderr", async () => {
+    const { io, stdout, stderr } = capture({ HF_HOME: home, HFKIT_LOCAL_HUB: join(home, "local-hub") });
+    expect(
+      await main(["repo", "info", "datasets/local/missing", "--endpoint", "local", "--format", "json"], io),
+    ).toBe(1);
+    expect(stdout()).toBe("");
+    expect(stderr().trim().split("\n")).toHaveLength(1);
+  });
+});

@@ -1,0 +1,93 @@
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
+import type { Dispatcher } from "undici";
+import type { HubEnvironment } from "./env.js";
+import { BufferPool, nodeFileTransport } from "./file-transport.js";
+import { type FetchLike, fetchTransport, undiciTransport } from "./transport.js";
+import type { Next } from "./types.js";
+
+export interface TransportOptions {
+  /** A fetch given by the caller (the emulator's, a test double): everything goes through it. */
+  fetch?: FetchLike | undefined;
+  /** A dispatcher given by the caller: used, never closed by the client. */
+  dispatcher?: Dispatcher | undefined;
+  proxy: HubEnvironment["proxy"];
+}
+
+/** Where one client's attempts go, and what it holds open between them. */
+export interface ClientTransport {
+  /** Sends one attempt: the last step of the middleware chain. */
+  send: Next;
+  /** Closes the connections this transport opened (its agents and its own dispatcher). */
+  close(): Promise<void>;
+}
+
+/**
+ * Chooses, per attempt, how a request leaves the process (ADR 0002), with everything it keeps
+ * alive owned by one client: keep-alive agents for file uploads, the proxy-aware undici
+ * dispatcher, and the pool of upload buffers. Nothing is shared between clients, and
+ * `close()` ends it all, so a short-lived client (a test, a CLI command) leaves no socket behind.
+ */
+export function createTransport(options: TransportOptions): ClientTransport {
+  // The platform fetch, captured now: if a test library patches the global later, requests
+  // see the patch (it is looked up per call) and bulk transfers stay on fetch so the patch sees them too.
+  const platformFetch = globalThis.fetch;
+  const proxied = options.proxy.http !== "" || options.proxy.https !== "";
+  let dispatcher: Promise<Dispatcher> | undefined;
+  let ownDispatcher = false;
+  let agents: { http: HttpAgent; https: HttpsAgent } | undefined;
+  let fileBuffers: BufferPool | undefined;
+
+  const getDispatcher = (): Promise<Dispatcher> => {
+    if (!dispatcher && !options.dispatcher) ownDispatcher = true;
+    dispatcher ??= options.dispatcher
+      ? Promise.resolve(options.dispatcher)
+      : import("undici").then(
+          ({ EnvHttpProxyAgent }) =>
+            new EnvHttpProxyAgent({
+              httpProxy: options.proxy.http,
+              httpsProxy: options.proxy.https,
+              noProxy: options.proxy.noProxy,
+            }),
+        );
+    return dispatcher;
+  };
+
+  const send: Next = async (context) => {
+    const { request } = context;
+    const fetchImpl = options.fetch ?? globalThis.fetch;
+    const usesPlatformFetch = options.fetch === undefined && globalThis.fetch === platformFetch;
+    if (request.bulk && usesPlatformFetch && request.redirect === "follow") {
+      // A file through node:http with reused buffers is the fastest path measured (ADR 0002);
+      // node:http knows no proxies, so with one configured undici (which does) takes it.
+      if (request.file && !proxied) {
+        const { protocol } = request.url;
+        if (protocol !== "https:" && protocol !== "http:") {
+          throw new TypeError(`unsupported protocol for a file upload: ${protocol}`);
+        }
+        agents ??= { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+        const agent = protocol === "https:" ? agents.https : agents.http;
+        fileBuffers ??= new BufferPool();
+        return nodeFileTransport(request, request.file, fileBuffers, agent);
+      }
+      return undiciTransport(request, await getDispatcher());
+    }
+    // Without a proxy the platform's own keep-alive dispatcher serves API calls, which spares
+    // loading the undici package (~100 ms) for commands that make a few small requests.
+    const chosen = options.dispatcher || (usesPlatformFetch && proxied) ? await getDispatcher() : undefined;
+    return fetchTransport(request, fetchImpl, chosen);
+  };
+
+  return {
+    send,
+    async close() {
+      agents?.http.destroy();
+      agents?.https.destroy();
+      agents = undefined;
+      const own = ownDispatcher ? dispatcher : undefined;
+      dispatcher = undefined;
+      ownDispatcher = false;
+      if (own) await (await own).close();
+    },
+  };
+}
