@@ -209,7 +209,8 @@ class Reader {
     if (this.at + n > this.bytes.byteLength) throw new ShardFormatError(`truncated shard (${what})`);
   }
   hash(): XetHash {
-    const h = this.bytes.slice(this.at, this.at + 32);
+    // A plain Uint8Array copy, even when the input is a Buffer.
+    const h = new Uint8Array(this.bytes.subarray(this.at, this.at + 32));
     this.at += 32;
     return h;
   }

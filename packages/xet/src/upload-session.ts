@@ -6,6 +6,7 @@ import type { CasClient } from "./cas-client.js";
 import { chunkStream } from "./chunker.js";
 import {
   hashToHex,
+  hexToHash,
   isGlobalDedupEligible,
   type KeyedHash,
   keyedBlake3,
@@ -173,7 +174,9 @@ export class UploadSession {
           ? undefined
           : {
               fileHash,
-              sha256: new Uint8Array(sha256),
+              // The field holds the digest as xet-core's MerkleHash does (DataHash::from_be_bytes):
+              // its hash string is the hex digest, so its bytes are reversed per 8-byte group.
+              sha256: hexToHash(result.sha256),
               terms: terms.map((t) => {
                 if (!t.xorb.hash) throw new Error("internal: a term names a xorb that was never closed");
                 return {
