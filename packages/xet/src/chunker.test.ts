@@ -37,7 +37,8 @@ describe("content-defined chunking", () => {
     const data = splitmixBytes(256_000, 1);
     const whole = await boundaries(data);
     expect(whole.length).toBeGreaterThan(2);
-    for (const size of [1, 37, 255, 8191, 65_536, 1 << 20]) expect(await boundaries(data, size)).toEqual(whole);
+    for (const size of [1, 37, 255, 8191, 65_536, 1 << 20])
+      expect(await boundaries(data, size)).toEqual(whole);
   });
 
   it("yields chunks whose bytes are the input, in order, between 8 and 128 KiB but the last", async () => {

@@ -20,7 +20,10 @@ export interface XetFileHash {
  * @example
  * const { xetHash, sha256 } = await hashXetFile({ path: "model.safetensors" });
  */
-export async function hashXetFile(source: XetSource, options: { signal?: AbortSignal } = {}): Promise<XetFileHash> {
+export async function hashXetFile(
+  source: XetSource,
+  options: { signal?: AbortSignal } = {},
+): Promise<XetFileHash> {
   const opened = await openSource(source, "source");
   const hashes = await loadXetHashes();
   const sha = createHash("sha256");

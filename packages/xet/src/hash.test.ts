@@ -30,22 +30,25 @@ describe("hash strings", () => {
 });
 
 describe("Merkle hashes (xet-core aggregated_hashes.rs reference vectors)", () => {
-  it.each(vectors.cases.map((c, i) => [i, c] as const))("case %i: xorb hash and salted file hashes", async (_, c) => {
-    const hashes = await loadXetHashes();
-    const chunks = c.chunks.map((chunk) => ({ hash: hexToHash(chunk.hash), size: chunk.size }));
-    expect(hashToHex(hashes.xorb(chunks))).toBe(c.xorbHash);
-    for (const { salt, fileHash } of c.fileHashes) {
-      if (/^0+$/.test(salt)) {
-        expect(hashToHex(hashes.file(chunks))).toBe(fileHash);
-      } else if (chunks.length === 0) {
-        expect(fileHash).toBe("0".repeat(64));
-      } else {
-        // file_hash_with_salt: the root, keyed-hashed with the salt instead of zeros.
-        const salted = await keyedBlake3(hexToHash(salt));
-        expect(hashToHex(salted(hashes.xorb(chunks)))).toBe(fileHash);
+  it.each(vectors.cases.map((c, i) => [i, c] as const))(
+    "case %i: xorb hash and salted file hashes",
+    async (_, c) => {
+      const hashes = await loadXetHashes();
+      const chunks = c.chunks.map((chunk) => ({ hash: hexToHash(chunk.hash), size: chunk.size }));
+      expect(hashToHex(hashes.xorb(chunks))).toBe(c.xorbHash);
+      for (const { salt, fileHash } of c.fileHashes) {
+        if (/^0+$/.test(salt)) {
+          expect(hashToHex(hashes.file(chunks))).toBe(fileHash);
+        } else if (chunks.length === 0) {
+          expect(fileHash).toBe("0".repeat(64));
+        } else {
+          // file_hash_with_salt: the root, keyed-hashed with the salt instead of zeros.
+          const salted = await keyedBlake3(hexToHash(salt));
+          expect(hashToHex(salted(hashes.xorb(chunks)))).toBe(fileHash);
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe("verification hashes", () => {

@@ -15,6 +15,15 @@ export {
   MIN_CHUNK_SIZE,
   TARGET_CHUNK_SIZE,
 } from "./constants.js";
+export { type FetchXorbRangesOptions, fetchXorbRanges } from "./fetch-xorb-ranges.js";
+export {
+  type GetReconstructionOptions,
+  getReconstruction,
+  type Reconstruction,
+  type ReconstructionTerm,
+  type XorbByteRange,
+  type XorbFetch,
+} from "./get-reconstruction.js";
 export { type GetXetTokenOptions, getXetToken, type XetConnection } from "./get-xet-token.js";
 export {
   type HashedRange,
@@ -25,7 +34,9 @@ export {
   type XetHash,
   type XetHashes,
 } from "./hash.js";
+export { hashXetFile, type XetFileHash } from "./hash-file.js";
 export { type QueryDedupOptions, queryDedup } from "./query-dedup.js";
+export { type ReadXetFileOptions, readXetFile } from "./read-xet-file.js";
 export {
   parseShard,
   type Shard,

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pythonSkipReason, runPython } from "@hfkit/testing/python";
 import { afterAll, describe, expect, it } from "vitest";
-import { hashXetFile } from "./hash-file.js";
 import { hashToHex, hexToHash, loadXetHashes } from "./hash.js";
+import { hashXetFile } from "./hash-file.js";
 import { parseShard } from "./shard.js";
 import { splitmixBytes } from "./test-utils/index.js";
 import { decodeXorbChunks } from "./xorb.js";
@@ -48,7 +48,9 @@ print(json.dumps([[i.hash, i.file_size] for i in hf_xet.hash_files(paths)]))`,
     expect(ours[3]!.chunks.length).toBeGreaterThanOrEqual(2);
   });
 
-  it("reads the xorbs and shards hf_xet writes, and agrees on every hash in them", { timeout: 300_000 }, async () => {
+  it("reads the xorbs and shards hf_xet writes, and agrees on every hash in them", {
+    timeout: 300_000,
+  }, async () => {
     const cas = join(dir, "cas");
     const names = ["one-byte", "128k-plus-1", "random-5mb", "floats-2.4mb"];
     const out = await runPython(
@@ -65,7 +67,9 @@ print(json.dumps([[i.hash, i.file_size, i.sha256] for i in infos]))`,
     const fileInfos = new Map(shards.flatMap((s) => s.files).map((f) => [hashToHex(f.fileHash), f]));
     const xorbInfos = new Map(shards.flatMap((s) => s.xorbs).map((x) => [hashToHex(x.hash), x]));
     const xorbDir = join(cas, "xet", "xorbs", "xorbs");
-    const xorbFiles = new Map(readdirSync(xorbDir).map((f) => [f.replace(/^default\./, ""), join(xorbDir, f)]));
+    const xorbFiles = new Map(
+      readdirSync(xorbDir).map((f) => [f.replace(/^default\./, ""), join(xorbDir, f)]),
+    );
 
     for (const [i, name] of names.entries()) {
       const ours = await hashXetFile({ path: paths[name]! });
@@ -88,8 +92,15 @@ print(json.dumps([[i.hash, i.file_size, i.sha256] for i in infos]))`,
         expect(term.verification).toEqual(hashes.verification(mine.map((c) => hexToHash(c.hash))));
         expect(term.size).toBe(mine.reduce((s, c) => s + c.size, 0));
         next += range.length;
-        const decoded = decodeXorbChunks(readFileSync(xorbFiles.get(hashToHex(term.xorbHash))!), xorb.chunks.length);
-        content.push(Buffer.from(decoded.data.subarray(decoded.offsets[term.chunkStart], decoded.offsets[term.chunkEnd])));
+        const decoded = decodeXorbChunks(
+          readFileSync(xorbFiles.get(hashToHex(term.xorbHash))!),
+          xorb.chunks.length,
+        );
+        content.push(
+          Buffer.from(
+            decoded.data.subarray(decoded.offsets[term.chunkStart], decoded.offsets[term.chunkEnd]),
+          ),
+        );
       }
       expect(next).toBe(ours.chunks.length);
       expect(Buffer.concat(content).equals(Buffer.from(files[name]!))).toBe(true);

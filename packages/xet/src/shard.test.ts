@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { parseShard, serializeShard, shardSize, type Shard } from "./shard.js";
+import { parseShard, type Shard, serializeShard, shardSize } from "./shard.js";
 
 const h = () => new Uint8Array(randomBytes(32));
 
@@ -73,4 +73,3 @@ describe("shards", () => {
     expect(() => parseShard(serializeShard(sample).subarray(0, 120))).toThrow(/truncated/);
   });
 });
-

@@ -2,9 +2,17 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { bg4RegroupInto, bg4Split } from "./bg4.js";
 import { lz4CompressFrame, lz4DecompressFrameInto } from "./lz4.js";
-import { CHUNK_HEADER_BYTES, decodeXorbChunks, parseChunkHeader, serializeChunk, XorbBuilder } from "./xorb.js";
+import {
+  CHUNK_HEADER_BYTES,
+  decodeXorbChunks,
+  parseChunkHeader,
+  serializeChunk,
+  XorbBuilder,
+} from "./xorb.js";
 
-const text = new TextEncoder().encode("the quick brown fox jumps over the lazy dog; ".repeat(2000)).subarray(0, 65_536);
+const text = new TextEncoder()
+  .encode("the quick brown fox jumps over the lazy dog; ".repeat(2000))
+  .subarray(0, 65_536);
 const floats = new Uint8Array(new Float32Array(16_384).map((_, i) => Math.sin(i / 50) * 0.01).buffer);
 
 describe("chunk serialization", () => {
@@ -13,8 +21,12 @@ describe("chunk serialization", () => {
     const header = parseChunkHeader(out, 0);
     expect(out[0]).toBe(0);
     expect(out[4]).toBe(1);
-    expect(header).toEqual({ compressedSize: out.byteLength - CHUNK_HEADER_BYTES, scheme: "lz4", size: 65_536 });
-    expect(out[5] | (out[6]! << 8) | (out[7]! << 16)).toBe(65_536);
+    expect(header).toEqual({
+      compressedSize: out.byteLength - CHUNK_HEADER_BYTES,
+      scheme: "lz4",
+      size: 65_536,
+    });
+    expect(out[5]! | (out[6]! << 8) | (out[7]! << 16)).toBe(65_536);
     expect(header.compressedSize).toBeLessThan(2000);
   });
 
@@ -34,13 +46,23 @@ describe("chunk serialization", () => {
   });
 
   it("round-trips every scheme and several chunks through a xorb", () => {
-    const chunks = [text, floats, randomBytes(1), randomBytes(131_072), new Uint8Array(9000).fill(7), floats.subarray(0, 4097)];
+    const chunks = [
+      text,
+      floats,
+      randomBytes(1),
+      randomBytes(131_072),
+      new Uint8Array(9000).fill(7),
+      floats.subarray(0, 4097),
+    ];
     const schemes = ["none", "lz4", "bg4-lz4", "auto"] as const;
     for (const scheme of schemes) {
       const serialized = chunks.map((c) => serializeChunk(c, scheme));
       const { data, offsets, consumed } = decodeXorbChunks(Buffer.concat(serialized));
       expect(Buffer.from(data).equals(Buffer.concat(chunks))).toBe(true);
-      expect(offsets).toEqual([0, ...chunks.map((_, i) => chunks.slice(0, i + 1).reduce((s, c) => s + c.byteLength, 0))]);
+      expect(offsets).toEqual([
+        0,
+        ...chunks.map((_, i) => chunks.slice(0, i + 1).reduce((s, c) => s + c.byteLength, 0)),
+      ]);
       expect(consumed).toBe(serialized.reduce((s, c) => s + c.byteLength, 0));
     }
   });
@@ -80,7 +102,24 @@ describe("LZ4 frames", () => {
     // sequence of 3 literals "xyz".
     const ascii = (s: string) => [...new TextEncoder().encode(s)];
     const block = [0x5f, ...ascii("abcde"), 1, 0, 1, 0x30, ...ascii("xyz")];
-    const frame = new Uint8Array([0x04, 0x22, 0x4d, 0x18, 0x60, 0x50, 0xfb, block.length, 0, 0, 0, ...block, 0, 0, 0, 0]);
+    const frame = new Uint8Array([
+      0x04,
+      0x22,
+      0x4d,
+      0x18,
+      0x60,
+      0x50,
+      0xfb,
+      block.length,
+      0,
+      0,
+      0,
+      ...block,
+      0,
+      0,
+      0,
+      0,
+    ]);
     const out = new Uint8Array(28);
     lz4DecompressFrameInto(frame, out, 0, 28);
     expect(new TextDecoder().decode(out)).toBe(`abcd${"e".repeat(21)}xyz`);
@@ -92,15 +131,17 @@ describe("LZ4 frames", () => {
     const out = new Uint8Array(data.byteLength);
     lz4DecompressFrameInto(frame, out, 0, data.byteLength);
     expect(Buffer.from(out).equals(data)).toBe(true);
-    expect(() => lz4DecompressFrameInto(frame, new Uint8Array(data.byteLength + 1), 0, data.byteLength + 1)).toThrow(
-      /expected/,
-    );
+    expect(() =>
+      lz4DecompressFrameInto(frame, new Uint8Array(data.byteLength + 1), 0, data.byteLength + 1),
+    ).toThrow(/expected/);
   });
 });
 
 describe("byte grouping", () => {
   it("groups bytes by position mod 4, extra bytes to the first groups (hub-docs xorb.md)", () => {
-    expect([...bg4Split(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]))]).toEqual([1, 5, 9, 2, 6, 10, 3, 7, 11, 4, 8]);
+    expect([...bg4Split(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]))]).toEqual([
+      1, 5, 9, 2, 6, 10, 3, 7, 11, 4, 8,
+    ]);
     for (const n of [0, 1, 2, 3, 4, 5, 1023, 4096]) {
       const data = randomBytes(n);
       const back = new Uint8Array(n);
