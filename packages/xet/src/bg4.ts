@@ -50,28 +50,32 @@ export function bg4RegroupInto(grouped: Uint8Array, out: Uint8Array, offset: num
 const POPCOUNT = new Uint8Array(256);
 for (let i = 1; i < 256; i++) POPCOUNT[i] = (POPCOUNT[i >> 1] as number) + (i & 1);
 
-/** Bytes examined by the predictor: a few windows spread over the chunk. */
-const SAMPLE_WINDOWS = 8;
-const SAMPLE_WINDOW = 1024;
+/** Bytes examined by the predictor: a few windows spread over the chunk (multiples of 4). */
+const SAMPLE_WINDOWS = 4;
+const SAMPLE_WINDOW = 512;
 
 /**
  * Whether BG4 is likely to beat plain LZ4: xet-core's predictor (bg4_prediction.rs) compares
  * the distribution of per-byte popcounts of each of the 4 byte positions with the overall one
- * and recommends BG4 when one diverges (KL > 0.02). We sample 8 windows of 1 KiB instead of
- * every byte; the choice only affects the compression ratio, never the bytes read back.
+ * and recommends BG4 when one diverges (KL > 0.02). We sample 4 windows of 512 bytes instead of
+ * every byte (which cost 6 ns per byte in JavaScript); the choice only affects the compression
+ * ratio, never the bytes read back.
  */
 export function bg4Recommended(data: Uint8Array): boolean {
   const n = data.byteLength;
   if (n < 64) return false;
   const histograms = new Uint32Array(4 * 9);
   const windows = n <= SAMPLE_WINDOWS * SAMPLE_WINDOW ? 1 : SAMPLE_WINDOWS;
-  const length = windows === 1 ? n : SAMPLE_WINDOW;
+  const length = windows === 1 ? n & ~3 : SAMPLE_WINDOW;
   const stride = windows === 1 ? 0 : Math.floor((n - length) / (windows - 1)) & ~3;
   for (let w = 0; w < windows; w++) {
+    // Windows start at multiples of 4, so byte j of a 4-byte group lands in histogram j.
     const start = w * stride;
-    for (let i = 0; i < length; i++) {
-      const slot = ((start + i) & 3) * 9 + (POPCOUNT[data[start + i] as number] as number);
-      histograms[slot] = (histograms[slot] as number) + 1;
+    for (let i = start; i < start + length; i += 4) {
+      for (let lane = 0; lane < 4; lane++) {
+        const slot = lane * 9 + (POPCOUNT[data[i + lane] as number] as number);
+        histograms[slot] = (histograms[slot] as number) + 1;
+      }
     }
   }
   const base = new Float64Array(9).fill(1);

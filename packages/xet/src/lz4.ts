@@ -18,25 +18,38 @@ const UNCOMPRESSED_BIT = 0x80000000;
 /** Frame bytes around the block: magic, FLG, BD, HC, the block size, and the end mark. */
 export const LZ4_FRAME_OVERHEAD = 4 + 3 + 4 + 4;
 
-/** Compresses `data` (at most 4 MiB) into one LZ4 frame of one block. */
-export function lz4CompressFrame(data: Uint8Array): Uint8Array {
-  // lz4-wasm prepends the uncompressed size (4 bytes) to a raw block.
-  const withSize = compressBlockWithSize(data);
-  let block = withSize.subarray(4);
-  let size = block.byteLength;
-  if (size >= data.byteLength) {
-    block = data;
-    size = (data.byteLength | UNCOMPRESSED_BIT) >>> 0;
-  }
-  const out = new Uint8Array(LZ4_FRAME_OVERHEAD + block.byteLength);
+/**
+ * Compresses `data` (at most 4 MiB) into one raw LZ4 block, or returns undefined when the
+ * block would not be smaller than the data (it is then stored uncompressed).
+ */
+export function lz4CompressBlock(data: Uint8Array): Uint8Array | undefined {
+  // lz4-wasm prepends the uncompressed size (4 bytes) to the raw block.
+  const block = compressBlockWithSize(data).subarray(4);
+  return block.byteLength < data.byteLength ? block : undefined;
+}
+
+/** The 11 bytes before a frame's single block: magic, FLG, BD, HC and the block's size. */
+export function lz4FrameHeader(blockSize: number, uncompressed = false): Uint8Array {
+  const out = new Uint8Array(11);
   const view = new DataView(out.buffer);
   view.setUint32(0, MAGIC, true);
   out[4] = FLG;
   out[5] = BD;
   out[6] = HC;
-  view.setUint32(7, size, true);
-  out.set(block, 11);
-  view.setUint32(11 + block.byteLength, 0, true);
+  view.setUint32(7, uncompressed ? (blockSize | UNCOMPRESSED_BIT) >>> 0 : blockSize, true);
+  return out;
+}
+
+/** The end mark that closes a frame. */
+export const LZ4_END_MARK = new Uint8Array(4);
+
+/** Compresses `data` (at most 4 MiB) into one LZ4 frame of one block. */
+export function lz4CompressFrame(data: Uint8Array): Uint8Array {
+  const block = lz4CompressBlock(data);
+  const body = block ?? data;
+  const out = new Uint8Array(LZ4_FRAME_OVERHEAD + body.byteLength);
+  out.set(lz4FrameHeader(body.byteLength, block === undefined), 0);
+  out.set(body, 11);
   return out;
 }
 

@@ -18,7 +18,7 @@ import { CHUNK_FLAG_GLOBAL_DEDUP, type ShardFile, type ShardXorb } from "./shard
 import type { OpenedSource } from "./source.js";
 import type { XetUploadEvent, XetUploadedFile } from "./types.js";
 import { uploadXorb } from "./upload-xorb.js";
-import { type CompressionChoice, serializeChunk, XorbBuilder } from "./xorb.js";
+import { type CompressionChoice, encodeChunk, SLAB, SlabPool, XorbBuilder } from "./xorb.js";
 import type { XorbCache } from "./xorb-cache.js";
 import { xorbExists } from "./xorb-exists.js";
 
@@ -80,7 +80,8 @@ const keyOf = (hash: XetHash): string => Buffer.from(hash.buffer, hash.byteOffse
 export class UploadSession {
   readonly group: TaskGroup;
   private readonly queue: PQueue;
-  private builder = new XorbBuilder();
+  private readonly slabs: SlabPool;
+  private readonly builder: XorbBuilder;
   private building: XorbRef = { hash: undefined };
   /** Indices, in the xorb being built, of chunks that start a file (flagged for global dedup). */
   private fileStarts: number[] = [];
@@ -98,6 +99,8 @@ export class UploadSession {
 
   constructor(private readonly options: SessionOptions) {
     this.group = new TaskGroup(options.signal);
+    this.slabs = new SlabPool(Math.ceil(options.maxBufferedBytes / SLAB) + 1);
+    this.builder = new XorbBuilder(this.slabs);
     this.queue = new PQueue({ concurrency: options.xorbUploads });
     for (const xorb of options.cache.xorbs.values()) {
       const ref: XorbRef = { hash: xorb.hash, cached: xorb.hex };
@@ -265,17 +268,17 @@ export class UploadSession {
 
   /** Puts a new chunk in the xorb being built, closing it first if the chunk would not fit. */
   private async store(data: Uint8Array, hash: XetHash, fileStart: boolean): Promise<Location> {
-    const serialized = serializeChunk(data, this.options.compression);
-    if (!this.builder.fits(serialized.byteLength, data.byteLength)) this.closeXorb();
+    const encoded = encodeChunk(data, this.options.compression);
+    if (!this.builder.fits(encoded.byteLength, data.byteLength)) this.closeXorb();
     // Bounded memory: wait while the xorbs held (built, queued, sending) would pass the budget.
-    while (this.buffered + serialized.byteLength > this.options.maxBufferedBytes && this.queue.pending > 0) {
+    while (this.buffered + encoded.byteLength > this.options.maxBufferedBytes && this.queue.pending > 0) {
       await new Promise<void>((resolve) => {
         this.released = resolve;
       });
       this.signal.throwIfAborted();
     }
-    this.buffered += serialized.byteLength;
-    const index = this.builder.add(hash, data.byteLength, serialized);
+    this.buffered += encoded.byteLength;
+    const index = this.builder.add(hash, data.byteLength, encoded);
     if (fileStart) this.fileStarts.push(index);
     const location = { xorb: this.building, index, size: data.byteLength };
     this.known.set(keyOf(hash), location);
@@ -322,6 +325,7 @@ export class UploadSession {
             inserted,
           });
         } finally {
+          this.slabs.give(built.slabs);
           this.buffered -= built.byteLength;
           const wake = this.released;
           this.released = undefined;

@@ -42,13 +42,14 @@ export interface UploadXetOptions {
   concurrency?: Partial<XetUploadConcurrency>;
   /**
    * Serialized xorb bytes held at once (being built, queued and sending); reading waits above
-   * it. Default 192 MiB: one xorb building and two sending. At least 128 MiB.
+   * it. Default 128 MiB: one xorb building while the previous one is sent, which keeps a 2 GiB
+   * upload under 300 MB of memory. At least 128 MiB; raise it for more xorbs in flight.
    */
   maxBufferedBytes?: number;
   signal?: AbortSignal;
 }
 
-const DEFAULT_BUFFERED = 3 * MAX_XORB_BYTES;
+const DEFAULT_BUFFERED = 2 * MAX_XORB_BYTES;
 
 /**
  * Uploads files to Xet storage: chunks and hashes them while reading, sends the chunks the

@@ -1,7 +1,13 @@
 import { bg4Recommended, bg4RegroupInto, bg4Split } from "./bg4.js";
 import { MAX_CHUNK_SIZE, MAX_XORB_BYTES, MAX_XORB_CHUNKS } from "./constants.js";
 import type { XetHash } from "./hash.js";
-import { LZ4_FRAME_OVERHEAD, lz4CompressFrame, lz4DecompressFrameInto } from "./lz4.js";
+import {
+  LZ4_END_MARK,
+  LZ4_FRAME_OVERHEAD,
+  lz4CompressBlock,
+  lz4DecompressFrameInto,
+  lz4FrameHeader,
+} from "./lz4.js";
 
 // A xorb is a run of chunks, each an 8-byte header (version 0, 3-byte LE compressed size,
 // compression scheme, 3-byte LE raw size) and its payload (hub-docs xorb.md). What we upload
@@ -21,29 +27,69 @@ export class XorbFormatError extends Error {
   override readonly name = "XorbFormatError";
 }
 
+/** A chunk ready for a xorb: its 8-byte header and its payload, in parts (not copied together). */
+export interface EncodedChunk {
+  header: Uint8Array;
+  parts: Uint8Array[];
+  /** Header plus payload. */
+  byteLength: number;
+}
+
 /**
- * A chunk as it sits in a xorb: header and payload, in one fresh buffer. The payload is
- * compressed with the chosen scheme, or stored raw when compressing does not make it smaller.
+ * Encodes a chunk for a xorb: the payload compressed with the chosen scheme, or stored raw
+ * when compressing does not make it smaller (hub-docs xorb.md). The parts may be views of
+ * `data`: write them out before `data` changes.
  */
-export function serializeChunk(data: Uint8Array, choice: CompressionChoice = "auto"): Uint8Array {
+export function encodeChunk(data: Uint8Array, choice: CompressionChoice = "auto"): EncodedChunk {
   if (data.byteLength > MAX_CHUNK_SIZE) {
     throw new RangeError(`a chunk holds at most ${MAX_CHUNK_SIZE} bytes, not ${data.byteLength}`);
   }
   let scheme: CompressionScheme = choice === "auto" ? (bg4Recommended(data) ? "bg4-lz4" : "lz4") : choice;
-  let payload: Uint8Array = data;
-  if (scheme !== "none" && data.byteLength > LZ4_FRAME_OVERHEAD) {
-    const compressed = lz4CompressFrame(scheme === "bg4-lz4" ? bg4Split(data) : data);
-    if (compressed.byteLength < data.byteLength) payload = compressed;
-    else scheme = "none";
+  if (choice === "auto" && looksIncompressible(data, scheme)) scheme = "none";
+  let parts: Uint8Array[] = [data];
+  let payload = data.byteLength;
+  const block =
+    scheme !== "none" && data.byteLength > LZ4_FRAME_OVERHEAD
+      ? lz4CompressBlock(scheme === "bg4-lz4" ? bg4Split(data) : data)
+      : undefined;
+  if (block && block.byteLength + LZ4_FRAME_OVERHEAD < data.byteLength) {
+    parts = [lz4FrameHeader(block.byteLength), block, LZ4_END_MARK];
+    payload = block.byteLength + LZ4_FRAME_OVERHEAD;
   } else {
     scheme = "none";
   }
-  const out = new Uint8Array(CHUNK_HEADER_BYTES + payload.byteLength);
-  out[0] = 0;
-  writeU24(out, 1, payload.byteLength);
-  out[4] = SCHEME_CODES[scheme];
-  writeU24(out, 5, data.byteLength);
-  out.set(payload, CHUNK_HEADER_BYTES);
+  const header = new Uint8Array(CHUNK_HEADER_BYTES);
+  writeU24(header, 1, payload);
+  header[4] = SCHEME_CODES[scheme];
+  writeU24(header, 5, data.byteLength);
+  return { header, parts, byteLength: CHUNK_HEADER_BYTES + payload };
+}
+
+const PROBE = 4096;
+
+/**
+ * Compresses 4 KiB from the middle of the chunk first: when that saves under 3%, the whole
+ * chunk is stored raw without trying. Random or already-compressed data (most of a large
+ * upload, often) then costs nothing here; the choice only changes the ratio, never the bytes.
+ */
+function looksIncompressible(data: Uint8Array, scheme: CompressionScheme): boolean {
+  if (data.byteLength < 4 * PROBE) return false;
+  const start = ((data.byteLength - PROBE) >> 3) << 2;
+  const probe = data.subarray(start, start + PROBE);
+  const block = lz4CompressBlock(scheme === "bg4-lz4" ? bg4Split(probe) : probe);
+  return block === undefined || block.byteLength > PROBE * 0.97;
+}
+
+/** A chunk as it sits in a xorb, header and payload in one fresh buffer. */
+export function serializeChunk(data: Uint8Array, choice: CompressionChoice = "auto"): Uint8Array {
+  const encoded = encodeChunk(data, choice);
+  const out = new Uint8Array(encoded.byteLength);
+  out.set(encoded.header, 0);
+  let at = CHUNK_HEADER_BYTES;
+  for (const part of encoded.parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
   return out;
 }
 
@@ -143,21 +189,54 @@ export interface XorbChunk {
   size: number;
 }
 
-/** A finished xorb: its chunks, its serialized bytes (as pieces) and their total length. */
+/** A finished xorb: its chunks, its serialized bytes (as slabs) and their total length. */
 export interface BuiltXorb {
   chunks: XorbChunk[];
   pieces: Uint8Array[];
   byteLength: number;
   rawLength: number;
+  /** The whole slabs behind `pieces`: hand them back to the pool once the xorb is sent. */
+  slabs: Uint8Array[];
 }
 
 /**
- * Collects serialized chunks until the next would break a limit: 64 MiB serialized (the CAS
+ * Reuses xorb slabs: on this VM, writing into freshly allocated memory ran at 0.1–0.5 GB/s
+ * (page faults) against 4–12 GB/s into reused buffers, and was the largest cost of an upload.
+ */
+export class SlabPool {
+  private readonly free: Uint8Array[] = [];
+  constructor(private readonly keep: number) {}
+  take(size: number): Uint8Array {
+    if (size === SLAB) {
+      const slab = this.free.pop();
+      if (slab) return slab;
+    }
+    return new Uint8Array(size);
+  }
+  give(slabs: readonly Uint8Array[]): void {
+    for (const slab of slabs)
+      if (slab.byteLength === SLAB && this.free.length < this.keep) this.free.push(slab);
+  }
+}
+
+/**
+ * Bytes are written into slabs of this size: a xorb goes out as a few large writes (one
+ * buffer per chunk made ~4,000 small socket writes per xorb, the largest cost of an upload),
+ * and no chunk keeps a reference into a reused read buffer.
+ */
+export const SLAB = 4 << 20;
+const FIRST_SLAB = 256 << 10;
+
+/**
+ * Collects encoded chunks until the next would break a limit: 64 MiB serialized (the CAS
  * refuses more), 64 MiB raw (xet-core's own bound) or 8,192 chunks (hub-docs deduplication.md).
  */
 export class XorbBuilder {
+  constructor(private readonly pool: SlabPool = new SlabPool(0)) {}
+
   chunks: XorbChunk[] = [];
-  pieces: Uint8Array[] = [];
+  private slabs: Uint8Array[] = [];
+  private used = 0;
   byteLength = 0;
   rawLength = 0;
 
@@ -173,24 +252,50 @@ export class XorbBuilder {
     );
   }
 
-  /** Adds a chunk (its serialized form from {@link serializeChunk}); returns its index. */
-  add(hash: XetHash, size: number, serialized: Uint8Array): number {
+  /** Adds a chunk (from {@link encodeChunk}, or bytes from {@link serializeChunk}); returns its index. */
+  add(hash: XetHash, size: number, chunk: EncodedChunk | Uint8Array): number {
+    if (chunk instanceof Uint8Array) {
+      this.write(chunk);
+    } else {
+      this.write(chunk.header);
+      for (const part of chunk.parts) this.write(part);
+    }
     this.chunks.push({ hash, size });
-    this.pieces.push(serialized);
-    this.byteLength += serialized.byteLength;
     this.rawLength += size;
     return this.chunks.length - 1;
   }
 
+  private write(bytes: Uint8Array): void {
+    let at = 0;
+    while (at < bytes.byteLength) {
+      let slab = this.slabs[this.slabs.length - 1];
+      if (!slab || this.used === slab.byteLength) {
+        // Small first (a xorb of one small file), then SLAB; never past the xorb's limit.
+        const size = Math.min(this.slabs.length === 0 ? FIRST_SLAB : SLAB, MAX_XORB_BYTES - this.byteLength);
+        slab = this.pool.take(Math.max(size, bytes.byteLength - at));
+        this.slabs.push(slab);
+        this.used = 0;
+      }
+      const n = Math.min(bytes.byteLength - at, slab.byteLength - this.used);
+      slab.set(bytes.subarray(at, at + n), this.used);
+      this.used += n;
+      at += n;
+      this.byteLength += n;
+    }
+  }
+
   take(): BuiltXorb {
+    const last = this.slabs.length - 1;
     const built = {
       chunks: this.chunks,
-      pieces: this.pieces,
+      pieces: this.slabs.map((slab, i) => (i === last ? slab.subarray(0, this.used) : slab)),
       byteLength: this.byteLength,
       rawLength: this.rawLength,
+      slabs: this.slabs,
     };
     this.chunks = [];
-    this.pieces = [];
+    this.slabs = [];
+    this.used = 0;
     this.byteLength = 0;
     this.rawLength = 0;
     return built;
