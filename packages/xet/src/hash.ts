@@ -69,12 +69,6 @@ export function hexToHash(hex: string, field = "hash"): XetHash {
   return out;
 }
 
-export function hashesEqual(a: XetHash, b: XetHash): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** The last 8 bytes as a little-endian u64, modulo a power of two ≤ 2^16. */
 function lastWordMod(hash: XetHash, modulus: number): number {
   return ((hash[24] as number) | ((hash[25] as number) << 8)) & (modulus - 1);
