@@ -11,8 +11,9 @@ import { hashToHex } from "./hash.js";
 import { readXetFile } from "./read-xet-file.js";
 import { parseShard } from "./shard.js";
 import { CAS, TRANSFER, useFakeCas } from "./test-utils/fake-cas.js";
-import { collect, splitmixBytes } from "./test-utils/index.js";
-import { uploadXet } from "./upload-xet.js";
+import { collect, noiseBytes, splitmixBytes } from "./test-utils/index.js";
+import type { XetUploadEvent } from "./types.js";
+import { uploadXet, uploadXetIter } from "./upload-xet.js";
 
 const { server, seen, flush } = useMswServer();
 const HUB_TOKEN = "hf_hubtoken123";
@@ -144,6 +145,49 @@ describe("upload through the CAS", () => {
     expect(casCall.headers.get("authorization")).toBe(`Bearer ${cas.tokens[0]}`);
   });
 
+  it("drops the CAS token when the CAS redirects to another origin", async () => {
+    useFakeCas(server);
+    const { files } = await uploadXet(hub(), { repo: "acme/m", files: [{ content: data }], cacheDir: false });
+    server.use(
+      http.get(`${CAS}/v2/reconstructions/:file`, ({ params }) =>
+        HttpResponse.redirect(`https://elsewhere.test/r/${params.file}`, 307),
+      ),
+      http.get("https://elsewhere.test/r/:file", () => HttpResponse.json({ error: "no" }, { status: 404 })),
+    );
+    seen.length = 0;
+    await rejection(read(files[0]!.xetHash));
+    const elsewhere = seen.filter((r) => r.url.origin === "https://elsewhere.test");
+    expect(elsewhere.length).toBeGreaterThan(0);
+    for (const r of elsewhere) expect(r.headers.get("authorization")).toBeNull();
+  });
+
+  it("reports byte-level progress of reading and of each xorb sent", async () => {
+    useFakeCas(server);
+    const events: XetUploadEvent[] = [];
+    await uploadXet(hub(), {
+      repo: "acme/m",
+      files: [{ content: data, name: "a.bin" }],
+      cacheDir: false,
+      onProgress: (event) => events.push(event),
+    });
+    const reads = events.filter((e) => e.type === "xet-file-progress");
+    expect(reads.at(-1)).toEqual({
+      type: "xet-file-progress",
+      file: "a.bin",
+      bytesRead: 3_000_000,
+      totalBytes: 3_000_000,
+    });
+    const sent = events.filter((e) => e.type === "xet-xorb-upload-progress");
+    expect(sent.length).toBeGreaterThan(0);
+    const last = sent.at(-1)!;
+    expect(last.type === "xet-xorb-upload-progress" && last.bytesSent === last.totalBytes).toBe(true);
+    expect(events.map((e) => e.type).filter((t) => !t.endsWith("progress"))).toEqual([
+      "xet-file-hashed",
+      "xet-xorb-uploaded",
+      "xet-shard-uploaded",
+    ]);
+  });
+
   it("gets a new token and retries once when the CAS answers 401", async () => {
     const cas = useFakeCas(server);
     let first = true;
@@ -236,6 +280,43 @@ describe("deduplication", () => {
     expect(requests(/HEAD .*\/v1\/xorbs/)).toHaveLength(1);
     // The file is registered again by a shard that names the old xorb.
     expect(requests(/POST .*\/v1\/shards/)).toHaveLength(1);
+  });
+
+  it("resumes an interrupted upload: xorbs accepted before the stop are not sent again", async () => {
+    const cas = useFakeCas(server);
+    const cacheDir = freshCache();
+    // 3 files of 24 MiB: a xorb fills at 64 MiB, so the stop comes after the first xorb is accepted.
+    const big = [1, 2, 3].map((seed) => ({ content: noiseBytes(24 << 20, seed) }));
+    const controller = new AbortController();
+    const stopped = uploadXetIter(hub(), {
+      repo: "acme/m",
+      files: big,
+      cacheDir,
+      globalDedup: false,
+      signal: controller.signal,
+    });
+    const accepted: string[] = [];
+    const stop = (async () => {
+      for await (const event of stopped) {
+        if (event.type !== "xet-xorb-uploaded") continue;
+        accepted.push(event.xorb);
+        controller.abort(new Error("killed"));
+      }
+    })();
+    expect((await rejection(stop)).message).toBe("killed");
+    // One xorb, or two when the second finished while the stop was on its way.
+    expect(accepted.length).toBeGreaterThanOrEqual(1);
+    expect(cas.shards).toHaveLength(0);
+    seen.length = 0;
+    const result = await uploadXet(hub(), { repo: "acme/m", files: big, cacheDir, globalDedup: false });
+    await flush();
+    const sentAgain = requests(/POST .*\/v1\/xorbs/).map((r) => r.url.pathname.split("/").at(-1));
+    for (const xorb of accepted) expect(sentAgain).not.toContain(xorb);
+    expect(result.chunksDeduplicated).toBeGreaterThan(500);
+    // The shard lists the xorbs of the first run in its CAS info, and registers all three files.
+    const shard = parseShard(cas.shards[0]!);
+    for (const xorb of accepted) expect(shard.xorbs.map((x) => hashToHex(x.hash))).toContain(xorb);
+    expect(shard.files).toHaveLength(3);
   });
 
   it("uploads again what the record holds but the CAS lost", async () => {
