@@ -15,6 +15,8 @@ import { createMswHandlers } from "./mounts/msw.js";
 import { routeHub, routeStorage } from "./routes/router.js";
 import { createDiskStorage } from "./storage/disk.js";
 import { createMemoryStorage } from "./storage/memory.js";
+import { xetHasher } from "./xet/hash.js";
+import { XetStore } from "./xet/store.js";
 
 export interface Emulator {
   /** The core: answers one request for either origin (chosen by the URL's origin). */
@@ -56,8 +58,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       ? createDiskStorage(options.storage.dir)
       : createMemoryStorage();
   let hub: HubModel | undefined;
-  const ready = HubModel.load(storage, clock).then((model) => {
+  let xet: XetStore | undefined;
+  const ready = Promise.all([HubModel.load(storage, clock), xetHasher()]).then(([model, hasher]) => {
     hub = model;
+    xet = new XetStore(storage, hasher);
   });
   // A state that cannot be loaded fails every request (and `ready`), not the process.
   ready.catch(() => {});
@@ -86,8 +90,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       hub: hub!,
       options: resolved,
       signer,
+      xet: xet!,
+      now: clock,
     };
-    return storageOrigin ? routeStorage(ctx) : routeHub(ctx);
+    const response = await (storageOrigin ? routeStorage(ctx) : routeHub(ctx));
+    // The one place state is persisted: after a route succeeded, before its answer is sent.
+    // A route that throws persists nothing (routes validate before they change the model).
+    await hub!.flush();
+    return response;
   }
 
   async function handle(request: Request): Promise<Response> {

@@ -1,4 +1,4 @@
-import type { RepoRecord } from "../model/types.js";
+import type { Repo } from "../model/types.js";
 import { forbidden, unauthorized } from "./errors.js";
 
 export interface EmulatorUser {
@@ -49,7 +49,7 @@ export function ownsNamespace(principal: Principal | undefined, namespace: strin
   return principal.user.toLowerCase() === ns || principal.orgs.some((o) => o.toLowerCase() === ns);
 }
 
-export function canRead(repo: RepoRecord, principal: Principal | undefined): boolean {
+export function canRead(repo: Repo, principal: Principal | undefined): boolean {
   return !repo.private || ownsNamespace(principal, repo.namespace);
 }
 
@@ -60,7 +60,7 @@ export function requireSignedIn(principal: Principal | undefined): Principal {
 }
 
 /** Writes need a write token of the repo's namespace (its user or one of their orgs). */
-export function assertCanWrite(repo: RepoRecord, principal: Principal | undefined): Principal {
+export function assertCanWrite(repo: Repo, principal: Principal | undefined): Principal {
   const who = requireSignedIn(principal);
   if (!ownsNamespace(who, repo.namespace)) {
     throw forbidden(`You don't have the rights to write to ${repo.namespace}/${repo.name}`);

@@ -1,5 +1,6 @@
 import { type HubModel, repoId, TYPE_PREFIX } from "../model/hub.js";
-import type { RepoRecord, RepoType } from "../model/types.js";
+import type { Repo, RepoType } from "../model/types.js";
+import type { XetStore } from "../xet/store.js";
 import { canRead, type Principal } from "./auth.js";
 import type { BodyReader } from "./body.js";
 import { badRequest, repoNotFound } from "./errors.js";
@@ -17,6 +18,14 @@ export interface Ctx {
   hub: HubModel;
   options: ResolvedOptions;
   signer: Signer;
+  xet: XetStore;
+  /** The emulator's clock, in milliseconds. */
+  now(): number;
+}
+
+/** Whether Xet is served for this repo: the server option and the repo's `xetEnabled`. */
+export function xetOn(ctx: Ctx, repo: Repo): boolean {
+  return ctx.options.xet && repo.xetEnabled !== false;
 }
 
 export function json(
@@ -30,14 +39,19 @@ export function json(
 }
 
 /** Looks a repo up for reading: a private repo the caller cannot see does not exist. */
-export function readableRepo(ctx: Ctx, type: RepoType, namespace: string, name: string): RepoRecord {
+export function readableRepo(ctx: Ctx, type: RepoType, namespace: string, name: string): Repo {
   const repo = ctx.hub.findRepo(type, namespace, name);
   if (!repo || !canRead(repo, ctx.principal)) throw repoNotFound(`${namespace}/${name}`);
   return repo;
 }
 
-export function repoUrl(ctx: Ctx, repo: RepoRecord): string {
+export function repoUrl(ctx: Ctx, repo: Repo): string {
   return `${ctx.options.baseUrl}/${TYPE_PREFIX[repo.type]}${repoId(repo)}`;
+}
+
+/** `{baseUrl}/api/{type}s/{ns}/{name}`. */
+export function repoApiUrl(ctx: Ctx, repo: Repo): string {
+  return `${ctx.options.baseUrl}/api/${repo.type}s/${repoId(repo)}`;
 }
 
 /** Page size for a listing: the `limit` asked for, capped by the configured `pageSize`. */
@@ -82,4 +96,28 @@ export function paginate<T>(
     headers.link = `<${next.toString()}>; rel="next"`;
   }
   return { page, headers };
+}
+
+/** The Xet file hash of an LFS object of `repo` uploaded through a shard, when Xet is on for it. */
+export function xetHashOf(ctx: Ctx, repo: Repo, oid: string): string | undefined {
+  return xetOn(ctx, repo) ? repo.xet?.[oid] : undefined;
+}
+
+/**
+ * A presigned storage URL serving an LFS object of `repo`: the uploaded blob when there is
+ * one, else the file rebuilt from its xorbs (the Hub's "Git LFS bridge"); `undefined` when the
+ * repo has neither.
+ */
+export async function lfsObjectUrl(
+  ctx: Ctx,
+  repo: Repo,
+  oid: string,
+  extra: Record<string, string> = {},
+): Promise<string | undefined> {
+  if (await ctx.hub.storage.has(`lfs/${oid}`))
+    return ctx.signer.sign(ctx.options.storageBaseUrl, `/lfs/${oid}`, extra);
+  const file = repo.xet?.[oid];
+  if (file && ctx.hub.state.xet.files[file])
+    return ctx.signer.sign(ctx.options.storageBaseUrl, `/xet-file/${file}`, extra);
+  return undefined;
 }

@@ -19,8 +19,15 @@ export interface EmulatorOptions {
   storageBaseUrl?: string;
   /** Keep at most this many request-log entries (oldest dropped). Default 10,000. */
   requestLogLimit?: number;
-  /** Clock for commit dates (milliseconds). Default `Date.now`. */
+  /** Clock for commit dates, presigned URLs and Xet tokens (milliseconds). Default `Date.now`. */
   now?: () => number;
+  /**
+   * Serve Xet (token exchange, CAS, `transfer: "xet"`, Xet download headers). Default true, as
+   * on the Hub; `false` leaves the LFS protocol only (clients then need their non-Xet path).
+   */
+  xet?: boolean;
+  /** Lifetime of the CAS access tokens from `xet-{read,write}-token`, in seconds. Default 3600. */
+  xetTokenSeconds?: number;
 }
 
 export const DEFAULTS = {
@@ -34,6 +41,7 @@ export const DEFAULTS = {
   requestLogLimit: 10_000,
   /** Presigned URLs stay valid this long. */
   presignSeconds: 24 * 3600,
+  xetTokenSeconds: 3600,
 } as const;
 
 export interface ResolvedOptions {
@@ -45,6 +53,8 @@ export interface ResolvedOptions {
   multipartThreshold: number;
   verifyLfsSha256: boolean;
   requestLogLimit: number;
+  xet: boolean;
+  xetTokenSeconds: number;
 }
 
 function origin(value: string, field: string): string {
@@ -80,5 +90,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
       positive(options.multipartThreshold, "multipartThreshold") ?? DEFAULTS.multipartThreshold,
     verifyLfsSha256: options.verifyLfsSha256 ?? true,
     requestLogLimit: positive(options.requestLogLimit, "requestLogLimit") ?? DEFAULTS.requestLogLimit,
+    xet: options.xet ?? true,
+    xetTokenSeconds: positive(options.xetTokenSeconds, "xetTokenSeconds") ?? DEFAULTS.xetTokenSeconds,
   };
 }

@@ -4,10 +4,24 @@ import { gitBlobId, gitCommitId } from "../git/objects.js";
 import type { BlobStorage } from "../storage/types.js";
 import { defaultGitattributes } from "./gitattributes.js";
 import { EMPTY_TREE, TreeIndex } from "./trees.js";
-import type { CommitRecord, FileEntry, HubState, RepoRecord, RepoType, TreeItem } from "./types.js";
+import type {
+  Commit,
+  CommitRecord,
+  DiscussionEvent,
+  DiscussionRecord,
+  FileEntry,
+  Frozen,
+  HubState,
+  MultipartUpload,
+  Repo,
+  RepoRecord,
+  RepoType,
+  TreeItem,
+  XetFileRecord,
+} from "./types.js";
 
 export interface ResolvedRevision {
-  commit: CommitRecord;
+  commit: Commit;
   /** Set when the revision named a branch (commits may only be pushed to branches and PR refs). */
   branch?: string;
   /** Set when the revision is `refs/pr/<n>`. */
@@ -32,52 +46,90 @@ function emptyState(): HubState {
     multipart: {},
     moved: {},
     secret: randomBytes(32).toString("hex"),
+    xet: { files: {}, dedup: {} },
   };
 }
 
-/** The emulator's domain: repos, refs, commits and trees, over a storage layer. */
+/**
+ * The emulator's domain: repos, refs, commits and trees, over a storage layer.
+ *
+ * Routes read, validate, then mutate through the methods below (ADR 0003): every state
+ * change is one of them, each synchronous, so a request's changes land together and no
+ * route can mutate `state` (it is read-only to them). The core calls `flush()` once after a
+ * request succeeded, so persisting is never a route's job: a request that fails persists
+ * nothing, and one that succeeds is durable before its response is sent.
+ */
 export class HubModel {
   readonly trees: TreeIndex;
-  private saving: Promise<void> = Promise.resolve();
+  /** Bumped by every mutation; `flushed` is the version the latest write holds. */
+  private version = 0;
+  private flushed = 0;
+  private writing: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly storage: BlobStorage,
-    public state: HubState,
+    private readonly data: HubState,
     readonly clock: () => number,
   ) {
-    this.trees = new TreeIndex(() => this.state);
+    this.trees = new TreeIndex(() => this.data);
   }
 
   static async load(storage: BlobStorage, clock: () => number): Promise<HubModel> {
     const saved = await storage.loadState();
     const state = saved ? (JSON.parse(saved) as HubState) : emptyState();
     if (state.version !== 1) throw new Error(`unsupported emulator state version ${String(state.version)}`);
+    state.xet ??= { files: {}, dedup: {} };
     return new HubModel(storage, state, clock);
+  }
+
+  /** The whole state, read-only: change it through the mutation methods. */
+  get state(): Frozen<HubState> {
+    return this.data;
   }
 
   now(): string {
     return new Date(this.clock()).toISOString();
   }
 
-  /** Writes the state after a mutation; writes are serialised and each is atomic. */
-  persist(): Promise<void> {
-    if (this.storage.kind === "memory") return Promise.resolve();
-    const json = JSON.stringify(this.state);
-    const write = this.saving.then(() => this.storage.saveState(json));
-    this.saving = write.catch(() => {});
+  /**
+   * Persists every change made so far (one atomic write of the state document; writes are
+   * serialised). Called by the core after each successful request; cheap when nothing
+   * changed, and concurrent callers share one write.
+   */
+  flush(): Promise<void> {
+    if (this.flushed === this.version) return this.writing;
+    this.flushed = this.version;
+    if (this.storage.kind === "memory") return this.writing;
+    // Serialised now, so the write holds exactly the changes made before this call.
+    const json = JSON.stringify(this.data);
+    const write = this.writing.catch(() => {}).then(() => this.storage.saveState(json));
+    this.writing = write.catch(() => {
+      // Retry with the next flush: the state on disk is older than the one in memory.
+      this.flushed = -1;
+    });
     return write;
   }
 
-  findRepo(type: RepoType, namespace: string, name: string): RepoRecord | undefined {
+  /** Marks a change for the next `flush()`; every mutation method ends with it. */
+  private changed(): void {
+    this.version += 1;
+  }
+
+  /** The mutable record behind a read-only view handed out by this model. */
+  private own(repo: Repo): RepoRecord {
+    return repo as RepoRecord;
+  }
+
+  findRepo(type: RepoType, namespace: string, name: string): Repo | undefined {
     const ns = namespace.toLowerCase();
     const n = name.toLowerCase();
-    return this.state.repos.find(
+    return this.data.repos.find(
       (r) => r.type === type && r.namespace.toLowerCase() === ns && r.name.toLowerCase() === n,
     );
   }
 
-  repoByUid(uid: string): RepoRecord | undefined {
-    return this.state.repos.find((r) => r.uid === uid);
+  repoByUid(uid: string): Repo | undefined {
+    return this.data.repos.find((r) => r.uid === uid);
   }
 
   async createRepo(init: {
@@ -89,7 +141,7 @@ export class HubModel {
     sdk?: string;
     license?: string;
     files?: Array<{ path: string; content: Uint8Array }>;
-  }): Promise<RepoRecord> {
+  }): Promise<Repo> {
     const now = this.now();
     const repo: RepoRecord = {
       uid: randomUUID(),
@@ -116,13 +168,38 @@ export class HubModel {
       ...(init.files ?? []),
     ];
     for (const blob of blobs) files.set(blob.path, await this.putRegular(blob.content));
+    // No await from here on: the repo appears whole.
     const commit = this.addCommit(repo, { parents: [], files, title: "initial commit", author: init.author });
     repo.branches.main = commit.id;
-    this.state.repos.push(repo);
+    this.data.repos.push(repo);
+    this.changed();
     return repo;
   }
 
-  /** Stores regular-file content under its git blob id. */
+  deleteRepo(repo: Repo): void {
+    this.data.repos = this.data.repos.filter((r) => r !== repo);
+    this.changed();
+  }
+
+  /** Renames or transfers a repo; its old full name (`{type}s/ns/name`) redirects to the new one. */
+  moveRepo(repo: Repo, namespace: string, name: string): void {
+    const record = this.own(repo);
+    const prefix = TYPE_PREFIX[record.type];
+    this.data.moved[`${prefix}${record.namespace}/${record.name}`] = `${prefix}${namespace}/${name}`;
+    record.namespace = namespace;
+    record.name = name;
+    this.changed();
+  }
+
+  updateSettings(
+    repo: Repo,
+    settings: Partial<Pick<RepoRecord, "private" | "gated" | "discussionsDisabled" | "xetEnabled">>,
+  ): void {
+    Object.assign(this.own(repo), settings);
+    this.changed();
+  }
+
+  /** Stores regular-file content under its git blob id (content-addressed: no state change). */
   async putRegular(content: Uint8Array): Promise<FileEntry> {
     const oid = gitBlobId(content);
     const key = `git/${oid}`;
@@ -130,7 +207,9 @@ export class HubModel {
     return { oid, size: content.byteLength };
   }
 
-  addCommit(repo: RepoRecord, input: NewCommit): CommitRecord {
+  /** Records a commit object (and its trees); refs move separately. */
+  addCommit(repo: Repo, input: NewCommit): CommitRecord {
+    const record = this.own(repo);
     const tree = this.trees.build(input.files);
     const time = this.clock();
     const message = input.description ? `${input.title}\n\n${input.description}` : input.title;
@@ -142,7 +221,7 @@ export class HubModel {
       time,
       message,
     });
-    const record: CommitRecord = {
+    const commit: CommitRecord = {
       id,
       tree,
       parents: input.parents,
@@ -151,19 +230,103 @@ export class HubModel {
       author: input.author,
       date: new Date(Math.floor(time / 1000) * 1000).toISOString(),
     };
-    repo.commits[id] = record;
-    repo.lastModified = record.date;
-    return record;
+    record.commits[id] = commit;
+    record.lastModified = commit.date;
+    this.changed();
+    return commit;
+  }
+
+  setBranch(repo: Repo, branch: string, commit: string): void {
+    this.own(repo).branches[branch] = commit;
+    this.changed();
+  }
+
+  deleteBranch(repo: Repo, branch: string): void {
+    delete this.own(repo).branches[branch];
+    this.changed();
+  }
+
+  setTag(repo: Repo, tag: string, target: { commit: string; message?: string }): void {
+    this.own(repo).tags[tag] = target;
+    this.changed();
+  }
+
+  deleteTag(repo: Repo, tag: string): void {
+    delete this.own(repo).tags[tag];
+    this.changed();
+  }
+
+  addDiscussion(repo: Repo, discussion: DiscussionRecord): void {
+    this.own(repo).discussions.push(discussion);
+    this.changed();
+  }
+
+  /** Appends events to a discussion and applies a patch (title, status, PR head, merge commit). */
+  updateDiscussion(
+    repo: Repo,
+    num: number,
+    events: DiscussionEvent[],
+    patch: Partial<Pick<DiscussionRecord, "title" | "status" | "head" | "mergeCommitId">> = {},
+  ): void {
+    const discussion = this.own(repo).discussions.find((d) => d.num === num);
+    if (!discussion) throw new Error(`no discussion #${num}`);
+    discussion.events.push(...events);
+    Object.assign(discussion, patch);
+    this.changed();
+  }
+
+  /** An LFS object uploaded (and verified) for this repo. */
+  registerLfs(repo: Repo, oid: string, size: number): void {
+    this.own(repo).lfs[oid] = size;
+    this.changed();
+  }
+
+  /**
+   * Files of a verified shard: recorded in the CAS, registered for `repo` (so a commit may
+   * reference their sha256 as an `lfsFile`), and their eligible chunks added to the dedup index.
+   */
+  registerXetFiles(
+    repo: Repo,
+    files: ReadonlyArray<{ hash: string; record: XetFileRecord }>,
+    dedup: ReadonlyArray<[chunk: string, xorb: string]>,
+  ): void {
+    const record = this.own(repo);
+    record.xet ??= {};
+    for (const file of files) {
+      this.data.xet.files[file.hash] = file.record;
+      record.xet[file.record.sha256] = file.hash;
+      record.lfs[file.record.sha256] = file.record.size;
+    }
+    for (const [chunk, xorb] of dedup) this.data.xet.dedup[chunk] ??= xorb;
+    this.changed();
+  }
+
+  startMultipart(upload: MultipartUpload): void {
+    this.data.multipart[upload.id] = upload;
+    this.changed();
+  }
+
+  recordPart(id: string, part: number, etag: string): void {
+    const upload = this.data.multipart[id];
+    if (!upload) throw new Error(`no multipart upload ${id}`);
+    upload.parts[String(part)] = etag;
+    this.changed();
+  }
+
+  /** The upload is complete (its object registered) or abandoned. */
+  endMultipart(id: string): void {
+    delete this.data.multipart[id];
+    this.changed();
   }
 
   /** Resolves a branch, tag, `refs/...` name, `HEAD`, or a (short) commit id. */
-  resolve(repo: RepoRecord, rev: string): ResolvedRevision {
+  resolve(repo: Repo, rev: string): ResolvedRevision {
     const found = this.tryResolve(repo, rev);
     if (!found) throw revisionNotFound(rev);
     return found;
   }
 
-  tryResolve(repo: RepoRecord, rev: string): ResolvedRevision | undefined {
+  tryResolve(repo: Repo, rev: string): ResolvedRevision | undefined {
     const name = rev === "HEAD" ? "main" : rev.replace(/^refs\/heads\//, "");
     const branch = repo.branches[name];
     if (branch) return { commit: repo.commits[branch]!, branch: name };
@@ -191,11 +354,7 @@ export class HubModel {
    * (`feature/x`, `refs/pr/1`: JS sends tree and commits revisions unencoded). The longest
    * prefix that names a revision wins.
    */
-  splitRevision(
-    repo: RepoRecord,
-    segments: string[],
-    minPathSegments: number,
-  ): { rev: string; path: string } {
+  splitRevision(repo: Repo, segments: string[], minPathSegments: number): { rev: string; path: string } {
     for (let k = segments.length - minPathSegments; k >= 1; k--) {
       const rev = segments.slice(0, k).join("/");
       if (this.tryResolve(repo, rev)) return { rev, path: segments.slice(k).join("/") };
@@ -203,19 +362,19 @@ export class HubModel {
     throw revisionNotFound(segments[0] ?? "");
   }
 
-  files(commit: CommitRecord): Map<string, FileEntry> {
+  files(commit: Commit): Map<string, FileEntry> {
     return this.trees.files(commit.tree);
   }
 
-  lookup(commit: CommitRecord, path: string): TreeItem | undefined {
+  lookup(commit: Commit, path: string): TreeItem | undefined {
     return this.trees.lookup(commit.tree, path);
   }
 
   /** Commits reachable from `head`, newest first (breadth-first over parents). */
-  history(repo: RepoRecord, head: string): CommitRecord[] {
+  history(repo: Repo, head: string): Commit[] {
     const seen = new Set<string>([head]);
     const queue = [head];
-    const out: CommitRecord[] = [];
+    const out: Commit[] = [];
     while (queue.length) {
       const commit = repo.commits[queue.shift()!];
       if (!commit) continue;
@@ -231,7 +390,7 @@ export class HubModel {
   }
 
   /** The newest commit that changed `path` (for `expand=true` listings). */
-  lastCommitFor(repo: RepoRecord, head: string, path: string): CommitRecord {
+  lastCommitFor(repo: Repo, head: string, path: string): Commit {
     let current = repo.commits[head]!;
     for (;;) {
       const parent = current.parents[0] ? repo.commits[current.parents[0]] : undefined;
@@ -242,14 +401,14 @@ export class HubModel {
     }
   }
 
-  requireRepo(type: RepoType, namespace: string, name: string): RepoRecord {
+  requireRepo(type: RepoType, namespace: string, name: string): Repo {
     const repo = this.findRepo(type, namespace, name);
     if (!repo) throw repoNotFound(`${namespace}/${name}`);
     return repo;
   }
 }
 
-export function repoId(repo: RepoRecord): string {
+export function repoId(repo: Repo): string {
   return `${repo.namespace}/${repo.name}`;
 }
 

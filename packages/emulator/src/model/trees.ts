@@ -75,8 +75,8 @@ export class TreeIndex {
       if (!state.trees[id]) state.trees[id] = sortTreeItems(items);
       return id;
     };
-    const id = write(root);
-    this.flat.set(id, new Map(files));
-    return id;
+    // `files(id)` is computed from the stored trees, not from `files`: the same order (git's)
+    // whether the tree was just built or loaded after a restart.
+    return write(root);
   }
 }

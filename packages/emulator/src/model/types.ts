@@ -77,12 +77,35 @@ export interface RepoRecord {
   branches: Record<string, string>;
   tags: Record<string, { commit: string; message?: string }>;
   commits: Record<string, CommitRecord>;
-  /** LFS objects uploaded to this repo: sha256 → size. */
+  /** LFS objects uploaded to this repo (through LFS or Xet): sha256 → size. */
   lfs: Record<string, number>;
+  /** Files registered for this repo through a Xet shard: sha256 → Xet file hash. */
+  xet?: Record<string, string>;
+  /** The repo's Xet switch (`undefined`: on, as on the Hub). */
+  xetEnabled?: boolean;
   discussions: DiscussionRecord[];
 }
 
-interface MultipartUpload {
+/** One term of a Xet file: `[xorb hash, first chunk, end chunk (exclusive), bytes]`. */
+export type XetTermRecord = [xorb: string, start: number, end: number, length: number];
+
+/** A file registered through a shard, verified against its bytes. */
+export interface XetFileRecord {
+  size: number;
+  /** Hex SHA-256 of the content (the LFS oid). */
+  sha256: string;
+  terms: XetTermRecord[];
+}
+
+/** The CAS's records; xorbs themselves are blobs (`xorb/<hash>`, `xmeta/<hash>`). */
+export interface XetState {
+  /** By Xet file hash. */
+  files: Record<string, XetFileRecord>;
+  /** Global dedup index: eligible chunk hash → the xorb holding it. */
+  dedup: Record<string, string>;
+}
+
+export interface MultipartUpload {
   id: string;
   repoUid: string;
   oid: string;
@@ -99,6 +122,15 @@ export interface HubState {
   multipart: Record<string, MultipartUpload>;
   /** Old full name → new full name (`{type}s/ns/name`), so old URLs redirect after a move. */
   moved: Record<string, string>;
-  /** HMAC key for presigned URLs; persisted so URLs stay valid across a restart. */
+  /** HMAC key for presigned URLs and CAS tokens; persisted so both stay valid across a restart. */
   secret: string;
+  /** Absent in states written before Xet (filled in on load). */
+  xet: XetState;
 }
+
+/** A deeply read-only view: what routes see of the state (they change it through `HubModel`). */
+export type Frozen<T> = T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
+
+export type Repo = Frozen<RepoRecord>;
+export type Commit = Frozen<CommitRecord>;
+export type Discussion = Frozen<DiscussionRecord>;

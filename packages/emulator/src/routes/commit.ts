@@ -1,11 +1,11 @@
-import { type Ctx, json, repoUrl } from "../core/context.js";
+import { type Ctx, json, lfsObjectUrl, repoUrl } from "../core/context.js";
 import { badRequest, EmulatorHttpError, revisionNotFound } from "../core/errors.js";
 import { gitBlobId, lfsPointer } from "../git/objects.js";
 import { cardMetadataProblems } from "../model/card-metadata.js";
 import { type CommitOp, parseJsonCommit, parseNdjsonCommit } from "../model/commit-payload.js";
 import { lfsLineFor, lfsMatcher } from "../model/gitattributes.js";
 import type { HubModel } from "../model/hub.js";
-import type { FileEntry, RepoRecord } from "../model/types.js";
+import type { FileEntry, Repo } from "../model/types.js";
 import { assertCanCommit, isCreatePr, REGULAR_FILE_LIMIT } from "./preupload.js";
 
 const stale = () =>
@@ -42,7 +42,7 @@ async function gitattributesFor(
 }
 
 function applyOps(
-  repo: RepoRecord,
+  repo: Repo,
   base: Map<string, FileEntry>,
   ops: CommitOp[],
   regular: Map<string, FileEntry>,
@@ -93,7 +93,7 @@ function applyOps(
  * Everything is checked before anything becomes visible: unknown LFS oids, oversize regular
  * files, missing deletions and a stale `parentCommit` (412) leave the repo untouched.
  */
-export async function commit(ctx: Ctx, repo: RepoRecord, rev: string): Promise<Response> {
+export async function commit(ctx: Ctx, repo: Repo, rev: string): Promise<Response> {
   const createPr = isCreatePr(ctx);
   const author = assertCanCommit(ctx, repo, createPr);
   const target = ctx.hub.resolve(repo, rev);
@@ -128,9 +128,10 @@ export async function commit(ctx: Ctx, repo: RepoRecord, rev: string): Promise<R
       regular.set(op.path, await ctx.hub.putRegular(op.content));
     } else if (op.kind === "lfsFile") {
       const known = repo.lfs[op.oid];
-      if (known === undefined || !(await ctx.hub.storage.has(`lfs/${op.oid}`))) {
+      // Uploaded through LFS (a blob) or through Xet (a file registered by a shard).
+      if (known === undefined || !(await lfsObjectUrl(ctx, repo, op.oid))) {
         throw badRequest(
-          `Your push was rejected because an LFS pointer pointed to a file that does not exist. Offending file: ${op.path} (oid ${op.oid}). Upload it through the LFS batch API first.`,
+          `Your push was rejected because an LFS pointer pointed to a file that does not exist. Offending file: ${op.path} (oid ${op.oid}). Upload it through the LFS batch API (or Xet) first.`,
           "LfsObjectNotFound",
         );
       }
@@ -165,7 +166,16 @@ export async function commit(ctx: Ctx, repo: RepoRecord, rev: string): Promise<R
   // From here on, no await until the ref moves: check-and-set is atomic.
   const { current, parent } = baseOf();
   if (!createPr && parentArg && !current.commit.id.startsWith(parentArg)) throw stale();
+  const pr = current.pr === undefined ? undefined : repo.discussions.find((d) => d.num === current.pr)!;
+  if (pr && (pr.status === "merged" || pr.status === "closed")) {
+    throw new EmulatorHttpError(
+      403,
+      "Forbidden",
+      `Pull request #${pr.num} is ${pr.status}; reopen it to push`,
+    );
+  }
   const files = applyOps(repo, ctx.hub.files(parent), payload.ops, regular, gitattributes);
+  // Validated: the changes below all go through the model, persisted by the core once this returns.
   const created = ctx.hub.addCommit(repo, {
     parents: [parent.id],
     files,
@@ -184,7 +194,7 @@ export async function commit(ctx: Ctx, repo: RepoRecord, rev: string): Promise<R
   let pullRequestUrl: string | undefined;
   if (createPr) {
     const num = repo.discussions.length + 1;
-    repo.discussions.push({
+    ctx.hub.addDiscussion(repo, {
       num,
       title: header.summary,
       isPullRequest: true,
@@ -197,21 +207,11 @@ export async function commit(ctx: Ctx, repo: RepoRecord, rev: string): Promise<R
       head: created.id,
     });
     pullRequestUrl = `${repoUrl(ctx, repo)}/discussions/${num}`;
-  } else if (current.pr !== undefined) {
-    const pr = repo.discussions.find((d) => d.num === current.pr)!;
-    if (pr.status === "merged" || pr.status === "closed") {
-      throw new EmulatorHttpError(
-        403,
-        "Forbidden",
-        `Pull request #${pr.num} is ${pr.status}; reopen it to push`,
-      );
-    }
-    pr.head = created.id;
-    pr.events.push(commitEvent(pr.num));
+  } else if (pr) {
+    ctx.hub.updateDiscussion(repo, pr.num, [commitEvent(pr.num)], { head: created.id });
   } else {
-    repo.branches[current.branch!] = created.id;
+    ctx.hub.setBranch(repo, current.branch!, created.id);
   }
-  await ctx.hub.persist();
   return json({
     success: true,
     commitOid: created.id,

@@ -5,11 +5,18 @@ import { type Ctx, json, repoUrl } from "../core/context.js";
 import { badRequest, conflict, EmulatorHttpError, forbidden, notFound } from "../core/errors.js";
 import { parseBody } from "../core/validate.js";
 import { repoId } from "../model/hub.js";
-import type { DiscussionEvent, DiscussionRecord, FileEntry, RepoRecord } from "../model/types.js";
+import type {
+  Discussion,
+  DiscussionEvent,
+  DiscussionRecord,
+  FileEntry,
+  Frozen,
+  Repo,
+} from "../model/types.js";
 
 const PAGE = 50;
 
-function summary(repo: RepoRecord, d: DiscussionRecord) {
+function summary(repo: Repo, d: Discussion) {
   return {
     num: d.num,
     title: d.title,
@@ -44,18 +51,18 @@ function comment(ctx: Ctx, raw: string | null | undefined): DiscussionEvent {
   });
 }
 
-function eventJson(e: DiscussionEvent) {
+function eventJson(e: Frozen<DiscussionEvent>) {
   return { ...e, author: { name: e.author, type: "user" } };
 }
 
-function find(repo: RepoRecord, num: string | undefined): DiscussionRecord {
+function find(repo: Repo, num: string | undefined): Discussion {
   const d = repo.discussions.find((x) => String(x.num) === num);
   if (!d) throw notFound(`Discussion #${num} not found`, "DiscussionNotFound");
   return d;
 }
 
 /** `GET /api/{type}s/{repo}/discussions?type=&status=&author=&p=`. */
-export async function listDiscussions(ctx: Ctx, repo: RepoRecord): Promise<Response> {
+export async function listDiscussions(ctx: Ctx, repo: Repo): Promise<Response> {
   const q = ctx.url.searchParams;
   const type = q.get("type") ?? "all";
   const status = q.get("status") ?? "all";
@@ -90,7 +97,7 @@ const CreateBody = z.object({
 });
 
 /** `POST /api/{type}s/{repo}/discussions`: a PR opened this way starts as a draft on `refs/pr/N`. */
-export async function createDiscussion(ctx: Ctx, repo: RepoRecord): Promise<Response> {
+export async function createDiscussion(ctx: Ctx, repo: Repo): Promise<Response> {
   const body = parseBody(CreateBody, await ctx.body.json(), "discussion");
   if (repo.discussionsDisabled) throw forbidden("Discussions are disabled for this repo");
   const num = repo.discussions.length + 1;
@@ -106,8 +113,7 @@ export async function createDiscussion(ctx: Ctx, repo: RepoRecord): Promise<Resp
     ...(body.pullRequest ? { baseBranch: "main", base, head: base } : {}),
   };
   d.events.push(comment(ctx, body.description ?? ""));
-  repo.discussions.push(d);
-  await ctx.hub.persist();
+  ctx.hub.addDiscussion(repo, d);
   return json({
     num,
     pullRequest: d.isPullRequest,
@@ -117,7 +123,7 @@ export async function createDiscussion(ctx: Ctx, repo: RepoRecord): Promise<Resp
 }
 
 /** `GET /api/{type}s/{repo}/discussions/{num}`. */
-export async function getDiscussion(repo: RepoRecord, num: string | undefined): Promise<Response> {
+export async function getDiscussion(repo: Repo, num: string | undefined): Promise<Response> {
   const d = find(repo, num);
   return json({
     ...summary(repo, d),
@@ -143,7 +149,7 @@ function changed(a: Map<string, FileEntry>, b: Map<string, FileEntry>): Set<stri
 }
 
 /** Three-way merge at file level; a path changed differently on both sides is a conflict. */
-function merge(ctx: Ctx, repo: RepoRecord, d: DiscussionRecord): string {
+function merge(ctx: Ctx, repo: Repo, d: Discussion): string {
   const hub = ctx.hub;
   const baseFiles = hub.files(repo.commits[d.base!]!);
   const target = repo.branches[d.baseBranch!];
@@ -169,7 +175,7 @@ function merge(ctx: Ctx, repo: RepoRecord, d: DiscussionRecord): string {
     title: `Merge refs/pr/${d.num}: ${d.title}`,
     author: requireSignedIn(ctx.principal).user,
   });
-  repo.branches[d.baseBranch!] = commit.id;
+  hub.setBranch(repo, d.baseBranch!, commit.id);
   return commit.id;
 }
 
@@ -183,7 +189,7 @@ const ActionBodies = {
 /** `POST /api/{type}s/{repo}/discussions/{num}/{comment|status|title|merge}`. */
 export async function discussionAction(
   ctx: Ctx,
-  repo: RepoRecord,
+  repo: Repo,
   num: string | undefined,
   action: string,
 ): Promise<Response> {
@@ -198,38 +204,36 @@ export async function discussionAction(
   );
   const isAuthor = d.author === who.user;
   const canModerate = ownsNamespace(who, repo.namespace) && who.role === "write";
-  let reply: Record<string, unknown>;
+  const extra = body.comment && action !== "comment" ? [comment(ctx, body.comment)] : [];
   if (action === "comment") {
     const e = comment(ctx, body.comment);
-    d.events.push(e);
-    reply = { newMessage: eventJson(e) };
-  } else if (action === "title") {
+    ctx.hub.updateDiscussion(repo, d.num, [e]);
+    return json({ newMessage: eventJson(e) });
+  }
+  if (action === "title") {
     if (!isAuthor && !canModerate)
       throw forbidden("Only the author or a repo writer can rename a discussion");
     const e = event(ctx, "title-change", { from: d.title, to: body.title });
-    d.title = body.title!;
-    d.events.push(e);
-    reply = { newTitle: eventJson(e) };
-  } else if (action === "status") {
+    ctx.hub.updateDiscussion(repo, d.num, [e], { title: body.title! });
+    return json({ newTitle: eventJson(e) });
+  }
+  if (action === "status") {
     if (!isAuthor && !canModerate) throw forbidden("Only the author or a repo writer can change the status");
     if (d.status === "merged")
       throw new EmulatorHttpError(400, "BadRequest", "A merged pull request cannot change status");
-    if (body.comment) d.events.push(comment(ctx, body.comment));
-    d.status = body.status as "open" | "closed";
-    const e = event(ctx, "status-change", { status: d.status });
-    d.events.push(e);
-    reply = { newStatus: eventJson(e) };
-  } else {
-    assertCanWrite(repo, ctx.principal);
-    if (!d.isPullRequest) throw badRequest("Only pull requests can be merged");
-    if (d.status !== "open" && d.status !== "draft")
-      throw badRequest(`Pull request #${d.num} is ${d.status}`);
-    if (body.comment) d.events.push(comment(ctx, body.comment));
-    d.mergeCommitId = merge(ctx, repo, d);
-    d.status = "merged";
-    d.events.push(event(ctx, "status-change", { status: "merged" }));
-    reply = { mergeCommitId: d.mergeCommitId };
+    const status = body.status as "open" | "closed";
+    const e = event(ctx, "status-change", { status });
+    ctx.hub.updateDiscussion(repo, d.num, [...extra, e], { status });
+    return json({ newStatus: eventJson(e) });
   }
-  await ctx.hub.persist();
-  return json(reply);
+  assertCanWrite(repo, ctx.principal);
+  if (!d.isPullRequest) throw badRequest("Only pull requests can be merged");
+  if (d.status !== "open" && d.status !== "draft") throw badRequest(`Pull request #${d.num} is ${d.status}`);
+  // `merge` checks for conflicts before it commits anything.
+  const mergeCommitId = merge(ctx, repo, d);
+  ctx.hub.updateDiscussion(repo, d.num, [...extra, event(ctx, "status-change", { status: "merged" })], {
+    status: "merged",
+    mergeCommitId,
+  });
+  return json({ mergeCommitId });
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { requireSignedIn } from "../core/auth.js";
-import { type Ctx, json } from "../core/context.js";
+import { type Ctx, json, lfsObjectUrl, xetOn } from "../core/context.js";
 import { EmulatorHttpError } from "../core/errors.js";
 import { parseBody } from "../core/validate.js";
-import type { RepoRecord } from "../model/types.js";
+import type { MultipartUpload, Repo } from "../model/types.js";
 import { assertCanCommit } from "./preupload.js";
+import { casAccess, casHeaders, writeTokenUrl } from "./xet-token.js";
 
 const BatchBody = z.object({
   operation: z.enum(["upload", "download"]),
@@ -20,11 +21,14 @@ const OID = /^[0-9a-f]{64}$/;
 
 /**
  * `POST /{prefix}{repo}.git/info/lfs/objects/batch` (Git LFS batch API as the Hub serves it,
- * hub-protocol.md 7). Objects this repo already has get no `actions`; objects of at least
+ * hub-protocol.md 7). Objects this repo already has get no `actions`. When the client offers
+ * `xet` and the repo is Xet-enabled, the answer is `transfer: "xet"`: each object to upload
+ * gets the write-token URL as `href` and a CAS token in `X-Xet-*` headers (the JS client's
+ * `lib/commit.ts` reads them; hub-protocol.md 7.2). Otherwise objects of at least
  * `multipartThreshold` bytes get a multipart action (when the client offers `multipart`)
  * whose part URLs and completion URL are presigned; the rest a basic presigned PUT.
  */
-export async function lfsBatch(ctx: Ctx, repo: RepoRecord): Promise<Response> {
+export async function lfsBatch(ctx: Ctx, repo: Repo): Promise<Response> {
   const body = parseBody(BatchBody, await ctx.body.json(), "LFS batch request");
   const algo = body.hash_algo ?? "sha256";
   if (algo !== "sha256" && algo !== "sha_256") {
@@ -43,8 +47,11 @@ export async function lfsBatch(ctx: Ctx, repo: RepoRecord): Promise<Response> {
   }
   const transfers = body.transfers ?? ["basic"];
   const multipart = transfers.includes("multipart");
+  const xet = body.operation === "upload" && transfers.includes("xet") && xetOn(ctx, repo);
+  const access = xet ? casAccess(ctx, repo, "write") : undefined;
+  const sessionId = randomUUID();
   const { options, signer } = ctx;
-  let usedMultipart = false;
+  const started: MultipartUpload[] = [];
   const objects = [];
   for (const { oid, size } of body.objects) {
     if (!OID.test(oid) || !Number.isSafeInteger(size) || size < 0) {
@@ -55,31 +62,34 @@ export async function lfsBatch(ctx: Ctx, repo: RepoRecord): Promise<Response> {
       });
       continue;
     }
-    const have = repo.lfs[oid] === size && (await ctx.hub.storage.has(`lfs/${oid}`));
+    const href = repo.lfs[oid] === size ? await lfsObjectUrl(ctx, repo, oid) : undefined;
     if (body.operation === "download") {
       objects.push(
-        have
-          ? {
-              oid,
-              size,
-              authenticated: true,
-              actions: { download: { href: signer.sign(options.storageBaseUrl, `/lfs/${oid}`) } },
-            }
+        href
+          ? { oid, size, authenticated: true, actions: { download: { href } } }
           : { oid, size, error: { code: 404, message: "Object does not exist" } },
       );
       continue;
     }
-    if (have) {
+    if (href) {
       objects.push({ oid, size });
       continue;
     }
     const expiresAt = new Date(Date.now() + 3600_000).toISOString();
-    if (multipart && size >= options.multipartThreshold) {
-      usedMultipart = true;
+    if (access) {
+      const header = { ...casHeaders(access), "x-xet-session-id": sessionId };
+      const refresh = writeTokenUrl(ctx, repo, body.ref?.name);
+      objects.push({
+        oid,
+        size,
+        authenticated: true,
+        actions: { upload: { href: refresh, header, expires_at: expiresAt } },
+      });
+    } else if (multipart && size >= options.multipartThreshold) {
       const id = randomUUID();
       const chunkSize = options.multipartChunkSize;
       const count = Math.max(Math.ceil(size / chunkSize), 1);
-      ctx.hub.state.multipart[id] = { id, repoUid: repo.uid, oid, size, chunkSize, parts: {} };
+      started.push({ id, repoUid: repo.uid, oid, size, chunkSize, parts: {} });
       const header: Record<string, string> = { chunk_size: String(chunkSize) };
       for (let n = 1; n <= count; n++) {
         header[String(n).padStart(5, "0")] = signer.sign(options.storageBaseUrl, `/part/${id}/${n}`);
@@ -96,9 +106,9 @@ export async function lfsBatch(ctx: Ctx, repo: RepoRecord): Promise<Response> {
       objects.push({ oid, size, authenticated: true, actions: { upload: { href, expires_at: expiresAt } } });
     }
   }
-  if (usedMultipart) await ctx.hub.persist();
+  for (const upload of started) ctx.hub.startMultipart(upload);
   return json(
-    { transfer: usedMultipart ? "multipart" : "basic", objects, hash_algo: "sha256" },
+    { transfer: xet ? "xet" : started.length ? "multipart" : "basic", objects, hash_algo: "sha256" },
     { headers: { "content-type": LFS_JSON } },
   );
 }

@@ -5,7 +5,7 @@ import { badRequest } from "../core/errors.js";
 import { parseBody } from "../core/validate.js";
 import { lfsMatcher } from "../model/gitattributes.js";
 import { assertPathInRepo } from "../model/names.js";
-import type { RepoRecord } from "../model/types.js";
+import type { Repo } from "../model/types.js";
 
 /** Files of at least this size always go through LFS (the Hub rejects larger regular files). */
 export const REGULAR_FILE_LIMIT = 10 * 1024 * 1024;
@@ -19,7 +19,7 @@ const PreuploadBody = z.object({
 });
 
 /** Writes to a branch need write access; opening a PR (`create_pr=1`) only a signed-in user. */
-export function assertCanCommit(ctx: Ctx, repo: RepoRecord, createPr: boolean): string {
+export function assertCanCommit(ctx: Ctx, repo: Repo, createPr: boolean): string {
   if (createPr) return requireSignedIn(ctx.principal).user;
   return assertCanWrite(repo, ctx.principal).user;
 }
@@ -36,7 +36,7 @@ export function isCreatePr(ctx: Ctx): boolean {
  * contains a NUL byte; empty files are always `regular`. `shouldIgnore` follows the
  * `gitIgnore` sent (or the repo's `.gitignore`).
  */
-export async function preupload(ctx: Ctx, repo: RepoRecord, rev: string): Promise<Response> {
+export async function preupload(ctx: Ctx, repo: Repo, rev: string): Promise<Response> {
   assertCanCommit(ctx, repo, isCreatePr(ctx));
   const body = parseBody(PreuploadBody, await ctx.body.json(), "preupload request");
   const { commit } = ctx.hub.resolve(repo, rev);

@@ -5,10 +5,10 @@ import { badRequest, conflict, EmulatorHttpError, revisionNotFound } from "../co
 import { DEFAULTS } from "../core/options.js";
 import { parseBody } from "../core/validate.js";
 import { assertRefName } from "../model/names.js";
-import type { RepoRecord } from "../model/types.js";
+import type { Repo } from "../model/types.js";
 
 /** `GET /api/{type}s/{repo}/refs[?include_prs=1]`. */
-export async function listRefs(ctx: Ctx, repo: RepoRecord): Promise<Response> {
+export async function listRefs(ctx: Ctx, repo: Repo): Promise<Response> {
   const includePrs = ["1", "true"].includes(ctx.url.searchParams.get("include_prs") ?? "");
   const body: Record<string, unknown> = {
     branches: Object.entries(repo.branches).map(([name, target]) => ({
@@ -38,7 +38,7 @@ const BranchBody = z.object({
 });
 
 /** `POST /api/{type}s/{repo}/branch/{branch}`: from a revision (default: main), empty, or overwriting. */
-export async function createBranch(ctx: Ctx, repo: RepoRecord, branch: string): Promise<Response> {
+export async function createBranch(ctx: Ctx, repo: Repo, branch: string): Promise<Response> {
   const who = assertCanWrite(repo, ctx.principal);
   const body = parseBody(BranchBody, await ctx.body.json(), "branch request");
   assertRefName(branch, "branch");
@@ -55,42 +55,38 @@ export async function createBranch(ctx: Ctx, repo: RepoRecord, branch: string): 
   } else {
     target = ctx.hub.resolve(repo, body.startingPoint ?? "main").commit.id;
   }
-  repo.branches[branch] = target;
-  await ctx.hub.persist();
+  ctx.hub.setBranch(repo, branch, target);
   return json({});
 }
 
 /** `DELETE /api/{type}s/{repo}/branch/{branch}`; the default branch cannot be deleted. */
-export async function deleteBranch(ctx: Ctx, repo: RepoRecord, branch: string): Promise<Response> {
+export async function deleteBranch(ctx: Ctx, repo: Repo, branch: string): Promise<Response> {
   assertCanWrite(repo, ctx.principal);
   if (!repo.branches[branch]) throw revisionNotFound(branch);
   if (branch === "main")
     throw new EmulatorHttpError(403, "Forbidden", "The default branch (main) cannot be deleted");
-  delete repo.branches[branch];
-  await ctx.hub.persist();
+  ctx.hub.deleteBranch(repo, branch);
   return json({});
 }
 
 const TagBody = z.object({ tag: z.string().min(1), message: z.string().nullish() });
 
 /** `POST /api/{type}s/{repo}/tag/{rev}` with `{tag, message?}`. */
-export async function createTag(ctx: Ctx, repo: RepoRecord, rev: string): Promise<Response> {
+export async function createTag(ctx: Ctx, repo: Repo, rev: string): Promise<Response> {
   assertCanWrite(repo, ctx.principal);
   const body = parseBody(TagBody, await ctx.body.json(), "tag request");
   assertRefName(body.tag, "tag");
   if (repo.tags[body.tag]) throw conflict(`Tag already exists: ${body.tag}`);
   const { commit } = ctx.hub.resolve(repo, rev);
-  repo.tags[body.tag] = { commit: commit.id, ...(body.message ? { message: body.message } : {}) };
-  await ctx.hub.persist();
+  ctx.hub.setTag(repo, body.tag, { commit: commit.id, ...(body.message ? { message: body.message } : {}) });
   return json({});
 }
 
 /** `DELETE /api/{type}s/{repo}/tag/{tag}`. */
-export async function deleteTag(ctx: Ctx, repo: RepoRecord, tag: string): Promise<Response> {
+export async function deleteTag(ctx: Ctx, repo: Repo, tag: string): Promise<Response> {
   assertCanWrite(repo, ctx.principal);
   if (!repo.tags[tag]) throw revisionNotFound(tag);
-  delete repo.tags[tag];
-  await ctx.hub.persist();
+  ctx.hub.deleteTag(repo, tag);
   return json({});
 }
 
@@ -99,7 +95,7 @@ function escapeHtml(text: string): string {
 }
 
 /** `GET /api/{type}s/{repo}/commits/{rev}`: paged with `p`/`limit`, total in `X-Total-Count`. */
-export async function listCommits(ctx: Ctx, repo: RepoRecord, segments: string[]): Promise<Response> {
+export async function listCommits(ctx: Ctx, repo: Repo, segments: string[]): Promise<Response> {
   const rev = segments.join("/");
   const { commit } = ctx.hub.resolve(repo, rev);
   const history = ctx.hub.history(repo, commit.id);
@@ -122,7 +118,7 @@ export async function listCommits(ctx: Ctx, repo: RepoRecord, segments: string[]
 const SquashBody = z.object({ message: z.string().nullish() });
 
 /** `POST /api/{type}s/{repo}/super-squash/{branch}`: the branch becomes one commit with the same tree. */
-export async function superSquash(ctx: Ctx, repo: RepoRecord, branch: string): Promise<Response> {
+export async function superSquash(ctx: Ctx, repo: Repo, branch: string): Promise<Response> {
   const who = assertCanWrite(repo, ctx.principal);
   const body = parseBody(SquashBody, await ctx.body.json(), "super-squash request");
   const head = repo.branches[branch];
@@ -138,7 +134,6 @@ export async function superSquash(ctx: Ctx, repo: RepoRecord, branch: string): P
     title: body.message ?? `Super-squash branch '${branch}'`,
     author: who.user,
   });
-  repo.branches[branch] = squashed.id;
-  await ctx.hub.persist();
+  ctx.hub.setBranch(repo, branch, squashed.id);
   return json({ commitId: squashed.id });
 }

@@ -1,11 +1,11 @@
 import { canRead } from "../core/auth.js";
-import { type Ctx, json, pageSizeFor, paginate } from "../core/context.js";
+import { type Ctx, json, pageSizeFor, paginate, xetOn } from "../core/context.js";
 import { DEFAULTS } from "../core/options.js";
 import { repoId } from "../model/hub.js";
-import type { RepoRecord, RepoType } from "../model/types.js";
+import type { Repo, RepoType } from "../model/types.js";
 
 /** Full repo info at a commit, as `GET /api/{type}s/{repo}[/revision/{rev}]` answers. */
-function describe(ctx: Ctx, repo: RepoRecord, rev: string): Record<string, unknown> {
+function describe(ctx: Ctx, repo: Repo, rev: string): Record<string, unknown> {
   const { commit } = ctx.hub.resolve(repo, rev);
   const files = ctx.hub.files(commit);
   const blobs = ctx.url.searchParams.get("blobs") === "true";
@@ -36,7 +36,7 @@ function describe(ctx: Ctx, repo: RepoRecord, rev: string): Record<string, unkno
     tags: repo.license ? [`license:${repo.license}`] : [],
     siblings,
     usedStorage: [...files.values()].reduce((sum, f) => sum + f.size, 0),
-    xetEnabled: false,
+    xetEnabled: xetOn(ctx, repo),
     cardData: repo.license ? { license: repo.license } : {},
   };
   if (repo.type === "model") {
@@ -58,7 +58,7 @@ function expandFilter(ctx: Ctx, info: Record<string, unknown>): Record<string, u
   return out;
 }
 
-export async function repoInfo(ctx: Ctx, repo: RepoRecord, rev = "HEAD"): Promise<Response> {
+export async function repoInfo(ctx: Ctx, repo: Repo, rev = "HEAD"): Promise<Response> {
   return json(expandFilter(ctx, describe(ctx, repo, rev)));
 }
 
@@ -76,7 +76,7 @@ export async function listRepos(ctx: Ctx, type: RepoType): Promise<Response> {
   );
   const sort = params.get("sort");
   if (sort === "createdAt" || sort === "lastModified" || sort === "id") {
-    const key = (r: RepoRecord) => (sort === "id" ? repoId(r) : r[sort]);
+    const key = (r: Repo) => (sort === "id" ? repoId(r) : r[sort]);
     const direction = params.get("direction") === "1" || sort === "id" ? 1 : -1;
     repos = [...repos].sort((a, b) => (key(a) < key(b) ? -direction : key(a) > key(b) ? direction : 0));
   }

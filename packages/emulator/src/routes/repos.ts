@@ -1,11 +1,10 @@
 import { z } from "zod";
 import { assertCanWrite, ownsNamespace, requireSignedIn } from "../core/auth.js";
-import { type Ctx, json, readableRepo, repoUrl } from "../core/context.js";
+import { type Ctx, json, readableRepo, repoUrl, xetOn } from "../core/context.js";
 import { badRequest, conflict, forbidden } from "../core/errors.js";
 import { parseBody } from "../core/validate.js";
-import { TYPE_PREFIX } from "../model/hub.js";
 import { assertPathInRepo, assertRepoName } from "../model/names.js";
-import type { RepoRecord, RepoType } from "../model/types.js";
+import type { Repo, RepoType } from "../model/types.js";
 
 const repoType = z.enum(["model", "dataset", "space"]);
 const visibility = z.enum(["public", "private", "protected"]);
@@ -65,7 +64,6 @@ export async function createRepo(ctx: Ctx): Promise<Response> {
     ...(body.sdk ? { sdk: body.sdk } : {}),
     ...(body.license ? { license: body.license } : {}),
   });
-  await ctx.hub.persist();
   return json({ id: repo.uid, name: `${namespace}/${name}`, url: repoUrl(ctx, repo) });
 }
 
@@ -84,8 +82,7 @@ export async function deleteRepo(ctx: Ctx): Promise<Response> {
   namespace ??= requireSignedIn(ctx.principal).user;
   const repo = readableRepo(ctx, body.type ?? "model", namespace, name);
   assertCanWrite(repo, ctx.principal);
-  ctx.hub.state.repos = ctx.hub.state.repos.filter((r) => r !== repo);
-  await ctx.hub.persist();
+  ctx.hub.deleteRepo(repo);
   return json({});
 }
 
@@ -105,11 +102,7 @@ export async function moveRepo(ctx: Ctx): Promise<Response> {
   assertCanWrite(repo, ctx.principal);
   assertCanCreate(ctx, type, toNs);
   if (ctx.hub.findRepo(type, toNs, toName)) throw conflict(`A ${type} repo ${toNs}/${toName} already exists`);
-  const oldKey = `${TYPE_PREFIX[type]}${repo.namespace}/${repo.name}`;
-  repo.namespace = toNs;
-  repo.name = toName;
-  ctx.hub.state.moved[oldKey] = `${TYPE_PREFIX[type]}${toNs}/${toName}`;
-  await ctx.hub.persist();
+  ctx.hub.moveRepo(repo, toNs, toName);
   return json({});
 }
 
@@ -118,21 +111,27 @@ const SettingsBody = z.object({
   visibility: visibility.nullish(),
   gated: z.union([z.literal(false), z.enum(["auto", "manual"])]).nullish(),
   discussionsDisabled: z.boolean().nullish(),
+  xetEnabled: z.boolean().nullish(),
 });
 
 /** `PUT /api/{type}s/{repo}/settings`. */
-export async function updateSettings(ctx: Ctx, repo: RepoRecord): Promise<Response> {
+export async function updateSettings(ctx: Ctx, repo: Repo): Promise<Response> {
   assertCanWrite(repo, ctx.principal);
   const body = parseBody(SettingsBody, await ctx.body.json(), "settings");
-  if (body.visibility) repo.private = body.visibility === "private";
-  else if (body.private !== undefined && body.private !== null) repo.private = body.private;
-  if (body.gated !== undefined && body.gated !== null) repo.gated = body.gated;
-  if (typeof body.discussionsDisabled === "boolean") repo.discussionsDisabled = body.discussionsDisabled;
-  await ctx.hub.persist();
+  const isPrivate = body.visibility ? body.visibility === "private" : (body.private ?? undefined);
+  ctx.hub.updateSettings(repo, {
+    ...(isPrivate !== undefined ? { private: isPrivate } : {}),
+    ...(body.gated !== undefined && body.gated !== null ? { gated: body.gated } : {}),
+    ...(typeof body.discussionsDisabled === "boolean"
+      ? { discussionsDisabled: body.discussionsDisabled }
+      : {}),
+    ...(typeof body.xetEnabled === "boolean" ? { xetEnabled: body.xetEnabled } : {}),
+  });
   return json({
     private: repo.private,
     visibility: repo.private ? "private" : "public",
     gated: repo.gated,
     discussionsDisabled: repo.discussionsDisabled,
+    xetEnabled: xetOn(ctx, repo),
   });
 }

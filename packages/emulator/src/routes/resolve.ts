@@ -1,9 +1,13 @@
-import { type Ctx, readableRepo } from "../core/context.js";
+import { type Ctx, lfsObjectUrl, readableRepo, xetHashOf } from "../core/context.js";
 import { entryNotFound, repoNotFound } from "../core/errors.js";
 import { parseRange, serveBlob } from "../core/serve-blob.js";
 import { lfsPointer } from "../git/objects.js";
 import { TYPE_PREFIX } from "../model/hub.js";
 import type { RepoType } from "../model/types.js";
+import { readTokenUrl } from "./xet-token.js";
+
+/** What the JS client sends in `Accept` to get a Xet file's info instead of a redirect. */
+const XET_FILE_INFO = "application/vnd.xet-fileinfo+json";
 
 function contentType(path: string): string {
   if (/\.(md|txt|py|csv|tsv|yaml|yml|gitattributes|gitignore)$/i.test(path) || !path.includes(".")) {
@@ -50,13 +54,41 @@ export async function resolveFile(
   const lfs = item.lfs;
   if (lfs && mode === "resolve") {
     const etag = `"${lfs.oid}"`;
-    const headers = { ...base, "x-linked-size": String(lfs.size), "x-linked-etag": etag, etag };
+    const headers: Record<string, string> = {
+      ...base,
+      "x-linked-size": String(lfs.size),
+      "x-linked-etag": etag,
+      etag,
+    };
+    const xetHash = xetHashOf(ctx, repo, lfs.oid);
+    if (xetHash) {
+      // hub-protocol.md 5.2 / 5.3: the Xet file id, where to get a read token, and where to
+      // ask for the reconstruction (huggingface_hub `utils/_xet.py`, the JS `fileDownloadInfo`).
+      const refreshUrl = readTokenUrl(ctx, repo, commit.id);
+      const reconstructionUrl = `${ctx.options.storageBaseUrl}/v1/reconstructions/${xetHash}`;
+      headers["x-xet-hash"] = xetHash;
+      headers.link = `<${refreshUrl}>; rel="xet-auth", <${reconstructionUrl}>; rel="xet-reconstruction-info"`;
+      if ((ctx.request.headers.get("accept") ?? "").includes(XET_FILE_INFO)) {
+        const body = JSON.stringify({
+          etag: lfs.oid,
+          hash: xetHash,
+          reconstructionUrl,
+          refreshUrl,
+          size: lfs.size,
+        });
+        return new Response(ctx.method === "HEAD" ? null : body, {
+          status: 200,
+          headers: { ...headers, "content-type": XET_FILE_INFO },
+        });
+      }
+    }
     if (ctx.request.headers.get("if-none-match") === etag)
       return new Response(null, { status: 304, headers });
     const filename = path.slice(path.lastIndexOf("/") + 1);
-    const location = ctx.signer.sign(ctx.options.storageBaseUrl, `/lfs/${lfs.oid}`, {
+    const location = await lfsObjectUrl(ctx, repo, lfs.oid, {
       "response-content-disposition": `inline; filename="${filename.replace(/"/g, "")}"`,
     });
+    if (!location) throw entryNotFound(path, base);
     return new Response(null, { status: 302, headers: { ...headers, location, "content-length": "0" } });
   }
 

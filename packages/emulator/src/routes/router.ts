@@ -1,6 +1,9 @@
 import { type Ctx, readableRepo } from "../core/context.js";
 import { badRequest, EmulatorHttpError, notFound } from "../core/errors.js";
 import type { RepoType } from "../model/types.js";
+import { dedupQuery, headFile, headXorb, uploadXorb } from "./cas.js";
+import { batchReconstruction, getReconstruction } from "./cas-reconstruction.js";
+import { uploadShard, uploadShardV2 } from "./cas-shards.js";
 import { commit } from "./commit.js";
 import { createDiscussion, discussionAction, getDiscussion, listDiscussions } from "./discussions.js";
 import { lfsBatch } from "./lfs-batch.js";
@@ -21,6 +24,8 @@ import { completeMultipart, getObject, putObject, putPart } from "./storage.js";
 import { listTree, pathsInfo } from "./tree.js";
 import { validateYaml } from "./validate-yaml.js";
 import { whoami } from "./whoami.js";
+import { getXetFile, getXorbRanges } from "./xet-downloads.js";
+import { xetToken } from "./xet-token.js";
 
 const PLURAL: Record<string, RepoType> = { models: "model", datasets: "dataset", spaces: "space" };
 const PREFIX: Record<string, RepoType> = { datasets: "dataset", spaces: "space" };
@@ -44,6 +49,28 @@ export async function routeStorage(ctx: Ctx): Promise<Response> {
   if (kind === "upload" && m === "PUT") return putObject(ctx, rest);
   if (kind === "part" && m === "PUT") return putPart(ctx, rest);
   if (kind === "lfs" && (m === "GET" || m === "HEAD")) return getObject(ctx, rest);
+  if (kind === "xorbs" && m === "GET") return getXorbRanges(ctx, rest);
+  if (kind === "xet-file" && (m === "GET" || m === "HEAD")) return getXetFile(ctx, rest);
+  if (kind === "v1" || kind === "v2") return routeCas(ctx, kind, rest);
+  throw noRoute(ctx.url.pathname);
+}
+
+/** The Xet CAS API (hub-docs `docs/xet/api.md`), on the storage origin. */
+function routeCas(ctx: Ctx, version: "v1" | "v2", [area, a, b, ...extra]: string[]): Promise<Response> {
+  const m = ctx.method;
+  const v1 = version === "v1";
+  if (extra.length === 0) {
+    if (v1 && area === "xorbs" && m === "POST") return uploadXorb(ctx, a, b);
+    if (v1 && area === "xorbs" && m === "HEAD") return headXorb(ctx, a, b);
+    if (v1 && area === "chunks" && m === "GET") return dedupQuery(ctx, a, b);
+    if (area === "shards" && a === undefined && m === "POST")
+      return v1 ? uploadShard(ctx) : uploadShardV2(ctx);
+    if (area === "reconstructions" && b === undefined) {
+      if (a !== undefined && m === "GET") return getReconstruction(ctx, v1 ? 1 : 2, a);
+      if (v1 && a === undefined && (m === "GET" || m === "POST")) return batchReconstruction(ctx);
+    }
+    if (v1 && area === "files" && b === undefined && (m === "HEAD" || m === "GET")) return headFile(ctx, a);
+  }
   throw noRoute(ctx.url.pathname);
 }
 
@@ -104,6 +131,8 @@ async function routeRepoApi(
     tag: { POST: () => createTag(ctx, repo, rev || "main"), DELETE: () => deleteTag(ctx, repo, rev) },
     commits: { GET: () => listCommits(ctx, repo, rest) },
     "super-squash": { POST: () => superSquash(ctx, repo, rev) },
+    "xet-read-token": { GET: () => xetToken(ctx, repo, "read", rev) },
+    "xet-write-token": { GET: () => xetToken(ctx, repo, "write", rev) },
   };
   if (sub === "discussions") {
     if (rest.length === 0) {

@@ -12,7 +12,7 @@ import { concatBlobs, type StagedBlob } from "../storage/types.js";
  * carries `Authorization` is refused, because a client that sends it would leak the Hub
  * token to S3 (hub-protocol.md 7.4).
  */
-function assertPresigned(ctx: Ctx): void {
+export function assertPresigned(ctx: Ctx): void {
   if (ctx.request.headers.has("authorization")) {
     throw badRequest(
       "Presigned URLs must be called without an Authorization header: the Hub token must never be sent to the storage service",
@@ -58,8 +58,7 @@ export async function putObject(ctx: Ctx, segments: string[]): Promise<Response>
     expectedSize: size,
   });
   await checkAndCommit(staged, oid, size);
-  repo.lfs[oid] = size;
-  await ctx.hub.persist();
+  ctx.hub.registerLfs(repo, oid, size);
   return new Response(null, { status: 200, headers: { etag: `"${oid}"` } });
 }
 
@@ -82,8 +81,7 @@ export async function putPart(ctx: Ctx, segments: string[]): Promise<Response> {
   }
   await staged.commit(`part/${upload.id}/${part}`);
   const etag = randomBytes(16).toString("hex");
-  upload.parts[String(part)] = etag;
-  await ctx.hub.persist();
+  ctx.hub.recordPart(upload.id, part, etag);
   return new Response(null, { status: 200, headers: { etag: `"${etag}"` } });
 }
 
@@ -124,11 +122,10 @@ export async function completeMultipart(ctx: Ctx): Promise<Response> {
     expectedSize: upload.size,
   });
   await checkAndCommit(staged, upload.oid, upload.size);
-  const repo = ctx.hub.repoByUid(upload.repoUid);
-  if (repo) repo.lfs[upload.oid] = upload.size;
-  delete ctx.hub.state.multipart[id];
   await storage.deletePrefix(`part/${upload.id}/`);
-  await ctx.hub.persist();
+  const repo = ctx.hub.repoByUid(upload.repoUid);
+  if (repo) ctx.hub.registerLfs(repo, upload.oid, upload.size);
+  ctx.hub.endMultipart(id);
   return json({}, { headers: { "content-type": "application/vnd.git-lfs+json" } });
 }
 

@@ -1,19 +1,24 @@
 import { z } from "zod";
-import { type Ctx, json, pageSizeFor, paginate } from "../core/context.js";
+import { type Ctx, json, pageSizeFor, paginate, xetHashOf } from "../core/context.js";
 import { badRequest, EmulatorHttpError, entryNotFound } from "../core/errors.js";
 import { DEFAULTS } from "../core/options.js";
 import { parseBody } from "../core/validate.js";
-import type { RepoRecord, TreeItem } from "../model/types.js";
+import type { Repo, TreeItem } from "../model/types.js";
 
 /** A tree entry as the Hub lists it (hub-protocol.md 4.1). */
-function entryJson(ctx: Ctx, repo: RepoRecord, head: string, path: string, item: TreeItem, expand: boolean) {
+function entryJson(ctx: Ctx, repo: Repo, head: string, path: string, item: TreeItem, expand: boolean) {
   const entry: Record<string, unknown> = {
     type: item.type,
     oid: item.oid,
     size: item.type === "file" ? item.size : 0,
     path,
   };
-  if (item.lfs) entry.lfs = { oid: item.lfs.oid, size: item.lfs.size, pointerSize: item.lfs.pointerSize };
+  if (item.lfs) {
+    entry.lfs = { oid: item.lfs.oid, size: item.lfs.size, pointerSize: item.lfs.pointerSize };
+    // Xet-stored files also name their Xet file id (huggingface_hub `RepoFile.xet_hash`).
+    const xetHash = xetHashOf(ctx, repo, item.lfs.oid);
+    if (xetHash) entry.xetHash = xetHash;
+  }
   if (expand) {
     const last = ctx.hub.lastCommitFor(repo, head, path);
     entry.lastCommit = { id: last.id, title: last.title, date: last.date };
@@ -43,7 +48,7 @@ function walk(
 }
 
 /** `GET /api/{type}s/{repo}/tree/{rev}[/{path}]?recursive=&expand=` with Link paging. */
-export async function listTree(ctx: Ctx, repo: RepoRecord, segments: string[]): Promise<Response> {
+export async function listTree(ctx: Ctx, repo: Repo, segments: string[]): Promise<Response> {
   const { rev, path } = ctx.hub.splitRevision(repo, segments, 0);
   const { commit } = ctx.hub.resolve(repo, rev);
   const recursive = ctx.url.searchParams.get("recursive") === "true";
@@ -70,7 +75,7 @@ const PathsInfoJson = z.object({
 const MAX_PATHS = 1000;
 
 /** `POST /api/{type}s/{repo}/paths-info/{rev}`, JSON (JS) or form-encoded (PY); unknown paths are omitted. */
-export async function pathsInfo(ctx: Ctx, repo: RepoRecord, rev: string): Promise<Response> {
+export async function pathsInfo(ctx: Ctx, repo: Repo, rev: string): Promise<Response> {
   const { commit } = ctx.hub.resolve(repo, rev);
   const contentType = ctx.request.headers.get("content-type") ?? "";
   let paths: string[];

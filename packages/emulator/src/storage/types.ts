@@ -1,6 +1,7 @@
 /**
  * The storage layer: content-addressed blobs plus one state document. Keys look like
- * `lfs/<sha256>`, `git/<sha1>` (regular file content) or `part/<upload id>/<n>`. Writes are
+ * `lfs/<sha256>`, `git/<sha1>` (regular file content), `part/<upload id>/<n>`, or Xet's
+ * `xorb/<hash>` (a serialized xorb) and `xmeta/<hash>` (its chunk index). Writes are
  * atomic: a blob is staged (streamed to a temporary place while it is hashed) and becomes
  * visible under its key only when `commit` succeeds; the state document is replaced whole.
  */
@@ -43,7 +44,7 @@ export interface StagedBlob {
   discard(): Promise<void>;
 }
 
-const KEY = /^(lfs|git|part)\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+const KEY = /^(lfs|git|part|xorb|xmeta)\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 
 export function assertKey(key: string): void {
   if (!KEY.test(key) || key.includes("..")) throw new Error(`invalid storage key: ${key}`);

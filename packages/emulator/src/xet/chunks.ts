@@ -1,0 +1,117 @@
+import type { XetHasher } from "./hash.js";
+import { decodeLz4Frame, XetFormatError } from "./lz4.js";
+
+/**
+ * Xorb chunks (hub-docs `docs/xet/xorb.md`): an 8-byte header (version 0, 3-byte LE compressed
+ * size, compression scheme, 3-byte LE uncompressed size) followed by the compressed bytes.
+ */
+export const CHUNK_HEADER_SIZE = 8;
+/** A chunk holds at most 128 KiB (xet-core `MAX_CHUNK_SIZE`, twice the 64 KiB target). */
+export const MAX_CHUNK_SIZE = 128 * 1024;
+/** xet-core refuses compressed payloads over twice the maximum chunk size. */
+const MAX_COMPRESSED_SIZE = 2 * MAX_CHUNK_SIZE;
+
+export const Compression = { None: 0, LZ4: 1, ByteGrouping4LZ4: 2 } as const;
+
+export interface ChunkHeader {
+  compressedSize: number;
+  scheme: number;
+  rawSize: number;
+}
+
+export function parseChunkHeader(bytes: Uint8Array, at: number): ChunkHeader {
+  const version = bytes[at]!;
+  if (version !== 0) throw new XetFormatError(`Unsupported chunk header version ${version} (expected 0)`);
+  const compressedSize = bytes[at + 1]! | (bytes[at + 2]! << 8) | (bytes[at + 3]! << 16);
+  const scheme = bytes[at + 4]!;
+  const rawSize = bytes[at + 5]! | (bytes[at + 6]! << 8) | (bytes[at + 7]! << 16);
+  if (scheme > 2) throw new XetFormatError(`Unknown chunk compression scheme ${scheme}`);
+  if (rawSize === 0) throw new XetFormatError("Empty chunk");
+  if (rawSize > MAX_CHUNK_SIZE)
+    throw new XetFormatError(`Chunk of ${rawSize} bytes exceeds the 128 KiB maximum`);
+  if (compressedSize > MAX_COMPRESSED_SIZE)
+    throw new XetFormatError(`Compressed chunk of ${compressedSize} bytes exceeds the 256 KiB maximum`);
+  if (scheme === Compression.None && compressedSize !== rawSize)
+    throw new XetFormatError("Uncompressed chunk whose stored size differs from its raw size");
+  return { compressedSize, scheme, rawSize };
+}
+
+/**
+ * Byte grouping 4 undone: the stored bytes are four groups (byte 0 of every 4-byte word, then
+ * byte 1, ...), the first `n % 4` groups one byte longer (hub-docs `xorb.md`, ByteGrouping4LZ4).
+ */
+function ungroup(grouped: Uint8Array): Uint8Array {
+  const n = grouped.byteLength;
+  const out = new Uint8Array(n);
+  const base = Math.floor(n / 4);
+  const extra = n % 4;
+  let from = 0;
+  for (let group = 0; group < 4; group++) {
+    const count = base + (group < extra ? 1 : 0);
+    for (let j = 0; j < count; j++) out[4 * j + group] = grouped[from + j]!;
+    from += count;
+  }
+  return out;
+}
+
+/** The raw bytes of a chunk whose compressed payload is `data`. */
+export function decodeChunk(header: ChunkHeader, data: Uint8Array, hasher: XetHasher): Uint8Array {
+  if (header.scheme === Compression.None) return data;
+  const xxh32 = (bytes: Uint8Array) => hasher.xxh32(bytes);
+  const decoded = decodeLz4Frame(data, header.rawSize, xxh32);
+  return header.scheme === Compression.LZ4 ? decoded : ungroup(decoded);
+}
+
+export interface RawChunk {
+  header: ChunkHeader;
+  /** Offset of the chunk's header from the start of the parsed stream. */
+  offset: number;
+  /** The compressed payload (a view valid until the next `push`). */
+  data: Uint8Array;
+}
+
+/**
+ * Splits a byte stream into chunks as the bytes arrive, holding at most one chunk (and the
+ * piece being read) in memory, so a 64 MiB xorb is verified without being buffered.
+ */
+export class ChunkReader {
+  private buffer = new Uint8Array(0);
+  private consumed = 0;
+
+  /** Bytes read so far. */
+  get offset(): number {
+    return this.consumed;
+  }
+
+  push(bytes: Uint8Array): RawChunk[] {
+    const pending = this.buffer.byteLength ? concat(this.buffer, bytes) : bytes;
+    const chunks: RawChunk[] = [];
+    let at = 0;
+    while (pending.byteLength - at >= CHUNK_HEADER_SIZE) {
+      const header = parseChunkHeader(pending, at);
+      const end = at + CHUNK_HEADER_SIZE + header.compressedSize;
+      if (end > pending.byteLength) break;
+      chunks.push({
+        header,
+        offset: this.consumed,
+        data: pending.subarray(at + CHUNK_HEADER_SIZE, end),
+      });
+      this.consumed += end - at;
+      at = end;
+    }
+    this.buffer = at === pending.byteLength ? new Uint8Array(0) : pending.slice(at);
+    return chunks;
+  }
+
+  /** Throws when the stream stopped in the middle of a chunk. */
+  end(): void {
+    if (this.buffer.byteLength) throw new XetFormatError("The data ends in the middle of a chunk");
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a, 0);
+  out.set(b, a.byteLength);
+  return out;
+}
