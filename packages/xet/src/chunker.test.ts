@@ -52,6 +52,25 @@ describe("content-defined chunking", () => {
     }
   });
 
+  it("copies what it keeps across pieces: a source may overwrite its buffer (Node Buffers included)", async () => {
+    const data = splitmixBytes(1_000_000, 4);
+    const expected = await boundaries(data);
+    // One reused Buffer: each piece is overwritten with garbage once the next one is asked for.
+    const reused = Buffer.alloc(100_000);
+    async function* overwriting() {
+      for (let at = 0; at < data.byteLength; at += reused.byteLength) {
+        const n = Math.min(reused.byteLength, data.byteLength - at);
+        reused.set(data.subarray(at, at + n));
+        yield reused.subarray(0, n);
+        reused.fill(0xee);
+      }
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of chunkStream(overwriting())) chunks.push(Buffer.from(chunk));
+    expect(boundariesOf(chunks)).toEqual(expected);
+    expect(Buffer.concat(chunks).equals(Buffer.from(data))).toBe(true);
+  });
+
   it("makes one chunk of data shorter than the minimum, and none of nothing", async () => {
     expect(await boundaries(new Uint8Array(1))).toEqual([1]);
     expect(await boundaries(new Uint8Array(8191).fill(3))).toEqual([8191]);

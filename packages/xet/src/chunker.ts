@@ -113,8 +113,9 @@ export async function* chunkStream(source: AsyncIterable<Uint8Array>): AsyncGene
       start = cut;
     }
     if (start < piece.byteLength) {
-      // The bytes are held until their chunk ends; the source may reuse its buffer.
-      carry.push(piece.slice(start));
+      // The bytes are held until their chunk ends, and the source may reuse its buffer: copy
+      // them (a Buffer's own slice() would return a view).
+      carry.push(new Uint8Array(piece.subarray(start)));
       carried += piece.byteLength - start;
     }
   }

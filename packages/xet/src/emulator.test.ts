@@ -1,11 +1,12 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
 import { createHubClient, type HubClient } from "@hfkit/http";
 import { pythonSkipReason, runPython } from "@hfkit/testing/python";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readXetFile } from "./read-xet-file.js";
 import { collect, noiseBytes, splitmixBytes } from "./test-utils/index.js";
 import { uploadXet } from "./upload-xet.js";
@@ -19,10 +20,19 @@ let hub: HubClient;
 let repo = "";
 let repos = 0;
 const work = mkdtempSync(join(tmpdir(), "hfkit-xet-emu-"));
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+});
 
 beforeAll(async () => {
   server = await startEmulatorServer({ port: 0 });
-  hub = createHubClient({ endpoint: server.url, token: TOKEN, env: {}, retry: { initialDelayMs: 10, random: () => 0 } });
+  hub = createHubClient({
+    endpoint: server.url,
+    token: TOKEN,
+    env: {},
+    retry: { initialDelayMs: 10, random: () => 0 },
+  });
 });
 afterAll(async () => {
   await server.close();
@@ -30,7 +40,11 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   repo = `local/xet-${++repos}`;
-  await hub.request({ method: "POST", path: "/api/repos/create", body: { json: { name: repo.split("/")[1] } } });
+  await hub.request({
+    method: "POST",
+    path: "/api/repos/create",
+    body: { json: { name: repo.split("/")[1] } },
+  });
   server.emulator.clearRequestLog();
 });
 
@@ -46,7 +60,10 @@ async function commitPointers(files: { path: string; sha256: string; size: numbe
     body: {
       ndjson: [
         { key: "header", value: { summary: "add through xet", description: "" } },
-        ...files.map((f) => ({ key: "lfsFile", value: { path: f.path, algo: "sha256", oid: f.sha256, size: f.size } })),
+        ...files.map((f) => ({
+          key: "lfsFile",
+          value: { path: f.path, algo: "sha256", oid: f.sha256, size: f.size },
+        })),
       ],
     },
   });
@@ -113,12 +130,77 @@ describe("round trips through the emulator's CAS", () => {
   }, 120_000);
 });
 
+describe("a process killed mid-upload", () => {
+  it("is run again without sending any xorb it had recorded as accepted", { timeout: 120_000 }, async () => {
+    // turbo builds the package before its tests (packages/xet/turbo.json): the child runs dist.
+    const files = [1, 2].map((seed) => {
+      const path = join(work, `kill-${seed}.bin`);
+      writeFileSync(path, noiseBytes(40 * MiB, 30 + seed));
+      return path;
+    });
+    const cacheDir = join(work, "kill-cache");
+    // The shard is held back, so the child cannot finish before it is killed.
+    server.emulator.faults.inject({ method: "POST", path: "/v1/shards", latencyMs: 60_000 });
+    const child = spawn(
+      process.execPath,
+      [
+        join(import.meta.dirname, "test-utils", "upload-child.mjs"),
+        server.url,
+        TOKEN,
+        repo,
+        cacheDir,
+        ...files,
+      ],
+      { stdio: "ignore" },
+    );
+    children.push(child);
+    const recorded = () => {
+      if (!existsSync(cacheDir)) return [];
+      return readdirSync(cacheDir).flatMap((f) =>
+        readFileSync(join(cacheDir, f), "utf8")
+          .split("\n")
+          .filter((line) => line.startsWith('{"t":"xorb"'))
+          .map((line) => JSON.parse(line).h as string),
+      );
+    };
+    for (let waited = 0; recorded().length === 0; waited += 20) {
+      expect(waited).toBeLessThan(60_000);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.once("exit", resolve));
+    const accepted = recorded();
+    server.emulator.faults.clear();
+    server.emulator.clearRequestLog();
+
+    const result = await uploadXet(hub, {
+      repo,
+      files: files.map((path) => ({ path })),
+      cacheDir,
+      globalDedup: false,
+    });
+    const posted = server.emulator.requestLog
+      .filter((e) => e.method === "POST" && new URL(e.url).pathname.startsWith("/v1/xorbs/"))
+      .map((e) => new URL(e.url).pathname.split("/").at(-1));
+    for (const xorb of accepted) expect(posted).not.toContain(xorb);
+    expect(result.chunksDeduplicated).toBeGreaterThan(0);
+    // The emulator accepted the shard: it rebuilt each file from the xorbs (old and new) and
+    // checked its SHA-256, so the files are whole.
+    expect(result.shardsUploaded).toBe(1);
+    expect(result.files.map((f) => f.sha256)).toEqual(files.map((f) => sha256(readFileSync(f))));
+  });
+});
+
 describe.skipIf(pythonSkipReason())("hfkit and hf_xet read each other's uploads", () => {
   const env = () => ({ HF_ENDPOINT: server.url, HF_TOKEN: TOKEN, HF_HOME: join(work, `hf-home-${repos}`) });
 
   it("hf_hub_download (through hf_xet) reads what hfkit uploaded", { timeout: 300_000 }, async () => {
     const data = noiseBytes(9 * MiB + 3, 25);
-    const { files } = await uploadXet(hub, { repo, files: [{ content: data, name: "model.bin" }], cacheDir: false });
+    const { files } = await uploadXet(hub, {
+      repo,
+      files: [{ content: data, name: "model.bin" }],
+      cacheDir: false,
+    });
     await commitPointers([{ path: "model.bin", sha256: files[0]!.sha256, size: files[0]!.size }]);
     server.emulator.clearRequestLog();
     const path = await runPython(
