@@ -5,7 +5,7 @@ import { drain, runWithEvents } from "@hfkit/http/work";
 import { type CasClient, createCasClient, hubXetTokenSource, type XetTokenSource } from "./cas-client.js";
 import { MAX_SHARD_BYTES, MAX_XORB_BYTES } from "./constants.js";
 import { hashToHex, loadXetHashes } from "./hash.js";
-import { type ShardFile, type ShardXorb, serializeShard, shardSize } from "./shard.js";
+import { type Shard, type ShardFile, type ShardXorb, serializeShard, shardSize } from "./shard.js";
 import { type OpenedSource, openSource, type XetSource } from "./source.js";
 import type { UploadXetResult, XetUploadConcurrency, XetUploadEvent } from "./types.js";
 import { type SessionFile, UploadSession } from "./upload-session.js";
@@ -160,30 +160,35 @@ async function sendShards(
   emit: (event: XetUploadEvent) => void,
 ): Promise<number> {
   const entries = files.map((f) => f.shardEntry()).filter((f): f is ShardFile => f !== undefined);
-  let batchFiles: ShardFile[] = [];
-  let batchXorbs: ShardXorb[] = [];
+  const empty = shardSize([], []);
+  let batch: Shard = { files: [], xorbs: [] };
+  let size = empty;
   let sent = 0;
   const flush = async () => {
-    if (batchFiles.length === 0 && batchXorbs.length === 0) return;
-    const shard = serializeShard({ files: batchFiles, xorbs: batchXorbs });
+    if (batch.files.length === 0 && batch.xorbs.length === 0) return;
+    const shard = serializeShard(batch);
     await uploadShard(cas, { shard, signal });
     emit({
       type: "xet-shard-uploaded",
       bytes: shard.byteLength,
-      files: batchFiles.length,
-      xorbs: batchXorbs.length,
+      files: batch.files.length,
+      xorbs: batch.xorbs.length,
     });
     sent++;
-    batchFiles = [];
-    batchXorbs = [];
+    batch = { files: [], xorbs: [] };
+    size = empty;
   };
   for (const file of entries) {
-    if (shardSize([...batchFiles, file], batchXorbs) > MAX_SHARD_BYTES) await flush();
-    batchFiles.push(file);
+    const grows = shardSize([file], []) - empty;
+    if (size + grows > MAX_SHARD_BYTES) await flush();
+    batch.files.push(file);
+    size += grows;
   }
   for (const xorb of xorbs) {
-    if (shardSize(batchFiles, [...batchXorbs, xorb]) > MAX_SHARD_BYTES) await flush();
-    batchXorbs.push(xorb);
+    const grows = shardSize([], [xorb]) - empty;
+    if (size + grows > MAX_SHARD_BYTES) await flush();
+    batch.xorbs.push(xorb);
+    size += grows;
   }
   await flush();
   return sent;
