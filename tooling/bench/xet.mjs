@@ -80,7 +80,7 @@ try {
     const edited = join(dir, "edited.bin");
     copyFileSync(file, edited);
     const fd = openSync(edited, "r+");
-    writeSync(fd, Buffer.alloc(1 << 20, 7), 0, 1 << 20, Math.floor(bytes / 2));
+    writeSync(fd, randomFillSync(Buffer.alloc(1 << 20)), 0, 1 << 20, Math.floor(bytes / 2));
     closeSync(fd);
     const cache = join(dir, "cache");
     const first = once(file, cache);
