@@ -130,6 +130,37 @@ describe("round trips through the emulator's CAS", () => {
   }, 120_000);
 });
 
+describe("faults on the way", () => {
+  const data = noiseBytes(3 * MiB, 27);
+
+  it("survives a xorb POST failing twice, a 401 that needs a new token, and a reset mid-download", async () => {
+    server.emulator.faults.inject({ method: "POST", path: /^\/v1\/xorbs\//, status: 500, times: 2 });
+    server.emulator.faults.inject({ method: "POST", path: "/v1/shards", status: 401, times: 1 });
+    const { files } = await uploadXet(hub, { repo, files: [{ content: data }], cacheDir: false });
+    const calls = server.emulator.requestLog.map(
+      (e) => `${e.method} ${new URL(e.url).pathname.split("/").slice(0, 3).join("/")} ${e.status}`,
+    );
+    expect(calls.filter((c) => c.startsWith("POST /v1/xorbs"))).toEqual([
+      "POST /v1/xorbs 500",
+      "POST /v1/xorbs 500",
+      "POST /v1/xorbs 200",
+    ]);
+    expect(calls.filter((c) => c.startsWith("POST /v1/shards"))).toEqual([
+      "POST /v1/shards 401",
+      "POST /v1/shards 200",
+    ]);
+    const tokens = server.emulator.requestLog.filter((e) => e.url.includes("/xet-write-token/"));
+    expect(tokens).toHaveLength(2);
+
+    server.emulator.faults.inject({ method: "GET", path: /^\/xorbs\//, reset: true, times: 1 });
+    expect((await read(files[0]!.xetHash)).equals(Buffer.from(data))).toBe(true);
+    const fetches = server.emulator.requestLog.filter(
+      (e) => e.method === "GET" && new URL(e.url).pathname.startsWith("/xorbs/"),
+    );
+    expect(fetches.length).toBeGreaterThanOrEqual(2);
+  }, 120_000);
+});
+
 describe("a process killed mid-upload", () => {
   it("is run again without sending any xorb it had recorded as accepted", { timeout: 120_000 }, async () => {
     // turbo builds the package before its tests (packages/xet/turbo.json): the child runs dist.
