@@ -319,6 +319,18 @@ describe("deduplication", () => {
     expect(shard.files).toHaveLength(3);
   });
 
+  it("goes on without dedup when the global dedup query keeps failing", async () => {
+    useFakeCas(server);
+    server.use(
+      http.get(`${CAS}/v1/chunks/default-merkledb/:hash`, () =>
+        HttpResponse.json({ error: "down" }, { status: 503 }),
+      ),
+    );
+    const result = await uploadXet(hub(), { repo: "acme/m", files: [{ content: data }], cacheDir: false });
+    expect(result.xorbsUploaded).toBe(1);
+    expect(requests(/GET .*\/v1\/chunks\//).length).toBeGreaterThan(1); // retried by the seam first
+  });
+
   it("uploads again what the record holds but the CAS lost", async () => {
     const cas = useFakeCas(server);
     const cacheDir = freshCache();

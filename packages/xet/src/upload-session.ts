@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { HubError } from "@hfkit/http";
 import type { Emit } from "@hfkit/http/work";
 import { TaskGroup } from "@hfkit/http/work";
 import PQueue from "p-queue";
@@ -14,7 +15,13 @@ import {
   type XetHashes,
 } from "./hash.js";
 import { queryDedup } from "./query-dedup.js";
-import { CHUNK_FLAG_GLOBAL_DEDUP, type ShardFile, type ShardXorb } from "./shard.js";
+import {
+  CHUNK_FLAG_GLOBAL_DEDUP,
+  type Shard,
+  type ShardFile,
+  ShardFormatError,
+  type ShardXorb,
+} from "./shard.js";
 import type { OpenedSource } from "./source.js";
 import type { XetUploadEvent, XetUploadedFile } from "./types.js";
 import { uploadXorb } from "./upload-xorb.js";
@@ -222,7 +229,10 @@ export class UploadSession {
     const { xorb } = location;
     if (xorb.cached !== undefined) {
       // Recorded in an earlier run: make sure the CAS still has it before relying on it.
-      xorb.present ??= xorbExists(this.options.cas, { hash: xorb.cached, signal: this.signal });
+      // Dedup is an optimisation: when the CAS cannot say, the chunk is simply sent again.
+      xorb.present ??= xorbExists(this.options.cas, { hash: xorb.cached, signal: this.signal }).catch(
+        () => false,
+      );
       if (!(await xorb.present)) {
         this.options.cache.forget(xorb.cached);
         this.known.delete(key);
@@ -246,7 +256,15 @@ export class UploadSession {
     const hex = hashToHex(hash);
     if (this.queried.has(hex)) return;
     this.queried.add(hex);
-    const shard = await queryDedup(this.options.cas, { chunkHash: hex, signal: this.signal });
+    let shard: Shard | undefined;
+    try {
+      shard = await queryDedup(this.options.cas, { chunkHash: hex, signal: this.signal });
+    } catch (error) {
+      // A failed query (after the seam's retries) or an unreadable answer costs only dedup.
+      this.signal.throwIfAborted();
+      if (!(HubError.isInstance(error) || error instanceof ShardFormatError)) throw error;
+      return;
+    }
     if (!shard || shard.xorbs.length === 0) return;
     const footer = shard.footer;
     if (footer && footer.keyExpiry > 0 && footer.keyExpiry < Date.now() / 1000) return;
