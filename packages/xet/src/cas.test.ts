@@ -242,6 +242,40 @@ describe("upload through the CAS", () => {
   });
 });
 
+describe("input", () => {
+  it("refuses a stream that does not give the size it announced, naming the file", async () => {
+    useFakeCas(server);
+    const error = await rejection(
+      uploadXet(hub(), {
+        repo: "acme/m",
+        files: [
+          { content: "ok" },
+          {
+            stream: async function* () {
+              yield new Uint8Array(10);
+            },
+            size: 11,
+            name: "s.bin",
+          },
+        ],
+        cacheDir: false,
+      }),
+    );
+    expect(error.message).toMatch(/^files\[1\]: s\.bin gave 10 bytes, not the 11 announced/);
+    expect(error.field).toBe("files[1]");
+    expect(requests(/\/v1\/shards/)).toHaveLength(0);
+  });
+
+  it("refuses a source it cannot read before asking for a token", async () => {
+    useFakeCas(server);
+    const error = await rejection(
+      uploadXet(hub(), { repo: "acme/m", files: [{ path: "/no/such/file" }], cacheDir: false }),
+    );
+    expect(error.message).toMatch(/^files\[0\]\.path: cannot read \/no\/such\/file/);
+    expect(seen).toHaveLength(0);
+  });
+});
+
 describe("deduplication", () => {
   it("sends a chunk repeated inside one upload once", async () => {
     useFakeCas(server);

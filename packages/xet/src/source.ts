@@ -21,6 +21,8 @@ export const READ_SIZE = 4 << 20;
 
 export interface OpenedSource {
   name: string;
+  /** The option that named it (`files[2]`), for errors. */
+  field: string;
   /** Known before reading for files and in-memory content; otherwise undefined. */
   size: number | undefined;
   /**
@@ -40,6 +42,7 @@ export async function openSource(source: XetSource, field: string): Promise<Open
     let used = false;
     return {
       name: field,
+      field,
       size: undefined,
       read() {
         if (used)
@@ -76,7 +79,7 @@ export async function openSource(source: XetSource, field: string): Promise<Open
       );
     }
     const path = source.path;
-    return { name: source.name ?? path, size, read: (signal) => readFile(path, size, field, signal) };
+    return { name: source.name ?? path, field, size, read: (signal) => readFile(path, size, field, signal) };
   }
   if ("content" in source) {
     const bytes =
@@ -88,6 +91,7 @@ export async function openSource(source: XetSource, field: string): Promise<Open
     }
     return {
       name: source.name ?? field,
+      field,
       size: bytes.byteLength,
       async *read() {
         for (let at = 0; at < bytes.byteLength; at += READ_SIZE) yield bytes.subarray(at, at + READ_SIZE);
@@ -96,7 +100,7 @@ export async function openSource(source: XetSource, field: string): Promise<Open
   }
   if ("stream" in source && typeof source.stream === "function") {
     const factory = source.stream;
-    return { name: source.name ?? field, size: source.size, read: () => factory() };
+    return { name: source.name ?? field, field, size: source.size, read: () => factory() };
   }
   throw new InvalidInputError(
     `${field}: expected { path }, { content }, { stream } or an async iterable of bytes.`,

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { HubError } from "@hfkit/http";
+import { HubError, InvalidInputError } from "@hfkit/http";
 import type { Emit } from "@hfkit/http/work";
 import { TaskGroup } from "@hfkit/http/work";
 import PQueue from "p-queue";
@@ -169,7 +169,11 @@ export class UploadSession {
       appendTerm(terms, location, hash);
     }
     if (source.size !== undefined && read !== source.size) {
-      throw new Error(`${source.name}: read ${read} bytes, expected ${source.size}`);
+      throw new InvalidInputError(
+        `${source.field}: ${source.name} gave ${read} bytes, not the ${source.size} announced. ` +
+          "Do not modify files during an upload, and give a stream's exact size.",
+        { field: source.field },
+      );
     }
     const fileHash = hashes.file(chunks);
     const sha256 = sha.digest();
