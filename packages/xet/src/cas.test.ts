@@ -316,7 +316,9 @@ describe("deduplication", () => {
     expect(requests(/POST .*\/v1\/shards/)).toHaveLength(1);
   });
 
-  it("resumes an interrupted upload: xorbs accepted before the stop are not sent again", async () => {
+  it("resumes an interrupted upload: xorbs accepted before the stop are not sent again", {
+    timeout: 120_000,
+  }, async () => {
     const cas = useFakeCas(server);
     const cacheDir = freshCache();
     // 3 files of 24 MiB: a xorb fills at 64 MiB, so the stop comes after the first xorb is accepted.
