@@ -23,7 +23,7 @@ export interface HashedRange {
 const hashers = new Map<string, Promise<KeyedHash>>();
 
 /**
- * Keyed BLAKE3 (hash-wasm's WebAssembly build: 0.75–0.85 GB/s here, see ADR 0008). The
+ * Keyed BLAKE3 (hash-wasm's WebAssembly build: 0.75–0.85 GB/s here, see ADR 0009). The
  * WebAssembly instance behind each key is made once and shared; calls are synchronous.
  */
 export function keyedBlake3(key: Uint8Array): Promise<KeyedHash> {

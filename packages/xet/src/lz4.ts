@@ -2,7 +2,7 @@ import { compress as compressBlockWithSize } from "lz4-wasm-nodejs";
 
 // Xet chunks use the LZ4 *frame* format (xet-core compression_scheme.rs uses lz4_flex's
 // FrameEncoder / FrameDecoder). We write the frame around blocks from lz4-wasm (lz4_flex built
-// to WebAssembly by its author: ~2.7 GB/s here on incompressible data, see ADR 0008) and read
+// to WebAssembly by its author: ~2.7 GB/s here on incompressible data, see ADR 0009) and read
 // frames with our own block decoder, so any valid frame (other block sizes, checksums,
 // linked blocks) decodes.
 
