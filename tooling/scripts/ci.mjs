@@ -1,9 +1,20 @@
 // The README's test command (`npm test`) and what .ci/run executes: install from the lockfile,
 // then build, type-check, lint, test (on Node 20, then Node 24) and check the packaging of
 // every package.
+import { existsSync } from "node:fs";
 import { pnpm, run } from "./pnpm.mjs";
 
+const CHROMIUM = "/usr/bin/chromium";
+
 const started = Date.now();
+// The docs site's test opens it in Debian's Chromium (never a downloaded browser); say so now
+// rather than after the build. `.ci/run` installs it.
+if (!existsSync(CHROMIUM)) {
+  console.error(
+    `${CHROMIUM} is missing: the docs' browser test needs Debian's chromium (apt-get install chromium).`,
+  );
+  process.exit(1);
+}
 pnpm(["install", "--frozen-lockfile"]);
 pnpm(["exec", "biome", "check", "."]);
 // Python is the oracle for datasets, Xet and the emulator: make its cached venv up front so
@@ -28,10 +39,13 @@ pnpm([
   "--concurrency=2",
   "--output-logs=new-only",
 ]);
+// The CLI reference the docs site shows is generated from the commands: it must match them.
+run("node", ["apps/cli/scripts/reference.mjs", "--check"]);
 // The official client's flows against the CLI's own server, as users start it.
 run("node", ["tooling/scripts/emulator-conformance.mjs"]);
 // Second leg: every test again on Node 24 (the npm registry's `node` package), with the build
 // from the first leg. Node 24 bundles a newer undici than Node 20, which the seam must survive.
+// (The root vitest config leaves out the docs site: a static site in a browser, tested once.)
 run("npx", ["--yes", "node@24.21.0", "node_modules/vitest/vitest.mjs", "run"]);
 pnpm(["exec", "knip"]);
 run("node", ["tooling/scripts/check-readme-examples.mjs"]);
