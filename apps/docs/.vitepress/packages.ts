@@ -44,6 +44,13 @@ export const PACKAGES: readonly PackageGuide[] = [
       "Commits with regular and Git LFS files (basic and multipart), uploadFile, uploadFolder (split, resumable), deletions.",
   },
   {
+    name: "@hfkit/xet",
+    dir: "packages/xet",
+    page: "xet",
+    summary:
+      "Xet storage: content-defined chunking, BLAKE3 Merkle hashes, xorbs and shards, the CAS client, deduplicated uploads and reconstruction downloads.",
+  },
+  {
     name: "@hfkit/cards",
     dir: "packages/cards",
     page: "cards",

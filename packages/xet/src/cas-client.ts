@@ -1,0 +1,101 @@
+import {
+  type HubClient,
+  HubError,
+  type HubRequest,
+  type HubResponse,
+  type RepoDesignation,
+} from "@hfkit/http";
+import { getXetToken, type XetConnection } from "./get-xet-token.js";
+
+/** Fetches a fresh CAS connection (token, URL, expiry). */
+export type XetTokenSource = (signal?: AbortSignal) => Promise<XetConnection>;
+
+/** A CAS request: a path on the CAS (`/v1/xorbs/…`) plus the usual request fields. */
+export type CasRequest<T> = Omit<HubRequest<T>, "path" | "url" | "auth"> & { path: string };
+
+/**
+ * The CAS side of Xet, through the client's one seam (retries, diagnostics, typed errors):
+ * the CAS token goes in `Authorization` to the CAS origin only, and the Hub token never
+ * does (`auth: false`, whatever the origins). The token is refreshed before it expires and
+ * once more when the CAS answers 401 (hub-docs docs/xet/auth.md).
+ */
+export interface CasClient {
+  /** The current connection (refreshed when close to expiry). */
+  connection(signal?: AbortSignal): Promise<XetConnection>;
+  request<T>(request: CasRequest<T>): Promise<HubResponse<T>>;
+}
+
+export interface CasClientOptions {
+  /** Refresh this many seconds before expiry. Default 60, as the JS client (the docs say ≥ 30). */
+  refreshMarginSeconds?: number;
+  /** A connection already in hand (e.g. from the LFS batch negotiation), used until it expires. */
+  initial?: XetConnection;
+  /** Clock in seconds since the epoch; tests inject one. */
+  now?: () => number;
+}
+
+export function createCasClient(
+  client: HubClient,
+  source: XetTokenSource,
+  options: CasClientOptions = {},
+): CasClient {
+  const margin = options.refreshMarginSeconds ?? 60;
+  const now = options.now ?? (() => Date.now() / 1000);
+  let current: XetConnection | undefined = options.initial;
+  let refreshing: Promise<XetConnection> | undefined;
+
+  const refresh = (signal?: AbortSignal): Promise<XetConnection> => {
+    // One refresh at a time, shared by every request waiting for it.
+    refreshing ??= source(signal)
+      .then((connection) => {
+        current = connection;
+        return connection;
+      })
+      .finally(() => {
+        refreshing = undefined;
+      });
+    return refreshing;
+  };
+
+  const connection = async (signal?: AbortSignal): Promise<XetConnection> => {
+    if (current && now() < current.expiresAt - margin) return current;
+    return refresh(signal);
+  };
+
+  const send = <T>(conn: XetConnection, request: CasRequest<T>): Promise<HubResponse<T>> => {
+    const { path, headers, ...rest } = request;
+    return client.request({
+      ...rest,
+      url: conn.casUrl + path,
+      headers: { ...headers, authorization: `Bearer ${conn.accessToken}` },
+      auth: false,
+    });
+  };
+
+  return {
+    connection,
+    async request<T>(request: CasRequest<T>): Promise<HubResponse<T>> {
+      const conn = await connection(request.signal);
+      try {
+        return await send(conn, request);
+      } catch (error) {
+        if (!(HubError.isInstance(error) && error.status === 401)) throw error;
+        // The token expired early or was revoked: one fresh token, one more try.
+        const fresh = current === conn ? await refresh(request.signal) : await connection(request.signal);
+        return send(fresh, request);
+      }
+    },
+  };
+}
+
+export interface HubTokenSourceOptions {
+  repo: RepoDesignation;
+  scope: "read" | "write";
+  revision?: string;
+  createPr?: boolean;
+}
+
+/** The usual token source: the Hub's token exchange for one repo and revision. */
+export function hubXetTokenSource(client: HubClient, options: HubTokenSourceOptions): XetTokenSource {
+  return (signal) => getXetToken(client, { ...options, signal });
+}

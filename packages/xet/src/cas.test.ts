@@ -1,0 +1,466 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createHubClient } from "@hfkit/http";
+import { HUB, rejection, useMswServer } from "@hfkit/testing";
+import { HttpResponse, http } from "msw";
+import { afterAll, describe, expect, it } from "vitest";
+import { createCasClient, hubXetTokenSource } from "./cas-client.js";
+import { getXetToken } from "./get-xet-token.js";
+import { hashToHex } from "./hash.js";
+import { readXetFile } from "./read-xet-file.js";
+import { parseShard } from "./shard.js";
+import { CAS, TRANSFER, useFakeCas } from "./test-utils/fake-cas.js";
+import { collect, noiseBytes, splitmixBytes } from "./test-utils/index.js";
+import type { XetUploadEvent } from "./types.js";
+import { uploadXet, uploadXetIter } from "./upload-xet.js";
+
+const { server, seen, flush } = useMswServer();
+const HUB_TOKEN = "hf_hubtoken123";
+const hub = () =>
+  createHubClient({
+    endpoint: HUB,
+    token: HUB_TOKEN,
+    env: {},
+    fetch: (input, init) => fetch(input, init), // keeps bulk requests visible to msw
+    retry: { initialDelayMs: 1, random: () => 0 },
+  });
+const cacheRoot = mkdtempSync(join(tmpdir(), "hfkit-xet-cache-"));
+afterAll(() => rmSync(cacheRoot, { recursive: true, force: true }));
+let cacheRuns = 0;
+const freshCache = () => join(cacheRoot, String(cacheRuns++));
+
+const data = splitmixBytes(3_000_000, 5);
+const read = async (fileHash: string, extra: { range?: { start: number; end: number } } = {}) =>
+  Buffer.concat(await collect(readXetFile(hub(), { repo: "acme/m", fileHash, ...extra })));
+const requests = (pattern: RegExp) =>
+  seen.filter((r) => pattern.test(`${r.method} ${r.url.origin}${r.url.pathname}`));
+
+describe("token exchange", () => {
+  it("asks the Hub for a write token at the exact path, with the Hub token", async () => {
+    useFakeCas(server, { repoPath: "/api/datasets/acme/d" });
+    const connection = await getXetToken(hub(), {
+      repo: "datasets/acme/d",
+      scope: "write",
+      revision: "v1/x",
+    });
+    expect(connection).toMatchObject({ casUrl: CAS, accessToken: "xet_write_1" });
+    expect(seen.map((r) => `${r.method} ${r.url.pathname}`)).toEqual([
+      "GET /api/datasets/acme/d/xet-write-token/v1%2Fx",
+    ]);
+    expect(seen[0]!.headers.get("authorization")).toBe(`Bearer ${HUB_TOKEN}`);
+  });
+
+  it("asks for revision None with create_pr=1 for a pull request, as huggingface_hub does", async () => {
+    useFakeCas(server);
+    await getXetToken(hub(), { repo: "acme/m", scope: "write", createPr: true });
+    expect(`${seen[0]!.url.pathname}${seen[0]!.url.search}`).toBe(
+      "/api/models/acme/m/xet-write-token/None?create_pr=1",
+    );
+  });
+
+  it("reads the X-Xet-* headers when the body has no JSON, and names what is missing", async () => {
+    server.use(
+      http.get(
+        `${HUB}/api/models/acme/m/xet-read-token/main`,
+        () =>
+          new HttpResponse(null, {
+            headers: {
+              "x-xet-access-token": "xet_h",
+              "x-xet-token-expiration": "1900000000",
+              "x-xet-cas-url": `${CAS}/`,
+            },
+          }),
+      ),
+    );
+    expect(await getXetToken(hub(), { repo: "acme/m", scope: "read" })).toEqual({
+      casUrl: CAS,
+      accessToken: "xet_h",
+      expiresAt: 1_900_000_000,
+    });
+    server.use(
+      http.get(`${HUB}/api/models/acme/m/xet-read-token/main`, () =>
+        HttpResponse.json({ accessToken: "x", exp: 1 }),
+      ),
+    );
+    expect((await rejection(getXetToken(hub(), { repo: "acme/m", scope: "read" }))).message).toMatch(
+      /lacks casUrl/,
+    );
+  });
+});
+
+describe("upload through the CAS", () => {
+  it("sends xorbs then one shard, with the CAS token only to the CAS and the Hub token only to the Hub", async () => {
+    const cas = useFakeCas(server);
+    const result = await uploadXet(hub(), {
+      repo: "acme/m",
+      files: [
+        { content: data, name: "a.bin" },
+        { content: "hello", name: "b.txt" },
+      ],
+      cacheDir: false,
+    });
+    await flush();
+    expect(result.files.map((f) => [f.name, f.size])).toEqual([
+      ["a.bin", 3_000_000],
+      ["b.txt", 5],
+    ]);
+    expect(result.files[1]!.sha256).toBe("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+    expect(result.shardsUploaded).toBe(1);
+    const order = seen.map(
+      (r) => `${r.method} ${r.url.origin}${r.url.pathname.replace(/[0-9a-f]{64}/, "{hash}")}`,
+    );
+    expect(order[0]).toBe(`GET ${HUB}/api/models/acme/m/xet-write-token/main`);
+    expect(order.at(-1)).toBe(`POST ${CAS}/v1/shards`);
+    expect(order.filter((o) => o === `POST ${CAS}/v1/xorbs/default/{hash}`)).toHaveLength(1);
+    for (const request of seen) {
+      const auth = request.headers.get("authorization") ?? "";
+      if (request.url.origin === HUB) expect(auth).toBe(`Bearer ${HUB_TOKEN}`);
+      if (request.url.origin === CAS) expect(auth).toBe("Bearer xet_write_1");
+    }
+    // The shard registers both files with their SHA-256 and verification entries.
+    const shard = parseShard(cas.shards[0]!);
+    expect(shard.files.map((f) => hashToHex(f.fileHash))).toEqual(result.files.map((f) => f.xetHash));
+    expect(hashToHex(shard.files[1]!.sha256!)).toBe(result.files[1]!.sha256);
+    expect(shard.xorbs).toHaveLength(1);
+    expect(shard.xorbs[0]!.chunks[0]!.flags).toBe(0x80000000); // a file's first chunk
+  });
+
+  it("never sends the Hub token to the CAS, even when both share an origin", async () => {
+    const cas = useFakeCas(server);
+    const sameOrigin = hubXetTokenSource(hub(), { repo: "acme/m", scope: "write" });
+    const client = createCasClient(hub(), async (signal) => ({
+      ...(await sameOrigin(signal)),
+      casUrl: `${HUB}/cas`,
+    }));
+    server.use(
+      http.get(`${HUB}/cas/v1/chunks/default-merkledb/:hash`, () => new HttpResponse(null, { status: 404 })),
+    );
+    await client.request({
+      path: `/v1/chunks/default-merkledb/${"0".repeat(64)}`,
+      responseType: "none",
+      okStatuses: [404],
+    });
+    const casCall = seen.find((r) => r.url.pathname.startsWith("/cas/"))!;
+    expect(casCall.headers.get("authorization")).toBe(`Bearer ${cas.tokens[0]}`);
+  });
+
+  it("drops the CAS token when the CAS redirects to another origin", async () => {
+    useFakeCas(server);
+    const { files } = await uploadXet(hub(), { repo: "acme/m", files: [{ content: data }], cacheDir: false });
+    server.use(
+      http.get(`${CAS}/v2/reconstructions/:file`, ({ params }) =>
+        HttpResponse.redirect(`https://elsewhere.test/r/${params.file}`, 307),
+      ),
+      http.get("https://elsewhere.test/r/:file", () => HttpResponse.json({ error: "no" }, { status: 404 })),
+    );
+    seen.length = 0;
+    await rejection(read(files[0]!.xetHash));
+    const elsewhere = seen.filter((r) => r.url.origin === "https://elsewhere.test");
+    expect(elsewhere.length).toBeGreaterThan(0);
+    for (const r of elsewhere) expect(r.headers.get("authorization")).toBeNull();
+  });
+
+  it("reports byte-level progress of reading and of each xorb sent", async () => {
+    useFakeCas(server);
+    const events: XetUploadEvent[] = [];
+    await uploadXet(hub(), {
+      repo: "acme/m",
+      files: [{ content: data, name: "a.bin" }],
+      cacheDir: false,
+      onProgress: (event) => events.push(event),
+    });
+    const reads = events.filter((e) => e.type === "xet-file-progress");
+    expect(reads.at(-1)).toEqual({
+      type: "xet-file-progress",
+      file: "a.bin",
+      bytesRead: 3_000_000,
+      totalBytes: 3_000_000,
+    });
+    const sent = events.filter((e) => e.type === "xet-xorb-upload-progress");
+    expect(sent.length).toBeGreaterThan(0);
+    const last = sent.at(-1)!;
+    expect(last.type === "xet-xorb-upload-progress" && last.bytesSent === last.totalBytes).toBe(true);
+    expect(events.map((e) => e.type).filter((t) => !t.endsWith("progress"))).toEqual([
+      "xet-file-hashed",
+      "xet-xorb-uploaded",
+      "xet-shard-uploaded",
+    ]);
+  });
+
+  it("gets a new token and retries once when the CAS answers 401", async () => {
+    const cas = useFakeCas(server);
+    let first = true;
+    server.use(
+      http.post(`${CAS}/v1/xorbs/default/:hash`, () => {
+        if (!first) return undefined;
+        first = false;
+        cas.revoke();
+        return HttpResponse.json({ error: "expired" }, { status: 401 });
+      }),
+    );
+    const result = await uploadXet(hub(), { repo: "acme/m", files: [{ content: data }], cacheDir: false });
+    expect(result.xorbsUploaded).toBe(1);
+    expect(requests(/xet-write-token/)).toHaveLength(2);
+    const xorbPosts = requests(/POST .*\/v1\/xorbs/);
+    expect(xorbPosts.map((r) => r.headers.get("authorization"))).toEqual([
+      "Bearer xet_write_1",
+      "Bearer xet_write_3",
+    ]);
+  });
+
+  it("refreshes a token before it expires (60 s margin)", async () => {
+    const cas = useFakeCas(server);
+    cas.tokenLifetime = 30;
+    let clock = 1_000;
+    const client = createCasClient(hub(), hubXetTokenSource(hub(), { repo: "acme/m", scope: "read" }), {
+      now: () => clock,
+    });
+    cas.tokenLifetime = 3600;
+    const before = Math.floor(Date.now() / 1000);
+    expect((await client.connection()).accessToken).toBe("xet_read_1");
+    clock = before + 3600 - 61;
+    expect((await client.connection()).accessToken).toBe("xet_read_1");
+    clock = before + 3600 - 59;
+    expect((await client.connection()).accessToken).toBe("xet_read_2");
+  });
+
+  it("retries a xorb POST that fails with 503, re-sending the same bytes", async () => {
+    useFakeCas(server);
+    let failures = 2;
+    server.use(
+      http.post(`${CAS}/v1/xorbs/default/:hash`, () =>
+        failures-- > 0 ? HttpResponse.json({ error: "busy" }, { status: 503 }) : undefined,
+      ),
+    );
+    await uploadXet(hub(), { repo: "acme/m", files: [{ content: data }], cacheDir: false });
+    await flush();
+    const posts = requests(/POST .*\/v1\/xorbs/);
+    expect(posts).toHaveLength(3);
+    expect(Buffer.from(posts[0]!.body).equals(Buffer.from(posts[2]!.body))).toBe(true);
+    expect(posts[0]!.body.byteLength).toBeGreaterThan(2_900_000);
+  });
+});
+
+describe("input", () => {
+  it("refuses a stream that does not give the size it announced, naming the file", async () => {
+    useFakeCas(server);
+    const error = await rejection(
+      uploadXet(hub(), {
+        repo: "acme/m",
+        files: [
+          { content: "ok" },
+          {
+            stream: async function* () {
+              yield new Uint8Array(10);
+            },
+            size: 11,
+            name: "s.bin",
+          },
+        ],
+        cacheDir: false,
+      }),
+    );
+    expect(error.message).toMatch(/^files\[1\]: s\.bin gave 10 bytes, not the 11 announced/);
+    expect(error.field).toBe("files[1]");
+    expect(requests(/\/v1\/shards/)).toHaveLength(0);
+  });
+
+  it("refuses a source it cannot read before asking for a token", async () => {
+    useFakeCas(server);
+    const error = await rejection(
+      uploadXet(hub(), { repo: "acme/m", files: [{ path: "/no/such/file" }], cacheDir: false }),
+    );
+    expect(error.message).toMatch(/^files\[0\]\.path: cannot read \/no\/such\/file/);
+    expect(seen).toHaveLength(0);
+  });
+});
+
+describe("deduplication", () => {
+  it("sends a chunk repeated inside one upload once", async () => {
+    useFakeCas(server);
+    const result = await uploadXet(hub(), {
+      repo: "acme/m",
+      files: [{ content: data }, { content: data }, { content: Buffer.concat([data, data]) }],
+      cacheDir: false,
+      globalDedup: false,
+    });
+    expect(result.xorbsUploaded).toBe(1);
+    // Only the chunks around the seam of data+data are new: at most two 128 KiB chunks.
+    expect(result.bytesUploaded).toBeLessThan(3_000_000 + 2 * 131_072 + 1000);
+    expect(result.bytesDeduplicated).toBeGreaterThan(3 * 3_000_000 - 2 * 131_072);
+    expect(new Set(result.files.slice(0, 2).map((f) => f.xetHash)).size).toBe(1);
+  });
+
+  it("resends no accepted xorb on a re-run (local record), after checking the CAS still has it", async () => {
+    useFakeCas(server);
+    const cacheDir = freshCache();
+    const first = await uploadXet(hub(), {
+      repo: "acme/m",
+      files: [{ content: data }],
+      cacheDir,
+      globalDedup: false,
+    });
+    seen.length = 0;
+    const again = await uploadXet(hub(), {
+      repo: "acme/m",
+      files: [{ content: data }],
+      cacheDir,
+      globalDedup: false,
+    });
+    expect(again.files).toEqual(first.files);
+    expect(again.xorbsUploaded).toBe(0);
+    expect(requests(/POST .*\/v1\/xorbs/)).toHaveLength(0);
+    expect(requests(/HEAD .*\/v1\/xorbs/)).toHaveLength(1);
+    // The file is registered again by a shard that names the old xorb.
+    expect(requests(/POST .*\/v1\/shards/)).toHaveLength(1);
+  });
+
+  it("resumes an interrupted upload: xorbs accepted before the stop are not sent again", {
+    timeout: 120_000,
+  }, async () => {
+    const cas = useFakeCas(server);
+    const cacheDir = freshCache();
+    // 3 files of 24 MiB: a xorb fills at 64 MiB, so the stop comes after the first xorb is accepted.
+    const big = [1, 2, 3].map((seed) => ({ content: noiseBytes(24 << 20, seed) }));
+    const controller = new AbortController();
+    const stopped = uploadXetIter(hub(), {
+      repo: "acme/m",
+      files: big,
+      cacheDir,
+      globalDedup: false,
+      signal: controller.signal,
+    });
+    const accepted: string[] = [];
+    const stop = (async () => {
+      for await (const event of stopped) {
+        if (event.type !== "xet-xorb-uploaded") continue;
+        accepted.push(event.xorb);
+        controller.abort(new Error("killed"));
+      }
+    })();
+    expect((await rejection(stop)).message).toBe("killed");
+    // One xorb, or two when the second finished while the stop was on its way.
+    expect(accepted.length).toBeGreaterThanOrEqual(1);
+    expect(cas.shards).toHaveLength(0);
+    seen.length = 0;
+    const result = await uploadXet(hub(), { repo: "acme/m", files: big, cacheDir, globalDedup: false });
+    await flush();
+    const sentAgain = requests(/POST .*\/v1\/xorbs/).map((r) => r.url.pathname.split("/").at(-1));
+    for (const xorb of accepted) expect(sentAgain).not.toContain(xorb);
+    expect(result.chunksDeduplicated).toBeGreaterThan(500);
+    // The shard lists the xorbs of the first run in its CAS info, and registers all three files.
+    const shard = parseShard(cas.shards[0]!);
+    for (const xorb of accepted) expect(shard.xorbs.map((x) => hashToHex(x.hash))).toContain(xorb);
+    expect(shard.files).toHaveLength(3);
+  });
+
+  it("goes on without dedup when the global dedup query keeps failing", async () => {
+    useFakeCas(server);
+    server.use(
+      http.get(`${CAS}/v1/chunks/default-merkledb/:hash`, () =>
+        HttpResponse.json({ error: "down" }, { status: 503 }),
+      ),
+    );
+    const result = await uploadXet(hub(), { repo: "acme/m", files: [{ content: data }], cacheDir: false });
+    expect(result.xorbsUploaded).toBe(1);
+    expect(requests(/GET .*\/v1\/chunks\//).length).toBeGreaterThan(1); // retried by the seam first
+  });
+
+  it("uploads again what the record holds but the CAS lost", async () => {
+    const cas = useFakeCas(server);
+    const cacheDir = freshCache();
+    await uploadXet(hub(), { repo: "acme/m", files: [{ content: data }], cacheDir, globalDedup: false });
+    cas.xorbs.clear();
+    const again = await uploadXet(hub(), {
+      repo: "acme/m",
+      files: [{ content: data }],
+      cacheDir,
+      globalDedup: false,
+    });
+    expect(again.xorbsUploaded).toBe(1);
+  });
+
+  it("finds chunks through the global dedup query (HMAC-keyed answer) and sends nothing new", async () => {
+    useFakeCas(server);
+    await uploadXet(hub(), { repo: "acme/m", files: [{ content: data }], cacheDir: false });
+    seen.length = 0;
+    const again = await uploadXet(hub(), { repo: "acme/m", files: [{ content: data }], cacheDir: false });
+    expect(again.xorbsUploaded).toBe(0);
+    expect(again.chunksDeduplicated).toBeGreaterThan(10);
+    expect(requests(/GET .*\/v1\/chunks\/default-merkledb\/[0-9a-f]{64}$/)).toHaveLength(1);
+  });
+});
+
+describe("download by reconstruction", () => {
+  it("reads a file back, byte for byte, verified against its hash", async () => {
+    useFakeCas(server);
+    const { files } = await uploadXet(hub(), { repo: "acme/m", files: [{ content: data }], cacheDir: false });
+    seen.length = 0;
+    expect((await read(files[0]!.xetHash)).equals(Buffer.from(data))).toBe(true);
+    expect(requests(/xet-read-token/)).toHaveLength(1);
+    for (const r of requests(new RegExp(TRANSFER))) {
+      expect(r.headers.get("authorization")).toBeNull();
+      expect(r.headers.get("range")).toMatch(/^bytes=\d+-\d+$/);
+    }
+  });
+
+  it("reads byte ranges that start and end inside chunks, over several terms and ranged fetches", async () => {
+    useFakeCas(server);
+    // Two files sharing content make terms that point into one xorb twice.
+    const mixed = Buffer.concat([
+      data.subarray(0, 1_000_000),
+      splitmixBytes(500_000, 99),
+      data.subarray(0, 1_000_000),
+    ]);
+    const { files } = await uploadXet(hub(), {
+      repo: "acme/m",
+      files: [{ content: data }, { content: mixed }],
+      cacheDir: false,
+      globalDedup: false,
+    });
+    for (const [start, end] of [
+      [0, 1],
+      [12_345, 12_346],
+      [70_000, 1_600_000],
+      [2_499_999, 2_500_000],
+      [1_000_000, 2_500_000],
+    ] as const) {
+      expect(
+        (await read(files[1]!.xetHash, { range: { start, end } })).equals(mixed.subarray(start, end)),
+      ).toBe(true);
+    }
+    expect((await read(files[1]!.xetHash)).equals(mixed)).toBe(true);
+    expect(
+      requests(/GET https:\/\/transfer\.test/).some((r) => (r.headers.get("range") ?? "").includes(",")),
+    ).toBe(true);
+  });
+
+  it("falls back to /v1/reconstructions when v2 answers 501", async () => {
+    const cas = useFakeCas(server);
+    const { files } = await uploadXet(hub(), { repo: "acme/m", files: [{ content: data }], cacheDir: false });
+    cas.v2Status = 501;
+    seen.length = 0;
+    expect((await read(files[0]!.xetHash)).equals(Buffer.from(data))).toBe(true);
+    expect(requests(/reconstructions/).map((r) => r.url.pathname.split("/")[1])).toEqual(["v2", "v1"]);
+  });
+
+  it("fails when the bytes do not hash to the file hash", async () => {
+    const cas = useFakeCas(server);
+    const { files } = await uploadXet(hub(), {
+      repo: "acme/m",
+      files: [{ content: data }],
+      cacheDir: false,
+      compression: "none",
+    });
+    const stored = [...cas.xorbs.values()][0]!;
+    stored.bytes[100] = (stored.bytes[100] as number) ^ 0xff;
+    const error = await rejection(read(files[0]!.xetHash));
+    expect(error.message).toMatch(/does not verify/);
+  });
+
+  it("reads the empty file without asking anything", async () => {
+    expect(await read("0".repeat(64))).toHaveLength(0);
+    expect(seen).toHaveLength(0);
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { Chunker, chunkStream } from "./chunker.js";
+import vectors from "./fixtures/chunk-boundaries.json" with { type: "json" };
+import { boundariesOf, collect, pieces, splitmixBytes } from "./test-utils/index.js";
+
+// Test vectors from xet-core's chunker tests (xet_data/src/deduplication/chunking.rs).
+
+function boundaries(data: Uint8Array, pieceSize = data.byteLength || 1): Promise<number[]> {
+  return collect(chunkStream(pieces(data, pieceSize))).then(boundariesOf);
+}
+
+describe("content-defined chunking", () => {
+  it("cuts 1 MB of SplitMix64 data where xet-core does", async () => {
+    const { seed, length, bytesAt, boundaries: expected } = vectors.random1mb;
+    const data = splitmixBytes(length, seed);
+    for (const [at, value] of Object.entries(bytesAt)) expect(data[Number(at)]).toBe(value);
+    expect(await boundaries(data)).toEqual(expected);
+  });
+
+  it("cuts constant data at the 128 KiB maximum", async () => {
+    const { byte, length, boundaries: expected } = vectors.const1mb;
+    expect(await boundaries(new Uint8Array(length).fill(byte))).toEqual(expected);
+  });
+
+  it("honours the minimum chunk size on a pattern that triggers a boundary every 128+i bytes", async () => {
+    const { pattern, length, byteAt11111, boundaries: expected } = vectors.triggering;
+    for (let padding = 0; padding < 128; padding++) {
+      const data = new Uint8Array(length);
+      const base = [...pattern, ...new Array(padding).fill(0)];
+      for (let i = 0; i < length; i++) data[i] = base[i % base.length] as number;
+      expect(data[11111]).toBe(byteAt11111[padding]);
+      expect(await boundaries(data)).toEqual(expected[padding]);
+    }
+  });
+
+  it("finds the same boundaries however the stream is split", async () => {
+    const data = splitmixBytes(256_000, 1);
+    const whole = await boundaries(data);
+    expect(whole.length).toBeGreaterThan(2);
+    for (const size of [1, 37, 255, 8191, 65_536, 1 << 20])
+      expect(await boundaries(data, size)).toEqual(whole);
+  });
+
+  it("yields chunks whose bytes are the input, in order, between 8 and 128 KiB but the last", async () => {
+    const data = splitmixBytes(3_000_000, 7);
+    const chunks = await collect(chunkStream(pieces(data, 100_003)));
+    const joined = Buffer.concat(chunks);
+    expect(joined.equals(Buffer.from(data))).toBe(true);
+    for (const chunk of chunks.slice(0, -1)) {
+      expect(chunk.byteLength).toBeGreaterThanOrEqual(8 * 1024);
+      expect(chunk.byteLength).toBeLessThanOrEqual(128 * 1024);
+    }
+  });
+
+  it("copies what it keeps across pieces: a source may overwrite its buffer (Node Buffers included)", async () => {
+    const data = splitmixBytes(1_000_000, 4);
+    const expected = await boundaries(data);
+    // One reused Buffer: each piece is overwritten with garbage once the next one is asked for.
+    const reused = Buffer.alloc(100_000);
+    async function* overwriting() {
+      for (let at = 0; at < data.byteLength; at += reused.byteLength) {
+        const n = Math.min(reused.byteLength, data.byteLength - at);
+        reused.set(data.subarray(at, at + n));
+        yield reused.subarray(0, n);
+        reused.fill(0xee);
+      }
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of chunkStream(overwriting())) chunks.push(Buffer.from(chunk));
+    expect(boundariesOf(chunks)).toEqual(expected);
+    expect(Buffer.concat(chunks).equals(Buffer.from(data))).toBe(true);
+  });
+
+  it("makes one chunk of data shorter than the minimum, and none of nothing", async () => {
+    expect(await boundaries(new Uint8Array(1))).toEqual([1]);
+    expect(await boundaries(new Uint8Array(8191).fill(3))).toEqual([8191]);
+    expect(await collect(chunkStream(pieces(new Uint8Array(0), 1)))).toEqual([]);
+    const chunker = new Chunker();
+    expect(chunker.push(new Uint8Array(0))).toEqual([]);
+    expect(chunker.finish()).toBe(0);
+  });
+});

@@ -1,0 +1,163 @@
+import { InvalidInputError } from "@hfkit/http";
+import { createBLAKE3 } from "hash-wasm";
+import {
+  DATA_KEY,
+  FILE_HASH_KEY,
+  GLOBAL_DEDUP_MODULUS,
+  INTERNAL_NODE_KEY,
+  VERIFICATION_KEY,
+} from "./constants.js";
+
+/** A 32-byte Xet hash (chunk, xorb, file or verification hash), as raw bytes. */
+export type XetHash = Uint8Array;
+
+/** A keyed BLAKE3 of one message, synchronous once created. */
+export type KeyedHash = (data: Uint8Array) => Uint8Array;
+
+/** A chunk (or subtree) for the Merkle hashes: its hash and the bytes it covers. */
+export interface HashedRange {
+  hash: XetHash;
+  size: number;
+}
+
+const hashers = new Map<string, Promise<KeyedHash>>();
+
+/**
+ * Keyed BLAKE3 (hash-wasm's WebAssembly build: 0.75–0.85 GB/s here, see ADR 0009). The
+ * WebAssembly instance behind each key is made once and shared; calls are synchronous.
+ */
+export function keyedBlake3(key: Uint8Array): Promise<KeyedHash> {
+  const id = Buffer.from(key).toString("hex");
+  let hasher = hashers.get(id);
+  if (!hasher) {
+    hasher = createBLAKE3(256, key).then((h) => (data: Uint8Array) => {
+      h.init();
+      h.update(data);
+      return h.digest("binary");
+    });
+    // HMAC keys of global dedup answers come and go; keep the map small.
+    if (hashers.size >= 64) hashers.delete(hashers.keys().next().value as string);
+    hashers.set(id, hasher);
+  }
+  return hasher;
+}
+
+/**
+ * The string form of a hash: each 8-byte group read as a little-endian u64 and printed as 16
+ * hex digits (hub-docs api.md, "Converting hashes to strings"). Not plain byte-order hex.
+ */
+export function hashToHex(hash: XetHash): string {
+  if (hash.byteLength !== 32) throw new Error(`a Xet hash has 32 bytes, not ${hash.byteLength}`);
+  let out = "";
+  for (let group = 0; group < 32; group += 8) {
+    for (let i = group + 7; i >= group; i--) out += (hash[i] as number).toString(16).padStart(2, "0");
+  }
+  return out;
+}
+
+/** The inverse of {@link hashToHex}. */
+export function hexToHash(hex: string, field = "hash"): XetHash {
+  if (!/^[0-9a-fA-F]{64}$/.test(hex)) {
+    throw new InvalidInputError(`${field}: "${hex}" is not a Xet hash (64 hexadecimal digits).`, { field });
+  }
+  const out = new Uint8Array(32);
+  for (let group = 0; group < 32; group += 8) {
+    for (let i = 0; i < 8; i++) {
+      out[group + 7 - i] = Number.parseInt(hex.slice((group + i) * 2, (group + i) * 2 + 2), 16);
+    }
+  }
+  return out;
+}
+
+/** The last 8 bytes as a little-endian u64, modulo a power of two ≤ 2^16. */
+function lastWordMod(hash: XetHash, modulus: number): number {
+  return ((hash[24] as number) | ((hash[25] as number) << 8)) & (modulus - 1);
+}
+
+/**
+ * Whether a chunk may be asked about in a global dedup query: the first chunk of a file
+ * always, others when their hash's last u64 is ≡ 0 mod 1024 (hub-docs deduplication.md).
+ */
+export function isGlobalDedupEligible(chunkHash: XetHash): boolean {
+  return lastWordMod(chunkHash, GLOBAL_DEDUP_MODULUS) === 0;
+}
+
+/** The Xet hashes, with their keys loaded: create with {@link loadXetHashes}. */
+export interface XetHashes {
+  /** Keyed BLAKE3 of chunk bytes (DATA_KEY). */
+  chunk: KeyedHash;
+  /** Root of the Merkle tree over chunks: a xorb's hash (the zero hash for no chunks). */
+  xorb(chunks: readonly HashedRange[]): XetHash;
+  /** A file's hash: the Merkle root re-hashed with an all-zero key (the zero hash for an empty file). */
+  file(chunks: readonly HashedRange[]): XetHash;
+  /** A shard term's verification hash: keyed BLAKE3 of the raw chunk hashes of the term, concatenated. */
+  verification(chunkHashes: readonly XetHash[]): XetHash;
+}
+
+let loaded: Promise<XetHashes> | undefined;
+
+/** Loads the BLAKE3 instances behind the Xet hashes (once per process). */
+export function loadXetHashes(): Promise<XetHashes> {
+  loaded ??= (async () => {
+    const [chunk, node, fileKey, verify] = await Promise.all([
+      keyedBlake3(DATA_KEY),
+      keyedBlake3(INTERNAL_NODE_KEY),
+      keyedBlake3(FILE_HASH_KEY),
+      keyedBlake3(VERIFICATION_KEY),
+    ]);
+    const xorb = (chunks: readonly HashedRange[]) => merkleRoot(chunks, node);
+    return {
+      chunk,
+      xorb,
+      file: (chunks) => (chunks.length === 0 ? new Uint8Array(32) : fileKey(xorb(chunks))),
+      verification(chunkHashes) {
+        const buffer = new Uint8Array(chunkHashes.length * 32);
+        for (const [i, h] of chunkHashes.entries()) buffer.set(h, i * 32);
+        return verify(buffer);
+      },
+    };
+  })();
+  return loaded;
+}
+
+/** Groups have 2 to 9 children; a child whose hash's last u64 is ≡ 0 mod 4 ends its group. */
+const MEAN_BRANCHING = 4;
+const MAX_GROUP = 2 * MEAN_BRANCHING + 1;
+
+function groupEnd(level: readonly HashedRange[], start: number): number {
+  const remaining = level.length - start;
+  if (remaining <= 2) return level.length;
+  const limit = Math.min(MAX_GROUP, remaining);
+  for (let i = 2; i < limit; i++) {
+    if (lastWordMod((level[start + i] as HashedRange).hash, MEAN_BRANCHING) === 0) return start + i + 1;
+  }
+  return start + limit;
+}
+
+/**
+ * The Merkle root xet-core calls the aggregated hash: levels are cut into groups by the rule
+ * above, each group becomes one node hashed (INTERNAL_NODE_KEY) over its lines
+ * `"{hash hex} : {size}\n"`, until one node is left (xet-core aggregated_hashes.rs).
+ */
+function merkleRoot(chunks: readonly HashedRange[], node: KeyedHash): XetHash {
+  if (chunks.length === 0) return new Uint8Array(32);
+  const encoder = new TextEncoder();
+  let level: readonly HashedRange[] = chunks;
+  while (level.length > 1) {
+    const next: HashedRange[] = [];
+    for (let start = 0; start < level.length; ) {
+      const end = groupEnd(level, start);
+      let text = "";
+      let size = 0;
+      for (let i = start; i < end; i++) {
+        const child = level[i] as HashedRange;
+        text += `${hashToHex(child.hash)} : ${child.size}\n`;
+        size += child.size;
+      }
+      next.push({ hash: node(encoder.encode(text)), size });
+      start = end;
+    }
+    level = next;
+  }
+  return (level[0] as HashedRange).hash;
+}

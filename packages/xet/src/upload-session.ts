@@ -1,0 +1,398 @@
+import { createHash } from "node:crypto";
+import { HubError, InvalidInputError } from "@hfkit/http";
+import type { Emit } from "@hfkit/http/work";
+import { TaskGroup } from "@hfkit/http/work";
+import PQueue from "p-queue";
+import type { CasClient } from "./cas-client.js";
+import { chunkStream } from "./chunker.js";
+import {
+  hashToHex,
+  hexToHash,
+  isGlobalDedupEligible,
+  type KeyedHash,
+  keyedBlake3,
+  type XetHash,
+  type XetHashes,
+} from "./hash.js";
+import { queryDedup } from "./query-dedup.js";
+import {
+  CHUNK_FLAG_GLOBAL_DEDUP,
+  type Shard,
+  type ShardFile,
+  ShardFormatError,
+  type ShardXorb,
+} from "./shard.js";
+import type { OpenedSource } from "./source.js";
+import type { XetUploadEvent, XetUploadedFile } from "./types.js";
+import { uploadXorb } from "./upload-xorb.js";
+import { type CompressionChoice, encodeChunk, SLAB, SlabPool, XorbBuilder } from "./xorb.js";
+import type { XorbCache } from "./xorb-cache.js";
+import { xorbExists } from "./xorb-exists.js";
+
+/** A xorb terms can point at: built in this run (hash known once closed), cached, or found by a dedup query. */
+interface XorbRef {
+  hash: XetHash | undefined;
+  /** For cached xorbs: confirmed present on the CAS in this run (undefined: not asked yet). */
+  present?: Promise<boolean>;
+  cached?: string;
+}
+
+interface Location {
+  xorb: XorbRef;
+  index: number;
+  size: number;
+}
+
+interface PendingTerm {
+  xorb: XorbRef;
+  start: number;
+  end: number;
+  size: number;
+  hashes: XetHash[];
+}
+
+/** A global dedup answer, keyed: our chunk hashes must be keyed the same way to match. */
+interface DedupTable {
+  key: KeyedHash | undefined;
+  chunks: Map<string, Location>;
+}
+
+/** At most one global dedup query per this many bytes of a file (hub-docs deduplication.md). */
+const DEDUP_QUERY_SPACING = 4 << 20;
+
+export interface SessionOptions {
+  cas: CasClient;
+  hashes: XetHashes;
+  cache: XorbCache;
+  emit: Emit<XetUploadEvent>;
+  signal: AbortSignal;
+  xorbUploads: number;
+  maxBufferedBytes: number;
+  compression: CompressionChoice;
+  globalDedup: boolean;
+}
+
+export interface SessionFile extends XetUploadedFile {
+  /** The file's entry in the shard, once every xorb is closed (undefined for an empty file). */
+  shardEntry(): ShardFile | undefined;
+}
+
+const keyOf = (hash: XetHash): string => Buffer.from(hash.buffer, hash.byteOffset, 32).toString("base64");
+
+/**
+ * One upload: files are chunked and hashed in turn, new chunks packed into xorbs (chunks of
+ * several files share xorbs) that upload in parallel while reading goes on, known chunks
+ * referenced instead of sent. State lives for one call.
+ */
+export class UploadSession {
+  readonly group: TaskGroup;
+  private readonly queue: PQueue;
+  private readonly slabs: SlabPool;
+  private readonly builder: XorbBuilder;
+  private building: XorbRef = { hash: undefined };
+  /** Indices, in the xorb being built, of chunks that start a file (flagged for global dedup). */
+  private fileStarts: number[] = [];
+  private readonly known = new Map<string, Location>();
+  private readonly dedupTables: DedupTable[] = [];
+  private readonly queried = new Set<string>();
+  /** One ref per xorb found by dedup queries, so that consecutive chunks make one term. */
+  private readonly dedupRefs = new Map<string, XorbRef>();
+  /** CAS info of the xorbs the shard must list: built now, or cached but never registered. */
+  readonly newXorbs: ShardXorb[] = [];
+  private readonly listedCached = new Set<string>();
+  private buffered = 0;
+  private released: (() => void) | undefined;
+  stats = { xorbsUploaded: 0, bytesUploaded: 0, chunksDeduplicated: 0, bytesDeduplicated: 0 };
+
+  constructor(private readonly options: SessionOptions) {
+    this.group = new TaskGroup(options.signal);
+    this.slabs = new SlabPool(Math.ceil(options.maxBufferedBytes / SLAB) + 1);
+    this.builder = new XorbBuilder(this.slabs);
+    this.queue = new PQueue({ concurrency: options.xorbUploads });
+    for (const xorb of options.cache.xorbs.values()) {
+      const ref: XorbRef = { hash: xorb.hash, cached: xorb.hex };
+      xorb.chunks.forEach((chunk, index) => {
+        const key = keyOf(chunk.hash);
+        if (!this.known.has(key)) this.known.set(key, { xorb: ref, index, size: chunk.size });
+      });
+    }
+  }
+
+  get signal(): AbortSignal {
+    return this.group.signal;
+  }
+
+  async addFile(source: OpenedSource, index: number): Promise<SessionFile> {
+    const { hashes, emit } = this.options;
+    const sha = createHash("sha256");
+    const chunks: { hash: XetHash; size: number }[] = [];
+    const terms: PendingTerm[] = [];
+    let read = 0;
+    let sinceQuery = Number.POSITIVE_INFINITY;
+    const progressKey = `file:${index}`;
+    const signal = this.signal;
+    const tap = async function* (pieces: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+      for await (const piece of pieces) {
+        signal.throwIfAborted();
+        sha.update(piece);
+        read += piece.byteLength;
+        yield piece;
+        emit(
+          { type: "xet-file-progress", file: source.name, bytesRead: read, totalBytes: source.size },
+          progressKey,
+        );
+      }
+    };
+    emit(
+      { type: "xet-file-progress", file: source.name, bytesRead: 0, totalBytes: source.size },
+      progressKey,
+    );
+    for await (const data of chunkStream(tap(source.read(signal)))) {
+      const hash = hashes.chunk(data);
+      const size = data.byteLength;
+      chunks.push({ hash, size });
+      sinceQuery += size;
+      let location = await this.lookup(hash, size);
+      if (!location && this.options.globalDedup && (chunks.length === 1 || isGlobalDedupEligible(hash))) {
+        if (chunks.length === 1 || sinceQuery >= DEDUP_QUERY_SPACING) {
+          sinceQuery = 0;
+          await this.askGlobalDedup(hash);
+          location = await this.lookup(hash, size);
+        }
+      }
+      if (location) {
+        this.stats.chunksDeduplicated++;
+        this.stats.bytesDeduplicated += size;
+      } else {
+        location = await this.store(data, hash, chunks.length === 1);
+      }
+      appendTerm(terms, location, hash);
+    }
+    if (source.size !== undefined && read !== source.size) {
+      throw new InvalidInputError(
+        `${source.field}: ${source.name} gave ${read} bytes, not the ${source.size} announced. ` +
+          "Do not modify files during an upload, and give a stream's exact size.",
+        { field: source.field },
+      );
+    }
+    const fileHash = hashes.file(chunks);
+    const sha256 = sha.digest();
+    const result: SessionFile = {
+      name: source.name,
+      xetHash: hashToHex(fileHash),
+      sha256: sha256.toString("hex"),
+      size: read,
+      // An empty file has no chunks, nothing to reconstruct: it needs no entry in the shard.
+      shardEntry: () =>
+        terms.length === 0
+          ? undefined
+          : {
+              fileHash,
+              // The field holds the digest as xet-core's MerkleHash does (DataHash::from_be_bytes):
+              // its hash string is the hex digest, so its bytes are reversed per 8-byte group.
+              sha256: hexToHash(result.sha256),
+              terms: terms.map((t) => {
+                if (!t.xorb.hash) throw new Error("internal: a term names a xorb that was never closed");
+                return {
+                  xorbHash: t.xorb.hash,
+                  size: t.size,
+                  chunkStart: t.start,
+                  chunkEnd: t.end,
+                  verification: hashes.verification(t.hashes),
+                };
+              }),
+            },
+    };
+    emit({
+      type: "xet-file-hashed",
+      file: result.name,
+      xetHash: result.xetHash,
+      sha256: result.sha256,
+      size: read,
+    });
+    return result;
+  }
+
+  /** Closes the last xorb and waits for every upload (rejects with the first failure). */
+  async finish(): Promise<void> {
+    this.closeXorb();
+    await this.group.wait();
+  }
+
+  /** The chunk's place in a xorb already uploaded (or being built), when known. */
+  private async lookup(hash: XetHash, size: number): Promise<Location | undefined> {
+    const key = keyOf(hash);
+    let location = this.known.get(key);
+    if (!location) {
+      for (const table of this.dedupTables) {
+        location = table.chunks.get(table.key ? keyOf(table.key(hash)) : key);
+        if (location) break;
+      }
+    }
+    if (!location || location.size !== size) return undefined;
+    const { xorb } = location;
+    if (xorb.cached !== undefined) {
+      // Recorded in an earlier run: make sure the CAS still has it before relying on it.
+      // Dedup is an optimisation: when the CAS cannot say, the chunk is simply sent again.
+      xorb.present ??= xorbExists(this.options.cas, { hash: xorb.cached, signal: this.signal }).catch(
+        () => false,
+      );
+      if (!(await xorb.present)) {
+        this.options.cache.forget(xorb.cached);
+        this.known.delete(key);
+        return undefined;
+      }
+      this.listCachedXorb(xorb.cached);
+    }
+    return location;
+  }
+
+  /** A cached xorb no shard registered yet goes into this run's shard (its CAS info). */
+  private listCachedXorb(hex: string): void {
+    if (this.listedCached.has(hex)) return;
+    this.listedCached.add(hex);
+    const cached = this.options.cache.xorbs.get(hex);
+    if (!cached || cached.registered) return;
+    this.newXorbs.push(casInfo(cached.hash, cached.chunks, cached.serializedBytes, []));
+  }
+
+  private async askGlobalDedup(hash: XetHash): Promise<void> {
+    const hex = hashToHex(hash);
+    if (this.queried.has(hex)) return;
+    this.queried.add(hex);
+    let shard: Shard | undefined;
+    try {
+      shard = await queryDedup(this.options.cas, { chunkHash: hex, signal: this.signal });
+    } catch (error) {
+      // A failed query (after the seam's retries) or an unreadable answer costs only dedup.
+      this.signal.throwIfAborted();
+      if (!(HubError.isInstance(error) || error instanceof ShardFormatError)) throw error;
+      return;
+    }
+    if (!shard || shard.xorbs.length === 0) return;
+    const footer = shard.footer;
+    if (footer && footer.keyExpiry > 0 && footer.keyExpiry < Date.now() / 1000) return;
+    const hmac = footer?.hmacKey.some((b) => b !== 0) ? await keyedBlake3(footer.hmacKey) : undefined;
+    const table: DedupTable = { key: hmac, chunks: new Map() };
+    for (const xorb of shard.xorbs) {
+      const hex = hashToHex(xorb.hash);
+      let ref = this.dedupRefs.get(hex);
+      if (!ref) {
+        ref = { hash: xorb.hash };
+        this.dedupRefs.set(hex, ref);
+      }
+      xorb.chunks.forEach((chunk, index) => {
+        table.chunks.set(keyOf(chunk.hash), { xorb: ref, index, size: chunk.size });
+      });
+    }
+    this.dedupTables.push(table);
+  }
+
+  /** Puts a new chunk in the xorb being built, closing it first if the chunk would not fit. */
+  private async store(data: Uint8Array, hash: XetHash, fileStart: boolean): Promise<Location> {
+    const encoded = encodeChunk(data, this.options.compression);
+    if (!this.builder.fits(encoded.byteLength, data.byteLength)) this.closeXorb();
+    // Bounded memory: wait while the xorbs held (built, queued, sending) would pass the budget.
+    while (this.buffered + encoded.byteLength > this.options.maxBufferedBytes && this.queue.pending > 0) {
+      await new Promise<void>((resolve) => {
+        this.released = resolve;
+      });
+      this.signal.throwIfAborted();
+    }
+    this.buffered += encoded.byteLength;
+    const index = this.builder.add(hash, data.byteLength, encoded);
+    if (fileStart) this.fileStarts.push(index);
+    const location = { xorb: this.building, index, size: data.byteLength };
+    this.known.set(keyOf(hash), location);
+    return location;
+  }
+
+  private closeXorb(): void {
+    if (this.builder.count === 0) return;
+    const built = this.builder.take();
+    const ref = this.building;
+    ref.hash = this.options.hashes.xorb(built.chunks);
+    const info = casInfo(ref.hash, built.chunks, built.byteLength, this.fileStarts);
+    this.newXorbs.push(info);
+    this.building = { hash: undefined };
+    this.fileStarts = [];
+    const hex = hashToHex(ref.hash);
+    const { emit, cas, cache } = this.options;
+    this.group.spawn((signal) =>
+      this.queue.add(async () => {
+        try {
+          const key = `xorb:${hex}`;
+          const { inserted } = await uploadXorb(cas, {
+            hash: hex,
+            body: built.pieces,
+            signal,
+            onProgress: (bytesSent) =>
+              emit(
+                { type: "xet-xorb-upload-progress", xorb: hex, bytesSent, totalBytes: built.byteLength },
+                key,
+              ),
+          });
+          this.stats.xorbsUploaded++;
+          this.stats.bytesUploaded += built.byteLength;
+          await cache.recordXorb({
+            hash: info.hash,
+            chunks: built.chunks,
+            serializedBytes: built.byteLength,
+          });
+          emit({
+            type: "xet-xorb-uploaded",
+            xorb: hex,
+            bytes: built.byteLength,
+            chunks: built.chunks.length,
+            inserted,
+          });
+        } finally {
+          this.slabs.give(built.slabs);
+          this.buffered -= built.byteLength;
+          const wake = this.released;
+          this.released = undefined;
+          wake?.();
+        }
+      }),
+    );
+  }
+}
+
+function casInfo(
+  hash: XetHash,
+  chunks: readonly { hash: XetHash; size: number }[],
+  serializedBytes: number,
+  fileStarts: readonly number[],
+): ShardXorb {
+  let offset = 0;
+  const starts = new Set(fileStarts);
+  const entries = chunks.map((chunk, index) => {
+    const entry = {
+      hash: chunk.hash,
+      offset,
+      size: chunk.size,
+      flags: starts.has(index) ? CHUNK_FLAG_GLOBAL_DEDUP : 0,
+    };
+    offset += chunk.size;
+    return entry;
+  });
+  return { hash, chunks: entries, rawBytes: offset, serializedBytes };
+}
+
+/** Extends the last term when the chunk follows it in the same xorb, else starts a term. */
+function appendTerm(terms: PendingTerm[], location: Location, hash: XetHash): void {
+  const last = terms[terms.length - 1];
+  if (last && last.xorb === location.xorb && last.end === location.index) {
+    last.end++;
+    last.size += location.size;
+    last.hashes.push(hash);
+    return;
+  }
+  terms.push({
+    xorb: location.xorb,
+    start: location.index,
+    end: location.index + 1,
+    size: location.size,
+    hashes: [hash],
+  });
+}
