@@ -1,8 +1,11 @@
 import {
   type HubClient,
   HubError,
-  type HubRequest,
   type HubResponse,
+  type JsonRequest,
+  type RawRequest,
+  type RawResponseData,
+  type RawResponseType,
   type RepoDesignation,
 } from "@hfkit/http";
 import { getXetToken, type XetConnection } from "./get-xet-token.js";
@@ -11,7 +14,9 @@ import { getXetToken, type XetConnection } from "./get-xet-token.js";
 export type XetTokenSource = (signal?: AbortSignal) => Promise<XetConnection>;
 
 /** A CAS request: a path on the CAS (`/v1/xorbs/…`) plus the usual request fields. */
-export type CasRequest<T> = Omit<HubRequest<T>, "path" | "url" | "auth"> & { path: string };
+export type CasRequest<Q extends JsonRequest<unknown> | RawRequest> = Omit<Q, "path" | "url" | "auth"> & {
+  path: string;
+};
 
 /**
  * The CAS side of Xet, through the client's one seam (retries, diagnostics, typed errors):
@@ -22,7 +27,10 @@ export type CasRequest<T> = Omit<HubRequest<T>, "path" | "url" | "auth"> & { pat
 export interface CasClient {
   /** The current connection (refreshed when close to expiry). */
   connection(signal?: AbortSignal): Promise<XetConnection>;
-  request<T>(request: CasRequest<T>): Promise<HubResponse<T>>;
+  request<T>(request: CasRequest<JsonRequest<T>>): Promise<HubResponse<T>>;
+  request<R extends RawResponseType>(
+    request: CasRequest<RawRequest<R>>,
+  ): Promise<HubResponse<RawResponseData[R]>>;
 }
 
 export interface CasClientOptions {
@@ -62,27 +70,29 @@ export function createCasClient(
     return refresh(signal);
   };
 
-  const send = <T>(conn: XetConnection, request: CasRequest<T>): Promise<HubResponse<T>> => {
+  // One body for both request kinds: the overloads of `CasClient.request` keep callers typed.
+  type AnyCasRequest = CasRequest<JsonRequest<unknown>> | CasRequest<RawRequest>;
+  const send = (conn: XetConnection, request: AnyCasRequest): Promise<HubResponse<unknown>> => {
     const { path, headers, ...rest } = request;
     return client.request({
       ...rest,
       url: conn.casUrl + path,
       headers: { ...headers, authorization: `Bearer ${conn.accessToken}` },
       auth: false,
-    });
+    } as JsonRequest<unknown>);
   };
 
   return {
     connection,
-    async request<T>(request: CasRequest<T>): Promise<HubResponse<T>> {
+    async request(request: AnyCasRequest): Promise<HubResponse<never>> {
       const conn = await connection(request.signal);
       try {
-        return await send(conn, request);
+        return (await send(conn, request)) as HubResponse<never>;
       } catch (error) {
         if (!(HubError.isInstance(error) && error.status === 401)) throw error;
         // The token expired early or was revoked: one fresh token, one more try.
         const fresh = current === conn ? await refresh(request.signal) : await connection(request.signal);
-        return send(fresh, request);
+        return (await send(fresh, request)) as HubResponse<never>;
       }
     },
   };

@@ -7,6 +7,7 @@ import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
 import { createHubClient, type HubClient } from "@hfkit/http";
 import { pythonSkipReason, runPython } from "@hfkit/testing/python";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { readXetFile } from "./read-xet-file.js";
 import { collect, noiseBytes, splitmixBytes } from "./test-utils/index.js";
 import { uploadXet } from "./upload-xet.js";
@@ -44,6 +45,7 @@ beforeEach(async () => {
     method: "POST",
     path: "/api/repos/create",
     body: { json: { name: repo.split("/")[1] } },
+    responseType: "none",
   });
   server.emulator.clearRequestLog();
 });
@@ -66,6 +68,7 @@ async function commitPointers(files: { path: string; sha256: string; size: numbe
         })),
       ],
     },
+    responseType: "none",
   });
 }
 
@@ -258,10 +261,11 @@ HfApi().upload_file(path_or_fileobj=sys.argv[2], path_in_repo="py.bin", repo_id=
     );
     const paths = server.emulator.requestLog.map((e) => `${e.method} ${new URL(e.url).pathname}`);
     expect(paths.some((p) => p.startsWith("POST /v1/xorbs/"))).toBe(true);
-    const { data: info } = await hub.request<{ path: string; xetHash?: string }[]>({
+    const { data: info } = await hub.request({
       method: "POST",
       path: `/api/models/${repo}/paths-info/main`,
       body: { json: { paths: ["py.bin"] } },
+      schema: z.array(z.object({ path: z.string(), xetHash: z.string().optional() })),
     });
     const xetHash = info[0]?.xetHash;
     expect(xetHash).toMatch(/^[0-9a-f]{64}$/);

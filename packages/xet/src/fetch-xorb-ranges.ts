@@ -27,7 +27,7 @@ export async function fetchXorbRanges(
   const header = `bytes=${ranges.map((r) => `${r.byteStart}-${r.byteEnd}`).join(",")}`;
   for (let attempt = 1; ; attempt++) {
     try {
-      const response = await client.request<Uint8Array>({
+      const response = await client.request({
         url: options.url,
         headers: { range: header },
         responseType: "bytes",
@@ -48,7 +48,6 @@ export async function fetchXorbRanges(
 
 function invalid(url: string, message: string): InvalidResponseError {
   return new InvalidResponseError(`Unexpected xorb download from ${url}: ${message}`, {
-    code: "INVALID_RESPONSE",
     url,
   });
 }

@@ -69,7 +69,7 @@ export async function getXetToken(client: HubClient, options: GetXetTokenOptions
   if (!accessToken || !casUrl || !Number.isFinite(exp)) {
     throw new InvalidResponseError(
       `The Hub's Xet token answer (${response.url}) lacks ${!accessToken ? "accessToken" : !casUrl ? "casUrl" : "exp"}.`,
-      { code: "INVALID_RESPONSE", status: response.status, url: response.url, requestId: response.requestId },
+      { status: response.status, url: response.url, requestId: response.requestId },
     );
   }
   let parsed: URL;
@@ -77,7 +77,6 @@ export async function getXetToken(client: HubClient, options: GetXetTokenOptions
     parsed = new URL(casUrl);
   } catch (cause) {
     throw new InvalidResponseError(`The Hub's Xet token answer names a CAS URL that is not a URL.`, {
-      code: "INVALID_RESPONSE",
       url: response.url,
       cause,
     });

@@ -13,7 +13,7 @@ export interface QueryDedupOptions {
  * does not know it (404). The chunk hashes in the answer are keyed with `footer.hmacKey`.
  */
 export async function queryDedup(cas: CasClient, options: QueryDedupOptions): Promise<Shard | undefined> {
-  const response = await cas.request<Uint8Array>({
+  const response = await cas.request({
     path: `/v1/chunks/default-merkledb/${options.chunkHash}`,
     responseType: "bytes",
     okStatuses: [404],

@@ -147,7 +147,6 @@ export async function* readXetFile(
     if (total !== term.size) {
       throw new InvalidResponseError(
         `Xet reconstruction of ${options.fileHash}: term ${t} decodes to ${total} bytes, the CAS announced ${term.size}.`,
-        { code: "INVALID_RESPONSE" },
       );
     }
     for (const unit of needed) if (--unit.users === 0) unit.loaded = Promise.resolve(new Map());
@@ -175,7 +174,6 @@ export async function* readXetFile(
     if (got !== options.fileHash.toLowerCase()) {
       throw new InvalidResponseError(
         `Xet download of ${options.fileHash} does not verify: its chunks hash to ${got}. Try again; report it if it persists.`,
-        { code: "INVALID_RESPONSE" },
       );
     }
   }
@@ -189,7 +187,6 @@ function termChunks(term: ReconstructionTerm, maps: readonly Map<number, Uint8Ar
     if (!chunk) {
       throw new InvalidResponseError(
         `Xet reconstruction names chunk ${c} of xorb ${term.xorbHash}, which no fetch covers.`,
-        { code: "INVALID_RESPONSE" },
       );
     }
     out.push(chunk);
