@@ -1,0 +1,27 @@
+import type { NamedFeature } from "@hfkit/cards";
+import type * as A from "apache-arrow";
+
+// The one seam between the shard pipeline and a Parquet library, so the library can change
+// (docs/adr/0008-parquet-shard-writer.md says which one and why).
+
+export interface ShardWriterOptions {
+  /** Local file to write. */
+  path: string;
+  /** `features.arrow_schema`, with the `huggingface` key in its metadata. */
+  schema: A.Schema;
+  features: readonly NamedFeature[];
+  /** The `huggingface` footer value. */
+  huggingface: string;
+  /** Rows per row group (the writer cuts incoming batches at this count). */
+  rowGroupRows: number;
+}
+
+export interface ShardWriter {
+  write(batch: A.RecordBatch): Promise<void>;
+  /** Finishes the file; resolves its size in bytes. */
+  close(): Promise<number>;
+  /** Stops and removes the partial file. */
+  abort(): Promise<void>;
+}
+
+export type ShardWriterFactory = (options: ShardWriterOptions) => Promise<ShardWriter>;
