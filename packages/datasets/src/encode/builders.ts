@@ -61,8 +61,18 @@ abstract class Builder {
     this.length++;
   }
 
+  /**
+   * A valid but empty slot (0, "", []), what pyarrow puts in a struct's children where the
+   * struct itself is null: they count no validity bitmap.
+   */
+  appendEmpty(): void {
+    this.appendEmptyValue();
+    this.length++;
+  }
+
   protected abstract appendNull(): void;
   protected abstract appendValue(value: unknown): void;
+  protected abstract appendEmptyValue(): void;
   protected abstract finishData(
     length: number,
     nullCount: number,
@@ -102,6 +112,9 @@ abstract class Builder {
 
 class NullBuilder extends Builder {
   protected appendNull(): void {}
+  protected appendEmptyValue(): void {
+    this.nullAt.push(this.length);
+  }
   protected appendValue(value: unknown): void {
     problem(`expected null (the column's type is null), got ${show(value)}; declare its features`);
   }
@@ -123,6 +136,9 @@ class BoolBuilder extends Builder {
     }
   }
   protected appendNull(): void {
+    this.ensure();
+  }
+  protected appendEmptyValue(): void {
     this.ensure();
   }
   protected appendValue(value: unknown): void {
@@ -175,6 +191,9 @@ class FixedBuilder extends Builder {
     this.ensure();
     this.values[this.length] = 0;
   }
+  protected appendEmptyValue(): void {
+    this.appendNull();
+  }
   protected appendValue(value: unknown): void {
     this.ensure();
     this.values[this.length] = this.convert(value);
@@ -210,6 +229,9 @@ class WideBuilder extends Builder {
     this.ensure();
     this.words[this.length * 2] = 0;
     this.words[this.length * 2 + 1] = 0;
+  }
+  protected appendEmptyValue(): void {
+    this.appendNull();
   }
   protected appendValue(value: unknown): void {
     this.ensure();
@@ -259,6 +281,9 @@ class DecimalBuilder extends Builder {
   protected appendNull(): void {
     this.ensure();
     this.words.fill(0, this.length * this.width, (this.length + 1) * this.width);
+  }
+  protected appendEmptyValue(): void {
+    this.appendNull();
   }
   protected appendValue(value: unknown): void {
     this.ensure();
@@ -312,6 +337,9 @@ class BytesBuilder extends Builder {
   protected appendNull(): void {
     this.ensureOffsets();
     this.offsets[this.length + 1] = this.used;
+  }
+  protected appendEmptyValue(): void {
+    this.appendNull();
   }
   protected appendValue(raw: unknown): void {
     const value = this.convert ? this.convert(raw) : raw;
@@ -386,6 +414,9 @@ class ListBuilder extends Builder {
     this.ensure();
     this.offsets[this.length + 1] = this.count;
   }
+  protected appendEmptyValue(): void {
+    this.appendNull();
+  }
   protected appendValue(value: unknown): void {
     const items = toArray(value);
     this.check?.(items);
@@ -427,7 +458,10 @@ class FixedListBuilder extends Builder {
     super(type, path, cursor);
   }
   protected appendNull(): void {
-    for (let i = 0; i < this.size; i++) this.child.append(null);
+    for (let i = 0; i < this.size; i++) this.child.appendEmpty();
+  }
+  protected appendEmptyValue(): void {
+    this.appendNull();
   }
   protected appendValue(value: unknown): void {
     const items = toArray(value);
@@ -456,12 +490,24 @@ class StructBuilder extends Builder {
     path: string,
     cursor: Cursor,
     readonly children: { name: string; builder: Builder }[],
+    /** Children of a null struct are null (datasets' media `cast_storage`) rather than empty (pyarrow's conversion). */
+    private readonly nullChildren = false,
   ) {
     super(type, path, cursor);
     this.names = new Set(children.map((c) => c.name));
   }
   protected appendNull(): void {
-    for (const { builder } of this.children) builder.append(null);
+    for (const { builder } of this.children) {
+      if (this.nullChildren) builder.append(null);
+      else builder.appendEmpty();
+    }
+  }
+  protected appendEmptyValue(): void {
+    for (const { builder } of this.children) builder.appendEmpty();
+  }
+  // pyarrow's nbytes leaves out a struct's own validity bitmap (pa.array([{"a": 1}, None]).nbytes == 16).
+  override nbytes(): number {
+    return this.childBytes();
   }
   protected appendValue(value: unknown): void {
     if (
@@ -709,7 +755,16 @@ export function builderFor(feature: Feature, path: string, cursor: Cursor): Buil
       return builder;
     }
     default:
-      if (isMedia(feature)) return builderForType(type, path, cursor);
+      if (isMedia(feature)) {
+        const fields = (type as A.Struct).children;
+        return new StructBuilder(
+          type as A.Struct,
+          path,
+          cursor,
+          fields.map((f) => ({ name: f.name, builder: builderForType(f.type, `${path}.${f.name}`, cursor) })),
+          true,
+        );
+      }
       return builderForType(type, path, cursor);
   }
 }

@@ -41,10 +41,96 @@ function writerProperties(pw: ParquetWasm, options: ShardWriterOptions) {
   return builder.build();
 }
 
+// pyarrow writes list leaves as `list`/`element` (the Parquet spec's names; golden
+// parquet-schema.txt) and reads them back as `list<element: …>`. arrow-rs names the leaf after
+// the Arrow child, so the batches are handed over with children renamed `element` (same
+// buffers; `featuresToArrowSchema` keeps `item`, as `features.arrow_schema` in Python).
+//
+// Parquet has no date64, seconds timestamps or seconds times: pyarrow stores them as DATE
+// (days), TIMESTAMP(MILLIS) and TIME(MILLIS) and reads them back as date32, timestamp[ms] and
+// time32[ms]. The same conversion here makes pyarrow read hfkit's shards as it reads its own.
+function elementNames(type: A.DataType): A.DataType {
+  const children = (type.children ?? []) as A.Field[];
+  const field = (f: A.Field, name = f.name) =>
+    new A.Field(name, elementNames(f.type), f.nullable, f.metadata);
+  if (type.typeId === A.Type.Date && (type as A.Date_).unit === A.DateUnit.MILLISECOND)
+    return new A.DateDay();
+  if (type.typeId === A.Type.Timestamp && (type as A.Timestamp).unit === A.TimeUnit.SECOND) {
+    return new A.Timestamp(A.TimeUnit.MILLISECOND, (type as A.Timestamp).timezone);
+  }
+  if (type.typeId === A.Type.Time && (type as A.Time).unit === A.TimeUnit.SECOND)
+    return new A.TimeMillisecond();
+  switch (type.typeId) {
+    case A.Type.List:
+      return new A.List(field(children[0]!, "element"));
+    case A.Type.LargeList:
+      return new A.LargeList(field(children[0]!, "element"));
+    case A.Type.FixedSizeList:
+      return new A.FixedSizeList((type as A.FixedSizeList).listSize, field(children[0]!, "element"));
+    case A.Type.Struct:
+      return new A.Struct(children.map((c) => field(c)));
+    default:
+      return type;
+  }
+}
+
+function convertValues(data: A.Data, type: A.DataType): A.Data {
+  const values = data.values as unknown as ArrayLike<number | bigint>;
+  const n = data.length;
+  let converted: Int32Array | BigInt64Array;
+  if (type.typeId === A.Type.Date) {
+    converted = new Int32Array(n);
+    for (let i = 0; i < n; i++) converted[i] = Math.floor(Number(values[i]) / 86_400_000);
+  } else if (type.typeId === A.Type.Timestamp) {
+    converted = new BigInt64Array(n);
+    for (let i = 0; i < n; i++) converted[i] = BigInt(values[i]!) * 1000n;
+  } else {
+    converted = new Int32Array(n);
+    for (let i = 0; i < n; i++) converted[i] = Number(values[i]) * 1000;
+  }
+  return A.makeData({
+    type: type as A.DateDay,
+    length: n,
+    nullCount: data.nullCount,
+    nullBitmap: data.nullBitmap,
+    offset: data.offset,
+    data: converted as Int32Array,
+  } as never);
+}
+
+function retype(data: A.Data, type: A.DataType): A.Data {
+  if (type === data.type) return data;
+  if (
+    type.typeId !== data.type.typeId ||
+    (type.typeId === A.Type.Timestamp && (type as A.Timestamp).unit !== (data.type as A.Timestamp).unit) ||
+    (type.typeId === A.Type.Time && (type as A.Time).unit !== (data.type as A.Time).unit) ||
+    (type.typeId === A.Type.Date && (type as A.Date_).unit !== (data.type as A.Date_).unit)
+  ) {
+    return convertValues(data, type);
+  }
+  const childTypes = ((type.children ?? []) as A.Field[]).map((f) => f.type);
+  const children = data.children.map((c, i) => retype(c, childTypes[i]!));
+  return new A.Data(type, data.offset, data.length, data.nullCount, data.buffers as never, children);
+}
+
+function pyarrowLayout(schema: A.Schema): {
+  schema: A.Schema;
+  convert: (batch: A.RecordBatch) => A.RecordBatch;
+} {
+  const fields = schema.fields.map((f) => new A.Field(f.name, elementNames(f.type), f.nullable, f.metadata));
+  const renamed = new A.Schema(fields, schema.metadata);
+  const struct = new A.Struct(fields);
+  return {
+    schema: renamed,
+    convert: (batch) => new A.RecordBatch(renamed, retype(batch.data, struct) as A.Data<A.Struct>),
+  };
+}
+
 /** Writes shards with parquet-wasm (arrow-rs), fed Arrow IPC one batch at a time. */
 export const parquetWasmWriter: ShardWriterFactory = async (options) => {
   const pw = await loadParquetWasm();
   const file = createWriteStream(options.path);
+  const layout = pyarrowLayout(options.schema);
   const pending: A.RecordBatch[] = [];
   let wake: (() => void) | undefined;
   let closed = false;
@@ -57,7 +143,7 @@ export const parquetWasmWriter: ShardWriterFactory = async (options) => {
         controller.close();
         return;
       }
-      const ipc = A.tableToIPC(new A.Table([batch]), "stream");
+      const ipc = A.tableToIPC(new A.Table([layout.convert(batch)]), "stream");
       for (const b of pw.Table.fromIPCStream(ipc).recordBatches()) controller.enqueue(b);
     },
   });
