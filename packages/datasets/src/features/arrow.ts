@@ -68,9 +68,10 @@ function extensionMetadata(feature: Feature): Map<string, string> | undefined {
       [EXT_META, ""],
     ]);
   if (feature.type === "array") {
+    // the order pyarrow serialises them in (golden s3 ARROW:schema)
     return new Map([
-      [EXT_NAME, `datasets.features.features.Array${feature.dims}DExtensionType`],
       [EXT_META, `[[${feature.shape.join(", ")}], "${feature.dtype}"]`],
+      [EXT_NAME, `datasets.features.features.Array${feature.dims}DExtensionType`],
     ]);
   }
   return undefined;
