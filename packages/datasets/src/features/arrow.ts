@@ -62,13 +62,13 @@ export function featureToArrowType(feature: Feature): A.DataType {
 }
 
 function extensionMetadata(feature: Feature): Map<string, string> | undefined {
+  // in the order pyarrow serialises them (golden s3 ARROW:schema)
   if (feature.type === "json")
     return new Map([
-      [EXT_NAME, "arrow.json"],
       [EXT_META, ""],
+      [EXT_NAME, "arrow.json"],
     ]);
   if (feature.type === "array") {
-    // the order pyarrow serialises them in (golden s3 ARROW:schema)
     return new Map([
       [EXT_META, `[[${feature.shape.join(", ")}], "${feature.dtype}"]`],
       [EXT_NAME, `datasets.features.features.Array${feature.dims}DExtensionType`],
