@@ -1,6 +1,6 @@
 import { once } from "node:events";
-import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { createWriteStream, type WriteStream } from "node:fs";
+import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as A from "apache-arrow";
@@ -17,46 +17,58 @@ export async function makeTempDir(parent?: string): Promise<{ dir: string; dispo
   return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/** One spilled batch: a self-contained Arrow IPC stream (schema, one record batch, end marker). */
+export interface SpilledBatch {
+  ipc: Uint8Array;
+  rows: number;
+}
+
+/**
+ * The first pass's batches, each framed as `[u32 byte length][u32 rows][IPC stream]`, so the
+ * second pass hands them to the Parquet writer as they are, without decoding them in JS.
+ */
 export class SpillFile {
   private readonly out: WriteStream;
-  private readonly writer: A.RecordBatchStreamWriter;
-  private readonly pump: Promise<void>;
 
-  constructor(
-    readonly path: string,
-    schema: A.Schema,
-  ) {
-    const out = createWriteStream(path, { highWaterMark: 1 << 20 });
-    this.out = out;
-    this.writer = new A.RecordBatchStreamWriter();
-    this.writer.reset(undefined, schema);
-    const writer = this.writer;
-    this.pump = (async () => {
-      for await (const chunk of writer as AsyncIterable<Uint8Array>) {
-        if (!out.write(chunk)) await once(out, "drain");
-      }
-      out.end();
-      await once(out, "finish");
-    })();
-    this.pump.catch(() => undefined);
+  constructor(readonly path: string) {
+    this.out = createWriteStream(path, { highWaterMark: 1 << 20 });
   }
 
   async write(batch: A.RecordBatch): Promise<void> {
-    this.writer.write(batch);
-    // Let the pump catch up so unwritten batches never pile up in memory.
-    while (this.out.writableLength > 8 << 20) await once(this.out, "drain");
-    await new Promise((resolve) => setImmediate(resolve));
+    const ipc = A.tableToIPC(new A.Table([batch]), "stream");
+    const header = Buffer.allocUnsafe(8);
+    header.writeUInt32LE(ipc.byteLength, 0);
+    header.writeUInt32LE(batch.numRows, 4);
+    this.out.write(header);
+    if (!this.out.write(ipc)) await once(this.out, "drain");
   }
 
   async close(): Promise<void> {
-    this.writer.finish();
-    this.writer.close();
-    await this.pump;
+    this.out.end();
+    await once(this.out, "finish");
   }
 
   /** The batches back, in order. */
-  async *read(): AsyncGenerator<A.RecordBatch> {
-    const reader = await A.RecordBatchReader.from(createReadStream(this.path, { highWaterMark: 1 << 20 }));
-    for await (const batch of reader as AsyncIterable<A.RecordBatch>) yield batch;
+  async *read(): AsyncGenerator<SpilledBatch> {
+    const file = await open(this.path, "r");
+    try {
+      const header = Buffer.allocUnsafe(8);
+      for (;;) {
+        const { bytesRead } = await file.read(header, 0, 8, null);
+        if (bytesRead < 8) return;
+        const length = header.readUInt32LE(0);
+        const rows = header.readUInt32LE(4);
+        const ipc = new Uint8Array(length);
+        let got = 0;
+        while (got < length) {
+          const r = await file.read(ipc, got, length - got, null);
+          if (r.bytesRead === 0) throw new Error("the temporary Arrow file ends early");
+          got += r.bytesRead;
+        }
+        yield { ipc, rows };
+      }
+    } finally {
+      await file.close();
+    }
   }
 }

@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { NamedFeature } from "@hfkit/cards";
 import { drain } from "@hfkit/http/work";
-import type * as A from "apache-arrow";
+import * as A from "apache-arrow";
 import { BatchEncoder, type Row } from "./encode/batch.js";
 import { FeatureInference } from "./encode/infer.js";
 import { embedRow, MediaSizeEstimate, mediaInput } from "./encode/media.js";
@@ -21,10 +21,10 @@ import {
   shardPath,
   shardRowCounts,
 } from "./sharding.js";
-import { makeTempDir, SpillFile } from "./spill.js";
+import { makeTempDir, type SpilledBatch, SpillFile } from "./spill.js";
 import type { DatasetProgressEvent, WriteShardsOptions, WriteShardsResult, WrittenShard } from "./types.js";
 import { parquetWasmWriter } from "./writer/parquet-wasm.js";
-import type { ShardWriterFactory } from "./writer/shard-writer.js";
+import type { ShardWriterBackend } from "./writer/shard-writer.js";
 
 /** Arrow bytes per row group by default: small enough that the writer stays in bounded memory. */
 export const DEFAULT_ROW_GROUP_BYTES = 32_000_000;
@@ -109,7 +109,7 @@ async function run(
   checked: Checked,
   emit: Emit,
   signal: AbortSignal,
-  makeWriter: ShardWriterFactory,
+  backend: ShardWriterBackend,
 ): Promise<WriteShardsResult> {
   const { split, dataDir } = checked;
   const source = await resolveInput(options.data, {
@@ -136,11 +136,12 @@ async function run(
 
   const temp = await makeTempDir(options.tempDir);
   try {
-    const spill = new SpillFile(join(temp.dir, "split.arrows"), encoder.schema);
+    const spill = new SpillFile(join(temp.dir, "split.arrows"));
+    const toWriter = backend.layout(encoder.schema);
     const flush = async () => {
       const batch = encoder.flush();
       shadow?.flush();
-      if (batch) await spill.write(batch);
+      if (batch) await spill.write(toWriter(batch));
       emit(
         { type: "rows-progress", split, rows: encoder.cursor.row, bytes: encoder.nbytes() },
         `rows:${split}`,
@@ -192,13 +193,13 @@ async function run(
     const counts = shardRowCounts(numRows, numShards);
     const shards: WrittenShard[] = [];
     const batches = spill.read()[Symbol.asyncIterator]();
-    let current: A.RecordBatch | undefined;
+    let current: SpilledBatch | undefined;
     let used = 0;
     for (let index = 0; index < numShards; index++) {
       const pathInRepo = shardPath(dataDir, split, index, numShards);
       const localPath = join(options.outputDir, pathInRepo);
       await mkdir(dirname(localPath), { recursive: true });
-      const writer = await makeWriter({
+      const writer = await backend.open({
         path: localPath,
         schema: encoder.schema,
         features,
@@ -210,22 +211,26 @@ async function run(
       try {
         while (remaining > 0) {
           signal.throwIfAborted();
-          if (!current || used >= current.numRows) {
+          if (!current || used >= current.rows) {
             const next = await batches.next();
             if (next.done) throw new Error("the temporary Arrow file ended early");
             current = next.value;
             used = 0;
           }
-          const take = Math.min(remaining, current.numRows - used);
-          await writer.write(
-            take === current.numRows && used === 0 ? current : current.slice(used, used + take),
-          );
+          const take = Math.min(remaining, current.rows - used);
+          await writer.write(current.ipc, used, take);
           used += take;
           remaining -= take;
           written += take;
           emit({ type: "shard-progress", split, index, rows: written }, `shard:${split}`);
         }
-        if (counts[index] === 0) await writer.write(emptyBatch(encoder.features));
+        if (counts[index] === 0) {
+          await writer.write(
+            A.tableToIPC(new A.Table([toWriter(emptyBatch(encoder.features))]), "stream"),
+            0,
+            0,
+          );
+        }
       } catch (error) {
         await writer.abort();
         throw error;
@@ -269,7 +274,7 @@ function emptyBatch(features: readonly NamedFeature[]): A.RecordBatch {
  */
 export async function* writeShardsIter(
   options: WriteShardsOptions,
-  internal: { writer?: ShardWriterFactory } = {},
+  internal: { writer?: ShardWriterBackend } = {},
 ): AsyncGenerator<DatasetProgressEvent, WriteShardsResult> {
   const checked = check(options);
   return yield* withEvents(options.signal, checked.split, (emit, signal) =>

@@ -5,7 +5,7 @@ import type { Feature } from "@hfkit/cards";
 import * as A from "apache-arrow";
 import { containsMedia } from "../features/model.js";
 import { VERSION } from "../version.js";
-import type { ShardWriter, ShardWriterFactory, ShardWriterOptions } from "./shard-writer.js";
+import type { ShardWriter, ShardWriterBackend, ShardWriterOptions } from "./shard-writer.js";
 
 type ParquetWasm = typeof import("parquet-wasm");
 let wasm: Promise<ParquetWasm> | undefined;
@@ -126,69 +126,84 @@ function pyarrowLayout(schema: A.Schema): {
   };
 }
 
-/** Writes shards with parquet-wasm (arrow-rs), fed Arrow IPC one batch at a time. */
-export const parquetWasmWriter: ShardWriterFactory = async (options) => {
-  const pw = await loadParquetWasm();
-  const file = createWriteStream(options.path);
-  const layout = pyarrowLayout(options.schema);
-  const pending: A.RecordBatch[] = [];
-  let wake: (() => void) | undefined;
-  let closed = false;
-  let failed: unknown;
-  const source = new ReadableStream({
-    async pull(controller) {
-      while (pending.length === 0 && !closed) await new Promise<void>((resolve) => (wake = resolve));
-      const batch = pending.shift();
-      if (!batch) {
-        controller.close();
-        return;
+/** Writes shards with parquet-wasm (arrow-rs), fed the spilled Arrow IPC batches as they are. */
+export const parquetWasmWriter: ShardWriterBackend = {
+  layout: (schema) => pyarrowLayout(schema).convert,
+  async open(options) {
+    const pw = await loadParquetWasm();
+    const file = createWriteStream(options.path, { highWaterMark: 1 << 20 });
+    const pending: { ipc: Uint8Array; offset: number; length: number }[] = [];
+    let wake: (() => void) | undefined;
+    let drained: (() => void) | undefined;
+    let closed = false;
+    let failed: unknown;
+    const source = new ReadableStream({
+      async pull(controller) {
+        while (pending.length === 0 && !closed) await new Promise<void>((resolve) => (wake = resolve));
+        const next = pending.shift();
+        const resume = drained;
+        drained = undefined;
+        resume?.();
+        if (!next) {
+          controller.close();
+          return;
+        }
+        for (const batch of pw.Table.fromIPCStream(next.ipc).recordBatches()) {
+          controller.enqueue(
+            next.offset === 0 && next.length === batch.numRows
+              ? batch
+              : batch.slice(next.offset, next.length),
+          );
+        }
+      },
+    });
+    // Not awaited here: the stream asks for its first batch before it resolves.
+    const outputReady = pw.transformParquetStream(source, writerProperties(pw, options));
+    let bytes = 0;
+    const done = (async () => {
+      const output = await outputReady;
+      for await (const chunk of output as unknown as AsyncIterable<Uint8Array>) {
+        bytes += chunk.length;
+        if (!file.write(chunk)) await once(file, "drain");
       }
-      const ipc = A.tableToIPC(new A.Table([layout.convert(batch)]), "stream");
-      for (const b of pw.Table.fromIPCStream(ipc).recordBatches()) controller.enqueue(b);
-    },
-  });
-  // Not awaited here: the stream asks for its first batch before it resolves.
-  const outputReady = pw.transformParquetStream(source, writerProperties(pw, options));
-  let bytes = 0;
-  const done = (async () => {
-    const output = await outputReady;
-    for await (const chunk of output as unknown as AsyncIterable<Uint8Array>) {
-      bytes += chunk.length;
-      if (!file.write(chunk)) await once(file, "drain");
-    }
-    file.end();
-    await once(file, "finish");
-  })().catch((error) => {
-    failed = error;
-    file.destroy();
-    throw error;
-  });
-  const notify = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  const writer: ShardWriter = {
-    async write(batch) {
-      if (failed) throw failed;
-      pending.push(batch);
-      notify();
-      // Back-pressure: let the writer drain before the caller builds much more.
-      while (pending.length > 2 && !failed) await new Promise((resolve) => setImmediate(resolve));
-    },
-    async close() {
-      closed = true;
-      notify();
-      await done;
-      return bytes;
-    },
-    async abort() {
-      closed = true;
-      notify();
-      await done.catch(() => undefined);
+      file.end();
+      await once(file, "finish");
+    })().catch((error) => {
+      failed = error;
       file.destroy();
-      await rm(options.path, { force: true });
-    },
-  };
-  return writer;
+      const resume = drained;
+      drained = undefined;
+      resume?.();
+      throw error;
+    });
+    const notify = () => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    const writer: ShardWriter = {
+      async write(ipc, offset, length) {
+        if (failed) throw failed;
+        pending.push({ ipc, offset, length });
+        notify();
+        // Back-pressure: at most two batches wait for the encoder.
+        while (pending.length > 2 && !failed) await new Promise<void>((resolve) => (drained = resolve));
+        if (failed) throw failed;
+      },
+      async close() {
+        closed = true;
+        notify();
+        await done;
+        return bytes;
+      },
+      async abort() {
+        closed = true;
+        notify();
+        await done.catch(() => undefined);
+        file.destroy();
+        await rm(options.path, { force: true });
+      },
+    };
+    return writer;
+  },
 };

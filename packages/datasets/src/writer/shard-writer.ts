@@ -17,11 +17,17 @@ export interface ShardWriterOptions {
 }
 
 export interface ShardWriter {
-  write(batch: A.RecordBatch): Promise<void>;
+  /** Rows `[offset, offset + length)` of one batch, given as a self-contained Arrow IPC stream. */
+  write(ipc: Uint8Array, offset: number, length: number): Promise<void>;
   /** Finishes the file; resolves its size in bytes. */
   close(): Promise<number>;
   /** Stops and removes the partial file. */
   abort(): Promise<void>;
 }
 
-export type ShardWriterFactory = (options: ShardWriterOptions) => Promise<ShardWriter>;
+/** A Parquet library behind the seam. */
+export interface ShardWriterBackend {
+  /** How batches must look when handed to `write` (same data, the library's layout); applied before spilling. */
+  layout(schema: A.Schema): (batch: A.RecordBatch) => A.RecordBatch;
+  open(options: ShardWriterOptions): Promise<ShardWriter>;
+}
