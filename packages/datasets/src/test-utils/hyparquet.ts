@@ -7,7 +7,10 @@ export async function hyparquetRead(path: string) {
   const bytes = readFileSync(path);
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   const metadata = parquetMetadata(file);
-  const rows = (await parquetReadObjects({ file, compressors })) as Record<string, unknown>[];
+  // hyparquet gives `undefined` for a null list; null is what every other reader says
+  const rows = ((await parquetReadObjects({ file, compressors })) as Record<string, unknown>[]).map((row) =>
+    Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === undefined ? null : v])),
+  );
   const kv = Object.fromEntries((metadata.key_value_metadata ?? []).map((e) => [e.key, e.value ?? ""]));
   return {
     rows,
