@@ -218,7 +218,8 @@ async function run(
             used = 0;
           }
           const take = Math.min(remaining, current.rows - used);
-          await writer.write(current.ipc, used, take);
+          // The writer may take the frame's memory over; a frame shared with the next shard is copied.
+          await writer.write(used + take === current.rows ? current.ipc : current.ipc.slice(), used, take);
           used += take;
           remaining -= take;
           written += take;
@@ -261,9 +262,7 @@ async function run(
 
 /** A zero-row batch of the schema: datasets writes such shards when there are more shards than rows. */
 function emptyBatch(features: readonly NamedFeature[]): A.RecordBatch {
-  const probe = new BatchEncoder(features);
-  probe.append(Object.fromEntries(features.map((f) => [f.name, null])));
-  return probe.flush()!.slice(0, 0);
+  return new BatchEncoder(features).flush(true)!;
 }
 
 /**

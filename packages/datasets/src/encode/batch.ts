@@ -46,8 +46,8 @@ export class BatchEncoder {
   }
 
   /** The rows appended since the last flush, as one record batch (undefined when there are none). */
-  flush(): A.RecordBatch | undefined {
-    if (this.rows === 0) return undefined;
+  flush(allowEmpty = false): A.RecordBatch | undefined {
+    if (this.rows === 0 && !allowEmpty) return undefined;
     const length = this.rows;
     const children = this.builders.map((b) => b.finish());
     this.rows = 0;

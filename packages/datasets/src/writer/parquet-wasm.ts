@@ -1,6 +1,6 @@
-import { once } from "node:events";
-import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import type { Feature } from "@hfkit/cards";
 import * as A from "apache-arrow";
 import { containsMedia } from "../features/model.js";
@@ -20,25 +20,6 @@ function isNested(feature: Feature): boolean {
   return ["list", "largeList", "struct", "array", "translation", "translationVariableLanguages"].includes(
     feature.type,
   );
-}
-
-/** What pyarrow writes for `datasets` (io/parquet.py; golden s3/s4 meta.json): see the ADR. */
-function writerProperties(pw: ParquetWasm, options: ShardWriterOptions) {
-  let builder = new pw.WriterPropertiesBuilder()
-    // datasets names top-level columns only, so pyarrow leaves nested leaves (and media
-    // structs) at its defaults: uncompressed, no dictionary. Golden s3/s4 show exactly that.
-    .setCompression(pw.Compression.UNCOMPRESSED)
-    .setDictionaryEnabled(false)
-    .setMaxRowGroupSize(Math.max(1, options.rowGroupRows))
-    .setCreatedBy(`hfkit-datasets version ${VERSION} (parquet-wasm)`)
-    .setKeyValueMetadata(new Map([["huggingface", options.huggingface]]));
-  for (const { name, feature } of options.features) {
-    if (isNested(feature) || containsMedia(feature)) continue;
-    builder = builder
-      .setColumnCompression(name, pw.Compression.SNAPPY)
-      .setColumnDictionaryEnabled(name, true);
-  }
-  return builder.build();
 }
 
 // pyarrow writes list leaves as `list`/`element` (the Parquet spec's names; golden
@@ -126,81 +107,133 @@ function pyarrowLayout(schema: A.Schema): {
   };
 }
 
-/** Writes shards with parquet-wasm (arrow-rs), fed the spilled Arrow IPC batches as they are. */
+// The encoder runs in a worker thread, so that parsing and encoding rows (main thread) and
+// writing Parquet (worker) use both cores. The worker's code is a string, as in @hfkit/commit's
+// hash pool, so it runs the same from the sources (tests) and from the bundle; it loads
+// parquet-wasm's Node build by absolute path.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const fs = require("node:fs");
+const pw = require(workerData.parquetWasm);
+const c = workerData.config;
+let props = new pw.WriterPropertiesBuilder()
+  .setCompression(pw.Compression.UNCOMPRESSED)
+  .setDictionaryEnabled(false)
+  .setMaxRowGroupSize(c.rowGroupRows)
+  .setCreatedBy(c.createdBy)
+  .setKeyValueMetadata(new Map([["huggingface", c.huggingface]]));
+for (const name of c.snappyColumns) {
+  props = props.setColumnCompression(name, pw.Compression.SNAPPY).setColumnDictionaryEnabled(name, true);
+}
+const queue = [];
+let wake;
+let closed = false;
+const source = new ReadableStream({
+  async pull(controller) {
+    while (queue.length === 0 && !closed) await new Promise((resolve) => (wake = resolve));
+    const next = queue.shift();
+    if (!next) return controller.close();
+    for (const batch of pw.Table.fromIPCStream(next.ipc).recordBatches()) {
+      controller.enqueue(next.offset === 0 && next.length === batch.numRows ? batch : batch.slice(next.offset, next.length));
+    }
+    parentPort.postMessage({ type: "ack" });
+  },
+});
+(async () => {
+  const fd = fs.openSync(c.path, "w");
+  let bytes = 0;
+  const output = await pw.transformParquetStream(source, props.build());
+  for await (const chunk of output) {
+    fs.writeSync(fd, chunk);
+    bytes += chunk.length;
+  }
+  fs.closeSync(fd);
+  parentPort.postMessage({ type: "done", bytes });
+})().catch((error) => parentPort.postMessage({ type: "error", message: String((error && error.message) || error) }));
+parentPort.on("message", (message) => {
+  if (message.type === "write") queue.push(message);
+  else closed = true;
+  const w = wake;
+  wake = undefined;
+  if (w) w();
+});
+`;
+
+/** Top-level columns pyarrow writes with snappy and a dictionary for datasets: the flat, non-media ones. */
+function snappyColumns(options: ShardWriterOptions): string[] {
+  return options.features
+    .filter(({ feature }) => !isNested(feature) && !containsMedia(feature))
+    .map(({ name }) => name);
+}
+
+/** Writes shards with parquet-wasm (arrow-rs) in a worker thread, fed the spilled Arrow IPC batches as they are. */
 export const parquetWasmWriter: ShardWriterBackend = {
   layout: (schema) => pyarrowLayout(schema).convert,
   async open(options) {
-    const pw = await loadParquetWasm();
-    const file = createWriteStream(options.path, { highWaterMark: 1 << 20 });
-    const pending: { ipc: Uint8Array; offset: number; length: number }[] = [];
-    let wake: (() => void) | undefined;
-    let drained: (() => void) | undefined;
-    let closed = false;
-    let failed: unknown;
-    const source = new ReadableStream({
-      async pull(controller) {
-        while (pending.length === 0 && !closed) await new Promise<void>((resolve) => (wake = resolve));
-        const next = pending.shift();
-        const resume = drained;
-        drained = undefined;
-        resume?.();
-        if (!next) {
-          controller.close();
-          return;
-        }
-        for (const batch of pw.Table.fromIPCStream(next.ipc).recordBatches()) {
-          controller.enqueue(
-            next.offset === 0 && next.length === batch.numRows
-              ? batch
-              : batch.slice(next.offset, next.length),
-          );
-        }
+    const parquetWasm = createRequire(import.meta.url).resolve("parquet-wasm");
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        parquetWasm,
+        config: {
+          path: options.path,
+          rowGroupRows: Math.max(1, options.rowGroupRows),
+          createdBy: `hfkit-datasets version ${VERSION} (parquet-wasm)`,
+          huggingface: options.huggingface,
+          snappyColumns: snappyColumns(options),
+        },
       },
     });
-    // Not awaited here: the stream asks for its first batch before it resolves.
-    const outputReady = pw.transformParquetStream(source, writerProperties(pw, options));
-    let bytes = 0;
-    const done = (async () => {
-      const output = await outputReady;
-      for await (const chunk of output as unknown as AsyncIterable<Uint8Array>) {
-        bytes += chunk.length;
-        if (!file.write(chunk)) await once(file, "drain");
-      }
-      file.end();
-      await once(file, "finish");
-    })().catch((error) => {
-      failed = error;
-      file.destroy();
-      const resume = drained;
-      drained = undefined;
-      resume?.();
-      throw error;
+    let inFlight = 0;
+    let failed: Error | undefined;
+    let resume: (() => void) | undefined;
+    let finished: ((bytes: number) => void) | undefined;
+    let rejectFinished: ((error: Error) => void) | undefined;
+    const done = new Promise<number>((resolve, reject) => {
+      finished = resolve;
+      rejectFinished = reject;
     });
-    const notify = () => {
-      const w = wake;
-      wake = undefined;
-      w?.();
+    done.catch(() => undefined);
+    const fail = (error: Error) => {
+      failed ??= error;
+      rejectFinished?.(failed);
+      const r = resume;
+      resume = undefined;
+      r?.();
     };
+    worker.on("message", (message: { type: string; bytes?: number; message?: string }) => {
+      if (message.type === "ack") {
+        inFlight--;
+        const r = resume;
+        resume = undefined;
+        r?.();
+      } else if (message.type === "done") finished?.(message.bytes ?? 0);
+      else if (message.type === "error") fail(new Error(`Parquet writer: ${message.message}`));
+    });
+    worker.on("error", fail);
+    worker.on("exit", (code) => {
+      if (code !== 0) fail(new Error(`the Parquet writer thread stopped (exit code ${code})`));
+    });
     const writer: ShardWriter = {
       async write(ipc, offset, length) {
         if (failed) throw failed;
-        pending.push({ ipc, offset, length });
-        notify();
+        inFlight++;
+        const owned = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength ? ipc : ipc.slice();
+        worker.postMessage({ type: "write", ipc: owned, offset, length }, [owned.buffer as ArrayBuffer]);
         // Back-pressure: at most two batches wait for the encoder.
-        while (pending.length > 2 && !failed) await new Promise<void>((resolve) => (drained = resolve));
+        while (inFlight > 2 && !failed) await new Promise<void>((r) => (resume = r));
         if (failed) throw failed;
       },
       async close() {
-        closed = true;
-        notify();
-        await done;
-        return bytes;
+        worker.postMessage({ type: "close" });
+        try {
+          return await done;
+        } finally {
+          await worker.terminate();
+        }
       },
       async abort() {
-        closed = true;
-        notify();
-        await done.catch(() => undefined);
-        file.destroy();
+        await worker.terminate();
         await rm(options.path, { force: true });
       },
     };
