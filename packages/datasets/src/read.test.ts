@@ -20,7 +20,7 @@ import { ClassLabel, Image, Json, Value } from "./features/model.js";
 import { readDataset, readDatasetLayout } from "./read/read-dataset.js";
 import { readParquetRows } from "./read/read-parquet.js";
 import { GOLDEN } from "./test-utils/golden.js";
-import type { DatasetProgressEvent } from "./types.js";
+import type { DatasetProgressEvent, WriteShardsResult } from "./types.js";
 import { writeShards, writeShardsIter } from "./write-shards.js";
 
 const work = mkdtempSync(join(tmpdir(), "hfkit-datasets-read-"));
@@ -146,7 +146,7 @@ describe("progress events", () => {
       numShards: 2,
       outputDir: join(work, "events"),
     });
-    let result;
+    let result: WriteShardsResult | undefined;
     for (;;) {
       const step = await run.next();
       if (step.done) {
@@ -166,7 +166,7 @@ describe("progress events", () => {
       numRows: 20_000,
       numBytes: 160_000,
     });
-    expect(result.shards).toHaveLength(2);
+    expect(result?.shards).toHaveLength(2);
     expect(published.length).toBeGreaterThanOrEqual(events.length);
     expect(published[0]).toMatchObject({ split: "train", event: { type: "rows-progress" } });
   });
