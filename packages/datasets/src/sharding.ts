@@ -67,7 +67,9 @@ export function checkSplitName(split: string): string {
 /**
  * Rows per row group. `datasets` uses `max(1, rows * 100MB // nbytes)` over the whole split,
  * capped at 1,048,576 rows by pyarrow; `rowGroupBytes` below 100 MB makes groups smaller to
- * bound the writer's memory (load_dataset does not depend on row group sizes).
+ * bound the writer's memory (load_dataset does not depend on row group sizes). A split larger
+ * than `rowGroupBytes` gets this over its first `rowGroupBytes` (so that a stream can be
+ * written while it is read); a smaller one, over the whole split, exactly as datasets.
  */
 export function rowGroupRows(
   numRows: number,

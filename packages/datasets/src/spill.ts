@@ -34,13 +34,15 @@ export class SpillFile {
     this.out = createWriteStream(path, { highWaterMark: 1 << 20 });
   }
 
-  async write(batch: A.RecordBatch): Promise<void> {
+  /** Spills a batch; resolves its IPC frame (for a writer that runs alongside). */
+  async write(batch: A.RecordBatch): Promise<Uint8Array> {
     const ipc = A.tableToIPC(new A.Table([batch]), "stream");
     const header = Buffer.allocUnsafe(8);
     header.writeUInt32LE(ipc.byteLength, 0);
     header.writeUInt32LE(batch.numRows, 4);
     this.out.write(header);
     if (!this.out.write(ipc)) await once(this.out, "drain");
+    return ipc;
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, rename } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { NamedFeature } from "@hfkit/cards";
 import { drain } from "@hfkit/http/work";
@@ -24,7 +24,7 @@ import {
 import { makeTempDir, type SpilledBatch, SpillFile } from "./spill.js";
 import type { DatasetProgressEvent, WriteShardsOptions, WriteShardsResult, WrittenShard } from "./types.js";
 import { parquetWasmWriter } from "./writer/parquet-wasm.js";
-import type { ShardWriterBackend } from "./writer/shard-writer.js";
+import type { ShardWriter, ShardWriterBackend } from "./writer/shard-writer.js";
 
 /** Arrow bytes per row group by default: small enough that the writer stays in bounded memory. */
 export const DEFAULT_ROW_GROUP_BYTES = 32_000_000;
@@ -135,17 +135,71 @@ async function run(
   const embedFiles = options.embedExternalFiles !== false;
 
   const temp = await makeTempDir(options.tempDir);
+  const open: ShardWriter[] = [];
   try {
     const spill = new SpillFile(join(temp.dir, "split.arrows"));
     const toWriter = backend.layout(encoder.schema);
+    const huggingface = featuresToHuggingfaceJson(features);
+    const openWriter = async (path: string, rowGroupRows: number) => {
+      await mkdir(dirname(path), { recursive: true });
+      const writer = await backend.open({
+        path,
+        schema: encoder.schema,
+        features,
+        huggingface,
+        rowGroupRows,
+      });
+      open.push(writer);
+      return writer;
+    };
+    const forget = (writer: ShardWriter) => open.splice(open.indexOf(writer), 1);
+
+    // While the shard count may still be 1, the rows also go straight to a writer in another
+    // thread (one pass, both cores busy). It is given up, and the spill used, as soon as the
+    // split outgrows `maxShardSize`. Its row groups need their size first: it starts once the
+    // first `rowGroupBytes` of Arrow data are in (kept meanwhile), or when the input ends.
+    const single = { path: join(options.outputDir, `${shardPath(dataDir, split, 0, 1)}.partial`) };
+    let speculative: ShardWriter | null | undefined =
+      checked.numShards === undefined || checked.numShards === 1 ? undefined : null;
+    let held: { ipc: Uint8Array; rows: number }[] = [];
+    let groupRows: number | undefined;
+    const startSpeculative = async (rows: number) => {
+      speculative = await openWriter(single.path, rows);
+      for (const frame of held) await speculative.write(frame.ipc, 0, frame.rows);
+      held = [];
+    };
+    const giveUp = async () => {
+      if (speculative) {
+        forget(speculative);
+        await speculative.abort();
+      }
+      speculative = null;
+      held = [];
+    };
+
     const flush = async () => {
       const batch = encoder.flush();
       shadow?.flush();
-      if (batch) await spill.write(toWriter(batch));
-      emit(
-        { type: "rows-progress", split, rows: encoder.cursor.row, bytes: encoder.nbytes() },
-        `rows:${split}`,
-      );
+      const bytesSoFar = encoder.nbytes();
+      if (batch) {
+        const ipc = await spill.write(toWriter(batch));
+        if (speculative !== null) {
+          if (checked.numShards === undefined && bytesSoFar >= checked.maxShardSize) await giveUp();
+          else {
+            // the spill still holds this frame: hand the writer its own copy
+            const frame = { ipc: ipc.slice(), rows: batch.numRows };
+            if (speculative) await speculative.write(frame.ipc, 0, frame.rows);
+            else {
+              held.push(frame);
+              if (bytesSoFar >= checked.rowGroupBytes) {
+                groupRows = rowGroupRows(encoder.cursor.row, bytesSoFar, checked.rowGroupBytes);
+                await startSpeculative(groupRows);
+              }
+            }
+          }
+        }
+      }
+      emit({ type: "rows-progress", split, rows: encoder.cursor.row, bytes: bytesSoFar }, `rows:${split}`);
     };
     for await (const chunk of settled.chunks) {
       signal.throwIfAborted();
@@ -186,29 +240,49 @@ async function run(
       ? encoder.nbytes() - encoder.nbytes(mediaNames) + shadow.nbytes() + estimate.total(numRows)
       : encoder.nbytes();
     const numShards = checked.numShards ?? shardCountFor(numBytes, checked.maxShardSize);
-    const groupRows = rowGroupRows(numRows, numBytes, checked.rowGroupBytes);
+    // datasets' rule over the whole split when it fits in one row group's budget; otherwise the
+    // size fixed from the first `rowGroupBytes` (see rowGroupRows).
+    groupRows ??= rowGroupRows(numRows, numBytes, checked.rowGroupBytes);
     emit({ type: "shards-planned", split, numShards, numRows, numBytes, rowGroupRows: groupRows });
 
-    const huggingface = featuresToHuggingfaceJson(features);
     const counts = shardRowCounts(numRows, numShards);
     const shards: WrittenShard[] = [];
-    const batches = spill.read()[Symbol.asyncIterator]();
-    let current: SpilledBatch | undefined;
-    let used = 0;
-    for (let index = 0; index < numShards; index++) {
-      const pathInRepo = shardPath(dataDir, split, index, numShards);
+    const finish = async (writer: ShardWriter, index: number, localPath: string, pathInRepo: string) => {
+      const bytes = await writer.close();
+      forget(writer);
+      const shard: WrittenShard = { index, numShards, pathInRepo, localPath, rows: counts[index]!, bytes };
+      shards.push(shard);
+      emit({ type: "shard-written", split, shard });
+      await options.onShard?.(shard);
+    };
+
+    if (numShards === 1 && speculative !== null && numRows > 0) {
+      if (speculative === undefined) await startSpeculative(groupRows);
+      const pathInRepo = shardPath(dataDir, split, 0, 1);
       const localPath = join(options.outputDir, pathInRepo);
-      await mkdir(dirname(localPath), { recursive: true });
-      const writer = await backend.open({
-        path: localPath,
-        schema: encoder.schema,
-        features,
-        huggingface,
-        rowGroupRows: groupRows,
-      });
-      let remaining = counts[index]!;
-      let written = 0;
-      try {
+      const writer = speculative as unknown as ShardWriter;
+      emit({ type: "shard-progress", split, index: 0, rows: numRows }, `shard:${split}`);
+      const bytes = await writer.close();
+      forget(writer);
+      await rename(single.path, localPath);
+      const shard: WrittenShard = { index: 0, numShards, pathInRepo, localPath, rows: numRows, bytes };
+      shards.push(shard);
+      emit({ type: "shard-written", split, shard });
+      await options.onShard?.(shard);
+    } else {
+      await giveUp();
+      // Second pass over the spill. Shards are independent: the next one starts encoding (in
+      // its own thread) while the previous one finishes, two at a time.
+      const batches = spill.read()[Symbol.asyncIterator]();
+      let current: SpilledBatch | undefined;
+      let used = 0;
+      let closing: Promise<void> = Promise.resolve();
+      for (let index = 0; index < numShards; index++) {
+        const pathInRepo = shardPath(dataDir, split, index, numShards);
+        const localPath = join(options.outputDir, pathInRepo);
+        const writer = await openWriter(localPath, groupRows);
+        let remaining = counts[index]!;
+        let written = 0;
         while (remaining > 0) {
           signal.throwIfAborted();
           if (!current || used >= current.rows) {
@@ -218,7 +292,7 @@ async function run(
             used = 0;
           }
           const take = Math.min(remaining, current.rows - used);
-          // The writer may take the frame's memory over; a frame shared with the next shard is copied.
+          // The writer takes the frame's memory over; a frame shared with the next shard is copied.
           await writer.write(used + take === current.rows ? current.ipc : current.ipc.slice(), used, take);
           used += take;
           remaining -= take;
@@ -232,15 +306,11 @@ async function run(
             0,
           );
         }
-      } catch (error) {
-        await writer.abort();
-        throw error;
+        await closing;
+        closing = finish(writer, index, localPath, pathInRepo);
+        closing.catch(() => undefined);
       }
-      const bytes = await writer.close();
-      const shard: WrittenShard = { index, numShards, pathInRepo, localPath, rows: counts[index]!, bytes };
-      shards.push(shard);
-      emit({ type: "shard-written", split, shard });
-      await options.onShard?.(shard);
+      await closing;
     }
     const downloadSize = shards.reduce((sum, s) => sum + s.bytes, 0);
     return {
@@ -256,6 +326,8 @@ async function run(
       huggingface,
     };
   } finally {
+    // on failure or abort: stop the writers and remove their partial files
+    for (const writer of open.splice(0)) await writer.abort().catch(() => undefined);
     await temp.dispose();
   }
 }
