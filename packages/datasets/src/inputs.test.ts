@@ -166,6 +166,21 @@ describe("CSV and TSV", () => {
     expect(error.message).toMatch(/^short\.csv, line 3: has 1 fields, the header has 2/);
   });
 
+  test("quoted fields with line breaks survive the 1 MiB read boundaries", async () => {
+    const rows = Array.from(
+      { length: 30_000 },
+      (_, i) => `${i},"a ""b""\nc ${"x".repeat(i % 90)}",plain ${i}`,
+    );
+    const { rows: read } = await write({ data: file("big.csv", `id,quoted,plain\n${rows.join("\r\n")}\n`) });
+    expect(read).toHaveLength(30_000);
+    expect(read[29_999]).toEqual({
+      id: 29_999n,
+      quoted: `a "b"\nc ${"x".repeat(29_999 % 90)}`,
+      plain: "plain 29999",
+    });
+    expect(read.every((r, i) => r.id === BigInt(i))).toBe(true);
+  });
+
   test("TSV", async () => {
     const { rows } = await write({ data: file("rows.tsv", "a\tb\n1\tx, y\n") });
     expect(rows).toEqual([{ a: 1n, b: "x, y" }]);

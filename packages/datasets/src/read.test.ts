@@ -188,6 +188,7 @@ describe("progress events", () => {
       if (event.type === "rows-progress" && event.rows >= 50_000) break;
     }
     expect(readdirSync(temp)).toEqual([]);
-    expect(existsSync(join(work, "break", "data"))).toBe(false);
+    const data = join(work, "break", "data");
+    expect(existsSync(data) ? readdirSync(data) : []).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ import type { RowChunk } from "./inputs/source.js";
 import {
   checkSplitName,
   DEFAULT_MAX_SHARD_SIZE,
+  MAX_ROW_GROUP_ROWS,
   parseSize,
   rowGroupRows,
   shardCountFor,
@@ -159,14 +160,22 @@ async function run(
     // split outgrows `maxShardSize`. Its row groups need their size first: it starts once the
     // first `rowGroupBytes` of Arrow data are in (kept meanwhile), or when the input ends.
     const single = { path: join(options.outputDir, `${shardPath(dataDir, split, 0, 1)}.partial`) };
+    // Until `rowGroupBytes` are in, a provisional writer runs with the largest row group: right
+    // if the split stays that small (one row group, as datasets), redone from `held` otherwise.
+    let provisional = false;
     let speculative: ShardWriter | null | undefined =
       checked.numShards === undefined || checked.numShards === 1 ? undefined : null;
     let held: { ipc: Uint8Array; rows: number }[] = [];
     let groupRows: number | undefined;
     const startSpeculative = async (rows: number) => {
+      if (speculative) {
+        forget(speculative);
+        await speculative.abort();
+      }
+      provisional = false;
       speculative = await openWriter(single.path, rows);
-      for (const frame of held) await speculative.write(frame.ipc, 0, frame.rows);
-      held = [];
+      // the held frames are handed over; the writer may take their memory
+      for (const frame of held.splice(0)) await speculative.write(frame.ipc, 0, frame.rows);
     };
     const giveUp = async () => {
       if (speculative) {
@@ -187,13 +196,19 @@ async function run(
           if (checked.numShards === undefined && bytesSoFar >= checked.maxShardSize) await giveUp();
           else {
             // the spill still holds this frame: hand the writer its own copy
-            const frame = { ipc: ipc.slice(), rows: batch.numRows };
-            if (speculative) await speculative.write(frame.ipc, 0, frame.rows);
+            const rows = batch.numRows;
+            if (speculative && !provisional) await speculative.write(ipc.slice(), 0, rows);
             else {
-              held.push(frame);
+              held.push({ ipc: ipc.slice(), rows });
               if (bytesSoFar >= checked.rowGroupBytes) {
                 groupRows = rowGroupRows(encoder.cursor.row, bytesSoFar, checked.rowGroupBytes);
                 await startSpeculative(groupRows);
+              } else {
+                if (!speculative) {
+                  speculative = await openWriter(single.path, MAX_ROW_GROUP_ROWS);
+                  provisional = true;
+                }
+                await speculative.write(ipc.slice(), 0, rows);
               }
             }
           }
@@ -257,7 +272,10 @@ async function run(
     };
 
     if (numShards === 1 && speculative !== null && numRows > 0) {
-      if (speculative === undefined) await startSpeculative(groupRows);
+      // the provisional writer is right when the whole split fits one row group budget
+      if (speculative === undefined || (provisional && groupRows < Math.min(numRows, MAX_ROW_GROUP_ROWS))) {
+        await startSpeculative(groupRows);
+      }
       const pathInRepo = shardPath(dataDir, split, 0, 1);
       const localPath = join(options.outputDir, pathInRepo);
       const writer = speculative as unknown as ShardWriter;

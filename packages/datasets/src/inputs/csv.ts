@@ -20,7 +20,12 @@ interface Record_ {
   line: number;
 }
 
-/** RFC 4180 records of a text stream: quotes, doubled quotes, line breaks inside quotes, CRLF. */
+const NOT_QUOTED: boolean[] = [];
+
+/**
+ * RFC 4180 records of a text stream: quotes, doubled quotes, line breaks inside quotes, CRLF.
+ * A line without a quote is split natively; only quoted records are read character by character.
+ */
 async function* records(
   chunks: AsyncIterable<Uint8Array>,
   delimiter: string,
@@ -28,45 +33,38 @@ async function* records(
 ): AsyncGenerator<Record_[]> {
   const decoder = new StringDecoder("utf8");
   const delim = delimiter.charCodeAt(0);
-  let field = "";
-  let fields: string[] = [];
-  let quoted: boolean[] = [];
-  let inQuotes = false;
-  let wasQuoted = false;
-  let afterQuote = false;
-  let line = 1;
-  let recordLine = 1;
-  let out: Record_[] = [];
-  const endField = () => {
-    fields.push(field);
-    quoted.push(wasQuoted);
-    field = "";
-    wasQuoted = false;
-    afterQuote = false;
-  };
-  const endRecord = () => {
-    endField();
-    if (!(fields.length === 1 && fields[0] === "" && !quoted[0]))
-      out.push({ fields, quoted, line: recordLine });
-    fields = [];
-    quoted = [];
-  };
   let pending = "";
-  const consume = (text: string, last: boolean) => {
-    const s = pending + text;
-    pending = "";
-    let i = 0;
-    let runStart = 0;
+  let line = 1;
+  let out: Record_[] = [];
+
+  /** Parses one quoted record starting at `at`; undefined when `s` ends before the record does. */
+  const quotedRecord = (
+    s: string,
+    at: number,
+    last: boolean,
+  ): { record: Record_; next: number } | undefined => {
+    const fields: string[] = [];
+    const quoted: boolean[] = [];
+    let field = "";
+    let inQuotes = false;
+    let wasQuoted = false;
+    let afterQuote = false;
+    let lines = 0;
+    let i = at;
+    let runStart = at;
     const n = s.length;
+    const endField = () => {
+      fields.push(field);
+      quoted.push(wasQuoted);
+      field = "";
+      wasQuoted = false;
+      afterQuote = false;
+    };
     while (i < n) {
       const c = s.charCodeAt(i);
       if (inQuotes) {
         if (c === 34) {
-          if (i + 1 >= n && !last) {
-            field += s.slice(runStart, i);
-            pending = s.slice(i);
-            return;
-          }
+          if (i + 1 >= n && !last) return undefined;
           if (s.charCodeAt(i + 1) === 34) {
             field += s.slice(runStart, i + 1);
             i += 2;
@@ -76,51 +74,80 @@ async function* records(
           field += s.slice(runStart, i);
           inQuotes = false;
           afterQuote = true;
-          i++;
-          runStart = i;
+          runStart = ++i;
           continue;
         }
-        if (c === 10) line++;
+        if (c === 10) lines++;
         i++;
         continue;
       }
       if (c === delim) {
         field += s.slice(runStart, i);
         endField();
-        i++;
-        runStart = i;
+        runStart = ++i;
         continue;
       }
       if (c === 10 || c === 13) {
         field += s.slice(runStart, i);
-        if (c === 13 && i + 1 >= n && !last) {
-          pending = "\r";
-          return;
-        }
-        if (c === 13 && s.charCodeAt(i + 1) === 10) i++;
-        endRecord();
-        line++;
-        recordLine = line;
-        i++;
-        runStart = i;
-        continue;
+        if (c === 13 && i + 1 >= n && !last) return undefined;
+        endField();
+        const next = c === 13 && s.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+        const record = { fields, quoted, line };
+        line += lines + 1;
+        return { record, next };
       }
       if (c === 34 && field === "" && runStart === i && !afterQuote) {
         inQuotes = true;
         wasQuoted = true;
-        i++;
-        runStart = i;
+        runStart = ++i;
         continue;
       }
       if (afterQuote) {
         throw dataError(
-          { file, line },
+          { file, line: line + lines },
           `unexpected character ${JSON.stringify(s[i])} after a closing quote; double a quote inside a quoted field ("")`,
         );
       }
       i++;
     }
+    if (!last) return undefined;
+    if (inQuotes) throw dataError({ file, line }, "a quoted field is not closed before the end of the file");
     field += s.slice(runStart, n);
+    endField();
+    const record = { fields, quoted, line };
+    line += lines + 1;
+    return { record, next: n };
+  };
+
+  const consume = (text: string, last: boolean) => {
+    const s = pending + text;
+    pending = "";
+    let pos = 0;
+    let quoteAt = s.indexOf('"');
+    while (pos < s.length) {
+      if (quoteAt !== -1 && quoteAt < pos) quoteAt = s.indexOf('"', pos);
+      let nl = s.indexOf("\n", pos);
+      if (nl === -1 && !last) {
+        pending = s.slice(pos);
+        return;
+      }
+      if (nl === -1) nl = s.length;
+      const end = nl > pos && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      if (quoteAt === -1 || quoteAt >= nl) {
+        const text = s.slice(pos, end);
+        if (text !== "") out.push({ fields: text.split(delimiter), quoted: NOT_QUOTED, line });
+        line++;
+        pos = nl + 1;
+        continue;
+      }
+      const parsed = quotedRecord(s, pos, last);
+      if (!parsed) {
+        pending = s.slice(pos);
+        return;
+      }
+      out.push(parsed.record);
+      pos = parsed.next;
+    }
   };
   for await (const chunk of chunks) {
     consume(decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)), false);
@@ -130,9 +157,6 @@ async function* records(
     }
   }
   consume(decoder.end(), true);
-  if (inQuotes)
-    throw dataError({ file, line: recordLine }, "a quoted field is not closed before the end of the file");
-  if (field !== "" || fields.length > 0 || wasQuoted) endRecord();
   if (out.length > 0) yield out;
 }
 
