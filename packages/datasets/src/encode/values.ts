@@ -1,5 +1,3 @@
-import { DatasetError } from "../errors.js";
-
 // Conversions of JS values to the physical values of Arrow types, shared by the column
 // builders. Each returns the converted value or throws a message (the builder adds where).
 
@@ -159,8 +157,4 @@ export function toBytes(value: unknown): Uint8Array {
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   return problem(`expected bytes (a Uint8Array), got ${show(value)}`);
-}
-
-export function unsupported(message: string): never {
-  throw new DatasetError("UNSUPPORTED", message);
 }

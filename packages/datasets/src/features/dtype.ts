@@ -124,14 +124,3 @@ export function arrowToDtype(type: A.DataType): string | undefined {
       return undefined;
   }
 }
-
-/** The time unit of a timestamp/duration/time dtype, as a multiple of seconds. */
-export function unitPerSecond(unit: A.TimeUnit): number {
-  return unit === A.TimeUnit.SECOND
-    ? 1
-    : unit === A.TimeUnit.MILLISECOND
-      ? 1e3
-      : unit === A.TimeUnit.MICROSECOND
-        ? 1e6
-        : 1e9;
-}

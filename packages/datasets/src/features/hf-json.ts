@@ -122,11 +122,6 @@ function pythonString(text: string): string {
   return `${out}"`;
 }
 
-/** `features.to_dict()` as plain JSON data. */
-export function featuresToDictJson(features: readonly NamedFeature[]): { [key: string]: Json } {
-  return featuresToDict(features);
-}
-
 /**
  * The `huggingface` footer value for these features, byte for byte as Python `datasets` writes it:
  * `{"info": {"features": {...}}}` with Python's `json.dumps` spacing and `\uXXXX` escapes.
