@@ -44,7 +44,7 @@ export interface WriteShardsOptions {
   /** An exact number of shards instead of `maxShardSize` (never both). */
   numShards?: number;
   /**
-   * Arrow bytes per row group. `datasets` uses 100 MB; the default here, 32 MB, bounds the
+   * Arrow bytes per row group. `datasets` uses 100 MB; the default here, 16 MB, bounds the
    * writer's memory (see the README). Row groups never exceed 1,048,576 rows.
    */
   rowGroupBytes?: string | number;

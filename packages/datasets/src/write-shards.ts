@@ -28,7 +28,7 @@ import { parquetWasmWriter } from "./writer/parquet-wasm.js";
 import type { ShardWriter, ShardWriterBackend } from "./writer/shard-writer.js";
 
 /** Arrow bytes per row group by default: small enough that the writer stays in bounded memory. */
-export const DEFAULT_ROW_GROUP_BYTES = 32_000_000;
+export const DEFAULT_ROW_GROUP_BYTES = 16_000_000;
 
 /** Rows per Arrow batch of the first pass. */
 const BATCH_ROWS = 8192;
@@ -289,12 +289,12 @@ async function run(
       await options.onShard?.(shard);
     } else {
       await giveUp();
-      // Second pass over the spill. Shards are independent: the next one starts encoding (in
-      // its own thread) while the previous one finishes, two at a time.
+      // Second pass over the spill, one shard at a time: the writer thread encodes while this one
+      // reads the spill. (Two shards at once would be faster on two cores, but each writer
+      // holds a row group and its own wasm heap, which breaks the memory bound.)
       const batches = spill.read()[Symbol.asyncIterator]();
       let current: SpilledBatch | undefined;
       let used = 0;
-      let closing: Promise<void> = Promise.resolve();
       for (let index = 0; index < numShards; index++) {
         const pathInRepo = shardPath(dataDir, split, index, numShards);
         const localPath = join(options.outputDir, pathInRepo);
@@ -324,11 +324,8 @@ async function run(
             0,
           );
         }
-        await closing;
-        closing = finish(writer, index, localPath, pathInRepo);
-        closing.catch(() => undefined);
+        await finish(writer, index, localPath, pathInRepo);
       }
-      await closing;
     }
     const downloadSize = shards.reduce((sum, s) => sum + s.bytes, 0);
     return {

@@ -1,9 +1,8 @@
 import { basename } from "node:path";
-import { StringDecoder } from "node:string_decoder";
 import type { Feature, NamedFeature } from "@hfkit/cards";
 import type { Row } from "../encode/batch.js";
 import { dataError } from "../errors.js";
-import { fileBytes } from "./bytes.js";
+import { fileBytes, lines } from "./bytes.js";
 import { CHUNK_ROWS, type RowChunk, type RowSource } from "./source.js";
 
 export interface CsvOptions {
@@ -31,9 +30,7 @@ async function* records(
   delimiter: string,
   file: string,
 ): AsyncGenerator<Record_[]> {
-  const decoder = new StringDecoder("utf8");
   const delim = delimiter.charCodeAt(0);
-  let pending = "";
   let line = 1;
   let out: Record_[] = [];
 
@@ -119,44 +116,49 @@ async function* records(
     return { record, next: n };
   };
 
-  const consume = (text: string, last: boolean) => {
-    const s = pending + text;
-    pending = "";
-    let pos = 0;
-    let quoteAt = s.indexOf('"');
-    while (pos < s.length) {
-      if (quoteAt !== -1 && quoteAt < pos) quoteAt = s.indexOf('"', pos);
-      let nl = s.indexOf("\n", pos);
-      if (nl === -1 && !last) {
-        pending = s.slice(pos);
-        return;
-      }
-      if (nl === -1) nl = s.length;
-      const end = nl > pos && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      if (quoteAt === -1 || quoteAt >= nl) {
-        const text = s.slice(pos, end);
-        if (text !== "") out.push({ fields: text.split(delimiter), quoted: NOT_QUOTED, line });
-        line++;
-        pos = nl + 1;
+  // Lines are found in the bytes (as for JSONL), so big strings are never scanned or sliced;
+  // a line with an odd number of quotes continues a quoted field on the next line.
+  let acc: string | undefined;
+  let accQuotes = 0;
+  let accLine = 0;
+  for await (const { buffer, starts, ends, firstLine } of lines(chunks)) {
+    for (let k = 0; k < starts.length; k++) {
+      const start = starts[k]!;
+      const end = ends[k]!;
+      let quotes = 0;
+      for (let q = buffer.indexOf(34, start); q !== -1 && q < end; q = buffer.indexOf(34, q + 1)) quotes++;
+      if (acc === undefined && quotes === 0) {
+        if (end > start) {
+          out.push({
+            fields: buffer.toString("utf8", start, end).split(delimiter),
+            quoted: NOT_QUOTED,
+            line: firstLine + k,
+          });
+        }
         continue;
       }
-      const parsed = quotedRecord(s, pos, last);
-      if (!parsed) {
-        pending = s.slice(pos);
-        return;
+      const text = buffer.toString("utf8", start, end);
+      if (acc === undefined) {
+        acc = text;
+        accQuotes = quotes;
+        accLine = firstLine + k;
+      } else {
+        acc += `\n${text}`;
+        accQuotes += quotes;
       }
-      out.push(parsed.record);
-      pos = parsed.next;
+      if (accQuotes % 2 === 0) {
+        line = accLine;
+        out.push(quotedRecord(`${acc}\n`, 0, true)!.record);
+        acc = undefined;
+      }
     }
-  };
-  for await (const chunk of chunks) {
-    consume(decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)), false);
     if (out.length >= 1024) {
       yield out;
       out = [];
     }
   }
-  consume(decoder.end(), true);
+  if (acc !== undefined)
+    throw dataError({ file, line: accLine }, "a quoted field is not closed before the end of the file");
   if (out.length > 0) yield out;
 }
 
