@@ -6,7 +6,7 @@ import * as A from "apache-arrow";
 import { BatchEncoder, type Row } from "./encode/batch.js";
 import { FeatureInference } from "./encode/infer.js";
 import { embedRow, MediaSizeEstimate, mediaInput } from "./encode/media.js";
-import { DatasetError, inputError } from "./errors.js";
+import { DatasetError, dataError, inputError } from "./errors.js";
 import { type Emit, withEvents } from "./events.js";
 import { featuresToHuggingfaceJson } from "./features/hf-json.js";
 import { containsMedia, isMedia, toFeatureList } from "./features/model.js";
@@ -231,11 +231,7 @@ async function run(
               try {
                 pre[f.name] = mediaInput(row[f.name]);
               } catch (error) {
-                throw new DatasetError(
-                  "INVALID_DATA",
-                  `${cursor.file ? `${cursor.file}, ` : ""}${cursor.line ? `line ${cursor.line}` : `row ${cursor.row}`}, column "${f.name}": ${(error as Error).message}`,
-                  { file: cursor.file, line: cursor.line, row: cursor.row, column: f.name },
-                );
+                throw dataError({ ...cursor, column: f.name }, (error as Error).message);
               }
             }
             shadow.append(pre);
