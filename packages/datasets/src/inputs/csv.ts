@@ -122,11 +122,17 @@ async function* records(
   let accQuotes = 0;
   let accLine = 0;
   for await (const { buffer, starts, ends, firstLine } of lines(chunks)) {
+    // the next quote in the buffer, searched once and moved forward (never rescanned per line)
+    let nextQuote = buffer.indexOf(34);
     for (let k = 0; k < starts.length; k++) {
       const start = starts[k]!;
       const end = ends[k]!;
+      if (nextQuote !== -1 && nextQuote < start) nextQuote = buffer.indexOf(34, start);
       let quotes = 0;
-      for (let q = buffer.indexOf(34, start); q !== -1 && q < end; q = buffer.indexOf(34, q + 1)) quotes++;
+      while (nextQuote !== -1 && nextQuote < end) {
+        quotes++;
+        nextQuote = buffer.indexOf(34, nextQuote + 1);
+      }
       if (acc === undefined && quotes === 0) {
         if (end > start) {
           out.push({
