@@ -24,7 +24,7 @@ import {
 } from "./sharding.js";
 import { makeTempDir, type SpilledBatch, SpillFile } from "./spill.js";
 import type { DatasetProgressEvent, WriteShardsOptions, WriteShardsResult, WrittenShard } from "./types.js";
-import { parquetWasmWriter } from "./writer/parquet-wasm.js";
+import { createParquetWasmWriter } from "./writer/parquet-wasm.js";
 import type { ShardWriter, ShardWriterBackend } from "./writer/shard-writer.js";
 
 /** Arrow bytes per row group by default: small enough that the writer stays in bounded memory. */
@@ -339,6 +339,7 @@ async function run(
   } finally {
     // on failure or abort: stop the writers and remove their partial files
     for (const writer of open.splice(0)) await writer.abort().catch(() => undefined);
+    await backend.dispose();
     await temp.dispose();
   }
 }
@@ -356,11 +357,10 @@ function emptyBatch(features: readonly NamedFeature[]): A.RecordBatch {
  */
 export async function* writeShardsIter(
   options: WriteShardsOptions,
-  internal: { writer?: ShardWriterBackend } = {},
 ): AsyncGenerator<DatasetProgressEvent, WriteShardsResult> {
   const checked = check(options);
   return yield* withEvents(options.signal, checked.split, (emit, signal) =>
-    run(options, checked, emit, signal, internal.writer ?? parquetWasmWriter),
+    run(options, checked, emit, signal, createParquetWasmWriter()),
   );
 }
 

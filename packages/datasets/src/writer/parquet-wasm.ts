@@ -108,54 +108,66 @@ function pyarrowLayout(schema: A.Schema): {
 }
 
 // The encoder runs in a worker thread, so that parsing and encoding rows (main thread) and
-// writing Parquet (worker) use both cores. The worker's code is a string, as in @hfkit/commit's
-// hash pool, so it runs the same from the sources (tests) and from the bundle; it loads
-// parquet-wasm's Node build by absolute path.
+// writing Parquet (worker) use both cores. One worker serves every shard of a run, one file at a
+// time: its wasm heap grows to one row group's needs and is reused, never duplicated. Its code is
+// a string, as in @hfkit/commit's hash pool, so it runs the same from the sources (tests) and
+// from the bundle; it loads parquet-wasm's Node build by absolute path.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const fs = require("node:fs");
 const pw = require(workerData.parquetWasm);
-const c = workerData.config;
-let props = new pw.WriterPropertiesBuilder()
-  .setCompression(pw.Compression.UNCOMPRESSED)
-  .setDictionaryEnabled(false)
-  .setMaxRowGroupSize(c.rowGroupRows)
-  .setCreatedBy(c.createdBy)
-  .setKeyValueMetadata(new Map([["huggingface", c.huggingface]]));
-for (const name of c.snappyColumns) {
-  props = props.setColumnCompression(name, pw.Compression.SNAPPY).setColumnDictionaryEnabled(name, true);
-}
-const queue = [];
-let wake;
-let closed = false;
-const source = new ReadableStream({
-  async pull(controller) {
-    while (queue.length === 0 && !closed) await new Promise((resolve) => (wake = resolve));
-    const next = queue.shift();
-    if (!next) return controller.close();
-    for (const batch of pw.Table.fromIPCStream(next.ipc).recordBatches()) {
-      controller.enqueue(next.offset === 0 && next.length === batch.numRows ? batch : batch.slice(next.offset, next.length));
-    }
-    parentPort.postMessage({ type: "ack" });
-  },
-});
-(async () => {
-  const fd = fs.openSync(c.path, "w");
-  let bytes = 0;
-  const output = await pw.transformParquetStream(source, props.build());
-  for await (const chunk of output) {
-    fs.writeSync(fd, chunk);
-    bytes += chunk.length;
+let current;
+function start({ id, config: c }) {
+  const file = { id, queue: [], wake: undefined, closed: false, aborted: false };
+  current = file;
+  let props = new pw.WriterPropertiesBuilder()
+    .setCompression(pw.Compression.UNCOMPRESSED)
+    .setDictionaryEnabled(false)
+    .setMaxRowGroupSize(c.rowGroupRows)
+    .setCreatedBy(c.createdBy)
+    .setKeyValueMetadata(new Map([["huggingface", c.huggingface]]));
+  for (const name of c.snappyColumns) {
+    props = props.setColumnCompression(name, pw.Compression.SNAPPY).setColumnDictionaryEnabled(name, true);
   }
-  fs.closeSync(fd);
-  parentPort.postMessage({ type: "done", bytes });
-})().catch((error) => parentPort.postMessage({ type: "error", message: String((error && error.message) || error) }));
+  const source = new ReadableStream({
+    async pull(controller) {
+      while (file.queue.length === 0 && !file.closed) await new Promise((resolve) => (file.wake = resolve));
+      const next = file.aborted ? undefined : file.queue.shift();
+      if (!next) return controller.close();
+      for (const batch of pw.Table.fromIPCStream(next.ipc).recordBatches()) {
+        controller.enqueue(next.offset === 0 && next.length === batch.numRows ? batch : batch.slice(next.offset, next.length));
+      }
+      parentPort.postMessage({ type: "ack", id });
+    },
+  });
+  (async () => {
+    const fd = fs.openSync(c.path, "w");
+    let bytes = 0;
+    try {
+      const output = await pw.transformParquetStream(source, props.build());
+      for await (const chunk of output) {
+        if (!file.aborted) fs.writeSync(fd, chunk);
+        bytes += chunk.length;
+      }
+    } finally {
+      fs.closeSync(fd);
+      if (file.aborted) fs.rmSync(c.path, { force: true });
+    }
+    parentPort.postMessage({ type: "done", id, bytes });
+  })().catch((error) => parentPort.postMessage({ type: "error", id, message: String((error && error.message) || error) }));
+}
 parentPort.on("message", (message) => {
-  if (message.type === "write") queue.push(message);
-  else closed = true;
-  const w = wake;
-  wake = undefined;
-  if (w) w();
+  if (message.type === "open") return start(message);
+  const file = current;
+  if (!file || file.id !== message.id) return;
+  if (message.type === "write") file.queue.push(message);
+  else {
+    file.closed = true;
+    if (message.type === "abort") file.aborted = true;
+  }
+  const wake = file.wake;
+  file.wake = undefined;
+  if (wake) wake();
 });
 `;
 
@@ -166,15 +178,69 @@ function snappyColumns(options: ShardWriterOptions): string[] {
     .map(({ name }) => name);
 }
 
-/** Writes shards with parquet-wasm (arrow-rs) in a worker thread, fed the spilled Arrow IPC batches as they are. */
-export const parquetWasmWriter: ShardWriterBackend = {
-  layout: (schema) => pyarrowLayout(schema).convert,
-  async open(options) {
+interface Reply {
+  type: "ack" | "done" | "error";
+  id: number;
+  bytes?: number;
+  message?: string;
+}
+
+/**
+ * Writes shards with parquet-wasm (arrow-rs) in one worker thread, fed the spilled Arrow IPC
+ * batches as they are. `dispose` stops the worker.
+ */
+export function createParquetWasmWriter(): ShardWriterBackend {
+  let worker: Worker | undefined;
+  let nextId = 0;
+  const listeners = new Map<number, (reply: Reply) => void>();
+  const broadcast = (message: string) => {
+    for (const [id, listener] of listeners) listener({ type: "error", id, message });
+  };
+  const getWorker = () => {
+    if (worker) return worker;
     const parquetWasm = createRequire(import.meta.url).resolve("parquet-wasm");
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: {
-        parquetWasm,
+    const started = new Worker(WORKER_SOURCE, { eval: true, workerData: { parquetWasm } });
+    started.on("message", (reply: Reply) => listeners.get(reply.id)?.(reply));
+    started.on("error", (error) => broadcast(error.message));
+    started.on("exit", (code) => {
+      if (worker === started) worker = undefined;
+      if (code !== 0) broadcast(`the Parquet writer thread stopped (exit code ${code})`);
+    });
+    worker = started;
+    return started;
+  };
+  return {
+    layout: (schema) => pyarrowLayout(schema).convert,
+    async open(options) {
+      const thread = getWorker();
+      const id = nextId++;
+      let inFlight = 0;
+      let failed: Error | undefined;
+      let resume: (() => void) | undefined;
+      let finished!: (bytes: number) => void;
+      let rejectFinished!: (error: Error) => void;
+      const done = new Promise<number>((resolve, reject) => {
+        finished = resolve;
+        rejectFinished = reject;
+      });
+      done.catch(() => undefined);
+      const wakeUp = () => {
+        const r = resume;
+        resume = undefined;
+        r?.();
+      };
+      listeners.set(id, (reply) => {
+        if (reply.type === "ack") inFlight--;
+        else if (reply.type === "done") finished(reply.bytes ?? 0);
+        else {
+          failed ??= new Error(`Parquet writer: ${reply.message}`);
+          rejectFinished(failed);
+        }
+        wakeUp();
+      });
+      thread.postMessage({
+        type: "open",
+        id,
         config: {
           path: options.path,
           rowGroupRows: Math.max(1, options.rowGroupRows),
@@ -182,61 +248,40 @@ export const parquetWasmWriter: ShardWriterBackend = {
           huggingface: options.huggingface,
           snappyColumns: snappyColumns(options),
         },
-      },
-    });
-    let inFlight = 0;
-    let failed: Error | undefined;
-    let resume: (() => void) | undefined;
-    let finished: ((bytes: number) => void) | undefined;
-    let rejectFinished: ((error: Error) => void) | undefined;
-    const done = new Promise<number>((resolve, reject) => {
-      finished = resolve;
-      rejectFinished = reject;
-    });
-    done.catch(() => undefined);
-    const fail = (error: Error) => {
-      failed ??= error;
-      rejectFinished?.(failed);
-      const r = resume;
-      resume = undefined;
-      r?.();
-    };
-    worker.on("message", (message: { type: string; bytes?: number; message?: string }) => {
-      if (message.type === "ack") {
-        inFlight--;
-        const r = resume;
-        resume = undefined;
-        r?.();
-      } else if (message.type === "done") finished?.(message.bytes ?? 0);
-      else if (message.type === "error") fail(new Error(`Parquet writer: ${message.message}`));
-    });
-    worker.on("error", fail);
-    worker.on("exit", (code) => {
-      if (code !== 0) fail(new Error(`the Parquet writer thread stopped (exit code ${code})`));
-    });
-    const writer: ShardWriter = {
-      async write(ipc, offset, length) {
-        if (failed) throw failed;
-        inFlight++;
-        const owned = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength ? ipc : ipc.slice();
-        worker.postMessage({ type: "write", ipc: owned, offset, length }, [owned.buffer as ArrayBuffer]);
-        // Back-pressure: at most two batches wait for the encoder.
-        while (inFlight > 2 && !failed) await new Promise<void>((r) => (resume = r));
-        if (failed) throw failed;
-      },
-      async close() {
-        worker.postMessage({ type: "close" });
-        try {
-          return await done;
-        } finally {
-          await worker.terminate();
-        }
-      },
-      async abort() {
-        await worker.terminate();
-        await rm(options.path, { force: true });
-      },
-    };
-    return writer;
-  },
-};
+      });
+      const writer: ShardWriter = {
+        async write(ipc, offset, length) {
+          if (failed) throw failed;
+          inFlight++;
+          const owned = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength ? ipc : ipc.slice();
+          thread.postMessage({ type: "write", id, ipc: owned, offset, length }, [
+            owned.buffer as ArrayBuffer,
+          ]);
+          // Back-pressure: at most two batches wait for the encoder.
+          while (inFlight > 2 && !failed) await new Promise<void>((r) => (resume = r));
+          if (failed) throw failed;
+        },
+        async close() {
+          thread.postMessage({ type: "close", id });
+          try {
+            return await done;
+          } finally {
+            listeners.delete(id);
+          }
+        },
+        async abort() {
+          thread.postMessage({ type: "abort", id });
+          await done.catch(() => undefined);
+          listeners.delete(id);
+          await rm(options.path, { force: true });
+        },
+      };
+      return writer;
+    },
+    async dispose() {
+      const running = worker;
+      worker = undefined;
+      await running?.terminate();
+    },
+  };
+}

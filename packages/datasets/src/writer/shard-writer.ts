@@ -29,5 +29,8 @@ export interface ShardWriter {
 export interface ShardWriterBackend {
   /** How batches must look when handed to `write` (same data, the library's layout); applied before spilling. */
   layout(schema: A.Schema): (batch: A.RecordBatch) => A.RecordBatch;
+  /** One file at a time: the previous one is closed or aborted before the next opens. */
   open(options: ShardWriterOptions): Promise<ShardWriter>;
+  /** Frees what the backend holds (its thread); called once the run is over. */
+  dispose(): Promise<void>;
 }
