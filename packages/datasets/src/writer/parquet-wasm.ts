@@ -134,8 +134,17 @@ function start({ id, config: c }) {
       while (file.queue.length === 0 && !file.closed) await new Promise((resolve) => (file.wake = resolve));
       const next = file.aborted ? undefined : file.queue.shift();
       if (!next) return controller.close();
-      for (const batch of pw.Table.fromIPCStream(next.ipc).recordBatches()) {
-        controller.enqueue(next.offset === 0 && next.length === batch.numRows ? batch : batch.slice(next.offset, next.length));
+      // wasm memory is freed explicitly: the worker's small JS heap would rarely run the
+      // finalizers that free it otherwise, and the heap would grow with every batch
+      const table = pw.Table.fromIPCStream(next.ipc);
+      const batches = table.recordBatches();
+      table.free();
+      for (const batch of batches) {
+        if (next.offset === 0 && next.length === batch.numRows) controller.enqueue(batch);
+        else {
+          controller.enqueue(batch.slice(next.offset, next.length));
+          batch.free();
+        }
       }
       parentPort.postMessage({ type: "ack", id });
     },
