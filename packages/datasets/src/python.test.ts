@@ -18,6 +18,7 @@ import {
   Value,
 } from "./features/model.js";
 import { GOLDEN, S3_FEATURES, s3Rows } from "./test-utils/golden.js";
+import { hyparquetRead } from "./test-utils/hyparquet.js";
 import { askOracle, type OracleAnswer, type OracleCase, tagged } from "./test-utils/python-job.js";
 import type { WriteShardsOptions, WriteShardsResult } from "./types.js";
 import { writeShards } from "./write-shards.js";
@@ -249,9 +250,18 @@ describe.skipIf(pythonSkipReason())("shards judged by Python datasets 5.0.1 and 
     expect(m.caption).toEqual(["SNAPPY", true]);
   });
 
-  test("media are embedded as {bytes, path} with the file name only", () => {
-    const rows = answer("media");
-    expect(rows.loaded_rows_equal).toBe(true);
+  test("media are embedded as {bytes, path} with the file name only, as Python embeds them", async () => {
+    expect(answer("media").loaded_rows_equal).toBe(true);
+    const { rows } = await hyparquetRead(written.media!.shards[0]!.localPath);
+    expect(rows.map((r) => (r.image as { path: string } | null)?.path ?? null)).toEqual([
+      "img0.png",
+      "img1.png",
+      "img2.png",
+      "img3.png",
+      "img4.png",
+      null,
+    ]);
+    expect((rows[4]!.audio as { path: string; bytes: Uint8Array }).path).toBe("tone4.flac");
     const s3 = answer("s3").rows as { ts: string; money: string; label: number }[];
     expect(s3[0]).toMatchObject({ ts: "2024-01-02T03:04:05.678901", money: "0.00", label: 0 });
   });
