@@ -1,0 +1,65 @@
+import type { NamedFeature } from "@hfkit/cards";
+import * as A from "apache-arrow";
+import { dataError } from "../errors.js";
+import { featuresToArrowSchema } from "../features/arrow.js";
+import { type Builder, builderFor, type Cursor } from "./builders.js";
+
+/** A row: column name → value. */
+export type Row = Record<string, unknown>;
+
+/**
+ * Rows in, Arrow record batches of the features' schema out. Keeps pyarrow's `nbytes` of the
+ * whole split (as one chunk), which `datasets` uses for the shard count and `num_bytes`.
+ */
+export class BatchEncoder {
+  readonly schema: A.Schema;
+  readonly cursor: Cursor = { row: 0 };
+  private readonly builders: Builder[];
+  private readonly names: Set<string>;
+  rows = 0;
+
+  constructor(readonly features: readonly NamedFeature[]) {
+    this.schema = featuresToArrowSchema(features);
+    this.builders = features.map((f) => builderFor(f.feature, f.name, this.cursor));
+    this.names = new Set(features.map((f) => f.name));
+  }
+
+  append(row: Row): void {
+    if (typeof row !== "object" || row === null || Array.isArray(row)) {
+      throw dataError(
+        this.cursor,
+        `expected a record (an object of column values), got ${Array.isArray(row) ? "an array" : String(row)}`,
+      );
+    }
+    for (const key in row) {
+      if (!this.names.has(key) && row[key] !== undefined) {
+        throw dataError(
+          { ...this.cursor, column: key },
+          `column "${key}" is not in the features (${[...this.names].join(", ")}); declare it in \`features\` or drop it`,
+        );
+      }
+    }
+    const features = this.features;
+    for (let i = 0; i < features.length; i++) this.builders[i]!.append(row[features[i]!.name]);
+    this.rows++;
+    this.cursor.row++;
+  }
+
+  /** The rows appended since the last flush, as one record batch (undefined when there are none). */
+  flush(allowEmpty = false): A.RecordBatch | undefined {
+    if (this.rows === 0 && !allowEmpty) return undefined;
+    const length = this.rows;
+    const children = this.builders.map((b) => b.finish());
+    this.rows = 0;
+    const data = A.makeData({ type: new A.Struct(this.schema.fields), length, nullCount: 0, children });
+    return new A.RecordBatch(this.schema, data);
+  }
+
+  /** pyarrow `Table.nbytes` of every row flushed so far (of some columns only, when named). */
+  nbytes(columns?: ReadonlySet<string>): number {
+    return this.builders.reduce(
+      (sum, b, i) => (columns && !columns.has(this.features[i]!.name) ? sum : sum + b.nbytes()),
+      0,
+    );
+  }
+}

@@ -1,0 +1,256 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import * as A from "apache-arrow";
+import { afterAll, describe, expect, test } from "vitest";
+import type { Row } from "./encode/batch.js";
+import { DatasetError } from "./errors.js";
+import { featuresToArrowSchema } from "./features/arrow.js";
+import { ClassLabel, List, Value } from "./features/model.js";
+import { parquetBatches } from "./inputs/parquet.js";
+import { readParquetRows } from "./read/read-parquet.js";
+import { hyparquetRead } from "./test-utils/hyparquet.js";
+import type { WriteShardsOptions } from "./types.js";
+import { writeShards } from "./write-shards.js";
+
+const work = mkdtempSync(join(tmpdir(), "hfkit-datasets-inputs-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+let n = 0;
+
+function file(name: string, content: string | Uint8Array): string {
+  const path = join(work, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+async function write(options: Omit<WriteShardsOptions, "outputDir">) {
+  const outputDir = join(work, `out-${n++}`);
+  const result = await writeShards({ ...options, outputDir });
+  const rows: Row[] = [];
+  for (const shard of result.shards) rows.push(...(await hyparquetRead(shard.localPath)).rows);
+  return { result, rows };
+}
+
+async function failure(options: Omit<WriteShardsOptions, "outputDir">): Promise<DatasetError> {
+  try {
+    await writeShards({ ...options, outputDir: join(work, `bad-${n++}`) });
+  } catch (error) {
+    if (DatasetError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a DatasetError");
+}
+
+const JSONL = '{"text": "a", "n": 1}\n{"text": "b ✓", "n": 2, "tags": ["x"]}\r\n\n{"text": null, "n": 3}\n';
+
+describe("JSON Lines", () => {
+  test.each([
+    ["plain", "rows.jsonl", JSONL],
+    ["gzip", "rows.jsonl.gz", gzipSync(JSONL)],
+  ])("%s: rows in order, features inferred, blank lines and CRLF skipped", async (_, name, content) => {
+    const { result, rows } = await write({ data: file(name, content) });
+    expect(result.features.map((f) => [f.name, f.feature])).toEqual([
+      ["text", { type: "value", dtype: "string" }],
+      ["n", { type: "value", dtype: "int64" }],
+      ["tags", { type: "list", feature: { type: "value", dtype: "string" } }],
+    ]);
+    expect(rows).toEqual([
+      { text: "a", n: 1n, tags: null },
+      { text: "b ✓", n: 2n, tags: ["x"] },
+      { text: null, n: 3n, tags: null },
+    ]);
+  });
+
+  test("zstd (.zst)", async () => {
+    const { rows } = await write({ data: join(import.meta.dirname, "../test/fixtures/rows.jsonl.zst") });
+    expect(rows.map((r) => r.text)).toEqual(["zstd row one", "zstd row two ✓", null]);
+  });
+
+  test("a malformed line fails with the file and the line", async () => {
+    const error = await failure({ data: file("broken.jsonl", '{"a": 1}\n{"a": 2\n') });
+    expect(error.message).toMatch(/^broken\.jsonl, line 2: not valid JSON/);
+    expect([error.file, error.line]).toEqual(["broken.jsonl", 2]);
+  });
+
+  test("a value that conflicts with the features fails with file, line and column", async () => {
+    const error = await failure({
+      data: file("typed.jsonl", '{"label": "pos"}\n{"label": "neg"}\n{"label": "maybe"}\n'),
+      features: { label: ClassLabel({ names: ["neg", "pos"] }) },
+    });
+    expect(error.message).toBe(
+      'typed.jsonl, line 3, column "label": unknown label "maybe"; the ClassLabel names are neg, pos',
+    );
+    expect(error.column).toBe("label");
+  });
+
+  test("a column missing from declared features is named with the fix", async () => {
+    const error = await failure({
+      data: file("extra.jsonl", '{"a": 1, "b": 2}\n'),
+      features: { a: Value("int64") },
+    });
+    expect(error.message).toMatch(
+      /extra\.jsonl, line 1, column "b": column "b" is not in the features \(a\); declare it/,
+    );
+  });
+
+  test("mixed types in one column say how to declare them", async () => {
+    const error = await failure({ data: file("mixed.jsonl", '{"a": 1}\n{"a": "x"}\n') });
+    expect(error.message).toMatch(
+      /mixed\.jsonl, line 2, column "a": mixes int and string values; declare the column's type/,
+    );
+  });
+});
+
+describe("JSON arrays", () => {
+  test("an array of objects, nested brackets and escaped quotes inside strings", async () => {
+    const { rows } = await write({
+      data: file("rows.json", '[\n {"s": "a ] } \\" [", "l": [[1], [2, 3]]},\n {"s": "b", "l": []}\n]\n'),
+    });
+    expect(rows).toEqual([
+      { s: 'a ] } " [', l: [[1n], [2n, 3n]] },
+      { s: "b", l: [] },
+    ]);
+  });
+
+  test("a file that is not one array is refused with its line", async () => {
+    const error = await failure({ data: file("object.json", '\n{"a": 1}') });
+    expect(error.message).toBe(
+      "object.json, line 2: a JSON dataset file must be one array of objects; for one object per line use .jsonl",
+    );
+  });
+});
+
+describe("CSV and TSV", () => {
+  const CSV =
+    'id,name,score,ok,note\r\n1,"Smith, J.",1.5,true,"line one\nline two"\r\n2,Ünïcode,2,false,""\r\n3,,NaN,TRUE,"say ""hi"""\r\n';
+
+  test('quoting, line breaks in quotes, CRLF; types inferred; an empty cell is null, an empty quoted cell is ""', async () => {
+    const { result, rows } = await write({ data: file("people.csv", CSV) });
+    expect(result.features.map((f) => (f.feature as { dtype: string }).dtype)).toEqual([
+      "int64",
+      "string",
+      "float64",
+      "bool",
+      "string",
+    ]);
+    expect(rows[0]).toEqual({ id: 1n, name: "Smith, J.", score: 1.5, ok: true, note: "line one\nline two" });
+    expect(rows[1]).toEqual({ id: 2n, name: "Ünïcode", score: 2, ok: false, note: "" });
+    expect(rows[2]!.name).toBeNull();
+    expect(rows[2]!.note).toBe('say "hi"');
+    expect(Number.isNaN(rows[2]!.score)).toBe(true);
+  });
+
+  test("declared features override the inferred ones", async () => {
+    const { result, rows } = await write({
+      data: file("labels.csv", "text,label\nhi,pos\nbye,neg\n"),
+      features: { text: Value("large_string"), label: ClassLabel({ names: ["neg", "pos"] }) },
+    });
+    expect(result.features[0]!.feature).toEqual({ type: "value", dtype: "large_string" });
+    expect(rows.map((r) => r.label)).toEqual([1n, 0n]);
+  });
+
+  test("inference over a sample: a later cell that does not fit names its line and column", async () => {
+    const lines = ["n"];
+    for (let i = 0; i < 20; i++) lines.push(String(i));
+    lines.push("oops");
+    const error = await failure({
+      data: file("late.csv", `${lines.join("\n")}\n`),
+      csv: { inferenceRows: 10 },
+    });
+    expect(error.message).toBe('late.csv, line 22, column "n": expected an integer (int64), got "oops"');
+  });
+
+  test("a row with the wrong number of fields is refused", async () => {
+    const error = await failure({ data: file("short.csv", "a,b\n1,2\n3\n") });
+    expect(error.message).toMatch(/^short\.csv, line 3: has 1 fields, the header has 2/);
+  });
+
+  test("quoted fields with line breaks survive the 1 MiB read boundaries", async () => {
+    const rows = Array.from(
+      { length: 30_000 },
+      (_, i) => `${i},"a ""b""\nc ${"x".repeat(i % 90)}",plain ${i}`,
+    );
+    const { rows: read } = await write({ data: file("big.csv", `id,quoted,plain\n${rows.join("\r\n")}\n`) });
+    expect(read).toHaveLength(30_000);
+    expect(read[29_999]).toEqual({
+      id: 29_999n,
+      quoted: `a "b"\nc ${"x".repeat(29_999 % 90)}`,
+      plain: "plain 29999",
+    });
+    expect(read.every((r, i) => r.id === BigInt(i))).toBe(true);
+  });
+
+  test("TSV", async () => {
+    const { rows } = await write({ data: file("rows.tsv", "a\tb\n1\tx, y\n") });
+    expect(rows).toEqual([{ a: 1n, b: "x, y" }]);
+  });
+});
+
+describe("records and Arrow", () => {
+  test("an async iterable of records", async () => {
+    async function* gen() {
+      for (let i = 0; i < 5; i++) yield { i, even: i % 2 === 0 };
+    }
+    const { rows } = await write({ data: gen() });
+    expect(rows.map((r) => r.even)).toEqual([true, false, true, false, true]);
+  });
+
+  test("an Arrow table keeps its types; huggingface metadata in its schema gives ClassLabel back", async () => {
+    const features = [
+      { name: "label", feature: ClassLabel({ names: ["a", "b"] }) },
+      { name: "tags", feature: List(Value("string")) },
+      { name: "x", feature: Value("float32") },
+    ];
+    const schema = featuresToArrowSchema(features);
+    const table = new A.Table(schema, {
+      label: A.vectorFromArray([1n, 0n], new A.Int64()),
+      tags: A.vectorFromArray([["p"], []], schema.fields[1]!.type as A.List),
+      x: A.vectorFromArray([0.5, 2], new A.Float32()),
+    } as never);
+    const { result, rows } = await write({ data: table });
+    expect(result.features).toEqual(features);
+    expect(rows).toEqual([
+      { label: 1n, tags: ["p"], x: 0.5 },
+      { label: 0n, tags: [], x: 2 },
+    ]);
+  });
+
+  test("a record-batch stream (RecordBatchReader)", async () => {
+    const table = A.tableFromArrays({ id: Int32Array.from([1, 2, 3]), name: ["a", "b", "c"] });
+    const reader = A.RecordBatchReader.from(A.tableToIPC(table, "stream"));
+    const { result, rows } = await write({ data: reader });
+    expect(result.features.map((f) => f.feature)).toEqual([
+      { type: "value", dtype: "int32" },
+      { type: "value", dtype: "string" },
+    ]);
+    expect(rows).toEqual([
+      { id: 1, name: "a" },
+      { id: 2, name: "b" },
+      { id: 3, name: "c" },
+    ]);
+  });
+
+  test("Parquet is re-sharded with its features and exact values", async () => {
+    const first = await writeShards({
+      data: Array.from({ length: 10 }, (_, i) => ({ t: `2024-01-01T00:00:00.00000${i}`, v: i })),
+      features: {
+        t: Value("timestamp[us]"),
+        v: ClassLabel({ names: Array.from({ length: 10 }, (_, i) => `c${i}`) }),
+      },
+      outputDir: join(work, "pq-in"),
+    });
+    const { result } = await write({ data: first.shards[0]!.localPath, numShards: 2, split: "test" });
+    expect(result.features).toEqual(first.features);
+    expect(result.shards.map((s) => s.rows)).toEqual([5, 5]);
+    const micros: bigint[] = [];
+    for (const shard of result.shards) {
+      for await (const batch of (await parquetBatches(shard.localPath)).batches)
+        micros.push(...(batch.getChild("t")!.data[0]!.values as BigInt64Array));
+    }
+    expect(micros).toEqual(Array.from({ length: 10 }, (_, i) => 1704067200000000n + BigInt(i)));
+    const typed = [];
+    for await (const row of readParquetRows(result.shards[1]!.localPath)) typed.push(row);
+    expect(typed[0]).toEqual({ t: new Date("2024-01-01T00:00:00Z"), v: 5 });
+  });
+});

@@ -1,0 +1,59 @@
+import { createReadStream } from "node:fs";
+import type { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { Decompress } from "fzstd";
+
+/** Bytes of a file, decompressed when it ends in `.gz` or `.zst`, in chunks of about 1 MiB. */
+export function fileBytes(path: string, signal?: AbortSignal): AsyncIterable<Uint8Array> {
+  const raw = createReadStream(path, { highWaterMark: 1 << 20, signal });
+  if (/\.gz$/i.test(path)) return raw.pipe(createGunzip({ chunkSize: 1 << 20 }));
+  if (/\.zst$/i.test(path)) return zstdChunks(raw);
+  return raw;
+}
+
+// Node 20 has no zstd in zlib; fzstd decompresses streams in pure JS.
+async function* zstdChunks(input: Readable): AsyncGenerator<Uint8Array> {
+  const out: Uint8Array[] = [];
+  const decompress = new Decompress((chunk) => {
+    out.push(chunk);
+  });
+  for await (const chunk of input as AsyncIterable<Uint8Array>) {
+    decompress.push(chunk);
+    while (out.length > 0) yield out.shift()!;
+  }
+  decompress.push(new Uint8Array(0), true);
+  while (out.length > 0) yield out.shift()!;
+}
+
+/** Complete lines of a byte stream (without the line break), with their 1-based numbers. */
+export async function* lines(
+  chunks: AsyncIterable<Uint8Array>,
+): AsyncGenerator<{ buffer: Buffer; starts: number[]; ends: number[]; firstLine: number }> {
+  let carry: Buffer = Buffer.alloc(0);
+  let line = 1;
+  for await (const chunk of chunks) {
+    const buffer =
+      carry.length > 0
+        ? Buffer.concat([carry, chunk])
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let start = 0;
+    for (;;) {
+      const nl = buffer.indexOf(10, start);
+      if (nl === -1) break;
+      starts.push(start);
+      ends.push(nl > start && buffer[nl - 1] === 13 ? nl - 1 : nl);
+      start = nl + 1;
+    }
+    if (starts.length > 0) {
+      yield { buffer, starts, ends, firstLine: line };
+      line += starts.length;
+    }
+    carry = Buffer.from(buffer.subarray(start));
+  }
+  if (carry.length > 0) {
+    const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
+    yield { buffer: carry, starts: [0], ends: [end], firstLine: line };
+  }
+}

@@ -1,0 +1,76 @@
+import { once } from "node:events";
+import { createWriteStream, type WriteStream } from "node:fs";
+import { mkdtemp, open, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as A from "apache-arrow";
+
+// A stream's size is unknown until it ends, yet `datasets` picks the shard count from the
+// whole split's Arrow size and cuts shards at equal row counts. So the first pass writes the
+// encoded batches to a temporary Arrow IPC stream file (sequential, no Parquet work), and
+// the second reads them back once to cut the shards. Memory stays at one batch; disk holds
+// the split's Arrow bytes until the shards are written.
+
+/** A temporary directory, removed by `dispose`. */
+export async function makeTempDir(parent?: string): Promise<{ dir: string; dispose: () => Promise<void> }> {
+  const dir = await mkdtemp(join(parent ?? tmpdir(), "hfkit-datasets-"));
+  return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** One spilled batch: a self-contained Arrow IPC stream (schema, one record batch, end marker). */
+export interface SpilledBatch {
+  ipc: Uint8Array;
+  rows: number;
+}
+
+/**
+ * The first pass's batches, each framed as `[u32 byte length][u32 rows][IPC stream]`, so the
+ * second pass hands them to the Parquet writer as they are, without decoding them in JS.
+ */
+export class SpillFile {
+  private readonly out: WriteStream;
+
+  constructor(readonly path: string) {
+    this.out = createWriteStream(path, { highWaterMark: 1 << 20 });
+  }
+
+  /** Spills a batch; resolves its IPC frame (for a writer that runs alongside). */
+  async write(batch: A.RecordBatch): Promise<Uint8Array> {
+    const ipc = A.tableToIPC(new A.Table([batch]), "stream");
+    const header = Buffer.allocUnsafe(8);
+    header.writeUInt32LE(ipc.byteLength, 0);
+    header.writeUInt32LE(batch.numRows, 4);
+    this.out.write(header);
+    if (!this.out.write(ipc)) await once(this.out, "drain");
+    return ipc;
+  }
+
+  async close(): Promise<void> {
+    this.out.end();
+    await once(this.out, "finish");
+  }
+
+  /** The batches back, in order. */
+  async *read(): AsyncGenerator<SpilledBatch> {
+    const file = await open(this.path, "r");
+    try {
+      const header = Buffer.allocUnsafe(8);
+      for (;;) {
+        const { bytesRead } = await file.read(header, 0, 8, null);
+        if (bytesRead < 8) return;
+        const length = header.readUInt32LE(0);
+        const rows = header.readUInt32LE(4);
+        const ipc = new Uint8Array(length);
+        let got = 0;
+        while (got < length) {
+          const r = await file.read(ipc, got, length - got, null);
+          if (r.bytesRead === 0) throw new Error("the temporary Arrow file ends early");
+          got += r.bytesRead;
+        }
+        yield { ipc, rows };
+      }
+    } finally {
+      await file.close();
+    }
+  }
+}

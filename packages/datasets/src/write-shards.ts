@@ -1,0 +1,382 @@
+import { mkdir, rename } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import type { NamedFeature } from "@hfkit/cards";
+import { drain } from "@hfkit/http/work";
+import * as A from "apache-arrow";
+import { BatchEncoder, type Row } from "./encode/batch.js";
+import { FeatureInference } from "./encode/infer.js";
+import { embedRow, MediaSizeEstimate, mediaInput } from "./encode/media.js";
+import { DatasetError, dataError, inputError } from "./errors.js";
+import { type Emit, withEvents } from "./events.js";
+import { featuresToHuggingfaceJson } from "./features/hf-json.js";
+import { containsMedia, isMedia, toFeatureList } from "./features/model.js";
+import { resolveInput } from "./inputs/resolve.js";
+import type { RowChunk } from "./inputs/source.js";
+import {
+  checkSplitName,
+  DEFAULT_MAX_SHARD_SIZE,
+  MAX_ROW_GROUP_ROWS,
+  parseSize,
+  rowGroupRows,
+  shardCountFor,
+  shardPath,
+  shardRowCounts,
+} from "./sharding.js";
+import { makeTempDir, type SpilledBatch, SpillFile } from "./spill.js";
+import type { DatasetProgressEvent, WriteShardsOptions, WriteShardsResult, WrittenShard } from "./types.js";
+import { createParquetWasmWriter } from "./writer/parquet-wasm.js";
+import type { ShardWriter, ShardWriterBackend } from "./writer/shard-writer.js";
+
+/** Arrow bytes per row group by default: small enough that the writer stays in bounded memory. */
+export const DEFAULT_ROW_GROUP_BYTES = 16_000_000;
+
+/** Rows per Arrow batch of the first pass. */
+const BATCH_ROWS = 8192;
+
+interface Checked {
+  split: string;
+  dataDir: string;
+  maxShardSize: number;
+  numShards: number | undefined;
+  rowGroupBytes: number;
+  inferenceRows: number;
+  features: NamedFeature[] | undefined;
+}
+
+function check(options: WriteShardsOptions): Checked {
+  if (typeof options !== "object" || options === null)
+    throw inputError("options", "pass { data, outputDir }");
+  if (typeof options.outputDir !== "string" || options.outputDir === "") {
+    throw inputError("outputDir", "give the local folder to write the shards to");
+  }
+  if (options.numShards !== undefined && options.maxShardSize !== undefined) {
+    // datasets raises the same way: the two would disagree on the shard count.
+    throw inputError("numShards", "give numShards or maxShardSize, not both");
+  }
+  if (options.numShards !== undefined && !(Number.isInteger(options.numShards) && options.numShards >= 1)) {
+    throw inputError("numShards", `must be a whole number ≥ 1; got ${options.numShards}`);
+  }
+  const dataDir = options.dataDir ?? "data";
+  if (typeof dataDir !== "string" || dataDir.startsWith("/") || dataDir.split("/").includes("..")) {
+    throw inputError(
+      "dataDir",
+      `"${dataDir}" must be a relative folder inside the repo, like "data" or "en"`,
+    );
+  }
+  return {
+    split: checkSplitName(options.split ?? "train"),
+    dataDir: dataDir.replace(/\/+$/, ""),
+    maxShardSize: parseSize(options.maxShardSize ?? DEFAULT_MAX_SHARD_SIZE),
+    numShards: options.numShards,
+    rowGroupBytes: parseSize(options.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES, "rowGroupBytes"),
+    inferenceRows: options.inferenceRows ?? 10_000,
+    features: options.features ? toFeatureList(options.features) : undefined,
+  };
+}
+
+/** Chunks, after holding back enough rows to infer features when nobody gave them. */
+async function settleFeatures(
+  chunks: AsyncIterable<RowChunk>,
+  features: NamedFeature[] | undefined,
+  inferenceRows: number,
+): Promise<{ features: NamedFeature[]; chunks: AsyncIterable<RowChunk> }> {
+  if (features) return { features, chunks };
+  const iterator = chunks[Symbol.asyncIterator]();
+  const held: RowChunk[] = [];
+  const inference = new FeatureInference();
+  let seen = 0;
+  while (seen < inferenceRows) {
+    const next = await iterator.next();
+    if (next.done) break;
+    held.push(next.value);
+    next.value.rows.forEach((row, i) => {
+      if (seen++ < inferenceRows)
+        inference.add(row, { file: next.value.file, line: next.value.lines?.[i], row: seen - 1 });
+    });
+  }
+  async function* all(): AsyncGenerator<RowChunk> {
+    yield* held;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { features: inference.features(), chunks: all() };
+}
+
+async function run(
+  options: WriteShardsOptions,
+  checked: Checked,
+  emit: Emit,
+  signal: AbortSignal,
+  backend: ShardWriterBackend,
+): Promise<WriteShardsResult> {
+  const { split, dataDir } = checked;
+  const source = await resolveInput(options.data, {
+    ...(checked.features ? { features: checked.features } : {}),
+    ...(options.csv ? { csv: options.csv } : {}),
+    signal,
+  });
+  const settled = await settleFeatures(
+    source.chunks,
+    checked.features ?? source.features,
+    checked.inferenceRows,
+  );
+  const features = settled.features;
+  if (features.length === 0)
+    throw new DatasetError("INVALID_DATA", "the input has no columns (no rows and no features)");
+
+  const encoder = new BatchEncoder(features);
+  const media = features.filter((f) => containsMedia(f.feature));
+  const topMedia = features.filter((f) => isMedia(f.feature));
+  // datasets sizes media columns before their files are embedded (paths, not bytes).
+  const shadow = topMedia.length > 0 ? new BatchEncoder(topMedia) : undefined;
+  const estimate = new MediaSizeEstimate(topMedia.map((f) => f.name));
+  const embedFiles = options.embedExternalFiles !== false;
+
+  const temp = await makeTempDir(options.tempDir);
+  const open: ShardWriter[] = [];
+  try {
+    const spill = new SpillFile(join(temp.dir, "split.arrows"));
+    const toWriter = backend.layout(encoder.schema);
+    const huggingface = featuresToHuggingfaceJson(features);
+    const openWriter = async (path: string, rowGroupRows: number) => {
+      await mkdir(dirname(path), { recursive: true });
+      const writer = await backend.open({
+        path,
+        schema: encoder.schema,
+        features,
+        huggingface,
+        rowGroupRows,
+      });
+      open.push(writer);
+      return writer;
+    };
+    const forget = (writer: ShardWriter) => open.splice(open.indexOf(writer), 1);
+
+    // While the shard count may still be 1, the rows also go straight to a writer in another
+    // thread (one pass, both cores busy). It is given up, and the spill used, as soon as the
+    // split outgrows `maxShardSize`. Its row groups need their size first: it starts once the
+    // first `rowGroupBytes` of Arrow data are in (kept meanwhile), or when the input ends.
+    const single = { path: join(options.outputDir, `${shardPath(dataDir, split, 0, 1)}.partial`) };
+    // Until `rowGroupBytes` are in, a provisional writer runs with the largest row group: right
+    // if the split stays that small (one row group, as datasets), redone from `held` otherwise.
+    let provisional = false;
+    let speculative: ShardWriter | null | undefined =
+      checked.numShards === undefined || checked.numShards === 1 ? undefined : null;
+    let held: { ipc: Uint8Array; rows: number }[] = [];
+    let groupRows: number | undefined;
+    const startSpeculative = async (rows: number) => {
+      if (speculative) {
+        forget(speculative);
+        await speculative.abort();
+      }
+      provisional = false;
+      speculative = await openWriter(single.path, rows);
+      // the held frames are handed over; the writer may take their memory
+      for (const frame of held.splice(0)) await speculative.write(frame.ipc, 0, frame.rows);
+    };
+    const giveUp = async () => {
+      if (speculative) {
+        forget(speculative);
+        await speculative.abort();
+      }
+      speculative = null;
+      held = [];
+    };
+
+    const flush = async () => {
+      const batch = encoder.flush();
+      shadow?.flush();
+      const bytesSoFar = encoder.nbytes();
+      if (batch) {
+        const ipc = await spill.write(toWriter(batch));
+        if (speculative !== null) {
+          if (checked.numShards === undefined && bytesSoFar >= checked.maxShardSize) await giveUp();
+          else {
+            // the spill still holds this frame: hand the writer its own copy
+            const rows = batch.numRows;
+            if (speculative && !provisional) await speculative.write(ipc.slice(), 0, rows);
+            else {
+              held.push({ ipc: ipc.slice(), rows });
+              if (bytesSoFar >= checked.rowGroupBytes) {
+                groupRows = rowGroupRows(encoder.cursor.row, bytesSoFar, checked.rowGroupBytes);
+                await startSpeculative(groupRows);
+              } else {
+                if (!speculative) {
+                  speculative = await openWriter(single.path, MAX_ROW_GROUP_ROWS);
+                  provisional = true;
+                }
+                await speculative.write(ipc.slice(), 0, rows);
+              }
+            }
+          }
+        }
+      }
+      emit({ type: "rows-progress", split, rows: encoder.cursor.row, bytes: bytesSoFar }, `rows:${split}`);
+    };
+    for await (const chunk of settled.chunks) {
+      signal.throwIfAborted();
+      const cursor = encoder.cursor;
+      cursor.file = chunk.file;
+      for (let i = 0; i < chunk.rows.length; i++) {
+        let row = chunk.rows[i]!;
+        cursor.line = chunk.lines?.[i];
+        if (media.length > 0) {
+          if (shadow) {
+            await estimate.add(row);
+            const pre: Row = {};
+            for (const f of topMedia) {
+              try {
+                pre[f.name] = mediaInput(row[f.name]);
+              } catch (error) {
+                throw dataError({ ...cursor, column: f.name }, (error as Error).message);
+              }
+            }
+            shadow.append(pre);
+          }
+          row = await embedRow(row, media, embedFiles, cursor);
+        }
+        encoder.append(row);
+        if (encoder.rows >= BATCH_ROWS) await flush();
+      }
+    }
+    await flush();
+    await spill.close();
+
+    const numRows = encoder.cursor.row;
+    const mediaNames = new Set(topMedia.map((f) => f.name));
+    const numBytes = shadow
+      ? encoder.nbytes() - encoder.nbytes(mediaNames) + shadow.nbytes() + estimate.total(numRows)
+      : encoder.nbytes();
+    const numShards = checked.numShards ?? shardCountFor(numBytes, checked.maxShardSize);
+    // datasets' rule over the whole split when it fits in one row group's budget; otherwise the
+    // size fixed from the first `rowGroupBytes` (see rowGroupRows).
+    groupRows ??= rowGroupRows(numRows, numBytes, checked.rowGroupBytes);
+    emit({ type: "shards-planned", split, numShards, numRows, numBytes, rowGroupRows: groupRows });
+
+    const counts = shardRowCounts(numRows, numShards);
+    const shards: WrittenShard[] = [];
+    const finish = async (writer: ShardWriter, index: number, localPath: string, pathInRepo: string) => {
+      const bytes = await writer.close();
+      forget(writer);
+      const shard: WrittenShard = { index, numShards, pathInRepo, localPath, rows: counts[index]!, bytes };
+      shards.push(shard);
+      emit({ type: "shard-written", split, shard });
+      await options.onShard?.(shard);
+    };
+
+    if (numShards === 1 && speculative !== null && numRows > 0) {
+      // the provisional writer is right when the whole split fits one row group budget
+      if (speculative === undefined || (provisional && groupRows < Math.min(numRows, MAX_ROW_GROUP_ROWS))) {
+        await startSpeculative(groupRows);
+      }
+      const pathInRepo = shardPath(dataDir, split, 0, 1);
+      const localPath = join(options.outputDir, pathInRepo);
+      const writer = speculative as unknown as ShardWriter;
+      emit({ type: "shard-progress", split, index: 0, rows: numRows }, `shard:${split}`);
+      const bytes = await writer.close();
+      forget(writer);
+      await rename(single.path, localPath);
+      const shard: WrittenShard = { index: 0, numShards, pathInRepo, localPath, rows: numRows, bytes };
+      shards.push(shard);
+      emit({ type: "shard-written", split, shard });
+      await options.onShard?.(shard);
+    } else {
+      await giveUp();
+      // Second pass over the spill, one shard at a time: the writer thread encodes while this one
+      // reads the spill. (Two shards at once would be faster on two cores, but each writer
+      // holds a row group and its own wasm heap, which breaks the memory bound.)
+      const batches = spill.read()[Symbol.asyncIterator]();
+      let current: SpilledBatch | undefined;
+      let used = 0;
+      for (let index = 0; index < numShards; index++) {
+        const pathInRepo = shardPath(dataDir, split, index, numShards);
+        const localPath = join(options.outputDir, pathInRepo);
+        const writer = await openWriter(localPath, groupRows);
+        let remaining = counts[index]!;
+        let written = 0;
+        while (remaining > 0) {
+          signal.throwIfAborted();
+          if (!current || used >= current.rows) {
+            const next = await batches.next();
+            if (next.done) throw new Error("the temporary Arrow file ended early");
+            current = next.value;
+            used = 0;
+          }
+          const take = Math.min(remaining, current.rows - used);
+          // The writer takes the frame's memory over; a frame shared with the next shard is copied.
+          await writer.write(used + take === current.rows ? current.ipc : current.ipc.slice(), used, take);
+          used += take;
+          remaining -= take;
+          written += take;
+          emit({ type: "shard-progress", split, index, rows: written }, `shard:${split}`);
+        }
+        if (counts[index] === 0) {
+          await writer.write(
+            A.tableToIPC(new A.Table([toWriter(emptyBatch(encoder.features))]), "stream"),
+            0,
+            0,
+          );
+        }
+        await finish(writer, index, localPath, pathInRepo);
+      }
+    }
+    const downloadSize = shards.reduce((sum, s) => sum + s.bytes, 0);
+    return {
+      split,
+      dataDir,
+      features,
+      shards,
+      numExamples: numRows,
+      numBytes,
+      downloadSize,
+      splitInfo: { name: split, numBytes, numExamples: numRows },
+      rowGroupRows: groupRows,
+      huggingface,
+    };
+  } finally {
+    // on failure or abort: stop the writers and remove their partial files
+    for (const writer of open.splice(0)) await writer.abort().catch(() => undefined);
+    await backend.dispose();
+    await temp.dispose();
+  }
+}
+
+/** A zero-row batch of the schema: datasets writes such shards when there are more shards than rows. */
+function emptyBatch(features: readonly NamedFeature[]): A.RecordBatch {
+  return new BatchEncoder(features).flush(true)!;
+}
+
+/**
+ * Writes one split as Parquet shards exactly as `datasets.push_to_hub` cuts and names them,
+ * yielding `rows-progress`, `shards-planned`, `shard-progress` and `shard-written` events, and
+ * returning the shards with the split's sizes for the card. Memory stays bounded: rows are
+ * encoded in batches and spilled to a temporary Arrow file until the shard count is known.
+ */
+export async function* writeShardsIter(
+  options: WriteShardsOptions,
+): AsyncGenerator<DatasetProgressEvent, WriteShardsResult> {
+  const checked = check(options);
+  return yield* withEvents(options.signal, checked.split, (emit, signal) =>
+    run(options, checked, emit, signal, createParquetWasmWriter()),
+  );
+}
+
+/**
+ * Writes one split as Parquet shards (see {@link writeShardsIter} for progress events).
+ *
+ * @example
+ * import { ClassLabel, Value, writeShards } from "@hfkit/datasets";
+ *
+ * const result = await writeShards({
+ *   data: [{ text: "great", label: "pos" }, { text: "awful", label: "neg" }],
+ *   features: { text: Value("string"), label: ClassLabel({ names: ["neg", "pos"] }) },
+ *   outputDir: "./out",
+ * });
+ * console.log(result.shards.map((s) => s.pathInRepo)); // ["data/train-00000-of-00001.parquet"]
+ */
+export async function writeShards(options: WriteShardsOptions): Promise<WriteShardsResult> {
+  return drain(writeShardsIter(options));
+}

@@ -1,0 +1,296 @@
+import { rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import type { Feature } from "@hfkit/cards";
+import * as A from "apache-arrow";
+import { containsMedia } from "../features/model.js";
+import { VERSION } from "../version.js";
+import type { ShardWriter, ShardWriterBackend, ShardWriterOptions } from "./shard-writer.js";
+
+type ParquetWasm = typeof import("parquet-wasm");
+let wasm: Promise<ParquetWasm> | undefined;
+
+/** parquet-wasm, loaded on first use (its 15 MB module is compiled once per process). */
+export function loadParquetWasm(): Promise<ParquetWasm> {
+  wasm ??= import("parquet-wasm");
+  return wasm;
+}
+
+function isNested(feature: Feature): boolean {
+  return ["list", "largeList", "struct", "array", "translation", "translationVariableLanguages"].includes(
+    feature.type,
+  );
+}
+
+// pyarrow writes list leaves as `list`/`element` (the Parquet spec's names; golden
+// parquet-schema.txt) and reads them back as `list<element: …>`. arrow-rs names the leaf after
+// the Arrow child, so the batches are handed over with children renamed `element` (same
+// buffers; `featuresToArrowSchema` keeps `item`, as `features.arrow_schema` in Python).
+//
+// Parquet has no date64, seconds timestamps or seconds times: pyarrow stores them as DATE
+// (days), TIMESTAMP(MILLIS) and TIME(MILLIS) and reads them back as date32, timestamp[ms] and
+// time32[ms]. The same conversion here makes pyarrow read hfkit's shards as it reads its own.
+function elementNames(type: A.DataType): A.DataType {
+  const children = (type.children ?? []) as A.Field[];
+  const field = (f: A.Field, name = f.name) =>
+    new A.Field(name, elementNames(f.type), f.nullable, f.metadata);
+  if (type.typeId === A.Type.Date && (type as A.Date_).unit === A.DateUnit.MILLISECOND)
+    return new A.DateDay();
+  if (type.typeId === A.Type.Timestamp && (type as A.Timestamp).unit === A.TimeUnit.SECOND) {
+    return new A.Timestamp(A.TimeUnit.MILLISECOND, (type as A.Timestamp).timezone);
+  }
+  if (type.typeId === A.Type.Time && (type as A.Time).unit === A.TimeUnit.SECOND)
+    return new A.TimeMillisecond();
+  switch (type.typeId) {
+    case A.Type.List:
+      return new A.List(field(children[0]!, "element"));
+    case A.Type.LargeList:
+      return new A.LargeList(field(children[0]!, "element"));
+    case A.Type.FixedSizeList:
+      return new A.FixedSizeList((type as A.FixedSizeList).listSize, field(children[0]!, "element"));
+    case A.Type.Struct:
+      return new A.Struct(children.map((c) => field(c)));
+    default:
+      return type;
+  }
+}
+
+function convertValues(data: A.Data, type: A.DataType): A.Data {
+  const values = data.values as unknown as ArrayLike<number | bigint>;
+  const n = data.length;
+  let converted: Int32Array | BigInt64Array;
+  if (type.typeId === A.Type.Date) {
+    converted = new Int32Array(n);
+    for (let i = 0; i < n; i++) converted[i] = Math.floor(Number(values[i]) / 86_400_000);
+  } else if (type.typeId === A.Type.Timestamp) {
+    converted = new BigInt64Array(n);
+    for (let i = 0; i < n; i++) converted[i] = BigInt(values[i]!) * 1000n;
+  } else {
+    converted = new Int32Array(n);
+    for (let i = 0; i < n; i++) converted[i] = Number(values[i]) * 1000;
+  }
+  return A.makeData({
+    type: type as A.DateDay,
+    length: n,
+    nullCount: data.nullCount,
+    nullBitmap: data.nullBitmap,
+    offset: data.offset,
+    data: converted as Int32Array,
+  } as never);
+}
+
+function retype(data: A.Data, type: A.DataType): A.Data {
+  if (type === data.type) return data;
+  if (
+    type.typeId !== data.type.typeId ||
+    (type.typeId === A.Type.Timestamp && (type as A.Timestamp).unit !== (data.type as A.Timestamp).unit) ||
+    (type.typeId === A.Type.Time && (type as A.Time).unit !== (data.type as A.Time).unit) ||
+    (type.typeId === A.Type.Date && (type as A.Date_).unit !== (data.type as A.Date_).unit)
+  ) {
+    return convertValues(data, type);
+  }
+  const childTypes = ((type.children ?? []) as A.Field[]).map((f) => f.type);
+  const children = data.children.map((c, i) => retype(c, childTypes[i]!));
+  return new A.Data(type, data.offset, data.length, data.nullCount, data.buffers as never, children);
+}
+
+function pyarrowLayout(schema: A.Schema): {
+  schema: A.Schema;
+  convert: (batch: A.RecordBatch) => A.RecordBatch;
+} {
+  const fields = schema.fields.map((f) => new A.Field(f.name, elementNames(f.type), f.nullable, f.metadata));
+  const renamed = new A.Schema(fields, schema.metadata);
+  const struct = new A.Struct(fields);
+  return {
+    schema: renamed,
+    convert: (batch) => new A.RecordBatch(renamed, retype(batch.data, struct) as A.Data<A.Struct>),
+  };
+}
+
+// The encoder runs in a worker thread, so that parsing and encoding rows (main thread) and
+// writing Parquet (worker) use both cores. One worker serves every shard of a run, one file at a
+// time: its wasm heap grows to one row group's needs and is reused, never duplicated. Its code is
+// a string, as in @hfkit/commit's hash pool, so it runs the same from the sources (tests) and
+// from the bundle; it loads parquet-wasm's Node build by absolute path.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const fs = require("node:fs");
+const pw = require(workerData.parquetWasm);
+let current;
+function start({ id, config: c }) {
+  const file = { id, queue: [], wake: undefined, closed: false, aborted: false };
+  current = file;
+  let props = new pw.WriterPropertiesBuilder()
+    .setCompression(pw.Compression.UNCOMPRESSED)
+    .setDictionaryEnabled(false)
+    .setMaxRowGroupSize(c.rowGroupRows)
+    .setCreatedBy(c.createdBy)
+    .setKeyValueMetadata(new Map([["huggingface", c.huggingface]]));
+  for (const name of c.snappyColumns) {
+    props = props.setColumnCompression(name, pw.Compression.SNAPPY).setColumnDictionaryEnabled(name, true);
+  }
+  const source = new ReadableStream({
+    async pull(controller) {
+      while (file.queue.length === 0 && !file.closed) await new Promise((resolve) => (file.wake = resolve));
+      const next = file.aborted ? undefined : file.queue.shift();
+      if (!next) return controller.close();
+      // wasm memory is freed explicitly: the worker's small JS heap would rarely run the
+      // finalizers that free it otherwise, and the heap would grow with every batch
+      const table = pw.Table.fromIPCStream(next.ipc);
+      const batches = table.recordBatches();
+      table.free();
+      for (const batch of batches) {
+        if (next.offset === 0 && next.length === batch.numRows) controller.enqueue(batch);
+        else {
+          controller.enqueue(batch.slice(next.offset, next.length));
+          batch.free();
+        }
+      }
+      parentPort.postMessage({ type: "ack", id });
+    },
+  });
+  (async () => {
+    const fd = fs.openSync(c.path, "w");
+    let bytes = 0;
+    try {
+      const output = await pw.transformParquetStream(source, props.build());
+      for await (const chunk of output) {
+        if (!file.aborted) fs.writeSync(fd, chunk);
+        bytes += chunk.length;
+      }
+    } finally {
+      fs.closeSync(fd);
+      if (file.aborted) fs.rmSync(c.path, { force: true });
+    }
+    parentPort.postMessage({ type: "done", id, bytes });
+  })().catch((error) => parentPort.postMessage({ type: "error", id, message: String((error && error.message) || error) }));
+}
+parentPort.on("message", (message) => {
+  if (message.type === "open") return start(message);
+  const file = current;
+  if (!file || file.id !== message.id) return;
+  if (message.type === "write") file.queue.push(message);
+  else {
+    file.closed = true;
+    if (message.type === "abort") file.aborted = true;
+  }
+  const wake = file.wake;
+  file.wake = undefined;
+  if (wake) wake();
+});
+`;
+
+/** Top-level columns pyarrow writes with snappy and a dictionary for datasets: the flat, non-media ones. */
+function snappyColumns(options: ShardWriterOptions): string[] {
+  return options.features
+    .filter(({ feature }) => !isNested(feature) && !containsMedia(feature))
+    .map(({ name }) => name);
+}
+
+interface Reply {
+  type: "ack" | "done" | "error";
+  id: number;
+  bytes?: number;
+  message?: string;
+}
+
+/**
+ * Writes shards with parquet-wasm (arrow-rs) in one worker thread, fed the spilled Arrow IPC
+ * batches as they are. `dispose` stops the worker.
+ */
+export function createParquetWasmWriter(): ShardWriterBackend {
+  let worker: Worker | undefined;
+  let nextId = 0;
+  const listeners = new Map<number, (reply: Reply) => void>();
+  const broadcast = (message: string) => {
+    for (const [id, listener] of listeners) listener({ type: "error", id, message });
+  };
+  const getWorker = () => {
+    if (worker) return worker;
+    const parquetWasm = createRequire(import.meta.url).resolve("parquet-wasm");
+    const started = new Worker(WORKER_SOURCE, { eval: true, workerData: { parquetWasm } });
+    started.on("message", (reply: Reply) => listeners.get(reply.id)?.(reply));
+    started.on("error", (error) => broadcast(error.message));
+    started.on("exit", (code) => {
+      if (worker === started) worker = undefined;
+      if (code !== 0) broadcast(`the Parquet writer thread stopped (exit code ${code})`);
+    });
+    worker = started;
+    return started;
+  };
+  return {
+    layout: (schema) => pyarrowLayout(schema).convert,
+    async open(options) {
+      const thread = getWorker();
+      const id = nextId++;
+      let inFlight = 0;
+      let failed: Error | undefined;
+      let resume: (() => void) | undefined;
+      let finished!: (bytes: number) => void;
+      let rejectFinished!: (error: Error) => void;
+      const done = new Promise<number>((resolve, reject) => {
+        finished = resolve;
+        rejectFinished = reject;
+      });
+      done.catch(() => undefined);
+      const wakeUp = () => {
+        const r = resume;
+        resume = undefined;
+        r?.();
+      };
+      listeners.set(id, (reply) => {
+        if (reply.type === "ack") inFlight--;
+        else if (reply.type === "done") finished(reply.bytes ?? 0);
+        else {
+          failed ??= new Error(`Parquet writer: ${reply.message}`);
+          rejectFinished(failed);
+        }
+        wakeUp();
+      });
+      thread.postMessage({
+        type: "open",
+        id,
+        config: {
+          path: options.path,
+          rowGroupRows: Math.max(1, options.rowGroupRows),
+          createdBy: `hfkit-datasets version ${VERSION} (parquet-wasm)`,
+          huggingface: options.huggingface,
+          snappyColumns: snappyColumns(options),
+        },
+      });
+      const writer: ShardWriter = {
+        async write(ipc, offset, length) {
+          if (failed) throw failed;
+          inFlight++;
+          const owned = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength ? ipc : ipc.slice();
+          thread.postMessage({ type: "write", id, ipc: owned, offset, length }, [
+            owned.buffer as ArrayBuffer,
+          ]);
+          // Back-pressure: at most two batches wait for the encoder.
+          while (inFlight > 2 && !failed) await new Promise<void>((r) => (resume = r));
+          if (failed) throw failed;
+        },
+        async close() {
+          thread.postMessage({ type: "close", id });
+          try {
+            return await done;
+          } finally {
+            listeners.delete(id);
+          }
+        },
+        async abort() {
+          thread.postMessage({ type: "abort", id });
+          await done.catch(() => undefined);
+          listeners.delete(id);
+          await rm(options.path, { force: true });
+        },
+      };
+      return writer;
+    },
+    async dispose() {
+      const running = worker;
+      worker = undefined;
+      await running?.terminate();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// One conversion in its own process, so peak RSS is its own: `node datasets-run.mjs <tool> <input> <outDir>`.
+// Prints one JSON line: { tool, ms, rssMB, rows, files }.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+const [tool, input, outDir] = process.argv.slice(2);
+mkdirSync(outDir, { recursive: true });
+const start = performance.now();
+let rows = 0;
+let files = 0;
+if (tool === "hfkit") {
+  const { writeShards } = await import("@hfkit/datasets");
+  const result = await writeShards({ data: input, outputDir: outDir, tempDir: outDir });
+  rows = result.numExamples;
+  files = result.shards.length;
+} else if (tool === "duckdb") {
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const db = await DuckDBInstance.create(":memory:");
+  const con = await db.connect();
+  const reader = input.endsWith(".csv")
+    ? `read_csv('${input}')`
+    : `read_json('${input}', format='newline_delimited')`;
+  await con.run(
+    `COPY (SELECT * FROM ${reader}) TO '${join(outDir, "duck.parquet")}' (FORMAT parquet, COMPRESSION snappy)`,
+  );
+  const result = await con.runAndReadAll(`SELECT count(*) FROM '${join(outDir, "duck.parquet")}'`);
+  rows = Number(result.getRows()[0][0]);
+  files = 1;
+} else {
+  throw new Error(`unknown tool ${tool}`);
+}
+const ms = performance.now() - start;
+console.log(
+  JSON.stringify({ tool, ms, rssMB: Math.round(process.resourceUsage().maxRSS / 1024), rows, files }),
+);
