@@ -14,21 +14,13 @@ import {
   Value,
 } from "../features/model.js";
 
-/** The golden captures of Python datasets 5.0.1 (shared/golden/datasets-5.0.1). */
-export const GOLDEN = (() => {
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [
-    process.env.HFKIT_GOLDEN_DIR,
-    join(here, "../../../../../shared/golden/datasets-5.0.1"),
-    join(here, "../../../../../../shared/golden/datasets-5.0.1"),
-    "/work/shared/golden/datasets-5.0.1",
-  ]) {
-    try {
-      if (candidate && readFileSync(join(candidate, "README.md"))) return candidate;
-    } catch {}
-  }
-  throw new Error("golden captures not found; set HFKIT_GOLDEN_DIR to shared/golden/datasets-5.0.1");
-})();
+/**
+ * The golden captures of Python datasets 5.0.1, committed in tooling/golden/datasets-5.0.1
+ * (its README says how they were made). `HFKIT_GOLDEN_DIR` points elsewhere.
+ */
+export const GOLDEN =
+  process.env.HFKIT_GOLDEN_DIR ??
+  join(dirname(fileURLToPath(import.meta.url)), "../../../../tooling/golden/datasets-5.0.1");
 
 export function golden(path: string): string {
   return readFileSync(join(GOLDEN, path), "utf8");
