@@ -51,6 +51,13 @@ export const PACKAGES: readonly PackageGuide[] = [
       "Xet storage: content-defined chunking, BLAKE3 Merkle hashes, xorbs and shards, the CAS client, deduplicated uploads and reconstruction downloads.",
   },
   {
+    name: "@hfkit/datasets",
+    dir: "packages/datasets",
+    page: "datasets",
+    summary:
+      "Tabular data to Parquet shards exactly as Python datasets writes them (features, shards, card data), and readers.",
+  },
+  {
     name: "@hfkit/cards",
     dir: "packages/cards",
     page: "cards",
