@@ -2,17 +2,20 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { formatRepoId, type HubClient, HubError, isCommitId, parseRepoId, type RepoId } from "@hfkit/http";
 import PQueue from "p-queue";
+import { isUnwritablePath } from "./cache/confine.js";
 import { exists } from "./cache/fs-utils.js";
 import { cacheLayout, checkRevision, type RepoCacheLayout } from "./cache/layout.js";
 import { cachedCommit } from "./cache/lookup.js";
 import { readTreeCache, writeTreeCache } from "./cache/tree-cache.js";
 import { EventQueue } from "./download/event-queue.js";
 import { pathFilter } from "./download/patterns.js";
+import { checkServerCommit, incompleteSnapshot, listedFileMetadata } from "./download/server-values.js";
 import { downloadToCache, type NetworkPolicy, writeRef } from "./download/to-cache.js";
 import { downloadToLocalDir } from "./download/to-local-dir.js";
 import type { TransferOptions } from "./download/write-verified.js";
 import { networkPolicy } from "./download-file.js";
 import { localEntryNotFound } from "./errors.js";
+import type { FileMetadata } from "./get-file-metadata.js";
 import { getRepoInfo } from "./get-repo-info.js";
 import { listFiles } from "./list-files.js";
 import type { RepoFile, RepoOperationOptions } from "./types.js";
@@ -78,7 +81,8 @@ async function resolveCommit(
   if (network !== "online") return { commit: undefined };
   try {
     const info = await getRepoInfo(client, { repo, revision, expand: ["sha"], signal });
-    return { commit: info.sha };
+    // It names the snapshot folder and the tree file: checked before it is used as a path.
+    return { commit: checkServerCommit(info.sha, `the repo info of ${formatRepoId(repo)}`) };
   } catch (error) {
     // Like huggingface_hub, an unreachable Hub falls back to the cache; a wrong revision does not.
     if (unreachable(error)) return { commit: undefined, error };
@@ -195,9 +199,20 @@ export async function* snapshotDownloadIter(
     return await fromDisk(options, { repo, revision, layout, keep, why, cause: error });
   }
 
-  const selected = (
+  const listed = (
     await listSnapshot(client, repo, commit, treeFile(options, layout, commit), options.signal)
   ).filter((f) => keep(f.path));
+  // An entry the listing describes badly (a path that climbs out, a bogus size) fails alone.
+  const failed: { path: string; error: unknown }[] = [];
+  const known = new Map<RepoFile, FileMetadata>();
+  for (const file of listed) {
+    try {
+      known.set(file, listedFileMetadata(file, commit, `the file listing of ${formatRepoId(repo)}`));
+    } catch (error) {
+      failed.push({ path: file.path, error });
+    }
+  }
+  const selected = listed.filter((f) => known.has(f));
   if (!options.localDir) await writeRef(layout, revision, commit);
   yield {
     type: "snapshot-resolved",
@@ -224,7 +239,7 @@ export async function* snapshotDownloadIter(
       network,
       force: options.force,
       // The listing already says what HEAD would: no request per file before its download.
-      known: { commit, etag: file.lfs?.oid ?? file.oid, size: file.lfs?.size ?? file.size, lfs: !!file.lfs },
+      known: known.get(file),
       maxResumes: options.maxResumes,
       resumeDelayMs: options.resumeDelayMs,
       onProgress: (bytes: number, totalBytes: number) =>
@@ -239,6 +254,11 @@ export async function* snapshotDownloadIter(
       files.push(entry);
       events.push({ type: "file-downloaded", ...entry });
     } catch (error) {
+      // A path this file system cannot hold fails that file only; anything else stops the rest.
+      if (isUnwritablePath(error) && !controller.signal.aborted) {
+        failed.push({ path: file.path, error });
+        return;
+      }
       failure ??= error;
       controller.abort(error);
     }
@@ -254,6 +274,8 @@ export async function* snapshotDownloadIter(
     if (!finished) controller.abort(new Error("snapshot download abandoned"));
   }
   if (failure !== undefined) throw failure;
+  if (failed.length > 0)
+    throw incompleteSnapshot(failed, files.length, options.localDir ?? layout.snapshot(commit));
   files.sort((a, b) => byPath(a.path, b.path));
   return { path: options.localDir ?? layout.snapshot(commit), commit, files };
 }

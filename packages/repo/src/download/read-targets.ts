@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { copyFile, mkdir, readFile, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Readable } from "node:stream";
-import { isCommitId } from "@hfkit/http";
+import { InvalidResponseError, isCommitId } from "@hfkit/http";
 import { randomSuffix } from "../cache/fs-utils.js";
 import { cacheLayout, checkRepoPath } from "../cache/layout.js";
 import { cacheMiss, lookupCachedFile } from "../cache/lookup.js";
@@ -13,6 +13,9 @@ import { createVerifier } from "./verify.js";
 import { writeVerified } from "./write-verified.js";
 
 export type ReadJob = Omit<CacheDownload, "lock" | "known">;
+
+// The largest Uint8Array Node allocates (buffer.constants.MAX_LENGTH on 64-bit Node 20+).
+const MAX_IN_MEMORY = 2 ** 32;
 
 /** Where the bytes come from: a cached copy, or the Hub (after its metadata). */
 export type Source =
@@ -58,14 +61,31 @@ function hubBytes(job: ReadJob, meta: FileMetadata): AsyncGenerator<Uint8Array> 
 /** The whole file in memory, checked against its size and hash. */
 export async function readToMemory(job: ReadJob, source: Source): Promise<Uint8Array> {
   if (source.kind === "cache") return new Uint8Array(await readFile(source.file));
-  const verifier = createVerifier(job.path, source.meta.etag, source.meta.size);
-  const out = new Uint8Array(source.meta.size);
+  const { size } = source.meta;
+  if (size > MAX_IN_MEMORY) {
+    throw new InvalidResponseError(
+      `${job.path} is ${size} bytes, more than fits in memory; download it to a file or read it as a stream.`,
+      { code: "INVALID_RESPONSE" },
+    );
+  }
+  const verifier = createVerifier(job.path, source.meta.etag, size, source.meta.lfs);
+  // Grown as bytes arrive rather than sized by the announcement, so a server that announces
+  // gigabytes and sends a few bytes costs a few bytes.
+  let out = new Uint8Array(Math.min(size, 1 << 20));
   let position = 0;
   for await (const chunk of hubBytes(job, source.meta)) {
     verifier.update(chunk);
-    if (position + chunk.byteLength <= out.byteLength) out.set(chunk, position);
-    position += chunk.byteLength;
-    job.onProgress?.(position, source.meta.size);
+    const end = position + chunk.byteLength;
+    if (end <= size) {
+      if (end > out.byteLength) {
+        const grown = new Uint8Array(Math.min(size, Math.max(end, out.byteLength * 2)));
+        grown.set(out.subarray(0, position));
+        out = grown;
+      }
+      out.set(chunk, position);
+    }
+    position = end;
+    job.onProgress?.(position, size);
   }
   verifier.finish();
   return out;
@@ -76,7 +96,7 @@ export function readToStream(job: ReadJob, source: Source): ReadableStream<Uint8
   if (source.kind === "cache")
     return Readable.toWeb(createReadStream(source.file)) as ReadableStream<Uint8Array>;
   const { meta } = source;
-  const verifier = createVerifier(job.path, meta.etag, meta.size);
+  const verifier = createVerifier(job.path, meta.etag, meta.size, meta.lfs);
   const chunks = hubBytes(job, meta);
   let position = 0;
   return new ReadableStream<Uint8Array>({

@@ -13,6 +13,7 @@ import { cacheLayout, checkRepoPath, type RepoCacheLayout } from "../cache/layou
 import { acquireCacheLock, type LockOptions } from "../cache/lock.js";
 import { cacheMiss, lookupCachedFile } from "../cache/lookup.js";
 import { commitOfMissingFile, type FileMetadata, getFileMetadata } from "../get-file-metadata.js";
+import { blobNameOf } from "./server-values.js";
 import { adoptPartial, type TransferOptions, writeVerified } from "./write-verified.js";
 
 /** A file in the hub cache. */
@@ -143,10 +144,13 @@ export async function downloadToCache(job: CacheDownload): Promise<CachedFile> {
   const meta = await metadataOf(job, layout);
   if ("fromCache" in meta) return meta;
   const pointer = layout.pointer(meta.commit, job.path);
+  // A blob is named by its ETag only when that is a git blob id or a SHA-256; any other ETag
+  // (a mirror's own) is never a file name: the blob is named by the hash of what arrived.
+  const name = blobNameOf(meta.etag);
   const result: CachedFile = {
     path: pointer,
     commit: meta.commit,
-    etag: meta.etag,
+    etag: name,
     size: meta.size,
     fromCache: true,
   };
@@ -158,43 +162,51 @@ export async function downloadToCache(job: CacheDownload): Promise<CachedFile> {
   await writeCachedirTag(job.cacheDir);
   await writeRef(layout, job.revision, meta.commit);
 
-  const blob = layout.blob(meta.etag);
-  if (job.force || !(await exists(blob))) {
+  if (name === undefined) {
+    result.etag = await fetchBlob(job, meta, layout, undefined, false);
+    result.fromCache = false;
+  } else if (job.force || !(await exists(layout.blob(name)))) {
     // The lock only saves bandwidth: correctness comes from private temp files and atomic renames.
-    const lock = await acquireCacheLock(layout.lock(meta.etag), { ...job.lock, signal: job.signal });
+    const lock = await acquireCacheLock(layout.lock(name), { ...job.lock, signal: job.signal });
     try {
-      if (job.force || !(await exists(blob))) {
-        await fetchBlob(job, meta, layout, lock.exclusive);
+      if (job.force || !(await exists(layout.blob(name)))) {
+        await fetchBlob(job, meta, layout, name, lock.exclusive);
         result.fromCache = false;
       }
     } finally {
       await lock.release();
     }
   }
-  await linkPointer(blob, pointer);
+  await linkPointer(layout.blob(result.etag ?? ""), pointer);
   return result;
 }
 
+/** Downloads the blob into a temp file and renames it to its name (computed when `name` is undefined). */
 async function fetchBlob(
   job: CacheDownload,
   meta: FileMetadata,
   layout: RepoCacheLayout,
+  name: string | undefined,
   exclusive: boolean,
-): Promise<void> {
-  const temp = join(layout.blobs, `${meta.etag}.${randomSuffix()}.incomplete`);
+): Promise<string> {
+  const temp = join(layout.blobs, `${name ?? "unnamed"}.${randomSuffix()}.incomplete`);
   // Leftovers of a killed download are only safe to take while holding the lock.
-  const offset = exclusive ? await adoptPartial(layout.blobs, meta.etag, temp, meta.size) : 0;
+  const offset = exclusive && name ? await adoptPartial(layout.blobs, name, temp, meta.size) : 0;
   const write = (from: number) => writeVerified(job, meta, temp, from);
   let keep = false;
   try {
+    let digest: string | undefined;
     try {
-      await write(offset);
+      digest = await write(offset);
     } catch (error) {
       // A leftover that does not check out (written by something else) is dropped once.
       if (offset === 0 || !isCheckFailure(error)) throw error;
-      await write(0);
+      digest = await write(0);
     }
-    await rename(temp, layout.blob(meta.etag));
+    const final = name ?? digest;
+    if (final === undefined) throw new Error("internal: no name for a downloaded blob");
+    await rename(temp, layout.blob(final));
+    return final;
   } catch (error) {
     // Bytes received before the network went away are kept for the next attempt to resume from;
     // bytes that failed their check are not.

@@ -3,12 +3,14 @@ import { createReadStream } from "node:fs";
 import { copyFile, mkdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { formatRepoId, isCommitId } from "@hfkit/http";
+import { confined } from "../cache/confine.js";
 import { exists, randomSuffix, readTextIfExists, writeFileAtomic } from "../cache/fs-utils.js";
 import { cacheLayout, checkRepoPath } from "../cache/layout.js";
 import { acquireCacheLock } from "../cache/lock.js";
 import { lookupCachedFile } from "../cache/lookup.js";
 import { localEntryNotFound } from "../errors.js";
 import { type FileMetadata, getFileMetadata } from "../get-file-metadata.js";
+import { blobNameOf, UnsafeRepoPathError } from "./server-values.js";
 import type { CacheDownload } from "./to-cache.js";
 import { writeVerified } from "./write-verified.js";
 
@@ -36,11 +38,19 @@ interface LocalPaths {
 // that a re-run skips files already there (huggingface_hub _local_folder.py).
 function localPaths(localDir: string, path: string): LocalPaths {
   const segments = checkRepoPath(path);
-  const metadata = `${join(localDir, ".cache", "huggingface", "download", ...segments)}.metadata`;
+  if (segments[0] === ".cache" && segments[1] === "huggingface") {
+    // That folder holds the download metadata: a repo file there would overwrite it.
+    const reason = `it would be written into ${join(localDir, ".cache", "huggingface")}, where hfkit and huggingface_hub keep their metadata; download it into the cache instead`;
+    throw new UnsafeRepoPathError(`Refusing to write "${path}": ${reason}.`, reason);
+  }
+  const metadata = confined(
+    localDir,
+    `${join(localDir, ".cache", "huggingface", "download", ...segments)}.metadata`,
+  );
   // Python names temp files after a hash of the metadata file's name (urlsafe base64, padded).
   const short = `${createHash("sha1").update(basename(metadata)).digest("base64url")}=`;
   return {
-    file: join(localDir, ...segments),
+    file: confined(localDir, join(localDir, ...segments)),
     metadata,
     lock: metadata.replace(/\.metadata$/, ".lock"),
     tempPrefix: join(dirname(metadata), short),
@@ -130,7 +140,7 @@ export async function downloadToLocalDir(job: LocalDirDownload): Promise<LocalFi
     if (cached?.state === "found") {
       await copyFile(cached.path, paths.file);
     } else {
-      const temp = `${paths.tempPrefix}.${meta.etag}.${randomSuffix()}.incomplete`;
+      const temp = `${paths.tempPrefix}.${blobNameOf(meta.etag) ?? "unnamed"}.${randomSuffix()}.incomplete`;
       try {
         await writeVerified(job, meta, temp, 0);
         await rename(temp, paths.file);
