@@ -13,8 +13,12 @@ const MAX_SEGMENT_BYTES = 255;
  * it is acceptable: `/`-separated, relative, no empty, `.` or `..` segments, no backslash,
  * no control character, no drive letter (`C:`), nothing under `.git/`, at most 1000
  * characters and 255 bytes per segment.
+ *
+ * `"existing"` checks a path that names a file already in a repo (to delete it, or copy from
+ * it): only what keeps it inside the repo is required, so that a file another tool uploaded
+ * with a backslash or a long name can still be removed.
  */
-export function pathInRepoProblem(path: unknown): string | undefined {
+export function pathInRepoProblem(path: unknown, mode: "new" | "existing" = "new"): string | undefined {
   if (typeof path !== "string" || path === "") return 'is empty; name a file, e.g. "data/train.csv"';
   if (path.startsWith("/"))
     return "starts with '/'; paths are relative to the repo root: drop the leading '/'";
@@ -22,16 +26,17 @@ export function pathInRepoProblem(path: unknown): string | undefined {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
   if (/[\u0000-\u001f\u007f]/.test(path))
     return "contains a control character (NUL, tab, line break…); rename the file";
-  if (path.includes("\\"))
-    return "contains a backslash; use '/' between folders and rename files with '\\' in their name";
   const segments = path.split("/");
   if (segments.includes("..")) return "contains '..'; paths must stay inside the repo";
   if (segments.some((s) => s === "" || s === ".")) return "has empty or '.' segments; write it as a/b/c";
   if (segments.includes(".git")) return "is inside a .git folder, which the Hub refuses";
+  if (path.length > MAX_PATH_CHARS) return `is longer than ${MAX_PATH_CHARS} characters; use a shorter path`;
+  if (mode === "existing") return undefined;
+  if (path.includes("\\"))
+    return "contains a backslash; use '/' between folders and rename files with '\\' in their name";
   if (segments.some((s) => /^[A-Za-z]:/.test(s))) {
     return "has a segment starting with a drive letter (like 'C:'), which Windows reads as a drive; rename it";
   }
-  if (path.length > MAX_PATH_CHARS) return `is longer than ${MAX_PATH_CHARS} characters; use a shorter path`;
   const long = segments.find((s) => Buffer.byteLength(s) > MAX_SEGMENT_BYTES);
   if (long !== undefined) {
     return `has a name of ${Buffer.byteLength(long)} bytes; file systems hold at most ${MAX_SEGMENT_BYTES} per name`;
@@ -47,8 +52,8 @@ export function pathInRepoProblem(path: unknown): string | undefined {
  * checkPathInRepo("data/train.csv", "pathInRepo") // "data/train.csv"
  * checkPathInRepo("../x", "pathInRepo") // throws: contains '..'
  */
-export function checkPathInRepo(path: unknown, field: string): string {
-  const problem = pathInRepoProblem(path);
+export function checkPathInRepo(path: unknown, field: string, mode: "new" | "existing" = "new"): string {
+  const problem = pathInRepoProblem(path, mode);
   if (problem === undefined) return path as string;
   const shown = typeof path === "string" && path !== "" ? `"${printable(path)}" ` : "";
   throw new InvalidInputError(`${field}: ${shown}${problem}.`, { field });

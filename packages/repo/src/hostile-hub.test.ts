@@ -119,8 +119,13 @@ describe("commit ids are 40 hex characters", () => {
       "content-length": String(CONTENT.byteLength),
       "x-repo-commit": "../../../../escaped",
     });
-    for (const to of ["cache", { localDir: "local-unused" }, "memory"] as const) {
-      const error = await rejection(downloadFile(hub(), { repo: "acme/bert", path: "config.json", to }));
+    const options = { repo: "acme/bert", path: "config.json" };
+    for (const attempt of [
+      () => downloadFile(hub(), options),
+      () => downloadFile(hub(), { ...options, to: { localDir } }),
+      () => downloadFile(hub(), { ...options, to: "memory" }),
+    ]) {
+      const error = await rejection(attempt());
       expect(InvalidResponseError.isInstance(error)).toBe(true);
       expect(error.message).toContain('"../../../../escaped" as the commit id');
     }

@@ -10,7 +10,10 @@ export function confined(root: string, target: string): string {
   const rel = relative(resolve(root), resolve(target));
   if (rel === "" || rel === ".." || rel.startsWith("../") || rel.startsWith("..\\") || isAbsolute(rel)) {
     const reason = `it would be written outside ${root}`;
-    throw new UnsafeRepoPathError(`Refusing to write ${JSON.stringify(target)}: ${reason}.`, reason);
+    throw new UnsafeRepoPathError(`Refusing to write ${JSON.stringify(target)}: ${reason}.`, {
+      code: "INVALID_RESPONSE",
+      reason,
+    });
   }
   return target;
 }

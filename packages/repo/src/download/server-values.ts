@@ -1,4 +1,10 @@
-import { HubError, InvalidResponseError, isCommitId, pathInRepoProblem } from "@hfkit/http";
+import {
+  HubError,
+  type HubErrorOptions,
+  InvalidResponseError,
+  isCommitId,
+  pathInRepoProblem,
+} from "@hfkit/http";
 import type { FileMetadata } from "../get-file-metadata.js";
 import type { RepoFile } from "../types.js";
 
@@ -55,7 +61,7 @@ export function checkServerPath(path: unknown, where: string): string {
   if (problem === undefined) return path as string;
   throw new UnsafeRepoPathError(
     `The server listed a file ${describe(path)} in ${where} that hfkit will not write: it ${problem}.`,
-    problem,
+    { code: "INVALID_RESPONSE", reason: problem },
   );
 }
 
@@ -67,9 +73,9 @@ export class UnsafeRepoPathError extends InvalidResponseError {
   static override readonly errorName: string = "UnsafeRepoPathError";
   /** What is wrong with the path, without naming it. */
   readonly reason: string;
-  constructor(message: string, reason: string) {
-    super(message, { code: "INVALID_RESPONSE" });
-    this.reason = reason;
+  constructor(message: string, options: HubErrorOptions & { reason: string }) {
+    super(message, options);
+    this.reason = options.reason;
   }
 }
 

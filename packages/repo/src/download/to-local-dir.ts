@@ -41,7 +41,10 @@ function localPaths(localDir: string, path: string): LocalPaths {
   if (segments[0] === ".cache" && segments[1] === "huggingface") {
     // That folder holds the download metadata: a repo file there would overwrite it.
     const reason = `it would be written into ${join(localDir, ".cache", "huggingface")}, where hfkit and huggingface_hub keep their metadata; download it into the cache instead`;
-    throw new UnsafeRepoPathError(`Refusing to write "${path}": ${reason}.`, reason);
+    throw new UnsafeRepoPathError(`Refusing to write "${path}": ${reason}.`, {
+      code: "INVALID_RESPONSE",
+      reason,
+    });
   }
   const metadata = confined(
     localDir,
