@@ -35,6 +35,8 @@ export interface SnapshotDownloadOptions extends RepoOperationOptions, TransferO
   localFilesOnly?: boolean;
   /** Download every file again. */
   force?: boolean;
+  /** Re-hash every cached file before using it, and fetch again those that do not match. */
+  verify?: boolean;
   /** Files downloaded at once. Default 8 (huggingface_hub's `max_workers`). */
   concurrency?: number;
   /** Run downloads on this queue instead (e.g. to share one limit across snapshots). */
@@ -238,6 +240,7 @@ export async function* snapshotDownloadIter(
       cacheDir,
       network,
       force: options.force,
+      verify: options.verify,
       // The listing already says what HEAD would: no request per file before its download.
       known: known.get(file),
       maxResumes: options.maxResumes,

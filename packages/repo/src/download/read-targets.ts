@@ -4,6 +4,7 @@ import { basename, dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { InvalidResponseError, isCommitId } from "@hfkit/http";
 import { randomSuffix } from "../cache/fs-utils.js";
+import { cachedFileIntact, sizeInCachedTree } from "../cache/intact.js";
 import { cacheLayout, checkRepoPath } from "../cache/layout.js";
 import { cacheMiss, lookupCachedFile } from "../cache/lookup.js";
 import { type FileMetadata, getFileMetadata, resolvePath } from "../get-file-metadata.js";
@@ -31,11 +32,20 @@ export async function chooseSource(job: ReadJob): Promise<Source> {
   const layout = cacheLayout(job.cacheDir, job.repo);
   if (!job.force && (job.network !== "online" || isCommitId(job.revision))) {
     const found = await lookupCachedFile(layout, job.revision, job.path);
-    if (found.state === "found") {
+    // A cached copy is used only if intact (size as in the cached tree; hash with `verify`).
+    const intact =
+      found.state === "found" &&
+      (await cachedFileIntact(
+        found.path,
+        { size: await sizeInCachedTree(layout, found.commit, job.path) },
+        job.verify,
+      ));
+    if (found.state === "found" && intact) {
       const { size } = await stat(found.path);
       return { kind: "cache", file: found.path, commit: found.commit, size };
     }
-    if (job.network !== "online") throw cacheMiss(job, found.state, job.network);
+    if (job.network !== "online")
+      throw cacheMiss(job, found.state === "found" ? "not-cached" : found.state, job.network);
   }
   const meta = await getFileMetadata(job.client, {
     repo: job.repo,

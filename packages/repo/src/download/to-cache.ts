@@ -9,6 +9,7 @@ import {
   readTextIfExists,
   writeFileAtomic,
 } from "../cache/fs-utils.js";
+import { cachedFileIntact, sizeInCachedTree } from "../cache/intact.js";
 import { cacheLayout, checkRepoPath, type RepoCacheLayout } from "../cache/layout.js";
 import { acquireCacheLock, type LockOptions } from "../cache/lock.js";
 import { cacheMiss, lookupCachedFile } from "../cache/lookup.js";
@@ -38,6 +39,8 @@ export interface CacheDownload extends TransferOptions {
   cacheDir: string;
   network: NetworkPolicy;
   force?: boolean | undefined;
+  /** Re-hash a cached file before serving it, and fetch it again if it does not match. */
+  verify?: boolean | undefined;
   /** Metadata already known (from a tree listing): skips the HEAD request. */
   known?: FileMetadata | undefined;
   lock?: LockOptions | undefined;
@@ -65,9 +68,22 @@ async function writeCachedirTag(cacheDir: string): Promise<void> {
   if (!(await exists(path))) await writeFile(path, CACHEDIR_TAG, { flag: "wx" }).catch(() => {});
 }
 
-async function hit(pointer: string, commit: string): Promise<CachedFile | undefined> {
+/**
+ * The cached file, if it is there and intact: its size must match what the listing, the
+ * cached tree or `expectedSize` says (and with `verify` its hash its blob name), else it is
+ * not served and gets fetched again.
+ */
+async function hit(
+  job: CacheDownload,
+  layout: RepoCacheLayout,
+  pointer: string,
+  commit: string,
+  expectedSize?: number,
+): Promise<CachedFile | undefined> {
   const size = await fileSize(pointer);
   if (size === undefined) return undefined;
+  const expected = expectedSize ?? job.known?.size ?? (await sizeInCachedTree(layout, commit, job.path));
+  if (!(await cachedFileIntact(pointer, { size: expected }, job.verify))) return undefined;
   const target = await readlink(pointer).catch(() => undefined);
   return { path: pointer, commit, etag: target ? basename(target) : undefined, size, fromCache: true };
 }
@@ -88,7 +104,7 @@ async function fromCacheOnly(
   cause?: unknown,
 ): Promise<CachedFile> {
   const found = await lookupCachedFile(layout, job.revision, job.path);
-  const cached = found.state === "found" ? await hit(found.path, found.commit) : undefined;
+  const cached = found.state === "found" ? await hit(job, layout, found.path, found.commit) : undefined;
   if (cached) return cached;
   throw cacheMiss(job, found.state, why, cause);
 }
@@ -109,7 +125,7 @@ async function metadataOf(job: CacheDownload, layout: RepoCacheLayout): Promise<
     return await ask(false).catch(async (error: unknown) => {
       if (!unreachable(error) || job.force) throw error;
       const found = await lookupCachedFile(layout, job.revision, job.path);
-      const cached = found.state === "found" ? await hit(found.path, found.commit) : undefined;
+      const cached = found.state === "found" ? await hit(job, layout, found.path, found.commit) : undefined;
       return cached ?? (await ask());
     });
   } catch (error) {
@@ -136,7 +152,7 @@ export async function downloadToCache(job: CacheDownload): Promise<CachedFile> {
   const layout = cacheLayout(job.cacheDir, job.repo);
   checkRepoPath(job.path);
   if (isCommitId(job.revision) && !job.force) {
-    const cached = await hit(layout.pointer(job.revision, job.path), job.revision);
+    const cached = await hit(job, layout, layout.pointer(job.revision, job.path), job.revision);
     if (cached) return cached;
   }
   if (job.network !== "online") return fromCacheOnly(job, layout, job.network);
@@ -154,10 +170,22 @@ export async function downloadToCache(job: CacheDownload): Promise<CachedFile> {
     size: meta.size,
     fromCache: true,
   };
+  // Checked on use: a cached copy whose size differs from the Hub's (or, with `verify`, whose
+  // hash differs from its name) is fetched again rather than served.
+  const expected = { size: meta.size, etag: name };
+  let stale = false;
   if (!job.force && (await exists(pointer))) {
-    await writeRef(layout, job.revision, meta.commit).catch(() => {}); // a read-only cache still serves
-    return result;
+    if (await cachedFileIntact(pointer, expected, job.verify)) {
+      await writeRef(layout, job.revision, meta.commit).catch(() => {}); // a read-only cache still serves
+      return result;
+    }
+    stale = true;
   }
+  if (name !== undefined && !stale && job.verify && (await exists(layout.blob(name)))) {
+    stale = !(await cachedFileIntact(layout.blob(name), expected, true));
+  }
+  // Asked again under the lock, by size only: another process may have fetched it meanwhile.
+  const refetch = async (blob: string) => job.force || stale || !(await cachedFileIntact(blob, expected));
   await mkdir(layout.blobs, { recursive: true });
   await writeCachedirTag(job.cacheDir);
   await writeRef(layout, job.revision, meta.commit);
@@ -165,11 +193,11 @@ export async function downloadToCache(job: CacheDownload): Promise<CachedFile> {
   if (name === undefined) {
     result.etag = await fetchBlob(job, meta, layout, undefined, false);
     result.fromCache = false;
-  } else if (job.force || !(await exists(layout.blob(name)))) {
+  } else if (await refetch(layout.blob(name))) {
     // The lock only saves bandwidth: correctness comes from private temp files and atomic renames.
     const lock = await acquireCacheLock(layout.lock(name), { ...job.lock, signal: job.signal });
     try {
-      if (job.force || !(await exists(layout.blob(name)))) {
+      if (await refetch(layout.blob(name))) {
         await fetchBlob(job, meta, layout, name, lock.exclusive);
         result.fromCache = false;
       }

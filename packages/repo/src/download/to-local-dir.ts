@@ -5,6 +5,7 @@ import { basename, dirname, join } from "node:path";
 import { formatRepoId, isCommitId } from "@hfkit/http";
 import { confined } from "../cache/confine.js";
 import { exists, randomSuffix, readTextIfExists, writeFileAtomic } from "../cache/fs-utils.js";
+import { cachedFileIntact } from "../cache/intact.js";
 import { cacheLayout, checkRepoPath } from "../cache/layout.js";
 import { acquireCacheLock } from "../cache/lock.js";
 import { lookupCachedFile } from "../cache/lookup.js";
@@ -99,7 +100,13 @@ export async function downloadToLocalDir(job: LocalDirDownload): Promise<LocalFi
   const paths = localPaths(job.localDir, job.path);
   const local = await readMetadata(paths);
   const fileThere = await exists(paths.file);
-  if (!job.force && fileThere && isCommitId(job.revision) && local?.commit === job.revision) {
+  if (
+    !job.force &&
+    fileThere &&
+    isCommitId(job.revision) &&
+    local?.commit === job.revision &&
+    (await cachedFileIntact(paths.file, { size: job.known?.size, etag: local.etag }, job.verify))
+  ) {
     return existing(paths, local);
   }
   if (job.network !== "online") {
@@ -126,8 +133,10 @@ export async function downloadToLocalDir(job: LocalDirDownload): Promise<LocalFi
   await mkdir(dirname(paths.metadata), { recursive: true });
   await prepareHuggingfaceDir(job.localDir);
   if (!job.force && fileThere) {
+    // Checked on use: a file of the wrong size (or, with `verify`, the wrong hash) is fetched again.
     const current = local
-      ? local.etag === meta.etag
+      ? local.etag === meta.etag &&
+        (await cachedFileIntact(paths.file, { size: meta.size, etag: meta.etag }, job.verify))
       : /^[0-9a-f]{64}$/.test(meta.etag) && (await sha256Of(paths.file)) === meta.etag;
     if (current) {
       await writeMetadata(paths, meta);
@@ -138,9 +147,12 @@ export async function downloadToLocalDir(job: LocalDirDownload): Promise<LocalFi
   const cached = job.force
     ? undefined
     : await lookupCachedFile(cacheLayout(job.cacheDir, job.repo), meta.commit, job.path);
+  const fromCache =
+    cached?.state === "found" &&
+    (await cachedFileIntact(cached.path, { size: meta.size, etag: blobNameOf(meta.etag) }, job.verify));
   const lock = await acquireCacheLock(paths.lock, { signal: job.signal });
   try {
-    if (cached?.state === "found") {
+    if (cached?.state === "found" && fromCache) {
       await copyFile(cached.path, paths.file);
     } else {
       const temp = `${paths.tempPrefix}.${blobNameOf(meta.etag) ?? "unnamed"}.${randomSuffix()}.incomplete`;
@@ -160,6 +172,6 @@ export async function downloadToLocalDir(job: LocalDirDownload): Promise<LocalFi
     commit: meta.commit,
     etag: meta.etag,
     size: meta.size,
-    fromCache: cached?.state === "found",
+    fromCache,
   };
 }
