@@ -1,4 +1,5 @@
 import { type Document, LineCounter, parseDocument } from "yaml";
+import { CARD_LIMITS, type ParseCardOptions, parseBounded } from "./yaml/bounds.js";
 import { PARSE_OPTIONS, PYYAML_STYLE } from "./yaml/schema.js";
 
 // The Hub finds the front matter with this expression, and huggingface_hub copies it
@@ -11,12 +12,18 @@ const FRONT_MATTER = /^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(
 // an empty block has none).
 const EMPTY_FRONT_MATTER = /^(\s*---(?:\r\n|\r|\n))()(---[ \t]*(?:\r\n|\n|$))/;
 
-/** A problem the YAML parser found, placed in the README's own lines (1-based). */
+/**
+ * A problem the YAML parser found, placed in the README's own lines (1-based); or a reason the
+ * front matter was not read at all (too large, too slow, an alias bomb, no closing fence),
+ * which comes with its `fix`.
+ */
 export interface YamlSyntaxProblem {
   code: string;
   message: string;
   line: number;
   column: number;
+  /** How to fix it, for problems that are not YAML syntax. */
+  fix?: string;
 }
 
 /**
@@ -70,9 +77,17 @@ function detectLineBreak(text: string): "\n" | "\r\n" {
   return lf > 0 && text[lf - 1] === "\r" ? "\r\n" : "\n";
 }
 
-function plainData(document: Document.Parsed): Record<string, unknown> {
+/** The metadata as data, or undefined when its aliases expand past the limit (an alias bomb). */
+function plainData(document: Document.Parsed): Record<string, unknown> | undefined {
   if (document.errors.length > 0) return {};
-  const data = document.toJS({ maxAliasCount: 10_000 }) as unknown;
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: CARD_LIMITS.maxAliasCount });
+  } catch (error) {
+    // yaml's guard against "billion laughs": a ReferenceError about the alias count.
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) return undefined;
+    throw error;
+  }
   return data !== null && typeof data === "object" && !Array.isArray(data)
     ? (data as Record<string, unknown>)
     : {};
@@ -93,10 +108,27 @@ function errorOffset(yaml: string, code: string, message: string, offset: number
 /** @internal Builds a card from its parts. */
 export function assembleCard(
   parts: Pick<Card, "opening" | "yaml" | "closing" | "body" | "hasFrontMatter" | "lineBreak">,
+  options: ParseCardOptions = {},
+  extra: readonly YamlSyntaxProblem[] = [],
 ): Card {
   const lineCounter = new LineCounter();
-  const document = parseDocument(parts.yaml, { ...PARSE_OPTIONS, lineCounter });
+  const bounded = parseBounded(parts.yaml, lineCounter, options);
+  let { document } = bounded;
   const yamlLineOffset = countLines(parts.opening);
+  const refused: YamlSyntaxProblem[] = [...extra];
+  if (bounded.problem) refused.push({ ...bounded.problem, line: yamlLineOffset + 1, column: 1 });
+  let metadata = plainData(document);
+  if (metadata === undefined) {
+    refused.push({
+      code: "ALIAS_LIMIT",
+      message: `the front matter's aliases expand to more than ${CARD_LIMITS.maxAliasCount} nodes (an alias bomb?), so it was not read`,
+      line: yamlLineOffset + 1,
+      column: 1,
+      fix: "write the values out instead of repeating them through `*alias` references",
+    });
+    document = parseDocument("", PARSE_OPTIONS);
+    metadata = {};
+  }
   const yamlErrors = document.errors.map((error) => {
     const pos = lineCounter.linePos(errorOffset(parts.yaml, error.code, error.message, error.pos[0]));
     return {
@@ -109,28 +141,32 @@ export function assembleCard(
   return {
     ...parts,
     document,
-    metadata: plainData(document),
-    yamlErrors,
+    metadata,
+    yamlErrors: [...refused, ...yamlErrors],
     yamlLineOffset,
     lineCounter,
-    pristine: document.errors.length === 0 ? document.toString(PYYAML_STYLE) : null,
+    pristine: document.errors.length === 0 && refused.length === 0 ? document.toString(PYYAML_STYLE) : null,
   };
 }
 
 /**
  * Splits a README.md into front matter and Markdown body and parses the YAML. Never throws:
- * YAML syntax errors are reported in `yamlErrors` (and by `validateCard`, with their line).
+ * YAML syntax errors are reported in `yamlErrors` (and by `validateCard`, with their line), as
+ * are front matter that is never closed, larger than `maxYamlBytes`, slower to read than
+ * `timeLimitMs`, or whose aliases expand past 10,000 nodes; such a card reads as having no
+ * metadata and cannot be edited.
  *
  * @example
  * const card = parseCard("---\nlicense: mit\n---\n# My model\n");
  * card.metadata.license; // "mit"
  * stringifyCard(card) === "---\nlicense: mit\n---\n# My model\n"; // true
  */
-export function parseCard(text: string): Card {
+export function parseCard(text: string, options: ParseCardOptions = {}): Card {
   const match = FRONT_MATTER.exec(text) ?? EMPTY_FRONT_MATTER.exec(text);
   const lineBreak = detectLineBreak(text);
   if (!match) {
-    return assembleCard({ opening: "", yaml: "", closing: "", body: text, hasFrontMatter: false, lineBreak });
+    const parts = { opening: "", yaml: "", closing: "", body: text, hasFrontMatter: false, lineBreak };
+    return assembleCard(parts, options, unterminated(text));
   }
   const [whole, opening, content, tail] = match as unknown as [string, string, string, string];
   // Give the YAML its last line break back (the expression puts it in the closing group), so
@@ -138,14 +174,36 @@ export function parseCard(text: string): Card {
   const breakMatch = /^(\r\n|\r|\n)/.exec(tail);
   const yaml = content + (breakMatch ? breakMatch[1] : "");
   const closing = breakMatch ? tail.slice(breakMatch[1]!.length) : tail;
-  return assembleCard({
-    opening,
-    yaml,
-    closing,
-    body: text.slice(whole.length),
-    hasFrontMatter: true,
-    lineBreak,
-  });
+  return assembleCard(
+    {
+      opening,
+      yaml,
+      closing,
+      body: text.slice(whole.length),
+      hasFrontMatter: true,
+      lineBreak,
+    },
+    options,
+  );
+}
+
+// A first line of `---` that no closing fence follows: the Hub reads no metadata from it,
+// which is never what the author meant.
+const OPENING_FENCE = /^(\s*)---[ \t]*(?:\r\n|\r|\n)/;
+
+function unterminated(text: string): YamlSyntaxProblem[] {
+  const opening = OPENING_FENCE.exec(text);
+  if (!opening) return [];
+  const line = countLines(opening[1]!) + 1;
+  return [
+    {
+      code: "UNTERMINATED_FRONT_MATTER",
+      message: `the front matter opened by \`---\` on line ${line} is never closed, so the Hub reads no metadata from it`,
+      line,
+      column: 1,
+      fix: "add a line with only `---` after the metadata (or remove the opening `---` if the card has none)",
+    },
+  ];
 }
 
 /**

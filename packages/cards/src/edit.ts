@@ -21,7 +21,9 @@ function editable(card: Card): void {
     const first = card.yamlErrors[0]!;
     throw new CardError(
       "INVALID_YAML",
-      `the front matter is not valid YAML (line ${first.line}, column ${first.column}: ${first.message}); fix it before editing`,
+      first.fix
+        ? `${first.message} (line ${first.line}); ${first.fix} before editing`
+        : `the front matter is not valid YAML (line ${first.line}, column ${first.column}: ${first.message}); fix it before editing`,
     );
   }
 }

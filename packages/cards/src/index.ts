@@ -41,5 +41,6 @@ export {
 } from "./templates.js";
 export type { CardProblem, Severity } from "./validate/problem.js";
 export { type CardKind, guessCardKind, type ValidateCardOptions, validateCard } from "./validate/validate.js";
+export { CARD_LIMITS, type ParseCardOptions } from "./yaml/bounds.js";
 export { formatPath, type MetadataPath } from "./yaml/nodes.js";
 export type { YamlValue } from "./yaml/render.js";

@@ -45,7 +45,7 @@ export async function deleteFiles(
   }
   const folders = list
     .filter((p) => p.endsWith("/") && !/[*?[]/.test(p))
-    .map((p, i) => checkFolderInRepo(p.replace(/^\.\//, ""), `patterns[${i}]`));
+    .map((p, i) => checkFolderInRepo(p.replace(/^\.\//, ""), `patterns[${i}]`, "existing"));
   return drain(
     withEvents(options.signal, labelOf(target), async (emit, signal) => {
       const ctx = contextFor(client, target, emit, signal);

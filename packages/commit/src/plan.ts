@@ -114,9 +114,10 @@ async function planOne(op: CommitOperation, field: string): Promise<PlannedOp> {
       return planAdd(checkPathInRepo(op.path, `${field}.path`), raw, field);
     }
     case "delete":
-      return { kind: "delete", path: checkPathInRepo(op.path, `${field}.path`), folder: false };
+      // A file already on the Hub: it may predate the path rule, and deleting it must stay possible.
+      return { kind: "delete", path: checkPathInRepo(op.path, `${field}.path`, "existing"), folder: false };
     case "delete-folder":
-      return { kind: "delete", path: checkFolderInRepo(op.path, `${field}.path`), folder: true };
+      return { kind: "delete", path: checkFolderInRepo(op.path, `${field}.path`, "existing"), folder: true };
     case "copy": {
       const path = checkPathInRepo(op.path, `${field}.path`);
       if ((raw.oid === undefined) === (raw.from === undefined)) {
@@ -128,7 +129,7 @@ async function planOne(op: CommitOperation, field: string): Promise<PlannedOp> {
         );
       }
       if (raw.from !== undefined)
-        return { kind: "copy", path, field, from: checkPathInRepo(raw.from, `${field}.from`) };
+        return { kind: "copy", path, field, from: checkPathInRepo(raw.from, `${field}.from`, "existing") };
       if (typeof raw.oid !== "string" || !/^[0-9a-f]{64}$/.test(raw.oid)) {
         throw new InvalidInputError(
           `${field}.oid: give the LFS object's SHA-256 as 64 lowercase hex characters.`,

@@ -97,6 +97,8 @@ export type CommitProgressEvent =
   | { type: "preupload-done"; files: number; lfsFiles: number; regularFiles: number; ignoredFiles: number }
   /** A file left out of the commit: the remote already has this content, or `.gitignore` matches it. */
   | { type: "file-skipped"; path: string; reason: "unchanged" | "ignored" }
+  /** A folder upload left out a symbolic link that leads out of the folder (to `target`). */
+  | { type: "file-skipped"; path: string; reason: "external-symlink"; target: string }
   /** The Hub already stores this LFS object (an earlier upload, another file): nothing to send. */
   | { type: "lfs-object-skipped"; path: string; oid: string; size: number }
   /** Bytes of an LFS object sent so far (restarts a part's share when that part is retried). */

@@ -1,5 +1,5 @@
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { realpath, symlink, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
 import { InvalidInputError } from "@hfkit/http";
 import { drain } from "@hfkit/http/work";
 import { listFiles } from "@hfkit/repo";
@@ -83,6 +83,41 @@ describe("uploadFolder", () => {
     seen.length = 0;
     await uploadFolder(hub(), { repo: "acme/m", folder: dir, include: "*.json", message: "json only" });
     expect(await committedPaths(0)).toEqual(["file config.json", "file sub/deep.json"]);
+  });
+
+  it("follows links inside the folder, and leaves out links that lead out of it, naming each", async () => {
+    const outside = await tempTree({ id_rsa: "PRIVATE KEY", "dir/token": "hf_secret" });
+    const dir = await tempTree({ "sub/real.json": "{}", "README.md": "# x\n" });
+    await symlink("sub/real.json", join(dir, "config.json")); // relative, inside
+    await symlink(join(dir, "README.md"), join(dir, "sub/readme-link.md")); // absolute, inside
+    await symlink(join(outside, "id_rsa"), join(dir, "key.txt")); // absolute, outside
+    await symlink(relative(join(dir, "sub"), join(outside, "dir/token")), join(dir, "sub/token")); // relative, outside
+    await symlink(join(dir, "key.txt"), join(dir, "chain.txt")); // inside link to an outside link
+    const { result, events } = await collect({ repo: "acme/m", folder: dir });
+    expect(await committedPaths(0)).toEqual([
+      "file README.md",
+      "file config.json",
+      "file sub/readme-link.md",
+      "file sub/real.json",
+    ]);
+    const real = await realpath(outside);
+    expect(result.refusedSymlinks).toEqual([
+      { path: "chain.txt", target: join(real, "id_rsa") },
+      { path: "key.txt", target: join(real, "id_rsa") },
+      { path: "sub/token", target: join(real, "dir/token") },
+    ]);
+    expect(events.filter((e) => e.type === "file-skipped")).toEqual(
+      result.refusedSymlinks.map((l) => ({ type: "file-skipped", reason: "external-symlink", ...l })),
+    );
+    expect((await commits())[0]!.lines.map((l) => JSON.stringify(l))).not.toContainEqual(
+      expect.stringContaining(Buffer.from("PRIVATE KEY").toString("base64")),
+    );
+
+    seen.length = 0;
+    const followed = await uploadFolder(hub(), { repo: "acme/m", folder: dir, followExternalSymlinks: true });
+    expect(followed.refusedSymlinks).toEqual([]);
+    expect(await committedPaths(0)).toContain("file key.txt");
+    expect(await committedPaths(0)).toContain("file sub/token");
   });
 
   it("splits by file count and by regular bytes, titles each part, deletes in the last one", async () => {

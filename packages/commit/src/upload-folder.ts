@@ -12,7 +12,7 @@ import { type CommitSplit, DEFAULT_COMMIT_SPLIT, splitIntoCommits } from "./spli
 import type { CommitProgressEvent, CommitResult, CommitTargetOptions } from "./types.js";
 import { checkFolderInRepo, checkMessage, checkPathInRepo } from "./validate.js";
 import { verifyUpload } from "./verify.js";
-import { walkFolder } from "./walk.js";
+import { type ExternalLinks, walkFolder } from "./walk.js";
 
 export interface UploadFolderOptions extends CommitTargetOptions, Partial<CommitSplit> {
   /** The local folder to upload. */
@@ -29,11 +29,19 @@ export interface UploadFolderOptions extends CommitTargetOptions, Partial<Commit
   message?: string;
   /** After the last commit, check through paths-info that every file is there with its size and oid. */
   verify?: boolean;
+  /**
+   * Upload the targets of symbolic links that lead out of `folder`. Default false: such links
+   * are left out (a `file-skipped` event with reason `external-symlink` names each), so that a
+   * link such as `config.json -> ~/.ssh/id_rsa` never publishes what it points at.
+   */
+  followExternalSymlinks?: boolean;
 }
 
 export interface UploadFolderResult extends CommitResult {
   /** Every commit made, in order (several when the folder was split). */
   commits: CommitResult[];
+  /** Symbolic links left out because they lead out of the folder: path in the repo, and target. */
+  refusedSymlinks: { path: string; target: string }[];
 }
 
 function checkLimit(value: number | undefined, fallback: number, field: string): number {
@@ -86,8 +94,10 @@ function prRef(url: string | undefined): string | undefined {
  * Uploads a local folder, yielding progress events (see `commitIter`) plus
  * `commit-part-started` for each commit of a split upload.
  *
- * Resumable: run it again after a crash or an error and it skips the files the revision
- * already has (preupload reports their oids) and the LFS objects the Hub already stores.
+ * Resumable per whole file: run it again after a crash or an error and it skips the files
+ * the revision already has (preupload reports their oids) and the LFS objects the Hub already
+ * stores. A large file whose multipart upload was killed midway is sent again from its first
+ * part (the Hub does not report the parts it received).
  *
  * @example
  * import { createHubClient } from "@hfkit/http";
@@ -123,11 +133,17 @@ export async function* uploadFolderIter(
   if (typeof options.folder !== "string" || options.folder === "") {
     throw new InvalidInputError("folder: give the path of a local folder.", { field: "folder" });
   }
-  const local = await walkFolder(options.folder, (p) => (include?.(p) ?? true) && !exclude?.(p));
+  const links: ExternalLinks = { follow: options.followExternalSymlinks === true, refused: [] };
+  const local = await walkFolder(options.folder, (p) => (include?.(p) ?? true) && !exclude?.(p), links);
+  const refusedSymlinks = links.refused.map((l) => ({ path: prefix + l.relative, target: l.target }));
   if (local.length === 0 && !remove) {
-    throw new InvalidInputError(`folder: nothing to upload from ${options.folder} (check include/exclude).`, {
-      field: "folder",
-    });
+    const links = refusedSymlinks.length
+      ? `; ${refusedSymlinks.length} symbolic link(s) leading out of it were left out (followExternalSymlinks uploads their targets)`
+      : "";
+    throw new InvalidInputError(
+      `folder: nothing to upload from ${options.folder} (check include/exclude)${links}.`,
+      { field: "folder" },
+    );
   }
   const adds: PlannedAdd[] = local.map((f) => {
     const field = `folder (${f.relative})`;
@@ -141,6 +157,9 @@ export async function* uploadFolderIter(
 
   return yield* withEvents(options.signal, labelOf(target), async (emit, signal) => {
     const base = contextFor(client, target, emit, signal);
+    for (const link of refusedSymlinks) {
+      emit({ type: "file-skipped", path: link.path, reason: "external-symlink", target: link.target });
+    }
     const [head, removals] = await preuploadWhileHashing(
       base,
       adds,
@@ -188,7 +207,7 @@ export async function* uploadFolderIter(
     if (options.verify) {
       emit({ type: "verify-done", files: await verifyUpload(base, adds, last.commitOid) });
     }
-    return { ...last, created: commits.some((c) => c.created), commits };
+    return { ...last, created: commits.some((c) => c.created), commits, refusedSymlinks };
   });
 }
 

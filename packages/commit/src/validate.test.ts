@@ -31,8 +31,12 @@ describe("bad input fails before any request", () => {
     ["dir/", "ends with '/'"],
     ["a//b", "empty or '.' segments"],
     ["./a", "empty or '.' segments"],
-    ["", "a path inside the repo is required"],
+    ["", "is empty"],
     ["bad\nname", "line break"],
+    // What the download side would refuse is refused here too (one rule, @hfkit/http).
+    ["a\\b.txt", "backslash"],
+    [`${"x".repeat(300)}.bin`, "a name of 304 bytes"],
+    ["C:/x.txt", "drive letter"],
   ])("rejects the path %j", async (path, problem) => {
     const error = await refused({ operations: [add("ok.txt"), add(path)] });
     expect(error.field).toBe("operations[1].path");
@@ -86,5 +90,18 @@ describe("bad input fails before any request", () => {
     );
     expect((await refused({ repo: "not a repo", operations: [add("a")] })).field).toBe("repo");
     expect((await refused({ operations: [] })).field).toBe("operations");
+  });
+
+  it.each(["..", "../main", "main..dev", "a b", "main/"])("refuses the revision %j", async (revision) => {
+    const error = await refused({ revision, operations: [add("a")] });
+    expect(error.field).toBe("revision");
+  });
+
+  it("still deletes a file another tool uploaded with a backslash in its name", async () => {
+    const ops: CommitOperation[] = [{ type: "delete", path: "old\\name.txt" }];
+    const error = await rejection(commit(hub(), { repo: "acme/m", message: "m", operations: ops }));
+    // Accepted: the commit went on to the network (which this test does not serve).
+    expect(InvalidInputError.isInstance(error)).toBe(false);
+    expect(seen.length).toBeGreaterThan(0);
   });
 });

@@ -26,6 +26,7 @@ export {
   UnauthorizedError,
 } from "./errors.js";
 export { DEFAULT_RETRY } from "./middleware/retry.js";
+export { checkPathInRepo, pathInRepoProblem } from "./path-in-repo.js";
 export { redactText, redactUrl } from "./redact.js";
 export {
   encodePathInRepo,
@@ -40,6 +41,7 @@ export {
   repoTypePlural,
   repoWebPath,
 } from "./repo-id.js";
+export { checkRevision, revisionProblem } from "./revision.js";
 export type { TokenOrigin, TokenProvider } from "./token.js";
 export type { FetchLike } from "./transport.js";
 export type {

@@ -25,19 +25,31 @@ describe("parseRepoId", () => {
     expect(parseRepoId("datasets/x")).toEqual({ type: "model", name: "datasets/x" });
   });
 
-  it.each(["", "a/b/c/d", "a//b", "-a/b", "a/b-", "a--b/c", "a/b..c", "a b/c", `a/${"x".repeat(97)}`])(
-    "rejects %j naming the field",
-    (id) => {
-      try {
-        parseRepoId(id, "model", "repoId");
-        throw new Error("accepted");
-      } catch (error) {
-        expect(InvalidInputError.isInstance(error)).toBe(true);
-        expect((error as InvalidInputError).field).toBe("repoId");
-        expect((error as Error).message).toMatch(/^repoId: /);
-      }
-    },
-  );
+  it.each([
+    "",
+    "a/b/c/d",
+    "a//b",
+    "-a/b",
+    "a/b-",
+    "a--b/c",
+    "a/b..c",
+    "a b/c",
+    `a/${"x".repeat(97)}`,
+    "alice/",
+    "/alice/model",
+    "datasets/alice/",
+    "alice/model.git",
+    "..",
+  ])("rejects %j naming the field", (id) => {
+    try {
+      parseRepoId(id, "model", "repoId");
+      throw new Error("accepted");
+    } catch (error) {
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect((error as InvalidInputError).field).toBe("repoId");
+      expect((error as Error).message).toMatch(/^repoId: /);
+    }
+  });
 
   it("round-trips through formatRepoId", () => {
     for (const id of ["datasets/a/b", "spaces/a/b", "a/b"]) expect(formatRepoId(parseRepoId(id))).toBe(id);
@@ -53,7 +65,10 @@ describe("URL building", () => {
 
   it("encodes revisions as one segment and file paths segment by segment", () => {
     expect(encodeRevision("refs/pr/1")).toBe("refs%2Fpr%2F1");
-    expect(encodeRevision("feature/x y")).toBe("feature%2Fx%20y");
+    expect(encodeRevision("feature/x+é")).toBe("feature%2Fx%2B%C3%A9");
+    // No URL is ever built with a revision that no ref can have.
+    expect(() => encodeRevision("..")).toThrow(/revision: "\.\." contains '\.\.'/);
+    expect(() => encodeRevision("feature/x y")).toThrow(/contains a space/);
     expect(encodePathInRepo("data/my file #1?.csv")).toBe("data/my%20file%20%231%3F.csv");
     expect(encodePathInRepo("ünï/cödé.txt")).toBe("%C3%BCn%C3%AF/c%C3%B6d%C3%A9.txt");
   });

@@ -1,4 +1,6 @@
 import { InvalidInputError } from "./errors.js";
+import { checkPathInRepo } from "./path-in-repo.js";
+import { checkRevision } from "./revision.js";
 
 /** The three kinds of Hub repositories. */
 export type RepoType = "model" | "dataset" | "space";
@@ -68,7 +70,10 @@ export function parseRepoId(
     );
   }
   let type = defaultType;
-  let rest = designation.trim().replace(/^\/+|\/+$/g, "");
+  let rest = designation.trim();
+  // Never repaired silently: "alice/" trimmed to "alice" would name alice/alice (the Hub puts a
+  // bare name in the caller's namespace), so a stray slash is an error that names the fix.
+  checkShape(rest, designation, field);
   const slash = rest.indexOf("/");
   const head = slash === -1 ? "" : rest.slice(0, slash);
   if (head in TYPE_PREFIXES && rest.split("/").length === 3) {
@@ -84,6 +89,16 @@ export function parseRepoId(
   }
   for (const part of parts) checkPart(part, designation, field);
   return { type, name: parts.join("/") };
+}
+
+function checkShape(id: string, whole: string, field: string): void {
+  const fail = (problem: string, fix: string) => {
+    throw new InvalidInputError(`${field}: "${whole}" ${problem}; ${fix}.`, { field });
+  };
+  if (id.startsWith("/")) fail("starts with '/'", `drop it: "${id.replace(/^\/+/, "")}"`);
+  if (id.endsWith("/")) fail("ends with '/'", `write the full id, e.g. "${id.replace(/\/+$/, "")}/my-repo"`);
+  if (id.split("/").includes("")) fail("has an empty part", 'use "namespace/name" with one "/" between them');
+  if (id.endsWith(".git")) fail("ends with '.git'", `drop the suffix: "${id.slice(0, -4)}"`);
 }
 
 /** `"datasets/org/name"` form, which round-trips through {@link parseRepoId}. */
@@ -114,18 +129,22 @@ export function repoWebPath(repo: RepoId): string {
 
 /**
  * Encodes a revision as one path segment: `refs/pr/1` becomes `refs%2Fpr%2F1`, as the Hub
- * expects in every route that takes a revision.
+ * expects in every route that takes a revision. Throws an `InvalidInputError` for a revision
+ * that {@link checkRevision} refuses (`..`, spaces…).
  */
 export function encodeRevision(revision: string): string {
-  return encodeURIComponent(revision);
+  // The last line of defence: no request is ever built with a revision such as "..".
+  return encodeURIComponent(checkRevision(revision));
 }
 
 /**
  * Encodes a path inside a repo for `/resolve/` and `/tree/` URLs: `/` separates segments,
- * everything else (spaces, `#`, `?`, `%`, unicode) is percent-encoded.
+ * everything else (spaces, `#`, `?`, `%`, unicode) is percent-encoded. Throws an
+ * `InvalidInputError` for a path that climbs out (`..`) or is empty.
  */
 export function encodePathInRepo(path: string): string {
-  return path.split("/").map(encodeURIComponent).join("/");
+  // Like encodeRevision, the last line of defence: a ".." segment would climb out of the route.
+  return checkPathInRepo(path, "path", "existing").split("/").map(encodeURIComponent).join("/");
 }
 
 /** A 40-hex commit id, as opposed to a branch or tag name. */

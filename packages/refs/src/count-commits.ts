@@ -1,4 +1,11 @@
-import { encodeRevision, type HubClient, InvalidResponseError, parseRepoId, repoApiPath } from "@hfkit/http";
+import {
+  checkRevision,
+  encodeRevision,
+  type HubClient,
+  InvalidResponseError,
+  parseRepoId,
+  repoApiPath,
+} from "@hfkit/http";
 import { z } from "zod";
 import type { RefsOperationOptions } from "./types.js";
 
@@ -17,7 +24,7 @@ export async function countCommits(client: HubClient, options: CountCommitsOptio
   const repo = parseRepoId(options.repo);
   // One commit per page; the total is in X-Total-Count (as the JS client's countCommits reads it).
   for await (const page of client.pages({
-    path: `${repoApiPath(repo)}/commits/${encodeRevision(options.revision ?? "main")}`,
+    path: `${repoApiPath(repo)}/commits/${encodeRevision(checkRevision(options.revision))}`,
     query: { limit: 1 },
     // Only the header is read; the page itself may hold anything.
     schema: z.array(z.unknown()),

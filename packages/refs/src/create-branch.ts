@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  checkRevision,
   encodeRevision,
   type HubClient,
   InvalidInputError,
@@ -38,6 +39,8 @@ export async function createBranch(
 ): Promise<CreateBranchResult> {
   const repo = parseRepoId(options.repo);
   checkRefName(options.branch, "branch");
+  // The starting point travels in the body, where encodeRevision does not see it.
+  if (options.revision !== undefined) checkRevision(options.revision);
   if (options.empty && options.revision !== undefined) {
     throw new InvalidInputError("revision: an empty branch starts from nothing; drop revision or empty.", {
       field: "revision",

@@ -1,4 +1,11 @@
-import { ConflictError, encodeRevision, type HubClient, parseRepoId, repoApiPath } from "@hfkit/http";
+import {
+  ConflictError,
+  checkRevision,
+  encodeRevision,
+  type HubClient,
+  parseRepoId,
+  repoApiPath,
+} from "@hfkit/http";
 import { checkRefName } from "./revision.js";
 import type { RefsOperationOptions } from "./types.js";
 
@@ -26,11 +33,12 @@ export interface CreateTagResult {
 export async function createTag(client: HubClient, options: CreateTagOptions): Promise<CreateTagResult> {
   const repo = parseRepoId(options.repo);
   checkRefName(options.tag, "tag");
+  const revision = checkRevision(options.revision);
   try {
     await client.request({
       method: "POST",
       // The path names the revision being tagged; the tag's name travels in the body (hub-protocol §8.3).
-      path: `${repoApiPath(repo)}/tag/${encodeRevision(options.revision ?? "main")}`,
+      path: `${repoApiPath(repo)}/tag/${encodeRevision(revision)}`,
       body: { json: { tag: options.tag, message: options.message } },
       responseType: "none",
       signal: options.signal,

@@ -1,4 +1,11 @@
-import { encodeRevision, type HubClient, InvalidInputError, parseRepoId, repoApiPath } from "@hfkit/http";
+import {
+  checkRevision,
+  encodeRevision,
+  type HubClient,
+  InvalidInputError,
+  parseRepoId,
+  repoApiPath,
+} from "@hfkit/http";
 import { z } from "zod";
 import type { RefsOperationOptions } from "./types.js";
 import { WireCommit } from "./wire/commit.js";
@@ -37,12 +44,13 @@ export interface Commit {
  */
 export async function* listCommits(client: HubClient, options: ListCommitsOptions): AsyncGenerator<Commit> {
   const repo = parseRepoId(options.repo);
+  const revision = checkRevision(options.revision);
   const { pageSize = 100 } = options;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
     throw new InvalidInputError("pageSize: use a whole number from 1 to 1000.", { field: "pageSize" });
   }
   const commits = client.paginate({
-    path: `${repoApiPath(repo)}/commits/${encodeRevision(options.revision ?? "main")}`,
+    path: `${repoApiPath(repo)}/commits/${encodeRevision(revision)}`,
     query: { limit: pageSize, expand: options.formatted ? "formatted" : undefined },
     schema: z.array(WireCommit),
     signal: options.signal,

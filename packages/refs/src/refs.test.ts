@@ -94,6 +94,22 @@ describe("branches and tags", () => {
     expect(seen).toHaveLength(0);
   });
 
+  it("applies the one revision rule to every revision argument, before any request", async () => {
+    const repo = "acme/bert";
+    for (const revision of ["..", "../main", "main..x", "a b", ".hidden"]) {
+      const errors = [
+        await rejection(createBranch(hub(), { repo, branch: "x", revision })),
+        await rejection(createTag(hub(), { repo, tag: "v1", revision })),
+        await rejection(collect(listCommits(hub(), { repo, revision }))),
+        await rejection(countCommits(hub(), { repo, revision })),
+        await rejection(deleteBranch(hub(), { repo, branch: revision })),
+        await rejection(superSquash(hub(), { repo, branch: revision, message: "m" })),
+      ];
+      for (const error of errors) expect(error.code).toBe("INVALID_INPUT");
+    }
+    expect(seen).toHaveLength(0);
+  });
+
   it("deletes a branch and a tag by their encoded names", async () => {
     server.use(
       http.delete(`${HUB}/api/spaces/acme/demo/branch/:name`, () => HttpResponse.json({})),

@@ -1,4 +1,4 @@
-import { InvalidInputError, isCommitId } from "@hfkit/http";
+import { InvalidInputError, isCommitId, revisionProblem } from "@hfkit/http";
 
 // The Hub's special refs, as huggingface_hub matches them (hf_api.py SPECIAL_REFS_REVISION_REGEX).
 const PULL_REQUEST_REF = /^refs\/pr\/(\d+)$/;
@@ -47,19 +47,21 @@ export function checkNumber(num: number, field: string): void {
   }
 }
 
-/** Rejects names the Hub refuses for branches and tags, before any request. */
+/**
+ * Rejects names the Hub refuses for new branches and tags, before any request: the shared
+ * revision rule (git's ref-name rules), plus nothing under `refs/` (the Hub's own refs) and
+ * nothing shaped like a commit id (which would shadow it).
+ */
 export function checkRefName(name: string, field: string): void {
-  if (
-    typeof name !== "string" ||
-    name === "" ||
-    name.startsWith("refs/") ||
-    name.startsWith("/") ||
-    name.endsWith("/") ||
-    name.includes("..") ||
-    /[\s~^:?*[\\]/.test(name)
-  ) {
+  const problem =
+    typeof name === "string" && name.startsWith("refs/")
+      ? "starts with 'refs/', which the Hub keeps for pull requests and conversions"
+      : typeof name === "string" && isCommitId(name)
+        ? "looks like a commit id"
+        : revisionProblem(name);
+  if (problem !== undefined) {
     throw new InvalidInputError(
-      `${field}: "${name}" is not a valid ${field} name; use letters, digits, "-", "_", "." or "/" (not "refs/…").`,
+      `${field}: ${typeof name === "string" && name !== "" ? `"${name}" ` : ""}${problem}; use letters, digits, "-", "_", "." or "/" (e.g. "v1.0").`,
       { field },
     );
   }

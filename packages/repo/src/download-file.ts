@@ -42,6 +42,11 @@ export interface DownloadFileOptions extends RepoOperationOptions, TransferOptio
   localFilesOnly?: boolean;
   /** Download again even if cached. */
   force?: boolean;
+  /**
+   * Re-hash a cached copy before using it, and fetch it again if the bytes do not match their
+   * name. Without it a cached copy is still checked by size on every use.
+   */
+  verify?: boolean;
   /** Hears every `file-download-progress` event as it happens (the callback form of {@link downloadFileIter}). */
   onProgress?: (progress: DownloadProgress) => void;
 }
@@ -133,6 +138,7 @@ export async function* downloadFileIter(
       cacheDir: options.cacheDir ?? client.environment.hubCache,
       network: networkPolicy(client, options.localFilesOnly),
       force: options.force,
+      verify: options.verify,
       maxResumes: options.maxResumes,
       resumeDelayMs: options.resumeDelayMs,
       onProgress: (bytes, totalBytes) =>

@@ -6,6 +6,7 @@ import {
   type HubClient,
   type HubErrorDetails,
   InvalidResponseError,
+  isCommitId,
   NotFoundError,
   parseRepoId,
   RepoNotFoundError,
@@ -14,6 +15,7 @@ import {
   repoWebPath,
 } from "@hfkit/http";
 import { checkRepoPath } from "./cache/layout.js";
+import { checkServerCommit, checkServerEtag, checkServerSize } from "./download/server-values.js";
 import type { RepoOperationOptions } from "./types.js";
 
 export interface GetFileMetadataOptions extends RepoOperationOptions {
@@ -91,7 +93,13 @@ export async function getFileMetadata(
     if (status === 404) throw notFound(options, headers, { url: url.toString(), requestId });
     const location = headers.get("location");
     if (REDIRECTS.has(status) && location && hop < 10) {
-      const next = new URL(location, url);
+      const next = URL.parse(location, url.href);
+      if (next === null) {
+        throw new InvalidResponseError(
+          `The Hub sent a redirect to something that is not a URL for ${options.path} (HEAD ${url}).`,
+          { status, requestId },
+        );
+      }
       if (next.origin === hub) {
         url = next;
         continue;
@@ -101,17 +109,24 @@ export async function getFileMetadata(
     const linkedEtag = normaliseEtag(headers.get("x-linked-etag"));
     const etag = linkedEtag ?? normaliseEtag(headers.get("etag"));
     // On a redirect Content-Length is the redirect's own; LFS files announce X-Linked-Size.
-    const size = Number(
-      headers.get("x-linked-size") ?? (REDIRECTS.has(status) ? Number.NaN : headers.get("content-length")),
-    );
-    if (!commit || !etag || !Number.isSafeInteger(size)) {
+    const sizeHeader =
+      headers.get("x-linked-size") ?? (REDIRECTS.has(status) ? null : headers.get("content-length"));
+    if (!commit || !etag || sizeHeader === null) {
       throw new InvalidResponseError(
         `The Hub sent no ${!commit ? "X-Repo-Commit" : !etag ? "ETag" : "size"} for ${options.path} (HEAD ${url}). ` +
           "Is the endpoint a Hugging Face Hub?",
         { status, requestId },
       );
     }
-    return { commit, etag, size, lfs: linkedEtag !== undefined };
+    // Each becomes part of a file name in the cache: checked before anything is written.
+    const where = `the answer to HEAD ${url}`;
+    return {
+      commit: checkServerCommit(commit, where),
+      etag: checkServerEtag(etag, where),
+      // Digits only: Number() would read "", "0x10" or "1e3" as sizes.
+      size: checkServerSize(/^\d{1,16}$/.test(sizeHeader) ? Number(sizeHeader) : sizeHeader, where),
+      lfs: linkedEtag !== undefined,
+    };
   }
 }
 
@@ -140,6 +155,7 @@ function notFound(
   const message = `File "${options.path}" not found in ${name} at revision "${revision}"${commit ? ` (commit ${commit})` : ""}.`;
   const error =
     code === "EntryNotFound" ? new EntryNotFoundError(message, base) : new NotFoundError(message, base);
-  if (code === "EntryNotFound" && commit) Object.defineProperty(error, MISSING_AT, { value: commit });
+  if (code === "EntryNotFound" && commit && isCommitId(commit))
+    Object.defineProperty(error, MISSING_AT, { value: commit });
   return error;
 }

@@ -3,16 +3,19 @@ import { join } from "node:path";
 import { formatRepoId, type HubClient, HubError, isCommitId, parseRepoId, type RepoId } from "@hfkit/http";
 import { drain, TaskGroup } from "@hfkit/http/work";
 import PQueue from "p-queue";
+import { isUnwritablePath } from "./cache/confine.js";
 import { exists } from "./cache/fs-utils.js";
 import { cacheLayout, checkRevision, type RepoCacheLayout } from "./cache/layout.js";
 import { cachedCommit } from "./cache/lookup.js";
 import { readTreeCache, writeTreeCache } from "./cache/tree-cache.js";
+import { checkServerCommit, incompleteSnapshot, listedFileMetadata } from "./download/server-values.js";
 import { downloadToCache, type NetworkPolicy, writeRef } from "./download/to-cache.js";
 import { downloadToLocalDir } from "./download/to-local-dir.js";
 import type { TransferOptions } from "./download/write-verified.js";
 import { networkPolicy } from "./download-file.js";
 import { localEntryNotFound } from "./errors.js";
 import { downloadEvents, type FileDownloadProgressEvent } from "./events.js";
+import type { FileMetadata } from "./get-file-metadata.js";
 import { getRepoInfo } from "./get-repo-info.js";
 import { listFiles } from "./list-files.js";
 import { pathFilter } from "./patterns.js";
@@ -33,6 +36,8 @@ export interface SnapshotDownloadOptions extends RepoOperationOptions, TransferO
   localFilesOnly?: boolean;
   /** Download every file again. */
   force?: boolean;
+  /** Re-hash every cached file before using it, and fetch again those that do not match. */
+  verify?: boolean;
   /** Files downloaded at once. Default 8 (huggingface_hub's `max_workers`). */
   concurrency?: number;
   /** Run downloads on this queue instead (e.g. to share one limit across snapshots). */
@@ -79,7 +84,8 @@ async function resolveCommit(
   if (network !== "online") return { commit: undefined };
   try {
     const info = await getRepoInfo(client, { repo, revision, expand: ["sha"], signal });
-    return { commit: info.sha };
+    // It names the snapshot folder and the tree file: checked before it is used as a path.
+    return { commit: checkServerCommit(info.sha, `the repo info of ${formatRepoId(repo)}`) };
   } catch (error) {
     // Like huggingface_hub, an unreachable Hub falls back to the cache; a wrong revision does not.
     if (unreachable(error)) return { commit: undefined, error };
@@ -202,9 +208,20 @@ export async function* snapshotDownloadIter(
         const why = network === "online" ? "unreachable" : network;
         return await fromDisk(options, { repo, revision, layout, keep, why, cause: error });
       }
-      const selected = (
+      const listed = (
         await listSnapshot(client, repo, commit, treeFile(options, layout, commit), signal)
       ).filter((f) => keep(f.path));
+      // An entry the listing describes badly (a path that climbs out, a bogus size) fails alone.
+      const failed: { path: string; error: unknown }[] = [];
+      const known = new Map<RepoFile, FileMetadata>();
+      for (const file of listed) {
+        try {
+          known.set(file, listedFileMetadata(file, commit, `the file listing of ${formatRepoId(repo)}`));
+        } catch (error) {
+          failed.push({ path: file.path, error });
+        }
+      }
+      const selected = listed.filter((f) => known.has(f));
       if (!options.localDir) await writeRef(layout, revision, commit);
       emit({
         type: "snapshot-resolved",
@@ -227,30 +244,34 @@ export async function* snapshotDownloadIter(
           cacheDir,
           network,
           force: options.force,
+          verify: options.verify,
           // The listing already says what HEAD would: no request per file before its download.
-          known: {
-            commit,
-            etag: file.lfs?.oid ?? file.oid,
-            size: file.lfs?.size ?? file.size,
-            lfs: !!file.lfs,
-          },
+          known: known.get(file),
           maxResumes: options.maxResumes,
           resumeDelayMs: options.resumeDelayMs,
           onProgress: (bytes: number, totalBytes: number) =>
             emit({ type: "file-download-progress", path: file.path, bytes, totalBytes }, file.path),
           signal: stop,
         };
-        const done = options.localDir
-          ? await downloadToLocalDir({ ...job, localDir: options.localDir })
-          : await downloadToCache(job);
-        const entry = { path: file.path, localPath: done.path, size: done.size, fromCache: done.fromCache };
-        files.push(entry);
-        emit({ type: "file-downloaded", ...entry });
+        try {
+          const done = options.localDir
+            ? await downloadToLocalDir({ ...job, localDir: options.localDir })
+            : await downloadToCache(job);
+          const entry = { path: file.path, localPath: done.path, size: done.size, fromCache: done.fromCache };
+          files.push(entry);
+          emit({ type: "file-downloaded", ...entry });
+        } catch (error) {
+          // A path this file system cannot hold fails that file only; anything else stops the rest.
+          if (!isUnwritablePath(error) || stop.aborted) throw error;
+          failed.push({ path: file.path, error });
+        }
       };
       for (const file of selected) group.spawn((stop) => queue.add(() => fetchOne(file, stop)));
       await group.wait();
+      const path = options.localDir ?? layout.snapshot(commit);
+      if (failed.length > 0) throw incompleteSnapshot(failed, files.length, path);
       files.sort((a, b) => byPath(a.path, b.path));
-      return { path: options.localDir ?? layout.snapshot(commit), commit, files };
+      return { path, commit, files };
     },
   );
 }

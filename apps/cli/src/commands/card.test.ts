@@ -96,6 +96,24 @@ describe("hfkit card validate", () => {
     });
   });
 
+  it("reports unterminated front matter as an error at its line, and an alias bomb as refused", async () => {
+    const path = join(dir, "README.md");
+    await writeFile(path, "\n---\nlicense: mit\n# Model\n");
+    const { io, stdout } = capture();
+    expect(await main(["card", "validate", path], io)).toBe(1);
+    expect(stdout()).toMatch(
+      /\n2:1 \(front matter\) error: the front matter opened by `---` on line 2 is never closed, so the Hub reads no metadata from it; add a line with only `---`/,
+    );
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (const [i, name] of [..."bcdefgh"].entries()) {
+      levels.push(`${name}: &${name} [${Array(10).fill(`*${"abcdefg"[i]}`).join(", ")}]`);
+    }
+    await writeFile(path, `---\n${levels.join("\n")}\n---\n`);
+    const bomb = capture();
+    expect(await main(["card", "validate", path], bomb.io)).toBe(1);
+    expect(bomb.stdout()).toContain("aliases expand to more than 10000 nodes (an alias bomb?)");
+  });
+
   it("reports the line of a YAML syntax error", async () => {
     const path = join(dir, "README.md");
     await writeFile(path, '---\nlicense: mit\npretty_name: "unclosed\n---\n');

@@ -12,6 +12,7 @@ interface DownloadOptions extends HubCommandOptions {
   localDir?: string;
   cacheDir?: string;
   force?: boolean;
+  verify?: boolean;
   maxWorkers?: string;
 }
 
@@ -42,6 +43,7 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
       .option("--local-dir <dir>", "write real files into this folder instead of the cache")
       .option("--cache-dir <dir>", "cache folder (default: HF_HUB_CACHE, then $HF_HOME/hub)")
       .option("--force", "download again even if cached")
+      .option("--verify", "re-hash cached files before using them, and fetch again any that do not match")
       .option("--max-workers <n>", "files downloaded at once (default: 8)"),
   ).action(async (id: string, files: string[], options: DownloadOptions) => {
     const client = await context.client(options);
@@ -52,6 +54,7 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
       ...(options.revision ? { revision: options.revision } : {}),
       ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
       ...(options.force ? { force: true } : {}),
+      ...(options.verify ? { verify: true } : {}),
       signal: context.signal,
     };
     if (files.length > 0) {

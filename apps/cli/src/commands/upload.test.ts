@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HttpResponse, http } from "msw";
@@ -111,6 +111,35 @@ describe("hfkit upload", () => {
       { key: "file", value: { content: btoa("b"), path: "docs/sub/b.md", encoding: "base64" } },
     ]);
     expect(seen.every((r) => r.authorization === "Bearer hf_cli_token")).toBe(true);
+  });
+
+  it("leaves out a symbolic link to a file outside the folder, with a note, unless told to follow it", async () => {
+    const folder = join(dir, "folder");
+    await mkdir(folder);
+    await writeFile(join(folder, "a.txt"), "a");
+    await writeFile(join(dir, "secret"), "PRIVATE");
+    await symlink(join(dir, "secret"), join(folder, "config.json"));
+    hubForRegularFiles();
+    const { io, stderr } = capture();
+    expect(await main(["upload", "me/m", folder], io)).toBe(0);
+    expect(stderr()).toContain(
+      `not uploaded: config.json is a symbolic link to ${await realpath(join(dir, "secret"))}, outside the folder (--follow-external-symlinks uploads it)`,
+    );
+    expect(lines(seen[1]!.body).map((l) => l.value.path)).toEqual([undefined, "a.txt"]);
+
+    seen.length = 0;
+    const followed = capture();
+    expect(await main(["upload", "me/m", folder, "--follow-external-symlinks"], followed.io)).toBe(0);
+    expect(followed.stderr()).not.toContain("not uploaded");
+    expect(lines(seen[1]!.body).map((l) => l.value.path)).toEqual([undefined, "a.txt", "config.json"]);
+  });
+
+  it("says in its help what resuming means today", async () => {
+    const { io, stdout } = capture();
+    expect(await main(["upload", "--help"], io)).toBe(0);
+    expect(stdout()).toContain("Resumption is per whole file: a large file whose multipart");
+    expect(stdout()).toContain("upload was killed midway is sent again from its first part.");
+    expect(stdout()).toContain("--follow-external-symlinks");
   });
 
   it("uploads one file under its name, to a dataset, as a pull request, with JSON output", async () => {

@@ -31,6 +31,7 @@ interface UploadOptions extends HubCommandOptions {
   createPr?: boolean;
   private?: boolean;
   verify?: boolean;
+  followExternalSymlinks?: boolean;
 }
 
 async function kindOf(path: string): Promise<"file" | "folder"> {
@@ -72,12 +73,20 @@ async function createMissingRepo(
 async function follow<R>(
   iterator: AsyncGenerator<CommitProgressEvent, R>,
   progress: ProgressLine,
+  context: CliContext,
 ): Promise<R> {
   try {
     for (;;) {
       const step = await iterator.next();
       if (step.done) return step.value;
-      progress.update(step.value);
+      const event = step.value;
+      if (event.type === "file-skipped" && event.reason === "external-symlink") {
+        context.note(
+          `not uploaded: ${event.path} is a symbolic link to ${event.target}, outside the folder ` +
+            "(--follow-external-symlinks uploads it)",
+        );
+      }
+      progress.update(event);
     }
   } finally {
     progress.finish();
@@ -87,13 +96,14 @@ async function follow<R>(
 /**
  * `hfkit upload <repo> [local_path] [path_in_repo]`: a file or a folder to the Hub, through
  * Git LFS where needed, with byte-level progress on a terminal. Re-running an interrupted
- * upload resumes it.
+ * upload resumes it file by file: what the Hub already holds is skipped, but the parts of a
+ * multipart upload that was killed are sent again.
  */
 export function registerUploadCommand(program: Command, context: CliContext): void {
   withHubOptions(
     program
       .command("upload")
-      .description("upload a file or a folder to a repo (resumes when run again)")
+      .description("upload a file or a folder to a repo (run again to resume: see --help)")
       .argument("<repo_id>", REPO_ID_HELP)
       .argument("[local_path]", "file or folder to upload", ".")
       .argument(
@@ -109,7 +119,24 @@ export function registerUploadCommand(program: Command, context: CliContext): vo
       .option("--commit-description <text>", "commit description")
       .option("--create-pr", "open a pull request instead of committing to the branch")
       .option("--private", "make the repo private if it has to be created")
-      .option("--verify", "check every file on the Hub after the commit"),
+      .option("--verify", "check every file on the Hub after the commit")
+      .option(
+        "--follow-external-symlinks",
+        "also upload the targets of symbolic links that lead out of the folder (default: leave them out)",
+      )
+      .addHelpText(
+        "after",
+        [
+          "",
+          "Resuming: run the same command again after an interruption. Files the branch already",
+          "holds (same content) and LFS files the Hub already stores are skipped, so finished",
+          "files are not sent twice. Resumption is per whole file: a large file whose multipart",
+          "upload was killed midway is sent again from its first part.",
+          "",
+          "Symbolic links inside the folder are followed when they point inside it; links that",
+          "lead out of it are left out with a note naming each, unless --follow-external-symlinks.",
+        ].join("\n"),
+      ),
   ).action(
     async (repoId: string, localPath: string, pathInRepo: string | undefined, options: UploadOptions) => {
       const repo = repoArgument(repoId, options.repoType);
@@ -136,7 +163,7 @@ export function registerUploadCommand(program: Command, context: CliContext): vo
         const progress = new ProgressLine(context.io.stderr);
         if (kind === "file") {
           const file = { ...common, file: localPath, pathInRepo: pathInRepo ?? basename(localPath) };
-          return follow(uploadFileIter(client, file), progress);
+          return follow(uploadFileIter(client, file), progress, context);
         }
         return follow(
           uploadFolderIter(client, {
@@ -146,8 +173,10 @@ export function registerUploadCommand(program: Command, context: CliContext): vo
             ...(options.include ? { include: options.include } : {}),
             ...(options.exclude ? { exclude: options.exclude } : {}),
             ...(options.delete ? { delete: options.delete } : {}),
+            ...(options.followExternalSymlinks ? { followExternalSymlinks: true } : {}),
           }),
           progress,
+          context,
         );
       };
       let result: CommitResult | UploadFolderResult;

@@ -123,8 +123,8 @@ export function validateCard(card: Card, options: ValidateCardOptions = {}): Car
       column: error.column,
       severity: "error",
       code: `yaml/${error.code.toLowerCase()}`,
-      message: `the front matter is not valid YAML: ${error.message}`,
-      fix: "fix the YAML syntax at this line (indentation, quotes, a missing `:`)",
+      message: error.fix ? error.message : `the front matter is not valid YAML: ${error.message}`,
+      fix: error.fix ?? "fix the YAML syntax at this line (indentation, quotes, a missing `:`)",
     }));
   }
   const contents = card.document.contents;

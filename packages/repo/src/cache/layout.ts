@@ -1,5 +1,7 @@
 import { join } from "node:path";
-import { InvalidInputError, type RepoId } from "@hfkit/http";
+import { checkPathInRepo, checkRevision, isCommitId, type RepoId } from "@hfkit/http";
+import { blobNameOf, checkServerCommit } from "../download/server-values.js";
+import { confined } from "./confine.js";
 
 const PLURAL = { model: "models", dataset: "datasets", space: "spaces" } as const;
 
@@ -13,41 +15,15 @@ export function repoFolderName(repo: RepoId): string {
 }
 
 /**
- * Rejects a repo path that would land outside the folder it is joined to: `..` segments,
- * absolute and drive paths, as both clients do (PY _local_folder.py, JS validateRelativeFilename).
+ * Checks a path inside a repo with the rule uploads use (`checkPathInRepo` of @hfkit/http) and
+ * returns its segments, ready to join onto a folder.
  */
 export function checkRepoPath(path: string, field = "path"): string[] {
-  const segments = typeof path === "string" ? path.split("/") : [];
-  const bad =
-    segments.length === 0 ||
-    path === "" ||
-    path.startsWith("/") ||
-    path.includes("\\") ||
-    /^[A-Za-z]:/.test(path) ||
-    segments.some((s) => s === "" || s === "." || s === "..");
-  if (bad) {
-    throw new InvalidInputError(
-      `${field}: "${path}" is not a file path inside a repo; use "/"-separated names without "..", e.g. "data/train.parquet".`,
-      { field },
-    );
-  }
-  return segments;
+  return checkPathInRepo(path, field).split("/");
 }
 
-/** A revision names a file under `refs/`: it must not climb out of it either. */
-export function checkRevision(revision: string): void {
-  if (
-    typeof revision !== "string" ||
-    revision === "" ||
-    revision.startsWith("/") ||
-    revision.includes("\\") ||
-    revision.split("/").some((s) => s === "" || s === "." || s === "..")
-  ) {
-    throw new InvalidInputError(`revision: "${revision}" is not a branch, tag or commit name.`, {
-      field: "revision",
-    });
-  }
-}
+// A revision names a file under `refs/`: the shared revision rule keeps it from climbing out.
+export { checkRevision } from "@hfkit/http";
 
 /** Every path of one repo inside a Python-compatible hub cache (hub-protocol §5.4). */
 export interface RepoCacheLayout {
@@ -69,23 +45,36 @@ export interface RepoCacheLayout {
   tree(commit: string): string;
 }
 
+function blobName(etag: string): string {
+  const name = blobNameOf(etag);
+  if (name === undefined)
+    throw new Error(`internal: "${etag}" is not a blob name; check it with blobNameOf first`);
+  return name;
+}
+
+/**
+ * Every path is built from checked parts (commit ids of 40 hex, blob names of 40 or 64 hex,
+ * paths that pass the repo path rule) and checked again to lie inside the repo's folder.
+ */
 export function cacheLayout(cacheDir: string, repo: RepoId): RepoCacheLayout {
   const folder = repoFolderName(repo);
   const storage = join(cacheDir, folder);
   const blobs = join(storage, "blobs");
+  const inside = (...parts: string[]) => confined(storage, join(storage, ...parts));
+  const commitId = (commit: string) => (isCommitId(commit) ? commit : checkServerCommit(commit, "the cache"));
   return {
     cacheDir,
     storage,
     blobs,
-    blob: (etag) => join(blobs, etag),
-    snapshot: (commit) => join(storage, "snapshots", commit),
-    pointer: (commit, path) => join(storage, "snapshots", commit, ...checkRepoPath(path)),
+    blob: (etag) => inside("blobs", blobName(etag)),
+    snapshot: (commit) => inside("snapshots", commitId(commit)),
+    pointer: (commit, path) => inside("snapshots", commitId(commit), ...checkRepoPath(path)),
     ref: (revision) => {
       checkRevision(revision);
-      return join(storage, "refs", ...revision.split("/"));
+      return inside("refs", ...revision.split("/"));
     },
-    noExist: (commit, path) => join(storage, ".no_exist", commit, ...checkRepoPath(path)),
-    lock: (etag) => join(cacheDir, ".locks", folder, `${etag}.lock`),
-    tree: (commit) => join(storage, "trees", `${commit}.json`),
+    noExist: (commit, path) => inside(".no_exist", commitId(commit), ...checkRepoPath(path)),
+    lock: (etag) => confined(cacheDir, join(cacheDir, ".locks", folder, `${blobName(etag)}.lock`)),
+    tree: (commit) => inside("trees", `${commitId(commit)}.json`),
   };
 }

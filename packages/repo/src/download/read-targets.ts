@@ -2,8 +2,9 @@ import { createReadStream } from "node:fs";
 import { copyFile, mkdir, readFile, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Readable } from "node:stream";
-import { isCommitId } from "@hfkit/http";
+import { InvalidResponseError, isCommitId } from "@hfkit/http";
 import { randomSuffix } from "../cache/fs-utils.js";
+import { cachedFileIntact, sizeInCachedTree } from "../cache/intact.js";
 import { cacheLayout, checkRepoPath } from "../cache/layout.js";
 import { cacheMiss, lookupCachedFile } from "../cache/lookup.js";
 import { type FileMetadata, getFileMetadata, resolvePath } from "../get-file-metadata.js";
@@ -13,6 +14,9 @@ import { createVerifier } from "./verify.js";
 import { writeVerified } from "./write-verified.js";
 
 export type ReadJob = Omit<CacheDownload, "lock" | "known">;
+
+// The largest Uint8Array Node allocates (buffer.constants.MAX_LENGTH on 64-bit Node 20+).
+const MAX_IN_MEMORY = 2 ** 32;
 
 /** Where the bytes come from: a cached copy, or the Hub (after its metadata). */
 export type Source =
@@ -28,11 +32,20 @@ export async function chooseSource(job: ReadJob): Promise<Source> {
   const layout = cacheLayout(job.cacheDir, job.repo);
   if (!job.force && (job.network !== "online" || isCommitId(job.revision))) {
     const found = await lookupCachedFile(layout, job.revision, job.path);
-    if (found.state === "found") {
+    // A cached copy is used only if intact (size as in the cached tree; hash with `verify`).
+    const intact =
+      found.state === "found" &&
+      (await cachedFileIntact(
+        found.path,
+        { size: await sizeInCachedTree(layout, found.commit, job.path) },
+        job.verify,
+      ));
+    if (found.state === "found" && intact) {
       const { size } = await stat(found.path);
       return { kind: "cache", file: found.path, commit: found.commit, size };
     }
-    if (job.network !== "online") throw cacheMiss(job, found.state, job.network);
+    if (job.network !== "online")
+      throw cacheMiss(job, found.state === "found" ? "not-cached" : found.state, job.network);
   }
   const meta = await getFileMetadata(job.client, {
     repo: job.repo,
@@ -58,14 +71,30 @@ function hubBytes(job: ReadJob, meta: FileMetadata): AsyncGenerator<Uint8Array> 
 /** The whole file in memory, checked against its size and hash. */
 export async function readToMemory(job: ReadJob, source: Source): Promise<Uint8Array> {
   if (source.kind === "cache") return new Uint8Array(await readFile(source.file));
-  const verifier = createVerifier(job.path, source.meta.etag, source.meta.size);
-  const out = new Uint8Array(source.meta.size);
+  const { size } = source.meta;
+  if (size > MAX_IN_MEMORY) {
+    throw new InvalidResponseError(
+      `${job.path} is ${size} bytes, more than fits in memory; download it to a file or read it as a stream.`,
+    );
+  }
+  const verifier = createVerifier(job.path, source.meta.etag, size, source.meta.lfs);
+  // Grown as bytes arrive rather than sized by the announcement, so a server that announces
+  // gigabytes and sends a few bytes costs a few bytes.
+  let out = new Uint8Array(Math.min(size, 1 << 20));
   let position = 0;
   for await (const chunk of hubBytes(job, source.meta)) {
     verifier.update(chunk);
-    if (position + chunk.byteLength <= out.byteLength) out.set(chunk, position);
-    position += chunk.byteLength;
-    job.onProgress?.(position, source.meta.size);
+    const end = position + chunk.byteLength;
+    if (end <= size) {
+      if (end > out.byteLength) {
+        const grown = new Uint8Array(Math.min(size, Math.max(end, out.byteLength * 2)));
+        grown.set(out.subarray(0, position));
+        out = grown;
+      }
+      out.set(chunk, position);
+    }
+    position = end;
+    job.onProgress?.(position, size);
   }
   verifier.finish();
   return out;
@@ -76,7 +105,7 @@ export function readToStream(job: ReadJob, source: Source): ReadableStream<Uint8
   if (source.kind === "cache")
     return Readable.toWeb(createReadStream(source.file)) as ReadableStream<Uint8Array>;
   const { meta } = source;
-  const verifier = createVerifier(job.path, meta.etag, meta.size);
+  const verifier = createVerifier(job.path, meta.etag, meta.size, meta.lfs);
   const chunks = hubBytes(job, meta);
   let position = 0;
   return new ReadableStream<Uint8Array>({

@@ -10,10 +10,12 @@ import {
   readTextIfExists,
   writeFileAtomic,
 } from "../cache/fs-utils.js";
+import { cachedFileIntact, sizeInCachedTree } from "../cache/intact.js";
 import { cacheLayout, checkRepoPath, type RepoCacheLayout } from "../cache/layout.js";
 import { acquireCacheLock, type FileLockOptions } from "../cache/lock.js";
 import { cacheMiss, lookupCachedFile } from "../cache/lookup.js";
 import { commitOfMissingFile, type FileMetadata, getFileMetadata } from "../get-file-metadata.js";
+import { blobNameOf } from "./server-values.js";
 import { adoptPartial, type TransferOptions, writeVerified } from "./write-verified.js";
 
 /** A file in the hub cache. */
@@ -38,6 +40,8 @@ export interface CacheDownload extends TransferOptions {
   cacheDir: string;
   network: NetworkPolicy;
   force?: boolean | undefined;
+  /** Re-hash a cached file before serving it, and fetch it again if it does not match. */
+  verify?: boolean | undefined;
   /** Metadata already known (from a tree listing): skips the HEAD request. */
   known?: FileMetadata | undefined;
   lock?: FileLockOptions | undefined;
@@ -65,9 +69,22 @@ async function writeCachedirTag(cacheDir: string): Promise<void> {
   if (!(await exists(path))) await writeFile(path, CACHEDIR_TAG, { flag: "wx" }).catch(() => {});
 }
 
-async function hit(pointer: string, commit: string): Promise<CachedFile | undefined> {
+/**
+ * The cached file, if it is there and intact: its size must match what the listing, the
+ * cached tree or `expectedSize` says (and with `verify` its hash its blob name), else it is
+ * not served and gets fetched again.
+ */
+async function hit(
+  job: CacheDownload,
+  layout: RepoCacheLayout,
+  pointer: string,
+  commit: string,
+  expectedSize?: number,
+): Promise<CachedFile | undefined> {
   const size = await fileSize(pointer);
   if (size === undefined) return undefined;
+  const expected = expectedSize ?? job.known?.size ?? (await sizeInCachedTree(layout, commit, job.path));
+  if (!(await cachedFileIntact(pointer, { size: expected }, job.verify))) return undefined;
   const target = await readlink(pointer).catch(() => undefined);
   return { path: pointer, commit, etag: target ? basename(target) : undefined, size, fromCache: true };
 }
@@ -88,7 +105,7 @@ async function fromCacheOnly(
   cause?: unknown,
 ): Promise<CachedFile> {
   const found = await lookupCachedFile(layout, job.revision, job.path);
-  const cached = found.state === "found" ? await hit(found.path, found.commit) : undefined;
+  const cached = found.state === "found" ? await hit(job, layout, found.path, found.commit) : undefined;
   if (cached) return cached;
   throw cacheMiss(job, found.state, why, cause);
 }
@@ -109,7 +126,7 @@ async function metadataOf(job: CacheDownload, layout: RepoCacheLayout): Promise<
     return await ask(false).catch(async (error: unknown) => {
       if (!unreachable(error) || job.force) throw error;
       const found = await lookupCachedFile(layout, job.revision, job.path);
-      const cached = found.state === "found" ? await hit(found.path, found.commit) : undefined;
+      const cached = found.state === "found" ? await hit(job, layout, found.path, found.commit) : undefined;
       return cached ?? (await ask());
     });
   } catch (error) {
@@ -136,7 +153,7 @@ export async function downloadToCache(job: CacheDownload): Promise<CachedFile> {
   const layout = cacheLayout(job.cacheDir, job.repo);
   checkRepoPath(job.path);
   if (isCommitId(job.revision) && !job.force) {
-    const cached = await hit(layout.pointer(job.revision, job.path), job.revision);
+    const cached = await hit(job, layout, layout.pointer(job.revision, job.path), job.revision);
     if (cached) return cached;
   }
   if (job.network !== "online") return fromCacheOnly(job, layout, job.network);
@@ -144,58 +161,81 @@ export async function downloadToCache(job: CacheDownload): Promise<CachedFile> {
   const meta = await metadataOf(job, layout);
   if ("fromCache" in meta) return meta;
   const pointer = layout.pointer(meta.commit, job.path);
+  // A blob is named by its ETag only when that is a git blob id or a SHA-256; any other ETag
+  // (a mirror's own) is never a file name: the blob is named by the hash of what arrived.
+  const name = blobNameOf(meta.etag);
   const result: CachedFile = {
     path: pointer,
     commit: meta.commit,
-    etag: meta.etag,
+    etag: name,
     size: meta.size,
     fromCache: true,
   };
+  // Checked on use: a cached copy whose size differs from the Hub's (or, with `verify`, whose
+  // hash differs from its name) is fetched again rather than served.
+  const expected = { size: meta.size, etag: name };
+  let stale = false;
   if (!job.force && (await exists(pointer))) {
-    await writeRef(layout, job.revision, meta.commit).catch(() => {}); // a read-only cache still serves
-    return result;
+    if (await cachedFileIntact(pointer, expected, job.verify)) {
+      await writeRef(layout, job.revision, meta.commit).catch(() => {}); // a read-only cache still serves
+      return result;
+    }
+    stale = true;
   }
+  if (name !== undefined && !stale && job.verify && (await exists(layout.blob(name)))) {
+    stale = !(await cachedFileIntact(layout.blob(name), expected, true));
+  }
+  // Asked again under the lock, by size only: another process may have fetched it meanwhile.
+  const refetch = async (blob: string) => job.force || stale || !(await cachedFileIntact(blob, expected));
   await mkdir(layout.blobs, { recursive: true });
   await writeCachedirTag(job.cacheDir);
   await writeRef(layout, job.revision, meta.commit);
 
-  const blob = layout.blob(meta.etag);
-  if (job.force || !(await exists(blob))) {
+  if (name === undefined) {
+    result.etag = await fetchBlob(job, meta, layout, undefined, false);
+    result.fromCache = false;
+  } else if (await refetch(layout.blob(name))) {
     // The lock only saves bandwidth: correctness comes from private temp files and atomic renames.
-    const lock = await acquireCacheLock(layout.lock(meta.etag), { ...job.lock, signal: job.signal });
+    const lock = await acquireCacheLock(layout.lock(name), { ...job.lock, signal: job.signal });
     try {
-      if (job.force || !(await exists(blob))) {
-        await fetchBlob(job, meta, layout, lock.exclusive);
+      if (await refetch(layout.blob(name))) {
+        await fetchBlob(job, meta, layout, name, lock.exclusive);
         result.fromCache = false;
       }
     } finally {
       await lock.release();
     }
   }
-  await linkPointer(blob, pointer);
+  await linkPointer(layout.blob(result.etag ?? ""), pointer);
   return result;
 }
 
+/** Downloads the blob into a temp file and renames it to its name (computed when `name` is undefined). */
 async function fetchBlob(
   job: CacheDownload,
   meta: FileMetadata,
   layout: RepoCacheLayout,
+  name: string | undefined,
   exclusive: boolean,
-): Promise<void> {
-  const temp = join(layout.blobs, `${meta.etag}.${randomSuffix()}.incomplete`);
+): Promise<string> {
+  const temp = join(layout.blobs, `${name ?? "unnamed"}.${randomSuffix()}.incomplete`);
   // Leftovers of a killed download are only safe to take while holding the lock.
-  const offset = exclusive ? await adoptPartial(layout.blobs, meta.etag, temp, meta.size) : 0;
+  const offset = exclusive && name ? await adoptPartial(layout.blobs, name, temp, meta.size) : 0;
   const write = (from: number) => writeVerified(job, meta, temp, from);
   let keep = false;
   try {
+    let digest: string | undefined;
     try {
-      await write(offset);
+      digest = await write(offset);
     } catch (error) {
       // A leftover that does not check out (written by something else) is dropped once.
       if (offset === 0 || !isCheckFailure(error)) throw error;
-      await write(0);
+      digest = await write(0);
     }
-    await rename(temp, layout.blob(meta.etag));
+    const final = name ?? digest;
+    if (final === undefined) throw new Error("internal: no name for a downloaded blob");
+    await rename(temp, layout.blob(final));
+    return final;
   } catch (error) {
     // Bytes received before the network went away (or an interrupt) are kept for the next attempt
     // to resume from; bytes that failed their check are not, nor those of an abandoned download.

@@ -3,12 +3,15 @@ import { createReadStream } from "node:fs";
 import { copyFile, mkdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { formatRepoId, isCommitId } from "@hfkit/http";
+import { confined } from "../cache/confine.js";
 import { exists, randomSuffix, readTextIfExists, writeFileAtomic } from "../cache/fs-utils.js";
+import { cachedFileIntact } from "../cache/intact.js";
 import { cacheLayout, checkRepoPath } from "../cache/layout.js";
 import { acquireCacheLock } from "../cache/lock.js";
 import { lookupCachedFile } from "../cache/lookup.js";
 import { localEntryNotFound } from "../errors.js";
 import { type FileMetadata, getFileMetadata } from "../get-file-metadata.js";
+import { blobNameOf, UnsafeRepoPathError } from "./server-values.js";
 import type { CacheDownload } from "./to-cache.js";
 import { writeVerified } from "./write-verified.js";
 
@@ -36,11 +39,21 @@ interface LocalPaths {
 // that a re-run skips files already there (huggingface_hub _local_folder.py).
 function localPaths(localDir: string, path: string): LocalPaths {
   const segments = checkRepoPath(path);
-  const metadata = `${join(localDir, ".cache", "huggingface", "download", ...segments)}.metadata`;
+  if (segments[0] === ".cache" && segments[1] === "huggingface") {
+    // That folder holds the download metadata: a repo file there would overwrite it.
+    const reason = `it would be written into ${join(localDir, ".cache", "huggingface")}, where hfkit and huggingface_hub keep their metadata; download it into the cache instead`;
+    throw new UnsafeRepoPathError(`Refusing to write "${path}": ${reason}.`, {
+      reason,
+    });
+  }
+  const metadata = confined(
+    localDir,
+    `${join(localDir, ".cache", "huggingface", "download", ...segments)}.metadata`,
+  );
   // Python names temp files after a hash of the metadata file's name (urlsafe base64, padded).
   const short = `${createHash("sha1").update(basename(metadata)).digest("base64url")}=`;
   return {
-    file: join(localDir, ...segments),
+    file: confined(localDir, join(localDir, ...segments)),
     metadata,
     lock: metadata.replace(/\.metadata$/, ".lock"),
     tempPrefix: join(dirname(metadata), short),
@@ -86,7 +99,13 @@ export async function downloadToLocalDir(job: LocalDirDownload): Promise<LocalFi
   const paths = localPaths(job.localDir, job.path);
   const local = await readMetadata(paths);
   const fileThere = await exists(paths.file);
-  if (!job.force && fileThere && isCommitId(job.revision) && local?.commit === job.revision) {
+  if (
+    !job.force &&
+    fileThere &&
+    isCommitId(job.revision) &&
+    local?.commit === job.revision &&
+    (await cachedFileIntact(paths.file, { size: job.known?.size, etag: local.etag }, job.verify))
+  ) {
     return existing(paths, local);
   }
   if (job.network !== "online") {
@@ -113,8 +132,10 @@ export async function downloadToLocalDir(job: LocalDirDownload): Promise<LocalFi
   await mkdir(dirname(paths.metadata), { recursive: true });
   await prepareHuggingfaceDir(job.localDir);
   if (!job.force && fileThere) {
+    // Checked on use: a file of the wrong size (or, with `verify`, the wrong hash) is fetched again.
     const current = local
-      ? local.etag === meta.etag
+      ? local.etag === meta.etag &&
+        (await cachedFileIntact(paths.file, { size: meta.size, etag: meta.etag }, job.verify))
       : /^[0-9a-f]{64}$/.test(meta.etag) && (await sha256Of(paths.file)) === meta.etag;
     if (current) {
       await writeMetadata(paths, meta);
@@ -125,12 +146,15 @@ export async function downloadToLocalDir(job: LocalDirDownload): Promise<LocalFi
   const cached = job.force
     ? undefined
     : await lookupCachedFile(cacheLayout(job.cacheDir, job.repo), meta.commit, job.path);
+  const fromCache =
+    cached?.state === "found" &&
+    (await cachedFileIntact(cached.path, { size: meta.size, etag: blobNameOf(meta.etag) }, job.verify));
   const lock = await acquireCacheLock(paths.lock, { signal: job.signal });
   try {
-    if (cached?.state === "found") {
+    if (cached?.state === "found" && fromCache) {
       await copyFile(cached.path, paths.file);
     } else {
-      const temp = `${paths.tempPrefix}.${meta.etag}.${randomSuffix()}.incomplete`;
+      const temp = `${paths.tempPrefix}.${blobNameOf(meta.etag) ?? "unnamed"}.${randomSuffix()}.incomplete`;
       try {
         await writeVerified(job, meta, temp, 0);
         await rename(temp, paths.file);
@@ -147,6 +171,6 @@ export async function downloadToLocalDir(job: LocalDirDownload): Promise<LocalFi
     commit: meta.commit,
     etag: meta.etag,
     size: meta.size,
-    fromCache: cached?.state === "found",
+    fromCache,
   };
 }

@@ -7,22 +7,27 @@ const GIT_SHA1 = /^[0-9a-f]{40}$/;
 /** Checks downloaded bytes against what the Hub announced, as they stream by. */
 export interface Verifier {
   update(chunk: Uint8Array): void;
-  /** Throws if the byte count or the content hash differs from what was announced. */
-  finish(): void;
+  /**
+   * Throws if the byte count or the content hash differs from what was announced; returns the
+   * content's name (the hash that names the blob), computed when the ETag could not be one.
+   */
+  finish(): string | undefined;
 }
 
 /**
  * The etag says how to check a file: LFS and Xet files are named by the SHA-256 of their
  * content (64 hex), regular files by their git blob id, i.e. SHA-1 of `blob <size>\0<content>`
- * (40 hex). Anything else is checked by size only.
+ * (40 hex). Any other ETag (a mirror's own) is checked by size only, and the hash the Hub
+ * would have used (SHA-256 for LFS files, the git blob id otherwise) is computed to name the blob.
  */
-export function createVerifier(path: string, etag: string, size: number | undefined): Verifier {
+export function createVerifier(path: string, etag: string, size: number | undefined, lfs = false): Verifier {
   let hash: Hash | undefined;
   let algorithm = "";
-  if (SHA256.test(etag)) {
+  const known = SHA256.test(etag) || GIT_SHA1.test(etag);
+  if (SHA256.test(etag) || (!known && lfs)) {
     hash = createHash("sha256");
     algorithm = "SHA-256";
-  } else if (GIT_SHA1.test(etag) && size !== undefined) {
+  } else if (size !== undefined) {
     hash = createHash("sha1").update(`blob ${size}\0`);
     algorithm = "git blob id";
   }
@@ -37,11 +42,12 @@ export function createVerifier(path: string, etag: string, size: number | undefi
         throw mismatch(`${path}: received ${received} bytes, the Hub announced ${size}`);
       }
       const digest = hash?.digest("hex");
-      if (digest !== undefined && digest !== etag) {
+      if (known && digest !== undefined && digest !== etag) {
         throw mismatch(
           `${path}: the ${algorithm} of the bytes received is ${digest}, the Hub announced ${etag}`,
         );
       }
+      return digest;
     },
   };
 }

@@ -27,14 +27,15 @@ export interface FileJob extends TransferOptions {
 /**
  * Streams a file into `temp` (never holding it in memory), resuming from `offset`, and checks
  * size and hash before returning. The caller renames `temp` into place only after this resolves.
+ * Resolves with the content hash that names the blob (see `createVerifier`).
  */
 export async function writeVerified(
   job: FileJob,
   meta: FileMetadata,
   temp: string,
   offset: number,
-): Promise<void> {
-  const verifier = createVerifier(job.path, meta.etag, meta.size);
+): Promise<string | undefined> {
+  const verifier = createVerifier(job.path, meta.etag, meta.size, meta.lfs);
   if (offset > 0) {
     // The hash covers the whole file: feed it the bytes a previous attempt left.
     for await (const chunk of createReadStream(temp, { start: 0, end: offset - 1 })) verifier.update(chunk);
@@ -61,7 +62,7 @@ export async function writeVerified(
   } finally {
     await handle.close();
   }
-  verifier.finish();
+  return verifier.finish();
 }
 
 /**
@@ -70,6 +71,7 @@ export async function writeVerified(
  * `temp`. Only call this while holding the etag's lock. Returns the bytes it holds (0 if none).
  */
 export async function adoptPartial(dir: string, etag: string, temp: string, size: number): Promise<number> {
+  if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(etag)) return 0; // never a pattern built from other text
   const pattern = new RegExp(`^${etag}(\\.[0-9a-f]+)?\\.incomplete$`);
   const candidates: { name: string; bytes: number }[] = [];
   for (const name of await readdir(dir).catch(() => [] as string[])) {
