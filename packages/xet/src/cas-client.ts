@@ -87,6 +87,8 @@ export function createCasClient(
       url: conn.casUrl + path,
       headers: { ...headers, authorization: `Bearer ${conn.accessToken}` },
       auth: false,
+      // Errors and diagnostics of CAS requests never show the CAS token.
+      secrets: [conn.accessToken],
     } as JsonRequest<unknown>);
   };
 
