@@ -16,7 +16,7 @@ import type { WireLfsAction } from "./wire/lfs-batch.js";
  * (hub-protocol.md 7.2; the JS client's `lib/commit.ts`). Header names are matched without
  * regard to case. Undefined when any is missing: the token exchange then provides one.
  */
-export function connectionOf(action: WireLfsAction): XetConnection | undefined {
+function connectionOf(action: WireLfsAction): XetConnection | undefined {
   const header = new Map(Object.entries(action.header ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const casUrl = header.get("x-xet-cas-url");
   const accessToken = header.get("x-xet-access-token");

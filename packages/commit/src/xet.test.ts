@@ -162,6 +162,23 @@ describe("commit through Xet", () => {
     expect(sha256((await stored("data.bin")).bytes)).toBe(sha256(third));
   });
 
+  it("opens a pull request through Xet: the batch has no ref, the commit create_pr=1", async () => {
+    const data = noise(400_000, 49);
+    const { client } = await clientWithHome();
+    const result = await commit(client, {
+      repo: "acme/m",
+      message: "Propose weights",
+      createPr: true,
+      operations: [{ type: "add", path: "pr.bin", content: data }],
+    });
+    await flush();
+    expect(result.pullRequestUrl).toMatch(/\/discussions\/\d+$/);
+    expect(JSON.parse(decode(seen[1]!.body)).ref).toBeUndefined();
+    expect(xorbPosts()).toHaveLength(1);
+    expect(seen.map(callOf).filter((c) => c.startsWith("PUT"))).toEqual([]);
+    expect(sentCommits(seen)[0]!.url.searchParams.get("create_pr")).toBe("1");
+  });
+
   it("uses Git LFS with useXet: false or HF_HUB_DISABLE_XET, and Xet again when asked explicitly", async () => {
     const a = noise(300_000, 46);
     await commit(testClient(), {
