@@ -4,8 +4,7 @@ import { HUB, useMswServer } from "@hfkit/testing";
 import { describe, expect, it } from "vitest";
 import { commit, commitIter } from "./commit.js";
 import { decode, ndjson, noise, sha256, tempTree } from "./test-utils/files.js";
-import { callOf, observer, TOKEN, testClient, useCommitHub } from "./test-utils/hub.js";
-import type { CommitProgressEvent } from "./types.js";
+import { callOf, observer, run, TOKEN, testClient, useCommitHub } from "./test-utils/hub.js";
 
 const { server, seen, flush } = useMswServer();
 const MiB = 1 << 20;
@@ -13,15 +12,6 @@ const emulatorHub = useCommitHub(server, { multipartThreshold: 4 * MiB, multipar
 const hub = () => testClient();
 
 const json = (i: number) => JSON.parse(decode(seen[i]!.body));
-
-async function run<R>(iter: AsyncGenerator<CommitProgressEvent, R>) {
-  const events: CommitProgressEvent[] = [];
-  for (;;) {
-    const step = await iter.next();
-    if (step.done) return { events, result: step.value };
-    events.push(step.value);
-  }
-}
 
 describe("commit: the requests the Hub expects", () => {
   it("sends preupload, one LFS batch, a basic PUT, multipart parts + completion, then one NDJSON commit", async () => {
@@ -73,7 +63,8 @@ describe("commit: the requests the Hub expects", () => {
     const batch = json(1);
     expect(batch).toEqual({
       operation: "upload",
-      transfers: ["basic", "multipart"],
+      // Xet is offered; this Hub does not store the repo on Xet and answers basic/multipart.
+      transfers: ["basic", "multipart", "xet"],
       hash_algo: "sha256",
       objects: expect.any(Array),
       ref: { name: "main" },

@@ -11,7 +11,7 @@ import type {
   CommitResult,
   CommitTargetOptions,
 } from "./types.js";
-import { checkConcurrency, checkMessage, checkParentCommit, checkRevision } from "./validate.js";
+import { checkConcurrency, checkMessage, checkParentCommit, checkRevision, checkUseXet } from "./validate.js";
 
 /** Options of a commit target, checked. */
 export interface Target {
@@ -21,6 +21,7 @@ export interface Target {
   parentCommit: string | undefined;
   description: string | undefined;
   concurrency: CommitConcurrency;
+  useXet: boolean | undefined;
 }
 
 /** Checks the options every commit-making function shares; throws before any I/O. */
@@ -38,6 +39,7 @@ export function checkTarget(options: CommitTargetOptions): Target {
     parentCommit: checkParentCommit(options.parentCommit),
     description: options.description,
     concurrency: checkConcurrency(options.concurrency),
+    useXet: checkUseXet(options.useXet),
   };
 }
 
@@ -54,6 +56,8 @@ export function contextFor(
     createPr: target.createPr,
     omitRef: target.createPr,
     concurrency: target.concurrency,
+    // HF_HUB_DISABLE_XET turns Xet off unless the caller asks for it explicitly.
+    useXet: target.useXet ?? !client.environment.disableXet,
     signal,
     emit,
   };

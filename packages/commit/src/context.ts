@@ -15,6 +15,8 @@ export interface CommitContext {
    */
   omitRef: boolean;
   concurrency: CommitConcurrency;
+  /** Offer Xet in LFS batches and upload through it when the Hub answers `xet`. */
+  useXet: boolean;
   signal: AbortSignal;
   /** Publishes a progress event; `key` coalesces progress of the same thing. */
   emit: (event: CommitProgressEvent, key?: string) => void;

@@ -17,7 +17,13 @@ let repoCount = 0;
 let repo = "";
 
 beforeAll(async () => {
-  server = await startEmulatorServer({ port: 0, multipartThreshold: 4 * MiB, multipartChunkSize: 2 * MiB });
+  // Without Xet: these flows test the Git LFS path (basic, multipart) end to end.
+  server = await startEmulatorServer({
+    port: 0,
+    multipartThreshold: 4 * MiB,
+    multipartChunkSize: 2 * MiB,
+    xet: false,
+  });
   hub = createHubClient({
     endpoint: server.url,
     token: "hf_emulator_test",

@@ -11,12 +11,16 @@ export const LFS_CONTENT_TYPE = "application/vnd.git-lfs+json";
  * Asks where to upload LFS objects (hub-protocol.md 7.1): `POST /{prefix}{repo}.git/info/lfs/objects/batch`.
  * Objects the Hub already stores come back without actions. An object-level `error`
  * (the HTTP status stays 200) fails the whole call, naming every refused object.
+ *
+ * With `ctx.useXet`, `xet` is offered too, as the JS client does (`lib/commit.ts`): a Hub that
+ * stores the repo on Xet answers `transfer: "xet"`, a CAS token in each upload action's
+ * `header`, and the write-token URL as its `href` (hub-protocol.md 7.2).
  */
 export async function lfsBatch(
   ctx: CommitContext,
   objects: readonly { oid: string; size: number }[],
   signal: AbortSignal,
-): Promise<WireLfsBatchResponse["objects"]> {
+): Promise<WireLfsBatchResponse> {
   const { data, url, requestId } = await ctx.client.request({
     method: "POST",
     path: `${repoWebPath(ctx.repo)}.git/info/lfs/objects/batch`,
@@ -24,7 +28,7 @@ export async function lfsBatch(
     body: {
       json: {
         operation: "upload",
-        transfers: ["basic", "multipart"],
+        transfers: ctx.useXet ? ["basic", "multipart", "xet"] : ["basic", "multipart"],
         hash_algo: "sha256",
         objects: objects.map(({ oid, size }) => ({ oid, size })),
         // The ref is raw (not percent-encoded) in the body; PR uploads leave it out.
@@ -48,5 +52,5 @@ export async function lfsBatch(
       requestId,
     });
   }
-  return data.objects;
+  return data;
 }

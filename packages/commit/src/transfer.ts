@@ -6,6 +6,8 @@ import { checkUnchanged, hashFiles, needsHash } from "./hashing.js";
 import { LFS_BATCH_SIZE, lfsBatch } from "./lfs-batch.js";
 import { type LfsObject, uploadLfsObject } from "./lfs-upload.js";
 import type { PlannedAdd } from "./plan.js";
+import type { WireLfsAction } from "./wire/lfs-batch.js";
+import { uploadThroughXet } from "./xet-upload.js";
 
 /** Objects waiting for a batch with at least this many bytes go out before hashing ends. */
 const LFS_BATCH_BYTES = 256 << 20;
@@ -21,6 +23,8 @@ const LFS_BATCH_BYTES = 256 << 20;
  * - Files with the same content share one object and one upload.
  * - An object the batch answers without `actions` is already stored: not sent again. This
  *   is what makes a re-run after a crash, or after a 412, skip finished uploads.
+ * - When the batch answers `transfer: "xet"`, its objects go through Xet storage instead of
+ *   presigned PUTs (xet-upload.ts): only chunks the Hub lacks are sent.
  */
 export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAdd[]): Promise<void> {
   const active = adds.filter((a) => !a.ignored);
@@ -28,6 +32,7 @@ export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAd
   const group = new TaskGroup(ctx.signal);
   const batchQueue = new PQueue({ concurrency: ctx.concurrency.lfsBatch });
   const uploadQueue = new PQueue({ concurrency: ctx.concurrency.lfsUploads });
+  const xetQueue = new PQueue({ concurrency: 1 });
   const objects = new Map<string, LfsObject>();
   const pending: LfsObject[] = [];
 
@@ -39,7 +44,10 @@ export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAd
     pendingBytes = pending.reduce((sum, o) => sum + o.size, 0);
     if (take.length === 0) return;
     scheduleBatch();
-    const answers = new Map((await lfsBatch(ctx, take, group.signal)).map((o) => [o.oid, o]));
+    const answer = await lfsBatch(ctx, take, group.signal);
+    const answers = new Map(answer.objects.map((o) => [o.oid, o]));
+    const viaXet = answer.transfer === "xet";
+    const xetObjects: { object: LfsObject; action: WireLfsAction }[] = [];
     for (const object of take) {
       const answer = answers.get(object.oid);
       if (!answer) {
@@ -48,6 +56,10 @@ export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAd
       const upload = answer.actions?.upload;
       if (!upload) {
         ctx.emit({ type: "lfs-object-skipped", path: object.path, oid: object.oid, size: object.size });
+        continue;
+      }
+      if (viaXet) {
+        xetObjects.push({ object, action: upload });
         continue;
       }
       group.spawn(() =>
@@ -67,6 +79,11 @@ export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAd
           });
         }),
       );
+    }
+    // One Xet session per batch answer; sessions run one at a time (each sends several xorbs
+    // at once, and chunking is CPU-bound).
+    if (xetObjects.length > 0) {
+      group.spawn(() => xetQueue.add(() => uploadThroughXet(ctx, xetObjects, group.signal)));
     }
   };
   // A batch goes out once hashing is over, or earlier when enough objects or bytes wait, so

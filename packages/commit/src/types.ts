@@ -71,6 +71,13 @@ export interface CommitTargetOptions {
   signal?: AbortSignal;
   /** Overrides of {@link DEFAULT_COMMIT_CONCURRENCY}. */
   concurrency?: Partial<CommitConcurrency>;
+  /**
+   * Upload large files through Xet storage when the Hub offers it for the repo (chunk-level
+   * deduplication: only chunks the Hub lacks are sent), as the official clients do; they are
+   * still committed as LFS pointers. `false` uses Git LFS only. Default: true, unless
+   * `HF_HUB_DISABLE_XET` is set.
+   */
+  useXet?: boolean;
 }
 
 export interface CommitOptions extends CommitTargetOptions {
@@ -101,14 +108,30 @@ export type CommitProgressEvent =
   | { type: "file-skipped"; path: string; reason: "external-symlink"; target: string }
   /** The Hub already stores this LFS object (an earlier upload, another file): nothing to send. */
   | { type: "lfs-object-skipped"; path: string; oid: string; size: number }
-  /** Bytes of an LFS object sent so far (restarts a part's share when that part is retried). */
+  /**
+   * Bytes of an LFS object sent so far (restarts a part's share when that part is retried).
+   * Through Xet: bytes of the file chunked and deduplicated so far (new chunks go out as they fill xorbs).
+   */
   | { type: "lfs-upload-progress"; path: string; oid: string; bytesUploaded: number; totalBytes: number }
   | {
       type: "lfs-object-uploaded";
       path: string;
       oid: string;
       size: number;
-      transfer: "basic" | "multipart";
+      /** `xet`: stored through Xet storage, only the chunks the Hub lacked were sent. */
+      transfer: "basic" | "multipart" | "xet";
+    }
+  /**
+   * The files of one LFS batch went through Xet: xorbs and bytes sent, and the chunks (and
+   * their uncompressed bytes) not sent because the Hub or this machine already had them.
+   */
+  | {
+      type: "xet-upload-done";
+      files: number;
+      xorbsUploaded: number;
+      bytesUploaded: number;
+      chunksDeduplicated: number;
+      bytesDeduplicated: number;
     }
   /** `uploadFolder` splits large folders: this part of the upload starts. */
   | { type: "commit-part-started"; part: number; parts: number; files: number }

@@ -52,3 +52,11 @@ export function checkNonNegativeInteger(value: unknown, field: string): number {
   }
   return value;
 }
+
+export function checkUseXet(value: unknown): boolean | undefined {
+  if (value === undefined || typeof value === "boolean") return value;
+  throw new InvalidInputError(
+    `useXet: ${String(value)} is not allowed; give true or false (or leave it out to follow the Hub).`,
+    { field: "useXet" },
+  );
+}

@@ -137,8 +137,9 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
     } catch (error) {
       if (request.signal?.aborted) throw request.signal.reason;
       if (HubError.isInstance(error)) throw error;
-      const url = redactUrl(request.url, secrets());
-      const detail = redactText(String((error as Error)?.message ?? error), secrets());
+      const hidden = [...secrets(), ...request.secrets];
+      const url = redactUrl(request.url, hidden);
+      const detail = redactText(String((error as Error)?.message ?? error), hidden);
       const code = networkErrorCode(error);
       throw new HubError(
         `Network error on ${request.method} ${url}: ${detail}${code && code !== "NETWORK" ? ` (${code})` : ""}`,
@@ -160,13 +161,14 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
     const prepared = prepareRequest(request, settings);
     const response = await send({ request: prepared, attempt: 1, hubOrigin, callId: ++callIds });
     const finalUrl = response.url ? new URL(response.url) : prepared.url;
-    await checkResponse(response, prepared, request.okStatuses, secrets());
-    const data = await readResponse(request, response, finalUrl, secrets(), { list });
+    const hidden = [...secrets(), ...prepared.secrets];
+    await checkResponse(response, prepared, request.okStatuses, hidden);
+    const data = await readResponse(request, response, finalUrl, hidden, { list });
     const result = {
       data,
       status: response.status,
       headers: response.headers,
-      url: redactUrl(finalUrl, secrets()),
+      url: redactUrl(finalUrl, hidden),
       requestId: requestIdFrom(response.headers),
     };
     return { result, finalUrl };

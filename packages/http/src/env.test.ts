@@ -14,6 +14,13 @@ describe("readHubEnvironment", () => {
     expect(env.offline).toBe(false);
   });
 
+  it("reads HF_HUB_DISABLE_XET as the peers do (1/true/yes/on)", () => {
+    expect(readHubEnvironment({}).disableXet).toBe(false);
+    expect(readHubEnvironment({ HF_HUB_DISABLE_XET: "1" }).disableXet).toBe(true);
+    expect(readHubEnvironment({ HF_HUB_DISABLE_XET: "True" }).disableXet).toBe(true);
+    expect(readHubEnvironment({ HF_HUB_DISABLE_XET: "0" }).disableXet).toBe(false);
+  });
+
   it("strips trailing slashes from HF_ENDPOINT", () => {
     expect(readHubEnvironment({ HF_ENDPOINT: "http://localhost:8080//" }).endpoint).toBe(
       "http://localhost:8080",

@@ -23,6 +23,8 @@ export interface HubEnvironment {
   offline: boolean;
   /** `HF_HUB_DISABLE_IMPLICIT_TOKEN` is truthy: send no token unless one is passed explicitly. */
   disableImplicitToken: boolean;
+  /** `HF_HUB_DISABLE_XET` is truthy: upload and download through Git LFS only, as the peers do. */
+  disableXet: boolean;
   /** `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY` (either case); empty strings when unset. */
   proxy: { http: string; https: string; noProxy: string };
 }
@@ -74,6 +76,7 @@ export function readHubEnvironment(env: Env = globalThis.process?.env ?? {}): Hu
     ),
     offline: isTruthy(env.HF_HUB_OFFLINE) || isTruthy(env.TRANSFORMERS_OFFLINE),
     disableImplicitToken: isTruthy(env.HF_HUB_DISABLE_IMPLICIT_TOKEN),
+    disableXet: isTruthy(env.HF_HUB_DISABLE_XET),
     proxy: {
       http: nonEmpty(env.http_proxy) ?? nonEmpty(env.HTTP_PROXY) ?? "",
       https: nonEmpty(env.https_proxy) ?? nonEmpty(env.HTTPS_PROXY) ?? "",

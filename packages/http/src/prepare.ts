@@ -101,6 +101,7 @@ export function prepareRequest(request: HubRequest<unknown>, settings: PrepareSe
     file: body?.file,
     onUploadProgress: request.onUploadProgress,
     auth: request.auth ?? true,
+    secrets: request.secrets ?? [],
     operation: request.operation,
   };
 }

@@ -118,6 +118,11 @@ export interface HubRequestOptions {
   auth?: boolean;
   /** Name of the operation, for diagnostics (`createRepo`, `lfsBatch`…). */
   operation?: string;
+  /**
+   * Credentials of this request other than the client's token (a Xet CAS token in its
+   * `authorization` header): redacted, like the token, from errors, URLs and diagnostics.
+   */
+  secrets?: readonly string[];
   /** Called as the body goes out, with the bytes sent so far in this attempt. */
   onUploadProgress?: (bytesSent: number) => void;
 }
@@ -181,6 +186,8 @@ export interface PreparedRequest {
   /** Whether the auth middleware may add the token (it still only does on the Hub's origin). */
   auth: boolean;
   operation: string | undefined;
+  /** Values redacted from what this request's errors and diagnostics show (besides the token). */
+  secrets: readonly string[];
 }
 
 export interface MiddlewareContext {

@@ -141,6 +141,7 @@ export async function* downloadFileIter(
       verify: options.verify,
       maxResumes: options.maxResumes,
       resumeDelayMs: options.resumeDelayMs,
+      useXet: options.useXet,
       onProgress: (bytes, totalBytes) =>
         emit({ type: "file-download-progress", path: options.path, bytes, totalBytes }, "progress"),
       // A stream is read after this work returns: the caller's signal must still reach it.

@@ -37,6 +37,11 @@ export interface FileMetadata {
   size: number;
   /** Whether the content lives in LFS/Xet storage (served from another origin). */
   lfs: boolean;
+  /**
+   * The Xet file hash (`X-Xet-Hash`), when the file is stored on Xet: downloads then read it by
+   * reconstruction from the CAS (hub-protocol.md 5.2).
+   */
+  xetHash?: string;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -107,6 +112,7 @@ export async function getFileMetadata(
     }
     const commit = headers.get("x-repo-commit");
     const linkedEtag = normaliseEtag(headers.get("x-linked-etag"));
+    const xetHash = headers.get("x-xet-hash")?.toLowerCase();
     const etag = linkedEtag ?? normaliseEtag(headers.get("etag"));
     // On a redirect Content-Length is the redirect's own; LFS files announce X-Linked-Size.
     const sizeHeader =
@@ -126,6 +132,7 @@ export async function getFileMetadata(
       // Digits only: Number() would read "", "0x10" or "1e3" as sizes.
       size: checkServerSize(/^\d{1,16}$/.test(sizeHeader) ? Number(sizeHeader) : sizeHeader, where),
       lfs: linkedEtag !== undefined,
+      ...(xetHash && /^[0-9a-f]{64}$/.test(xetHash) ? { xetHash } : {}),
     };
   }
 }

@@ -249,6 +249,7 @@ export async function* snapshotDownloadIter(
           known: known.get(file),
           maxResumes: options.maxResumes,
           resumeDelayMs: options.resumeDelayMs,
+          useXet: options.useXet,
           onProgress: (bytes: number, totalBytes: number) =>
             emit({ type: "file-download-progress", path: file.path, bytes, totalBytes }, file.path),
           signal: stop,

@@ -34,7 +34,10 @@ export interface CasClient {
 }
 
 export interface CasClientOptions {
-  /** Refresh this many seconds before expiry. Default 60, as the JS client (the docs say ≥ 30). */
+  /**
+   * Refresh this many seconds before expiry. Default 60, as the JS client (the docs say ≥ 30);
+   * a token living less than twice that is refreshed half-way through its life.
+   */
   refreshMarginSeconds?: number;
   /** A connection already in hand (e.g. from the LFS batch negotiation), used until it expires. */
   initial?: XetConnection;
@@ -50,6 +53,10 @@ export function createCasClient(
   const margin = options.refreshMarginSeconds ?? 60;
   const now = options.now ?? (() => Date.now() / 1000);
   let current: XetConnection | undefined = options.initial;
+  // A token is refreshed `margin` seconds before expiry, or half-way through its life when it
+  // lives shorter than twice that: a Hub handing out 30 s tokens must not cost one token
+  // exchange per CAS request.
+  let refreshAt = current ? refreshTime(current, now(), margin) : 0;
   let refreshing: Promise<XetConnection> | undefined;
 
   const refresh = (signal?: AbortSignal): Promise<XetConnection> => {
@@ -57,6 +64,7 @@ export function createCasClient(
     refreshing ??= source(signal)
       .then((connection) => {
         current = connection;
+        refreshAt = refreshTime(connection, now(), margin);
         return connection;
       })
       .finally(() => {
@@ -66,7 +74,7 @@ export function createCasClient(
   };
 
   const connection = async (signal?: AbortSignal): Promise<XetConnection> => {
-    if (current && now() < current.expiresAt - margin) return current;
+    if (current && now() < refreshAt) return current;
     return refresh(signal);
   };
 
@@ -79,6 +87,8 @@ export function createCasClient(
       url: conn.casUrl + path,
       headers: { ...headers, authorization: `Bearer ${conn.accessToken}` },
       auth: false,
+      // Errors and diagnostics of CAS requests never show the CAS token.
+      secrets: [conn.accessToken],
     } as JsonRequest<unknown>);
   };
 
@@ -96,6 +106,11 @@ export function createCasClient(
       }
     },
   };
+}
+
+function refreshTime(connection: XetConnection, at: number, margin: number): number {
+  const life = connection.expiresAt - at;
+  return connection.expiresAt - Math.min(margin, Math.max(0, life / 2));
 }
 
 export interface HubTokenSourceOptions {

@@ -225,6 +225,21 @@ describe("upload through the CAS", () => {
     expect((await client.connection()).accessToken).toBe("xet_read_2");
   });
 
+  it("keeps a token shorter-lived than twice the margin for half its life, not one request", async () => {
+    const cas = useFakeCas(server);
+    cas.tokenLifetime = 30;
+    const start = Math.floor(Date.now() / 1000);
+    let clock = start;
+    const client = createCasClient(hub(), hubXetTokenSource(hub(), { repo: "acme/m", scope: "read" }), {
+      now: () => clock,
+    });
+    expect((await client.connection()).accessToken).toBe("xet_read_1");
+    clock = start + 14;
+    expect((await client.connection()).accessToken).toBe("xet_read_1");
+    clock = start + 16;
+    expect((await client.connection()).accessToken).toBe("xet_read_2");
+  });
+
   it("retries a xorb POST that fails with 503, re-sending the same bytes", async () => {
     useFakeCas(server);
     let failures = 2;

@@ -21,7 +21,13 @@ let repos = 0;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  server = await startEmulatorServer({ port: 0, multipartThreshold: 4 * MiB, multipartChunkSize: 2 * MiB });
+  // Xet off: these flows test the Git LFS path (with Xet on, @hfkit/commit uploads through the CAS).
+  server = await startEmulatorServer({
+    port: 0,
+    multipartThreshold: 4 * MiB,
+    multipartChunkSize: 2 * MiB,
+    xet: false,
+  });
 });
 afterAll(() => server.close());
 beforeEach(async () => {

@@ -4,6 +4,7 @@ import { HUB, type SeenRequest, STORAGE } from "@hfkit/testing";
 import { useEmulatorHub } from "@hfkit/testing/hub";
 import type { SetupServerApi } from "msw/node";
 import { beforeEach } from "vitest";
+import type { CommitProgressEvent } from "../types.js";
 import { ndjson } from "./files.js";
 
 /** The token of the user `acme`, who owns the test repos. */
@@ -13,6 +14,8 @@ export const TOKEN = "hf_t";
  * The emulator behind msw for a test file (a fresh one per test), with the model repo
  * `acme/m` created. The msw tests run on the emulator's own handlers; a test overrides a route
  * only for an answer the emulator never gives, citing the hub-protocol.md section it follows.
+ * Xet is off unless a test file asks for it (`xet: true`): the Git LFS path is what these
+ * files test, as against a Hub that does not offer Xet for the repo.
  */
 export function useCommitHub(server: SetupServerApi, options: EmulatorOptions = {}) {
   const hub = useEmulatorHub(server, () =>
@@ -20,6 +23,7 @@ export function useCommitHub(server: SetupServerApi, options: EmulatorOptions = 
       baseUrl: HUB,
       storageBaseUrl: STORAGE,
       users: [{ token: TOKEN, user: "acme", role: "write" }],
+      xet: false,
       ...options,
     }),
   );
@@ -72,4 +76,14 @@ export function callOf(request: SeenRequest): string {
  */
 export function observer(emulator: { fetch: typeof fetch }) {
   return createHubClient({ endpoint: HUB, token: TOKEN, env: {}, fetch: emulator.fetch, retry: false });
+}
+
+/** Drains a commit's generator: its progress events, in order, and its result. */
+export async function run<R>(iter: AsyncGenerator<CommitProgressEvent, R>) {
+  const events: CommitProgressEvent[] = [];
+  for (;;) {
+    const step = await iter.next();
+    if (step.done) return { events, result: step.value };
+    events.push(step.value);
+  }
 }

@@ -10,11 +10,12 @@ export function diagnosticsMiddleware(secrets: () => readonly (string | undefine
       return next(context);
     }
     const { request } = context;
+    const hidden = [...secrets(), ...request.secrets];
     const base = {
       id: context.callId,
       operation: request.operation,
       method: request.method,
-      url: redactUrl(request.url, secrets()),
+      url: redactUrl(request.url, hidden),
       attempt: context.attempt,
     };
     const started = performance.now();
@@ -38,7 +39,7 @@ export function diagnosticsMiddleware(secrets: () => readonly (string | undefine
         durationMs: performance.now() - started,
         error: {
           name: e?.name ?? "Error",
-          message: redactText(String(e?.message ?? error), secrets()),
+          message: redactText(String(e?.message ?? error), hidden),
           code: e?.code,
         },
       });

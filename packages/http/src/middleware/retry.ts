@@ -98,7 +98,7 @@ export function retryMiddleware(): Middleware {
           id: context.callId,
           operation: context.request.operation,
           method: context.request.method,
-          url: redactUrl(context.request.url),
+          url: redactUrl(context.request.url, context.request.secrets),
           attempt,
           reason,
           delayMs,

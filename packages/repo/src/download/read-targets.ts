@@ -7,8 +7,8 @@ import { randomSuffix } from "../cache/fs-utils.js";
 import { cachedFileIntact, sizeInCachedTree } from "../cache/intact.js";
 import { cacheLayout, checkRepoPath } from "../cache/layout.js";
 import { cacheMiss, lookupCachedFile } from "../cache/lookup.js";
-import { type FileMetadata, getFileMetadata, resolvePath } from "../get-file-metadata.js";
-import { fetchBytes } from "./fetch-bytes.js";
+import { type FileMetadata, getFileMetadata } from "../get-file-metadata.js";
+import { contentBytes } from "./content-bytes.js";
 import type { CacheDownload } from "./to-cache.js";
 import { createVerifier } from "./verify.js";
 import { writeVerified } from "./write-verified.js";
@@ -57,15 +57,7 @@ export async function chooseSource(job: ReadJob): Promise<Source> {
 }
 
 function hubBytes(job: ReadJob, meta: FileMetadata): AsyncGenerator<Uint8Array> {
-  return fetchBytes(job.client, {
-    path: resolvePath({ repo: job.repo, path: job.path, revision: meta.commit }),
-    offset: 0,
-    size: meta.size,
-    maxResumes: job.maxResumes,
-    resumeDelayMs: job.resumeDelayMs,
-    signal: job.signal,
-    operation: "downloadFile",
-  });
+  return contentBytes(job, meta, 0);
 }
 
 /** The whole file in memory, checked against its size and hash. */

@@ -2,8 +2,8 @@ import { createReadStream } from "node:fs";
 import { open, readdir, rename, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { HubClient, RepoId } from "@hfkit/http";
-import { type FileMetadata, resolvePath } from "../get-file-metadata.js";
-import { fetchBytes } from "./fetch-bytes.js";
+import type { FileMetadata } from "../get-file-metadata.js";
+import { contentBytes } from "./content-bytes.js";
 import { createVerifier } from "./verify.js";
 
 /** How downloads behave on broken connections, shared by every target. */
@@ -12,6 +12,11 @@ export interface TransferOptions {
   maxResumes?: number;
   /** Pause before reconnecting. Default 1000 ms. */
   resumeDelayMs?: number;
+  /**
+   * Read files stored on Xet (announced with `X-Xet-Hash`) by reconstruction from the CAS, as
+   * the peers do. Default true, unless `HF_HUB_DISABLE_XET` is set.
+   */
+  useXet?: boolean;
 }
 
 /** One file to fetch, as every download target describes it. */
@@ -44,16 +49,7 @@ export async function writeVerified(
   try {
     await handle.truncate(offset);
     let position = offset;
-    for await (const chunk of fetchBytes(job.client, {
-      // Pinned to the commit the metadata came from, so a branch moving meanwhile cannot mix versions.
-      path: resolvePath({ repo: job.repo, path: job.path, revision: meta.commit }),
-      offset,
-      size: meta.size,
-      maxResumes: job.maxResumes,
-      resumeDelayMs: job.resumeDelayMs,
-      signal: job.signal,
-      operation: "downloadFile",
-    })) {
+    for await (const chunk of contentBytes(job, meta, offset)) {
       await handle.write(chunk, 0, chunk.byteLength, position);
       position += chunk.byteLength;
       verifier.update(chunk);

@@ -1,0 +1,124 @@
+import { InvalidInputError, InvalidResponseError } from "@hfkit/http";
+import {
+  hubXetTokenSource,
+  uploadXetIter,
+  type XetConnection,
+  type XetSource,
+  type XetTokenSource,
+} from "@hfkit/xet";
+import type { CommitContext } from "./context.js";
+import type { LfsObject } from "./lfs-upload.js";
+import type { WireLfsAction } from "./wire/lfs-batch.js";
+
+/**
+ * The CAS connection an LFS batch handed out with `transfer: "xet"`: the upload action's
+ * `header` holds `X-Xet-Cas-Url`, `X-Xet-Access-Token` and `X-Xet-Token-Expiration`
+ * (hub-protocol.md 7.2; the JS client's `lib/commit.ts`). Header names are matched without
+ * regard to case. Undefined when any is missing: the token exchange then provides one.
+ */
+function connectionOf(action: WireLfsAction): XetConnection | undefined {
+  const header = new Map(Object.entries(action.header ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const casUrl = header.get("x-xet-cas-url");
+  const accessToken = header.get("x-xet-access-token");
+  const expiresAt = Number(header.get("x-xet-token-expiration"));
+  if (!casUrl || !accessToken || !Number.isFinite(expiresAt)) return undefined;
+  return { casUrl: casUrl.replace(/\/+$/, ""), accessToken, expiresAt };
+}
+
+/**
+ * Tokens for the CAS: first the one the batch gave (unless already expired; the CAS client
+ * refreshes it ahead of expiry), then the Hub's token exchange (`xet-write-token`, the
+ * endpoint the action's `href` names). The exchange is asked of the Hub through the client,
+ * so the Hub token only ever goes to the Hub's origin.
+ */
+function tokenSource(ctx: CommitContext, initial: XetConnection | undefined): XetTokenSource {
+  const exchange = hubXetTokenSource(ctx.client, {
+    repo: ctx.repo,
+    scope: "write",
+    revision: ctx.revision,
+    createPr: ctx.createPr,
+  });
+  let first = initial;
+  return async (signal) => {
+    const given = first;
+    first = undefined;
+    if (given && Date.now() / 1000 < given.expiresAt) return given;
+    return exchange(signal);
+  };
+}
+
+function xetSource(object: LfsObject): XetSource {
+  const { source } = object;
+  return source.filePath !== undefined
+    ? { path: source.filePath, name: object.path }
+    : { stream: () => source.read(), size: source.size, name: object.path };
+}
+
+/**
+ * Uploads the objects of one LFS batch answer through Xet (hub-protocol.md 10.4): one upload
+ * session for all of them, so chunks they share, chunks recorded by earlier runs
+ * (`$HF_HOME/xet/hfkit`) and chunks the CAS reports through its global dedup query are not
+ * sent. Each file's SHA-256, computed again while chunking, must equal the oid the commit will
+ * name: a file edited since it was hashed is refused rather than committed under a wrong oid.
+ */
+export async function uploadThroughXet(
+  ctx: CommitContext,
+  objects: readonly { object: LfsObject; action: WireLfsAction }[],
+  signal: AbortSignal,
+): Promise<void> {
+  if (objects.length === 0) return;
+  const initial = objects.map((o) => connectionOf(o.action)).find((c) => c !== undefined);
+  const upload = uploadXetIter(ctx.client, {
+    repo: ctx.repo,
+    revision: ctx.revision,
+    createPr: ctx.createPr,
+    files: objects.map((o) => xetSource(o.object)),
+    tokenSource: tokenSource(ctx, initial),
+    signal,
+  });
+  const byName = new Map(objects.map(({ object }) => [object.path, object]));
+  let step = await upload.next();
+  while (!step.done) {
+    const event = step.value;
+    const object = "file" in event ? byName.get(event.file) : undefined;
+    if (event.type === "xet-file-progress" && object) {
+      ctx.emit(
+        {
+          type: "lfs-upload-progress",
+          path: object.path,
+          oid: object.oid,
+          bytesUploaded: event.bytesRead,
+          totalBytes: object.size,
+        },
+        `upload:${object.oid}`,
+      );
+    }
+    step = await upload.next();
+  }
+  const result = step.value;
+  for (const [i, { object }] of objects.entries()) {
+    const file = result.files[i];
+    if (!file) throw new InvalidResponseError(`The Xet upload left out ${object.path}.`);
+    if (file.sha256 !== object.oid || file.size !== object.size) {
+      throw new InvalidInputError(
+        `${object.source.filePath ?? object.path}: the content changed while it was being committed (hashed ${object.size} bytes with SHA-256 ${object.oid}, uploaded ${file.size} bytes with ${file.sha256}). Do not modify files during an upload, then run it again.`,
+        { field: object.path },
+      );
+    }
+    ctx.emit({
+      type: "lfs-object-uploaded",
+      path: object.path,
+      oid: object.oid,
+      size: object.size,
+      transfer: "xet",
+    });
+  }
+  ctx.emit({
+    type: "xet-upload-done",
+    files: objects.length,
+    xorbsUploaded: result.xorbsUploaded,
+    bytesUploaded: result.bytesUploaded,
+    chunksDeduplicated: result.chunksDeduplicated,
+    bytesDeduplicated: result.bytesDeduplicated,
+  });
+}
