@@ -1,0 +1,129 @@
+import {
+  CardError,
+  type DatasetConfig,
+  type DatasetInfo,
+  type Features,
+  getDatasetConfigs,
+  getDatasetInfos,
+  parseCard,
+  setDatasetConfig,
+  stringifyCard,
+} from "@hfkit/cards";
+import { datasetInfoFor } from "../card-data.js";
+import { DatasetError, inputError } from "../errors.js";
+import { featuresToHuggingfaceJson } from "../features/hf-json.js";
+import type { WriteShardsResult } from "../types.js";
+
+/** What one push changes in README.md. */
+export interface CardChange {
+  /** The card at the parent commit, or undefined when the repo has none. */
+  readme: string | undefined;
+  configName: string;
+  dataDir: string;
+  splits: readonly WriteShardsResult[];
+  /**
+   * True for the multi-split form (`DatasetDict.push_to_hub`): the config's `data_files` and
+   * `dataset_info` become exactly the pushed splits. False for one split (`Dataset.push_to_hub`):
+   * the split is added to (or replaced in) what the config already has.
+   */
+  replaceSplits: boolean;
+  setDefault: boolean;
+  /** One split: total size of the `{dataDir}/{split}-*` files at the parent commit. */
+  replacedBytes: number;
+}
+
+/** `sanitize_patterns` of datasets (data_files.py): split → its globs. */
+function splitPatterns(dataFiles: DatasetConfig["dataFiles"]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (dataFiles === undefined) return out;
+  if (typeof dataFiles === "string") return out.set("train", [dataFiles]);
+  for (const entry of dataFiles as readonly (
+    | string
+    | { split: string; path: string | readonly string[] }
+  )[]) {
+    if (typeof entry === "string") out.set("train", [...(out.get("train") ?? []), entry]);
+    else out.set(String(entry.split), typeof entry.path === "string" ? [entry.path] : [...entry.path]);
+  }
+  return out;
+}
+
+function sameFeatures(a: Features, b: Features): boolean {
+  return featuresToHuggingfaceJson([...a]) === featuresToHuggingfaceJson([...b]);
+}
+
+/** The `dataset_info` entry after a one-split push onto a config the card already describes. */
+function mergedInfo(old: ReturnType<typeof getDatasetInfos>[number], change: CardChange): DatasetInfo {
+  const split = change.splits[0]!;
+  const oldSplits = old.splits ?? [];
+  if (
+    old.features &&
+    oldSplits.some((s) => s.name !== split.split) &&
+    !sameFeatures(old.features, split.features)
+  ) {
+    // datasets raises the same ValueError (arrow_dataset.py `_get_updated_dataset_card`).
+    throw inputError(
+      "features",
+      `split "${split.split}" has other features than the config "${change.configName}" already on the Hub (${oldSplits
+        .map((s) => s.name)
+        .join(", ")}); push the same columns and types, or push every split together`,
+    );
+  }
+  let downloadSize = old.downloadSize ?? 0;
+  let datasetSize = old.datasetSize ?? 0;
+  const previous = oldSplits.find((s) => s.name === split.split);
+  if (previous) {
+    downloadSize -= change.replacedBytes;
+    datasetSize -= previous.numBytes;
+  }
+  return {
+    configName: change.configName,
+    // datasets ≥ 4.8 keeps the old features here; when they differ only this split had them, so
+    // the new ones are what the files hold (datasets-format.md §4.3 recommends writing them).
+    features: split.features,
+    // The split moves to the end, as datasets pops and re-adds it.
+    splits: [...oldSplits.filter((s) => s.name !== split.split), split.splitInfo],
+    downloadSize: downloadSize + split.downloadSize,
+    datasetSize: datasetSize + split.numBytes,
+  };
+}
+
+/**
+ * README.md after a push, as `datasets` 5.0 writes it (arrow_dataset.py
+ * `_get_updated_dataset_card`): the pushed config's `configs` entry replaced, its
+ * `dataset_info` merged or rebuilt, every other key, comment and the prose kept byte for byte.
+ */
+export function updatedDatasetCard(change: CardChange): string {
+  let card = parseCard(change.readme ?? "");
+  const configs = getDatasetConfigs(card);
+  const old = getDatasetInfos(card).find((i) => i.configName === change.configName);
+  const info =
+    old && !change.replaceSplits
+      ? mergedInfo(old, change)
+      : datasetInfoFor({ configName: change.configName, splits: change.splits });
+  const oldConfig = configs.find((c) => c.configName === change.configName);
+  const patterns = change.replaceSplits ? new Map<string, string[]>() : splitPatterns(oldConfig?.dataFiles);
+  for (const split of change.splits) patterns.set(split.split, [`${change.dataDir}/${split.split}-*`]);
+  // Any other key of the old entry goes, `default` included unless set again: datasets builds the
+  // entry afresh (the quirk is in datasets-format.md §4.2).
+  const config: DatasetConfig = {
+    configName: change.configName,
+    dataFiles: [...patterns].map(([split, paths]) => ({
+      split,
+      path: paths.length === 1 ? paths[0]! : paths,
+    })),
+    ...(change.setDefault && change.configName !== "default" ? { default: true } : {}),
+  };
+  try {
+    card = setDatasetConfig(card, { config, info });
+  } catch (error) {
+    if (error instanceof CardError) {
+      throw new DatasetError(
+        "INVALID_INPUT",
+        `${change.setDefault ? "setDefault" : "README.md"}: ${error.message}`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  return stringifyCard(card);
+}
