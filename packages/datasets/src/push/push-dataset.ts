@@ -1,6 +1,6 @@
 import { rm } from "node:fs/promises";
 import type { HubClient } from "@hfkit/http";
-import { RepoNotFoundError } from "@hfkit/http";
+import { formatRepoId, RepoNotFoundError } from "@hfkit/http";
 import { drain } from "@hfkit/http/work";
 import { createBranch } from "@hfkit/refs";
 import { createRepo, getRepoInfo } from "@hfkit/repo";
@@ -10,8 +10,9 @@ import type { PushDatasetOptions, PushDatasetResult, PushProgressEvent } from ".
 
 /**
  * Pushes tabular data to a Hub dataset repo as `datasets.push_to_hub` does, yielding progress
- * events (`rows-progress`, `shard-written`, `lfs-upload-progress`, `commit-created`…): creates
- * the repo when missing, writes the Parquet shards, then commits them with README.md's
+ * events (`rows-progress`, `shard-written`, `lfs-upload-progress`, `commit-created`…): writes
+ * the Parquet shards (so bad input fails before any request), creates the repo when missing,
+ * then commits the shards with README.md's
  * `configs` and `dataset_info` updated and the split's stale shards deleted. Pushing the same
  * content again makes no commit.
  */
@@ -22,34 +23,34 @@ export async function* pushDatasetIter(
   const repo = datasetRepo(options?.repo);
   checkPrepare(options);
   const signal = options.signal;
-  if (options.dryRun === undefined) {
-    try {
-      await getRepoInfo(client, { repo, expand: ["sha"], ...(signal ? { signal } : {}) });
-    } catch (error) {
-      if (!(error instanceof RepoNotFoundError)) throw error;
-      const created = await createRepo(client, {
-        repo,
-        existOk: true,
-        ...(options.private !== undefined ? { private: options.private } : {}),
-        ...(signal ? { signal } : {}),
-      });
-      if (created.created) yield { type: "repo-created", repo: created.url, url: created.url };
-    }
-    // datasets creates the branch it pushes to (not a pull request's ref).
-    if (options.revision !== undefined && !options.revision.startsWith("refs/pr/")) {
-      await createBranch(client, {
-        repo,
-        branch: options.revision,
-        existOk: true,
-        ...(signal ? { signal } : {}),
-      });
-    }
-  }
   const prepared = yield* prepareDatasetPushIter({
     ...options,
     ...(options.dryRun !== undefined ? { folder: options.dryRun } : {}),
   });
   try {
+    if (options.dryRun === undefined) {
+      try {
+        await getRepoInfo(client, { repo, expand: ["sha"], ...(signal ? { signal } : {}) });
+      } catch (error) {
+        if (!(error instanceof RepoNotFoundError)) throw error;
+        const created = await createRepo(client, {
+          repo,
+          existOk: true,
+          ...(options.private !== undefined ? { private: options.private } : {}),
+          ...(signal ? { signal } : {}),
+        });
+        if (created.created) yield { type: "repo-created", repo: formatRepoId(repo), url: created.url };
+      }
+      // datasets creates the branch it pushes to (not a pull request's ref).
+      if (options.revision !== undefined && !options.revision.startsWith("refs/pr/")) {
+        await createBranch(client, {
+          repo,
+          branch: options.revision,
+          existOk: true,
+          ...(signal ? { signal } : {}),
+        });
+      }
+    }
     return yield* commitDatasetPushIter(client, prepared, options);
   } finally {
     if (options.dryRun === undefined) await rm(prepared.folder, { recursive: true, force: true });
