@@ -274,7 +274,7 @@ function registerInfo(group: Command, context: CliContext): void {
         : configs
             .map((c) =>
               [
-                `${c.config}${c.default ? " (default)" : ""}: ${c.downloadSize !== undefined ? formatBytes(c.downloadSize) : "?"} of Parquet`,
+                `${c.config}${c.default && c.config !== "default" ? " (default)" : ""}: ${c.downloadSize !== undefined ? formatBytes(c.downloadSize) : "?"} of Parquet`,
                 ...c.splits.map((s) => `  ${s.split}: ${s.numExamples.toLocaleString("en")} rows`),
                 `  columns: ${(Array.isArray(c.features) ? c.features : []).map((f: { name?: string }) => f.name).join(", ")}`,
               ].join("\n"),

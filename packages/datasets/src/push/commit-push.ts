@@ -10,7 +10,7 @@ import {
   parseRepoId,
   type RepoId,
 } from "@hfkit/http";
-import { sleep } from "@hfkit/http/work";
+import { drain, sleep } from "@hfkit/http/work";
 import { downloadFile, getRepoInfo, listFiles, type RepoFile } from "@hfkit/repo";
 import { inputError } from "../errors.js";
 import { updatedDatasetCard } from "./dataset-card.js";
@@ -98,11 +98,10 @@ async function snapshotOf(
 /** The final commit's plan: README.md and the stale shards to delete (arrow_dataset.py / dataset_dict.py `_push_to_repo`). */
 function finalPlan(prepared: PreparedDatasetPush, snapshot: Snapshot) {
   const added = new Set(prepared.additions.map((a) => a.path));
-  const split = prepared.splits[0]!.split;
-  // One split: every `{dataDir}/{split}-*`. The splits form: every file directly under dataDir.
-  const matching = prepared.replaceSplits
-    ? snapshot.files
-    : snapshot.files.filter((f) => f.path.startsWith(`${prepared.dataDir}/${split}-`));
+  const ofSplit = (split: string) =>
+    snapshot.files.filter((f) => f.path.startsWith(`${prepared.dataDir}/${split}-`));
+  // One split (or several, merged): every `{dataDir}/{split}-*`. The splits form: every file directly under dataDir.
+  const matching = prepared.replaceSplits ? snapshot.files : prepared.splits.flatMap((s) => ofSplit(s.split));
   const readme = updatedDatasetCard({
     readme: snapshot.readme,
     configName: prepared.configName,
@@ -111,7 +110,9 @@ function finalPlan(prepared: PreparedDatasetPush, snapshot: Snapshot) {
     replaceSplits: prepared.replaceSplits,
     setDefault: prepared.setDefault,
     // datasets subtracts every matching file, the ones about to be overwritten included.
-    replacedBytes: matching.reduce((sum, f) => sum + f.size, 0),
+    replacedBytes: Object.fromEntries(
+      prepared.splits.map((s) => [s.split, ofSplit(s.split).reduce((sum, f) => sum + f.size, 0)]),
+    ),
   });
   const deletions = matching.filter((f) => !added.has(f.path)).map((f) => f.path);
   return { readme, deletions };
@@ -241,4 +242,13 @@ export async function* commitDatasetPushIter(
       await sleep(backoffMs(attempt), signal);
     }
   }
+}
+
+/** {@link commitDatasetPushIter} without progress events. The shards' folder is left in place. */
+export function commitDatasetPush(
+  client: HubClient,
+  prepared: PreparedDatasetPush,
+  options: CommitDatasetPushOptions,
+): Promise<PushDatasetResult> {
+  return drain(commitDatasetPushIter(client, prepared, options));
 }

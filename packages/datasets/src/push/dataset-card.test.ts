@@ -60,7 +60,7 @@ describe("README.md after a push", () => {
       splits: [split("train", 3)],
       replaceSplits: false,
       setDefault: false,
-      replacedBytes: 1100,
+      replacedBytes: { train: 1100 },
     });
     expect(next).toContain("license: mit # chosen by legal\nlanguage:\n- fr\n");
     expect(next.endsWith("---\n\n# My dataset\n\nWritten by hand. Keep me.\n")).toBe(true);
@@ -83,7 +83,7 @@ describe("README.md after a push", () => {
       splits: [split("train", 4, "fr")],
       replaceSplits: false,
       setDefault: false,
-      replacedBytes: 0,
+      replacedBytes: {},
     });
     expect(next).toContain(
       "dataset_info:\n- config_name: default\n  features:\n  - name: text\n    dtype: string\n  splits:\n  - name: train\n    num_bytes: 50\n",
@@ -109,7 +109,7 @@ describe("README.md after a push", () => {
         splits: [other as WriteShardsResult],
         replaceSplits: false,
         setDefault: false,
-        replacedBytes: 0,
+        replacedBytes: {},
       }),
     ).toThrow(
       /features: split "validation" has other features than the config "default".*push the same columns/,
@@ -124,7 +124,7 @@ describe("README.md after a push", () => {
       splits: [split("train", 1)],
       replaceSplits: true,
       setDefault: false,
-      replacedBytes: 0,
+      replacedBytes: {},
     });
     expect(next).toMatch(/^---\ndataset_info:\n {2}features:/);
     expect(next.endsWith("    path: data/train-*\n---\n")).toBe(true);

@@ -28,8 +28,8 @@ export interface CardChange {
    */
   replaceSplits: boolean;
   setDefault: boolean;
-  /** One split: total size of the `{dataDir}/{split}-*` files at the parent commit. */
-  replacedBytes: number;
+  /** Per pushed split: total size of its `{dataDir}/{split}-*` files at the parent commit. */
+  replacedBytes: Readonly<Record<string, number>>;
 }
 
 /** `sanitize_patterns` of datasets (data_files.py): split → its globs. */
@@ -51,39 +51,43 @@ function sameFeatures(a: Features, b: Features): boolean {
   return featuresToHuggingfaceJson([...a]) === featuresToHuggingfaceJson([...b]);
 }
 
-/** The `dataset_info` entry after a one-split push onto a config the card already describes. */
+/** The `dataset_info` entry after pushing splits onto a config the card already describes. */
 function mergedInfo(old: ReturnType<typeof getDatasetInfos>[number], change: CardChange): DatasetInfo {
-  const split = change.splits[0]!;
-  const oldSplits = old.splits ?? [];
-  if (
-    old.features &&
-    oldSplits.some((s) => s.name !== split.split) &&
-    !sameFeatures(old.features, split.features)
-  ) {
-    // datasets raises the same ValueError (arrow_dataset.py `_get_updated_dataset_card`).
-    throw inputError(
-      "features",
-      `split "${split.split}" has other features than the config "${change.configName}" already on the Hub (${oldSplits
-        .map((s) => s.name)
-        .join(", ")}); push the same columns and types, or push every split together`,
-    );
-  }
+  let splits = [...(old.splits ?? [])];
   let downloadSize = old.downloadSize ?? 0;
   let datasetSize = old.datasetSize ?? 0;
-  const previous = oldSplits.find((s) => s.name === split.split);
-  if (previous) {
-    downloadSize -= change.replacedBytes;
-    datasetSize -= previous.numBytes;
+  for (const split of change.splits) {
+    if (
+      old.features &&
+      splits.some((s) => s.name !== split.split) &&
+      !sameFeatures(old.features, split.features)
+    ) {
+      // datasets raises the same ValueError (arrow_dataset.py `_get_updated_dataset_card`).
+      throw inputError(
+        "features",
+        `split "${split.split}" has other features than the config "${change.configName}" already on the Hub (${splits
+          .map((s) => s.name)
+          .join(", ")}); push the same columns and types, or push every split together`,
+      );
+    }
+    const previous = splits.find((s) => s.name === split.split);
+    if (previous) {
+      downloadSize -= change.replacedBytes[split.split] ?? 0;
+      datasetSize -= previous.numBytes;
+    }
+    downloadSize += split.downloadSize;
+    datasetSize += split.numBytes;
+    // The split moves to the end, as datasets pops and re-adds it.
+    splits = [...splits.filter((s) => s.name !== split.split), split.splitInfo];
   }
   return {
     configName: change.configName,
-    // datasets ≥ 4.8 keeps the old features here; when they differ only this split had them, so
-    // the new ones are what the files hold (datasets-format.md §4.3 recommends writing them).
-    features: split.features,
-    // The split moves to the end, as datasets pops and re-adds it.
-    splits: [...oldSplits.filter((s) => s.name !== split.split), split.splitInfo],
-    downloadSize: downloadSize + split.downloadSize,
-    datasetSize: datasetSize + split.numBytes,
+    // datasets ≥ 4.8 keeps the old features here; when they differ only the pushed splits had
+    // them, so the new ones are what the files hold (datasets-format.md §4.3 recommends this).
+    features: change.splits[0]!.features,
+    splits,
+    downloadSize,
+    datasetSize,
   };
 }
 

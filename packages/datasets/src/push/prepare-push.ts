@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CommitAdd } from "@hfkit/commit";
+import { drain } from "@hfkit/http/work";
 import { inputError } from "../errors.js";
 import { checkSplitName } from "../sharding.js";
 import type { DatasetInput, DatasetProgressEvent, WriteShardsResult } from "../types.js";
@@ -108,4 +109,9 @@ export async function* prepareDatasetPushIter(
     if (!kept) await rm(folder, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** {@link prepareDatasetPushIter} without progress events. */
+export function prepareDatasetPush(options: PrepareDatasetPushOptions): Promise<PreparedDatasetPush> {
+  return drain(prepareDatasetPushIter(options));
 }

@@ -1,0 +1,137 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { commit } from "@hfkit/commit";
+import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
+import { createHubClient, type HubClient } from "@hfkit/http";
+import { listCommits } from "@hfkit/refs";
+import { createRepo, downloadFile } from "@hfkit/repo";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Row } from "../encode/batch.js";
+import { commitDatasetPush } from "./commit-push.js";
+import { loadDataset } from "./load-dataset.js";
+import { prepareDatasetPush } from "./prepare-push.js";
+import { pushDataset, pushDatasetIter } from "./push-dataset.js";
+import type { PushProgressEvent } from "./types.js";
+
+// Flows the golden captures do not show, over loopback HTTP against the emulator: the two
+// halves run apart and committed once, a commit refused because the branch moved, and a card
+// edited by hand that survives a push.
+let server: EmulatorServer;
+let hub: HubClient;
+let work: string;
+
+beforeAll(async () => {
+  server = await startEmulatorServer({ port: 0 });
+  hub = createHubClient({ endpoint: server.url, token: "hf_push_test", env: {} });
+  work = await mkdtemp(join(tmpdir(), "hfkit-push-emulator-"));
+});
+afterAll(async () => {
+  await server?.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+const rows = (n: number, from: number) =>
+  Array.from({ length: n }, (_, i) => ({ id: from + i, text: `t${from + i}` }));
+
+async function readBack(repo: string, split: string, config?: string): Promise<Row[]> {
+  const out: Row[] = [];
+  for await (const row of loadDataset(hub, {
+    repo,
+    split,
+    cacheDir: join(work, "cache"),
+    ...(config ? { config } : {}),
+  }))
+    out.push(row);
+  return out;
+}
+
+async function titles(repo: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const c of listCommits(hub, { repo })) out.push(c.title);
+  return out;
+}
+
+describe("pushes against the emulator", () => {
+  test("splits prepared apart (as on workers) are committed once, with one card", async () => {
+    const repo = "datasets/local/halves";
+    await createRepo(hub, { repo });
+    const [train, validation] = await Promise.all([
+      prepareDatasetPush({ data: rows(30, 0), split: "train", numShards: 2, tempDir: work }),
+      prepareDatasetPush({ data: rows(5, 100), split: "validation", tempDir: work }),
+    ]);
+    const merged = {
+      ...train,
+      splits: [...train.splits, ...validation.splits],
+      additions: [...train.additions, ...validation.additions],
+    };
+    const result = await commitDatasetPush(hub, merged, { repo, commitMessage: "Two workers" });
+    expect(result.operations.map((o) => o.path)).toEqual([
+      "data/train-00000-of-00002.parquet",
+      "data/train-00001-of-00002.parquet",
+      "data/validation-00000-of-00001.parquet",
+      "README.md",
+    ]);
+    expect(await titles(repo)).toEqual(["Two workers", "initial commit"]);
+    expect(await readBack(repo, "train")).toEqual(rows(30, 0));
+    expect(await readBack(repo, "validation")).toEqual(rows(5, 100));
+    await Promise.all([rm(train.folder, { recursive: true }), rm(validation.folder, { recursive: true })]);
+  });
+
+  test("a commit refused because the branch moved (412) is retried with the card read again", async () => {
+    const repo = "datasets/local/moved";
+    await pushDataset(hub, { repo, data: rows(3, 0) });
+    server.emulator.faults.inject({
+      method: "POST",
+      path: "/api/datasets/local/moved/commit/main",
+      status: 412,
+    });
+    const events: PushProgressEvent[] = [];
+    const run = pushDatasetIter(hub, { repo, data: rows(4, 10), split: "test" });
+    let step = await run.next();
+    while (!step.done) {
+      events.push(step.value);
+      step = await run.next();
+    }
+    expect(events).toContainEqual({ type: "push-retry", attempt: 1, status: 412 });
+    const readmeReads = server.emulator.requestLog.filter(
+      (r) => r.url.endsWith("/README.md") && r.method === "GET",
+    );
+    expect(readmeReads.length).toBeGreaterThanOrEqual(2);
+    expect(await readBack(repo, "test")).toEqual(rows(4, 10));
+    expect(await readBack(repo, "train")).toEqual(rows(3, 0));
+  });
+
+  test("a card edited by hand keeps its prose, comments and keys; other features are refused before any upload", async () => {
+    const repo = "datasets/local/edited";
+    await pushDataset(hub, { repo, data: rows(3, 0) });
+    const { bytes } = await downloadFile(hub, { repo, path: "README.md", to: "memory" });
+    const pushed = new TextDecoder().decode(bytes);
+    const edited =
+      pushed.replace("---\n", "---\nlicense: cc-by-4.0 # ask legal first\n") +
+      "\n# Reviews\n\nHand written.\n";
+    await commit(hub, {
+      repo,
+      message: "Edit the card",
+      operations: [{ type: "add", path: "README.md", content: edited }],
+    });
+
+    await pushDataset(hub, { repo, data: rows(2, 50), split: "test" });
+    const after = new TextDecoder().decode(
+      (await downloadFile(hub, { repo, path: "README.md", to: "memory" })).bytes,
+    );
+    expect(after.startsWith("---\nlicense: cc-by-4.0 # ask legal first\n")).toBe(true);
+    expect(after.endsWith("---\n\n# Reviews\n\nHand written.\n")).toBe(true);
+    expect(after).toContain(
+      "  - split: train\n    path: data/train-*\n  - split: test\n    path: data/test-*\n",
+    );
+
+    server.emulator.clearRequestLog();
+    const refused = pushDataset(hub, { repo, data: [{ other: true }], split: "validation" });
+    await expect(refused).rejects.toThrow(
+      /features: split "validation" has other features than the config "default"/,
+    );
+    expect(server.emulator.requestLog.filter((r) => r.method !== "GET" && r.method !== "HEAD")).toEqual([]);
+    expect(await titles(repo)).toHaveLength(4);
+  });
+});
