@@ -3,8 +3,8 @@
 Reads a JSON job on stdin: {"steps": [...]}, runs each step in order with HF_ENDPOINT set by
 the caller, and prints one JSON object: step key -> answer.
 Steps:
-  {"op": "load", "key", "repo", "config"?, "split"}  -> rows read by load_dataset, then with
-      streaming=True, and the features as a dict
+  {"op": "load", "key", "repo", "config"?, "split", "undecoded"?: {column: "image"|"audio"}}
+      -> rows read by load_dataset, then with streaming=True, and the features as a dict
   {"op": "push", "key", "repo", "splits": {name: rows}, "config"?, "features_py"?,
       "set_default"?, "max_shard_size"?, "num_shards"?}  -> the commit URL
   {"op": "state", "key", "repo"}  -> files, README metadata, commit count
@@ -14,7 +14,7 @@ import base64
 import json
 import sys
 
-from datasets import ClassLabel, Dataset, DatasetDict, Features, List, Value, load_dataset  # noqa: F401
+from datasets import Audio, ClassLabel, Dataset, DatasetDict, Features, Image, List, Value, load_dataset  # noqa: F401
 from huggingface_hub import HfApi, DatasetCard
 
 
@@ -40,6 +40,11 @@ def run(step):
         kwargs = {"split": step["split"]}
         ds = load_dataset(step["repo"], step.get("config"), **kwargs)
         streamed = load_dataset(step["repo"], step.get("config"), streaming=True, **kwargs)
+        # Media as stored ({bytes, path}): decoding needs pillow/torchcodec, not the point here.
+        for column, kind in (step.get("undecoded") or {}).items():
+            feature = Image(decode=False) if kind == "image" else Audio(decode=False)
+            ds = ds.cast_column(column, feature)
+            streamed = streamed.cast_column(column, feature)
         return {
             "rows": [plain(dict(r)) for r in ds],
             "streamed": [plain(dict(r)) for r in streamed],

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
@@ -6,7 +6,8 @@ import { createHubClient, type HubClient } from "@hfkit/http";
 import { listCommits } from "@hfkit/refs";
 import { pythonSkipReason, runPython } from "@hfkit/testing/python";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ClassLabel, Value } from "../features/model.js";
+import { Audio, ClassLabel, Image, Value } from "../features/model.js";
+import { GOLDEN } from "../test-utils/golden.js";
 import { loadDataset } from "./load-dataset.js";
 import { pushDataset } from "./push-dataset.js";
 
@@ -134,6 +135,30 @@ describe.skipIf(pythonSkipReason())("Python datasets reads what hfkit pushes", (
     expect(second.train!.streamed).toEqual(shrunk);
     expect(second.test!.rows).toEqual(test);
     expect(second.many!.rows).toEqual(many);
+
+    // Media columns given as file paths: embedded, read back byte for byte with the file name.
+    const media = join(GOLDEN, "s4/media-inputs");
+    await pushDataset(hub, {
+      repo: "local/oracle-media",
+      data: [
+        { image: join(media, "img0.png"), audio: join(media, "tone4.flac") },
+        { image: null, audio: join(media, "tone0.wav") },
+      ],
+      features: { image: Image(), audio: Audio() },
+    });
+    const loaded = await python<Loaded>([
+      { ...load("media", "local/oracle-media", "train"), undecoded: { image: "image", audio: "audio" } },
+    ]);
+    const file = async (name: string) => ({
+      bytes: { $bytes: (await readFile(join(media, name))).toString("base64") },
+      path: name,
+    });
+    const expected = [
+      { image: await file("img0.png"), audio: await file("tone4.flac") },
+      { image: null, audio: await file("tone0.wav") },
+    ];
+    expect(loaded.media!.rows).toEqual(expected);
+    expect(loaded.media!.streamed).toEqual(expected);
 
     // hfkit's own reader agrees.
     const read: unknown[] = [];
