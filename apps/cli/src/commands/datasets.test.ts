@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
@@ -103,6 +103,17 @@ describe("hfkit datasets", () => {
     });
     const after = JSON.parse((await run(["datasets", "info", "local/configs", "--format", "json"])).stdout);
     expect(after.configs.map((c: { config: string }) => c.config)).toEqual(["en"]);
+  });
+
+  it("a folder stands for its data files, in name order", async () => {
+    const folder = join(dir, "parts");
+    await mkdir(folder);
+    await writeFile(join(folder, "b.jsonl"), '{"n": 2}\n');
+    await writeFile(join(folder, "a.jsonl"), '{"n": 1}\n');
+    await writeFile(join(folder, "notes.txt"), "not data");
+    expect((await run(["datasets", "push", "local/folder", folder])).code).toBe(0);
+    const rows = await run(["datasets", "rows", "local/folder"]);
+    expect(rows.stdout).toBe('{"n":1}\n{"n":2}\n');
   });
 
   it("--dry-run writes the shards and README.md and uploads nothing", async () => {

@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { getDatasetConfigs, getDatasetInfos, parseCard } from "@hfkit/cards";
 import {
   type DatasetInput,
@@ -35,13 +36,27 @@ interface PushOptions extends HubCommandOptions {
 
 const SPLIT_ARG = /^(\w+(?:\.\w+)*)=(.+)$/u;
 
-/** `train.jsonl` (to --split) or `test=test.csv`: the files of each split, in order. */
-function filesBySplit(args: readonly string[], split: string): Map<string, string[]> {
+const DATA_FILE = /\.(jsonl|ndjson|json|csv|tsv|parquet)(\.gz|\.zst)?$/i;
+
+/** A folder stands for the data files directly in it, in name order. */
+async function expand(path: string): Promise<string[]> {
+  if (!(await stat(path).catch(() => undefined))?.isDirectory()) return [path];
+  const files = (await readdir(path)).filter((name) => DATA_FILE.test(name)).sort();
+  if (files.length === 0) {
+    throw new InvalidInputError(`files: ${path} holds no .jsonl, .json, .csv, .tsv or .parquet file.`, {
+      field: "files",
+    });
+  }
+  return files.map((name) => join(path, name));
+}
+
+/** `train.jsonl` or a folder (to --split), or `test=test.csv`: the files of each split, in order. */
+async function filesBySplit(args: readonly string[], split: string): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   for (const arg of args) {
     const m = SPLIT_ARG.exec(arg);
-    const [name, file] = m ? [m[1]!, m[2]!] : [split, arg];
-    out.set(name, [...(out.get(name) ?? []), file]);
+    const [name, path] = m ? [m[1]!, m[2]!] : [split, arg];
+    out.set(name, [...(out.get(name) ?? []), ...(await expand(path))]);
   }
   return out;
 }
@@ -115,7 +130,10 @@ function registerPush(group: Command, context: CliContext): void {
         "push JSONL, JSON, CSV/TSV or Parquet files as Parquet shards with their card, as datasets.push_to_hub",
       )
       .argument("<repo_id>", DATASET_ID_HELP)
-      .argument("<files...>", 'input files for --split, or "split=file" for several splits at once')
+      .argument(
+        "<files...>",
+        'input files or folders for --split, or "split=file" for several splits at once',
+      )
       .option("--split <name>", "split of the files not given as split=file", "train")
       .option("--config <name>", "config name", "default")
       .option("--data-dir <dir>", 'folder of the shards (default: "data", or the config name)')
@@ -140,6 +158,7 @@ function registerPush(group: Command, context: CliContext): void {
           "  hfkit datasets push acme/reviews reviews.jsonl",
           "  hfkit datasets push acme/reviews train=train.jsonl test=test.csv",
           "  hfkit datasets push acme/reviews fr.jsonl --config fr --set-default",
+          "  hfkit datasets push acme/logs ./exports            # every data file in the folder",
           "  hfkit datasets push acme/reviews big.parquet --max-shard-size 100MB --dry-run ./plan",
           "",
           "One split (the files without split=) is added to the config, replacing that split's",
@@ -150,7 +169,7 @@ function registerPush(group: Command, context: CliContext): void {
       ),
   ).action(async (repoId: string, files: string[], options: PushOptions) => {
     const repo = repoArgument(repoId, "dataset");
-    const bySplit = filesBySplit(files, options.split ?? "train");
+    const bySplit = await filesBySplit(files, options.split ?? "train");
     const features = await featuresOption(options.features);
     const numShards = positiveInt(options.numShards, "num_shards");
     const data: { data: DatasetInput; split: string } | { splits: Record<string, DatasetInput> } =

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { getDatasetConfigs, parseCard } from "@hfkit/cards";
 import { type CommitOperation, commitIter } from "@hfkit/commit";
 import {
   ConflictError,
@@ -47,6 +48,29 @@ interface Snapshot {
   parent: string | undefined;
   readme: string | undefined;
   files: RepoFile[];
+  /** Splits of old `data/{split}-NNNNN-of-NNNNN*.parquet` files, when the card has no `configs`. */
+  legacySplits: string[];
+}
+
+// datasets' PUSH_TO_HUB_WITHOUT_METADATA_CONFIGS_SPLIT_PATTERN_SHARDED.
+const LEGACY_SHARD = /^data\/(\w+(?:\.\w+)*)-\d{5}-of-\d{5}[^/]*\.parquet$/u;
+
+async function filesUnder(
+  client: HubClient,
+  repo: RepoId,
+  revision: string,
+  path: string,
+  signal: AbortSignal | undefined,
+): Promise<RepoFile[]> {
+  const files: RepoFile[] = [];
+  try {
+    for await (const entry of listFiles(client, { repo, revision, path, ...(signal ? { signal } : {}) })) {
+      if (entry.type === "file") files.push(entry);
+    }
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+  }
+  return files;
 }
 
 async function snapshotOf(
@@ -61,7 +85,7 @@ async function snapshotOf(
     parent = (await getRepoInfo(client, { repo, revision, expand: ["sha"], ...(signal ? { signal } : {}) }))
       .sha;
   } catch (error) {
-    if (isMissing(error)) return { parent: undefined, readme: undefined, files: [] };
+    if (isMissing(error)) return { parent: undefined, readme: undefined, files: [], legacySplits: [] };
     throw error;
   }
   // Read at the parent commit, so the card and the deletions match what the commit replaces.
@@ -79,20 +103,13 @@ async function snapshotOf(
   } catch (error) {
     if (!isMissing(error)) throw error;
   }
-  const files: RepoFile[] = [];
-  try {
-    for await (const entry of listFiles(client, {
-      repo,
-      revision: at,
-      path: dataDir,
-      ...(signal ? { signal } : {}),
-    })) {
-      if (entry.type === "file") files.push(entry);
-    }
-  } catch (error) {
-    if (!isMissing(error)) throw error;
+  const files = await filesUnder(client, repo, at, dataDir, signal);
+  let legacySplits: string[] = [];
+  if (getDatasetConfigs(parseCard(readme ?? "")).length === 0) {
+    const data = dataDir === "data" ? files : await filesUnder(client, repo, at, "data", signal);
+    legacySplits = [...new Set(data.flatMap((f) => LEGACY_SHARD.exec(f.path)?.[1] ?? []))];
   }
-  return { parent, readme, files };
+  return { parent, readme, files, legacySplits };
 }
 
 /** The final commit's plan: README.md and the stale shards to delete (arrow_dataset.py / dataset_dict.py `_push_to_repo`). */
@@ -109,6 +126,7 @@ function finalPlan(prepared: PreparedDatasetPush, snapshot: Snapshot) {
     splits: prepared.splits,
     replaceSplits: prepared.replaceSplits,
     setDefault: prepared.setDefault,
+    legacySplits: snapshot.legacySplits,
     // datasets subtracts every matching file, the ones about to be overwritten included.
     replacedBytes: Object.fromEntries(
       prepared.splits.map((s) => [s.split, ofSplit(s.split).reduce((sum, f) => sum + f.size, 0)]),

@@ -6,6 +6,7 @@ import {
   getDatasetConfigs,
   getDatasetInfos,
   parseCard,
+  setConfigsEntry,
   setDatasetConfig,
   stringifyCard,
 } from "@hfkit/cards";
@@ -28,6 +29,11 @@ export interface CardChange {
    */
   replaceSplits: boolean;
   setDefault: boolean;
+  /**
+   * Splits of `data/{split}-NNNNN-of-NNNNN*.parquet` files in the repo (pushed by datasets before
+   * cards had `configs`); only read when the card has no `configs`.
+   */
+  legacySplits?: readonly string[];
   /** Per pushed split: total size of its `{dataDir}/{split}-*` files at the parent commit. */
   replacedBytes: Readonly<Record<string, number>>;
 }
@@ -118,6 +124,14 @@ export function updatedDatasetCard(change: CardChange): string {
     ...(change.setDefault && change.configName !== "default" ? { default: true } : {}),
   };
   try {
+    if (configs.length === 0 && change.legacySplits?.length) {
+      // datasets first describes such a repo's files as a `default` config (written before
+      // `dataset_info`), then merges the push in (arrow_dataset.py `_get_updated_dataset_card`).
+      card = setConfigsEntry(card, {
+        configName: "default",
+        dataFiles: change.legacySplits.map((split) => ({ split, path: `data/${split}-*` })),
+      });
+    }
     card = setDatasetConfig(card, { config, info });
   } catch (error) {
     if (error instanceof CardError) {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
 import { createHubClient, type HubClient } from "@hfkit/http";
-import { listCommits } from "@hfkit/refs";
+import { listCommits, mergePullRequest } from "@hfkit/refs";
 import { downloadFile, listFiles } from "@hfkit/repo";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DatasetError } from "../errors.js";
@@ -254,5 +254,7 @@ describe("golden push scenarios, state for state", () => {
     expect(result.pullRequestUrl).toMatch(/\/discussions\/1$/);
     await expectSameState(repo, "s7/2-pr-revision-state", "refs/pr/1");
     await expectSameState(repo, "s7/3-main-before-merge");
+    await mergePullRequest(hub, { repo, num: 1 });
+    await expectSameState(repo, "s7/4-merge-pr");
   });
 });

@@ -134,4 +134,25 @@ describe("pushes against the emulator", () => {
     expect(server.emulator.requestLog.filter((r) => r.method !== "GET" && r.method !== "HEAD")).toEqual([]);
     expect(await titles(repo)).toHaveLength(4);
   });
+
+  test("a repo pushed before cards had configs gets its default config described first", async () => {
+    const repo = "datasets/local/legacy";
+    await createRepo(hub, { repo });
+    const old = await prepareDatasetPush({ data: rows(3, 0), tempDir: work });
+    await commit(hub, {
+      repo,
+      message: "Old push",
+      operations: [...old.additions, { type: "add", path: "README.md", content: "---\nlicense: mit\n---\n" }],
+    });
+    await pushDataset(hub, { repo, data: rows(2, 9), config: "fr" });
+    const card = new TextDecoder().decode(
+      (await downloadFile(hub, { repo, path: "README.md", to: "memory" })).bytes,
+    );
+    expect(card).toMatch(
+      /^---\nlicense: mit\nconfigs:\n- config_name: default\n {2}data_files:\n {2}- split: train\n {4}path: data\/train-\*\n- config_name: fr\n[\s\S]*\ndataset_info:\n {2}config_name: fr\n/,
+    );
+    expect(await readBack(repo, "train")).toEqual(rows(3, 0));
+    expect(await readBack(repo, "train", "fr")).toEqual(rows(2, 9));
+    await rm(old.folder, { recursive: true });
+  });
 });
