@@ -22,7 +22,13 @@ let hub: HubClient;
 let work: string;
 
 beforeAll(async () => {
-  server = await startEmulatorServer({ port: 0 });
+  server = await startEmulatorServer({
+    port: 0,
+    users: [
+      { token: "hf_push_test", user: "local", role: "write" },
+      { token: "hf_read_only", user: "local", role: "read" },
+    ],
+  });
   hub = createHubClient({ endpoint: server.url, token: "hf_push_test", env: {} });
   work = await mkdtemp(join(tmpdir(), "hfkit-push-emulator-"));
 });
@@ -154,5 +160,35 @@ describe("pushes against the emulator", () => {
     expect(await readBack(repo, "train")).toEqual(rows(3, 0));
     expect(await readBack(repo, "train", "fr")).toEqual(rows(2, 9));
     await rm(old.folder, { recursive: true });
+  });
+
+  test("a read-only token is refused before any upload, naming the fix, and nothing is committed", async () => {
+    const repo = "datasets/local/read-only";
+    await pushDataset(hub, { repo, data: rows(2, 0) });
+    const reader = createHubClient({ endpoint: server.url, token: "hf_read_only", env: {}, retry: false });
+    server.emulator.clearRequestLog();
+    const error = await pushDataset(reader, { repo, data: rows(3, 5) }).catch((e: unknown) => e);
+    expect(String(error)).toMatch(/token|write/i);
+    expect(String(error).split("\n")).toHaveLength(1);
+    const storage = server.emulator.requestLog.filter((r) => new URL(r.url).origin === server.storageUrl);
+    expect(storage).toEqual([]);
+    expect(await titles(repo)).toEqual(["Upload dataset", "initial commit"]);
+  });
+
+  test("createPr opens a pull request and leaves main as it was", async () => {
+    const repo = "datasets/local/pr";
+    await pushDataset(hub, { repo, data: rows(2, 0) });
+    const result = await pushDataset(hub, { repo, data: rows(4, 20), split: "test", createPr: true });
+    expect(result.pullRequestUrl).toMatch(/\/discussions\/1$/);
+    expect(await titles(repo)).toEqual(["Upload dataset", "initial commit"]);
+    const pr: Row[] = [];
+    for await (const row of loadDataset(hub, {
+      repo,
+      split: "test",
+      revision: "refs/pr/1",
+      cacheDir: join(work, "cache"),
+    }))
+      pr.push(row);
+    expect(pr).toEqual(rows(4, 20));
   });
 });
