@@ -1,7 +1,11 @@
 // The README's first command (`npm run quickstart`): install from the lockfile, build, then run
 // hfkit's main job end to end on the embedded local hub (no network, no account needed):
 // create a dataset repo, upload a folder (a card, CSV files and a binary file that goes
-// through Git LFS), read the repo back, download it and check every byte, validate the card.
+// through Git LFS), read the repo back, download it and check every byte, validate the card;
+// then push the sample dataset in tooling/quickstart (two splits from JSONL and CSV, and a
+// second config) as Parquet shards with their card, as Python `datasets.push_to_hub` lays
+// them out, and read it back with `datasets info` and `datasets rows`.
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -75,8 +79,45 @@ if (!same) {
   console.error(`\n✗ the downloaded files differ from the uploaded ones:\n  sent ${expected}\n  got  ${got}`);
   process.exit(1);
 }
+// The datasets push: files in, Parquet shards and the card's configs/dataset_info out.
+const dataset = "datasets/local/reviews";
+const inputs = join(root, "tooling", "quickstart");
+hfkit(
+  "datasets",
+  "push",
+  dataset,
+  `train=${join(inputs, "train.jsonl")}`,
+  `test=${join(inputs, "test.csv")}`,
+);
+hfkit("datasets", "push", dataset, join(inputs, "fr.jsonl"), "--config", "fr");
+hfkit("datasets", "info", dataset);
+console.error(`\n$ hfkit datasets rows ${dataset} --config fr`);
+const rowsRun = spawnSync("node", ["apps/cli/bin/hfkit.js", "datasets", "rows", dataset, "--config", "fr"], {
+  cwd: root,
+  env: { ...process.env, ...env },
+  encoding: "utf8",
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const readBack = rowsRun.stdout ?? "";
+process.stderr.write(readBack);
+const sent = readFileSync(join(inputs, "fr.jsonl"), "utf8")
+  .trim()
+  .split("\n")
+  .map((line) => JSON.parse(line));
+const received = readBack
+  .trim()
+  .split("\n")
+  .map((line) => JSON.parse(line));
+if (JSON.stringify(sent) !== JSON.stringify(received)) {
+  console.error(
+    `\n✗ the rows read back differ from the ones pushed:\n  sent ${JSON.stringify(sent)}\n  got  ${readBack}`,
+  );
+  process.exit(1);
+}
+
 console.error(
   `\n✓ Quickstart done: ${expected.length} files uploaded to ${repo} on the embedded local hub ` +
-    `(${relative(root, env.HFKIT_LOCAL_HUB)}) and downloaded back byte for byte into ${relative(root, downloaded)}.\n` +
-    `  Try: HF_ENDPOINT=local HFKIT_LOCAL_HUB=${relative(root, env.HFKIT_LOCAL_HUB)} pnpm exec hfkit repo commits ${repo}`,
+    `(${relative(root, env.HFKIT_LOCAL_HUB)}) and downloaded back byte for byte into ${relative(root, downloaded)};\n` +
+    `  ${dataset} pushed as Parquet shards with its card (splits train and test, config fr) and read back.\n` +
+    `  Try: HF_ENDPOINT=local HFKIT_LOCAL_HUB=${relative(root, env.HFKIT_LOCAL_HUB)} pnpm exec hfkit datasets rows ${dataset} --split test`,
 );

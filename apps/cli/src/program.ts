@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { registerCardCommand } from "./commands/card.js";
+import { registerDatasetsCommand } from "./commands/datasets.js";
 import { registerDownloadCommand } from "./commands/download.js";
 import { registerEmulatorCommand } from "./commands/emulator.js";
 import { registerEnvCommand } from "./commands/env.js";
@@ -43,6 +44,7 @@ const COMMANDS: ReadonlyArray<(program: Command, context: CliContext) => void> =
   registerDownloadCommand,
   registerUploadCommand,
   registerRepoDeleteFilesCommand,
+  registerDatasetsCommand,
 ];
 
 export function createProgram(io: CliIO, context: CliContext = new CliContext(io)): Command {

@@ -12,7 +12,9 @@ import { capture } from "../src/test-utils.js";
 // `repo`, in the `datasets/owner/name` form every command takes back. Run on the embedded
 // local hub, so every command really runs.
 const REPO = "datasets/local/envelope";
+const DATASET = "datasets/local/envelope-data";
 let home: string;
+let jsonl: string;
 let card: string;
 let folder: string;
 
@@ -51,6 +53,11 @@ const runs: Array<{ argv: () => string[]; repo?: string }> = [
   { argv: () => ["card", "show", REPO], repo: REPO },
   { argv: () => ["card", "set", card, "license=mit"] },
   { argv: () => ["repo", "delete-files", REPO, "*.csv"], repo: REPO },
+  { argv: () => ["datasets", "push", DATASET, jsonl], repo: DATASET },
+  { argv: () => ["datasets", "push", DATASET, jsonl, "--config", "extra"], repo: DATASET },
+  { argv: () => ["datasets", "info", DATASET], repo: DATASET },
+  { argv: () => ["datasets", "rows", DATASET, "--limit", "1"], repo: DATASET },
+  { argv: () => ["datasets", "delete-config", DATASET, "extra"], repo: DATASET },
   { argv: () => ["repo", "tag", "delete", REPO, "v1"], repo: REPO },
   { argv: () => ["repo", "branch", "delete", REPO, "dev"], repo: REPO },
   { argv: () => ["repo", "move", REPO, "local/envelope-moved"], repo: REPO },
@@ -73,6 +80,8 @@ beforeAll(async () => {
   await mkdir(join(folder, "data"), { recursive: true });
   await writeFile(join(folder, "README.md"), "---\nlicense: mit\n---\n# Envelope\n");
   await writeFile(join(folder, "data", "train.csv"), "a,b\n1,2\n");
+  jsonl = join(home, "rows.jsonl");
+  await writeFile(jsonl, '{"text": "a", "n": 1}\n{"text": "b", "n": 2}\n');
   card = join(home, "README.md");
   await writeFile(card, "---\nlicense: apache-2.0\n---\n# Card\n");
 });

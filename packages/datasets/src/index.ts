@@ -27,6 +27,28 @@ export {
 } from "./features/model.js";
 export type { CsvOptions } from "./inputs/csv.js";
 export {
+  commitDatasetPush,
+  commitDatasetPushIter,
+  UPLOADS_MAX_NUMBER_PER_COMMIT,
+} from "./push/commit-push.js";
+export {
+  type DeleteDatasetConfigOptions,
+  type DeleteDatasetConfigResult,
+  deleteDatasetConfig,
+} from "./push/delete-dataset-config.js";
+export { type LoadDatasetOptions, loadDataset } from "./push/load-dataset.js";
+export { prepareDatasetPush, prepareDatasetPushIter } from "./push/prepare-push.js";
+export { pushDataset, pushDatasetIter } from "./push/push-dataset.js";
+export type {
+  CommitDatasetPushOptions,
+  PrepareDatasetPushOptions,
+  PreparedDatasetPush,
+  PushDatasetOptions,
+  PushDatasetResult,
+  PushedSplit,
+  PushProgressEvent,
+} from "./push/types.js";
+export {
   type DatasetLayout,
   type ReadDatasetOptions,
   readDataset,

@@ -16,13 +16,17 @@ export interface DatasetLayout {
 
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join("/"))
-    .sort();
+  return (
+    entries
+      // A hub cache snapshot holds symbolic links into its blobs folder.
+      .filter((e) => e.isFile() || e.isSymbolicLink())
+      .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join("/"))
+      .sort()
+  );
 }
 
-function globToRegExp(glob: string): RegExp {
+/** A `data_files` glob as a RegExp over repo paths (`*` stays within a folder, `**` crosses folders). */
+export function globToRegExp(glob: string): RegExp {
   let re = "";
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;

@@ -1,0 +1,153 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../main.js";
+import { capture as captureIO } from "../test-utils.js";
+
+// `hfkit datasets …` against the emulator over loopback: files pushed as a dataset, read back
+// with `info` and `rows`, a dry run that uploads nothing, bad input that commits nothing.
+const TOKEN = "hf_cli_datasets";
+let server: EmulatorServer;
+let dir: string;
+
+beforeAll(async () => {
+  server = await startEmulatorServer({ port: 0 });
+  dir = await mkdtemp(join(tmpdir(), "hfkit-cli-datasets-"));
+  await writeFile(
+    join(dir, "train.jsonl"),
+    '{"text": "great ✓", "label": "pos", "n": 1}\n{"text": "bad", "label": "neg", "n": 2}\n{"text": null, "label": "pos", "n": 3}\n',
+  );
+  await writeFile(join(dir, "test.csv"), 'text,label,n\n"so, so",neg,4\n');
+  await writeFile(join(dir, "broken.jsonl"), '{"text": "ok", "n": 1}\n{"text": "oops", "n": "two"}\n');
+});
+afterAll(async () => {
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const capture = (tty = false) =>
+  captureIO({ HF_ENDPOINT: server.url, HF_TOKEN: TOKEN, HF_HOME: join(dir, "home") }, { tty });
+
+async function run(argv: string[], tty = false) {
+  const io = capture(tty);
+  const code = await main(argv, io.io);
+  return { code, stdout: io.stdout(), stderr: io.stderr() };
+}
+
+const commits = () =>
+  server.emulator.requestLog.filter((r) => /\/commit\/main/.test(new URL(r.url).pathname));
+
+describe("hfkit datasets", () => {
+  it("pushes a JSONL and a CSV split, then info and rows read them back", async () => {
+    const train = join(dir, "train.jsonl");
+    const test = join(dir, "test.csv");
+    const pushed = await run(["datasets", "push", "local/reviews", `train=${train}`, `test=${test}`], true);
+    expect(pushed.code).toBe(0);
+    expect(pushed.stdout).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/datasets\/local\/reviews\/commit\/[0-9a-f]{40}\n$/,
+    );
+    expect(pushed.stderr).toContain("train: 3 rows");
+    expect(pushed.stderr).toContain("  data/train-00000-of-00001.parquet (3 rows, ");
+    expect(pushed.stderr).toContain("  data/test-00000-of-00001.parquet (1 rows, ");
+
+    const info = await run(["datasets", "info", "local/reviews", "--format", "json"]);
+    expect(info.code).toBe(0);
+    const document = JSON.parse(info.stdout);
+    expect(document.repo).toBe("datasets/local/reviews");
+    expect(document.configs[0].splits).toEqual([
+      { split: "train", numExamples: 3, numBytes: expect.any(Number) },
+      { split: "test", numExamples: 1, numBytes: expect.any(Number) },
+    ]);
+    const human = await run(["datasets", "info", "local/reviews"]);
+    expect(human.stdout).toMatch(/^default: [\d.]+ KB of Parquet\n/);
+    expect(human.stdout).toContain("  train: 3 rows\n  test: 1 rows\n  columns: text, label, n\n");
+
+    const rows = await run(["datasets", "rows", "local/reviews", "--split", "train"]);
+    expect(
+      rows.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      { text: "great ✓", label: "pos", n: 1 },
+      { text: "bad", label: "neg", n: 2 },
+      { text: null, label: "pos", n: 3 },
+    ]);
+    const csv = await run(["datasets", "rows", "local/reviews", "--split", "test", "--limit", "1"]);
+    expect(JSON.parse(csv.stdout)).toEqual({ text: "so, so", label: "neg", n: 4 });
+
+    // Again with the same files: nothing changes, no commit.
+    const before = commits().length;
+    const again = await run(["datasets", "push", "local/reviews", `train=${train}`, `test=${test}`]);
+    expect(again.stdout).toMatch(/^nothing changed: no commit made/);
+    expect(commits().length).toBe(before);
+  });
+
+  it("a config can be added with --set-default and deleted", async () => {
+    const train = join(dir, "train.jsonl");
+    expect(
+      (await run(["datasets", "push", "local/configs", train, "--config", "en", "--set-default"])).code,
+    ).toBe(0);
+    expect((await run(["datasets", "push", "local/configs", train, "--config", "fr"])).code).toBe(0);
+    const info = JSON.parse((await run(["datasets", "info", "local/configs", "--format", "json"])).stdout);
+    expect(info.configs.map((c: { config: string; default: boolean }) => [c.config, c.default])).toEqual([
+      ["en", true],
+      ["fr", false],
+    ]);
+    const deleted = await run(["datasets", "delete-config", "local/configs", "fr", "--format", "json"]);
+    expect(JSON.parse(deleted.stdout)).toMatchObject({
+      repo: "datasets/local/configs",
+      deleted: ["fr/train-00000-of-00001.parquet"],
+    });
+    const after = JSON.parse((await run(["datasets", "info", "local/configs", "--format", "json"])).stdout);
+    expect(after.configs.map((c: { config: string }) => c.config)).toEqual(["en"]);
+  });
+
+  it("a folder stands for its data files, in name order", async () => {
+    const folder = join(dir, "parts");
+    await mkdir(folder);
+    await writeFile(join(folder, "b.jsonl"), '{"n": 2}\n');
+    await writeFile(join(folder, "a.jsonl"), '{"n": 1}\n');
+    await writeFile(join(folder, "notes.txt"), "not data");
+    expect((await run(["datasets", "push", "local/folder", folder])).code).toBe(0);
+    const rows = await run(["datasets", "rows", "local/folder"]);
+    expect(rows.stdout).toBe('{"n":1}\n{"n":2}\n');
+  });
+
+  it("--dry-run writes the shards and README.md and uploads nothing", async () => {
+    const plan = join(dir, "plan");
+    server.emulator.clearRequestLog();
+    const dry = await run([
+      "datasets",
+      "push",
+      "local/dry",
+      join(dir, "train.jsonl"),
+      "--dry-run",
+      plan,
+      "--format",
+      "json",
+    ]);
+    expect(dry.code).toBe(0);
+    const document = JSON.parse(dry.stdout);
+    expect(document.operations).toEqual([
+      { type: "add", path: "data/train-00000-of-00001.parquet" },
+      { type: "add", path: "README.md" },
+    ]);
+    expect(await readdir(join(plan, "data"))).toEqual(["train-00000-of-00001.parquet"]);
+    expect(await readFile(join(plan, "README.md"), "utf8")).toContain("    num_examples: 3\n");
+    expect(server.emulator.requestLog.filter((r) => r.method !== "GET")).toEqual([]);
+  });
+
+  it("a bad line fails on one line naming the file, line and column, and nothing is committed", async () => {
+    server.emulator.clearRequestLog();
+    const bad = await run(["datasets", "push", "local/broken", join(dir, "broken.jsonl")]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    expect(bad.stderr).toMatch(/broken\.jsonl, line 2, column "n"/);
+    // Refused before any request: no repo created, nothing uploaded.
+    expect(server.emulator.requestLog).toEqual([]);
+  });
+});

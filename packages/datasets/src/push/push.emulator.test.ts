@@ -1,0 +1,194 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { commit } from "@hfkit/commit";
+import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
+import { createHubClient, type HubClient } from "@hfkit/http";
+import { listCommits } from "@hfkit/refs";
+import { createRepo, downloadFile } from "@hfkit/repo";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Row } from "../encode/batch.js";
+import { commitDatasetPush } from "./commit-push.js";
+import { loadDataset } from "./load-dataset.js";
+import { prepareDatasetPush } from "./prepare-push.js";
+import { pushDataset, pushDatasetIter } from "./push-dataset.js";
+import type { PushProgressEvent } from "./types.js";
+
+// Flows the golden captures do not show, over loopback HTTP against the emulator: the two
+// halves run apart and committed once, a commit refused because the branch moved, and a card
+// edited by hand that survives a push.
+let server: EmulatorServer;
+let hub: HubClient;
+let work: string;
+
+beforeAll(async () => {
+  server = await startEmulatorServer({
+    port: 0,
+    users: [
+      { token: "hf_push_test", user: "local", role: "write" },
+      { token: "hf_read_only", user: "local", role: "read" },
+    ],
+  });
+  hub = createHubClient({ endpoint: server.url, token: "hf_push_test", env: {} });
+  work = await mkdtemp(join(tmpdir(), "hfkit-push-emulator-"));
+});
+afterAll(async () => {
+  await server?.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+const rows = (n: number, from: number) =>
+  Array.from({ length: n }, (_, i) => ({ id: from + i, text: `t${from + i}` }));
+
+async function readBack(repo: string, split: string, config?: string): Promise<Row[]> {
+  const out: Row[] = [];
+  for await (const row of loadDataset(hub, {
+    repo,
+    split,
+    cacheDir: join(work, "cache"),
+    ...(config ? { config } : {}),
+  }))
+    out.push(row);
+  return out;
+}
+
+async function titles(repo: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const c of listCommits(hub, { repo })) out.push(c.title);
+  return out;
+}
+
+describe("pushes against the emulator", () => {
+  test("splits prepared apart (as on workers) are committed once, with one card", async () => {
+    const repo = "datasets/local/halves";
+    await createRepo(hub, { repo });
+    const [train, validation] = await Promise.all([
+      prepareDatasetPush({ data: rows(30, 0), split: "train", numShards: 2, tempDir: work }),
+      prepareDatasetPush({ data: rows(5, 100), split: "validation", tempDir: work }),
+    ]);
+    const merged = {
+      ...train,
+      splits: [...train.splits, ...validation.splits],
+      additions: [...train.additions, ...validation.additions],
+    };
+    const result = await commitDatasetPush(hub, merged, { repo, commitMessage: "Two workers" });
+    expect(result.operations.map((o) => o.path)).toEqual([
+      "data/train-00000-of-00002.parquet",
+      "data/train-00001-of-00002.parquet",
+      "data/validation-00000-of-00001.parquet",
+      "README.md",
+    ]);
+    expect(await titles(repo)).toEqual(["Two workers", "initial commit"]);
+    expect(await readBack(repo, "train")).toEqual(rows(30, 0));
+    expect(await readBack(repo, "validation")).toEqual(rows(5, 100));
+    await Promise.all([rm(train.folder, { recursive: true }), rm(validation.folder, { recursive: true })]);
+  });
+
+  test("a commit refused because the branch moved (412) is retried with the card read again", async () => {
+    const repo = "datasets/local/moved";
+    await pushDataset(hub, { repo, data: rows(3, 0) });
+    server.emulator.faults.inject({
+      method: "POST",
+      path: "/api/datasets/local/moved/commit/main",
+      status: 412,
+    });
+    const events: PushProgressEvent[] = [];
+    const run = pushDatasetIter(hub, { repo, data: rows(4, 10), split: "test" });
+    let step = await run.next();
+    while (!step.done) {
+      events.push(step.value);
+      step = await run.next();
+    }
+    expect(events).toContainEqual({ type: "push-retry", attempt: 1, status: 412 });
+    const readmeReads = server.emulator.requestLog.filter(
+      (r) => r.url.endsWith("/README.md") && r.method === "GET",
+    );
+    expect(readmeReads.length).toBeGreaterThanOrEqual(2);
+    expect(await readBack(repo, "test")).toEqual(rows(4, 10));
+    expect(await readBack(repo, "train")).toEqual(rows(3, 0));
+  });
+
+  test("a card edited by hand keeps its prose, comments and keys; other features are refused before any upload", async () => {
+    const repo = "datasets/local/edited";
+    await pushDataset(hub, { repo, data: rows(3, 0) });
+    const { bytes } = await downloadFile(hub, { repo, path: "README.md", to: "memory" });
+    const pushed = new TextDecoder().decode(bytes);
+    const edited =
+      pushed.replace("---\n", "---\nlicense: cc-by-4.0 # ask legal first\n") +
+      "\n# Reviews\n\nHand written.\n";
+    await commit(hub, {
+      repo,
+      message: "Edit the card",
+      operations: [{ type: "add", path: "README.md", content: edited }],
+    });
+
+    await pushDataset(hub, { repo, data: rows(2, 50), split: "test" });
+    const after = new TextDecoder().decode(
+      (await downloadFile(hub, { repo, path: "README.md", to: "memory" })).bytes,
+    );
+    expect(after.startsWith("---\nlicense: cc-by-4.0 # ask legal first\n")).toBe(true);
+    expect(after.endsWith("---\n\n# Reviews\n\nHand written.\n")).toBe(true);
+    expect(after).toContain(
+      "  - split: train\n    path: data/train-*\n  - split: test\n    path: data/test-*\n",
+    );
+
+    server.emulator.clearRequestLog();
+    const refused = pushDataset(hub, { repo, data: [{ other: true }], split: "validation" });
+    await expect(refused).rejects.toThrow(
+      /features: split "validation" has other features than the config "default"/,
+    );
+    expect(server.emulator.requestLog.filter((r) => r.method !== "GET" && r.method !== "HEAD")).toEqual([]);
+    expect(await titles(repo)).toHaveLength(4);
+  });
+
+  test("a repo pushed before cards had configs gets its default config described first", async () => {
+    const repo = "datasets/local/legacy";
+    await createRepo(hub, { repo });
+    const old = await prepareDatasetPush({ data: rows(3, 0), tempDir: work });
+    await commit(hub, {
+      repo,
+      message: "Old push",
+      operations: [...old.additions, { type: "add", path: "README.md", content: "---\nlicense: mit\n---\n" }],
+    });
+    await pushDataset(hub, { repo, data: rows(2, 9), config: "fr" });
+    const card = new TextDecoder().decode(
+      (await downloadFile(hub, { repo, path: "README.md", to: "memory" })).bytes,
+    );
+    expect(card).toMatch(
+      /^---\nlicense: mit\nconfigs:\n- config_name: default\n {2}data_files:\n {2}- split: train\n {4}path: data\/train-\*\n- config_name: fr\n[\s\S]*\ndataset_info:\n {2}config_name: fr\n/,
+    );
+    expect(await readBack(repo, "train")).toEqual(rows(3, 0));
+    expect(await readBack(repo, "train", "fr")).toEqual(rows(2, 9));
+    await rm(old.folder, { recursive: true });
+  });
+
+  test("a read-only token is refused before any upload, naming the fix, and nothing is committed", async () => {
+    const repo = "datasets/local/read-only";
+    await pushDataset(hub, { repo, data: rows(2, 0) });
+    const reader = createHubClient({ endpoint: server.url, token: "hf_read_only", env: {}, retry: false });
+    server.emulator.clearRequestLog();
+    const error = await pushDataset(reader, { repo, data: rows(3, 5) }).catch((e: unknown) => e);
+    expect(String(error)).toMatch(/token|write/i);
+    expect(String(error).split("\n")).toHaveLength(1);
+    const storage = server.emulator.requestLog.filter((r) => new URL(r.url).origin === server.storageUrl);
+    expect(storage).toEqual([]);
+    expect(await titles(repo)).toEqual(["Upload dataset", "initial commit"]);
+  });
+
+  test("createPr opens a pull request and leaves main as it was", async () => {
+    const repo = "datasets/local/pr";
+    await pushDataset(hub, { repo, data: rows(2, 0) });
+    const result = await pushDataset(hub, { repo, data: rows(4, 20), split: "test", createPr: true });
+    expect(result.pullRequestUrl).toMatch(/\/discussions\/1$/);
+    expect(await titles(repo)).toEqual(["Upload dataset", "initial commit"]);
+    const pr: Row[] = [];
+    for await (const row of loadDataset(hub, {
+      repo,
+      split: "test",
+      revision: "refs/pr/1",
+      cacheDir: join(work, "cache"),
+    }))
+      pr.push(row);
+    expect(pr).toEqual(rows(4, 20));
+  });
+});
