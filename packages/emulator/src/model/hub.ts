@@ -292,9 +292,22 @@ export class HubModel {
     this.changed();
   }
 
-  startMultipart(upload: MultipartUpload): void {
-    this.data.multipart[upload.id] = upload;
+  /**
+   * Registers new multipart uploads and forgets those started before `purgeBefore` (ms; their
+   * part URLs have expired, so they can never complete). Returns the forgotten ids, whose
+   * part blobs the caller deletes.
+   */
+  startMultipart(uploads: readonly MultipartUpload[], purgeBefore: number): string[] {
+    const purged: string[] = [];
+    for (const [id, upload] of Object.entries(this.data.multipart)) {
+      if (upload.startedAt !== undefined && upload.startedAt < purgeBefore) {
+        delete this.data.multipart[id];
+        purged.push(id);
+      }
+    }
+    for (const upload of uploads) this.data.multipart[upload.id] = upload;
     this.changed();
+    return purged;
   }
 
   recordPart(id: string, part: number, etag: string): void {
