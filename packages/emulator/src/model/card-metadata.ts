@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
 import { LIMITS } from "../core/limits.js";
+import { metadataValueErrors } from "./card-rules.js";
 
 /**
  * The Hub reads a README's YAML front matter (between a leading `---` line and the next
@@ -12,15 +13,36 @@ import { LIMITS } from "../core/limits.js";
  * never a long parse or a 500.
  */
 export function cardMetadataProblems(content: string): string[] {
+  return cardMetadata(content).errors;
+}
+
+export interface CardMetadataCheck {
+  errors: string[];
+  /** Set when the card has no metadata (or an empty block): the Hub warns about it. */
+  empty: boolean;
+}
+
+/** Parses and checks a README's metadata: syntax, bounds, shape, then the Hub's value rules. */
+export function cardMetadata(content: string): CardMetadataCheck {
+  const errors = syntaxProblems(content);
+  if (errors.problems.length || errors.value === undefined)
+    return { errors: errors.problems, empty: errors.value === undefined && !errors.problems.length };
+  const value = errors.value;
+  return { errors: metadataValueErrors(value), empty: Object.keys(value).length === 0 };
+}
+
+/** Syntax, bounds and shape; `value` is the metadata mapping when there is one. */
+function syntaxProblems(content: string): { problems: string[]; value?: Record<string, unknown> } {
+  const result = (problems: string[]) => ({ problems });
   const yaml = frontMatter(content);
-  if (yaml === undefined) return [];
+  if (yaml === undefined) return result([]);
   if (yaml.length > LIMITS.yamlChars) {
-    return [
+    return result([
       `README.md metadata is too large (${yaml.length} characters; at most ${LIMITS.yamlChars}): move long content below the front matter`,
-    ];
+    ]);
   }
   const flowDepth = maxFlowDepth(yaml);
-  if (flowDepth > LIMITS.yamlDepth) return [tooDeep()];
+  if (flowDepth > LIMITS.yamlDepth) return result([tooDeep()]);
   // YAML 1.1, as PyYAML (the Hub's own tooling) reads it. Duplicate keys are checked below:
   // the parser's own `uniqueKeys` check is quadratic in the number of keys.
   const document = parseDocument(yaml, { version: "1.1", uniqueKeys: false });
@@ -30,31 +52,33 @@ export function cardMetadataProblems(content: string): string[] {
     // +1: the YAML starts on the line after the opening `---`.
     return `Invalid YAML in README.md metadata${at ? ` at line ${at.line + 1}, column ${at.col}` : ""}: ${what}`;
   });
-  if (problems.length > 0) return problems;
+  if (problems.length > 0) return result(problems);
   const shape = shapeProblem(document.contents);
-  if (shape) return [shape];
+  if (shape) return result([shape]);
   let value: unknown;
   try {
     value = document.toJS({ maxAliasCount: LIMITS.yamlAliases });
   } catch (error) {
     // The `yaml` package throws a ReferenceError for excessive aliasing (an alias bomb).
     if (error instanceof ReferenceError || error instanceof RangeError) {
-      return [
+      return result([
         `README.md metadata expands too many aliases (at most ${LIMITS.yamlAliases}): write the values out`,
-      ];
+      ]);
     }
     throw error;
   }
-  if (value !== null && value !== undefined && (typeof value !== "object" || Array.isArray(value))) {
-    return ["README.md metadata must be a YAML mapping (key: value pairs)"];
+  if (value === null || value === undefined) return { problems: [], value: {} };
+  if (typeof value !== "object" || Array.isArray(value)) {
+    return result(["README.md metadata must be a YAML mapping (key: value pairs)"]);
   }
-  return [];
+  return { problems: [], value: value as Record<string, unknown> };
 }
 
 /** The front matter's YAML, or `undefined` when the text has no front matter. */
 export function frontMatter(content: string): string | undefined {
   const text = content.replace(/^\uFEFF/, "");
-  const first = /^---[ \t]*\r?\n/.exec(text);
+  // Leading blank lines are allowed, as huggingface_hub's `REGEX_YAML_BLOCK` allows them.
+  const first = /^\s*---[ \t]*\r?\n/.exec(text);
   if (!first) return undefined;
   const start = first[0].length;
   // The closing line: `---` alone on its line (the YAML may be empty).

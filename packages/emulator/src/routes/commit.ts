@@ -134,14 +134,14 @@ export async function commit(ctx: Ctx, repo: Repo, rev: string): Promise<Respons
   const createPr = isCreatePr(ctx);
   const author = assertCanCommit(ctx, repo, createPr);
   const target = ctx.hub.resolve(repo, rev);
+  // The Hub answers RevisionNotFound: a PR needs a branch to be opened against.
+  if (createPr && target.branch === undefined) throw revisionNotFound(rev);
   if (target.branch === undefined && target.pr === undefined) {
     throw badRequest(
       `Cannot commit to ${rev}: only branches and refs/pr/* accept commits`,
       "InvalidRevision",
     );
   }
-  if (createPr && target.branch === undefined)
-    throw badRequest("create_pr=1 needs a branch to open the PR against");
   const contentType = ctx.request.headers.get("content-type") ?? "";
   const payload = contentType.startsWith("application/json")
     ? parseJsonCommit(await ctx.body.json(LIMITS.commitBodyBytes))

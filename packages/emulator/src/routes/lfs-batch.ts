@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { requireSignedIn } from "../core/auth.js";
 import { type Ctx, json, lfsObjectUrl, xetOn } from "../core/context.js";
 import { EmulatorHttpError } from "../core/errors.js";
 import { LIMITS } from "../core/limits.js";
@@ -52,9 +51,9 @@ export async function lfsBatch(ctx: Ctx, repo: Repo): Promise<Response> {
     // can contribute; a read-only token still cannot add objects (assertCanCommit).
     assertCanCommit(ctx, repo, !body.ref);
     if (body.ref) ctx.hub.resolve(repo, body.ref.name);
-  } else {
-    requireSignedIn(ctx.principal);
   }
+  // Downloads need read access only, checked when the repo was looked up: a public repo's
+  // objects are readable without a token, as on the Hub.
   const transfers = body.transfers ?? ["basic"];
   const multipart = transfers.includes("multipart");
   const xet = body.operation === "upload" && transfers.includes("xet") && xetOn(ctx, repo);

@@ -33,6 +33,30 @@ function assertCanCreate(ctx: Ctx, type: RepoType, namespace: string): string {
   return who.user;
 }
 
+/**
+ * The README the Hub writes into a new repo: a Space gets its configuration block (title,
+ * emoji, colors, sdk, pinned; hub-docs `spaces-config-reference.md`) and a pointer to the
+ * reference; a repo created with a `license` gets it as metadata. The Hub picks the emoji and
+ * colors at random; the emulator always picks the same ones.
+ */
+function initialReadme(type: RepoType, name: string, sdk?: string, license?: string): string | undefined {
+  if (type === "space") {
+    const lines = [
+      `title: ${JSON.stringify(name)}`,
+      "emoji: 🚀",
+      "colorFrom: blue",
+      "colorTo: green",
+      `sdk: ${sdk}`,
+      "pinned: false",
+      ...(license ? [`license: ${yamlScalar(license)}`] : []),
+    ];
+    return `---\n${lines.join("\n")}\n---\n\nCheck out the configuration reference at https://huggingface.co/docs/hub/spaces-config-reference\n`;
+  }
+  return license ? `---\nlicense: ${yamlScalar(license)}\n---\n` : undefined;
+}
+
+const yamlScalar = (value: string) => (/^[\w.+-]+$/.test(value) ? value : JSON.stringify(value));
+
 /** `POST /api/repos/create`: both `private` (older clients) and `visibility` (PY ≥ 1.8) are accepted. */
 export async function createRepo(ctx: Ctx): Promise<Response> {
   const body = parseBody(CreateBody, await ctx.body.json(), "create request");
@@ -54,6 +78,9 @@ export async function createRepo(ctx: Ctx): Promise<Response> {
     assertPathInRepo(f.path, "files[].path");
     return { path: f.path, content: Buffer.from(f.content, f.encoding === "base64" ? "base64" : "utf8") };
   });
+  const readme = initialReadme(type, name, body.sdk ?? undefined, body.license ?? undefined);
+  if (readme && !files.some((f) => f.path === "README.md"))
+    files.push({ path: "README.md", content: Buffer.from(readme) });
   const repo = await ctx.hub.createRepo({
     type,
     namespace,
@@ -101,7 +128,9 @@ export async function moveRepo(ctx: Ctx): Promise<Response> {
   const repo = readableRepo(ctx, type, fromNs, fromName);
   assertCanWrite(repo, ctx.principal);
   assertCanCreate(ctx, type, toNs);
-  if (ctx.hub.findRepo(type, toNs, toName)) throw conflict(`A ${type} repo ${toNs}/${toName} already exists`);
+  // The Hub's words, which huggingface_hub's tests match.
+  if (ctx.hub.findRepo(type, toNs, toName))
+    throw conflict(`A ${type} repository called ${toNs}/${toName} already exists`);
   ctx.hub.moveRepo(repo, toNs, toName);
   return json({});
 }
