@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { pythonSkipReason, runPython } from "@hfkit/testing/python";
 import * as hfjs from "@huggingface/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EmulatorServer, startEmulatorServer } from "../src/index.js";
+import { createEmulator, type EmulatorServer, startEmulatorServer } from "../src/index.js";
 
 // huggingface_hub's CI user: the Hub accepts `_` at both ends of a namespace.
 const USER = "__DUMMY_HUB_USER__";
@@ -128,6 +128,63 @@ describe("the official @huggingface/hub client", () => {
       hubUrl: hubUrl(),
     });
     expect(await card!.text()).toBe("---\nlicense: apache-2.0\n---\n");
+  });
+});
+
+describe("listings and identities, through the official client", () => {
+  it("lists commits in `git log` order after a merge, newest date first across both lines", async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const hub = createEmulator({ now: () => (now += 60_000) });
+    const opts = { accessToken: "hf_local", hubUrl: hub.baseUrl, fetch: hub.fetch };
+    const repo = { type: "model" as const, name: "local/merged" };
+    await hfjs.createRepo({ repo, ...opts });
+    const add = (path: string, extra: Record<string, unknown> = {}) =>
+      hfjs.uploadFile({ repo, ...opts, file: { path, content: new Blob([path]) }, useXet: false, ...extra });
+    await add("main-1.txt");
+    const pr = await hfjs.uploadFile({
+      repo,
+      ...opts,
+      file: { path: "pr-1.txt", content: new Blob(["pr"]) },
+      useXet: false,
+      isPullRequest: true,
+    });
+    const num = pr!.pullRequestUrl!.split("/").at(-1)!;
+    await add("main-2.txt");
+    await add("pr-2.txt", { branch: `refs/pr/${num}` });
+    const merged = await hub.fetch(`${hub.baseUrl}/api/models/local/merged/discussions/${num}/merge`, {
+      method: "POST",
+      headers: { authorization: "Bearer hf_local", "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(merged.status).toBe(200);
+    const titles: string[] = [];
+    for await (const c of hfjs.listCommits({ repo, ...opts })) titles.push(c.title);
+    // git log: the merge, then pr-2 (newest), main-2, pr-1, main-1, the initial commit.
+    expect(titles.slice(1)).toEqual([
+      "Add pr-2.txt",
+      "Add main-2.txt",
+      "Add pr-1.txt",
+      "Add main-1.txt",
+      "initial commit",
+    ]);
+  });
+
+  it("answers whoami with a relative avatarUrl, repos with 24-hex _ids, Spaces with a host-name subdomain", async () => {
+    const me = await fetch(`${server.url}/api/whoami-v2`, { headers: headers(TOKEN) });
+    expect(((await me.json()) as { avatarUrl: string }).avatarUrl).toMatch(/^\/avatars\//);
+    const space = { type: "space" as const, name: `${USER}/my_space.v2` };
+    await hfjs.createRepo({ repo: space, accessToken: TOKEN, hubUrl: server.url, sdk: "static" });
+    const info = await fetch(`${server.url}/api/spaces/${space.name}`, { headers: headers(TOKEN) });
+    const body = (await info.json()) as { _id: string; subdomain: string };
+    expect(body._id).toMatch(/^[0-9a-f]{24}$/);
+    expect(body.subdomain).toBe("dummy-hub-user-my-space-v2");
+    for await (const listed of hfjs.listSpaces({
+      search: { owner: USER },
+      accessToken: TOKEN,
+      hubUrl: server.url,
+    })) {
+      expect(listed.id).toMatch(/^[0-9a-f]{24}$/);
+    }
   });
 });
 

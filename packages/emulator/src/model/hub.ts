@@ -348,18 +348,27 @@ export class HubModel {
   }
 
   /** Commits reachable from `head`, newest first (breadth-first over parents). */
+  /**
+   * The commits reachable from `head` in `git log`'s default order: from the commits whose
+   * child was listed, the one with the newest date next (so after a merge the two lines
+   * interleave by date, not by breadth).
+   */
   history(repo: Repo, head: string): Commit[] {
     const seen = new Set<string>([head]);
-    const queue = [head];
+    const candidates: Commit[] = repo.commits[head] ? [repo.commits[head]] : [];
     const out: Commit[] = [];
-    while (queue.length) {
-      const commit = repo.commits[queue.shift()!];
-      if (!commit) continue;
+    while (candidates.length) {
+      let next = 0;
+      for (let i = 1; i < candidates.length; i++) {
+        if (candidates[i]!.date > candidates[next]!.date) next = i;
+      }
+      const [commit] = candidates.splice(next, 1) as [Commit];
       out.push(commit);
       for (const parent of commit.parents) {
-        if (!seen.has(parent)) {
+        const found = repo.commits[parent];
+        if (found && !seen.has(parent)) {
           seen.add(parent);
-          queue.push(parent);
+          candidates.push(found);
         }
       }
     }

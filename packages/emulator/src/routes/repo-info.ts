@@ -4,6 +4,21 @@ import { DEFAULTS } from "../core/options.js";
 import { repoId } from "../model/hub.js";
 import type { Repo, RepoType } from "../model/types.js";
 
+/** The Hub's `_id`s are 24-hex MongoDB ObjectIds; the repo's uuid gives a stable one. */
+export const objectId = (repo: Repo) => repo.uid.replace(/-/g, "").slice(0, 24);
+
+/**
+ * A Space's subdomain: `{namespace}-{name}` lowercased, with every run of characters a host
+ * name cannot hold (`_`, `.`) made one `-`, and no `-` at either end (the emulator's reading
+ * of the Hub's rule, which is not documented).
+ */
+function spaceSubdomain(repo: Repo): string {
+  return `${repo.namespace}-${repo.name}`
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
 /** Full repo info at a commit, as `GET /api/{type}s/{repo}[/revision/{rev}]` answers. */
 function describe(ctx: Ctx, repo: Repo, rev: string): Record<string, unknown> {
   const { commit } = ctx.hub.resolve(repo, rev);
@@ -22,7 +37,7 @@ function describe(ctx: Ctx, repo: Repo, rev: string): Record<string, unknown> {
       : { rfilename: path },
   );
   const info: Record<string, unknown> = {
-    _id: repo.uid,
+    _id: objectId(repo),
     id: repoId(repo),
     author: repo.namespace,
     sha: commit.id,
@@ -44,7 +59,7 @@ function describe(ctx: Ctx, repo: Repo, rev: string): Record<string, unknown> {
   }
   if (repo.type === "space") {
     info.sdk = repo.sdk;
-    info.subdomain = `${repo.namespace}-${repo.name}`.toLowerCase();
+    info.subdomain = spaceSubdomain(repo);
   }
   return info;
 }
@@ -85,7 +100,7 @@ export async function listRepos(ctx: Ctx, type: RepoType): Promise<Response> {
   const items = page.map((repo) => {
     const head = repo.commits[repo.branches.main ?? ""];
     const info: Record<string, unknown> = {
-      _id: repo.uid,
+      _id: objectId(repo),
       id: repoId(repo),
       author: repo.namespace,
       private: repo.private,

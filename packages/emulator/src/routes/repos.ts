@@ -5,6 +5,7 @@ import { badRequest, conflict, forbidden } from "../core/errors.js";
 import { parseBody } from "../core/validate.js";
 import { assertPathInRepo, assertRepoName } from "../model/names.js";
 import type { Repo, RepoType } from "../model/types.js";
+import { objectId } from "./repo-info.js";
 
 const repoType = z.enum(["model", "dataset", "space"]);
 const visibility = z.enum(["public", "private", "protected"]);
@@ -91,7 +92,7 @@ export async function createRepo(ctx: Ctx): Promise<Response> {
     ...(body.sdk ? { sdk: body.sdk } : {}),
     ...(body.license ? { license: body.license } : {}),
   });
-  return json({ id: repo.uid, name: `${namespace}/${name}`, url: repoUrl(ctx, repo) });
+  return json({ id: objectId(repo), name: `${namespace}/${name}`, url: repoUrl(ctx, repo) });
 }
 
 const DeleteBody = z.object({
