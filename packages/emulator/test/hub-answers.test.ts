@@ -186,6 +186,33 @@ describe("listings and identities, through the official client", () => {
       expect(listed.id).toMatch(/^[0-9a-f]{24}$/);
     }
   });
+
+  it("honours expand in listings (siblings, sha, cardData, usedStorage, subdomain)", async () => {
+    const fields = ["siblings", "sha", "cardData", "usedStorage", "subdomain", "disabled"];
+    const url = `${server.url}/api/spaces?author=${USER}&${fields.map((f) => `expand=${f}`).join("&")}`;
+    const list = (await (await fetch(url, { headers: headers(TOKEN) })).json()) as Array<
+      Record<string, unknown>
+    >;
+    expect(list.length).toBeGreaterThan(0);
+    for (const space of list) {
+      expect(Object.keys(space).sort()).toEqual(["_id", "id", ...fields].sort());
+      expect(space.sha).toMatch(/^[0-9a-f]{40}$/);
+      expect((space.siblings as Array<{ rfilename: string }>).map((s) => s.rfilename)).toContain("README.md");
+    }
+    // The official client asks for its extra fields through `expand` too.
+    let models = 0;
+    for await (const m of hfjs.listModels({
+      search: { owner: USER },
+      accessToken: TOKEN,
+      hubUrl: server.url,
+      additionalFields: ["sha", "cardData"],
+    })) {
+      models++;
+      expect(m.sha).toMatch(/^[0-9a-f]{40}$/);
+      expect(m.cardData).toBeTypeOf("object");
+    }
+    expect(models).toBeGreaterThan(0);
+  });
 });
 
 /** Runs a script whose last stdout line is JSON. */

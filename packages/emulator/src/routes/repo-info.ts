@@ -64,9 +64,14 @@ function describe(ctx: Ctx, repo: Repo, rev: string): Record<string, unknown> {
   return info;
 }
 
+const expandFields = (ctx: Ctx) => [
+  ...ctx.url.searchParams.getAll("expand"),
+  ...ctx.url.searchParams.getAll("expand[]"),
+];
+
 /** `expand=a&expand=b` (or `expand[]=a`): only those fields plus `_id` and `id`. */
 function expandFilter(ctx: Ctx, info: Record<string, unknown>): Record<string, unknown> {
-  const expand = [...ctx.url.searchParams.getAll("expand"), ...ctx.url.searchParams.getAll("expand[]")];
+  const expand = expandFields(ctx);
   if (!expand.length) return info;
   const out: Record<string, unknown> = { _id: info._id, id: info.id };
   for (const field of expand) if (field in info) out[field] = info[field];
@@ -116,6 +121,11 @@ export async function listRepos(ctx: Ctx, type: RepoType): Promise<Response> {
     if (full && head) {
       info.sha = head.id;
       info.siblings = [...ctx.hub.files(head).keys()].map((rfilename) => ({ rfilename }));
+    }
+    // `expand` may ask a listing for what only repo info has (siblings, sha, cardData,
+    // disabled, usedStorage, subdomain...): the Hub answers them per item.
+    if (head && expandFields(ctx).some((field) => !(field in info))) {
+      return expandFilter(ctx, { ...info, ...describe(ctx, repo, "main") });
     }
     return expandFilter(ctx, info);
   });
