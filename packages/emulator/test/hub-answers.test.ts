@@ -257,6 +257,7 @@ out["model_info_gpt2"] = outcome(lambda: api.model_info("gpt2"))
 out["anon_private_exists"] = HfApi(token=False).repo_exists(private_id)
 out["anon_private_info"] = outcome(lambda: HfApi(token=False).model_info(private_id))
 out["delete_missing"] = outcome(lambda: api.delete_repo("repo-that-does-not-exist"))
+out["commit_missing_repo"] = outcome(lambda: api.create_commit(f"{user}/repo_that_do_not_exist", operations=[CommitOperationAdd("config.json", b"content")], commit_message="x"))
 
 # README metadata (validate-yaml, then the commit)
 invalid = "\\n---\\nmodel-index: foo\\n---\\n\\nThis is a modelcard with an invalid metadata section.\\n"
@@ -304,6 +305,9 @@ print(json.dumps(out))
     expect(result.anon_private_exists).toBe(false);
     expect(result.anon_private_info).toMatch(/^RepositoryNotFoundError: .*Repository Not Found/s);
     expect(result.delete_missing).toMatch(/404 Client Error.+\(Request ID: .+\).*Repository Not Found/s);
+    // The whole text huggingface_hub builds: the Hub's message adds nothing to it.
+    expect(result.commit_missing_repo).toMatch(/Please use `create_repo` if it's not the case.$/);
+    expect(result.commit_missing_repo).not.toMatch(/Repository not found/);
     expect(result.invalid_model_index).toMatch(
       /^ValueError: Invalid metadata in README.md\.\n- "model-index" must be an array/,
     );

@@ -26,10 +26,10 @@ describe("errors", () => {
     });
     expect(res.status).toBe(404);
     expect(res.headers.get("x-error-code")).toBe("RepoNotFound");
-    expect(res.headers.get("x-error-message")).toContain("local/missing");
+    expect(res.headers.get("x-error-message")).toBe("Repository not found");
     expect(res.headers.get("x-request-id")).toBe("req-123");
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(((await res.json()) as { error: string }).error).toContain("local/missing");
+    expect(((await res.json()) as { error: string }).error).toBe("Repository not found");
   });
 
   it("generates a request id when none is sent", async () => {

@@ -28,14 +28,11 @@ export const notFound = (message: string, code = "NotFound") => new EmulatorHttp
  * and for missing repos": huggingface_hub `utils/_http.py`, which maps it to
  * `RepositoryNotFoundError`; the JS client's `repoExists` treats 401 like 404).
  */
-export const repoNotFound = (id: string, anonymous = false) =>
-  new EmulatorHttpError(
-    anonymous ? 401 : 404,
-    "RepoNotFound",
-    anonymous
-      ? `Repository not found: ${id}. It does not exist, or it is private or gated and you are not signed in.`
-      : `Repository not found: ${id}. It does not exist, or it is private and you are not its owner.`,
-  );
+export const repoNotFound = (anonymous = false) =>
+  // Exactly the Hub's words: huggingface_hub appends a server message to its own
+  // "Repository Not Found for url: …" unless it already contains it (case-insensitively), and
+  // its tests compare the whole text.
+  new EmulatorHttpError(anonymous ? 401 : 404, "RepoNotFound", "Repository not found");
 export const revisionNotFound = (rev: string) =>
   new EmulatorHttpError(404, "RevisionNotFound", `Invalid rev id: ${rev}`);
 export const entryNotFound = (path: string, headers: Record<string, string> = {}) =>

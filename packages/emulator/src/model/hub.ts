@@ -389,7 +389,7 @@ export class HubModel {
 
   requireRepo(type: RepoType, namespace: string, name: string): Repo {
     const repo = this.findRepo(type, namespace, name);
-    if (!repo) throw repoNotFound(`${namespace}/${name}`);
+    if (!repo) throw repoNotFound();
     return repo;
   }
 }

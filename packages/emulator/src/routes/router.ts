@@ -91,7 +91,7 @@ export async function routeHub(ctx: Ctx): Promise<Response> {
     if (type && segs.length === 2 && m === "GET") return listRepos(ctx, type);
     // A canonical id without namespace (`gpt2`): the emulator holds none, so it is a missing
     // repo, which is what `repo_exists` and `model_info` expect (not a missing route).
-    if (type && segs.length === 3 && segs[2]) throw repoNotFound(segs[2], !ctx.principal);
+    if (type && segs.length === 3 && segs[2]) throw repoNotFound(!ctx.principal);
     if (type && segs.length >= 4)
       return routeRepoApi(ctx, type, segs[2]!, segs[3]!, segs[4] ?? "", segs.slice(5));
     throw noRoute(ctx.url.pathname);
@@ -107,7 +107,7 @@ export async function routeHub(ctx: Ctx): Promise<Response> {
     action !== "raw"
   ) {
     if (m !== "GET" && m !== "HEAD") throw methodNotAllowed(m, ctx.url.pathname);
-    throw repoNotFound(ns, !ctx.principal);
+    throw repoNotFound(!ctx.principal);
   }
   if (rawName.endsWith(".git") && action === "info" && rest.join("/") === "lfs/objects/batch") {
     if (m !== "POST") throw methodNotAllowed(m, ctx.url.pathname);
