@@ -24,14 +24,24 @@ describe("identity", () => {
 });
 
 describe("private repos and permissions", () => {
-  it("are invisible (404) to other users and to anonymous callers, everywhere", async () => {
+  it("are invisible to other users (404) and to anonymous callers (401, as the Hub), everywhere", async () => {
     const hub = createEmulator({ users });
     await createRepo(hub, "secret", { private: true }, "hf_alice");
     await commitFiles(hub, "alice/secret", { "a.txt": "x" }, { token: "hf_alice" });
-    for (const token of ["hf_bob", null]) {
-      expect((await call(hub, "GET", "/api/models/alice/secret", { token })).status).toBe(404);
-      expect((await call(hub, "GET", "/alice/secret/resolve/main/a.txt", { token })).status).toBe(404);
-      expect((await call(hub, "GET", "/api/models/alice/secret/tree/main", { token })).status).toBe(404);
+    for (const [token, status] of [
+      ["hf_bob", 404],
+      [null, 401],
+    ] as const) {
+      for (const path of [
+        "/api/models/alice/secret",
+        "/alice/secret/resolve/main/a.txt",
+        "/api/models/alice/secret/tree/main",
+        "/api/models/alice/missing",
+      ]) {
+        const res = await call(hub, "GET", path, { token });
+        expect(res.status).toBe(status);
+        expect(res.headers.get("x-error-code")).toBe("RepoNotFound");
+      }
       const list = await callJson<Array<{ id: string }>>(hub, "GET", "/api/models", { token });
       expect(list.body.map((r) => r.id)).not.toContain("alice/secret");
     }
@@ -95,7 +105,7 @@ describe("repo admin", () => {
       },
     );
     expect(res.body).toMatchObject({ visibility: "private", gated: "manual" });
-    expect((await call(hub, "GET", "/api/models/local/vis", { token: null })).status).toBe(404);
+    expect((await call(hub, "GET", "/api/models/local/vis", { token: null })).status).toBe(401);
   });
 
   it("move renames a repo; old resolve URLs redirect to the new name", async () => {

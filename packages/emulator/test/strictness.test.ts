@@ -26,10 +26,10 @@ describe("errors", () => {
     });
     expect(res.status).toBe(404);
     expect(res.headers.get("x-error-code")).toBe("RepoNotFound");
-    expect(res.headers.get("x-error-message")).toContain("local/missing");
+    expect(res.headers.get("x-error-message")).toBe("Repository not found");
     expect(res.headers.get("x-request-id")).toBe("req-123");
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(((await res.json()) as { error: string }).error).toContain("local/missing");
+    expect(((await res.json()) as { error: string }).error).toBe("Repository not found");
   });
 
   it("generates a request id when none is sent", async () => {
@@ -82,12 +82,20 @@ describe("commit payloads", () => {
     expect(b64.status).toBe(400);
   });
 
-  it.each([["../escape.txt"], ["a/../../b"], ["/absolute.txt"], ["a//b"], [".git/config"], ["dir/"]])(
-    "rejects the path %s",
+  it.each([["/absolute.txt"], ["a//b"], [".git/config"], ["dir/"]])("rejects the path %s", async (path) => {
+    const res = await commitFiles(hub, REPO, { [path]: "x" });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("x-error-code")).toBe("InvalidPath");
+  });
+
+  // The Hub answers 422 to a `..` segment, also between backslashes (issue 14).
+  it.each([["../escape.txt"], ["a/../../b"], ["a\\..\\b.txt"], ["..\\escape.txt"]])(
+    "rejects the path %s with 422",
     async (path) => {
       const res = await commitFiles(hub, REPO, { [path]: "x" });
-      expect(res.status).toBe(400);
+      expect(res.status).toBe(422);
       expect(res.headers.get("x-error-code")).toBe("InvalidPath");
+      expect(res.headers.get("x-error-message")).toContain("'..'");
     },
   );
 

@@ -53,11 +53,17 @@ describe("xet-read-token / xet-write-token", () => {
     expect((await xetToken(hub, "local/xet", "read", "main", { token: "hf_reader" })).status).toBe(200);
   });
 
-  it("accept the literal None revision with create_pr=1, for any signed-in user (PR uploads)", async () => {
-    for (const token of [TOKEN, "hf_reader", "hf_other"]) {
+  it("accept the literal None revision with create_pr=1, for any signed-in user's write token (PR uploads)", async () => {
+    for (const token of [TOKEN, "hf_other"]) {
       const res = await xetToken(hub, "local/xet", "write", "None", { token, query: "?create_pr=1" });
       expect(res.status).toBe(200);
     }
+    // A read token "can only be used to provide read access" (hub-docs security-tokens.md).
+    const reader = await xetToken(hub, "local/xet", "write", "None", {
+      token: "hf_reader",
+      query: "?create_pr=1",
+    });
+    expect(reader.status).toBe(403);
   });
 });
 

@@ -1,4 +1,5 @@
 import { badRequest, EmulatorHttpError } from "./errors.js";
+import { LIMITS } from "./limits.js";
 
 /**
  * The node:http mount registers the raw request stream here so that bulk uploads skip the
@@ -7,8 +8,12 @@ import { badRequest, EmulatorHttpError } from "./errors.js";
  */
 export const nodeBodies = new WeakMap<Request, AsyncIterable<Uint8Array>>();
 
-/** Small bodies (JSON, NDJSON) are read whole; bulk bodies are streamed. */
-const MAX_BUFFERED_BODY = 1024 * 1024 * 1024;
+const tooLarge = (limit: number) =>
+  new EmulatorHttpError(
+    413,
+    "PayloadTooLarge",
+    `Request body too large: at most ${limit} bytes are accepted on this route`,
+  );
 
 export class BodyReader {
   bytesRead = 0;
@@ -27,29 +32,71 @@ export class BodyReader {
     }
   }
 
-  async bytes(): Promise<Buffer> {
+  /**
+   * Reads a small body (JSON, NDJSON) whole, up to `limit` bytes. A declared
+   * `Content-Length` over the limit is refused before reading; a body that turns out larger
+   * is read to its end without being kept (so the client gets the 413, not a reset).
+   */
+  async bytes(limit: number = LIMITS.jsonBodyBytes): Promise<Buffer> {
+    this.refuseDeclaredOver(limit);
     const chunks: Uint8Array[] = [];
+    let over = false;
     for await (const chunk of this.stream()) {
+      if (over) continue;
       chunks.push(chunk);
-      if (this.bytesRead > MAX_BUFFERED_BODY)
-        throw new EmulatorHttpError(413, "PayloadTooLarge", "Request body too large");
+      if (this.bytesRead > limit) {
+        over = true;
+        chunks.length = 0;
+      }
     }
+    if (over) throw tooLarge(limit);
     return Buffer.concat(chunks);
   }
 
-  async text(): Promise<string> {
-    return (await this.bytes()).toString("utf8");
+  async text(limit?: number): Promise<string> {
+    return (await this.bytes(limit)).toString("utf8");
   }
 
   /** Parses a JSON body; an empty body counts as `{}` (clients send none on some POSTs). */
-  async json(): Promise<unknown> {
-    const text = await this.text();
+  async json(limit?: number): Promise<unknown> {
+    const text = await this.text(limit);
     if (text.trim() === "") return {};
     try {
       return JSON.parse(text);
     } catch {
       throw badRequest("Request body is not valid JSON", "InvalidJson");
     }
+  }
+
+  /**
+   * The body's lines (split on `\n`, decoded as UTF-8), streamed: at most `maxLine` bytes per
+   * line and `limit` bytes in all, so a huge NDJSON body is never held whole.
+   */
+  async *lines(maxLine: number, limit: number): AsyncIterable<string> {
+    this.refuseDeclaredOver(limit);
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    for await (const chunk of this.stream()) {
+      if (this.bytesRead > limit) throw tooLarge(limit);
+      let buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10)) {
+        pending.push(buf.subarray(0, nl));
+        yield Buffer.concat(pending).toString("utf8");
+        pending = [];
+        pendingBytes = 0;
+        buf = buf.subarray(nl + 1);
+      }
+      pendingBytes += buf.byteLength;
+      if (pendingBytes > maxLine) throw tooLarge(maxLine);
+      // Copy: the chunk's memory may be reused by the stream.
+      if (buf.byteLength) pending.push(Buffer.from(buf));
+    }
+    if (pending.length) yield Buffer.concat(pending).toString("utf8");
+  }
+
+  private refuseDeclaredOver(limit: number): void {
+    const declared = Number(this.request.headers.get("content-length") ?? "0");
+    if (declared > limit) throw tooLarge(limit);
   }
 
   /** Drains an unread body so the connection can be reused. */

@@ -41,7 +41,7 @@ export function json(
 /** Looks a repo up for reading: a private repo the caller cannot see does not exist. */
 export function readableRepo(ctx: Ctx, type: RepoType, namespace: string, name: string): Repo {
   const repo = ctx.hub.findRepo(type, namespace, name);
-  if (!repo || !canRead(repo, ctx.principal)) throw repoNotFound(`${namespace}/${name}`);
+  if (!repo || !canRead(repo, ctx.principal)) throw repoNotFound(!ctx.principal);
   return repo;
 }
 

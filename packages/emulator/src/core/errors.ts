@@ -22,12 +22,17 @@ export const unauthorized = (message = "Invalid credentials in Authorization hea
   new EmulatorHttpError(401, "Unauthorized", message);
 export const forbidden = (message: string) => new EmulatorHttpError(403, "Forbidden", message);
 export const notFound = (message: string, code = "NotFound") => new EmulatorHttpError(404, code, message);
-export const repoNotFound = (id: string) =>
-  new EmulatorHttpError(
-    404,
-    "RepoNotFound",
-    `Repository not found: ${id}. It does not exist, or it is private and you are not its owner.`,
-  );
+/**
+ * A repo that does not exist or that the caller may not see. Anonymous callers get 401, as
+ * from the Hub ("401 is returned for private and gated repos if the user is not authenticated,
+ * and for missing repos": huggingface_hub `utils/_http.py`, which maps it to
+ * `RepositoryNotFoundError`; the JS client's `repoExists` treats 401 like 404).
+ */
+export const repoNotFound = (anonymous = false) =>
+  // Exactly the Hub's words: huggingface_hub appends a server message to its own
+  // "Repository Not Found for url: …" unless it already contains it (case-insensitively), and
+  // its tests compare the whole text.
+  new EmulatorHttpError(anonymous ? 401 : 404, "RepoNotFound", "Repository not found");
 export const revisionNotFound = (rev: string) =>
   new EmulatorHttpError(404, "RevisionNotFound", `Invalid rev id: ${rev}`);
 export const entryNotFound = (path: string, headers: Record<string, string> = {}) =>

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { badRequest } from "../core/errors.js";
+import { badRequest, EmulatorHttpError } from "../core/errors.js";
+import { LIMITS } from "../core/limits.js";
 import { parseBody } from "../core/validate.js";
 import { assertPathInRepo } from "./names.js";
 
@@ -80,15 +81,21 @@ function toOp(key: string, value: unknown, where: string): CommitOp {
 /**
  * The NDJSON commit body: a `header` line first, then one operation per line. Blank lines
  * and a missing trailing newline (the JS client) are fine; anything else malformed is a 400.
+ * Lines are consumed as they arrive, and a commit of more than `maxOperations` operations is
+ * refused (413) at the first line past the limit, before the rest is read.
  */
-export function parseNdjsonCommit(text: string): { header: CommitHeader; ops: CommitOp[] } {
-  const lines = text.split("\n");
+export async function parseNdjsonCommit(
+  lines: AsyncIterable<string> | Iterable<string>,
+  maxOperations: number = LIMITS.commitOperations,
+): Promise<{ header: CommitHeader; ops: CommitOp[] }> {
   let header: CommitHeader | undefined;
   const ops: CommitOp[] = [];
-  lines.forEach((raw, index) => {
+  let index = 0;
+  for await (const raw of lines) {
+    index++;
     const line = raw.trim();
-    if (!line) return;
-    const where = `line ${index + 1}`;
+    if (!line) continue;
+    const where = `line ${index}`;
     let parsed: unknown;
     try {
       parsed = JSON.parse(line);
@@ -100,15 +107,23 @@ export function parseNdjsonCommit(text: string): { header: CommitHeader; ops: Co
       if (header || ops.length)
         throw badRequest(`${where}: the header must be the first line, once`, "InvalidCommitPayload");
       header = parseBody(Header, value, `${where} (header)`);
-      return;
+      continue;
     }
     if (!header)
       throw badRequest("Malformed NDJSON: the first line must be the header", "InvalidCommitPayload");
+    if (ops.length >= maxOperations) throw tooManyOperations(maxOperations);
     ops.push(toOp(key, value, where));
-  });
+  }
   if (!header) throw badRequest("Malformed NDJSON: missing header line", "InvalidCommitPayload");
   return { header, ops };
 }
+
+const tooManyOperations = (max: number) =>
+  new EmulatorHttpError(
+    413,
+    "TooManyOperations",
+    `A commit may hold at most ${max} operations: split it into several commits`,
+  );
 
 const JsonCommit = z.object({
   summary: z.string().min(1),
@@ -123,6 +138,12 @@ const JsonCommit = z.object({
 /** The legacy JSON commit form (`files`, `lfsFiles`, `deletedEntries` / `deletedFiles`). */
 export function parseJsonCommit(data: unknown): { header: CommitHeader; ops: CommitOp[] } {
   const body = parseBody(JsonCommit, data, "commit");
+  const count =
+    (body.files?.length ?? 0) +
+    (body.lfsFiles?.length ?? 0) +
+    (body.deletedEntries?.length ?? 0) +
+    (body.deletedFiles?.length ?? 0);
+  if (count > LIMITS.commitOperations) throw tooManyOperations(LIMITS.commitOperations);
   const header = parseBody(Header, body, "commit header");
   const ops = [
     ...(body.files ?? []).map((v, i) => toOp("file", v, `files[${i}]`)),

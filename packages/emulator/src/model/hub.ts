@@ -292,9 +292,22 @@ export class HubModel {
     this.changed();
   }
 
-  startMultipart(upload: MultipartUpload): void {
-    this.data.multipart[upload.id] = upload;
+  /**
+   * Registers new multipart uploads and forgets those started before `purgeBefore` (ms; their
+   * part URLs have expired, so they can never complete). Returns the forgotten ids, whose
+   * part blobs the caller deletes.
+   */
+  startMultipart(uploads: readonly MultipartUpload[], purgeBefore: number): string[] {
+    const purged: string[] = [];
+    for (const [id, upload] of Object.entries(this.data.multipart)) {
+      if (upload.startedAt !== undefined && upload.startedAt < purgeBefore) {
+        delete this.data.multipart[id];
+        purged.push(id);
+      }
+    }
+    for (const upload of uploads) this.data.multipart[upload.id] = upload;
     this.changed();
+    return purged;
   }
 
   recordPart(id: string, part: number, etag: string): void {
@@ -335,18 +348,27 @@ export class HubModel {
   }
 
   /** Commits reachable from `head`, newest first (breadth-first over parents). */
+  /**
+   * The commits reachable from `head` in `git log`'s default order: from the commits whose
+   * child was listed, the one with the newest date next (so after a merge the two lines
+   * interleave by date, not by breadth).
+   */
   history(repo: Repo, head: string): Commit[] {
     const seen = new Set<string>([head]);
-    const queue = [head];
+    const candidates: Commit[] = repo.commits[head] ? [repo.commits[head]] : [];
     const out: Commit[] = [];
-    while (queue.length) {
-      const commit = repo.commits[queue.shift()!];
-      if (!commit) continue;
+    while (candidates.length) {
+      let next = 0;
+      for (let i = 1; i < candidates.length; i++) {
+        if (candidates[i]!.date > candidates[next]!.date) next = i;
+      }
+      const [commit] = candidates.splice(next, 1) as [Commit];
       out.push(commit);
       for (const parent of commit.parents) {
-        if (!seen.has(parent)) {
+        const found = repo.commits[parent];
+        if (found && !seen.has(parent)) {
           seen.add(parent);
-          queue.push(parent);
+          candidates.push(found);
         }
       }
     }
@@ -367,7 +389,7 @@ export class HubModel {
 
   requireRepo(type: RepoType, namespace: string, name: string): Repo {
     const repo = this.findRepo(type, namespace, name);
-    if (!repo) throw repoNotFound(`${namespace}/${name}`);
+    if (!repo) throw repoNotFound();
     return repo;
   }
 }

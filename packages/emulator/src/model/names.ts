@@ -1,11 +1,13 @@
-import { badRequest } from "../core/errors.js";
+import { badRequest, EmulatorHttpError } from "../core/errors.js";
 
 /**
  * Name rules the Hub enforces (and that huggingface_hub checks client-side in
- * `utils/_validators.py`): repo names and namespaces are letters, digits, `-`, `_`, `.`,
- * at most 96 characters, not starting or ending with `-` or `.`, without `--` or `..`.
+ * `utils/_validators.py`, whose pattern wraps the name in `\b`): repo names and namespaces
+ * are letters, digits, `-`, `_`, `.`, at most 96 characters, without `--` or `..`, starting
+ * and ending with a word character, so `_` may start or end a name (`__DUMMY_HUB_USER__`,
+ * huggingface_hub's own CI user) but `-` and `.` may not.
  */
-const REPO_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$/;
+const REPO_NAME = /^[A-Za-z0-9_](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?$/;
 
 export function assertRepoName(value: string, field: string): void {
   if (!REPO_NAME.test(value) || value.includes("--") || value.includes("..")) {
@@ -24,8 +26,8 @@ export function assertPathInRepo(path: unknown, field = "path"): asserts path is
     ? "must not start with '/'"
     : path.endsWith("/")
       ? "must not end with '/'"
-      : path.split("/").some((s) => s === "" || s === "." || s === "..")
-        ? "must not contain empty, '.' or '..' segments"
+      : path.split("/").some((s) => s === "" || s === ".")
+        ? "must not contain empty or '.' segments"
         : path === ".git" || path.startsWith(".git/")
           ? "must not be inside .git/"
           : path.length > 1000
@@ -34,6 +36,15 @@ export function assertPathInRepo(path: unknown, field = "path"): asserts path is
               ? "must not contain NUL or line breaks"
               : undefined;
   if (problem) throw badRequest(`Invalid ${field} "${path}": ${problem}`, "InvalidPath");
+  // The Hub answers 422 to a `..` segment, splitting on `\\` as well as `/` (a Windows path
+  // would climb out of the snapshot on the download side).
+  if (path.split(/[/\\]/).includes("..")) {
+    throw new EmulatorHttpError(
+      422,
+      "InvalidPath",
+      `Invalid ${field} "${path}": must not contain '..' segments`,
+    );
+  }
 }
 
 /** Branch and tag names, following git's `check-ref-format` rules the Hub applies. */

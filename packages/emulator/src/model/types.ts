@@ -113,6 +113,8 @@ export interface MultipartUpload {
   chunkSize: number;
   /** part number → the ETag it was answered with (without quotes). */
   parts: Record<string, string>;
+  /** When the batch answer was given (ms); abandoned uploads are purged once their URLs expire. */
+  startedAt?: number;
 }
 
 export interface HubState {

@@ -68,7 +68,10 @@ function toRequest(req: IncomingMessage, origin: string): Request {
   }
   const request = new Request(origin + req.url, { method: req.method ?? "GET", headers });
   // Bodies are read straight from the socket stream (no web-stream conversion): see core/body.ts.
-  if (req.method !== "GET" && req.method !== "HEAD") nodeBodies.set(request, req);
+  // A route that stops reading early (a 4xx on a bad first line) must not destroy the socket:
+  // the client is owed its answer, and node:http discards the rest of the body after it.
+  if (req.method !== "GET" && req.method !== "HEAD")
+    nodeBodies.set(request, req.iterator({ destroyOnReturn: false }));
   return request;
 }
 
@@ -94,6 +97,9 @@ function listener(emulator: Emulator, origin: () => string) {
           req.socket.destroy();
           return;
         }
+        // A body the route did not read to its end (an early 4xx) is discarded as it arrives,
+        // so a client still sending it is not blocked and the connection stays usable.
+        if (!req.complete) req.resume();
         return writeResponse(res, response, req.method === "HEAD");
       })
       .catch(() => req.socket.destroy());

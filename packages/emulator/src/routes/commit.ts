@@ -1,5 +1,6 @@
 import { type Ctx, json, lfsObjectUrl, repoUrl } from "../core/context.js";
 import { badRequest, EmulatorHttpError, revisionNotFound } from "../core/errors.js";
+import { LIMITS } from "../core/limits.js";
 import { gitBlobId, lfsPointer } from "../git/objects.js";
 import { cardMetadataProblems } from "../model/card-metadata.js";
 import { type CommitOp, parseJsonCommit, parseNdjsonCommit } from "../model/commit-payload.js";
@@ -41,6 +42,41 @@ async function gitattributesFor(
   return hub.putRegular(Buffer.from(`${prefix}${missing.map(lfsLineFor).join("\n")}\n`));
 }
 
+/**
+ * The paths of a tree being edited, sorted once, so that deleting a folder costs the size of
+ * the folder rather than a scan of the whole repo per deletion (a commit may hold 25,000 of
+ * them). Paths added by the commit itself are kept aside and scanned.
+ */
+class PathIndex {
+  private readonly sorted: string[];
+  private readonly added = new Set<string>();
+
+  constructor(base: Map<string, FileEntry>) {
+    this.sorted = [...base.keys()].sort();
+  }
+
+  add(path: string): void {
+    this.added.add(path);
+  }
+
+  /** Paths under `prefix` (ending in "/") that `files` still holds. */
+  under(prefix: string, files: Map<string, FileEntry>): string[] {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sorted[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const found: string[] = [];
+    for (let i = lo; i < this.sorted.length && this.sorted[i]!.startsWith(prefix); i++) {
+      if (files.has(this.sorted[i]!)) found.push(this.sorted[i]!);
+    }
+    for (const path of this.added) if (path.startsWith(prefix) && files.has(path)) found.push(path);
+    return found;
+  }
+}
+
 function applyOps(
   repo: Repo,
   base: Map<string, FileEntry>,
@@ -49,9 +85,12 @@ function applyOps(
   gitattributes: FileEntry | undefined,
 ) {
   const files = new Map(base);
+  const index = new PathIndex(base);
   for (const op of ops) {
-    if (op.kind === "file") files.set(op.path, regular.get(op.path)!);
-    else if (op.kind === "lfsFile") {
+    if (op.kind === "file") {
+      files.set(op.path, regular.get(op.path)!);
+      index.add(op.path);
+    } else if (op.kind === "lfsFile") {
       const size = repo.lfs[op.oid]!;
       const pointer = Buffer.from(lfsPointer(op.oid, size));
       files.set(op.path, {
@@ -59,19 +98,17 @@ function applyOps(
         size,
         lfs: { oid: op.oid, size, pointerSize: pointer.byteLength },
       });
+      index.add(op.path);
     } else {
-      const prefix = `${op.path}/`;
       const isFile = files.has(op.path);
-      const under = [...files.keys()].filter((p) => p.startsWith(prefix));
-      if (
-        (op.folder === false && !isFile) ||
-        (op.folder === true && !under.length) ||
-        (!isFile && !under.length)
-      ) {
+      // A `deletedFile` naming a folder deletes the folder, as on the Hub (huggingface_hub's
+      // `CommitOperationDelete` sends folders as `deletedFile` unless the path ends in "/").
+      const under = op.folder === true || !isFile ? index.under(`${op.path}/`, files) : [];
+      if ((op.folder === true && !under.length) || (!isFile && !under.length)) {
         throw new EmulatorHttpError(404, "EntryNotFound", `A file with this name doesn't exist: ${op.path}`);
       }
       if (op.folder !== true) files.delete(op.path);
-      if (op.folder !== false) for (const p of under) files.delete(p);
+      for (const p of under) files.delete(p);
     }
   }
   if (gitattributes) files.set(".gitattributes", gitattributes);
@@ -97,18 +134,18 @@ export async function commit(ctx: Ctx, repo: Repo, rev: string): Promise<Respons
   const createPr = isCreatePr(ctx);
   const author = assertCanCommit(ctx, repo, createPr);
   const target = ctx.hub.resolve(repo, rev);
+  // The Hub answers RevisionNotFound: a PR needs a branch to be opened against.
+  if (createPr && target.branch === undefined) throw revisionNotFound(rev);
   if (target.branch === undefined && target.pr === undefined) {
     throw badRequest(
       `Cannot commit to ${rev}: only branches and refs/pr/* accept commits`,
       "InvalidRevision",
     );
   }
-  if (createPr && target.branch === undefined)
-    throw badRequest("create_pr=1 needs a branch to open the PR against");
   const contentType = ctx.request.headers.get("content-type") ?? "";
   const payload = contentType.startsWith("application/json")
-    ? parseJsonCommit(await ctx.body.json())
-    : parseNdjsonCommit(await ctx.body.text());
+    ? parseJsonCommit(await ctx.body.json(LIMITS.commitBodyBytes))
+    : await parseNdjsonCommit(ctx.body.lines(LIMITS.ndjsonLineBytes, LIMITS.commitBodyBytes));
 
   // Validate and store regular contents and check LFS objects before touching any ref.
   const regular = new Map<string, FileEntry>();

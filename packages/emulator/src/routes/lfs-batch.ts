@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { requireSignedIn } from "../core/auth.js";
 import { type Ctx, json, lfsObjectUrl, xetOn } from "../core/context.js";
 import { EmulatorHttpError } from "../core/errors.js";
+import { LIMITS } from "../core/limits.js";
+import { DEFAULTS } from "../core/options.js";
 import { parseBody } from "../core/validate.js";
 import type { MultipartUpload, Repo } from "../model/types.js";
 import { assertCanCommit } from "./preupload.js";
@@ -30,6 +31,13 @@ const OID = /^[0-9a-f]{64}$/;
  */
 export async function lfsBatch(ctx: Ctx, repo: Repo): Promise<Response> {
   const body = parseBody(BatchBody, await ctx.body.json(), "LFS batch request");
+  if (body.objects.length > LIMITS.lfsBatchObjects) {
+    throw new EmulatorHttpError(
+      413,
+      "TooManyObjects",
+      `An LFS batch may name at most ${LIMITS.lfsBatchObjects} objects (${body.objects.length} sent): send several batches`,
+    );
+  }
   const algo = body.hash_algo ?? "sha256";
   if (algo !== "sha256" && algo !== "sha_256") {
     throw new EmulatorHttpError(
@@ -39,12 +47,13 @@ export async function lfsBatch(ctx: Ctx, repo: Repo): Promise<Response> {
     );
   }
   if (body.operation === "upload") {
-    // Clients omit `ref` when uploading for a PR, so that read-only users can contribute.
+    // Clients omit `ref` when uploading for a PR, so that users who cannot write to the repo
+    // can contribute; a read-only token still cannot add objects (assertCanCommit).
     assertCanCommit(ctx, repo, !body.ref);
     if (body.ref) ctx.hub.resolve(repo, body.ref.name);
-  } else {
-    requireSignedIn(ctx.principal);
   }
+  // Downloads need read access only, checked when the repo was looked up: a public repo's
+  // objects are readable without a token, as on the Hub.
   const transfers = body.transfers ?? ["basic"];
   const multipart = transfers.includes("multipart");
   const xet = body.operation === "upload" && transfers.includes("xet") && xetOn(ctx, repo);
@@ -53,12 +62,24 @@ export async function lfsBatch(ctx: Ctx, repo: Repo): Promise<Response> {
   const { options, signer } = ctx;
   const started: MultipartUpload[] = [];
   const objects = [];
+  let parts = 0;
   for (const { oid, size } of body.objects) {
     if (!OID.test(oid) || !Number.isSafeInteger(size) || size < 0) {
       objects.push({
         oid,
         size,
         error: { code: 422, message: "oid must be a lowercase sha256 and size a non-negative integer" },
+      });
+      continue;
+    }
+    if (size > LIMITS.lfsObjectBytes) {
+      objects.push({
+        oid,
+        size,
+        error: {
+          code: 422,
+          message: `Files larger than ${LIMITS.lfsObjectBytes / 1000 ** 3} GB are not supported (${size} bytes)`,
+        },
       });
       continue;
     }
@@ -87,9 +108,18 @@ export async function lfsBatch(ctx: Ctx, repo: Repo): Promise<Response> {
       });
     } else if (multipart && size >= options.multipartThreshold) {
       const id = randomUUID();
-      const chunkSize = options.multipartChunkSize;
+      // Never more than S3's 10,000 parts: bigger objects get bigger parts.
+      const chunkSize = Math.max(options.multipartChunkSize, Math.ceil(size / LIMITS.multipartParts));
       const count = Math.max(Math.ceil(size / chunkSize), 1);
-      started.push({ id, repoUid: repo.uid, oid, size, chunkSize, parts: {} });
+      parts += count;
+      if (parts > LIMITS.lfsBatchParts) {
+        throw new EmulatorHttpError(
+          413,
+          "TooManyParts",
+          `This batch would need more than ${LIMITS.lfsBatchParts} multipart part URLs: send fewer large objects per batch`,
+        );
+      }
+      started.push({ id, repoUid: repo.uid, oid, size, chunkSize, parts: {}, startedAt: ctx.now() });
       const header: Record<string, string> = { chunk_size: String(chunkSize) };
       for (let n = 1; n <= count; n++) {
         header[String(n).padStart(5, "0")] = signer.sign(options.storageBaseUrl, `/part/${id}/${n}`);
@@ -106,7 +136,10 @@ export async function lfsBatch(ctx: Ctx, repo: Repo): Promise<Response> {
       objects.push({ oid, size, authenticated: true, actions: { upload: { href, expires_at: expiresAt } } });
     }
   }
-  for (const upload of started) ctx.hub.startMultipart(upload);
+  if (started.length) {
+    const purged = ctx.hub.startMultipart(started, ctx.now() - DEFAULTS.presignSeconds * 1000);
+    for (const id of purged) await ctx.hub.storage.deletePrefix(`part/${id}/`);
+  }
   return json(
     { transfer: xet ? "xet" : started.length ? "multipart" : "basic", objects, hash_algo: "sha256" },
     { headers: { "content-type": LFS_JSON } },

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { assertCanWrite, requireSignedIn } from "../core/auth.js";
 import { type Ctx, json } from "../core/context.js";
-import { badRequest } from "../core/errors.js";
+import { badRequest, forbidden } from "../core/errors.js";
 import { parseBody } from "../core/validate.js";
 import { lfsMatcher } from "../model/gitattributes.js";
 import { assertPathInRepo } from "../model/names.js";
@@ -18,10 +18,16 @@ const PreuploadBody = z.object({
   gitIgnore: z.string().optional(),
 });
 
-/** Writes to a branch need write access; opening a PR (`create_pr=1`) only a signed-in user. */
+/**
+ * Writes to a branch need write access to the repo; opening a PR (`create_pr=1`, or an LFS
+ * upload without `ref`) any signed-in user's write token: a `read` token "can only be used to
+ * provide read access" (hub-docs `security-tokens.md`).
+ */
 export function assertCanCommit(ctx: Ctx, repo: Repo, createPr: boolean): string {
-  if (createPr) return requireSignedIn(ctx.principal).user;
-  return assertCanWrite(repo, ctx.principal).user;
+  if (!createPr) return assertCanWrite(repo, ctx.principal).user;
+  const who = requireSignedIn(ctx.principal);
+  if (who.role !== "write") throw forbidden("This token has read access only; a write token is required");
+  return who.user;
 }
 
 export function isCreatePr(ctx: Ctx): boolean {

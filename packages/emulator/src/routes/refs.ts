@@ -43,7 +43,7 @@ export async function createBranch(ctx: Ctx, repo: Repo, branch: string): Promis
   const body = parseBody(BranchBody, await ctx.body.json(), "branch request");
   assertRefName(branch, "branch");
   if (repo.branches[branch] && !body.overwrite)
-    throw conflict(`Reference already exists: refs/heads/${branch}`);
+    throw conflict(`Reference refs/heads/${branch} already exists`);
   let target: string;
   if (body.emptyBranch) {
     target = ctx.hub.addCommit(repo, {
@@ -62,9 +62,8 @@ export async function createBranch(ctx: Ctx, repo: Repo, branch: string): Promis
 /** `DELETE /api/{type}s/{repo}/branch/{branch}`; the default branch cannot be deleted. */
 export async function deleteBranch(ctx: Ctx, repo: Repo, branch: string): Promise<Response> {
   assertCanWrite(repo, ctx.principal);
+  if (branch === "main") throw new EmulatorHttpError(403, "Forbidden", "Cannot delete refs/heads/main");
   if (!repo.branches[branch]) throw revisionNotFound(branch);
-  if (branch === "main")
-    throw new EmulatorHttpError(403, "Forbidden", "The default branch (main) cannot be deleted");
   ctx.hub.deleteBranch(repo, branch);
   return json({});
 }
@@ -75,9 +74,11 @@ const TagBody = z.object({ tag: z.string().min(1), message: z.string().nullish()
 export async function createTag(ctx: Ctx, repo: Repo, rev: string): Promise<Response> {
   assertCanWrite(repo, ctx.principal);
   const body = parseBody(TagBody, await ctx.body.json(), "tag request");
+  // The revision first: huggingface_hub's tests expect RevisionNotFound for a bad tag name on
+  // a missing revision.
+  const { commit } = ctx.hub.resolve(repo, rev);
   assertRefName(body.tag, "tag");
   if (repo.tags[body.tag]) throw conflict(`Tag already exists: ${body.tag}`);
-  const { commit } = ctx.hub.resolve(repo, rev);
   ctx.hub.setTag(repo, body.tag, { commit: commit.id, ...(body.message ? { message: body.message } : {}) });
   return json({});
 }
@@ -121,19 +122,22 @@ const SquashBody = z.object({ message: z.string().nullish() });
 export async function superSquash(ctx: Ctx, repo: Repo, branch: string): Promise<Response> {
   const who = assertCanWrite(repo, ctx.principal);
   const body = parseBody(SquashBody, await ctx.body.json(), "super-squash request");
-  const head = repo.branches[branch];
-  if (!head) {
-    if (ctx.hub.tryResolve(repo, branch))
-      throw badRequest(`${branch} is not a branch; only branches can be squashed`);
+  const name = branch.startsWith("refs/heads/") ? branch.slice("refs/heads/".length) : branch;
+  const head = repo.branches[name];
+  // A PR ref can be squashed too (huggingface_hub's tests squash `refs/pr/N`).
+  const pr = head ? undefined : ctx.hub.tryResolve(repo, branch);
+  if (!head && pr?.pr === undefined) {
+    if (pr) throw badRequest(`${branch} is not a branch; only branches and refs/pr/* can be squashed`);
     throw revisionNotFound(branch);
   }
-  const files = ctx.hub.files(repo.commits[head]!);
+  const files = ctx.hub.files(head ? repo.commits[head]! : pr!.commit);
   const squashed = ctx.hub.addCommit(repo, {
     parents: [],
     files,
-    title: body.message ?? `Super-squash branch '${branch}'`,
+    title: body.message ?? `Super-squash branch '${name}'`,
     author: who.user,
   });
-  ctx.hub.setBranch(repo, branch, squashed.id);
+  if (head) ctx.hub.setBranch(repo, name, squashed.id);
+  else ctx.hub.updateDiscussion(repo, pr!.pr!, [], { head: squashed.id });
   return json({ commitId: squashed.id });
 }

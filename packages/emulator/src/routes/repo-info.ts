@@ -4,6 +4,21 @@ import { DEFAULTS } from "../core/options.js";
 import { repoId } from "../model/hub.js";
 import type { Repo, RepoType } from "../model/types.js";
 
+/** The Hub's `_id`s are 24-hex MongoDB ObjectIds; the repo's uuid gives a stable one. */
+export const objectId = (repo: Repo) => repo.uid.replace(/-/g, "").slice(0, 24);
+
+/**
+ * A Space's subdomain: `{namespace}-{name}` lowercased, with every run of characters a host
+ * name cannot hold (`_`, `.`) made one `-`, and no `-` at either end (the emulator's reading
+ * of the Hub's rule, which is not documented).
+ */
+function spaceSubdomain(repo: Repo): string {
+  return `${repo.namespace}-${repo.name}`
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
 /** Full repo info at a commit, as `GET /api/{type}s/{repo}[/revision/{rev}]` answers. */
 function describe(ctx: Ctx, repo: Repo, rev: string): Record<string, unknown> {
   const { commit } = ctx.hub.resolve(repo, rev);
@@ -22,7 +37,7 @@ function describe(ctx: Ctx, repo: Repo, rev: string): Record<string, unknown> {
       : { rfilename: path },
   );
   const info: Record<string, unknown> = {
-    _id: repo.uid,
+    _id: objectId(repo),
     id: repoId(repo),
     author: repo.namespace,
     sha: commit.id,
@@ -44,14 +59,19 @@ function describe(ctx: Ctx, repo: Repo, rev: string): Record<string, unknown> {
   }
   if (repo.type === "space") {
     info.sdk = repo.sdk;
-    info.subdomain = `${repo.namespace}-${repo.name}`.toLowerCase();
+    info.subdomain = spaceSubdomain(repo);
   }
   return info;
 }
 
+const expandFields = (ctx: Ctx) => [
+  ...ctx.url.searchParams.getAll("expand"),
+  ...ctx.url.searchParams.getAll("expand[]"),
+];
+
 /** `expand=a&expand=b` (or `expand[]=a`): only those fields plus `_id` and `id`. */
 function expandFilter(ctx: Ctx, info: Record<string, unknown>): Record<string, unknown> {
-  const expand = [...ctx.url.searchParams.getAll("expand"), ...ctx.url.searchParams.getAll("expand[]")];
+  const expand = expandFields(ctx);
   if (!expand.length) return info;
   const out: Record<string, unknown> = { _id: info._id, id: info.id };
   for (const field of expand) if (field in info) out[field] = info[field];
@@ -85,7 +105,7 @@ export async function listRepos(ctx: Ctx, type: RepoType): Promise<Response> {
   const items = page.map((repo) => {
     const head = repo.commits[repo.branches.main ?? ""];
     const info: Record<string, unknown> = {
-      _id: repo.uid,
+      _id: objectId(repo),
       id: repoId(repo),
       author: repo.namespace,
       private: repo.private,
@@ -101,6 +121,11 @@ export async function listRepos(ctx: Ctx, type: RepoType): Promise<Response> {
     if (full && head) {
       info.sha = head.id;
       info.siblings = [...ctx.hub.files(head).keys()].map((rfilename) => ({ rfilename }));
+    }
+    // `expand` may ask a listing for what only repo info has (siblings, sha, cardData,
+    // disabled, usedStorage, subdomain...): the Hub answers them per item.
+    if (head && expandFields(ctx).some((field) => !(field in info))) {
+      return expandFilter(ctx, { ...info, ...describe(ctx, repo, "main") });
     }
     return expandFilter(ctx, info);
   });

@@ -5,6 +5,7 @@ import { badRequest, conflict, forbidden } from "../core/errors.js";
 import { parseBody } from "../core/validate.js";
 import { assertPathInRepo, assertRepoName } from "../model/names.js";
 import type { Repo, RepoType } from "../model/types.js";
+import { objectId } from "./repo-info.js";
 
 const repoType = z.enum(["model", "dataset", "space"]);
 const visibility = z.enum(["public", "private", "protected"]);
@@ -33,6 +34,30 @@ function assertCanCreate(ctx: Ctx, type: RepoType, namespace: string): string {
   return who.user;
 }
 
+/**
+ * The README the Hub writes into a new repo: a Space gets its configuration block (title,
+ * emoji, colors, sdk, pinned; hub-docs `spaces-config-reference.md`) and a pointer to the
+ * reference; a repo created with a `license` gets it as metadata. The Hub picks the emoji and
+ * colors at random; the emulator always picks the same ones.
+ */
+function initialReadme(type: RepoType, name: string, sdk?: string, license?: string): string | undefined {
+  if (type === "space") {
+    const lines = [
+      `title: ${JSON.stringify(name)}`,
+      "emoji: 🚀",
+      "colorFrom: blue",
+      "colorTo: green",
+      `sdk: ${sdk}`,
+      "pinned: false",
+      ...(license ? [`license: ${yamlScalar(license)}`] : []),
+    ];
+    return `---\n${lines.join("\n")}\n---\n\nCheck out the configuration reference at https://huggingface.co/docs/hub/spaces-config-reference\n`;
+  }
+  return license ? `---\nlicense: ${yamlScalar(license)}\n---\n` : undefined;
+}
+
+const yamlScalar = (value: string) => (/^[\w.+-]+$/.test(value) ? value : JSON.stringify(value));
+
 /** `POST /api/repos/create`: both `private` (older clients) and `visibility` (PY ≥ 1.8) are accepted. */
 export async function createRepo(ctx: Ctx): Promise<Response> {
   const body = parseBody(CreateBody, await ctx.body.json(), "create request");
@@ -54,6 +79,9 @@ export async function createRepo(ctx: Ctx): Promise<Response> {
     assertPathInRepo(f.path, "files[].path");
     return { path: f.path, content: Buffer.from(f.content, f.encoding === "base64" ? "base64" : "utf8") };
   });
+  const readme = initialReadme(type, name, body.sdk ?? undefined, body.license ?? undefined);
+  if (readme && !files.some((f) => f.path === "README.md"))
+    files.push({ path: "README.md", content: Buffer.from(readme) });
   const repo = await ctx.hub.createRepo({
     type,
     namespace,
@@ -64,7 +92,7 @@ export async function createRepo(ctx: Ctx): Promise<Response> {
     ...(body.sdk ? { sdk: body.sdk } : {}),
     ...(body.license ? { license: body.license } : {}),
   });
-  return json({ id: repo.uid, name: `${namespace}/${name}`, url: repoUrl(ctx, repo) });
+  return json({ id: objectId(repo), name: `${namespace}/${name}`, url: repoUrl(ctx, repo) });
 }
 
 const DeleteBody = z.object({
@@ -101,7 +129,9 @@ export async function moveRepo(ctx: Ctx): Promise<Response> {
   const repo = readableRepo(ctx, type, fromNs, fromName);
   assertCanWrite(repo, ctx.principal);
   assertCanCreate(ctx, type, toNs);
-  if (ctx.hub.findRepo(type, toNs, toName)) throw conflict(`A ${type} repo ${toNs}/${toName} already exists`);
+  // The Hub's words, which huggingface_hub's tests match.
+  if (ctx.hub.findRepo(type, toNs, toName))
+    throw conflict(`A ${type} repository called ${toNs}/${toName} already exists`);
   ctx.hub.moveRepo(repo, toNs, toName);
   return json({});
 }

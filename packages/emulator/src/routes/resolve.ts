@@ -42,7 +42,7 @@ export async function resolveFile(
         .join("/");
       return new Response(null, { status: 307, headers: { location: `/${moved}/${rest}${ctx.url.search}` } });
     }
-    throw repoNotFound(`${namespace}/${name}`);
+    throw repoNotFound(!ctx.principal);
   }
   readableRepo(ctx, type, namespace, name);
   const { rev, path } = ctx.hub.splitRevision(repo, segments, 1);

@@ -1,5 +1,5 @@
 import { type Ctx, readableRepo } from "../core/context.js";
-import { badRequest, EmulatorHttpError, notFound } from "../core/errors.js";
+import { badRequest, EmulatorHttpError, notFound, repoNotFound } from "../core/errors.js";
 import type { RepoType } from "../model/types.js";
 import { dedupQuery, headFile, headXorb, uploadXorb } from "./cas.js";
 import { batchReconstruction, getReconstruction } from "./cas-reconstruction.js";
@@ -89,6 +89,9 @@ export async function routeHub(ctx: Ctx): Promise<Response> {
     if (area === "complete_multipart" && m === "POST") return completeMultipart(ctx);
     const type = PLURAL[area];
     if (type && segs.length === 2 && m === "GET") return listRepos(ctx, type);
+    // A canonical id without namespace (`gpt2`): the emulator holds none, so it is a missing
+    // repo, which is what `repo_exists` and `model_info` expect (not a missing route).
+    if (type && segs.length === 3 && segs[2]) throw repoNotFound(!ctx.principal);
     if (type && segs.length >= 4)
       return routeRepoApi(ctx, type, segs[2]!, segs[3]!, segs[4] ?? "", segs.slice(5));
     throw noRoute(ctx.url.pathname);
@@ -96,6 +99,16 @@ export async function routeHub(ctx: Ctx): Promise<Response> {
   const type = PREFIX[segs[0] ?? ""] ?? "model";
   const [ns, rawName, action, ...rest] = type === "model" ? segs : segs.slice(1);
   if (!ns || !rawName) throw noRoute(ctx.url.pathname);
+  // `/gpt2/resolve/main/config.json`: a canonical id without namespace (see above).
+  if (
+    (rawName === "resolve" || rawName === "raw") &&
+    action !== undefined &&
+    action !== "resolve" &&
+    action !== "raw"
+  ) {
+    if (m !== "GET" && m !== "HEAD") throw methodNotAllowed(m, ctx.url.pathname);
+    throw repoNotFound(!ctx.principal);
+  }
   if (rawName.endsWith(".git") && action === "info" && rest.join("/") === "lfs/objects/batch") {
     if (m !== "POST") throw methodNotAllowed(m, ctx.url.pathname);
     return lfsBatch(ctx, readableRepo(ctx, type, ns, rawName.slice(0, -4)));

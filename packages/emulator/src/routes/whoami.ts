@@ -14,14 +14,15 @@ export async function whoami(ctx: Ctx): Promise<Response> {
     isPro: false,
     canPay: false,
     periodEnd: null,
-    avatarUrl: `${ctx.options.baseUrl}/avatars/${encodeURIComponent(who.user)}.svg`,
+    // Relative, as the Hub answers it (clients prefix the endpoint themselves).
+    avatarUrl: `/avatars/${encodeURIComponent(who.user)}.svg`,
     billingMode: "prepaid",
     orgs: who.orgs.map((name) => ({
       type: "org",
       id: Buffer.from(name).toString("hex").padEnd(24, "0").slice(0, 24),
       name,
       fullname: name,
-      avatarUrl: `${ctx.options.baseUrl}/avatars/${encodeURIComponent(name)}.svg`,
+      avatarUrl: `/avatars/${encodeURIComponent(name)}.svg`,
       isEnterprise: false,
       roleInOrg: who.role === "write" ? "write" : "read",
     })),
