@@ -37,7 +37,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   const context = new CliContext(io, controller.signal);
   const program = createProgram(io, context);
   try {
-    await program.parseAsync([...argv], { from: "user" });
+    // `hfkit help repo tag create` is `hfkit repo tag create --help` (commander's own help
+    // command only looks one level down).
+    const args = argv[0] === "help" && argv.length > 1 ? [...argv.slice(1), "--help"] : argv;
+    await program.parseAsync([...args], { from: "user" });
     return EXIT.ok;
   } catch (error) {
     if (interrupted !== undefined) {

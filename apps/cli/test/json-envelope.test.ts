@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
 import type { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/main.js";
@@ -15,6 +16,8 @@ const REPO = "datasets/local/envelope";
 let home: string;
 let card: string;
 let folder: string;
+// `auth login` checks its token with a real Hub (the local hub needs no login).
+let hub: EmulatorServer;
 
 /** Every command with `--format`, by its path (`repo tag list`). */
 function jsonCommands(): string[] {
@@ -34,6 +37,10 @@ function jsonCommands(): string[] {
 // `repo: true` says the command is about a repo.
 const runs: Array<{ argv: () => string[]; repo?: string }> = [
   { argv: () => ["env"] },
+  { argv: () => ["auth", "login", "--token", "hf_envelope_token", "--endpoint", hub?.url ?? "<emulator>"] },
+  { argv: () => ["auth", "list"] },
+  { argv: () => ["auth", "switch", "emulator"] },
+  { argv: () => ["auth", "whoami"] },
   { argv: () => ["whoami"] },
   { argv: () => ["repo", "create", REPO], repo: REPO },
   { argv: () => ["upload", REPO, folder, "--commit-message", "First"], repo: REPO },
@@ -58,6 +65,7 @@ const runs: Array<{ argv: () => string[]; repo?: string }> = [
     argv: () => ["repo", "delete", "datasets/local/envelope-moved", "--yes"],
     repo: "datasets/local/envelope-moved",
   },
+  { argv: () => ["auth", "logout"] },
 ];
 
 const commandOf = (argv: string[]) => {
@@ -68,6 +76,7 @@ const commandOf = (argv: string[]) => {
 };
 
 beforeAll(async () => {
+  hub = await startEmulatorServer({ port: 0 });
   home = await mkdtemp(join(tmpdir(), "hfkit-envelope-"));
   folder = join(home, "upload");
   await mkdir(join(folder, "data"), { recursive: true });
@@ -76,7 +85,10 @@ beforeAll(async () => {
   card = join(home, "README.md");
   await writeFile(card, "---\nlicense: apache-2.0\n---\n# Card\n");
 });
-afterAll(() => rm(home, { recursive: true, force: true }));
+afterAll(async () => {
+  await hub.close();
+  await rm(home, { recursive: true, force: true });
+});
 
 describe("--format json: one envelope for every command", () => {
   it("has a run below for every command that takes --format", () => {

@@ -22,6 +22,7 @@ import {
   type OutputFormat,
   withHubOptions,
 } from "../context.js";
+import { HELP_GROUPS } from "../help.js";
 import { repoArgument, repoTypeOption } from "../repo-command.js";
 
 interface RemoteOptions extends HubCommandOptions {
@@ -97,6 +98,7 @@ function parseAssignment(assignment: string): [string, unknown] {
 export function registerCardCommand(program: Command, context: CliContext): void {
   const card = program
     .command("card")
+    .helpGroup(HELP_GROUPS.cards)
     .description("read, check and edit model and dataset cards (README.md metadata)");
 
   withHubOptions(

@@ -2,6 +2,7 @@ import { formatRepoId, type RepoType } from "@hfkit/http";
 import { type DownloadedFile, downloadFile, snapshotDownloadIter } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, repeatable, withHubOptions } from "../context.js";
+import { HELP_GROUPS } from "../help.js";
 import { REPO_ID_HELP, repoArgument, repoTypeOption } from "../repo-command.js";
 
 interface DownloadOptions extends HubCommandOptions {
@@ -29,6 +30,7 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
   withHubOptions(
     program
       .command("download")
+      .helpGroup(HELP_GROUPS.files)
       .description("download files or a whole repo into the Hugging Face cache (or a folder)")
       .argument("<repo_id>", REPO_ID_HELP)
       .argument("[files...]", "files to download (default: the whole repo)")

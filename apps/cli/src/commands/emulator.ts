@@ -1,6 +1,7 @@
 import { type EmulatorUser, startEmulatorServer } from "@hfkit/emulator";
 import { type Command, InvalidArgumentError } from "commander";
 import type { CliContext } from "../context.js";
+import { HELP_GROUPS } from "../help.js";
 
 function integer(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected a non-negative integer");
@@ -50,6 +51,7 @@ interface ServeOptions {
 export function registerEmulatorCommand(program: Command, context: CliContext): void {
   const emulator = program
     .command("emulator")
+    .helpGroup(HELP_GROUPS.emulator)
     .description("A Hub-compatible local server for offline work and tests");
   emulator
     .command("serve")

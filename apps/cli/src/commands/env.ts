@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
+import { HELP_GROUPS } from "../help.js";
 import { VERSION } from "../version.js";
 
 /** `hfkit env`: what hfkit will talk to and with which settings (never the token itself). */
@@ -7,6 +8,7 @@ export function registerEnvCommand(program: Command, context: CliContext): void 
   withHubOptions(
     program
       .command("env")
+      .helpGroup(HELP_GROUPS.other)
       .description("show the endpoint, token source, cache folders and versions hfkit uses"),
   ).action(async (options: HubCommandOptions) => {
     const client = await context.client(options);

@@ -17,6 +17,7 @@ import {
 import { createRepo, repoExists } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, repeatable, withHubOptions } from "../context.js";
+import { HELP_GROUPS } from "../help.js";
 import { ProgressLine } from "../progress.js";
 import { REPO_ID_HELP, repoArgument, repoTypeOption } from "../repo-command.js";
 
@@ -103,6 +104,7 @@ export function registerUploadCommand(program: Command, context: CliContext): vo
   withHubOptions(
     program
       .command("upload")
+      .helpGroup(HELP_GROUPS.files)
       .description("upload a file or a folder to a repo (run again to resume: see --help)")
       .argument("<repo_id>", REPO_ID_HELP)
       .argument("[local_path]", "file or folder to upload", ".")
