@@ -88,6 +88,20 @@ function* leaves(command) {
   }
 }
 
+/** What the program wrote last; the examples are read from each command's own `--help`. */
+let written = "";
+
+/** The lines after `Examples:` in the command's help (`  $ hfkit …`), without the prompt. */
+function examplesOf(command) {
+  written = "";
+  command.outputHelp();
+  const [, tail = ""] = written.split("\nExamples:\n");
+  return tail
+    .split("\n")
+    .filter((line) => line.startsWith("  $ "))
+    .map((line) => line.slice(4));
+}
+
 /** The reference page for a commander program, as Markdown. */
 function renderReference(program) {
   const help = program.createHelp();
@@ -121,6 +135,8 @@ function renderReference(program) {
       "",
     );
     lines.push(...argumentsTable(command), ...optionsTable(command, new Set(["--help"])));
+    const shown = examplesOf(command);
+    if (shown.length > 0) lines.push("Examples:", "", "```sh", ...shown, "```", "");
   }
   return `${lines.join("\n").trimEnd()}\n`;
 }
@@ -129,7 +145,13 @@ async function main() {
   const { createProgram } = await import("../dist/index.js");
   // Building the program reads nothing: the IO is only used when a command runs.
   const silent = { write: () => true };
-  const page = formatted(renderReference(createProgram({ stdout: silent, stderr: silent, env: {} })));
+  const capture = {
+    write: (text) => {
+      written += text;
+      return true;
+    },
+  };
+  const page = formatted(renderReference(createProgram({ stdout: capture, stderr: silent, env: {} })));
   if (process.argv.includes("--check")) {
     let current = "";
     try {

@@ -22,11 +22,12 @@ export function inGroup(command: Command, group: HelpGroup): Command {
 }
 
 /**
- * Ends the command's `--help` with real examples (each a whole `hfkit …` line a user can run),
- * which tests run through the command's own parser and the reference page lists.
+ * The end of a command's `--help`: one or two real examples, each a whole line a user can run
+ * (`.addHelpText("after", examples(…))`). A test runs every example through the command's own
+ * parser, and the reference page lists them.
  */
-export function withExamples(command: Command, ...examples: string[]): Command {
-  return command.addHelpText("after", `\nExamples:\n${examples.map((line) => `  $ ${line}`).join("\n")}\n`);
+export function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join("\n")}\n`;
 }
 
 /** A sub-command group (`hfkit auth`, `hfkit repo tag`), created by whichever command registers first. */

@@ -3,7 +3,7 @@ import { whoami } from "@hfkit/repo";
 import type { Command } from "commander";
 import { authGroup, noteEnvironmentToken } from "../auth-command.js";
 import { type CliContext, formatOption, type OutputFormat } from "../context.js";
-import { withExamples } from "../help.js";
+import { examples } from "../help.js";
 import { TokenStore } from "../token-store.js";
 
 interface LoginOptions {
@@ -49,78 +49,76 @@ async function tokenToSave(
  * Python keeps it (the token file and `stored_tokens`), so `hf` and hfkit share the login.
  */
 export function registerAuthLoginCommand(program: Command, context: CliContext): void {
-  withExamples(
-    authGroup(program)
-      .command("login")
-      .description("log in: check a token with the Hub and save it where Python's hf keeps it")
-      .option("--token <token>", "the token to save (default: asked on a terminal, else read from stdin)")
-      .option("--force", "ask for a token even if one is already saved")
-      .option(
-        "--endpoint <url>",
-        "Hub to check the token with (default: HF_ENDPOINT, then https://huggingface.co)",
-      )
-      .addOption(formatOption()),
-    "hfkit auth login",
-    "printenv HF_WRITE_TOKEN | hfkit auth login",
-  ).action(async (options: LoginOptions) => {
-    if (context.isLocal(options)) {
-      throw new InvalidInputError(
-        'endpoint: the local hub needs no login; commands with --endpoint local run as the user "local"',
-        { field: "endpoint" },
-      );
-    }
-    const store = new TokenStore(context.io.env);
-    const endpoint = (options.endpoint ?? readHubEnvironment(context.io.env).endpoint).replace(/\/+$/, "");
-    const raw = await tokenToSave(context, options, store, `${endpoint}/settings/tokens`);
-    if (raw === undefined) {
-      context.note("A token is already saved; run `hfkit auth login --force` to replace it.");
-      context.print(
-        options.format,
-        { saved: false, tokenPath: store.files.tokenPath },
-        () => "Already logged in.",
-      );
-      return;
-    }
-    const token = raw.replace(/[\r\n]/g, "").trim();
-    if (!token) throw new InvalidInputError("token: the token is empty", { field: "token" });
-    if (token.startsWith("api_org")) {
-      // As huggingface_hub's login: organization API tokens cannot act as a user.
-      throw new InvalidInputError(
-        `token: organization tokens (api_org_…) cannot log in; create a personal token at ${endpoint}/settings/tokens`,
-        { field: "token" },
-      );
-    }
-    let me: Awaited<ReturnType<typeof whoami>>;
-    try {
-      me = await whoami(
-        await context.client({ token, ...(options.endpoint ? { endpoint: options.endpoint } : {}) }),
-        {
-          signal: context.signal,
-        },
-      );
-    } catch (error) {
-      if (UnauthorizedError.isInstance(error)) {
-        throw new Error(
-          `${endpoint} refused this token (401), so it was not saved; check it at ${endpoint}/settings/tokens`,
+  authGroup(program)
+    .command("login")
+    .description("log in: check a token with the Hub and save it where Python's hf keeps it")
+    .option("--token <token>", "the token to save (default: asked on a terminal, else read from stdin)")
+    .option("--force", "ask for a token even if one is already saved")
+    .option(
+      "--endpoint <url>",
+      "Hub to check the token with (default: HF_ENDPOINT, then https://huggingface.co)",
+    )
+    .addOption(formatOption())
+    .addHelpText("after", examples("hfkit auth login", "printenv HF_WRITE_TOKEN | hfkit auth login"))
+    .action(async (options: LoginOptions) => {
+      if (context.isLocal(options)) {
+        throw new InvalidInputError(
+          'endpoint: the local hub needs no login; commands with --endpoint local run as the user "local"',
+          { field: "endpoint" },
         );
       }
-      throw error;
-    }
-    // Python names the saved token after its display name, or `oauth-<user>` when it has none.
-    const tokenName = me.auth?.tokenName ?? `oauth-${me.name}`;
-    await store.save(tokenName, token);
-    context.print(
-      options.format,
-      {
-        saved: true,
-        user: me.name,
-        tokenName,
-        role: me.auth?.role ?? null,
-        tokenPath: store.files.tokenPath,
-      },
-      () =>
-        `Logged in as ${me.name}. The token "${tokenName}"${me.auth?.role ? ` (${me.auth.role})` : ""} is saved in ${store.files.tokenPath} and is now the active one.`,
-    );
-    noteEnvironmentToken(context, "the token you just saved");
-  });
+      const store = new TokenStore(context.io.env);
+      const endpoint = (options.endpoint ?? readHubEnvironment(context.io.env).endpoint).replace(/\/+$/, "");
+      const raw = await tokenToSave(context, options, store, `${endpoint}/settings/tokens`);
+      if (raw === undefined) {
+        context.note("A token is already saved; run `hfkit auth login --force` to replace it.");
+        context.print(
+          options.format,
+          { saved: false, tokenPath: store.files.tokenPath },
+          () => "Already logged in.",
+        );
+        return;
+      }
+      const token = raw.replace(/[\r\n]/g, "").trim();
+      if (!token) throw new InvalidInputError("token: the token is empty", { field: "token" });
+      if (token.startsWith("api_org")) {
+        // As huggingface_hub's login: organization API tokens cannot act as a user.
+        throw new InvalidInputError(
+          `token: organization tokens (api_org_…) cannot log in; create a personal token at ${endpoint}/settings/tokens`,
+          { field: "token" },
+        );
+      }
+      let me: Awaited<ReturnType<typeof whoami>>;
+      try {
+        me = await whoami(
+          await context.client({ token, ...(options.endpoint ? { endpoint: options.endpoint } : {}) }),
+          {
+            signal: context.signal,
+          },
+        );
+      } catch (error) {
+        if (UnauthorizedError.isInstance(error)) {
+          throw new Error(
+            `${endpoint} refused this token (401), so it was not saved; check it at ${endpoint}/settings/tokens`,
+          );
+        }
+        throw error;
+      }
+      // Python names the saved token after its display name, or `oauth-<user>` when it has none.
+      const tokenName = me.auth?.tokenName ?? `oauth-${me.name}`;
+      await store.save(tokenName, token);
+      context.print(
+        options.format,
+        {
+          saved: true,
+          user: me.name,
+          tokenName,
+          role: me.auth?.role ?? null,
+          tokenPath: store.files.tokenPath,
+        },
+        () =>
+          `Logged in as ${me.name}. The token "${tokenName}"${me.auth?.role ? ` (${me.auth.role})` : ""} is saved in ${store.files.tokenPath} and is now the active one.`,
+      );
+      noteEnvironmentToken(context, "the token you just saved");
+    });
 }

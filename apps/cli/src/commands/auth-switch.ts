@@ -2,7 +2,7 @@ import { InvalidInputError } from "@hfkit/http";
 import type { Command } from "commander";
 import { authGroup, noteEnvironmentToken } from "../auth-command.js";
 import { type CliContext, formatOption, type OutputFormat } from "../context.js";
-import { withExamples } from "../help.js";
+import { examples } from "../help.js";
 import { TokenStore } from "../token-store.js";
 
 /** Asks which saved token to use, by number, on a terminal. */
@@ -30,27 +30,25 @@ async function chooseName(context: CliContext, names: string[]): Promise<string>
 
 /** `hfkit auth switch [--token-name N]`, as `hf auth switch`: makes a saved token the active one. */
 export function registerAuthSwitchCommand(program: Command, context: CliContext): void {
-  withExamples(
-    authGroup(program)
-      .command("switch")
-      .description("make another saved token the active one (asks which on a terminal)")
-      .argument("[token_name]", "the saved token to use (same as --token-name)")
-      .option("--token-name <name>", "the saved token to use (see `hfkit auth list`)")
-      .addOption(formatOption()),
-    "hfkit auth switch",
-    "hfkit auth switch --token-name ci-write",
-  ).action(async (positional: string | undefined, options: { tokenName?: string; format: OutputFormat }) => {
-    const store = new TokenStore(context.io.env);
-    const tokenName =
-      options.tokenName ?? positional ?? (await chooseName(context, [...(await store.stored()).keys()]));
-    if (!(await store.switchTo(tokenName))) {
-      throw new Error(`no saved token is named "${tokenName}"; \`hfkit auth list\` shows the names`);
-    }
-    context.print(
-      options.format,
-      { tokenName, tokenPath: store.files.tokenPath },
-      () => `The active token is now "${tokenName}".`,
-    );
-    noteEnvironmentToken(context, "the token you switched to");
-  });
+  authGroup(program)
+    .command("switch")
+    .description("make another saved token the active one (asks which on a terminal)")
+    .argument("[token_name]", "the saved token to use (same as --token-name)")
+    .option("--token-name <name>", "the saved token to use (see `hfkit auth list`)")
+    .addOption(formatOption())
+    .addHelpText("after", examples("hfkit auth switch", "hfkit auth switch --token-name ci-write"))
+    .action(async (positional: string | undefined, options: { tokenName?: string; format: OutputFormat }) => {
+      const store = new TokenStore(context.io.env);
+      const tokenName =
+        options.tokenName ?? positional ?? (await chooseName(context, [...(await store.stored()).keys()]));
+      if (!(await store.switchTo(tokenName))) {
+        throw new Error(`no saved token is named "${tokenName}"; \`hfkit auth list\` shows the names`);
+      }
+      context.print(
+        options.format,
+        { tokenName, tokenPath: store.files.tokenPath },
+        () => `The active token is now "${tokenName}".`,
+      );
+      noteEnvironmentToken(context, "the token you switched to");
+    });
 }

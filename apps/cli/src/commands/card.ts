@@ -22,7 +22,7 @@ import {
   type OutputFormat,
   withHubOptions,
 } from "../context.js";
-import { HELP_GROUPS } from "../help.js";
+import { examples, HELP_GROUPS } from "../help.js";
 import { repoArgument, repoTypeOption } from "../repo-command.js";
 
 interface RemoteOptions extends HubCommandOptions {
@@ -105,6 +105,13 @@ export function registerCardCommand(program: Command, context: CliContext): void
     card
       .command("validate <target>")
       .description("check a card's metadata (a local README.md, or a repo id on the Hub); exits 1 on errors")
+      .addHelpText(
+        "after",
+        examples(
+          "hfkit card validate ./README.md",
+          "hfkit card validate datasets/acme/reviews --format json",
+        ),
+      )
       .addOption(repoTypeOption())
       .option("--revision <revision>", "branch, tag or commit of a repo on the Hub (default: main)"),
   ).action(async (target: string, options: RemoteOptions & { format: OutputFormat }) => {
@@ -125,6 +132,13 @@ export function registerCardCommand(program: Command, context: CliContext): void
     card
       .command("show <repo_id>")
       .description("print a repo's README.md from the Hub (with --format json: metadata, body and problems)")
+      .addHelpText(
+        "after",
+        examples(
+          "hfkit card show acme/bert",
+          "hfkit card show datasets/acme/reviews --revision v1.0 --format json",
+        ),
+      )
       .addOption(repoTypeOption())
       .option("--revision <revision>", "branch, tag or commit (default: main)"),
   ).action(async (target: string, options: RemoteOptions & { format: OutputFormat }) => {
@@ -149,6 +163,13 @@ export function registerCardCommand(program: Command, context: CliContext): void
     .command("set <path> [assignments...]")
     .description(
       "edit a local card in place: key=value (dotted keys nest: model-index.0.name=x); other lines stay as they are",
+    )
+    .addHelpText(
+      "after",
+      examples(
+        "hfkit card set README.md license=mit 'tags=[text, reviews]'",
+        "hfkit card set README.md --remove datasets",
+      ),
     )
     .option(
       "--remove <key>",

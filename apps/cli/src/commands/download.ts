@@ -2,7 +2,7 @@ import { formatRepoId, type RepoType } from "@hfkit/http";
 import { type DownloadedFile, downloadFile, snapshotDownloadIter } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, repeatable, withHubOptions } from "../context.js";
-import { HELP_GROUPS } from "../help.js";
+import { examples, HELP_GROUPS } from "../help.js";
 import { REPO_ID_HELP, repoArgument, repoTypeOption } from "../repo-command.js";
 
 interface DownloadOptions extends HubCommandOptions {
@@ -32,6 +32,13 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
       .command("download")
       .helpGroup(HELP_GROUPS.files)
       .description("download files or a whole repo into the Hugging Face cache (or a folder)")
+      .addHelpText(
+        "after",
+        examples(
+          "hfkit download acme/bert config.json",
+          "hfkit download datasets/acme/reviews --include '*.parquet' --local-dir ./reviews",
+        ),
+      )
       .argument("<repo_id>", REPO_ID_HELP)
       .argument("[files...]", "files to download (default: the whole repo)")
       .addOption(repoTypeOption())

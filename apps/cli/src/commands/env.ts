@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
-import { HELP_GROUPS } from "../help.js";
+import { examples, HELP_GROUPS } from "../help.js";
 import { VERSION } from "../version.js";
 
 /** `hfkit env`: what hfkit will talk to and with which settings (never the token itself). */
@@ -9,7 +9,8 @@ export function registerEnvCommand(program: Command, context: CliContext): void 
     program
       .command("env")
       .helpGroup(HELP_GROUPS.other)
-      .description("show the endpoint, token source, cache folders and versions hfkit uses"),
+      .description("show the endpoint, token source, cache folders and versions hfkit uses")
+      .addHelpText("after", examples("hfkit env", "hfkit env --format json")),
   ).action(async (options: HubCommandOptions) => {
     const client = await context.client(options);
     const { environment } = client;

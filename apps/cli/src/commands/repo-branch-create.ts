@@ -2,6 +2,7 @@ import { formatRepoId, type RepoType } from "@hfkit/http";
 import { createBranch } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
+import { examples } from "../help.js";
 import { REPO_ID_HELP, repoArgument, repoSubgroup, repoTypeOption } from "../repo-command.js";
 
 interface BranchCreateOptions extends HubCommandOptions {
@@ -16,6 +17,13 @@ export function registerRepoBranchCreateCommand(program: Command, context: CliCo
     repoSubgroup(program, "branch", "create and delete branches")
       .command("create")
       .description("create a branch from a revision")
+      .addHelpText(
+        "after",
+        examples(
+          "hfkit repo branch create acme/bert dev",
+          "hfkit repo branch create datasets/acme/reviews fix-labels --revision v1.0",
+        ),
+      )
       .argument("<repo_id>", REPO_ID_HELP)
       .argument("<branch>", "name of the new branch")
       .addOption(repoTypeOption())

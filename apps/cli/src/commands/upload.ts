@@ -17,7 +17,7 @@ import {
 import { createRepo, repoExists } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, repeatable, withHubOptions } from "../context.js";
-import { HELP_GROUPS } from "../help.js";
+import { examples, HELP_GROUPS } from "../help.js";
 import { ProgressLine } from "../progress.js";
 import { REPO_ID_HELP, repoArgument, repoTypeOption } from "../repo-command.js";
 
@@ -138,6 +138,13 @@ export function registerUploadCommand(program: Command, context: CliContext): vo
           "Symbolic links inside the folder are followed when they point inside it; links that",
           "lead out of it are left out with a note naming each, unless --follow-external-symlinks.",
         ].join("\n"),
+      )
+      .addHelpText(
+        "after",
+        examples(
+          'hfkit upload acme/bert ./model --commit-message "Fine-tuned on reviews"',
+          "hfkit upload datasets/acme/reviews ./data data --include '*.parquet' --delete 'data/*.parquet'",
+        ),
       ),
   ).action(
     async (repoId: string, localPath: string, pathInRepo: string | undefined, options: UploadOptions) => {

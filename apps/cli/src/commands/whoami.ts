@@ -2,25 +2,21 @@ import { whoami } from "@hfkit/repo";
 import type { Command } from "commander";
 import { authGroup } from "../auth-command.js";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
-import { withExamples } from "../help.js";
+import { examples } from "../help.js";
 
 function addWhoami(parent: Command, context: CliContext, hidden: boolean): void {
-  withExamples(
-    withHubOptions(
-      parent.command("whoami", { hidden }).description("show which account the token belongs to"),
-    ),
-    "hfkit auth whoami",
-    "hfkit auth whoami --format json",
-  ).action(async (options: HubCommandOptions) => {
-    const me = await whoami(await context.client(options));
-    context.print(options.format, { ...me }, () =>
-      [
-        me.name,
-        ...(me.orgs.length ? [`orgs:  ${me.orgs.map((o) => o.name).join(", ")}`] : []),
-        ...(me.auth?.role ? [`token: ${me.auth.tokenName ?? "(unnamed)"} (${me.auth.role})`] : []),
-      ].join("\n"),
-    );
-  });
+  withHubOptions(parent.command("whoami", { hidden }).description("show which account the token belongs to"))
+    .addHelpText("after", examples("hfkit auth whoami", "hfkit auth whoami --format json"))
+    .action(async (options: HubCommandOptions) => {
+      const me = await whoami(await context.client(options));
+      context.print(options.format, { ...me }, () =>
+        [
+          me.name,
+          ...(me.orgs.length ? [`orgs:  ${me.orgs.map((o) => o.name).join(", ")}`] : []),
+          ...(me.auth?.role ? [`token: ${me.auth.tokenName ?? "(unnamed)"} (${me.auth.role})`] : []),
+        ].join("\n"),
+      );
+    });
 }
 
 /**
