@@ -5,6 +5,7 @@ import { registerAuthLogoutCommand } from "./commands/auth-logout.js";
 import { registerAuthSwitchCommand } from "./commands/auth-switch.js";
 import { registerAuthTokenCommand } from "./commands/auth-token.js";
 import { registerCardCommand } from "./commands/card.js";
+import { registerCompletionCommand } from "./commands/completion.js";
 import { registerDownloadCommand } from "./commands/download.js";
 import { registerEmulatorCommand } from "./commands/emulator.js";
 import { registerEnvCommand } from "./commands/env.js";
@@ -54,6 +55,7 @@ const COMMANDS: ReadonlyArray<(program: Command, context: CliContext) => void> =
   registerDownloadCommand,
   registerUploadCommand,
   registerRepoDeleteFilesCommand,
+  registerCompletionCommand,
 ];
 
 export function createProgram(io: CliIO, context: CliContext = new CliContext(io)): Command {

@@ -38,7 +38,7 @@ function shellWords(line: string): string[] {
 function hfkitArgv(example: string): string[] {
   const start = example.indexOf("hfkit ");
   expect(start, example).toBeGreaterThanOrEqual(0);
-  const rest = example.slice(start).split(/\s\|\s|\)/)[0]!;
+  const rest = example.slice(start).split(/\s\|\s|\)|\s>\s/)[0]!;
   return shellWords(rest).slice(1);
 }
 
@@ -59,7 +59,7 @@ describe("hfkit help", () => {
       "Other commands:",
     ]);
     expect(stdout).toMatch(/Auth:\n {2}auth /);
-    expect(stdout).toMatch(/Other commands:\n {2}env .*\n {2}help \[command\.\.\.\]/);
+    expect(stdout).toMatch(/Other commands:\n {2}env .*\n {2}completion .*\n {2}help \[command\.\.\.\]/);
   });
 
   it("gives a new command a group by declaring it, whatever order it registers in", async () => {
