@@ -25,7 +25,7 @@ import { registerRepoTagListCommand } from "./commands/repo-tag-list.js";
 import { registerUploadCommand } from "./commands/upload.js";
 import { registerWhoamiCommand } from "./commands/whoami.js";
 import { CliContext } from "./context.js";
-import { HELP_CONFIGURATION, HELP_GROUPS, HfkitCommand } from "./help.js";
+import { examples, HELP_CONFIGURATION, HELP_GROUPS, HfkitCommand } from "./help.js";
 import type { CliIO } from "./io.js";
 import { VERSION } from "./version.js";
 
@@ -65,11 +65,22 @@ export function createProgram(io: CliIO, context: CliContext = new CliContext(io
     .helpOption("-h, --help", "show help")
     .showHelpAfterError("(run with --help for usage)")
     .configureHelp(HELP_CONFIGURATION)
+    .addHelpText(
+      "after",
+      `\nExit codes: 0 success, 1 failure, 2 bad usage, 130 interrupted (Ctrl-C).\n${examples(
+        "hfkit auth login",
+        "hfkit download datasets/acme/reviews --include '*.parquet'",
+      )}`,
+    )
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     })
     .exitOverride();
+  // `--quiet` also silences the notes and progress of the command about to run.
+  program.hook("preAction", (_, action) => {
+    context.quiet = action.opts().format === "quiet";
+  });
   for (const register of COMMANDS) register(program, context);
   // `hfkit help <command…>` (main.ts turns it into `<command…> --help`), listed with the others.
   program.commandsGroup(HELP_GROUPS.other).helpCommand("help [command...]", "show help for a command");

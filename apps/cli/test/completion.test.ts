@@ -76,6 +76,7 @@ describe("hfkit completion bash", () => {
       "--force",
       "--format",
       "--help",
+      "--quiet",
       "--token",
     ]);
     expect(complete("hfkit repo info acme/x --revision main --f")).toEqual(["--format"]);

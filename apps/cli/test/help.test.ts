@@ -57,7 +57,9 @@ describe("hfkit help", () => {
       "Auth:",
       "Local hub:",
       "Other commands:",
+      "Examples:",
     ]);
+    expect(stdout).toContain("\nExit codes: 0 success, 1 failure, 2 bad usage, 130 interrupted (Ctrl-C).\n");
     expect(stdout).toMatch(/Auth:\n {2}auth /);
     expect(stdout).toMatch(/Other commands:\n {2}env .*\n {2}completion .*\n {2}help \[command\.\.\.\]/);
   });

@@ -1,17 +1,18 @@
 import { cleanToken, readHubEnvironment } from "@hfkit/http";
 import type { Command } from "commander";
 import { authGroup } from "../auth-command.js";
-import { type CliContext, formatOption, type OutputFormat } from "../context.js";
+import { type CliContext, type OutputFormat, withOutputOptions } from "../context.js";
 import { examples } from "../help.js";
 import { maskToken, TokenStore } from "../token-store.js";
 
 /** `hfkit auth list`, as `hf auth list`: the saved tokens by name, the active one starred. */
 export function registerAuthListCommand(program: Command, context: CliContext): void {
-  authGroup(program)
-    .command("list")
-    .alias("ls")
-    .description("list the saved tokens by name; * marks the active one (never shows a whole token)")
-    .addOption(formatOption())
+  withOutputOptions(
+    authGroup(program)
+      .command("list")
+      .alias("ls")
+      .description("list the saved tokens by name; * marks the active one (never shows a whole token)"),
+  )
     .addHelpText("after", examples("hfkit auth list", "hfkit auth list --format json"))
     .action(async (options: { format: OutputFormat }) => {
       const store = new TokenStore(context.io.env);
@@ -27,15 +28,19 @@ export function registerAuthListCommand(program: Command, context: CliContext): 
         active: token !== undefined && token === current,
       }));
       const activeSource = environment ? environment.source : current !== undefined ? "tokenFile" : "none";
-      context.print(options.format, { tokens, activeSource }, () =>
-        stored.length === 0
-          ? "No saved tokens."
-          : [
-              ...stored.map(
-                ({ name, token }, i) =>
-                  `${tokens[i]!.active ? "*" : " "} ${name.padEnd(Math.max(...stored.map((s) => s.name.length)))}  ${token ? maskToken(token) : "<not set>"}`,
-              ),
-            ].join("\n"),
+      context.print(
+        options.format,
+        { tokens, activeSource },
+        () =>
+          stored.length === 0
+            ? "No saved tokens."
+            : [
+                ...stored.map(
+                  ({ name, token }, i) =>
+                    `${tokens[i]!.active ? "*" : " "} ${name.padEnd(Math.max(...stored.map((s) => s.name.length)))}  ${token ? maskToken(token) : "<not set>"}`,
+                ),
+              ].join("\n"),
+        () => stored.map(({ name }) => name),
       );
       if (environment) {
         context.note(`Note: ${environment.source} is set and is the active token, whatever is saved.`);

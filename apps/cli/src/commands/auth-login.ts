@@ -2,7 +2,7 @@ import { InvalidInputError, readHubEnvironment, UnauthorizedError } from "@hfkit
 import { whoami } from "@hfkit/repo";
 import type { Command } from "commander";
 import { authGroup, noteEnvironmentToken } from "../auth-command.js";
-import { type CliContext, formatOption, type OutputFormat } from "../context.js";
+import { type CliContext, type OutputFormat, withOutputOptions } from "../context.js";
 import { examples } from "../help.js";
 import { TokenStore } from "../token-store.js";
 
@@ -49,16 +49,17 @@ async function tokenToSave(
  * Python keeps it (the token file and `stored_tokens`), so `hf` and hfkit share the login.
  */
 export function registerAuthLoginCommand(program: Command, context: CliContext): void {
-  authGroup(program)
-    .command("login")
-    .description("log in: check a token with the Hub and save it where Python's hf keeps it")
-    .option("--token <token>", "the token to save (default: asked on a terminal, else read from stdin)")
-    .option("--force", "ask for a token even if one is already saved")
-    .option(
-      "--endpoint <url>",
-      "Hub to check the token with (default: HF_ENDPOINT, then https://huggingface.co)",
-    )
-    .addOption(formatOption())
+  withOutputOptions(
+    authGroup(program)
+      .command("login")
+      .description("log in: check a token with the Hub and save it where Python's hf keeps it")
+      .option("--token <token>", "the token to save (default: asked on a terminal, else read from stdin)")
+      .option("--force", "ask for a token even if one is already saved")
+      .option(
+        "--endpoint <url>",
+        "Hub to check the token with (default: HF_ENDPOINT, then https://huggingface.co)",
+      ),
+  )
     .addHelpText("after", examples("hfkit auth login", "printenv HF_WRITE_TOKEN | hfkit auth login"))
     .action(async (options: LoginOptions) => {
       if (context.isLocal(options)) {
@@ -76,6 +77,7 @@ export function registerAuthLoginCommand(program: Command, context: CliContext):
           options.format,
           { saved: false, tokenPath: store.files.tokenPath },
           () => "Already logged in.",
+          () => [],
         );
         return;
       }
@@ -118,6 +120,7 @@ export function registerAuthLoginCommand(program: Command, context: CliContext):
         },
         () =>
           `Logged in as ${me.name}. The token "${tokenName}"${me.auth?.role ? ` (${me.auth.role})` : ""} is saved in ${store.files.tokenPath} and is now the active one.`,
+        () => me.name,
       );
       noteEnvironmentToken(context, "the token you just saved");
     });

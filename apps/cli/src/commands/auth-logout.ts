@@ -1,16 +1,20 @@
 import type { Command } from "commander";
 import { authGroup, noteEnvironmentToken } from "../auth-command.js";
-import { type CliContext, formatOption, type OutputFormat } from "../context.js";
+import { type CliContext, type OutputFormat, withOutputOptions } from "../context.js";
 import { examples } from "../help.js";
 import { TokenStore } from "../token-store.js";
 
 /** `hfkit auth logout [--token-name N]`, as `hf auth logout`: one saved token, or all of them. */
 export function registerAuthLogoutCommand(program: Command, context: CliContext): void {
-  authGroup(program)
-    .command("logout")
-    .description("forget one saved token (--token-name), or every saved token")
-    .option("--token-name <name>", "the saved token to forget (see `hfkit auth list`); default: all of them")
-    .addOption(formatOption())
+  withOutputOptions(
+    authGroup(program)
+      .command("logout")
+      .description("forget one saved token (--token-name), or every saved token")
+      .option(
+        "--token-name <name>",
+        "the saved token to forget (see `hfkit auth list`); default: all of them",
+      ),
+  )
     .addHelpText("after", examples("hfkit auth logout", "hfkit auth logout --token-name ci-read"))
     .action(async (options: { tokenName?: string; format: OutputFormat }) => {
       const store = new TokenStore(context.io.env);

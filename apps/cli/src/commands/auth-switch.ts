@@ -1,7 +1,7 @@
 import { InvalidInputError } from "@hfkit/http";
 import type { Command } from "commander";
 import { authGroup, noteEnvironmentToken } from "../auth-command.js";
-import { type CliContext, formatOption, type OutputFormat } from "../context.js";
+import { type CliContext, type OutputFormat, withOutputOptions } from "../context.js";
 import { examples } from "../help.js";
 import { TokenStore } from "../token-store.js";
 
@@ -30,12 +30,13 @@ async function chooseName(context: CliContext, names: string[]): Promise<string>
 
 /** `hfkit auth switch [--token-name N]`, as `hf auth switch`: makes a saved token the active one. */
 export function registerAuthSwitchCommand(program: Command, context: CliContext): void {
-  authGroup(program)
-    .command("switch")
-    .description("make another saved token the active one (asks which on a terminal)")
-    .argument("[token_name]", "the saved token to use (same as --token-name)")
-    .option("--token-name <name>", "the saved token to use (see `hfkit auth list`)")
-    .addOption(formatOption())
+  withOutputOptions(
+    authGroup(program)
+      .command("switch")
+      .description("make another saved token the active one (asks which on a terminal)")
+      .argument("[token_name]", "the saved token to use (same as --token-name)")
+      .option("--token-name <name>", "the saved token to use (see `hfkit auth list`)"),
+  )
     .addHelpText("after", examples("hfkit auth switch", "hfkit auth switch --token-name ci-write"))
     .action(async (positional: string | undefined, options: { tokenName?: string; format: OutputFormat }) => {
       const store = new TokenStore(context.io.env);
@@ -48,6 +49,7 @@ export function registerAuthSwitchCommand(program: Command, context: CliContext)
         options.format,
         { tokenName, tokenPath: store.files.tokenPath },
         () => `The active token is now "${tokenName}".`,
+        () => tokenName,
       );
       noteEnvironmentToken(context, "the token you switched to");
     });

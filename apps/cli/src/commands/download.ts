@@ -94,6 +94,7 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
           })),
         },
         () => results.map((r) => r.path).join("\n"),
+        () => results.map((r) => r.path),
       );
       return;
     }

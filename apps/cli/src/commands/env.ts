@@ -31,16 +31,20 @@ export function registerEnvCommand(program: Command, context: CliContext): void 
         noProxy: environment.proxy.noProxy || null,
       },
     };
-    context.print(options.format, info, () =>
-      [
-        `hfkit ${info.hfkitVersion} (node ${info.node}, ${info.platform})`,
-        `endpoint:   ${info.localHub ? `local (embedded hub in ${info.localHub})` : info.endpoint}`,
-        `token:      ${info.tokenSource === "none" ? "none" : `from ${info.tokenSource}`}`,
-        `HF_HOME:    ${info.hfHome}`,
-        `token file: ${info.tokenPath}`,
-        `hub cache:  ${info.hubCache}`,
-        `offline:    ${info.offline ? "yes" : "no"}`,
-      ].join("\n"),
+    context.print(
+      options.format,
+      info,
+      () =>
+        [
+          `hfkit ${info.hfkitVersion} (node ${info.node}, ${info.platform})`,
+          `endpoint:   ${info.localHub ? `local (embedded hub in ${info.localHub})` : info.endpoint}`,
+          `token:      ${info.tokenSource === "none" ? "none" : `from ${info.tokenSource}`}`,
+          `HF_HOME:    ${info.hfHome}`,
+          `token file: ${info.tokenPath}`,
+          `hub cache:  ${info.hubCache}`,
+          `offline:    ${info.offline ? "yes" : "no"}`,
+        ].join("\n"),
+      () => info.endpoint,
     );
   });
 }

@@ -37,10 +37,14 @@ export function registerRepoBranchCreateCommand(program: Command, context: CliCo
       ...(options.revision ? { revision: options.revision } : {}),
       existOk: options.existOk ?? false,
     });
-    context.print(options.format, { repo, branch, created }, () =>
-      created
-        ? `Created branch ${branch} on ${formatRepoId(repo)}`
-        : `Branch ${branch} already exists on ${formatRepoId(repo)}`,
+    context.print(
+      options.format,
+      { repo, branch, created },
+      () =>
+        created
+          ? `Created branch ${branch} on ${formatRepoId(repo)}`
+          : `Branch ${branch} already exists on ${formatRepoId(repo)}`,
+      () => branch,
     );
   });
 }

@@ -26,6 +26,7 @@ export function registerRepoBranchDeleteCommand(program: Command, context: CliCo
       options.format,
       { repo, branch, deleted: true },
       () => `Deleted branch ${branch} of ${formatRepoId(repo)}`,
+      () => branch,
     );
   });
 }

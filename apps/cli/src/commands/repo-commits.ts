@@ -43,13 +43,17 @@ export function registerRepoCommitsCommand(program: Command, context: CliContext
       commits.push(commit);
       if (limit !== undefined && commits.length >= limit) break;
     }
-    context.print(options.format, { repo, revision: options.revision ?? "main", commits }, () =>
-      commits
-        .map(
-          (c) =>
-            `${c.id.slice(0, 8)}  ${c.date.toISOString().slice(0, 19).replace("T", " ")}  ${c.authors.map((a) => a.user).join(", ")}  ${c.title}`,
-        )
-        .join("\n"),
+    context.print(
+      options.format,
+      { repo, revision: options.revision ?? "main", commits },
+      () =>
+        commits
+          .map(
+            (c) =>
+              `${c.id.slice(0, 8)}  ${c.date.toISOString().slice(0, 19).replace("T", " ")}  ${c.authors.map((a) => a.user).join(", ")}  ${c.title}`,
+          )
+          .join("\n"),
+      () => commits.map((c) => c.id),
     );
   });
 }

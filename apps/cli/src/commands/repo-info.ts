@@ -36,23 +36,28 @@ export function registerRepoInfoCommand(program: Command, context: CliContext): 
       ...(options.expand ? { expand: options.expand } : {}),
     });
     const { raw, ...mapped } = info;
-    context.print(options.format, { repo, ...(options.expand ? raw : mapped) }, () => {
-      const line = (label: string, value: unknown) =>
-        value === undefined
-          ? []
-          : [`${`${label}:`.padEnd(15)}${value instanceof Date ? value.toISOString() : String(value)}`];
-      return [
-        formatRepoId(repo),
-        ...line("commit", info.sha),
-        ...line("private", info.private),
-        ...line("gated", info.gated),
-        ...line("last modified", info.lastModified),
-        ...line("downloads", info.downloads),
-        ...line("likes", info.likes),
-        ...line("tags", info.tags?.join(", ") || undefined),
-        ...line("files", info.siblings?.length),
-        ...(info.siblings ?? []).map((s) => `  ${s.path}`),
-      ].join("\n");
-    });
+    context.print(
+      options.format,
+      { repo, ...(options.expand ? raw : mapped) },
+      () => {
+        const line = (label: string, value: unknown) =>
+          value === undefined
+            ? []
+            : [`${`${label}:`.padEnd(15)}${value instanceof Date ? value.toISOString() : String(value)}`];
+        return [
+          formatRepoId(repo),
+          ...line("commit", info.sha),
+          ...line("private", info.private),
+          ...line("gated", info.gated),
+          ...line("last modified", info.lastModified),
+          ...line("downloads", info.downloads),
+          ...line("likes", info.likes),
+          ...line("tags", info.tags?.join(", ") || undefined),
+          ...line("files", info.siblings?.length),
+          ...(info.siblings ?? []).map((s) => `  ${s.path}`),
+        ].join("\n");
+      },
+      () => info.sha ?? "",
+    );
   });
 }

@@ -31,13 +31,20 @@ export function registerRepoRefsCommand(program: Command, context: CliContext): 
     });
     const section = (title: string, list: GitRef[] | undefined) =>
       list?.length ? [`${title}:`, ...list.map((r) => `  ${r.ref}\t${r.targetCommit}`)] : [];
-    context.print(options.format, { repo, ...refs }, () =>
-      [
-        ...section("branches", refs.branches),
-        ...section("tags", refs.tags),
-        ...section("converts", refs.converts),
-        ...section("pull requests", refs.pullRequests),
-      ].join("\n"),
+    context.print(
+      options.format,
+      { repo, ...refs },
+      () =>
+        [
+          ...section("branches", refs.branches),
+          ...section("tags", refs.tags),
+          ...section("converts", refs.converts),
+          ...section("pull requests", refs.pullRequests),
+        ].join("\n"),
+      () =>
+        [refs.branches, refs.tags, refs.converts, refs.pullRequests].flatMap(
+          (list) => list?.map((r) => r.ref) ?? [],
+        ),
     );
   });
 }

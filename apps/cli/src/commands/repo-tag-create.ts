@@ -40,10 +40,14 @@ export function registerRepoTagCreateCommand(program: Command, context: CliConte
       ...(options.message ? { message: options.message } : {}),
       existOk: options.existOk ?? false,
     });
-    context.print(options.format, { repo, tag, created }, () =>
-      created
-        ? `Tagged ${options.revision ?? "main"} of ${formatRepoId(repo)} as ${tag}`
-        : `Tag ${tag} already exists on ${formatRepoId(repo)}`,
+    context.print(
+      options.format,
+      { repo, tag, created },
+      () =>
+        created
+          ? `Tagged ${options.revision ?? "main"} of ${formatRepoId(repo)} as ${tag}`
+          : `Tag ${tag} already exists on ${formatRepoId(repo)}`,
+      () => tag,
     );
   });
 }

@@ -26,6 +26,7 @@ export function registerRepoTagDeleteCommand(program: Command, context: CliConte
       options.format,
       { repo, tag, deleted: true },
       () => `Deleted tag ${tag} of ${formatRepoId(repo)}`,
+      () => tag,
     );
   });
 }

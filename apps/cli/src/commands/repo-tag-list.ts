@@ -24,8 +24,11 @@ export function registerRepoTagListCommand(program: Command, context: CliContext
   ).action(async (id: string, options: TagListOptions) => {
     const repo = repoArgument(id, options.repoType);
     const { tags } = await listRefs(await context.client(options), { repo });
-    context.print(options.format, { repo, tags }, () =>
-      tags.length ? tags.map((t) => `${t.name}\t${t.targetCommit}`).join("\n") : "No tags.",
+    context.print(
+      options.format,
+      { repo, tags },
+      () => (tags.length ? tags.map((t) => `${t.name}\t${t.targetCommit}`).join("\n") : "No tags."),
+      () => tags.map((t) => t.name),
     );
   });
 }

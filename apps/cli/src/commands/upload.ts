@@ -169,7 +169,7 @@ export function registerUploadCommand(program: Command, context: CliContext): vo
         );
       }
       const upload = (): Promise<CommitResult | UploadFolderResult> => {
-        const progress = new ProgressLine(context.io.stderr);
+        const progress = new ProgressLine(context.progressStream);
         if (kind === "file") {
           const file = { ...common, file: localPath, pathInRepo: pathInRepo ?? basename(localPath) };
           return follow(uploadFileIter(client, file), progress, context);

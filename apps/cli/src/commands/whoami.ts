@@ -9,12 +9,16 @@ function addWhoami(parent: Command, context: CliContext, hidden: boolean): void 
     .addHelpText("after", examples("hfkit auth whoami", "hfkit auth whoami --format json"))
     .action(async (options: HubCommandOptions) => {
       const me = await whoami(await context.client(options));
-      context.print(options.format, { ...me }, () =>
-        [
-          me.name,
-          ...(me.orgs.length ? [`orgs:  ${me.orgs.map((o) => o.name).join(", ")}`] : []),
-          ...(me.auth?.role ? [`token: ${me.auth.tokenName ?? "(unnamed)"} (${me.auth.role})`] : []),
-        ].join("\n"),
+      context.print(
+        options.format,
+        { ...me },
+        () =>
+          [
+            me.name,
+            ...(me.orgs.length ? [`orgs:  ${me.orgs.map((o) => o.name).join(", ")}`] : []),
+            ...(me.auth?.role ? [`token: ${me.auth.tokenName ?? "(unnamed)"} (${me.auth.role})`] : []),
+          ].join("\n"),
+        () => me.name,
       );
     });
 }
