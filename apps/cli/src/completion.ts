@@ -40,7 +40,9 @@ export function completionTree(program: Command): CompletionNode[] {
       options,
       argumentChoices: command.registeredArguments.flatMap((argument) => argument.argChoices ?? []),
     });
-    for (const sub of subcommands) visit(sub, [...path, sub.name()]);
+    // An alias (`repos` for `repo`) leads to the same sub-tree, under its own path.
+    for (const sub of subcommands)
+      for (const name of [sub.name(), ...sub.aliases()]) visit(sub, [...path, name]);
   };
   visit(program, []);
   return nodes;

@@ -12,6 +12,8 @@ export function repoGroup(program: Command): Command {
     program.commands.find((c) => c.name() === "repo") ??
     program
       .command("repo")
+      // `hf repos …` is Python's spelling (with `repo` as its alias).
+      .alias("repos")
       .helpGroup(HELP_GROUPS.repos)
       .description("create, inspect and manage repos, their branches, tags and history")
   );

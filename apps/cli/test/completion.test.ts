@@ -61,9 +61,10 @@ describe("hfkit completion bash", () => {
 
   it("completes commands and sub-commands at every level", () => {
     expect(complete("hfkit ")).toEqual(
-      ["auth", "card", "completion", "download", "emulator", "env", "repo", "upload"].sort(),
+      ["auth", "card", "completion", "download", "emulator", "env", "repo", "repos", "upload"].sort(),
     );
-    expect(complete("hfkit re")).toEqual(["repo"]);
+    expect(complete("hfkit re")).toEqual(["repo", "repos"]); // hf spells it `repos`
+    expect(complete("hfkit repos t")).toEqual(["tag"]);
     expect(complete("hfkit repo t")).toEqual(["tag"]);
     expect(complete("hfkit repo tag ")).toEqual(["create", "delete", "list"]);
     expect(complete("hfkit auth l")).toEqual(["list", "login", "logout", "ls"]);

@@ -123,4 +123,22 @@ describe("hfkit help", () => {
       "error: unknown command 'frobnicate'\n(run with --help for usage)\n",
     );
   });
+
+  it("takes the spellings of Python's hf: repos, --force-download, --json", async () => {
+    const { io, stderr } = capture();
+    const program = createProgram(io);
+    const seen: Array<{ path: string; options: Record<string, unknown> }> = [];
+    for (const command of runnableCommands(program)) {
+      command.action(function (this: Command) {
+        seen.push({ path: commandPath(this), options: this.opts() });
+      });
+    }
+    await program.parseAsync(["repos", "create", "acme/x", "--json"], { from: "user" });
+    await program.parseAsync(["download", "acme/x", "--force-download"], { from: "user" });
+    expect(stderr()).toBe("");
+    expect(seen).toMatchObject([
+      { path: "hfkit repo create", options: { format: "json" } },
+      { path: "hfkit download", options: { force: true } },
+    ]);
+  });
 });
