@@ -1,4 +1,4 @@
-// Writes the CLI reference, apps/cli/docs/reference.md, from the `hfkit` program itself: it asks
+// Writes the CLI reference, apps/cli/docs/reference.md, and the man page, apps/cli/docs/hfkit.1, from the `hfkit` program itself: it asks
 // the commander program built by `createProgram` for its commands, arguments and options, so the
 // page cannot drift from the code (no help text is parsed). The docs site includes the file.
 //
@@ -6,12 +6,13 @@
 //   node apps/cli/scripts/reference.mjs --check    exit 1 when the page is out of date (CI)
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const cliDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = join(cliDir, "..", "..");
 const target = join(cliDir, "docs", "reference.md");
+const manPage = join(cliDir, "docs", "hfkit.1");
 
 /** The page as the repo's formatter (biome, which `npm test` runs on Markdown too) writes it. */
 function formatted(markdown) {
@@ -88,6 +89,20 @@ function* leaves(command) {
   }
 }
 
+/** What the program wrote last; the examples are read from each command's own `--help`. */
+let written = "";
+
+/** The lines after `Examples:` in the command's help (`  $ hfkit …`), without the prompt. */
+function examplesOf(command) {
+  written = "";
+  command.outputHelp();
+  const [, tail = ""] = written.split("\nExamples:\n");
+  return tail
+    .split("\n")
+    .filter((line) => line.startsWith("  $ "))
+    .map((line) => line.slice(4));
+}
+
 /** The reference page for a commander program, as Markdown. */
 function renderReference(program) {
   const help = program.createHelp();
@@ -121,31 +136,117 @@ function renderReference(program) {
       "",
     );
     lines.push(...argumentsTable(command), ...optionsTable(command, new Set(["--help"])));
+    const shown = examplesOf(command);
+    if (shown.length > 0) lines.push("Examples:", "", "```sh", ...shown, "```", "");
   }
   return `${lines.join("\n").trimEnd()}\n`;
+}
+
+/** Text for roff: backslashes and hyphens escaped, no line starting with a control character. */
+const roff = (text) =>
+  String(text)
+    .replace(/\\/g, "\\e")
+    .replace(/-/g, "\\-")
+    .split("\n")
+    .map((line) => (/^[.']/.test(line) ? `\\&${line}` : line))
+    .join("\n");
+
+/**
+ * The man page, hfkit(1), from the same command definitions. No date or version in it, so it
+ * changes only when the commands do (a release would otherwise make it stale).
+ */
+function renderManPage(program) {
+  const help = program.createHelp();
+  const lines = [
+    '.TH HFKIT 1 "" "hfkit" "User Commands"',
+    ".SH NAME",
+    `hfkit \\- ${roff(program.description())}`,
+    ".SH SYNOPSIS",
+    ".B hfkit",
+    "\\fIcommand\\fR [\\fIoptions\\fR]",
+    ".br",
+    ".B hfkit help",
+    "\\fIcommand\\fR",
+    ".SH COMMANDS",
+  ];
+  for (const command of leaves(program)) {
+    lines.push(`.SS "${roff(help.commandUsage(command))}"`, roff(command.description()));
+    for (const argument of command.registeredArguments) {
+      lines.push(".TP", `.I ${roff(argumentTerm(argument))}`, roff(argument.description ?? ""));
+    }
+    for (const option of command.options.filter((o) => !o.hidden)) {
+      const choices = option.argChoices ? ` (one of ${option.argChoices.join(", ")})` : "";
+      lines.push(".TP", `.B ${roff(option.flags)}`, roff(`${option.description}${choices}`));
+    }
+    const shown = examplesOf(command);
+    if (shown.length > 0) lines.push(".PP", "Examples:", ".RS", ".nf", ...shown.map(roff), ".fi", ".RE");
+  }
+  lines.push(
+    ".SH ENVIRONMENT",
+    ...[
+      ["HF_TOKEN", "the token to send (wins over the saved one)"],
+      ["HF_ENDPOINT", 'the Hub to talk to, or "local" for the embedded local hub'],
+      ["HF_HOME", "where tokens and the cache live (default ~/.cache/huggingface)"],
+      ["HF_TOKEN_PATH", "the token file (default $HF_HOME/token); stored_tokens sits next to it"],
+      ["HF_HUB_CACHE", "the download cache, shared with Python (default $HF_HOME/hub)"],
+      ["HF_HUB_OFFLINE", "serve downloads from the cache only"],
+      ["HFKIT_LOCAL_HUB", "the embedded local hub's folder (default $HF_HOME/hfkit/local\\-hub)"],
+    ].flatMap(([name, text]) => [".TP", `.B ${name}`, roff(text)]),
+    ".SH FILES",
+    ".TP",
+    ".I $HF_HOME/token",
+    "the active token, mode 0600, as Python's huggingface_hub keeps it",
+    ".TP",
+    ".I $HF_HOME/stored_tokens",
+    "every saved token by name (hfkit auth list), mode 0600",
+    ".SH EXIT STATUS",
+    ...[
+      ["0", "success"],
+      ["1", "the operation failed"],
+      ["2", "bad usage: refused before any request"],
+      ["130", "interrupted by Ctrl\\-C (143 by SIGTERM)"],
+    ].flatMap(([code, text]) => [".TP", `.B ${code}`, text]),
+    ".SH SEE ALSO",
+    "The CLI reference: https://github.com/hfkit/hfkit/blob/main/apps/cli/docs/reference.md",
+  );
+  return `${lines.join("\n")}\n`;
 }
 
 async function main() {
   const { createProgram } = await import("../dist/index.js");
   // Building the program reads nothing: the IO is only used when a command runs.
   const silent = { write: () => true };
-  const page = formatted(renderReference(createProgram({ stdout: silent, stderr: silent, env: {} })));
+  const capture = {
+    write: (text) => {
+      written += text;
+      return true;
+    },
+  };
+  const program = createProgram({ stdout: capture, stderr: silent, env: {} });
+  const pages = [
+    [target, formatted(renderReference(program))],
+    [manPage, renderManPage(program)],
+  ];
   if (process.argv.includes("--check")) {
-    let current = "";
-    try {
-      current = readFileSync(target, "utf8");
-    } catch {}
-    if (current !== page) {
-      console.error(
-        "apps/cli/docs/reference.md does not match the CLI's commands: run `pnpm --filter @hfkit/cli docs:reference` and commit it.",
-      );
-      process.exit(1);
+    for (const [path, page] of pages) {
+      let current = "";
+      try {
+        current = readFileSync(path, "utf8");
+      } catch {}
+      if (current !== page) {
+        console.error(
+          `${relative(repoRoot, path)} does not match the CLI's commands: run \`pnpm --filter @hfkit/cli docs:reference\` and commit it.`,
+        );
+        process.exit(1);
+      }
     }
-    console.error("The CLI reference matches the commands.");
+    console.error("The CLI reference and man page match the commands.");
     return;
   }
-  writeFileSync(target, page);
-  console.error(`wrote ${target}`);
+  for (const [path, page] of pages) {
+    writeFileSync(path, page);
+    console.error(`wrote ${path}`);
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -3,7 +3,8 @@ import { type Command, Option } from "commander";
 import type { CliIO } from "./io.js";
 import { LOCAL_ENDPOINT, LOCAL_TOKEN, LocalHub, localHubDir } from "./local-hub.js";
 
-export type OutputFormat = "human" | "json";
+/** `quiet`: only the result a script wants (a URL, a path, one id per line), no notes. */
+export type OutputFormat = "human" | "json" | "quiet";
 
 /** Options every Hub command takes. */
 export interface HubCommandOptions {
@@ -28,20 +29,44 @@ export const repeatable = (value: string, previous: string[] | undefined): strin
   value,
 ];
 
-/** Adds `--token`, `--endpoint` and `--format` to a command. */
+/** Adds `--token`, `--endpoint` and the output options to a command. */
 export function withHubOptions(command: Command): Command {
-  return command
-    .option("--token <token>", "Hub access token (default: HF_TOKEN, then the saved token file)")
-    .option(
-      "--endpoint <url>",
-      'Hub endpoint, or "local" for the embedded local hub (default: HF_ENDPOINT, then https://huggingface.co)',
-    )
-    .addOption(formatOption());
+  return withOutputOptions(
+    command
+      .option("--token <token>", "Hub access token (default: HF_TOKEN, then the saved token file)")
+      .option(
+        "--endpoint <url>",
+        'Hub endpoint, or "local" for the embedded local hub (default: HF_ENDPOINT, then https://huggingface.co)',
+      ),
+  );
 }
 
-/** `--format human|json`, for commands that take no Hub options (`card set`). */
-export const formatOption = () =>
-  new Option("--format <format>", "output format").choices(["human", "json"]).default("human");
+/**
+ * `--format human|json|quiet`, `-q, --quiet` and (hidden) `--json`, as Python's `hf` spells
+ * them; for commands that take no Hub options (`card set`) too.
+ */
+export function withOutputOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option("--format <format>", "output format: human, json (one JSON object) or quiet")
+        .choices(["human", "json", "quiet"])
+        .default("human"),
+    )
+    .addOption(
+      new Option("-q, --quiet", "print only the result: a URL, a path, or one id per line").implies({
+        format: "quiet",
+      }),
+    )
+    .addOption(new Option("--json", "same as --format json").implies({ format: "json" }).hideHelp());
+}
+
+/** The one line (or lines) `--quiet` prints when a command does not say otherwise. */
+function essentialResult(envelope: JsonEnvelope): string {
+  for (const key of ["pullRequestUrl", "commitUrl", "url", "path"]) {
+    if (typeof envelope[key] === "string" && envelope[key]) return envelope[key];
+  }
+  return envelope.repo ? formatRepoId(envelope.repo) : "";
+}
 
 /**
  * What one run of `hfkit` shares with its command: the IO, the signal that Ctrl-C aborts
@@ -114,10 +139,21 @@ export class CliContext {
 
   /**
    * Prints a result: with `--format json`, the envelope as one JSON document on stdout (its
-   * `repo` in the `datasets/owner/name` form); else the human text.
+   * `repo` in the `datasets/owner/name` form); with `--quiet`, only the essential result
+   * (`quiet`, by default the envelope's pull request or commit URL, URL, path or repo); else the
+   * human text.
    */
-  print(format: OutputFormat, envelope: JsonEnvelope, human: () => string): void {
-    if (format === "json") {
+  print(
+    format: OutputFormat,
+    envelope: JsonEnvelope,
+    human: () => string,
+    quiet: () => string | readonly string[] = () => essentialResult(envelope),
+  ): void {
+    if (format === "quiet") {
+      const result = quiet();
+      const lines = (typeof result === "string" ? [result] : result).filter((line) => line !== "");
+      if (lines.length > 0) this.io.stdout.write(`${lines.join("\n")}\n`);
+    } else if (format === "json") {
       const { repo, ...fields } = envelope;
       const document = repo === undefined ? fields : { repo: formatRepoId(repo), ...fields };
       this.io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
@@ -127,8 +163,16 @@ export class CliContext {
     }
   }
 
-  /** Progress and notes go to stderr, so stdout stays parseable. */
+  /** Set from the command's options before it runs: `--quiet` silences notes and progress. */
+  quiet = false;
+
+  /** Progress and notes go to stderr, so stdout stays parseable; `--quiet` drops them. */
   note(text: string): void {
-    this.io.stderr.write(`${text}\n`);
+    if (!this.quiet) this.io.stderr.write(`${text}\n`);
+  }
+
+  /** Where progress is drawn: stderr, or nowhere under `--quiet`. */
+  get progressStream(): CliIO["stderr"] {
+    return this.quiet ? { write: () => true, isTTY: false } : this.io.stderr;
   }
 }

@@ -1,4 +1,5 @@
 import { createInterface } from "node:readline/promises";
+import { Writable } from "node:stream";
 
 /** The signals that interrupt a command. */
 export type InterruptSignal = "SIGINT" | "SIGTERM";
@@ -11,6 +12,10 @@ export interface CliIO {
   stdin?: { isTTY?: boolean };
   /** Asks a question on the terminal and resolves with the answer line; `signal` abandons it. */
   prompt?: (question: string, signal?: AbortSignal) => Promise<string>;
+  /** Asks for a secret on the terminal without echoing what is typed (`hfkit auth login`). */
+  promptSecret?: (question: string, signal?: AbortSignal) => Promise<string>;
+  /** All of stdin, when it is a pipe or a file (`echo $TOKEN | hfkit auth login`). */
+  readStdin?: (signal?: AbortSignal) => Promise<string>;
   env: Record<string, string | undefined>;
   /**
    * Calls `listener` on every interrupt (Ctrl-C, SIGTERM) until the returned function is
@@ -37,6 +42,30 @@ export function processIO(): CliIO {
       } finally {
         rl.close();
       }
+    },
+    async promptSecret(question, signal) {
+      // readline echoes through its output; a sink that drops everything keeps the secret off
+      // the screen. The interface puts the terminal in raw mode (no echo by the terminal
+      // itself) as it is made, so the question is asked only after that: nothing typed once it
+      // shows can be echoed.
+      const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+      const rl = createInterface({ input: process.stdin, output: sink, terminal: true });
+      rl.on("SIGINT", () => process.emit("SIGINT", "SIGINT"));
+      process.stderr.write(question);
+      try {
+        return await rl.question("", signal ? { signal } : {});
+      } finally {
+        rl.close();
+        process.stderr.write("\n");
+      }
+    },
+    async readStdin(signal) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin.iterator({ destroyOnReturn: true })) {
+        signal?.throwIfAborted();
+        chunks.push(chunk as Buffer);
+      }
+      return Buffer.concat(chunks).toString("utf8");
     },
     onInterrupt(listener) {
       process.on("SIGINT", listener);

@@ -1,5 +1,5 @@
 import { HubError } from "@hfkit/http";
-import { CommanderError } from "commander";
+import { type Command, CommanderError } from "commander";
 import { CliContext } from "./context.js";
 import { type CliIO, type InterruptSignal, processIO } from "./io.js";
 import { createProgram } from "./program.js";
@@ -15,6 +15,24 @@ export function describeError(error: unknown): string {
   if (HubError.isInstance(error)) return error.message;
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/**
+ * `hfkit help repo tag create` is `hfkit repo tag create --help` (commander's own help command
+ * looks one level down only). A word that names no command is left for commander to refuse,
+ * with its suggestion; words after a command that has no sub-commands are ignored.
+ */
+function helpArguments(program: Command, words: readonly string[]): string[] {
+  const path: string[] = [];
+  let command = program;
+  for (const word of words) {
+    if (command.commands.length === 0) break;
+    const sub = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) return [...path, word];
+    path.push(word);
+    command = sub;
+  }
+  return [...path, "--help"];
 }
 
 /**
@@ -37,7 +55,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   const context = new CliContext(io, controller.signal);
   const program = createProgram(io, context);
   try {
-    await program.parseAsync([...argv], { from: "user" });
+    const args = argv[0] === "help" && argv.length > 1 ? helpArguments(program, argv.slice(1)) : argv;
+    await program.parseAsync([...args], { from: "user" });
     return EXIT.ok;
   } catch (error) {
     if (interrupted !== undefined) {

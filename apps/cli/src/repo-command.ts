@@ -1,6 +1,7 @@
 import { InvalidInputError, parseRepoId, type RepoId, type RepoType } from "@hfkit/http";
 import { type Command, Option } from "commander";
 import type { CliContext } from "./context.js";
+import { HELP_GROUPS } from "./help.js";
 
 /**
  * The `hfkit repo` group, created by whichever command registers first: several command
@@ -9,7 +10,12 @@ import type { CliContext } from "./context.js";
 export function repoGroup(program: Command): Command {
   return (
     program.commands.find((c) => c.name() === "repo") ??
-    program.command("repo").description("create, inspect and manage repos, their branches, tags and history")
+    program
+      .command("repo")
+      // `hf repos …` is Python's spelling (with `repo` as its alias).
+      .alias("repos")
+      .helpGroup(HELP_GROUPS.repos)
+      .description("create, inspect and manage repos, their branches, tags and history")
   );
 }
 

@@ -6,7 +6,7 @@ export {
   type RequestRetryEvent,
   type RequestStartEvent,
 } from "./diagnostics.js";
-export { DEFAULT_ENDPOINT, type HubEnvironment, readHubEnvironment } from "./env.js";
+export { cleanToken, DEFAULT_ENDPOINT, type HubEnvironment, readHubEnvironment } from "./env.js";
 export {
   type ClassifiedCode,
   ConflictError,

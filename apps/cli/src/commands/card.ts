@@ -17,11 +17,12 @@ import { downloadFile } from "@hfkit/repo";
 import type { Command } from "commander";
 import {
   type CliContext,
-  formatOption,
   type HubCommandOptions,
   type OutputFormat,
   withHubOptions,
+  withOutputOptions,
 } from "../context.js";
+import { examples, HELP_GROUPS } from "../help.js";
 import { repoArgument, repoTypeOption } from "../repo-command.js";
 
 interface RemoteOptions extends HubCommandOptions {
@@ -97,12 +98,20 @@ function parseAssignment(assignment: string): [string, unknown] {
 export function registerCardCommand(program: Command, context: CliContext): void {
   const card = program
     .command("card")
+    .helpGroup(HELP_GROUPS.cards)
     .description("read, check and edit model and dataset cards (README.md metadata)");
 
   withHubOptions(
     card
       .command("validate <target>")
       .description("check a card's metadata (a local README.md, or a repo id on the Hub); exits 1 on errors")
+      .addHelpText(
+        "after",
+        examples(
+          "hfkit card validate ./README.md",
+          "hfkit card validate datasets/acme/reviews --format json",
+        ),
+      )
       .addOption(repoTypeOption())
       .option("--revision <revision>", "branch, tag or commit of a repo on the Hub (default: main)"),
   ).action(async (target: string, options: RemoteOptions & { format: OutputFormat }) => {
@@ -110,11 +119,15 @@ export function registerCardCommand(program: Command, context: CliContext): void
     const problems = validateCard(parsed, { kind });
     const errors = problems.filter((problem) => problem.severity === "error").length;
     const warnings = problems.length - errors;
-    context.print(options.format, { ...source, kind, valid: errors === 0, errors, warnings, problems }, () =>
-      [
-        `${label}: ${errors === 0 ? `valid ${kind} card` : `invalid ${kind} card`} (${count(errors, "error")}, ${count(warnings, "warning")})`,
-        ...problems.map(formatProblem),
-      ].join("\n"),
+    context.print(
+      options.format,
+      { ...source, kind, valid: errors === 0, errors, warnings, problems },
+      () =>
+        [
+          `${label}: ${errors === 0 ? `valid ${kind} card` : `invalid ${kind} card`} (${count(errors, "error")}, ${count(warnings, "warning")})`,
+          ...problems.map(formatProblem),
+        ].join("\n"),
+      () => problems.map(formatProblem),
     );
     if (errors > 0) throw new Error(`${label}: ${count(errors, "error")} in the card metadata`);
   });
@@ -123,6 +136,13 @@ export function registerCardCommand(program: Command, context: CliContext): void
     card
       .command("show <repo_id>")
       .description("print a repo's README.md from the Hub (with --format json: metadata, body and problems)")
+      .addHelpText(
+        "after",
+        examples(
+          "hfkit card show acme/bert",
+          "hfkit card show datasets/acme/reviews --revision v1.0 --format json",
+        ),
+      )
       .addOption(repoTypeOption())
       .option("--revision <revision>", "branch, tag or commit (default: main)"),
   ).action(async (target: string, options: RemoteOptions & { format: OutputFormat }) => {
@@ -140,41 +160,49 @@ export function registerCardCommand(program: Command, context: CliContext): void
         problems: validateCard(parsed, { kind }),
       },
       () => remote.text,
+      () => remote.text.replace(/\n$/, ""),
     );
   });
 
-  card
-    .command("set <path> [assignments...]")
-    .description(
-      "edit a local card in place: key=value (dotted keys nest: model-index.0.name=x); other lines stay as they are",
-    )
-    .option(
-      "--remove <key>",
-      "remove a key (repeatable)",
-      (key: string, keys: string[]) => [...keys, key],
-      [],
-    )
-    .addOption(formatOption())
-    .action(
-      async (path: string, assignments: string[], options: { remove: string[]; format: OutputFormat }) => {
-        if (assignments.length === 0 && options.remove.length === 0) {
-          throw new InvalidInputError("nothing to change: give key=value pairs or --remove <key>", {
-            field: "assignments",
-          });
-        }
-        const before = await readFile(path, "utf8");
-        let edited = parseCard(before);
-        const set = assignments.map(parseAssignment);
-        for (const [key, value] of set) edited = setMetadata(edited, parseKeyPath(key), value);
-        for (const key of options.remove) edited = removeMetadata(edited, parseKeyPath(key));
-        const after = stringifyCard(edited);
-        if (after !== before) await writeFile(path, after, "utf8");
-        const changed = after !== before;
-        context.print(
-          options.format,
-          { path, changed, set: set.map(([key]) => key), removed: options.remove },
-          () => (changed ? `updated ${path}` : `${path} already had these values`),
-        );
-      },
-    );
+  withOutputOptions(
+    card
+      .command("set <path> [assignments...]")
+      .description(
+        "edit a local card in place: key=value (dotted keys nest: model-index.0.name=x); other lines stay as they are",
+      )
+      .addHelpText(
+        "after",
+        examples(
+          "hfkit card set README.md license=mit 'tags=[text, reviews]'",
+          "hfkit card set README.md --remove datasets",
+        ),
+      )
+      .option(
+        "--remove <key>",
+        "remove a key (repeatable)",
+        (key: string, keys: string[]) => [...keys, key],
+        [],
+      ),
+  ).action(
+    async (path: string, assignments: string[], options: { remove: string[]; format: OutputFormat }) => {
+      if (assignments.length === 0 && options.remove.length === 0) {
+        throw new InvalidInputError("nothing to change: give key=value pairs or --remove <key>", {
+          field: "assignments",
+        });
+      }
+      const before = await readFile(path, "utf8");
+      let edited = parseCard(before);
+      const set = assignments.map(parseAssignment);
+      for (const [key, value] of set) edited = setMetadata(edited, parseKeyPath(key), value);
+      for (const key of options.remove) edited = removeMetadata(edited, parseKeyPath(key));
+      const after = stringifyCard(edited);
+      if (after !== before) await writeFile(path, after, "utf8");
+      const changed = after !== before;
+      context.print(
+        options.format,
+        { path, changed, set: set.map(([key]) => key), removed: options.remove },
+        () => (changed ? `updated ${path}` : `${path} already had these values`),
+      );
+    },
+  );
 }

@@ -13,6 +13,7 @@ import { InvalidInputError, NotFoundError } from "@hfkit/http";
 import { downloadFile } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
+import { examples, HELP_GROUPS } from "../help.js";
 import { formatBytes, ProgressLine } from "../progress.js";
 import { repoArgument } from "../repo-command.js";
 
@@ -81,7 +82,7 @@ class PushProgress {
   private readonly bytes: ProgressLine;
   private lastDraw = 0;
   constructor(private readonly context: CliContext) {
-    this.bytes = new ProgressLine(context.io.stderr);
+    this.bytes = new ProgressLine(context.progressStream);
   }
   update(event: PushProgressEvent): void {
     const { stderr } = this.context.io;
@@ -154,17 +155,15 @@ function registerPush(group: Command, context: CliContext): void {
         "after",
         [
           "",
-          "Examples:",
-          "  hfkit datasets push acme/reviews reviews.jsonl",
-          "  hfkit datasets push acme/reviews train=train.jsonl test=test.csv",
-          "  hfkit datasets push acme/reviews fr.jsonl --config fr --set-default",
-          "  hfkit datasets push acme/logs ./exports            # every data file in the folder",
-          "  hfkit datasets push acme/reviews big.parquet --max-shard-size 100MB --dry-run ./plan",
-          "",
-          "One split (the files without split=) is added to the config, replacing that split's",
-          "shards; several splits at once replace the config's splits (other files directly under",
-          "its data folder are deleted), as DatasetDict.push_to_hub does. README.md keeps",
-          "everything else it holds. Pushing the same data again makes no commit.",
+          "A folder pushes every data file in it. One split (the files without split=) is added to",
+          "the config, replacing that split's shards; several splits at once replace the config's",
+          "splits (other files directly under its data folder are deleted), as",
+          "DatasetDict.push_to_hub does. README.md keeps everything else it holds. Pushing the same",
+          "data again makes no commit.",
+          examples(
+            "hfkit datasets push acme/reviews reviews.jsonl",
+            "hfkit datasets push acme/reviews train=train.jsonl test=test.csv",
+          ),
         ].join("\n"),
       ),
   ).action(async (repoId: string, files: string[], options: PushOptions) => {
@@ -224,7 +223,7 @@ function registerDeleteConfig(group: Command, context: CliContext): void {
       .argument("<config>", "the config to delete")
       .option("--revision <branch>", "branch to commit to", "main")
       .option("--create-pr", "open a pull request instead (what datasets' delete_from_hub does)")
-      .addHelpText("after", "\nExample:\n  hfkit datasets delete-config acme/reviews fr --create-pr"),
+      .addHelpText("after", examples("hfkit datasets delete-config acme/reviews fr --create-pr")),
   ).action(
     async (
       repoId: string,
@@ -254,7 +253,7 @@ function registerInfo(group: Command, context: CliContext): void {
       .description("configs, splits, rows, sizes and features from the dataset card")
       .argument("<repo_id>", DATASET_ID_HELP)
       .option("--revision <rev>", "branch, tag or commit", "main")
-      .addHelpText("after", "\nExample:\n  hfkit datasets info acme/reviews --format json"),
+      .addHelpText("after", examples("hfkit datasets info acme/reviews --format json")),
   ).action(async (repoId: string, options: HubCommandOptions & { revision: string }) => {
     const repo = repoArgument(repoId, "dataset");
     let text = "";
@@ -323,7 +322,7 @@ function registerRows(group: Command, context: CliContext): void {
       .option("--split <name>", 'split (default: "train" or the first)')
       .option("--limit <n>", "stop after this many rows")
       .option("--revision <rev>", "branch, tag or commit", "main")
-      .addHelpText("after", "\nExample:\n  hfkit datasets rows acme/reviews --split test --limit 5"),
+      .addHelpText("after", examples("hfkit datasets rows acme/reviews --split test --limit 5")),
   ).action(
     async (
       repoId: string,
@@ -357,6 +356,7 @@ function registerRows(group: Command, context: CliContext): void {
 export function registerDatasetsCommand(program: Command, context: CliContext): void {
   const group = program
     .command("datasets")
+    .helpGroup(HELP_GROUPS.datasets)
     .description("push tabular files as a Hub dataset (Parquet shards and card), inspect and read it back");
   registerPush(group, context);
   registerDeleteConfig(group, context);

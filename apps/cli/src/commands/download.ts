@@ -1,7 +1,8 @@
 import { formatRepoId, type RepoType } from "@hfkit/http";
 import { type DownloadedFile, downloadFile, snapshotDownloadIter } from "@hfkit/repo";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { type CliContext, type HubCommandOptions, repeatable, withHubOptions } from "../context.js";
+import { examples, HELP_GROUPS } from "../help.js";
 import { REPO_ID_HELP, repoArgument, repoTypeOption } from "../repo-command.js";
 
 interface DownloadOptions extends HubCommandOptions {
@@ -29,7 +30,15 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
   withHubOptions(
     program
       .command("download")
+      .helpGroup(HELP_GROUPS.files)
       .description("download files or a whole repo into the Hugging Face cache (or a folder)")
+      .addHelpText(
+        "after",
+        examples(
+          "hfkit download acme/bert config.json",
+          "hfkit download datasets/acme/reviews --include '*.parquet' --local-dir ./reviews",
+        ),
+      )
       .argument("<repo_id>", REPO_ID_HELP)
       .argument("[files...]", "files to download (default: the whole repo)")
       .addOption(repoTypeOption())
@@ -43,6 +52,8 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
       .option("--local-dir <dir>", "write real files into this folder instead of the cache")
       .option("--cache-dir <dir>", "cache folder (default: HF_HUB_CACHE, then $HF_HOME/hub)")
       .option("--force", "download again even if cached")
+      // Python's `hf download` spells it --force-download.
+      .addOption(new Option("--force-download", "same as --force").implies({ force: true }).hideHelp())
       .option("--verify", "re-hash cached files before using them, and fetch again any that do not match")
       .option("--max-workers <n>", "files downloaded at once (default: 8)"),
   ).action(async (id: string, files: string[], options: DownloadOptions) => {
@@ -85,6 +96,7 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
           })),
         },
         () => results.map((r) => r.path).join("\n"),
+        () => results.map((r) => r.path),
       );
       return;
     }

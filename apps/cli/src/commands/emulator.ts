@@ -1,6 +1,7 @@
 import { type EmulatorUser, startEmulatorServer } from "@hfkit/emulator";
 import { type Command, InvalidArgumentError } from "commander";
 import type { CliContext } from "../context.js";
+import { examples, HELP_GROUPS } from "../help.js";
 
 function integer(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected a non-negative integer");
@@ -50,10 +51,18 @@ interface ServeOptions {
 export function registerEmulatorCommand(program: Command, context: CliContext): void {
   const emulator = program
     .command("emulator")
+    .helpGroup(HELP_GROUPS.emulator)
     .description("A Hub-compatible local server for offline work and tests");
   emulator
     .command("serve")
     .description("Serve the emulator until interrupted; prints its base URL on the first line of stdout")
+    .addHelpText(
+      "after",
+      examples(
+        "hfkit emulator serve --port 8080",
+        "hfkit emulator serve --dir ./hub-data --token hf_ci:ci:write",
+      ),
+    )
     .option("--port <n>", "Hub port (0 picks a free one)", integer, 0)
     .option(
       "--storage-port <n>",

@@ -1,6 +1,10 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../main.js";
 import { capture } from "../test-utils.js";
+import { TokenStore } from "../token-store.js";
 
 describe("hfkit env", () => {
   it("reports endpoint, token source and cache folders as JSON, without the token", async () => {
@@ -29,5 +33,46 @@ describe("hfkit env", () => {
     expect(stdout()).toContain("endpoint:   https://hub.example");
     expect(stdout()).toContain("token:      from option");
     expect(stdout()).not.toContain("hf_flag_value");
+  });
+
+  it("shows what a bug report needs: saved tokens by name, cache, proxy, Xet, library versions", async () => {
+    const home = await mkdtemp(join(tmpdir(), "hfkit-env-"));
+    try {
+      const secret = "hf_saved_in_the_file_12345";
+      await new TokenStore({ HF_HOME: home }).save("laptop", secret);
+      await mkdir(join(home, "hub", "datasets--acme--reviews"), { recursive: true });
+      await mkdir(join(home, "hub", "models--acme--bert"), { recursive: true });
+      const env = {
+        HF_HOME: home,
+        HTTPS_PROXY: "http://user:pa55@proxy.example:3128",
+        NO_PROXY: "localhost",
+      };
+      const json = capture(env);
+      expect(await main(["env", "--json"], json.io)).toBe(0);
+      const info = JSON.parse(json.stdout());
+      expect(info).toMatchObject({
+        tokenSource: "tokenFile",
+        activeTokenName: "laptop",
+        savedTokens: 1,
+        cachedRepos: 2,
+        xet: false,
+        proxy: { https: expect.not.stringContaining("pa55"), noProxy: "localhost" },
+      });
+      expect(Object.keys(info.packages)).toContain("@hfkit/http");
+      expect(info.packages["@hfkit/http"]).toMatch(/^\d+\.\d+\.\d+/);
+      const human = capture(env);
+      expect(await main(["env"], human.io)).toBe(0);
+      expect(human.stdout()).toContain("saved:      1 token, active: laptop\n");
+      expect(human.stdout()).toMatch(/hub cache: {2}.*\(2 repos; shared with Python's huggingface_hub\)\n/);
+      expect(human.stdout()).toMatch(
+        /proxy: {6}https http:\/\/.*proxy\.example:3128.*, no_proxy localhost\n/,
+      );
+      for (const output of [json.stdout(), human.stdout()]) {
+        expect(output).not.toContain(secret);
+        expect(output).not.toContain("pa55");
+      }
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });

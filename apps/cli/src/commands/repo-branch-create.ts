@@ -2,6 +2,7 @@ import { formatRepoId, type RepoType } from "@hfkit/http";
 import { createBranch } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
+import { examples } from "../help.js";
 import { REPO_ID_HELP, repoArgument, repoSubgroup, repoTypeOption } from "../repo-command.js";
 
 interface BranchCreateOptions extends HubCommandOptions {
@@ -16,6 +17,13 @@ export function registerRepoBranchCreateCommand(program: Command, context: CliCo
     repoSubgroup(program, "branch", "create and delete branches")
       .command("create")
       .description("create a branch from a revision")
+      .addHelpText(
+        "after",
+        examples(
+          "hfkit repo branch create acme/bert dev",
+          "hfkit repo branch create datasets/acme/reviews fix-labels --revision v1.0",
+        ),
+      )
       .argument("<repo_id>", REPO_ID_HELP)
       .argument("<branch>", "name of the new branch")
       .addOption(repoTypeOption())
@@ -29,10 +37,14 @@ export function registerRepoBranchCreateCommand(program: Command, context: CliCo
       ...(options.revision ? { revision: options.revision } : {}),
       existOk: options.existOk ?? false,
     });
-    context.print(options.format, { repo, branch, created }, () =>
-      created
-        ? `Created branch ${branch} on ${formatRepoId(repo)}`
-        : `Branch ${branch} already exists on ${formatRepoId(repo)}`,
+    context.print(
+      options.format,
+      { repo, branch, created },
+      () =>
+        created
+          ? `Created branch ${branch} on ${formatRepoId(repo)}`
+          : `Branch ${branch} already exists on ${formatRepoId(repo)}`,
+      () => branch,
     );
   });
 }

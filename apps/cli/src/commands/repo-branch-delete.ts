@@ -2,6 +2,7 @@ import { formatRepoId, type RepoType } from "@hfkit/http";
 import { deleteBranch } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
+import { examples } from "../help.js";
 import { REPO_ID_HELP, repoArgument, repoSubgroup, repoTypeOption } from "../repo-command.js";
 
 interface BranchDeleteOptions extends HubCommandOptions {
@@ -14,6 +15,7 @@ export function registerRepoBranchDeleteCommand(program: Command, context: CliCo
     repoSubgroup(program, "branch", "create and delete branches")
       .command("delete")
       .description("delete a branch")
+      .addHelpText("after", examples("hfkit repo branch delete acme/bert dev"))
       .argument("<repo_id>", REPO_ID_HELP)
       .argument("<branch>", "branch to delete")
       .addOption(repoTypeOption()),
@@ -24,6 +26,7 @@ export function registerRepoBranchDeleteCommand(program: Command, context: CliCo
       options.format,
       { repo, branch, deleted: true },
       () => `Deleted branch ${branch} of ${formatRepoId(repo)}`,
+      () => branch,
     );
   });
 }

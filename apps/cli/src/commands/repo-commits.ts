@@ -2,6 +2,7 @@ import { InvalidInputError, type RepoType } from "@hfkit/http";
 import { type Commit, listCommits } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
+import { examples } from "../help.js";
 import { REPO_ID_HELP, repoArgument, repoGroup, repoTypeOption } from "../repo-command.js";
 
 interface CommitsOptions extends HubCommandOptions {
@@ -16,6 +17,13 @@ export function registerRepoCommitsCommand(program: Command, context: CliContext
     repoGroup(program)
       .command("commits")
       .description("list the commits of a revision, newest first")
+      .addHelpText(
+        "after",
+        examples(
+          "hfkit repo commits acme/bert --limit 5",
+          "hfkit repo commits datasets/acme/reviews --revision dev --format json",
+        ),
+      )
       .argument("<repo_id>", REPO_ID_HELP)
       .addOption(repoTypeOption())
       .option("--revision <rev>", "branch, tag or commit (default: main)")
@@ -35,13 +43,17 @@ export function registerRepoCommitsCommand(program: Command, context: CliContext
       commits.push(commit);
       if (limit !== undefined && commits.length >= limit) break;
     }
-    context.print(options.format, { repo, revision: options.revision ?? "main", commits }, () =>
-      commits
-        .map(
-          (c) =>
-            `${c.id.slice(0, 8)}  ${c.date.toISOString().slice(0, 19).replace("T", " ")}  ${c.authors.map((a) => a.user).join(", ")}  ${c.title}`,
-        )
-        .join("\n"),
+    context.print(
+      options.format,
+      { repo, revision: options.revision ?? "main", commits },
+      () =>
+        commits
+          .map(
+            (c) =>
+              `${c.id.slice(0, 8)}  ${c.date.toISOString().slice(0, 19).replace("T", " ")}  ${c.authors.map((a) => a.user).join(", ")}  ${c.title}`,
+          )
+          .join("\n"),
+      () => commits.map((c) => c.id),
     );
   });
 }

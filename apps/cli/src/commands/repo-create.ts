@@ -2,6 +2,7 @@ import type { RepoType } from "@hfkit/http";
 import { createRepo, type SpaceSdk } from "@hfkit/repo";
 import { type Command, Option } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
+import { examples } from "../help.js";
 import { REPO_ID_HELP, repoArgument, repoGroup, repoTypeOption } from "../repo-command.js";
 
 interface CreateOptions extends HubCommandOptions {
@@ -17,6 +18,13 @@ export function registerRepoCreateCommand(program: Command, context: CliContext)
     repoGroup(program)
       .command("create")
       .description("create a model, dataset or Space repo")
+      .addHelpText(
+        "after",
+        examples(
+          "hfkit repo create acme/bert --private",
+          "hfkit repo create acme/reviews --repo-type dataset --exist-ok",
+        ),
+      )
       .argument("<repo_id>", REPO_ID_HELP)
       .addOption(repoTypeOption())
       .option("--private", "make the repo private")

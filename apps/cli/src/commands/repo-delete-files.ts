@@ -2,6 +2,7 @@ import { deleteFiles } from "@hfkit/commit";
 import type { RepoType } from "@hfkit/http";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
+import { examples } from "../help.js";
 import { REPO_ID_HELP, repoArgument, repoGroup, repoTypeOption } from "../repo-command.js";
 
 interface DeleteFilesCommandOptions extends HubCommandOptions {
@@ -18,6 +19,13 @@ export function registerRepoDeleteFilesCommand(program: Command, context: CliCon
     repoGroup(program)
       .command("delete-files")
       .description("delete files matching paths or globs (*.bin, data/*.csv, README.md, logs/) in one commit")
+      .addHelpText(
+        "after",
+        examples(
+          "hfkit repo delete-files acme/bert '*.bin'",
+          "hfkit repo delete-files datasets/acme/reviews logs/ old.csv",
+        ),
+      )
       .argument("<repo_id>", REPO_ID_HELP)
       .argument("<patterns...>", "paths or globs; a folder with a trailing / is deleted whole")
       .addOption(repoTypeOption())

@@ -2,6 +2,7 @@ import { formatRepoId, type RepoType } from "@hfkit/http";
 import { deleteRepo } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
+import { examples } from "../help.js";
 import { confirm, REPO_ID_HELP, repoArgument, repoGroup, repoTypeOption } from "../repo-command.js";
 
 interface DeleteOptions extends HubCommandOptions {
@@ -16,6 +17,13 @@ export function registerRepoDeleteCommand(program: Command, context: CliContext)
     repoGroup(program)
       .command("delete")
       .description("delete a repo and all its files (asks first)")
+      .addHelpText(
+        "after",
+        examples(
+          "hfkit repo delete acme/old-bert",
+          "hfkit repo delete datasets/acme/scratch --yes --missing-ok",
+        ),
+      )
       .argument("<repo_id>", REPO_ID_HELP)
       .addOption(repoTypeOption())
       .option("-y, --yes", "do not ask for confirmation")

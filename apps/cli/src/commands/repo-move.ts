@@ -2,6 +2,7 @@ import { formatRepoId, type RepoType } from "@hfkit/http";
 import { moveRepo } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
+import { examples } from "../help.js";
 import { repoArgument, repoGroup, repoTypeOption } from "../repo-command.js";
 
 interface MoveOptions extends HubCommandOptions {
@@ -14,6 +15,13 @@ export function registerRepoMoveCommand(program: Command, context: CliContext): 
     repoGroup(program)
       .command("move")
       .description("rename a repo or move it to another namespace")
+      .addHelpText(
+        "after",
+        examples(
+          "hfkit repo move acme/bert acme/bert-base",
+          "hfkit repo move datasets/me/reviews datasets/acme/reviews",
+        ),
+      )
       .argument("<from>", 'current id, e.g. "datasets/me/draft"')
       .argument("<to>", 'new "namespace/name"')
       .addOption(repoTypeOption()),

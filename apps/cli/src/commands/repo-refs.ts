@@ -2,6 +2,7 @@ import type { RepoType } from "@hfkit/http";
 import { type GitRef, listRefs } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
+import { examples } from "../help.js";
 import { REPO_ID_HELP, repoArgument, repoGroup, repoTypeOption } from "../repo-command.js";
 
 interface RefsOptions extends HubCommandOptions {
@@ -15,6 +16,10 @@ export function registerRepoRefsCommand(program: Command, context: CliContext): 
     repoGroup(program)
       .command("refs")
       .description("list a repo's branches, tags and other refs")
+      .addHelpText(
+        "after",
+        examples("hfkit repo refs acme/bert", "hfkit repo refs datasets/acme/reviews --prs --format json"),
+      )
       .argument("<repo_id>", REPO_ID_HELP)
       .addOption(repoTypeOption())
       .option("--prs", "include pull requests (refs/pr/N)"),
@@ -26,13 +31,20 @@ export function registerRepoRefsCommand(program: Command, context: CliContext): 
     });
     const section = (title: string, list: GitRef[] | undefined) =>
       list?.length ? [`${title}:`, ...list.map((r) => `  ${r.ref}\t${r.targetCommit}`)] : [];
-    context.print(options.format, { repo, ...refs }, () =>
-      [
-        ...section("branches", refs.branches),
-        ...section("tags", refs.tags),
-        ...section("converts", refs.converts),
-        ...section("pull requests", refs.pullRequests),
-      ].join("\n"),
+    context.print(
+      options.format,
+      { repo, ...refs },
+      () =>
+        [
+          ...section("branches", refs.branches),
+          ...section("tags", refs.tags),
+          ...section("converts", refs.converts),
+          ...section("pull requests", refs.pullRequests),
+        ].join("\n"),
+      () =>
+        [refs.branches, refs.tags, refs.converts, refs.pullRequests].flatMap(
+          (list) => list?.map((r) => r.ref) ?? [],
+        ),
     );
   });
 }

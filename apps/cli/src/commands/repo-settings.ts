@@ -2,6 +2,7 @@ import { formatRepoId, InvalidInputError, type RepoType } from "@hfkit/http";
 import { type GatedMode, updateRepoSettings } from "@hfkit/repo";
 import { type Command, Option } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
+import { examples } from "../help.js";
 import { REPO_ID_HELP, repoArgument, repoGroup, repoTypeOption } from "../repo-command.js";
 
 interface SettingsOptions extends HubCommandOptions {
@@ -18,6 +19,13 @@ export function registerRepoSettingsCommand(program: Command, context: CliContex
     repoGroup(program)
       .command("settings")
       .description("change a repo's visibility, gating or discussions")
+      .addHelpText(
+        "after",
+        examples(
+          "hfkit repo settings acme/bert --private",
+          "hfkit repo settings datasets/acme/reviews --gated manual --no-discussions",
+        ),
+      )
       .argument("<repo_id>", REPO_ID_HELP)
       .addOption(repoTypeOption())
       .addOption(new Option("--private", "make the repo private").conflicts("public"))

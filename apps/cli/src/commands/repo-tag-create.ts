@@ -2,6 +2,7 @@ import { formatRepoId, type RepoType } from "@hfkit/http";
 import { createTag } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
+import { examples } from "../help.js";
 import { REPO_ID_HELP, repoArgument, repoSubgroup, repoTypeOption } from "../repo-command.js";
 
 interface TagCreateOptions extends HubCommandOptions {
@@ -17,6 +18,13 @@ export function registerRepoTagCreateCommand(program: Command, context: CliConte
     repoSubgroup(program, "tag", "create, list and delete tags")
       .command("create")
       .description("tag a revision")
+      .addHelpText(
+        "after",
+        examples(
+          "hfkit repo tag create acme/bert v1.0",
+          'hfkit repo tag create datasets/acme/reviews v2 --revision dev -m "Second release"',
+        ),
+      )
       .argument("<repo_id>", REPO_ID_HELP)
       .argument("<tag>", "name of the tag")
       .addOption(repoTypeOption())
@@ -32,10 +40,14 @@ export function registerRepoTagCreateCommand(program: Command, context: CliConte
       ...(options.message ? { message: options.message } : {}),
       existOk: options.existOk ?? false,
     });
-    context.print(options.format, { repo, tag, created }, () =>
-      created
-        ? `Tagged ${options.revision ?? "main"} of ${formatRepoId(repo)} as ${tag}`
-        : `Tag ${tag} already exists on ${formatRepoId(repo)}`,
+    context.print(
+      options.format,
+      { repo, tag, created },
+      () =>
+        created
+          ? `Tagged ${options.revision ?? "main"} of ${formatRepoId(repo)} as ${tag}`
+          : `Tag ${tag} already exists on ${formatRepoId(repo)}`,
+      () => tag,
     );
   });
 }

@@ -2,6 +2,7 @@ import { formatRepoId, type RepoType } from "@hfkit/http";
 import { deleteTag } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
+import { examples } from "../help.js";
 import { REPO_ID_HELP, repoArgument, repoSubgroup, repoTypeOption } from "../repo-command.js";
 
 interface TagDeleteOptions extends HubCommandOptions {
@@ -14,6 +15,7 @@ export function registerRepoTagDeleteCommand(program: Command, context: CliConte
     repoSubgroup(program, "tag", "create, list and delete tags")
       .command("delete")
       .description("delete a tag")
+      .addHelpText("after", examples("hfkit repo tag delete acme/bert v1.0"))
       .argument("<repo_id>", REPO_ID_HELP)
       .argument("<tag>", "tag to delete")
       .addOption(repoTypeOption()),
@@ -24,6 +26,7 @@ export function registerRepoTagDeleteCommand(program: Command, context: CliConte
       options.format,
       { repo, tag, deleted: true },
       () => `Deleted tag ${tag} of ${formatRepoId(repo)}`,
+      () => tag,
     );
   });
 }

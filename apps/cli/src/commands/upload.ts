@@ -17,6 +17,7 @@ import {
 import { createRepo, repoExists } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, repeatable, withHubOptions } from "../context.js";
+import { examples, HELP_GROUPS } from "../help.js";
 import { ProgressLine } from "../progress.js";
 import { REPO_ID_HELP, repoArgument, repoTypeOption } from "../repo-command.js";
 
@@ -103,6 +104,7 @@ export function registerUploadCommand(program: Command, context: CliContext): vo
   withHubOptions(
     program
       .command("upload")
+      .helpGroup(HELP_GROUPS.files)
       .description("upload a file or a folder to a repo (run again to resume: see --help)")
       .argument("<repo_id>", REPO_ID_HELP)
       .argument("[local_path]", "file or folder to upload", ".")
@@ -136,6 +138,13 @@ export function registerUploadCommand(program: Command, context: CliContext): vo
           "Symbolic links inside the folder are followed when they point inside it; links that",
           "lead out of it are left out with a note naming each, unless --follow-external-symlinks.",
         ].join("\n"),
+      )
+      .addHelpText(
+        "after",
+        examples(
+          'hfkit upload acme/bert ./model --commit-message "Fine-tuned on reviews"',
+          "hfkit upload datasets/acme/reviews ./data data --include '*.parquet' --delete 'data/*.parquet'",
+        ),
       ),
   ).action(
     async (repoId: string, localPath: string, pathInRepo: string | undefined, options: UploadOptions) => {
@@ -160,7 +169,7 @@ export function registerUploadCommand(program: Command, context: CliContext): vo
         );
       }
       const upload = (): Promise<CommitResult | UploadFolderResult> => {
-        const progress = new ProgressLine(context.io.stderr);
+        const progress = new ProgressLine(context.progressStream);
         if (kind === "file") {
           const file = { ...common, file: localPath, pathInRepo: pathInRepo ?? basename(localPath) };
           return follow(uploadFileIter(client, file), progress, context);

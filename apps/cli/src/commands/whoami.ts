@@ -1,19 +1,33 @@
 import { whoami } from "@hfkit/repo";
 import type { Command } from "commander";
+import { authGroup } from "../auth-command.js";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
+import { examples } from "../help.js";
 
-/** `hfkit whoami`: the account behind the token, its organizations and the token's role. */
-export function registerWhoamiCommand(program: Command, context: CliContext): void {
-  withHubOptions(program.command("whoami").description("show which account the token belongs to")).action(
-    async (options: HubCommandOptions) => {
+function addWhoami(parent: Command, context: CliContext, hidden: boolean): void {
+  withHubOptions(parent.command("whoami", { hidden }).description("show which account the token belongs to"))
+    .addHelpText("after", examples("hfkit auth whoami", "hfkit auth whoami --format json"))
+    .action(async (options: HubCommandOptions) => {
       const me = await whoami(await context.client(options));
-      context.print(options.format, { ...me }, () =>
-        [
-          me.name,
-          ...(me.orgs.length ? [`orgs:  ${me.orgs.map((o) => o.name).join(", ")}`] : []),
-          ...(me.auth?.role ? [`token: ${me.auth.tokenName ?? "(unnamed)"} (${me.auth.role})`] : []),
-        ].join("\n"),
+      context.print(
+        options.format,
+        { ...me },
+        () =>
+          [
+            me.name,
+            ...(me.orgs.length ? [`orgs:  ${me.orgs.map((o) => o.name).join(", ")}`] : []),
+            ...(me.auth?.role ? [`token: ${me.auth.tokenName ?? "(unnamed)"} (${me.auth.role})`] : []),
+          ].join("\n"),
+        () => me.name,
       );
-    },
-  );
+    });
+}
+
+/**
+ * `hfkit auth whoami`: the account behind the token, its organizations and the token's role.
+ * `hfkit whoami` stays as a hidden alias, for the scripts that use it.
+ */
+export function registerWhoamiCommand(program: Command, context: CliContext): void {
+  addWhoami(authGroup(program), context, false);
+  addWhoami(program, context, true);
 }
