@@ -1,5 +1,5 @@
 import { InvalidResponseError } from "@hfkit/http";
-import { TaskGroup } from "@hfkit/http/work";
+import { captureSpan, phase, TaskGroup } from "@hfkit/http/work";
 import PQueue from "p-queue";
 import type { CommitContext } from "./context.js";
 import { checkUnchanged, hashFiles, needsHash } from "./hashing.js";
@@ -31,6 +31,8 @@ export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAd
   const objects = new Map<string, LfsObject>();
   const pending: LfsObject[] = [];
 
+  // Batches are scheduled from hashing callbacks: their spans belong to the commit, not the hashing.
+  const inTransfer = captureSpan();
   let hashing = true;
   let pendingBytes = 0;
 
@@ -39,7 +41,10 @@ export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAd
     pendingBytes = pending.reduce((sum, o) => sum + o.size, 0);
     if (take.length === 0) return;
     scheduleBatch();
-    const answers = new Map((await lfsBatch(ctx, take, group.signal)).map((o) => [o.oid, o]));
+    const answered = await phase("commit.lfs-batch", { objects: take.length }, () =>
+      lfsBatch(ctx, take, group.signal),
+    );
+    const answers = new Map(answered.map((o) => [o.oid, o]));
     for (const object of take) {
       const answer = answers.get(object.oid);
       if (!answer) {
@@ -52,11 +57,10 @@ export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAd
       }
       group.spawn(() =>
         uploadQueue.add(async () => {
-          const transfer = await uploadLfsObject(
-            ctx,
-            object,
-            { upload, verify: answer.actions?.verify },
-            group.signal,
+          const transfer = await phase(
+            "commit.lfs-upload",
+            { path: object.path, oid: object.oid, size: object.size },
+            () => uploadLfsObject(ctx, object, { upload, verify: answer.actions?.verify }, group.signal),
           );
           ctx.emit({
             type: "lfs-object-uploaded",
@@ -73,7 +77,8 @@ export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAd
   // that large uploads start while later files still hash. At most one batch waits queued.
   const scheduleBatch = () => {
     const ready = !hashing || pending.length >= LFS_BATCH_SIZE || pendingBytes >= LFS_BATCH_BYTES;
-    if (ready && batchQueue.size === 0 && pending.length > 0) group.spawn(() => batchQueue.add(sendBatch));
+    if (ready && batchQueue.size === 0 && pending.length > 0)
+      group.spawn(() => batchQueue.add(() => inTransfer(sendBatch)));
   };
   const enqueueObject = (file: PlannedAdd) => {
     const oid = file.sha256!;
@@ -90,10 +95,12 @@ export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAd
     if (file.mode === "lfs" && file.sha256 !== undefined && !checkUnchanged(ctx, file)) enqueueObject(file);
   }
   group.spawn(async () => {
-    await hashFiles(ctx, toHash, group.signal, (file) => {
-      if (file.mode === "lfs" && !file.unchanged) enqueueObject(file);
-      scheduleBatch();
-    });
+    await phase("commit.hash", { files: toHash.length }, () =>
+      hashFiles(ctx, toHash, group.signal, (file) => {
+        if (file.mode === "lfs" && !file.unchanged) enqueueObject(file);
+        scheduleBatch();
+      }),
+    );
     hashing = false;
     scheduleBatch();
   });
