@@ -20,6 +20,7 @@ import { registerUploadCommand } from "./commands/upload.js";
 import { registerWhoamiCommand } from "./commands/whoami.js";
 import { CliContext } from "./context.js";
 import type { CliIO } from "./io.js";
+import { addLogOptions } from "./observe.js";
 import { VERSION } from "./version.js";
 
 /** Each command lives in its own file under commands/ and registers itself here. */
@@ -56,6 +57,7 @@ export function createProgram(io: CliIO, context: CliContext = new CliContext(io
       writeErr: (text) => io.stderr.write(text),
     })
     .exitOverride();
+  addLogOptions(program);
   for (const register of COMMANDS) register(program, context);
   return program;
 }

@@ -14,4 +14,5 @@ export {
   streamSink,
 } from "./logger.js";
 export { instrumentOpenTelemetry, type OpenTelemetryOptions } from "./otel.js";
+export { type FinishedSpan, otlpTraceJson } from "./otlp-json.js";
 export { redactValue } from "./redact.js";
