@@ -15,4 +15,5 @@ export {
 } from "./logger.js";
 export { instrumentOpenTelemetry, type OpenTelemetryOptions } from "./otel.js";
 export { type FinishedSpan, otlpTraceJson } from "./otlp-json.js";
+export { type ProgressOptions, type ProgressStream, renderProgress } from "./progress.js";
 export { redactValue } from "./redact.js";
