@@ -1,4 +1,11 @@
-import { createLogger, type LogLevel, logHfkitEvents, parseLogLevel, streamSink } from "@hfkit/observability";
+import {
+  createLogger,
+  type LogLevel,
+  logHfkitEvents,
+  parseLogLevel,
+  renderProgress,
+  streamSink,
+} from "@hfkit/observability";
 import { type Command, Option } from "commander";
 import type { CliIO } from "./io.js";
 
@@ -40,4 +47,15 @@ export function startLogging(options: LogOptions, io: CliIO): () => void {
     secrets: () => [io.env.HF_TOKEN, io.env.HUGGING_FACE_HUB_TOKEN],
   });
   return logHfkitEvents(logger);
+}
+
+/**
+ * Progress bars on stderr (bytes, rate, ETA per file, phases) while a command transfers files,
+ * when stderr is a terminal; `NO_COLOR` drops the colour. Elsewhere nothing is drawn and
+ * nothing subscribed. Returns the stop.
+ */
+export function startTerminalProgress(io: CliIO): () => void {
+  if (io.stderr.isTTY !== true) return () => {};
+  const { stop } = renderProgress({ stream: io.stderr, env: io.env });
+  return stop;
 }
