@@ -116,6 +116,11 @@ function renderReference(program) {
     "",
     "Every command takes `-h, --help`; `hfkit -v, --version` prints the version.",
     "",
+    ...(() => {
+      // Options of the program itself (logging, tracing), given before the command.
+      const global = optionsTable(program, new Set(["--version"]));
+      return global.length === 0 ? [] : ["Global options, given before the command:", "", ...global];
+    })(),
     "| command | |",
     "| --- | --- |",
     ...commands.map(

@@ -2,7 +2,9 @@ import { HubError } from "@hfkit/http";
 import { type Command, CommanderError } from "commander";
 import { CliContext } from "./context.js";
 import { type CliIO, type InterruptSignal, processIO } from "./io.js";
+import { type LogOptions, startLogging } from "./observe.js";
 import { createProgram } from "./program.js";
+import { startTraceFile } from "./trace-file.js";
 
 /**
  * Exit codes: 0 success, 1 the operation failed, 2 bad usage, 130 interrupted by Ctrl-C
@@ -54,6 +56,13 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   });
   const context = new CliContext(io, controller.signal);
   const program = createProgram(io, context);
+  let stopLogging: (() => void) | undefined;
+  let stopTracing: (() => Promise<void>) | undefined;
+  program.hook("preAction", async () => {
+    const options = program.opts<LogOptions & { traceFile?: string }>();
+    stopLogging ??= startLogging(options, io);
+    if (options.traceFile !== undefined) stopTracing ??= await startTraceFile(options.traceFile);
+  });
   try {
     const args = argv[0] === "help" && argv.length > 1 ? helpArguments(program, argv.slice(1)) : argv;
     await program.parseAsync([...args], { from: "user" });
@@ -73,6 +82,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     return code;
   } finally {
     await context.dispose();
+    stopLogging?.();
+    await stopTracing?.();
     stopListening?.();
   }
 }

@@ -28,6 +28,7 @@ import { registerWhoamiCommand } from "./commands/whoami.js";
 import { CliContext } from "./context.js";
 import { examples, HELP_CONFIGURATION, HELP_GROUPS, HfkitCommand } from "./help.js";
 import type { CliIO } from "./io.js";
+import { addLogOptions } from "./observe.js";
 import { VERSION } from "./version.js";
 
 /** Each command lives in its own file under commands/ and registers itself here. */
@@ -83,6 +84,7 @@ export function createProgram(io: CliIO, context: CliContext = new CliContext(io
   program.hook("preAction", (_, action) => {
     context.quiet = action.opts().format === "quiet";
   });
+  addLogOptions(program);
   for (const register of COMMANDS) register(program, context);
   // `hfkit help <command…>` (main.ts turns it into `<command…> --help`), listed with the others.
   program.commandsGroup(HELP_GROUPS.other).helpCommand("help [command...]", "show help for a command");

@@ -61,7 +61,18 @@ describe("hfkit completion bash", () => {
 
   it("completes commands and sub-commands at every level", () => {
     expect(complete("hfkit ")).toEqual(
-      ["auth", "card", "completion", "download", "emulator", "env", "repo", "repos", "upload"].sort(),
+      [
+        "auth",
+        "card",
+        "completion",
+        "datasets",
+        "download",
+        "emulator",
+        "env",
+        "repo",
+        "repos",
+        "upload",
+      ].sort(),
     );
     expect(complete("hfkit re")).toEqual(["repo", "repos"]); // hf spells it `repos`
     expect(complete("hfkit repos t")).toEqual(["tag"]);

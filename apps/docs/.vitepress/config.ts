@@ -53,6 +53,7 @@ const RECIPES: DefaultTheme.SidebarItem[] = [
   { text: "Test your Hub code against the emulator", link: "/recipes/test-with-the-emulator" },
   { text: "The emulator for Python's huggingface_hub", link: "/recipes/emulator-for-python" },
   { text: "Share the download cache with Python", link: "/recipes/share-the-cache-with-python" },
+  { text: "Trace a push with OpenTelemetry", link: "/recipes/trace-a-push" },
 ];
 
 checkEveryPackageHasAGuide();

@@ -72,6 +72,13 @@ export const PACKAGES: readonly PackageGuide[] = [
       "A Hub-compatible local server for offline work and tests: in-process fetch, msw handlers, node:http, fault injection.",
   },
   {
+    name: "@hfkit/observability",
+    dir: "packages/observability",
+    page: "observability",
+    summary:
+      "Logs, OpenTelemetry traces and metrics from what the libraries publish on node:diagnostics_channel; redaction of every token.",
+  },
+  {
     name: "@hfkit/cli",
     dir: "apps/cli",
     page: "cli",

@@ -25,6 +25,7 @@ export function withEvents<R>(
   return runWithEvents(work, {
     signal,
     stopMessage: "The commit was stopped before it finished.",
+    span: { name: "commit", attributes: label },
     onEvent: (event) => {
       if (eventChannel.hasSubscribers) eventChannel.publish({ ...label, event });
     },

@@ -1,4 +1,5 @@
 import { formatRepoId, InvalidResponseError, repoWebPath } from "@hfkit/http";
+import { phase } from "@hfkit/http/work";
 import { getRepoInfo } from "@hfkit/repo";
 import type { CommitHeader } from "./commit-payload.js";
 import type { CommitContext } from "./context.js";
@@ -21,7 +22,7 @@ export async function preuploadAndReport(
 ): Promise<string | undefined> {
   const asked = adds.filter((a) => a.mode === undefined);
   if (asked.length === 0) return undefined;
-  const head = await runPreupload(ctx, asked);
+  const head = await phase("commit.preupload", { files: asked.length }, () => runPreupload(ctx, asked));
   const ignored = asked.filter((a) => a.ignored);
   const lfs = asked.filter((a) => a.mode === "lfs" && !a.ignored).length;
   ctx.emit({
@@ -72,7 +73,9 @@ export async function runCommit(
     ctx.emit({ type: "commit-skipped", commitOid });
     return { commitOid, commitUrl: commitUrlOf(ctx, commitOid), created: false };
   }
-  const result = await createCommit(ctx, header, ops);
+  const result = await phase("commit.create", { operations: ops.length }, () =>
+    createCommit(ctx, header, ops),
+  );
   ctx.emit({
     type: "commit-created",
     commitOid: result.commitOid,

@@ -1,5 +1,5 @@
 import { InvalidResponseError } from "@hfkit/http";
-import { TaskGroup } from "@hfkit/http/work";
+import { captureSpan, phase, TaskGroup } from "@hfkit/http/work";
 import PQueue from "p-queue";
 import type { CommitContext } from "./context.js";
 import { checkUnchanged, hashFiles, needsHash } from "./hashing.js";
@@ -36,6 +36,8 @@ export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAd
   const objects = new Map<string, LfsObject>();
   const pending: LfsObject[] = [];
 
+  // Batches are scheduled from hashing callbacks: their spans belong to the commit, not the hashing.
+  const inTransfer = captureSpan();
   let hashing = true;
   let pendingBytes = 0;
 
@@ -44,7 +46,9 @@ export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAd
     pendingBytes = pending.reduce((sum, o) => sum + o.size, 0);
     if (take.length === 0) return;
     scheduleBatch();
-    const answer = await lfsBatch(ctx, take, group.signal);
+    const answer = await phase("commit.lfs-batch", { objects: take.length }, () =>
+      lfsBatch(ctx, take, group.signal),
+    );
     const answers = new Map(answer.objects.map((o) => [o.oid, o]));
     const viaXet = answer.transfer === "xet";
     const xetObjects: { object: LfsObject; action: WireLfsAction }[] = [];
@@ -64,11 +68,10 @@ export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAd
       }
       group.spawn(() =>
         uploadQueue.add(async () => {
-          const transfer = await uploadLfsObject(
-            ctx,
-            object,
-            { upload, verify: answer.actions?.verify },
-            group.signal,
+          const transfer = await phase(
+            "commit.lfs-upload",
+            { path: object.path, oid: object.oid, size: object.size },
+            () => uploadLfsObject(ctx, object, { upload, verify: answer.actions?.verify }, group.signal),
           );
           ctx.emit({
             type: "lfs-object-uploaded",
@@ -90,7 +93,8 @@ export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAd
   // that large uploads start while later files still hash. At most one batch waits queued.
   const scheduleBatch = () => {
     const ready = !hashing || pending.length >= LFS_BATCH_SIZE || pendingBytes >= LFS_BATCH_BYTES;
-    if (ready && batchQueue.size === 0 && pending.length > 0) group.spawn(() => batchQueue.add(sendBatch));
+    if (ready && batchQueue.size === 0 && pending.length > 0)
+      group.spawn(() => batchQueue.add(() => inTransfer(sendBatch)));
   };
   const enqueueObject = (file: PlannedAdd) => {
     const oid = file.sha256!;
@@ -107,10 +111,12 @@ export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAd
     if (file.mode === "lfs" && file.sha256 !== undefined && !checkUnchanged(ctx, file)) enqueueObject(file);
   }
   group.spawn(async () => {
-    await hashFiles(ctx, toHash, group.signal, (file) => {
-      if (file.mode === "lfs" && !file.unchanged) enqueueObject(file);
-      scheduleBatch();
-    });
+    await phase("commit.hash", { files: toHash.length }, () =>
+      hashFiles(ctx, toHash, group.signal, (file) => {
+        if (file.mode === "lfs" && !file.unchanged) enqueueObject(file);
+        scheduleBatch();
+      }),
+    );
     hashing = false;
     scheduleBatch();
   });

@@ -21,6 +21,7 @@ export function withEvents<R>(
   return runWithEvents(work, {
     signal,
     stopMessage: "Writing the shards was stopped before it finished.",
+    span: { name: "datasets.write-shards", attributes: { split } },
     onEvent: (event) => {
       if (eventChannel.hasSubscribers) eventChannel.publish({ split, event });
     },

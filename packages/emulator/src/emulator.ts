@@ -4,6 +4,7 @@ import type { HttpHandler } from "msw";
 import { authenticate } from "./core/auth.js";
 import { BodyReader } from "./core/body.js";
 import type { Ctx } from "./core/context.js";
+import { requestChannel } from "./core/diagnostics.js";
 import { EmulatorHttpError, errorResponse } from "./core/errors.js";
 import { type FaultSpec, Faults } from "./core/faults.js";
 import { DEFAULTS, type EmulatorOptions, resolveOptions } from "./core/options.js";
@@ -69,9 +70,27 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const faults = new Faults();
   const requestLog: RequestLogEntry[] = [];
 
-  function record(request: Request, body: BodyReader | undefined, status: number): void {
+  function record(
+    request: Request,
+    body: BodyReader | undefined,
+    status: number,
+    served: { url: URL; started: number; requestId: string; fault: boolean },
+  ): void {
     const declared = Number(request.headers.get("content-length") ?? "0") || 0;
-    requestLog.push(logEntry(request, body && body.bytesRead > 0 ? body.bytesRead : declared, status));
+    const bodyBytes = body && body.bytesRead > 0 ? body.bytesRead : declared;
+    requestLog.push(logEntry(request, bodyBytes, status));
+    if (requestChannel.hasSubscribers) {
+      requestChannel.publish({
+        method: request.method.toUpperCase(),
+        origin: served.url.origin === resolved.storageBaseUrl ? "storage" : "hub",
+        path: served.url.pathname,
+        status,
+        bodyBytes,
+        durationMs: performance.now() - served.started,
+        requestId: served.requestId,
+        fault: served.fault,
+      });
+    }
     if (requestLog.length > resolved.requestLogLimit)
       requestLog.splice(0, requestLog.length - resolved.requestLogLimit);
   }
@@ -102,14 +121,16 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   async function handle(request: Request): Promise<Response> {
     await ready;
+    const started = performance.now();
     const url = new URL(request.url);
     const requestId = request.headers.get("x-request-id") ?? randomUUID();
     const fault = faults.take(request.method.toUpperCase(), url.pathname);
+    const served = { url, started, requestId, fault: fault !== undefined };
     if (fault?.latencyMs) await sleep(fault.latencyMs);
     let response: Response;
     const body = new BodyReader(request);
     if (fault?.reset) {
-      record(request, undefined, 0);
+      record(request, undefined, 0, served);
       return Response.error();
     }
     if (fault?.status) {
@@ -136,7 +157,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (fault?.headers) for (const [k, v] of Object.entries(fault.headers)) response.headers.set(k, v);
     }
     response.headers.set("x-request-id", requestId);
-    record(request, body, response.status);
+    record(request, body, response.status, served);
     return response;
   }
 

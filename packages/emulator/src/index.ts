@@ -1,4 +1,5 @@
 export type { EmulatorUser } from "./core/auth.js";
+export { EMULATOR_CHANNELS, type EmulatorRequestEvent } from "./core/diagnostics.js";
 export type { FaultSpec } from "./core/faults.js";
 export { DEFAULTS, type EmulatorOptions } from "./core/options.js";
 export type { RequestLogEntry } from "./core/request-log.js";

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createHubClient } from "./client.js";
 import { HTTP_CHANNELS } from "./diagnostics.js";
+import { phase, type SpanStartEvent, WORK_CHANNELS } from "./work/span.js";
 
 const { server } = useMswServer();
 const TOKEN = "hf_DiagnosticsSecret42";
@@ -84,5 +85,21 @@ describe("diagnostics channels", () => {
     const dump = JSON.stringify(events);
     expect(dump).not.toContain(TOKEN);
     expect(dump).not.toContain("abcdef123456");
+  });
+
+  it("carries the id of the work span the request runs in", async () => {
+    server.use(http.get(`${HUB}/api/y`, () => HttpResponse.json({})));
+    const spans: SpanStartEvent[] = [];
+    const onSpan = (e: unknown) => spans.push(e as SpanStartEvent);
+    subscribe(WORK_CHANNELS.start, onSpan);
+    try {
+      const client = createHubClient({ endpoint: HUB, token: TOKEN });
+      await client.request({ schema: z.unknown(), path: "/api/y" });
+      await phase("test.phase", {}, () => client.request({ schema: z.unknown(), path: "/api/y" }));
+    } finally {
+      unsubscribe(WORK_CHANNELS.start, onSpan);
+    }
+    const ends = events.filter((e) => e.channel === HTTP_CHANNELS.end).map((e) => e.event.spanId);
+    expect(ends).toEqual([undefined, spans[0]!.id]);
   });
 });

@@ -20,6 +20,8 @@ interface RequestEventBase {
   /** Redacted URL. */
   url: string;
   attempt: number;
+  /** Id of the innermost work span (`WORK_CHANNELS` of `@hfkit/http/work`) around the call. */
+  spanId: number | undefined;
 }
 
 export interface RequestStartEvent extends RequestEventBase {

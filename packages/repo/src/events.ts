@@ -31,6 +31,7 @@ export function downloadEvents<E, R>(
   return runWithEvents(work, {
     signal: options.signal,
     stopMessage: "The download was stopped before it finished.",
+    span: { name: "download", attributes: label },
     onEvent: (event) => {
       options.onEvent?.(event);
       if (downloadChannel.hasSubscribers) downloadChannel.publish({ ...label, event });

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { HubError, InvalidInputError } from "@hfkit/http";
 import type { Emit } from "@hfkit/http/work";
-import { TaskGroup } from "@hfkit/http/work";
+import { phase, TaskGroup } from "@hfkit/http/work";
 import PQueue from "p-queue";
 import type { CasClient } from "./cas-client.js";
 import { chunkStream } from "./chunker.js";
@@ -322,16 +322,18 @@ export class UploadSession {
       this.queue.add(async () => {
         try {
           const key = `xorb:${hex}`;
-          const { inserted } = await uploadXorb(cas, {
-            hash: hex,
-            body: built.pieces,
-            signal,
-            onProgress: (bytesSent) =>
-              emit(
-                { type: "xet-xorb-upload-progress", xorb: hex, bytesSent, totalBytes: built.byteLength },
-                key,
-              ),
-          });
+          const { inserted } = await phase("xet.xorb-upload", { xorb: hex, bytes: built.byteLength }, () =>
+            uploadXorb(cas, {
+              hash: hex,
+              body: built.pieces,
+              signal,
+              onProgress: (bytesSent) =>
+                emit(
+                  { type: "xet-xorb-upload-progress", xorb: hex, bytesSent, totalBytes: built.byteLength },
+                  key,
+                ),
+            }),
+          );
           this.stats.xorbsUploaded++;
           this.stats.bytesUploaded += built.byteLength;
           await cache.recordXorb({

@@ -1,7 +1,7 @@
 import { channel } from "node:diagnostics_channel";
 import { join } from "node:path";
 import { type HubClient, InvalidInputError, type RepoDesignation } from "@hfkit/http";
-import { drain, runWithEvents } from "@hfkit/http/work";
+import { drain, phase, runWithEvents } from "@hfkit/http/work";
 import { type CasClient, createCasClient, hubXetTokenSource, type XetTokenSource } from "./cas-client.js";
 import { MAX_SHARD_BYTES, MAX_XORB_BYTES } from "./constants.js";
 import { hashToHex, loadXetHashes } from "./hash.js";
@@ -137,6 +137,7 @@ export function uploadXetIter(
     {
       signal: options.signal,
       stopMessage: "The Xet upload was stopped before it finished.",
+      span: { name: "xet.upload", attributes: { ...label, files: options.files.length } },
       onEvent: (event) => {
         if (eventChannel.hasSubscribers) eventChannel.publish({ ...label, event });
       },
@@ -168,7 +169,7 @@ async function sendShards(
   const flush = async () => {
     if (batch.files.length === 0 && batch.xorbs.length === 0) return;
     const shard = serializeShard(batch);
-    await uploadShard(cas, { shard, signal });
+    await phase("xet.shard-upload", { bytes: shard.byteLength }, () => uploadShard(cas, { shard, signal }));
     emit({
       type: "xet-shard-uploaded",
       bytes: shard.byteLength,

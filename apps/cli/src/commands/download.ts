@@ -3,6 +3,7 @@ import { type DownloadedFile, downloadFile, snapshotDownloadIter } from "@hfkit/
 import { type Command, Option } from "commander";
 import { type CliContext, type HubCommandOptions, repeatable, withHubOptions } from "../context.js";
 import { examples, HELP_GROUPS } from "../help.js";
+import { startTerminalProgress } from "../observe.js";
 import { REPO_ID_HELP, repoArgument, repoTypeOption } from "../repo-command.js";
 
 interface DownloadOptions extends HubCommandOptions {
@@ -57,69 +58,75 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
       .option("--verify", "re-hash cached files before using them, and fetch again any that do not match")
       .option("--max-workers <n>", "files downloaded at once (default: 8)"),
   ).action(async (id: string, files: string[], options: DownloadOptions) => {
-    const client = await context.client(options);
-    const repo = repoArgument(id, options.repoType);
-    const revision = options.revision ?? "main";
-    const common = {
-      repo,
-      ...(options.revision ? { revision: options.revision } : {}),
-      ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
-      ...(options.force ? { force: true } : {}),
-      ...(options.verify ? { verify: true } : {}),
-      signal: context.signal,
-    };
-    if (files.length > 0) {
-      if (options.include?.length || options.exclude?.length) {
-        context.note("Files were named: --include and --exclude are ignored.");
-      }
-      const results: DownloadedFile[] = [];
-      for (const path of files) {
-        results.push(
-          await downloadFile(client, {
-            ...common,
-            path,
-            ...(options.localDir ? { to: { localDir: options.localDir } } : {}),
-          }),
+    // Bars on a terminal only: piped output stays exactly the command's own lines.
+    const stopProgress = startTerminalProgress(context);
+    try {
+      const client = await context.client(options);
+      const repo = repoArgument(id, options.repoType);
+      const revision = options.revision ?? "main";
+      const common = {
+        repo,
+        ...(options.revision ? { revision: options.revision } : {}),
+        ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+        ...(options.force ? { force: true } : {}),
+        ...(options.verify ? { verify: true } : {}),
+        signal: context.signal,
+      };
+      if (files.length > 0) {
+        if (options.include?.length || options.exclude?.length) {
+          context.note("Files were named: --include and --exclude are ignored.");
+        }
+        const results: DownloadedFile[] = [];
+        for (const path of files) {
+          results.push(
+            await downloadFile(client, {
+              ...common,
+              path,
+              ...(options.localDir ? { to: { localDir: options.localDir } } : {}),
+            }),
+          );
+        }
+        context.print(
+          options.format,
+          {
+            repo,
+            revision,
+            files: results.map((r, i) => ({
+              path: files[i],
+              localPath: r.path,
+              commit: r.commit,
+              size: r.size,
+              fromCache: r.fromCache,
+            })),
+          },
+          () => results.map((r) => r.path).join("\n"),
+          () => results.map((r) => r.path),
         );
-      }
-      context.print(
-        options.format,
-        {
-          repo,
-          revision,
-          files: results.map((r, i) => ({
-            path: files[i],
-            localPath: r.path,
-            commit: r.commit,
-            size: r.size,
-            fromCache: r.fromCache,
-          })),
-        },
-        () => results.map((r) => r.path).join("\n"),
-        () => results.map((r) => r.path),
-      );
-      return;
-    }
-    const run = snapshotDownloadIter(client, {
-      ...common,
-      ...(options.include?.length ? { include: options.include } : {}),
-      ...(options.exclude?.length ? { exclude: options.exclude } : {}),
-      ...(options.localDir ? { localDir: options.localDir } : {}),
-      ...(options.maxWorkers ? { concurrency: Math.max(1, Number(options.maxWorkers) || 8) } : {}),
-    });
-    for (;;) {
-      const step = await run.next();
-      if (step.done) {
-        const { path, commit, files: downloaded } = step.value;
-        context.print(options.format, { repo, revision, commit, path, files: downloaded }, () => path);
         return;
       }
-      if (step.value.type === "snapshot-resolved" && options.format === "human") {
-        const { files: count, totalBytes, commit } = step.value;
-        context.note(
-          `Fetching ${count} files (${megabytes(totalBytes)}) of ${formatRepoId(repo)} at ${commit.slice(0, 8)}`,
-        );
+      const run = snapshotDownloadIter(client, {
+        ...common,
+        ...(options.include?.length ? { include: options.include } : {}),
+        ...(options.exclude?.length ? { exclude: options.exclude } : {}),
+        ...(options.localDir ? { localDir: options.localDir } : {}),
+        ...(options.maxWorkers ? { concurrency: Math.max(1, Number(options.maxWorkers) || 8) } : {}),
+      });
+      for (;;) {
+        const step = await run.next();
+        if (step.done) {
+          const { path, commit, files: downloaded } = step.value;
+          context.print(options.format, { repo, revision, commit, path, files: downloaded }, () => path);
+          return;
+        }
+        if (step.value.type === "snapshot-resolved" && options.format === "human") {
+          const { files: count, totalBytes, commit } = step.value;
+          context.note(
+            `Fetching ${count} files (${megabytes(totalBytes)}) of ${formatRepoId(repo)} at ${commit.slice(0, 8)}`,
+          );
+        }
       }
+    } finally {
+      stopProgress();
     }
   });
 }

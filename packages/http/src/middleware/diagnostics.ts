@@ -2,6 +2,7 @@ import { requestIdFrom } from "../classify.js";
 import { endChannel, errorChannel, startChannel } from "../diagnostics.js";
 import { redactText, redactUrl } from "../redact.js";
 import type { Middleware } from "../types.js";
+import { currentSpanId } from "../work/span.js";
 
 /** Publishes start / end / error for every attempt on `node:diagnostics_channel`. */
 export function diagnosticsMiddleware(secrets: () => readonly (string | undefined)[]): Middleware {
@@ -17,6 +18,7 @@ export function diagnosticsMiddleware(secrets: () => readonly (string | undefine
       method: request.method,
       url: redactUrl(request.url, hidden),
       attempt: context.attempt,
+      spanId: currentSpanId(),
     };
     const started = performance.now();
     startChannel.publish({ ...base, bytesSent: request.contentLength });

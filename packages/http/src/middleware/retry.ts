@@ -4,6 +4,7 @@ import { serverWaitMs } from "../rate-limit.js";
 import { redactUrl } from "../redact.js";
 import type { Middleware, MiddlewareContext, RetryOptions } from "../types.js";
 import { sleep } from "../work/sleep.js";
+import { currentSpanId } from "../work/span.js";
 
 export const DEFAULT_RETRY: RetryOptions = {
   maxAttempts: 5,
@@ -100,6 +101,7 @@ export function retryMiddleware(): Middleware {
           method: context.request.method,
           url: redactUrl(context.request.url, context.request.secrets),
           attempt,
+          spanId: currentSpanId(),
           reason,
           delayMs,
           serverDirected,

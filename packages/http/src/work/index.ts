@@ -4,4 +4,14 @@
 export { EventChannel } from "./channel.js";
 export { drain, type Emit, isAbandoned, type RunWithEventsOptions, runWithEvents } from "./run.js";
 export { sleep } from "./sleep.js";
+export {
+  captureSpan,
+  currentSpanId,
+  phase,
+  type SpanAttributes,
+  type SpanEndEvent,
+  type SpanStartEvent,
+  WORK_CHANNELS,
+  withSpan,
+} from "./span.js";
 export { TaskGroup } from "./task-group.js";

@@ -1,4 +1,5 @@
 import { EventChannel } from "./channel.js";
+import { type SpanAttributes, withSpan } from "./span.js";
 
 /** Emits an event; progress events pass a `key` so that a newer one replaces an undelivered older one. */
 export type Emit<E> = (event: E, key?: string) => void;
@@ -29,6 +30,11 @@ export interface RunWithEventsOptions<E> {
   onEvent?: ((event: E) => void) | undefined;
   /** What the work's signal is aborted with when the consumer stops iterating early. */
   stopMessage?: string;
+  /**
+   * Publishes the work as an operation span on `WORK_CHANNELS` (`commit`, `download`…), the
+   * parent of the phases and requests inside it. Nothing is published while nobody subscribes.
+   */
+  span?: { name: string; attributes: SpanAttributes } | undefined;
 }
 
 /**
@@ -52,7 +58,10 @@ export async function* runWithEvents<E, R>(
     onEvent?.(event);
   };
   let result: { value: R } | undefined;
-  const running = (async () => work(emit, controller.signal))().then(
+  const { span } = options;
+  const run = () => work(emit, controller.signal);
+  const running = (async () =>
+    span ? withSpan("operation", span.name, span.attributes, run) : run())().then(
     (value) => {
       result = { value };
       events.close();

@@ -1,0 +1,93 @@
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "./main.js";
+import { capture } from "./test-utils.js";
+
+// `hfkit --verbose --log-format json upload …` against the emulator over loopback HTTP.
+const TOKEN = "hf_CliLogSecretTheTestChose";
+let server: EmulatorServer;
+beforeAll(async () => {
+  // Git LFS, whose phases the trace test names (Xet's are traced in packages/xet).
+  server = await startEmulatorServer({ port: 0, xet: false });
+});
+afterAll(() => server.close());
+
+describe("log options", () => {
+  it("--verbose --log-format json: every request as one JSON line on stderr, no token in any", async () => {
+    const home = await mkdtemp(join(tmpdir(), "hfkit-cli-log-"));
+    const file = join(home, "weights.bin");
+    await writeFile(file, Buffer.alloc(20_000, 7));
+    const env = { HF_ENDPOINT: server.url, HF_HOME: home, HF_TOKEN: TOKEN };
+    expect(await main(["repo", "create", "local/logged"], capture(env).io)).toBe(0);
+    server.emulator.clearRequestLog();
+    const run = capture(env);
+    const code = await main(["--verbose", "--log-format", "json", "upload", "local/logged", file], run.io);
+    if (code !== 0) throw new Error(run.stderr().slice(-900));
+    const lines = run
+      .stderr()
+      .split("\n")
+      .filter((l) => l.startsWith("{"));
+    const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const requests = records.filter((r) => r.event === "http.request");
+    expect(requests.map((r) => `${r.method} ${r.status}`)).toEqual(
+      server.emulator.requestLog.map((r) => `${r.method} ${r.status}`),
+    );
+    expect(requests.every((r) => typeof r.durationMs === "number" && r.attempt === 1)).toBe(true);
+    expect(run.stderr()).not.toContain(TOKEN);
+    expect(run.stdout()).not.toContain('"event"');
+  });
+
+  it("stays quiet without --verbose, and HFKIT_LOG=debug or HF_DEBUG=1 turn request lines on", async () => {
+    const home = await mkdtemp(join(tmpdir(), "hfkit-cli-log-"));
+    const base = { HF_ENDPOINT: server.url, HF_HOME: home, HF_TOKEN: TOKEN };
+    const quiet = capture(base);
+    expect(await main(["whoami"], quiet.io)).toBe(0);
+    expect(quiet.stderr()).toBe("");
+    for (const extra of [{ HFKIT_LOG: "debug" }, { HF_DEBUG: "1" }] as Record<string, string>[]) {
+      const loud = capture({ ...base, ...extra });
+      expect(await main(["whoami"], loud.io)).toBe(0);
+      expect(loud.stderr()).toMatch(/DEBUG GET \/api\/whoami-v2 200 /);
+    }
+    const wrong = capture({ ...base, HFKIT_LOG: "chatty" });
+    expect(await main(["whoami"], wrong.io)).toBe(2);
+    expect(wrong.stderr()).toMatch(/"chatty" is not a log level; use one of silent, error/);
+  });
+
+  it("--trace-file writes the run's spans as OTLP JSON: a push nested commit > phases > requests", async () => {
+    const home = await mkdtemp(join(tmpdir(), "hfkit-cli-trace-"));
+    const folder = join(home, "model");
+    await mkdir(folder);
+    await writeFile(join(folder, "config.json"), '{"a":1}');
+    await writeFile(join(folder, "weights.bin"), Buffer.alloc(50_000, 3));
+    const env = { HF_ENDPOINT: server.url, HF_HOME: home, HF_TOKEN: TOKEN };
+    expect(await main(["repo", "create", "local/traced"], capture(env).io)).toBe(0);
+    const traceFile = join(home, "trace.json");
+    const run = capture(env);
+    const code = await main(["--trace-file", traceFile, "upload", "local/traced", folder], run.io);
+    if (code !== 0) throw new Error(run.stderr());
+    const text = await readFile(traceFile, "utf8");
+    expect(text).not.toContain(TOKEN);
+    type Span = { name: string; spanId: string; parentSpanId?: string; traceId: string; kind: number };
+    const document = JSON.parse(text) as {
+      resourceSpans: { resource: { attributes: { key: string }[] }; scopeSpans: { spans: Span[] }[] }[];
+    };
+    const [resource] = document.resourceSpans;
+    expect(resource!.resource.attributes.map((a) => a.key)).toContain("service.name");
+    const spans = resource!.scopeSpans.flatMap((s) => s.spans);
+    const commit = spans.find((s) => s.name === "commit")!;
+    expect(commit.parentSpanId).toBeUndefined();
+    const childrenOf = (parent: Span) => spans.filter((s) => s.parentSpanId === parent.spanId);
+    const phases = childrenOf(commit).map((s) => s.name);
+    expect(phases).toEqual(
+      expect.arrayContaining(["commit.preupload", "commit.lfs-upload", "commit.create"]),
+    );
+    const upload = childrenOf(commit).find((s) => s.name === "commit.lfs-upload")!;
+    expect(childrenOf(upload).map((s) => [s.name, s.kind])).toEqual([["PUT lfsUpload", 3]]); // SPAN_KIND_CLIENT
+    const create = childrenOf(commit).find((s) => s.name === "commit.create")!;
+    expect(childrenOf(create).map((s) => s.name)).toEqual(["POST createCommit"]);
+    expect(new Set([commit, ...childrenOf(commit)].map((s) => s.traceId)).size).toBe(1);
+  });
+});

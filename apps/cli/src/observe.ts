@@ -1,0 +1,63 @@
+import {
+  createLogger,
+  type LogLevel,
+  logHfkitEvents,
+  parseLogLevel,
+  renderProgress,
+  streamSink,
+} from "@hfkit/observability";
+import { type Command, Option } from "commander";
+import type { CliContext } from "./context.js";
+import type { CliIO } from "./io.js";
+
+/** `--verbose`, `--log-level`, `--log-format`, `--trace-file`: global options, given before the command. */
+export function addLogOptions(program: Command): Command {
+  return program
+    .option("--verbose", "log every request on stderr: method, path, status, duration, attempt, bytes")
+    .addOption(new Option("--log-level <level>", "silent, error, warn, info, debug or trace (env HFKIT_LOG)"))
+    .option("--trace-file <file>", "write the run's OpenTelemetry spans to FILE as OTLP JSON")
+    .addOption(
+      new Option("--log-format <format>", "log lines for people or one JSON object per line")
+        .choices(["human", "json"])
+        .default("human"),
+    );
+}
+
+export interface LogOptions {
+  verbose?: boolean;
+  logLevel?: string;
+  logFormat?: "human" | "json";
+}
+
+/**
+ * Starts logging what the libraries publish, on stderr (stdout stays for results), at the level
+ * the options and the environment ask for: `--log-level`, else `HFKIT_LOG`, else `debug` with
+ * `--verbose` or `HF_DEBUG=1` (as huggingface_hub's), else nothing: the command's own output
+ * and its one error line are all a run prints by default, and nothing is subscribed. Returns
+ * the stop.
+ */
+export function startLogging(options: LogOptions, io: CliIO): () => void {
+  const asked = options.logLevel ?? io.env.HFKIT_LOG;
+  let level: LogLevel | "silent" = asked ? parseLogLevel(asked) : "silent";
+  if (!asked && (options.verbose || ["1", "true"].includes(io.env.HF_DEBUG ?? ""))) level = "debug";
+  if (level === "silent") return () => {};
+  const logger = createLogger({
+    level,
+    format: options.logFormat ?? "human",
+    sink: streamSink(io.stderr),
+    secrets: () => [io.env.HF_TOKEN, io.env.HUGGING_FACE_HUB_TOKEN],
+  });
+  return logHfkitEvents(logger);
+}
+
+/**
+ * Progress bars on stderr (bytes, rate, ETA per file, phases) while a command transfers files,
+ * when stderr is a terminal; `NO_COLOR` drops the colour. Elsewhere nothing is drawn and
+ * nothing subscribed. Returns the stop.
+ */
+export function startTerminalProgress(context: CliContext): () => void {
+  const stream = context.progressStream;
+  if (stream.isTTY !== true) return () => {};
+  const { stop } = renderProgress({ stream, env: context.io.env });
+  return stop;
+}

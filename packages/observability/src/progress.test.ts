@@ -1,0 +1,84 @@
+import { channel } from "node:diagnostics_channel";
+import { uploadFolder } from "@hfkit/commit";
+import { createEmulator } from "@hfkit/emulator";
+import { createHubClient } from "@hfkit/http";
+import { createRepo } from "@hfkit/repo";
+import { beforeAll, describe, expect, it } from "vitest";
+import { HFKIT_CHANNELS } from "./channels.js";
+import { type ProgressOptions, renderProgress } from "./progress.js";
+import { noise, tempFolder } from "./test-utils/index.js";
+
+const MiB = 1 << 20;
+const emulator = createEmulator({ multipartThreshold: 4 * MiB, multipartChunkSize: 2 * MiB, xet: false });
+const hub = createHubClient({
+  endpoint: emulator.baseUrl,
+  fetch: emulator.fetch,
+  token: "hf_progress_test",
+  env: {},
+});
+let folder = "";
+let repos = 0;
+beforeAll(async () => {
+  folder = await tempFolder({
+    "README.md": "# p\n",
+    "big.bin": noise(5 * MiB, 1),
+    "small.bin": noise(100_000, 2),
+  });
+});
+
+/** Uploads the folder to a new repo while a renderer draws into a string. */
+async function render(options: Omit<ProgressOptions, "stream">, tty: boolean): Promise<string> {
+  const out: string[] = [];
+  const progress = renderProgress({ ...options, stream: { write: (s: string) => out.push(s), isTTY: tty } });
+  try {
+    const repo = `local/progress-${++repos}`;
+    await createRepo(hub, { repo });
+    await uploadFolder(hub, { repo, folder });
+  } finally {
+    progress.stop();
+  }
+  expect(Object.values(HFKIT_CHANNELS).filter((name) => channel(name).hasSubscribers)).toEqual([]);
+  return out.join("");
+}
+
+describe("renderProgress", () => {
+  it("draws coloured bars, rates and phases on a terminal, and a line per finished file", async () => {
+    const text = await render({ intervalMs: 0, env: {} }, true);
+    expect(text).toContain("█");
+    expect(text).toContain("\x1b[32m");
+    expect(text).toMatch(/uploading big\.bin .* \/ 5\.2 MB .*\/s/);
+    expect(text).toContain("commit.lfs-upload");
+    expect(text).toMatch(/uploaded big\.bin \(5\.2 MB in /);
+    expect(text).toMatch(/commit done in /);
+  });
+
+  it("keeps the bars but drops colour when NO_COLOR is set", async () => {
+    const text = await render({ intervalMs: 0, env: { NO_COLOR: "1" } }, true);
+    expect(text).toContain("█");
+    expect(text).not.toContain("\x1b[32m");
+  });
+
+  it("writes plain lines without bars or escape codes when the output is not a terminal", async () => {
+    const text = await render({ env: {} }, false);
+    expect(text).not.toContain("\x1b");
+    expect(text).not.toContain("█");
+    expect(text.trim().split("\n")).toEqual([
+      expect.stringMatching(/^uploaded (big|small)\.bin \(/),
+      expect.stringMatching(/^uploaded (big|small)\.bin \(/),
+      expect.stringMatching(/^commit done in /),
+    ]);
+  });
+
+  it("writes one JSON object per event for machines", async () => {
+    const text = await render({ format: "json", env: {} }, true);
+    const records = text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.every((r) => r.source === "commit" && typeof r.time === "string")).toBe(true);
+    expect(records.map((r) => r.type)).toEqual(
+      expect.arrayContaining(["preupload-done", "lfs-object-uploaded", "commit-created"]),
+    );
+    expect(text).not.toContain("\x1b");
+  });
+});

@@ -1,0 +1,4 @@
+import { hfkitTsup } from "@hfkit/tsup-config";
+import { defineConfig } from "tsup";
+
+export default defineConfig(hfkitTsup(import.meta.dirname));
