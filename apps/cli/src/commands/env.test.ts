@@ -55,7 +55,7 @@ describe("hfkit env", () => {
         activeTokenName: "laptop",
         savedTokens: 1,
         cachedRepos: 2,
-        xet: false,
+        xet: true,
         proxy: { https: expect.not.stringContaining("pa55"), noProxy: "localhost" },
       });
       expect(Object.keys(info.packages)).toContain("@hfkit/http");
@@ -67,6 +67,10 @@ describe("hfkit env", () => {
       expect(human.stdout()).toMatch(
         /proxy: {6}https http:\/\/.*proxy\.example:3128.*, no_proxy localhost\n/,
       );
+      expect(human.stdout()).toContain("xet:        on where the Hub offers it (else Git LFS)\n");
+      const off = capture({ ...env, HF_HUB_DISABLE_XET: "1" });
+      expect(await main(["env", "--json"], off.io)).toBe(0);
+      expect(JSON.parse(off.stdout()).xet).toBe(false);
       for (const output of [json.stdout(), human.stdout()]) {
         expect(output).not.toContain(secret);
         expect(output).not.toContain("pa55");

@@ -79,8 +79,8 @@ export function registerEnvCommand(program: Command, context: CliContext): void 
       // Same variables, same layout as Python's huggingface_hub: a repo either one downloaded
       // is served to the other from here.
       cachedRepos: await cachedRepos(environment.hubCache),
-      // Uploads and downloads go through Git LFS; the Xet protocol is not wired in yet.
-      xet: false,
+      // Uploads and downloads go through Xet where the Hub offers it, unless HF_HUB_DISABLE_XET.
+      xet: !environment.disableXet,
       packages: libraryVersions(),
     };
     context.print(
@@ -97,7 +97,7 @@ export function registerEnvCommand(program: Command, context: CliContext): void 
           `hub cache:  ${info.hubCache} (${info.cachedRepos === null ? "not created yet" : `${info.cachedRepos} repo${info.cachedRepos === 1 ? "" : "s"}`}; shared with Python's huggingface_hub)`,
           `offline:    ${info.offline ? "yes" : "no"}`,
           `proxy:      ${[info.proxy.https && `https ${info.proxy.https}`, info.proxy.http && `http ${info.proxy.http}`, info.proxy.noProxy && `no_proxy ${info.proxy.noProxy}`].filter(Boolean).join(", ") || "none"}`,
-          "xet:        off (transfers use Git LFS)",
+          `xet:        ${info.xet ? "on where the Hub offers it (else Git LFS)" : "off: HF_HUB_DISABLE_XET (transfers use Git LFS)"}`,
           `packages:   ${Object.entries(info.packages)
             .map(([name, version]) => `${name} ${version}`)
             .join(", ")}`,
