@@ -1,6 +1,6 @@
 // The built site (apps/docs/dist), served on loopback and opened in Debian's Chromium, as a
 // reader opens it: every package guide, every API page and the CLI reference render without a
-// console error, the search finds `uploadFolder`, and no request leaves localhost.
+// console error, the search finds `pushDataset`, and no request leaves localhost.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -172,18 +172,18 @@ describe("the docs site in Chromium", () => {
     await page.close();
   });
 
-  it("finds uploadFolder with the local search", async () => {
+  it("finds pushDataset with the local search", async () => {
     const page = await open("/");
     await page.locator(".VPNavBarSearch button").click();
-    await page.locator("#localsearch-input").fill("uploadFolder");
+    await page.locator("#localsearch-input").fill("pushDataset");
     const results = page.locator(".VPLocalSearchBox .results a.result");
     await results.first().waitFor();
     const targets = await Promise.all((await results.all()).map((link) => link.getAttribute("href")));
     // The function's own entry in the generated API reference, and the recipe that uses it.
     expect(targets).toEqual(
       expect.arrayContaining([
-        "/api/commit.html#uploadfolder",
-        expect.stringMatching(/^\/recipes\/upload-large-folder\.html/),
+        "/api/datasets.html#pushdataset",
+        expect.stringMatching(/^\/recipes\/push-a-dataset\.html/),
       ]),
     );
     await page.screenshot({ path: join(screenshots, "search.png") });
