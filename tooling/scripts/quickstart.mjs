@@ -119,5 +119,5 @@ console.error(
   `\n✓ Quickstart done: ${expected.length} files uploaded to ${repo} on the embedded local hub ` +
     `(${relative(root, env.HFKIT_LOCAL_HUB)}) and downloaded back byte for byte into ${relative(root, downloaded)};\n` +
     `  ${dataset} pushed as Parquet shards with its card (splits train and test, config fr) and read back.\n` +
-    `  Try: HF_ENDPOINT=local HFKIT_LOCAL_HUB=${relative(root, env.HFKIT_LOCAL_HUB)} pnpm exec hfkit datasets rows ${dataset} --split test`,
+    `  Try: HF_ENDPOINT=local HFKIT_LOCAL_HUB=${relative(root, env.HFKIT_LOCAL_HUB)} node apps/cli/bin/hfkit.js datasets rows ${dataset} --split test`,
 );
