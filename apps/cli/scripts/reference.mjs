@@ -114,7 +114,7 @@ function renderReference(program) {
     "",
     `\`${help.commandUsage(program)}\`: ${cell(program.description())}`,
     "",
-    "Every command takes `-h, --help`; `hfkit -v, --version` prints the version.",
+    "Every command takes `-h, --help`; `hfkit -V, --version` prints the version.",
     "",
     ...(() => {
       // Options of the program itself (logging, tracing), given before the command.

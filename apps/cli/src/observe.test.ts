@@ -40,6 +40,69 @@ describe("log options", () => {
     expect(run.stdout()).not.toContain('"event"');
   });
 
+  it("-vv --log-format json: each request line also holds its redacted headers and the preupload, LFS batch and commit answers", async () => {
+    const home = await mkdtemp(join(tmpdir(), "hfkit-cli-log-"));
+    const file = join(home, "weights.bin");
+    await writeFile(file, Buffer.alloc(30_000, 5));
+    const env = { HF_ENDPOINT: server.url, HF_HOME: home, HF_TOKEN: TOKEN };
+    expect(await main(["repo", "create", "local/detailed"], capture(env).io)).toBe(0);
+    const run = capture(env);
+    const code = await main(["-vv", "--log-format", "json", "upload", "local/detailed", file], run.io);
+    if (code !== 0) throw new Error(run.stderr().slice(-900));
+    const requests = run
+      .stderr()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((r) => r.event === "http.request");
+    expect(requests.map((r) => r.operation)).toEqual(
+      expect.arrayContaining(["preupload", "lfsBatch", "lfsUpload", "createCommit"]),
+    );
+    for (const r of requests) {
+      expect(r.requestHeaders, String(r.operation)).toMatchObject({ "user-agent": expect.any(String) });
+      expect(r.responseHeaders, String(r.operation)).toBeTypeOf("object");
+      const answer = ["preupload", "lfsBatch", "createCommit"].includes(String(r.operation));
+      expect(r.responseBody !== undefined, String(r.operation)).toBe(answer);
+    }
+    const preupload = requests.find((r) => r.operation === "preupload")!;
+    expect(preupload.requestHeaders).toMatchObject({ authorization: "[REDACTED]" });
+    const batch = requests.find((r) => r.operation === "lfsBatch")!.responseBody as {
+      objects: { actions: { upload: { href: string } } }[];
+    };
+    expect(batch.objects[0]!.actions.upload.href).toContain("X-Amz-Signature=%5BREDACTED%5D");
+    expect(run.stderr()).not.toContain(TOKEN);
+    expect(run.stderr()).not.toMatch(/X-Amz-Signature=(?!%5BREDACTED%5D)/);
+  });
+
+  it("HF_DEBUG=1 is -vv: a Xet upload's headers and answers, one line each, with no Hub or CAS token", async () => {
+    const xet = await startEmulatorServer({ port: 0 });
+    try {
+      const home = await mkdtemp(join(tmpdir(), "hfkit-cli-log-"));
+      const file = join(home, "weights.bin");
+      await writeFile(file, Buffer.alloc(40_000, 9));
+      const env = { HF_ENDPOINT: xet.url, HF_HOME: home, HF_TOKEN: TOKEN };
+      expect(await main(["repo", "create", "local/xet-debug"], capture(env).io)).toBe(0);
+      const run = capture({ ...env, HF_DEBUG: "1" });
+      const code = await main(["upload", "local/xet-debug", file], run.io);
+      if (code !== 0) throw new Error(run.stderr().slice(-900));
+      const lines = run.stderr().split("\n");
+      const preupload = lines.findIndex((l) =>
+        / POST \/api\/models\/local\/xet-debug\/preupload\/main 200 /.test(l),
+      );
+      expect(
+        lines.slice(preupload + 1, preupload + 4).map((l) => l.replace(/^\S+ DEBUG\s+/, "").slice(0, 20)),
+      ).toEqual(["> request headers he", "< response headers h", "< preupload answer b"]);
+      // The LFS batch answer hands out the CAS token in X-Xet-* headers; the CAS requests send it.
+      expect(run.stderr()).toMatch(/< lfsBatch answer body=.*"x-xet-access-token":"\[REDACTED\]"/);
+      expect(run.stderr()).toMatch(/POST \/v1\/shards 200 /);
+      expect(run.stderr()).not.toMatch(/"authorization":"(?!\[REDACTED\])/i);
+      expect(run.stderr()).not.toMatch(/Bearer (?!\[REDACTED\])/);
+      expect(run.stderr()).not.toContain(TOKEN);
+    } finally {
+      await xet.close();
+    }
+  });
+
   it("stays quiet without --verbose, and HFKIT_LOG=debug or HF_DEBUG=1 turn request lines on", async () => {
     const home = await mkdtemp(join(tmpdir(), "hfkit-cli-log-"));
     const base = { HF_ENDPOINT: server.url, HF_HOME: home, HF_TOKEN: TOKEN };

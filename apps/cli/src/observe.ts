@@ -10,10 +10,18 @@ import { type Command, Option } from "commander";
 import type { CliContext } from "./context.js";
 import type { CliIO } from "./io.js";
 
-/** `--verbose`, `--log-level`, `--log-format`, `--trace-file`: global options, given before the command. */
+/** `-v` again (`-vv`, `--verbose --verbose`) adds one more level of detail. */
+const countVerbose = (_value: string | undefined, previous: number | undefined) => (previous ?? 0) + 1;
+
+/** `-v, --verbose`, `--log-level`, `--log-format`, `--trace-file`: global options, given before the command. */
 export function addLogOptions(program: Command): Command {
   return program
-    .option("--verbose", "log every request on stderr: method, path, status, duration, attempt, bytes")
+    .addOption(
+      new Option(
+        "-v, --verbose",
+        "log every request on stderr: method, path, status, duration, attempt, bytes; -vv also its redacted headers and the preupload, LFS batch and commit answers (env HF_DEBUG=1)",
+      ).argParser(countVerbose),
+    )
     .addOption(new Option("--log-level <level>", "silent, error, warn, info, debug or trace (env HFKIT_LOG)"))
     .option("--trace-file <file>", "write the run's OpenTelemetry spans to FILE as OTLP JSON")
     .addOption(
@@ -24,7 +32,8 @@ export function addLogOptions(program: Command): Command {
 }
 
 export interface LogOptions {
-  verbose?: boolean;
+  /** How many times `-v` was given. */
+  verbose?: number;
   logLevel?: string;
   logFormat?: "human" | "json";
 }
@@ -32,14 +41,17 @@ export interface LogOptions {
 /**
  * Starts logging what the libraries publish, on stderr (stdout stays for results), at the level
  * the options and the environment ask for: `--log-level`, else `HFKIT_LOG`, else `debug` with
- * `--verbose` or `HF_DEBUG=1` (as huggingface_hub's), else nothing: the command's own output
- * and its one error line are all a run prints by default, and nothing is subscribed. Returns
- * the stop.
+ * `-v` or `HF_DEBUG=1` (as huggingface_hub's), else nothing: the command's own output and its
+ * one error line are all a run prints by default, and nothing is subscribed. `-vv`, `HF_DEBUG=1`
+ * and level `trace` add each request's redacted headers and the preupload, LFS batch, commit and
+ * Xet token answers. Returns the stop.
  */
 export function startLogging(options: LogOptions, io: CliIO): () => void {
   const asked = options.logLevel ?? io.env.HFKIT_LOG;
+  const verbose = options.verbose ?? 0;
+  const debug = ["1", "true"].includes((io.env.HF_DEBUG ?? "").toLowerCase());
   let level: LogLevel | "silent" = asked ? parseLogLevel(asked) : "silent";
-  if (!asked && (options.verbose || ["1", "true"].includes(io.env.HF_DEBUG ?? ""))) level = "debug";
+  if (!asked && (verbose > 0 || debug)) level = "debug";
   if (level === "silent") return () => {};
   const logger = createLogger({
     level,
@@ -47,7 +59,9 @@ export function startLogging(options: LogOptions, io: CliIO): () => void {
     sink: streamSink(io.stderr),
     secrets: () => [io.env.HF_TOKEN, io.env.HUGGING_FACE_HUB_TOKEN],
   });
-  return logHfkitEvents(logger);
+  // Only where request lines are logged: subscribing makes the client copy JSON answers.
+  const details = (level === "debug" || level === "trace") && (verbose > 1 || debug || level === "trace");
+  return logHfkitEvents(logger, { details });
 }
 
 /**

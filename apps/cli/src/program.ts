@@ -64,7 +64,7 @@ const COMMANDS: ReadonlyArray<(program: Command, context: CliContext) => void> =
 export function createProgram(io: CliIO, context: CliContext = new CliContext(io)): Command {
   const program = new HfkitCommand("hfkit")
     .description("A command line for the Hugging Face Hub. Runs against huggingface.co or a local emulator.")
-    .version(VERSION, "-v, --version", "print the hfkit version")
+    .version(VERSION, "-V, --version", "print the hfkit version")
     .helpOption("-h, --help", "show help")
     .showHelpAfterError("(run with --help for usage)")
     .configureHelp(HELP_CONFIGURATION)

@@ -10,7 +10,8 @@ import { phase, type SpanStartEvent, WORK_CHANNELS } from "./work/span.js";
 const { server } = useMswServer();
 const TOKEN = "hf_DiagnosticsSecret42";
 const events: Array<{ channel: string; event: Record<string, unknown> }> = [];
-const listeners = Object.values(HTTP_CHANNELS).map((name) => {
+const { detail: _detail, ...lifecycle } = HTTP_CHANNELS;
+const listeners = Object.values(lifecycle).map((name) => {
   const listener = (event: unknown) =>
     events.push({ channel: name, event: event as Record<string, unknown> });
   return [name, listener] as const;
@@ -101,5 +102,72 @@ describe("diagnostics channels", () => {
     }
     const ends = events.filter((e) => e.channel === HTTP_CHANNELS.end).map((e) => e.event.spanId);
     expect(ends).toEqual([undefined, spans[0]!.id]);
+  });
+
+  it("detail: redacted headers and JSON answers, only while subscribed; the caller still gets every byte", async () => {
+    const casToken = "cas_TheXetAccessTokenTheTestChose";
+    const batchAnswer = {
+      transfer: "basic",
+      objects: [
+        {
+          oid: "a".repeat(64),
+          size: 3,
+          actions: {
+            upload: {
+              href: `${STORAGE}/o?X-Amz-Signature=sig0123456789&partNumber=1`,
+              header: { Authorization: "Basic c2VjcmV0LXVwbG9hZA==", chunk_size: "5" },
+            },
+          },
+        },
+      ],
+    };
+    server.use(
+      http.post(`${HUB}/api/lfs-like`, () =>
+        HttpResponse.json(batchAnswer, { headers: { "x-request-id": "r9" } }),
+      ),
+      http.get(`${HUB}/api/xet-token`, () =>
+        HttpResponse.json(
+          { accessToken: casToken, exp: 1, casUrl: "https://cas.test" },
+          { headers: { "x-xet-access-token": casToken, "set-cookie": "session=s3cr3t" } },
+        ),
+      ),
+      http.get(`${HUB}/api/big`, () => HttpResponse.json({ pad: "x".repeat(70_000) })),
+    );
+    const client = createHubClient({ endpoint: HUB, token: TOKEN });
+    const details: Record<string, unknown>[] = [];
+    const onDetail = (e: unknown) => details.push(e as Record<string, unknown>);
+    await client.request({ schema: z.unknown(), path: "/api/xet-token" }); // nobody listening: nothing read
+    subscribe(HTTP_CHANNELS.detail, onDetail);
+    let big: unknown;
+    let batch: unknown;
+    try {
+      ({ data: batch } = await client.request({
+        schema: z.unknown(),
+        method: "POST",
+        path: "/api/lfs-like",
+        body: { json: {} },
+        operation: "lfsBatch",
+      }));
+      await client.request({ schema: z.unknown(), path: "/api/xet-token", operation: "getXetToken" });
+      ({ data: big } = await client.request({ schema: z.unknown(), path: "/api/big" }));
+    } finally {
+      unsubscribe(HTTP_CHANNELS.detail, onDetail);
+    }
+    expect(batch).toEqual(batchAnswer);
+    expect((big as { pad: string }).pad).toHaveLength(70_000);
+    expect(details.map((d) => d.operation)).toEqual(["lfsBatch", "getXetToken", undefined]);
+    const [lfs, xet, large] = details;
+    expect(lfs).toMatchObject({ method: "POST", status: 200, attempt: 1 });
+    expect((lfs!.requestHeaders as Record<string, string>).authorization).toBe("[REDACTED]");
+    expect((lfs!.responseHeaders as Record<string, string>)["x-request-id"]).toBe("r9");
+    const upload = (lfs!.responseBody as typeof batchAnswer).objects[0]!.actions.upload;
+    expect(upload.href).toContain("partNumber=1");
+    expect(upload.header).toEqual({ Authorization: "[REDACTED]", chunk_size: "5" });
+    expect(xet!.responseBody).toMatchObject({ accessToken: "[REDACTED]", casUrl: "https://cas.test" });
+    expect(large).toMatchObject({ responseBody: undefined, responseBodyOmitted: "too-large" });
+    const dump = JSON.stringify(details);
+    for (const secret of [TOKEN, casToken, "sig0123456789", "c2VjcmV0LXVwbG9hZA", "s3cr3t"]) {
+      expect(dump).not.toContain(secret);
+    }
   });
 });

@@ -10,6 +10,8 @@ export const HTTP_CHANNELS = {
   end: "hfkit:http:request:end",
   error: "hfkit:http:request:error",
   retry: "hfkit:http:request:retry",
+  /** Headers and small JSON answers, for `-vv`: only read (and published) while subscribed. */
+  detail: "hfkit:http:request:detail",
 } as const;
 
 interface RequestEventBase {
@@ -53,7 +55,32 @@ export interface RequestRetryEvent extends RequestEventBase {
   serverDirected: boolean;
 }
 
+/**
+ * What an attempt sent and got back, redacted, published after its response headers (and, for
+ * a JSON answer, its body) arrived and before its `end` event. Reading the body costs a copy of
+ * it, so nothing here is computed unless the `detail` channel has a subscriber.
+ */
+export interface RequestDetailEvent extends RequestEventBase {
+  status: number;
+  /** Request headers, names lower-cased; `Authorization` and other credentials replaced. */
+  requestHeaders: Record<string, string>;
+  /** Response headers, names lower-cased; cookies and Xet token headers replaced. */
+  responseHeaders: Record<string, string>;
+  /**
+   * The parsed answer when it is JSON (`application/json`) of at most `DETAIL_BODY_LIMIT`
+   * bytes, with tokens, credential fields (`accessToken`, `authorization`…) and presigned URL
+   * signatures replaced; undefined otherwise.
+   */
+  responseBody: unknown;
+  /** Why `responseBody` is missing from a JSON answer: `too-large` or `invalid-json`. */
+  responseBodyOmitted: "too-large" | "invalid-json" | undefined;
+}
+
+/** Largest JSON answer the `detail` channel carries (preupload, LFS batch and commit answers are far smaller). */
+export const DETAIL_BODY_LIMIT = 64 * 1024;
+
 export const startChannel = channel(HTTP_CHANNELS.start);
 export const endChannel = channel(HTTP_CHANNELS.end);
 export const errorChannel = channel(HTTP_CHANNELS.error);
 export const retryChannel = channel(HTTP_CHANNELS.retry);
+export const detailChannel = channel(HTTP_CHANNELS.detail);

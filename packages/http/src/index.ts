@@ -1,6 +1,8 @@
 export { createHubClient, type HubClient, type HubClientOptions } from "./client.js";
 export {
+  DETAIL_BODY_LIMIT,
   HTTP_CHANNELS,
+  type RequestDetailEvent,
   type RequestEndEvent,
   type RequestErrorEvent,
   type RequestRetryEvent,
@@ -27,7 +29,7 @@ export {
 } from "./errors.js";
 export { DEFAULT_RETRY } from "./middleware/retry.js";
 export { checkPathInRepo, pathInRepoProblem } from "./path-in-repo.js";
-export { redactText, redactUrl } from "./redact.js";
+export { redactJson, redactText, redactUrl } from "./redact.js";
 export {
   encodePathInRepo,
   encodeRevision,

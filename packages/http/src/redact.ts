@@ -37,3 +37,44 @@ export function redactUrl(input: string | URL, secrets: readonly (string | undef
   }
   return redactText(url.toString(), secrets);
 }
+
+// A string can only hold a credential redactText/redactUrl would replace if it has one of
+// these (a token prefix, Bearer, a query string, user-info) or a secret we hold: the rest skip
+// the URL parsing and regex passes, which were most of a log record's cost (ADR 0016).
+const MAYBE_SECRET = /hf_|bearer|[?@]/i;
+
+function redactString(value: string, secrets: readonly (string | undefined)[]): string {
+  if (
+    !MAYBE_SECRET.test(value) &&
+    !secrets.some((s) => s !== undefined && s.length >= 4 && value.includes(s))
+  )
+    return value;
+  return /^https?:\/\//.test(value) ? redactUrl(value, secrets) : redactText(value, secrets);
+}
+
+// Keys (JSON fields, header names) whose value is a credential whatever it looks like: the
+// Hub token's header, cookies, the Xet CAS token of a token answer (`accessToken`) and its
+// response headers (`X-Xet-Access-Token`), the headers an LFS batch answer tells us to send.
+const SECRET_KEY =
+  /^(authorization|proxy-authorization|cookie|set-cookie|token|access_?token|accessToken|x-xet-.*token.*|password|secret)$/i;
+
+/**
+ * A copy of a JSON value (an API answer, headers, a log record) safe to print: strings lose
+ * the tokens `redactText` removes, URL strings their signatures (`redactUrl`), and values under
+ * credential keys (`authorization`, `accessToken`, `X-Xet-Access-Token`…) are replaced whole.
+ */
+export function redactJson(
+  value: unknown,
+  secrets: readonly (string | undefined)[] = [],
+  depth = 0,
+): unknown {
+  if (typeof value === "string") return redactString(value, secrets);
+  if (value === null || typeof value !== "object" || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, secrets, depth + 1));
+  if (value instanceof Error) return { name: value.name, message: redactText(value.message, secrets) };
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = SECRET_KEY.test(key) && v !== undefined ? REDACTED : redactJson(v, secrets, depth + 1);
+  }
+  return out;
+}

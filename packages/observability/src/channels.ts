@@ -14,6 +14,7 @@ export const HFKIT_CHANNELS = {
   requestEnd: HTTP_CHANNELS.end,
   requestError: HTTP_CHANNELS.error,
   requestRetry: HTTP_CHANNELS.retry,
+  requestDetail: HTTP_CHANNELS.detail,
   spanStart: WORK_CHANNELS.start,
   spanEnd: WORK_CHANNELS.end,
   commit: "hfkit:commit:event",

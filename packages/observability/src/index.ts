@@ -1,6 +1,6 @@
 export { HFKIT_CHANNELS, type HfkitChannel, type OperationMessage, subscribeChannels } from "./channels.js";
 export { formatBytes, formatDuration } from "./format.js";
-export { type LogEventsOptions, logHfkitEvents } from "./log-events.js";
+export { DETAIL_BODY_OPERATIONS, type LogEventsOptions, logHfkitEvents } from "./log-events.js";
 export {
   createLogger,
   formatRecord,

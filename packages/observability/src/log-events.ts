@@ -1,4 +1,4 @@
-import type { RequestEndEvent, RequestErrorEvent, RequestRetryEvent } from "@hfkit/http";
+import type { RequestDetailEvent, RequestEndEvent, RequestErrorEvent, RequestRetryEvent } from "@hfkit/http";
 import type { SpanEndEvent, SpanStartEvent } from "@hfkit/http/work";
 import { HFKIT_CHANNELS, type HfkitChannel, type OperationMessage, subscribeChannels } from "./channels.js";
 import { formatBytes } from "./format.js";
@@ -7,7 +7,27 @@ import type { Logger } from "./logger.js";
 export interface LogEventsOptions {
   /** Also log what the in-process emulator served (`hfkit:emulator:request`). Default false. */
   emulator?: boolean;
+  /**
+   * Also log each request attempt's redacted request and response headers and, for the
+   * operations in `bodies`, its JSON answer (`hfkit -vv`). Subscribing to `@hfkit/http`'s
+   * `detail` channel makes the client copy those answers, so it is off by default.
+   */
+  details?: boolean;
+  /** Operations whose JSON answers `details` logs. Default `DETAIL_BODY_OPERATIONS`. */
+  bodies?: readonly string[];
 }
+
+/**
+ * The answers `-vv` shows: what the Hub decided about each file (preupload), where the bytes
+ * go (LFS batch, with its presigned URLs and headers redacted), the commit made, and the Xet
+ * token answer (its `accessToken` replaced).
+ */
+export const DETAIL_BODY_OPERATIONS: readonly string[] = [
+  "preupload",
+  "lfsBatch",
+  "createCommit",
+  "getXetToken",
+];
 
 const ms = (value: number) => Math.round(value * 10) / 10;
 
@@ -27,11 +47,45 @@ function pathOf(url: string): string {
  * Returns the function that unsubscribes every listener.
  */
 export function logHfkitEvents(logger: Logger, options: LogEventsOptions = {}): () => void {
+  const bodies = new Set(options.bodies ?? DETAIL_BODY_OPERATIONS);
+  // The detail of an attempt arrives just before its end event, which logs it.
+  const details = new Map<string, RequestDetailEvent>();
+  const detailFields = (e: RequestEndEvent): Record<string, unknown> => {
+    const key = `${e.id}:${e.attempt}`;
+    const detail = details.get(key);
+    if (!detail) return {};
+    details.delete(key);
+    const body = e.operation !== undefined && bodies.has(e.operation);
+    return {
+      requestHeaders: detail.requestHeaders,
+      responseHeaders: detail.responseHeaders,
+      ...(body && detail.responseBody !== undefined ? { responseBody: detail.responseBody } : {}),
+      ...(body && detail.responseBodyOmitted ? { responseBodyOmitted: detail.responseBodyOmitted } : {}),
+    };
+  };
   const listeners: Partial<Record<HfkitChannel, (message: unknown) => void>> = {
     [HFKIT_CHANNELS.requestEnd]: (message) => {
       if (!logger.enabled("debug")) return;
       const e = message as RequestEndEvent;
-      logger.debug(`${e.method} ${pathOf(e.url)} ${e.status} ${ms(e.durationMs)}ms`, {
+      const extra = detailFields(e);
+      const msg = `${e.method} ${pathOf(e.url)} ${e.status} ${ms(e.durationMs)}ms`;
+      if (logger.format === "human" && extra.requestHeaders !== undefined) {
+        // People read one line per thing: the request, its headers, the answer's, its body.
+        logger.debug(msg, {
+          operation: e.operation,
+          attempt: e.attempt,
+          bytesSent: e.bytesSent,
+          bytesReceived: e.bytesReceived,
+          requestId: e.requestId,
+        });
+        logger.debug(`  > request headers`, { headers: extra.requestHeaders });
+        logger.debug(`  < response headers`, { headers: extra.responseHeaders });
+        if ("responseBody" in extra) logger.debug(`  < ${e.operation} answer`, { body: extra.responseBody });
+        else if (extra.responseBodyOmitted)
+          logger.debug(`  < ${e.operation} answer left out (${extra.responseBodyOmitted})`);
+        return;
+      }
+      logger.debug(msg, {
         event: "http.request",
         operation: e.operation,
         method: e.method,
@@ -44,6 +98,7 @@ export function logHfkitEvents(logger: Logger, options: LogEventsOptions = {}): 
         requestId: e.requestId,
         callId: e.id,
         spanId: e.spanId,
+        ...extra,
       });
     },
     [HFKIT_CHANNELS.requestError]: (message) => {
@@ -135,6 +190,12 @@ export function logHfkitEvents(logger: Logger, options: LogEventsOptions = {}): 
         ...e,
         durationMs: ms(e.durationMs),
       });
+    };
+  }
+  if (options.details) {
+    listeners[HFKIT_CHANNELS.requestDetail] = (message) => {
+      const e = message as RequestDetailEvent;
+      details.set(`${e.id}:${e.attempt}`, e);
     };
   }
   return subscribeChannels(listeners);

@@ -1,7 +1,7 @@
 import { channel } from "node:diagnostics_channel";
 import { uploadFolder } from "@hfkit/commit";
 import { createEmulator } from "@hfkit/emulator";
-import { createHubClient } from "@hfkit/http";
+import { createHubClient, type HubClient } from "@hfkit/http";
 import { createRepo } from "@hfkit/repo";
 import { hubXetTokenSource, uploadXet } from "@hfkit/xet";
 import { describe, expect, it } from "vitest";
@@ -13,6 +13,28 @@ import { noise, tempFolder } from "./test-utils/index.js";
 
 const MiB = 1 << 20;
 const TOKEN = "hf_LoggerSecretTokenTheTestChose";
+
+/** A Xet upload of `bytes` random bytes; returns the CAS token it was given, for the tests to look for. */
+async function uploadXetKeepingToken(
+  hub: HubClient,
+  repo: string,
+  bytes: number,
+  seed: number,
+): Promise<string> {
+  let casToken = "";
+  const casSource = hubXetTokenSource(hub, { repo, scope: "write" });
+  await uploadXet(hub, {
+    repo,
+    files: [{ content: noise(bytes, seed) }],
+    cacheDir: false,
+    tokenSource: async (signal) => {
+      const connection = await casSource(signal);
+      casToken = connection.accessToken;
+      return connection;
+    },
+  });
+  return casToken;
+}
 
 describe("createLogger", () => {
   it("writes human and JSON lines at or above its level, and drops the rest unformatted", () => {
@@ -82,20 +104,10 @@ describe("logHfkitEvents", () => {
     const logger = createLogger({ level: "debug", format: "json", sink: (l) => lines.push(l) });
     const stop = logHfkitEvents(logger);
     let casToken = "";
-    const casSource = hubXetTokenSource(hub, { repo: "local/logged", scope: "write" });
     try {
       // Git LFS here (its part PUT fails once); the Xet upload follows.
       await uploadFolder(hub, { repo: "local/logged", folder: dir, useXet: false });
-      await uploadXet(hub, {
-        repo: "local/logged",
-        files: [{ content: noise(200_000, 10) }],
-        cacheDir: false,
-        tokenSource: async (signal) => {
-          const connection = await casSource(signal);
-          casToken = connection.accessToken;
-          return connection;
-        },
-      });
+      casToken = await uploadXetKeepingToken(hub, "local/logged", 200_000, 10);
     } finally {
       stop();
     }
@@ -117,6 +129,69 @@ describe("logHfkitEvents", () => {
     expect(dump).not.toContain(TOKEN);
     expect(dump).not.toContain(casToken);
     expect(dump).toContain("X-Amz-Signature=%5BREDACTED%5D");
+    expect(dump).not.toMatch(/X-Amz-Signature=(?!%5BREDACTED%5D)/);
+    expect(Object.values(HFKIT_CHANNELS).filter((name) => channel(name).hasSubscribers)).toEqual([]);
+  });
+
+  it("with details (-vv): redacted headers and the preupload, LFS batch, commit and Xet token answers, no secret", async () => {
+    const emulator = createEmulator({ multipartThreshold: 4 * MiB, multipartChunkSize: 2 * MiB });
+    const hub = createHubClient({ endpoint: emulator.baseUrl, fetch: emulator.fetch, token: TOKEN, env: {} });
+    await createRepo(hub, { repo: "local/detailed" });
+    const dir = await tempFolder({ "a.txt": "hello\n", "big.bin": noise(5 * MiB, 11) });
+    const json: string[] = [];
+    const human: string[] = [];
+    const stops = [
+      logHfkitEvents(createLogger({ level: "debug", format: "json", sink: (l) => json.push(l) }), {
+        details: true,
+      }),
+      logHfkitEvents(createLogger({ level: "debug", format: "human", sink: (l) => human.push(l) }), {
+        details: true,
+      }),
+    ];
+    let casToken = "";
+    try {
+      await uploadFolder(hub, { repo: "local/detailed", folder: dir, useXet: false });
+      casToken = await uploadXetKeepingToken(hub, "local/detailed", 100_000, 12);
+    } finally {
+      for (const stop of stops) stop();
+    }
+    const requests = json
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((r) => r.event === "http.request");
+    const byOperation = (op: string) => requests.find((r) => r.operation === op)!;
+    for (const op of ["preupload", "lfsBatch", "createCommit", "getXetToken"]) {
+      expect(byOperation(op).responseBody, op).toBeTypeOf("object");
+    }
+    expect(byOperation("preupload").responseBody).toMatchObject({ files: expect.any(Array) });
+    expect(byOperation("createCommit").responseBody).toMatchObject({ commitOid: expect.any(String) });
+    expect(byOperation("getXetToken").responseBody).toMatchObject({ accessToken: "[REDACTED]" });
+    const batch = byOperation("lfsBatch").responseBody as {
+      objects: { actions: { upload: { header: Record<string, string> } } }[];
+    };
+    const parts = Object.entries(batch.objects[0]!.actions.upload.header).filter(([k]) => /^\d+$/.test(k));
+    expect(parts.length).toBeGreaterThan(1);
+    for (const [, url] of parts) expect(url).toContain("X-Amz-Signature=%5BREDACTED%5D");
+    for (const r of requests) {
+      expect((r.requestHeaders as Record<string, string>)["user-agent"]).toBeTypeOf("string");
+      expect(r.responseHeaders).toBeTypeOf("object");
+    }
+    expect(requests.find((r) => r.operation === "preupload")!.requestHeaders).toMatchObject({
+      authorization: "[REDACTED]",
+    });
+    expect(
+      requests.filter((r) => r.operation === "lfsUpload").every((r) => r.responseBody === undefined),
+    ).toBe(true);
+    // Human: the request line, then one line each for the headers and the answer.
+    const preupload = human.findIndex((l) =>
+      / POST \/api\/models\/local\/detailed\/preupload\/main 200 /.test(l),
+    );
+    expect(human[preupload + 1]).toMatch(/DEBUG\s+> request headers headers=/);
+    expect(human[preupload + 2]).toMatch(/DEBUG\s+< response headers headers=/);
+    expect(human[preupload + 3]).toMatch(/DEBUG\s+< preupload answer body=/);
+    expect(casToken.length).toBeGreaterThan(8);
+    const dump = [...json, ...human].join("\n");
+    expect(dump).not.toContain(TOKEN);
+    expect(dump).not.toContain(casToken);
     expect(dump).not.toMatch(/X-Amz-Signature=(?!%5BREDACTED%5D)/);
     expect(Object.values(HFKIT_CHANNELS).filter((name) => channel(name).hasSubscribers)).toEqual([]);
   });

@@ -60,6 +60,8 @@ export function streamSink(stream: { write(chunk: string): unknown }): LogSink {
 
 function humanValue(value: unknown): string {
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toFixed(1);
+  // Objects (headers, an API answer) as their JSON: read as is, not quoted a second time.
+  if (typeof value === "object" && value !== null) return JSON.stringify(value);
   const text = typeof value === "string" ? value : JSON.stringify(value);
   return /^[^\s"=]+$/.test(text) ? text : JSON.stringify(text);
 }
