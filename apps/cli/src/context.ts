@@ -166,9 +166,17 @@ export class CliContext {
   /** Set from the command's options before it runs: `--quiet` silences notes and progress. */
   quiet = false;
 
+  /** `--log-format`, set before the command runs: `json` makes progress and notes JSON lines too. */
+  logFormat: "human" | "json" = "human";
+
+  /** Set while progress is drawn (observe.ts): notes go through it, above the bars. */
+  progressNote: ((text: string) => void) | undefined;
+
   /** Progress and notes go to stderr, so stdout stays parseable; `--quiet` drops them. */
   note(text: string): void {
-    if (!this.quiet) this.io.stderr.write(`${text}\n`);
+    if (this.quiet) return;
+    if (this.progressNote) this.progressNote(text);
+    else this.io.stderr.write(`${text}\n`);
   }
 
   /** Where progress is drawn: stderr, or nowhere under `--quiet`. */

@@ -153,4 +153,42 @@ describe("log options", () => {
     expect(childrenOf(create).map((s) => s.name)).toEqual(["POST createCommit"]);
     expect(new Set([commit, ...childrenOf(commit)].map((s) => s.traceId)).size).toBe(1);
   });
+
+  it("--trace-file of datasets push: one datasets.push span holding the shard writes, the commit and their requests", async () => {
+    const home = await mkdtemp(join(tmpdir(), "hfkit-cli-trace-"));
+    const data = join(home, "train.jsonl");
+    await writeFile(
+      data,
+      Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: i, text: `row ${i}` })).join("\n"),
+    );
+    const env = { HF_ENDPOINT: server.url, HF_HOME: home, HF_TOKEN: TOKEN };
+    const traceFile = join(home, "push-trace.json");
+    const run = capture(env);
+    const code = await main(
+      ["--trace-file", traceFile, "datasets", "push", "local/traced-push", data, "--num-shards", "2"],
+      run.io,
+    );
+    if (code !== 0) throw new Error(run.stderr());
+    const text = await readFile(traceFile, "utf8");
+    expect(text).not.toContain(TOKEN);
+    type Span = { name: string; spanId: string; parentSpanId?: string; traceId: string; kind: number };
+    const document = JSON.parse(text) as { resourceSpans: { scopeSpans: { spans: Span[] }[] }[] };
+    const spans = document.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
+    const childrenOf = (parent: Span) => spans.filter((s) => s.parentSpanId === parent.spanId);
+    const roots = spans.filter((s) => s.parentSpanId === undefined);
+    expect(roots.map((s) => s.name)).toEqual(["datasets.push"]);
+    const push = roots[0]!;
+    expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
+    const children = childrenOf(push);
+    expect(children.map((s) => s.name)).toEqual(
+      expect.arrayContaining(["datasets.write-shards", "commit", "GET getRepoInfo", "POST createRepo"]),
+    );
+    const write = children.find((s) => s.name === "datasets.write-shards")!;
+    expect(childrenOf(write).map((s) => s.name)).toEqual(["datasets.shard", "datasets.shard"]);
+    const commit = children.find((s) => s.name === "commit")!;
+    const create = childrenOf(commit).find((s) => s.name === "commit.create")!;
+    expect(childrenOf(create).map((s) => [s.name, s.kind])).toEqual([["POST createCommit", 3]]);
+    const uploads = spans.filter((s) => /^(PUT lfsUpload|POST uploadXorb)$/.test(s.name));
+    expect(uploads.length).toBeGreaterThan(0);
+  });
 });

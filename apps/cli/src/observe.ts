@@ -65,13 +65,20 @@ export function startLogging(options: LogOptions, io: CliIO): () => void {
 }
 
 /**
- * Progress bars on stderr (bytes, rate, ETA per file, phases) while a command transfers files,
- * when stderr is a terminal; `NO_COLOR` drops the colour. Elsewhere nothing is drawn and
- * nothing subscribed. Returns the stop.
+ * Progress of the files a command transfers, on stderr, through `@hfkit/observability`'s
+ * renderer: on a terminal, bars (bytes, rate, ETA, one line per active file, the running phases;
+ * `NO_COLOR` drops the colour); with `--log-format json`, one JSON object per event, for
+ * machines. Piped human output gets no progress at all (only the command's notes), and `-q`
+ * nothing. While it runs, `context.note()` prints above the bars. Returns the stop.
  */
-export function startTerminalProgress(context: CliContext): () => void {
+export function startProgress(context: CliContext): () => void {
   const stream = context.progressStream;
-  if (stream.isTTY !== true) return () => {};
-  const { stop } = renderProgress({ stream, env: context.io.env });
-  return stop;
+  const json = context.logFormat === "json";
+  if (context.quiet || (!json && stream.isTTY !== true)) return () => {};
+  const progress = renderProgress({ stream, env: context.io.env, format: json ? "json" : "auto" });
+  context.progressNote = (text) => progress.note(text);
+  return () => {
+    context.progressNote = undefined;
+    progress.stop();
+  };
 }

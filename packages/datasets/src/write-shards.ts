@@ -1,7 +1,7 @@
 import { mkdir, rename } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { NamedFeature } from "@hfkit/cards";
-import { drain } from "@hfkit/http/work";
+import { drain, phase } from "@hfkit/http/work";
 import * as A from "apache-arrow";
 import { BatchEncoder, type Row } from "./encode/batch.js";
 import { FeatureInference } from "./encode/infer.js";
@@ -274,17 +274,20 @@ async function run(
       }
       const pathInRepo = shardPath(dataDir, split, 0, 1);
       const localPath = join(options.outputDir, pathInRepo);
-      const writer = speculative as unknown as ShardWriter;
-      emit({ type: "shard-progress", split, index: 0, rows: numRows }, `shard:${split}`);
-      const bytes = await writer.close();
-      forget(writer);
-      await rename(single.path, localPath);
-      const shard: WrittenShard = { index: 0, numShards, pathInRepo, localPath, rows: numRows, bytes };
-      shards.push(shard);
-      emit({ type: "shard-written", split, shard });
-      await options.onShard?.(shard);
+      await phase("datasets.shard", { split, shard: 0, path: pathInRepo }, async () => {
+        const writer = speculative as unknown as ShardWriter;
+        emit({ type: "shard-progress", split, index: 0, rows: numRows }, `shard:${split}`);
+        const bytes = await writer.close();
+        forget(writer);
+        await rename(single.path, localPath);
+        const shard: WrittenShard = { index: 0, numShards, pathInRepo, localPath, rows: numRows, bytes };
+        shards.push(shard);
+        emit({ type: "shard-written", split, shard });
+        await options.onShard?.(shard);
+      });
     } else {
       await giveUp();
+      const shardGroupRows = groupRows; // fixed above; a const keeps its type inside the shard spans
       // Second pass over the spill, one shard at a time: the writer thread encodes while this one
       // reads the spill. (Two shards at once would be faster on two cores, but each writer
       // holds a row group and its own wasm heap, which breaks the memory bound.)
@@ -294,33 +297,36 @@ async function run(
       for (let index = 0; index < numShards; index++) {
         const pathInRepo = shardPath(dataDir, split, index, numShards);
         const localPath = join(options.outputDir, pathInRepo);
-        const writer = await openWriter(localPath, groupRows);
-        let remaining = counts[index]!;
-        let written = 0;
-        while (remaining > 0) {
-          signal.throwIfAborted();
-          if (!current || used >= current.rows) {
-            const next = await batches.next();
-            if (next.done) throw new Error("the temporary Arrow file ended early");
-            current = next.value;
-            used = 0;
+        // A span per shard (datasets.shard), so a trace shows which shard took the time.
+        await phase("datasets.shard", { split, shard: index, path: pathInRepo }, async () => {
+          const writer = await openWriter(localPath, shardGroupRows);
+          let remaining = counts[index]!;
+          let written = 0;
+          while (remaining > 0) {
+            signal.throwIfAborted();
+            if (!current || used >= current.rows) {
+              const next = await batches.next();
+              if (next.done) throw new Error("the temporary Arrow file ended early");
+              current = next.value;
+              used = 0;
+            }
+            const take = Math.min(remaining, current.rows - used);
+            // The writer takes the frame's memory over; a frame shared with the next shard is copied.
+            await writer.write(used + take === current.rows ? current.ipc : current.ipc.slice(), used, take);
+            used += take;
+            remaining -= take;
+            written += take;
+            emit({ type: "shard-progress", split, index, rows: written }, `shard:${split}`);
           }
-          const take = Math.min(remaining, current.rows - used);
-          // The writer takes the frame's memory over; a frame shared with the next shard is copied.
-          await writer.write(used + take === current.rows ? current.ipc : current.ipc.slice(), used, take);
-          used += take;
-          remaining -= take;
-          written += take;
-          emit({ type: "shard-progress", split, index, rows: written }, `shard:${split}`);
-        }
-        if (counts[index] === 0) {
-          await writer.write(
-            A.tableToIPC(new A.Table([toWriter(emptyBatch(encoder.features))]), "stream"),
-            0,
-            0,
-          );
-        }
-        await finish(writer, index, localPath, pathInRepo);
+          if (counts[index] === 0) {
+            await writer.write(
+              A.tableToIPC(new A.Table([toWriter(emptyBatch(encoder.features))]), "stream"),
+              0,
+              0,
+            );
+          }
+          await finish(writer, index, localPath, pathInRepo);
+        });
       }
     }
     const downloadSize = shards.reduce((sum, s) => sum + s.bytes, 0);

@@ -81,4 +81,47 @@ describe("renderProgress", () => {
     );
     expect(text).not.toContain("\x1b");
   });
+
+  it("prints the caller's notes above the bars (JSON notes for machines) and a split's reading as a line", () => {
+    const datasets = channel(HFKIT_CHANNELS.datasets);
+    const out: string[] = [];
+    const progress = renderProgress({
+      stream: { write: (s: string) => out.push(s), isTTY: true },
+      intervalMs: 0,
+      env: {},
+    });
+    try {
+      datasets.publish({
+        split: "train",
+        event: { type: "rows-progress", split: "train", rows: 10, bytes: 2_000_000 },
+      });
+      progress.note("created http://hub.test/datasets/me/x");
+      datasets.publish({
+        split: "train",
+        event: {
+          type: "shards-planned",
+          split: "train",
+          numShards: 1,
+          numRows: 10,
+          numBytes: 2_500_000,
+          rowGroupRows: 10,
+        },
+      });
+    } finally {
+      progress.stop();
+    }
+    const text = out.join("");
+    expect(text).toMatch(/reading train .*2\.0 MB .*\/s/);
+    expect(text).toContain("created http://hub.test/datasets/me/x\n");
+    const machine: string[] = [];
+    const json = renderProgress({
+      stream: { write: (s: string) => machine.push(s) },
+      format: "json",
+      env: {},
+    });
+    json.note("nothing changed");
+    json.stop();
+    expect(JSON.parse(machine.join(""))).toMatchObject({ type: "note", message: "nothing changed" });
+    expect(Object.values(HFKIT_CHANNELS).filter((name) => channel(name).hasSubscribers)).toEqual([]);
+  });
 });

@@ -67,6 +67,25 @@ function fileUpdate(
         total: n(event.size),
         finished: true,
       };
+    case "rows-progress":
+      // Reading a split's input: no total is known until the shards are planned.
+      return {
+        key: `rows:${event.split}`,
+        name: String(event.split),
+        verb: "reading",
+        done: n(event.bytes) ?? 0,
+        total: undefined,
+        finished: false,
+      };
+    case "shards-planned":
+      return {
+        key: `rows:${event.split}`,
+        name: String(event.split),
+        verb: "read",
+        done: n(event.numBytes) ?? 0,
+        total: n(event.numBytes),
+        finished: true,
+      };
     case "file-download-progress":
       return {
         key: `${source}:${event.path}`,
@@ -95,10 +114,15 @@ function fileUpdate(
  * On a terminal: one line per active file (bytes, a bar, rate, ETA) collapsing past `maxFiles`,
  * under a line naming the running phases, redrawn at most every `intervalMs`. Elsewhere (a pipe,
  * a file): a plain line per finished file and operation, no bars, no escape codes. With
- * `format: "json"`: one JSON object per event. Returns `stop()`, which unsubscribes and leaves the
- * terminal on a fresh line.
+ * `format: "json"`: one JSON object per event. Returns `note(text)`, which prints a line of the
+ * caller's without breaking the bars, and `stop()`, which unsubscribes and leaves the terminal
+ * on a fresh line.
  */
-export function renderProgress(options: ProgressOptions): { stop(): void } {
+export function renderProgress(options: ProgressOptions): {
+  /** A line of your own (a note, a warning) above the bars; a `{ type: "note" }` object in JSON. */
+  note(text: string): void;
+  stop(): void;
+} {
   const { stream } = options;
   const now = options.now ?? Date.now;
   const interval = options.intervalMs ?? 100;
@@ -173,7 +197,7 @@ export function renderProgress(options: ProgressOptions): { stop(): void } {
     if (update.finished) {
       files.delete(update.key);
       const started = existing?.started ?? now();
-      if (update.verb !== "hashing")
+      if (update.verb !== "hashing" && update.verb !== "read")
         line(
           `${update.verb === "uploaded" ? "uploaded" : "done"} ${update.name} (${formatBytes(update.done)} in ${formatDuration(now() - started)})`,
         );
@@ -212,6 +236,14 @@ export function renderProgress(options: ProgressOptions): { stop(): void } {
   }
   const unsubscribe = subscribeChannels(listeners);
   return {
+    note(text: string) {
+      if (json)
+        stream.write(
+          `${JSON.stringify({ time: new Date(now()).toISOString(), type: "note", message: text })}\n`,
+        );
+      else if (bars) line(text);
+      else stream.write(`${text}\n`);
+    },
     stop() {
       unsubscribe();
       erase();

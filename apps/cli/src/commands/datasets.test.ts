@@ -61,7 +61,7 @@ describe("hfkit datasets", () => {
       { split: "test", numExamples: 1, numBytes: expect.any(Number) },
     ]);
     const human = await run(["datasets", "info", "local/reviews"]);
-    expect(human.stdout).toMatch(/^default: [\d.]+ KB of Parquet\n/);
+    expect(human.stdout).toMatch(/^default: [\d.]+ kB of Parquet\n/);
     expect(human.stdout).toContain("  train: 3 rows\n  test: 1 rows\n  columns: text, label, n\n");
 
     const rows = await run(["datasets", "rows", "local/reviews", "--split", "train"]);

@@ -10,11 +10,13 @@ import {
   pushDatasetIter,
 } from "@hfkit/datasets";
 import { InvalidInputError, NotFoundError } from "@hfkit/http";
+import { formatBytes } from "@hfkit/observability";
 import { downloadFile } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
 import { examples, HELP_GROUPS } from "../help.js";
-import { formatBytes, ProgressLine } from "../progress.js";
+import { startProgress } from "../observe.js";
+import { commitNote } from "../progress.js";
 import { repoArgument } from "../repo-command.js";
 
 const DATASET_ID_HELP = 'the dataset, e.g. "acme/reviews" or "datasets/acme/reviews"';
@@ -77,24 +79,17 @@ function positiveInt(value: string | undefined, field: string): number | undefin
   return n;
 }
 
-/** Rows, shards and bytes on stderr: shard lines always, a redrawn count on a terminal. */
+/**
+ * Shard and phase lines on stderr, and progress (observe.ts: bars on a terminal for the rows
+ * read and the bytes uploaded, JSON lines with --log-format json), started with the first event.
+ */
 class PushProgress {
-  private readonly bytes: ProgressLine;
-  private lastDraw = 0;
-  constructor(private readonly context: CliContext) {
-    this.bytes = new ProgressLine(context.progressStream);
-  }
+  private stop: (() => void) | undefined;
+  constructor(private readonly context: CliContext) {}
   update(event: PushProgressEvent): void {
-    const { stderr } = this.context.io;
+    this.stop ??= startProgress(this.context);
     switch (event.type) {
-      case "rows-progress":
-        if (stderr.isTTY && Date.now() - this.lastDraw > 100) {
-          this.lastDraw = Date.now();
-          stderr.write(`\r\x1b[2K${event.split}: ${event.rows.toLocaleString("en")} rows read`);
-        }
-        break;
       case "shards-planned":
-        if (stderr.isTTY) stderr.write("\r\x1b[2K");
         this.context.note(
           `${event.split}: ${event.numRows.toLocaleString("en")} rows, ${formatBytes(event.numBytes)} in Arrow → ${event.numShards} shard(s)`,
         );
@@ -112,14 +107,17 @@ class PushProgress {
           `the branch moved (${event.status}); reading the card again (attempt ${event.attempt + 1})`,
         );
         break;
+      case "rows-progress":
       case "shard-progress":
         break;
-      default:
-        this.bytes.update(event);
+      default: {
+        const note = commitNote(event);
+        if (note !== undefined) this.context.note(note);
+      }
     }
   }
   finish(): void {
-    this.bytes.finish();
+    this.stop?.();
   }
 }
 

@@ -3,7 +3,7 @@ import { type DownloadedFile, downloadFile, snapshotDownloadIter } from "@hfkit/
 import { type Command, Option } from "commander";
 import { type CliContext, type HubCommandOptions, repeatable, withHubOptions } from "../context.js";
 import { examples, HELP_GROUPS } from "../help.js";
-import { startTerminalProgress } from "../observe.js";
+import { startProgress } from "../observe.js";
 import { REPO_ID_HELP, repoArgument, repoTypeOption } from "../repo-command.js";
 
 interface DownloadOptions extends HubCommandOptions {
@@ -58,8 +58,8 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
       .option("--verify", "re-hash cached files before using them, and fetch again any that do not match")
       .option("--max-workers <n>", "files downloaded at once (default: 8)"),
   ).action(async (id: string, files: string[], options: DownloadOptions) => {
-    // Bars on a terminal only: piped output stays exactly the command's own lines.
-    const stopProgress = startTerminalProgress(context);
+    // Bars on a terminal (JSON lines with --log-format json): piped output stays the command's own lines.
+    const stopProgress = startProgress(context);
     try {
       const client = await context.client(options);
       const repo = repoArgument(id, options.repoType);

@@ -5,7 +5,6 @@ import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../main.js";
-import { ProgressLine } from "../progress.js";
 import { capture as captureIO } from "../test-utils.js";
 
 const HUB = "https://hub.test";
@@ -234,41 +233,5 @@ describe("hfkit repo delete-files", () => {
     const { io, stderr } = capture();
     expect(await main(["repo", "delete-files", "me/m", "*.bin"], io)).toBe(1);
     expect(stderr()).toBe("error: No file of me/m at main matches *.bin; nothing to delete.\n");
-  });
-});
-
-describe("progress on a terminal", () => {
-  it("draws hashed and uploaded bytes on one line, at most every 100 ms", () => {
-    const out: string[] = [];
-    let now = 0;
-    const line = new ProgressLine({ write: (s: string) => out.push(s), isTTY: true }, () => now);
-    line.update({ type: "file-hash-progress", path: "a", bytesHashed: 0, totalBytes: 2_000_000 });
-    now = 50;
-    line.update({ type: "file-hash-progress", path: "a", bytesHashed: 1_000_000, totalBytes: 2_000_000 });
-    now = 200;
-    line.update({ type: "file-hash-progress", path: "a", bytesHashed: 2_000_000, totalBytes: 2_000_000 });
-    line.update({
-      type: "lfs-upload-progress",
-      path: "a",
-      oid: "o",
-      bytesUploaded: 1_500_000,
-      totalBytes: 2_000_000,
-    });
-    line.finish();
-    expect(out).toEqual([
-      "\r\x1b[2Khashing 0 B / 2.00 MB",
-      "\r\x1b[2Khashing 2.00 MB / 2.00 MB",
-      "\r\x1b[2Khashing 2.00 MB / 2.00 MB · uploading 1.50 MB / 2.00 MB",
-      "\n",
-    ]);
-  });
-
-  it("stays quiet without a terminal, except for phase lines", () => {
-    const out: string[] = [];
-    const line = new ProgressLine({ write: (s: string) => out.push(s) });
-    line.update({ type: "file-hash-progress", path: "a", bytesHashed: 5, totalBytes: 10 });
-    line.update({ type: "commit-part-started", part: 2, parts: 3, files: 10 });
-    line.finish();
-    expect(out).toEqual(["commit 2 of 3 (10 changes)\n"]);
   });
 });

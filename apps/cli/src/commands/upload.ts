@@ -18,7 +18,8 @@ import { createRepo, repoExists } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, repeatable, withHubOptions } from "../context.js";
 import { examples, HELP_GROUPS } from "../help.js";
-import { ProgressLine } from "../progress.js";
+import { startProgress } from "../observe.js";
+import { commitNote } from "../progress.js";
 import { REPO_ID_HELP, repoArgument, repoTypeOption } from "../repo-command.js";
 
 interface UploadOptions extends HubCommandOptions {
@@ -70,27 +71,21 @@ async function createMissingRepo(
   context.note(`created ${url}`);
 }
 
-/** Runs a progress generator, drawing it on stderr (Ctrl-C stops it through the run's signal). */
-async function follow<R>(
-  iterator: AsyncGenerator<CommitProgressEvent, R>,
-  progress: ProgressLine,
-  context: CliContext,
-): Promise<R> {
+/**
+ * Runs an upload generator with progress on stderr (observe.ts: bars on a terminal, JSON lines
+ * with --log-format json) and its phases as notes. Ctrl-C stops it through the run's signal.
+ */
+async function follow<R>(iterator: AsyncGenerator<CommitProgressEvent, R>, context: CliContext): Promise<R> {
+  const stopProgress = startProgress(context);
   try {
     for (;;) {
       const step = await iterator.next();
       if (step.done) return step.value;
-      const event = step.value;
-      if (event.type === "file-skipped" && event.reason === "external-symlink") {
-        context.note(
-          `not uploaded: ${event.path} is a symbolic link to ${event.target}, outside the folder ` +
-            "(--follow-external-symlinks uploads it)",
-        );
-      }
-      progress.update(event);
+      const note = commitNote(step.value);
+      if (note !== undefined) context.note(note);
     }
   } finally {
-    progress.finish();
+    stopProgress();
   }
 }
 
@@ -169,10 +164,9 @@ export function registerUploadCommand(program: Command, context: CliContext): vo
         );
       }
       const upload = (): Promise<CommitResult | UploadFolderResult> => {
-        const progress = new ProgressLine(context.progressStream);
         if (kind === "file") {
           const file = { ...common, file: localPath, pathInRepo: pathInRepo ?? basename(localPath) };
-          return follow(uploadFileIter(client, file), progress, context);
+          return follow(uploadFileIter(client, file), context);
         }
         return follow(
           uploadFolderIter(client, {
@@ -184,7 +178,6 @@ export function registerUploadCommand(program: Command, context: CliContext): vo
             ...(options.delete ? { delete: options.delete } : {}),
             ...(options.followExternalSymlinks ? { followExternalSymlinks: true } : {}),
           }),
-          progress,
           context,
         );
       };

@@ -1,9 +1,10 @@
 import { rm } from "node:fs/promises";
 import type { HubClient } from "@hfkit/http";
 import { formatRepoId, RepoNotFoundError } from "@hfkit/http";
-import { drain } from "@hfkit/http/work";
+import { drain, runWithEvents } from "@hfkit/http/work";
 import { createBranch } from "@hfkit/refs";
 import { createRepo, getRepoInfo } from "@hfkit/repo";
+import { publishPushEvent } from "../events.js";
 import { commitDatasetPushIter, datasetRepo } from "./commit-push.js";
 import { checkPrepare, prepareDatasetPushIter } from "./prepare-push.js";
 import type { PushDatasetOptions, PushDatasetResult, PushProgressEvent } from "./types.js";
@@ -16,7 +17,29 @@ import type { PushDatasetOptions, PushDatasetResult, PushProgressEvent } from ".
  * `configs` and `dataset_info` updated and the split's stale shards deleted. Pushing the same
  * content again makes no commit.
  */
-export async function* pushDatasetIter(
+export function pushDatasetIter(
+  client: HubClient,
+  options: PushDatasetOptions,
+): AsyncGenerator<PushProgressEvent, PushDatasetResult> {
+  // One `datasets.push` span holds the shard writes, the repo checks and the commits (and so
+  // their requests); the push's own events go on the datasets channel (events.ts).
+  let label = "";
+  try {
+    label = formatRepoId(datasetRepo(options?.repo));
+  } catch {
+    // Bad input: the steps below throw it, from the iteration, as every *Iter does.
+  }
+  return runWithEvents((emit, signal) => drain(pushSteps(client, { ...options, signal }), emit), {
+    signal: options?.signal,
+    stopMessage: "The push was stopped before it finished.",
+    span: { name: "datasets.push", attributes: { repo: label, config: options?.config } },
+    onEvent: (event) => {
+      if (event.type === "repo-created" || event.type === "push-retry") publishPushEvent(label, event);
+    },
+  });
+}
+
+async function* pushSteps(
   client: HubClient,
   options: PushDatasetOptions,
 ): AsyncGenerator<PushProgressEvent, PushDatasetResult> {
