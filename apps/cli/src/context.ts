@@ -176,7 +176,12 @@ export class CliContext {
   note(text: string): void {
     if (this.quiet) return;
     if (this.progressNote) this.progressNote(text);
-    else this.io.stderr.write(`${text}\n`);
+    else if (this.logFormat === "json") {
+      // As the JSON progress renderer writes its notes: stderr stays one JSON object per line.
+      this.io.stderr.write(
+        `${JSON.stringify({ time: new Date().toISOString(), type: "note", message: text })}\n`,
+      );
+    } else this.io.stderr.write(`${text}\n`);
   }
 
   /** Where progress is drawn: stderr, or nowhere under `--quiet`. */

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -9,7 +9,7 @@ import { createHubClient } from "@hfkit/http";
 import { createRepo } from "@hfkit/repo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-// `hfkit download` in a real pseudo-terminal (util-linux `script`) draws progress bars; piped,
+// `hfkit download`, `upload` and `datasets push` in a real pseudo-terminal (util-linux `script`) draws progress bars; piped,
 // it prints none. The built binary runs (turbo builds the CLI before its tests).
 const BIN = join(import.meta.dirname, "..", "bin", "hfkit.js");
 const run = promisify(execFile);
@@ -46,5 +46,85 @@ describe("hfkit download progress", () => {
     expect(stdout.trim()).toMatch(/big\.bin$/);
     expect(stderr).not.toContain("█");
     expect(stderr).not.toContain("\x1b");
+  });
+});
+
+/** The command line `script` runs: stderr is the pseudo-terminal, and `script` copies it to stdout. */
+const inTerminal = (argv: string[]) => [process.execPath, BIN, ...argv].map((a) => `'${a}'`).join(" ");
+
+describe("hfkit upload and datasets push progress", () => {
+  let weights = "";
+  let rows = "";
+  beforeAll(async () => {
+    weights = join(home, "weights.bin");
+    await writeFile(
+      weights,
+      new Uint8Array(3 << 20).map((_, i) => (i * 31) % 253),
+    );
+    rows = join(home, "train.jsonl");
+    await writeFile(
+      rows,
+      Array.from({ length: 2000 }, (_, i) => JSON.stringify({ id: i, text: `row ${i}` })).join("\n"),
+    );
+  });
+
+  it("upload draws bars and its phases on a terminal", async () => {
+    const command = inTerminal(["upload", "local/up-tty", weights]);
+    const { stdout } = await run("script", ["-qfec", command, "/dev/null"], { env: env(), timeout: 120_000 });
+    expect(stdout).toMatch(/[█░]{20}/);
+    expect(stdout).toMatch(/(hashing|uploading) weights\.bin .* \/ 3\.1 MB .*\/s/);
+    expect(stdout).toContain("1 file(s): 1 LFS, 0 regular");
+    expect(stdout).toMatch(/uploaded weights\.bin \(3\.1 MB in /);
+    expect(stdout).toMatch(/commit done in /);
+  });
+
+  it("upload piped: its phase lines, no bar and no escape code; -q: nothing", async () => {
+    const piped = await run(process.execPath, [BIN, "upload", "local/up-piped", weights], {
+      env: env(),
+      timeout: 120_000,
+    });
+    expect(piped.stderr).toContain("1 file(s): 1 LFS, 0 regular");
+    expect(piped.stderr).not.toContain("█");
+    expect(piped.stderr).not.toContain("\x1b");
+    expect(piped.stdout).toMatch(/\/commit\/[0-9a-f]{40}\n$/);
+    const quiet = await run(process.execPath, [BIN, "upload", "local/up-quiet", weights, "-q"], {
+      env: env(),
+      timeout: 120_000,
+    });
+    expect(quiet.stderr).toBe("");
+    const command = inTerminal(["upload", "local/up-quiet-tty", weights, "-q"]);
+    const tty = await run("script", ["-qfec", command, "/dev/null"], { env: env(), timeout: 120_000 });
+    expect(tty.stdout).not.toContain("█");
+    expect(tty.stdout.trim()).toMatch(/^\S+\/commit\/[0-9a-f]{40}$/);
+  });
+
+  it("--log-format json: progress as JSON lines on stderr, one object per line", async () => {
+    const { stderr } = await run(
+      process.execPath,
+      [BIN, "--log-format", "json", "upload", "local/up-json", weights],
+      {
+        env: env(),
+        timeout: 120_000,
+      },
+    );
+    const records = stderr
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.map((r) => r.type)).toEqual(
+      expect.arrayContaining(["preupload-done", "lfs-object-uploaded", "commit-created", "note"]),
+    );
+    const notes = records.filter((r) => r.type === "note").map((r) => r.message);
+    expect(notes).toEqual([expect.stringMatching(/^created http:\/\//), "1 file(s): 1 LFS, 0 regular"]);
+  });
+
+  it("datasets push draws its shard lines and phases on a terminal", async () => {
+    const command = inTerminal(["datasets", "push", "local/rows-tty", rows]);
+    const { stdout } = await run("script", ["-qfec", command, "/dev/null"], { env: env(), timeout: 120_000 });
+    expect(stdout).toMatch(/train: 2,000 rows, .* in Arrow → 1 shard\(s\)/);
+    expect(stdout).toMatch(/uploaded data\/train-00000-of-00001\.parquet \(/);
+    expect(stdout).toMatch(/datasets\.push done in /);
+    expect(stdout).toContain("\x1b["); // redrawn in place
+    expect(stdout).not.toMatch(/download failed/); // the card it looked for first is not news
   });
 });

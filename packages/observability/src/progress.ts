@@ -229,7 +229,9 @@ export function renderProgress(options: ProgressOptions): {
     listeners[HFKIT_CHANNELS.spanEnd] = (message) => {
       const e = message as SpanEndEvent;
       phases.delete(e.id);
-      if (e.kind === "operation")
+      // Only the outermost operation gets a line: a push reading a card that is not there yet
+      // (a `download` that fails, as expected) is not news.
+      if (e.kind === "operation" && e.parentId === undefined)
         line(`${e.name} ${e.error ? "failed" : "done"} in ${formatDuration(e.durationMs)}`);
       else draw();
     };

@@ -6,6 +6,7 @@ import {
   deleteDatasetConfig,
   featuresFromHuggingfaceJson,
   loadDataset,
+  type PushDatasetResult,
   type PushProgressEvent,
   pushDatasetIter,
 } from "@hfkit/datasets";
@@ -81,13 +82,15 @@ function positiveInt(value: string | undefined, field: string): number | undefin
 
 /**
  * Shard and phase lines on stderr, and progress (observe.ts: bars on a terminal for the rows
- * read and the bytes uploaded, JSON lines with --log-format json), started with the first event.
+ * read and the bytes uploaded, JSON lines with --log-format json). Call `finish()` at the end.
  */
 class PushProgress {
-  private stop: (() => void) | undefined;
-  constructor(private readonly context: CliContext) {}
+  private readonly stop: () => void;
+  constructor(private readonly context: CliContext) {
+    // Before the push starts, so that its spans (the phases the bars name) are seen from the first.
+    this.stop = startProgress(context);
+  }
   update(event: PushProgressEvent): void {
-    this.stop ??= startProgress(this.context);
     switch (event.type) {
       case "shards-planned":
         this.context.note(
@@ -117,7 +120,7 @@ class PushProgress {
     }
   }
   finish(): void {
-    this.stop?.();
+    this.stop();
   }
 }
 
@@ -192,8 +195,9 @@ function registerPush(group: Command, context: CliContext): void {
       ...(options.commitDescription !== undefined ? { commitDescription: options.commitDescription } : {}),
       ...(options.dryRun !== undefined ? { dryRun: options.dryRun } : {}),
     });
-    let step = await run.next();
+    let step: IteratorResult<PushProgressEvent, PushDatasetResult>;
     try {
+      step = await run.next();
       while (!step.done) {
         progress.update(step.value);
         step = await run.next();
