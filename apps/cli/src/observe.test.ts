@@ -26,17 +26,20 @@ describe("log options", () => {
     const run = capture(env);
     const code = await main(["--verbose", "--log-format", "json", "upload", "local/logged", file], run.io);
     if (code !== 0) throw new Error(run.stderr().slice(-900));
-    const lines = run
+    // Every line of stderr is a JSON object: log records, progress events, notes.
+    const records = run
       .stderr()
+      .trim()
       .split("\n")
-      .filter((l) => l.startsWith("{"));
-    const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const requests = records.filter((r) => r.event === "http.request");
+    expect(records.some((r) => r.type === "lfs-object-uploaded")).toBe(true);
     expect(requests.map((r) => `${r.method} ${r.status}`)).toEqual(
       server.emulator.requestLog.map((r) => `${r.method} ${r.status}`),
     );
     expect(requests.every((r) => typeof r.durationMs === "number" && r.attempt === 1)).toBe(true);
     expect(run.stderr()).not.toContain(TOKEN);
+    expect(run.stderr()).not.toMatch(/X-Amz-Signature=(?!%5BREDACTED%5D)/);
     expect(run.stdout()).not.toContain('"event"');
   });
 

@@ -98,10 +98,10 @@ describe("hfkit upload and datasets push progress", () => {
     expect(tty.stdout.trim()).toMatch(/^\S+\/commit\/[0-9a-f]{40}$/);
   });
 
-  it("--log-format json: progress as JSON lines on stderr, one object per line", async () => {
+  it("--verbose --log-format json: requests, progress and notes as JSON lines on stderr, no secret", async () => {
     const { stderr } = await run(
       process.execPath,
-      [BIN, "--log-format", "json", "upload", "local/up-json", weights],
+      [BIN, "--verbose", "--log-format", "json", "upload", "local/up-json", weights],
       {
         env: env(),
         timeout: 120_000,
@@ -114,6 +114,13 @@ describe("hfkit upload and datasets push progress", () => {
     expect(records.map((r) => r.type)).toEqual(
       expect.arrayContaining(["preupload-done", "lfs-object-uploaded", "commit-created", "note"]),
     );
+    // The built binary, as a user runs it: every request is one JSON line too, with no secret.
+    const requests = records.filter((r) => r.event === "http.request");
+    expect(requests.map((r) => r.operation)).toEqual(
+      expect.arrayContaining(["preupload", "lfsBatch", "createCommit"]),
+    );
+    expect(stderr).not.toContain("hf_progress_pty");
+    expect(stderr).not.toMatch(/X-Amz-Signature=(?!%5BREDACTED%5D)|"authorization":"(?!\[REDACTED\])/i);
     const notes = records.filter((r) => r.type === "note").map((r) => r.message);
     expect(notes).toEqual([expect.stringMatching(/^created http:\/\//), "1 file(s): 1 LFS, 0 regular"]);
   });
