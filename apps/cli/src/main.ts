@@ -62,7 +62,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     const options = program.opts<LogOptions & { traceFile?: string }>();
     stopLogging ??= startLogging(options, io);
     context.logFormat = options.logFormat ?? "human";
-    if (options.traceFile !== undefined) stopTracing ??= await startTraceFile(options.traceFile);
+    if (options.traceFile !== undefined) stopTracing ??= await startTraceFile(options.traceFile, io.env);
   });
   try {
     const args = argv[0] === "help" && argv.length > 1 ? helpArguments(program, argv.slice(1)) : argv;

@@ -131,7 +131,11 @@ describe("log options", () => {
     const env = { HF_ENDPOINT: server.url, HF_HOME: home, HF_TOKEN: TOKEN };
     expect(await main(["repo", "create", "local/traced"], capture(env).io)).toBe(0);
     const traceFile = join(home, "trace.json");
-    const run = capture(env);
+    const run = capture({
+      ...env,
+      OTEL_SERVICE_NAME: "nightly-publish",
+      OTEL_RESOURCE_ATTRIBUTES: "deployment.environment=ci,team=ml%20infra,broken",
+    });
     const code = await main(["--trace-file", traceFile, "upload", "local/traced", folder], run.io);
     if (code !== 0) throw new Error(run.stderr());
     const text = await readFile(traceFile, "utf8");
@@ -141,7 +145,18 @@ describe("log options", () => {
       resourceSpans: { resource: { attributes: { key: string }[] }; scopeSpans: { spans: Span[] }[] }[];
     };
     const [resource] = document.resourceSpans;
-    expect(resource!.resource.attributes.map((a) => a.key)).toContain("service.name");
+    // The standard OTEL_* resource variables apply (OTEL_SERVICE_NAME wins).
+    const attributes = Object.fromEntries(
+      (resource!.resource.attributes as unknown as { key: string; value: { stringValue: string } }[]).map(
+        (a) => [a.key, a.value.stringValue],
+      ),
+    );
+    expect(attributes).toMatchObject({
+      "service.name": "nightly-publish",
+      "deployment.environment": "ci",
+      team: "ml infra",
+      "service.version": expect.any(String),
+    });
     const spans = resource!.scopeSpans.flatMap((s) => s.spans);
     const commit = spans.find((s) => s.name === "commit")!;
     expect(commit.parentSpanId).toBeUndefined();

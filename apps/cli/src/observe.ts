@@ -23,7 +23,10 @@ export function addLogOptions(program: Command): Command {
       ).argParser(countVerbose),
     )
     .addOption(new Option("--log-level <level>", "silent, error, warn, info, debug or trace (env HFKIT_LOG)"))
-    .option("--trace-file <file>", "write the run's OpenTelemetry spans to FILE as OTLP JSON")
+    .option(
+      "--trace-file <file>",
+      "write the run's OpenTelemetry spans to FILE as OTLP JSON (resource from OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES)",
+    )
     .addOption(
       new Option("--log-format <format>", "log lines for people or one JSON object per line")
         .choices(["human", "json"])

@@ -7,7 +7,30 @@ import { VERSION } from "./version.js";
  * JSON, so a user can look at a push without running a collector. Returns the function that
  * stops recording and writes the file.
  */
-export async function startTraceFile(file: string): Promise<() => Promise<void>> {
+/**
+ * The trace's resource: `service.name` hfkit and its version, with the standard
+ * `OTEL_RESOURCE_ATTRIBUTES` (`key=value,…`, values percent-encoded) and `OTEL_SERVICE_NAME`
+ * (which wins, as the OpenTelemetry environment specification says) applied.
+ */
+export function traceResource(env: Record<string, string | undefined>): Record<string, string> {
+  const resource: Record<string, string> = { "service.name": "hfkit", "service.version": VERSION };
+  for (const pair of (env.OTEL_RESOURCE_ATTRIBUTES ?? "").split(",")) {
+    const at = pair.indexOf("=");
+    if (at <= 0) continue;
+    try {
+      resource[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      // A malformed pair is skipped, as the specification asks, rather than failing the run.
+    }
+  }
+  if (env.OTEL_SERVICE_NAME) resource["service.name"] = env.OTEL_SERVICE_NAME;
+  return resource;
+}
+
+export async function startTraceFile(
+  file: string,
+  env: Record<string, string | undefined> = {},
+): Promise<() => Promise<void>> {
   const [sdk, observability] = await Promise.all([
     import("@opentelemetry/sdk-trace-base"),
     import("@hfkit/observability"),
@@ -18,10 +41,7 @@ export async function startTraceFile(file: string): Promise<() => Promise<void>>
   return async () => {
     stop();
     await provider.forceFlush();
-    const document = observability.otlpTraceJson(exporter.getFinishedSpans(), {
-      "service.name": "hfkit",
-      "service.version": VERSION,
-    });
+    const document = observability.otlpTraceJson(exporter.getFinishedSpans(), traceResource(env));
     await writeFile(file, `${JSON.stringify(document)}\n`);
     await provider.shutdown();
   };
