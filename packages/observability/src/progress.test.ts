@@ -124,4 +124,28 @@ describe("renderProgress", () => {
     expect(JSON.parse(machine.join(""))).toMatchObject({ type: "note", message: "nothing changed" });
     expect(Object.values(HFKIT_CHANNELS).filter((name) => channel(name).hasSubscribers)).toEqual([]);
   });
+
+  it("draws a new file at once, even right after a redraw; its later progress waits for the interval", () => {
+    const datasets = channel(HFKIT_CHANNELS.datasets);
+    const out: string[] = [];
+    const progress = renderProgress({
+      stream: { write: (s: string) => out.push(s), isTTY: true },
+      intervalMs: 60_000,
+      now: () => 1_000,
+      env: {},
+    });
+    const rows = (split: string, bytes: number) =>
+      datasets.publish({ split, event: { type: "rows-progress", split, rows: 1, bytes } });
+    try {
+      rows("train", 1_000);
+      rows("test", 2_000);
+      rows("test", 3_000);
+    } finally {
+      progress.stop();
+    }
+    const text = out.join("");
+    expect(text).toMatch(/reading train /);
+    expect(text).toMatch(/reading test .*2\.0 kB/);
+    expect(text).not.toMatch(/3\.0 kB/);
+  });
 });

@@ -208,10 +208,11 @@ export function renderProgress(options: ProgressOptions): {
       existing.done = update.done;
       existing.total = update.total;
       existing.verb = update.verb;
+      draw();
     } else {
       files.set(update.key, { ...update, started: now() });
+      draw(true); // a file shows up at once, however recent the last redraw
     }
-    draw();
   };
 
   const listeners: Partial<Record<HfkitChannel, (message: unknown) => void>> = {
