@@ -189,7 +189,7 @@ describe("seed folder", () => {
       hubUrl,
     });
     expect(await csv!.text()).toBe("a,b\n1,2\n");
-    const space = await hfjs.spaceInfo({ name: "acme/demo", hubUrl, additionalFields: ["sdk"] });
+    const space = (await (await fetch(`${hubUrl}/api/spaces/acme/demo`)).json()) as { sdk: string };
     expect(space.sdk).toBe("gradio");
     const commits = [];
     for await (const c of hfjs.listCommits({ repo: "acme/tiny", hubUrl })) commits.push(c);

@@ -65,6 +65,7 @@ function itemJson(ctx: Ctx, item: Frozen<CollectionItemRecord>) {
         private: repo.private,
         gated: repo.gated,
         likes: repo.likes?.length ?? 0,
+        downloads: 0,
         lastModified: repo.lastModified,
         repoType: type,
       };
@@ -89,6 +90,7 @@ function collectionJson(ctx: Ctx, c: Collection) {
     theme: c.theme,
     upvotes: 0,
     isUpvotedByUser: false,
+    gating: false,
   };
 }
 
@@ -124,8 +126,13 @@ export async function listCollections(ctx: Ctx): Promise<Response> {
   );
   const sorted = [...all].sort((a, b) => (a.lastUpdated < b.lastUpdated ? 1 : -1));
   const { page, headers } = paginate(ctx, sorted, pageSizeFor(ctx, DEFAULTS.treePageSize));
+  // huggingface_hub numbers listed collections itself (`Collection(position=…, **item)`), so
+  // a listed collection carries no `position`.
   return json(
-    page.map((c) => collectionJson(ctx, c)),
+    page.map((c) => {
+      const { position: _position, ...listed } = collectionJson(ctx, c);
+      return listed;
+    }),
     { headers },
   );
 }
@@ -212,7 +219,7 @@ export async function addCollectionItem(ctx: Ctx, slug: string): Promise<Respons
     const [ns = "", name = "", ...extra] = item.id.split("/");
     const repo = extra.length ? undefined : ctx.hub.findRepo(repoType, ns, name);
     if (!repo || !canRead(repo, ctx.principal))
-      throw notFound(`${item.type} ${item.id} not found`, "RepoNotFound");
+      throw notFound(`${item.type} ${item.id} not found`, "CollectionItemNotFound");
     id = `${repo.namespace}/${repo.name}`;
   } else if (item.type === "collection") {
     id = slugOf(find(ctx, item.id));
