@@ -1,11 +1,14 @@
 // Issue 14, "the emulator as a tool": the request-log file, fault rules as JSON, the loopback
 // admin routes and seeding from a folder, over real loopback HTTP.
+
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import type { IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as hfjs from "@huggingface/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatorServer, parseFaultRules, startEmulatorServer } from "../src/index.js";
+import { adminRoute } from "../src/mounts/admin.js";
 
 const TOKEN = "hf_tool_secret_token";
 let work: string;
@@ -147,6 +150,14 @@ describe("admin routes on loopback", () => {
       ["/api/whoami-v2", 200, true],
     ]);
     expect((await admin("nothing")).status).toBe(404);
+  });
+
+  it("answers 403 to a client that is not on loopback", async () => {
+    const server = await start({ admin: true });
+    const remote = { socket: { remoteAddress: "192.0.2.7" }, method: "GET" } as IncomingMessage;
+    const res = await adminRoute(server.emulator, remote, new URL(`${server.url}/_emulator/requests`));
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ error: "The emulator's admin routes answer loopback clients only" });
   });
 
   it("is not served unless asked for", async () => {
