@@ -103,6 +103,12 @@ describe("request log file", () => {
       }),
     ]);
   });
+
+  it("fails to start when the log file cannot be opened, naming the error", async () => {
+    await expect(
+      startEmulatorServer({ port: 0, requestLogFile: join(work, "no-such-dir", "log.jsonl") }),
+    ).rejects.toThrow(/ENOENT/);
+  });
 });
 
 describe("admin routes on loopback", () => {

@@ -22,6 +22,7 @@ const Rule = z
   })
   .strict();
 
+/** One fault rule as written in a `--faults` file or posted to `/_emulator/faults`. */
 export type FaultRuleJson = z.infer<typeof Rule>;
 
 /** Parses one rule or an array of rules; the error names the rule and field and how to fix it. */

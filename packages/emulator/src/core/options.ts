@@ -40,6 +40,7 @@ export interface EmulatorOptions {
   seed?: string;
 }
 
+/** An organization and the users who belong to it (`--org NAME:USER,USER`). */
 export interface EmulatorOrg {
   name: string;
   members: string[];

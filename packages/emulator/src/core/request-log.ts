@@ -46,6 +46,7 @@ export interface RequestLogLine {
   userAgent: string | null;
 }
 
+/** The `--request-log` line for a request-log entry (what `onRequest` listeners receive). */
 export function requestLogLine(entry: RequestLogEntry): RequestLogLine {
   return {
     time: entry.time,
