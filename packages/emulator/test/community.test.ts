@@ -105,6 +105,17 @@ describe("gated repos, official client", () => {
       headers: { authorization: `Bearer ${OTHER}` },
     });
     expect([check.status, check.headers.get("x-error-code")]).toEqual([403, "GatedRepo"]);
+    // Every other way to the bytes is gated too: the Xet read token and the LFS batch download.
+    const xetRead = await fetch(`${hubUrl}/api/models/${repo}/xet-read-token/main`, {
+      headers: { authorization: `Bearer ${OTHER}` },
+    });
+    expect([xetRead.status, xetRead.headers.get("x-error-code")]).toEqual([403, "GatedRepo"]);
+    const batch = await fetch(`${hubUrl}/${repo}.git/info/lfs/objects/batch`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${OTHER}`, "content-type": "application/vnd.git-lfs+json" },
+      body: JSON.stringify({ operation: "download", objects: [{ oid: "0".repeat(64), size: 1 }] }),
+    });
+    expect([batch.status, batch.headers.get("x-error-code")]).toEqual([403, "GatedRepo"]);
     // `gated: "auto"`: asking is enough.
     const ask = await fetch(`${hubUrl}/${repo}/ask-access`, {
       method: "POST",
