@@ -44,7 +44,7 @@ function isMissing(error: unknown): boolean {
 }
 
 /** The repo's head, card and data folder listing at one commit: what the final commit is built from. */
-interface Snapshot {
+export interface Snapshot {
   parent: string | undefined;
   readme: string | undefined;
   files: RepoFile[];
@@ -73,7 +73,7 @@ async function filesUnder(
   return files;
 }
 
-async function snapshotOf(
+export async function snapshotOf(
   client: HubClient,
   repo: RepoId,
   revision: string,
