@@ -117,7 +117,9 @@ export async function benchDatasetsPush({
               : timedPush(python, ["-c", PY_PUSH, input, repo, join(work, "cache")], env, work);
           rmSync(work, { recursive: true, force: true });
           results.push({ tool, mode, run, ...measured });
-          log(`run ${run + 1} ${mode} ${tool}: ${measured.seconds.toFixed(1)} s, peak RSS ${measured.maxRssMB} MB`);
+          log(
+            `run ${run + 1} ${mode} ${tool}: ${measured.seconds.toFixed(1)} s, peak RSS ${measured.maxRssMB} MB`,
+          );
         }
       }
     }
@@ -125,7 +127,8 @@ export async function benchDatasetsPush({
     server.stop();
   }
   const medians = modes.map((mode) => {
-    const of = (tool, key) => median(results.filter((r) => r.tool === tool && r.mode === mode).map((r) => r[key]));
+    const of = (tool, key) =>
+      median(results.filter((r) => r.tool === tool && r.mode === mode).map((r) => r[key]));
     return {
       mode,
       hfkit: { seconds: of("hfkit", "seconds"), maxRssMB: of("hfkit", "maxRssMB") },

@@ -272,11 +272,12 @@ async function prepareWork(
     };
   } catch (error) {
     // An upload that failed first is the cause; the writer then only saw its abort.
+    let cause = error;
     await uploader?.wait().catch((uploadError: unknown) => {
-      error = uploadError;
+      cause = uploadError;
     });
     if (!kept) await rm(folder, { recursive: true, force: true });
-    throw error;
+    throw cause;
   }
 }
 
