@@ -1,6 +1,6 @@
-import { stat } from "node:fs/promises";
 import { InvalidInputError } from "@hfkit/http";
-import { blobSource, bytesSource, type ContentSource, fileSource, streamSource } from "./source.js";
+import { localFile } from "./file-source.js";
+import { blobSource, bytesSource, type ContentSource, streamSource } from "./source.js";
 import type { CommitOperation } from "./types.js";
 import { checkFolderInRepo, checkNonNegativeInteger, checkPathInRepo } from "./validate.js";
 
@@ -37,32 +37,6 @@ export type PlannedOp =
     };
 
 const encoder = new TextEncoder();
-
-async function localFile(path: unknown, field: string): Promise<ContentSource> {
-  if (typeof path !== "string" || path === "") {
-    throw new InvalidInputError(`${field}: give the path of a local file.`, { field });
-  }
-  let info: Awaited<ReturnType<typeof stat>>;
-  try {
-    info = await stat(path);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new InvalidInputError(
-      code === "ENOENT"
-        ? `${field}: ${path} does not exist; check the path (relative paths start at ${process.cwd()}).`
-        : `${field}: cannot read ${path} (${code ?? String(error)}).`,
-      { field, cause: error },
-    );
-  }
-  if (info.isDirectory()) {
-    throw new InvalidInputError(
-      `${field}: ${path} is a directory; give a file, or upload the folder with uploadFolder.`,
-      { field },
-    );
-  }
-  if (!info.isFile()) throw new InvalidInputError(`${field}: ${path} is not a regular file.`, { field });
-  return fileSource(path, info.size, field);
-}
 
 /** `operations[0]` + `file` → `operations[0].file`; top-level options (`uploadFile`) have no prefix. */
 const sub = (field: string, key: string) => (field ? `${field}.${key}` : key);
