@@ -120,13 +120,18 @@ for (const [folder, rows] of Object.entries(lines)) {
     "\n",
   );
   const next = readme.slice(0, start) + table + readme.slice(end < 0 ? readme.trimEnd().length : end);
-  // Biome aligns the table's columns: compare without the padding.
-  const bare = (text) =>
+  // Biome aligns the table's columns: compare without the padding, and let sizes drift a
+  // little (3%, at least 0.5 kB) so that not every change to a package rewrites its README.
+  const shape = (text) =>
     text
       .replace(/ +\|/g, " |")
       .replace(/\| +/g, "| ")
-      .replace(/-+(:?) \|/g, "-$1 |");
-  if (bare(next) === bare(readme)) continue;
+      .replace(/-+(:?) \|/g, "-$1 |")
+      .replace(/[\d.]+ kB/g, "N kB");
+  const sizes = (text) => [...text.matchAll(/([\d.]+) kB/g)].map((m) => Number(m[1]));
+  const [now, shown] = [sizes(next), sizes(readme)];
+  const close = now.every((n, i) => Math.abs(n - (shown[i] ?? 0)) <= Math.max(0.5, n * 0.03));
+  if (shape(next) === shape(readme) && now.length === shown.length && close) continue;
   if (write) {
     writeFileSync(readmePath, next);
     run("pnpm", ["exec", "biome", "format", "--write", readmePath]);
