@@ -1,6 +1,8 @@
-import { hfkitTsup } from "@hfkit/tsup-config";
+import { hfkitBrowserTsup, hfkitTsup } from "@hfkit/tsup-config";
 import { defineConfig } from "tsup";
 
-export default defineConfig(
-  hfkitTsup(import.meta.dirname, { entry: { index: "src/index.ts", "work/index": "src/work/index.ts" } }),
-);
+const entry = { index: "src/index.ts", "work/index": "src/work/index.ts" };
+export default defineConfig([
+  hfkitTsup(import.meta.dirname, { entry }),
+  hfkitBrowserTsup(import.meta.dirname, { entry }),
+]);

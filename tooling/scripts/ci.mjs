@@ -7,11 +7,12 @@ import { pnpm, run } from "./pnpm.mjs";
 const CHROMIUM = "/usr/bin/chromium";
 
 const started = Date.now();
-// The docs site's test opens it in Debian's Chromium (never a downloaded browser); say so now
+// The docs site's test and the browser test of the packages (tooling/browser-e2e) open
+// Debian's Chromium (never a downloaded browser); say so now
 // rather than after the build. `.ci/run` installs it.
 if (!existsSync(CHROMIUM)) {
   console.error(
-    `${CHROMIUM} is missing: the docs' browser test needs Debian's chromium (apt-get install chromium).`,
+    `${CHROMIUM} is missing: the browser tests need Debian's chromium (apt-get install chromium).`,
   );
   process.exit(1);
 }
@@ -39,6 +40,9 @@ pnpm([
   "--concurrency=2",
   "--output-logs=new-only",
 ]);
+// The browser builds: no Node built-in reachable from a web entry, and the page size budget
+// (ADR 0017); it reads the dist/ the build above made.
+run("node", ["tooling/scripts/check-browser-bundles.mjs"]);
 // The CLI reference the docs site shows is generated from the commands: it must match them.
 run("node", ["apps/cli/scripts/reference.mjs", "--check"]);
 // The official client's flows against the CLI's own server, as users start it.

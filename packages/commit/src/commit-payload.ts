@@ -1,3 +1,4 @@
+import { base64Of } from "@hfkit/http";
 import { gitBlobOid } from "./hash.js";
 import type { PlannedAdd, PlannedOp } from "./plan.js";
 
@@ -76,7 +77,7 @@ export async function* commitLines(header: CommitHeader, ops: readonly PlannedOp
         op.gitOid ??= gitBlobOid(bytes); // kept for `verify`
         yield {
           key: "file",
-          value: { content: Buffer.from(bytes).toString("base64"), path: op.path, encoding: "base64" },
+          value: { content: base64Of(bytes), path: op.path, encoding: "base64" },
         };
         continue;
       }
@@ -87,7 +88,7 @@ export async function* commitLines(header: CommitHeader, ops: readonly PlannedOp
         if (op.content !== undefined) {
           yield {
             key: "file",
-            value: { content: Buffer.from(op.content).toString("base64"), path: op.path, encoding: "base64" },
+            value: { content: base64Of(op.content), path: op.path, encoding: "base64" },
           };
         } else {
           // A same-repo LFS copy is an lfsFile line naming the existing object (huggingface_hub

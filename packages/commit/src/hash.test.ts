@@ -3,9 +3,10 @@ import { truncate } from "node:fs/promises";
 import { join } from "node:path";
 import { InvalidInputError } from "@hfkit/http";
 import { describe, expect, it } from "vitest";
+import { fileSource } from "./file-source.js";
 import { gitBlobOid, HASH_CHUNK, hashSource } from "./hash.js";
 import { HashWorkerPool } from "./hash-pool.js";
-import { bytesSource, fileSource } from "./source.js";
+import { bytesSource } from "./source.js";
 import { noise, tempTree } from "./test-utils/files.js";
 
 const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { type FileHandle, open } from "node:fs/promises";
 import { InvalidInputError } from "@hfkit/http";
+import { hashChunks } from "./hash-chunks.js";
 import type { ContentSource } from "./source.js";
 
 /**
@@ -104,13 +105,7 @@ export async function hashSource(job: HashJob): Promise<string> {
   if (job.source.filePath !== undefined) {
     await hashFile(job.source.filePath, hash, job);
   } else {
-    let done = 0;
-    for await (const chunk of job.source.read()) {
-      hash.update(chunk);
-      done += chunk.byteLength;
-      job.onProgress?.(done);
-      job.signal?.throwIfAborted();
-    }
+    await hashChunks(job, (chunk) => hash.update(chunk));
   }
   return hash.digest("hex");
 }

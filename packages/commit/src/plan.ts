@@ -1,14 +1,7 @@
-import { stat } from "node:fs/promises";
 import { InvalidInputError } from "@hfkit/http";
+import { localFile } from "./file-source.js";
 import { SAMPLE_BYTES } from "./preupload.js";
-import {
-  blobSource,
-  bytesSource,
-  type ContentSource,
-  fileSource,
-  streamSource,
-  uploadedSource,
-} from "./source.js";
+import { blobSource, bytesSource, type ContentSource, streamSource, uploadedSource } from "./source.js";
 import type { CommitOperation } from "./types.js";
 import { checkFolderInRepo, checkNonNegativeInteger, checkPathInRepo } from "./validate.js";
 
@@ -48,34 +41,16 @@ export type PlannedOp =
 
 const encoder = new TextEncoder();
 
-async function localFile(path: unknown, field: string): Promise<ContentSource> {
-  if (typeof path !== "string" || path === "") {
-    throw new InvalidInputError(`${field}: give the path of a local file.`, { field });
-  }
-  let info: Awaited<ReturnType<typeof stat>>;
-  try {
-    info = await stat(path);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new InvalidInputError(
-      code === "ENOENT"
-        ? `${field}: ${path} does not exist; check the path (relative paths start at ${process.cwd()}).`
-        : `${field}: cannot read ${path} (${code ?? String(error)}).`,
-      { field, cause: error },
-    );
-  }
-  if (info.isDirectory()) {
-    throw new InvalidInputError(
-      `${field}: ${path} is a directory; give a file, or upload the folder with uploadFolder.`,
-      { field },
-    );
-  }
-  if (!info.isFile()) throw new InvalidInputError(`${field}: ${path} is not a regular file.`, { field });
-  return fileSource(path, info.size, field);
-}
-
 /** `operations[0]` + `file` → `operations[0].file`; top-level options (`uploadFile`) have no prefix. */
 const sub = (field: string, key: string) => (field ? `${field}.${key}` : key);
+
+function fromBase64(text: string): Uint8Array | undefined {
+  try {
+    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
+}
 
 function uploaded(raw: unknown, field: string): { source: ContentSource; oid: string } {
   const at = sub(field, "uploaded");
@@ -87,14 +62,15 @@ function uploaded(raw: unknown, field: string): { source: ContentSource; oid: st
     );
   }
   const size = checkNonNegativeInteger(object.size, `${at}.size`);
-  const sample = typeof object.sample === "string" ? Buffer.from(object.sample, "base64") : undefined;
+  // atob, not Buffer: this module is in the browser build too (ADR 0017).
+  const sample = typeof object.sample === "string" ? fromBase64(object.sample) : undefined;
   if (!sample || sample.byteLength > SAMPLE_BYTES || sample.byteLength > size) {
     throw new InvalidInputError(
       `${at}.sample: give the first ${SAMPLE_BYTES} bytes of the file in base64, as preuploadFiles returns it.`,
       { field: `${at}.sample` },
     );
   }
-  return { source: uploadedSource(new Uint8Array(sample), size, at), oid: object.oid };
+  return { source: uploadedSource(sample, size, at), oid: object.oid };
 }
 
 function addSource(op: Record<string, unknown>, field: string): ContentSource | Promise<ContentSource> {

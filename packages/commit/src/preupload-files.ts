@@ -1,5 +1,5 @@
 import type { HubClient } from "@hfkit/http";
-import { InvalidInputError } from "@hfkit/http";
+import { base64Of, InvalidInputError } from "@hfkit/http";
 import { drain } from "@hfkit/http/work";
 import { checkTarget, contextFor, labelOf } from "./commit.js";
 import { withEvents } from "./events.js";
@@ -78,7 +78,7 @@ export async function* preuploadFilesIter(
             uploaded: {
               oid: add.sha256!,
               size: add.source.size,
-              sample: Buffer.from(sample).toString("base64"),
+              sample: base64Of(sample),
             },
           };
         }

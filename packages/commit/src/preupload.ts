@@ -1,4 +1,4 @@
-import { encodeRevision, InvalidResponseError, repoApiPath } from "@hfkit/http";
+import { base64Of, encodeRevision, InvalidResponseError, repoApiPath } from "@hfkit/http";
 import { TaskGroup } from "@hfkit/http/work";
 import PQueue from "p-queue";
 import { type CommitContext, prQuery } from "./context.js";
@@ -50,7 +50,7 @@ export async function runPreupload(
           batch.map(async (a) => ({
             path: a.path,
             size: a.source.size,
-            sample: Buffer.from(await a.source.head(SAMPLE_BYTES)).toString("base64"),
+            sample: base64Of(await a.source.head(SAMPLE_BYTES)),
           })),
         );
         const { data, url, status, requestId } = await ctx.client.request({

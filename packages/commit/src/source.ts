@@ -1,21 +1,5 @@
-import { closeSync, createReadStream, openSync, readFileSync, readSync } from "node:fs";
-import { open, readFile } from "node:fs/promises";
 import { InvalidInputError } from "@hfkit/http";
 import type { StreamFactory } from "./types.js";
-
-/**
- * Uploads read files in 4 MiB chunks: the default 64 KiB halves throughput
- * (/shared/perf-limits.md), and on the dev VM one 2 GiB PUT through undici took 1.1–1.2 s
- * with 4 MiB reads against 1.65–1.95 s with 1 MiB (best of 4 runs each).
- */
-const UPLOAD_CHUNK = 4 << 20;
-
-/**
- * Files up to this size are read synchronously. From the page cache a sync read of a 4 KB
- * file takes ~15 µs, the async one ~110 µs (four thread-pool round trips), and those reads
- * are most of the time of a folder of 20,000 small files; blocking stays under ~0.3 ms.
- */
-const SYNC_READ_MAX = 1 << 20;
 
 /** Where the bytes of one added file come from, read as many times as the phases need. */
 export interface ContentSource {
@@ -32,7 +16,7 @@ export interface ContentSource {
   all(): Promise<Uint8Array>;
 }
 
-function changed(field: string, expected: number, actual: number): InvalidInputError {
+export function changed(field: string, expected: number, actual: number): InvalidInputError {
   return new InvalidInputError(
     `${field}: the content changed while it was being committed (expected ${expected} bytes, read ${actual}). ` +
       "Do not modify files during an upload, then run it again.",
@@ -41,7 +25,7 @@ function changed(field: string, expected: number, actual: number): InvalidInputE
 }
 
 /** Counts what an iterable yields and fails if it is not exactly `expected` bytes. */
-async function* exactly(
+export async function* exactly(
   chunks: AsyncIterable<Uint8Array>,
   expected: number,
   field: string,
@@ -63,56 +47,6 @@ async function collect(chunks: AsyncIterable<Uint8Array>, size: number): Promise
     offset += chunk.byteLength;
   }
   return out;
-}
-
-/**
- * A local file. A class rather than closures: uploadFolder holds one per file, and 100,000
- * files should cost a few megabytes of metadata, not tens.
- */
-class FileSource implements ContentSource {
-  readonly seekable = true;
-
-  constructor(
-    readonly filePath: string,
-    readonly size: number,
-    private readonly field: string,
-  ) {}
-
-  read(start = 0, end = this.size): AsyncIterable<Uint8Array> {
-    if (end <= start) return exactly((async function* () {})(), 0, this.field);
-    const stream = createReadStream(this.filePath, { start, end: end - 1, highWaterMark: UPLOAD_CHUNK });
-    return exactly(stream, end - start, this.field);
-  }
-
-  async head(n: number): Promise<Uint8Array> {
-    const buffer = Buffer.alloc(Math.min(n, this.size));
-    if (this.size <= SYNC_READ_MAX) {
-      const fd = openSync(this.filePath, "r");
-      try {
-        return buffer.subarray(0, readSync(fd, buffer, 0, buffer.byteLength, 0));
-      } finally {
-        closeSync(fd);
-      }
-    }
-    // One positioned read: a read stream per file costs several times more.
-    const handle = await open(this.filePath, "r");
-    try {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, 0);
-      return buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
-  }
-
-  async all(): Promise<Uint8Array> {
-    const bytes = this.size <= SYNC_READ_MAX ? readFileSync(this.filePath) : await readFile(this.filePath);
-    if (bytes.byteLength !== this.size) throw changed(this.field, this.size, bytes.byteLength);
-    return bytes;
-  }
-}
-
-export function fileSource(path: string, size: number, field: string): ContentSource {
-  return new FileSource(path, size, field);
 }
 
 export function bytesSource(bytes: Uint8Array): ContentSource {

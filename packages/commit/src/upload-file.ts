@@ -1,8 +1,8 @@
-import { basename } from "node:path";
 import type { HubClient } from "@hfkit/http";
 import { drain } from "@hfkit/http/work";
 import { checkTarget, contextFor, labelOf } from "./commit.js";
 import { withEvents } from "./events.js";
+import { baseName } from "./file-source.js";
 import { runCommit } from "./pipeline.js";
 import { planAdd } from "./plan.js";
 import type {
@@ -46,7 +46,7 @@ export async function* uploadFileIter(
   options: UploadFileOptions,
 ): AsyncGenerator<CommitProgressEvent, CommitResult> {
   const target = checkTarget(options);
-  const fallback = typeof options.file === "string" ? basename(options.file) : undefined;
+  const fallback = typeof options.file === "string" ? baseName(options.file) : undefined;
   const path = checkPathInRepo(options.pathInRepo ?? fallback, "pathInRepo");
   const message = checkMessage(options.message ?? `Upload ${path} with hfkit`);
   const add = await planAdd(path, options as unknown as Record<string, unknown>, "");

@@ -4,6 +4,7 @@ import type { HttpHandler } from "msw";
 import { authenticate } from "./core/auth.js";
 import { BodyReader } from "./core/body.js";
 import type { Ctx } from "./core/context.js";
+import { addCorsHeaders, isPreflight, preflightResponse } from "./core/cors.js";
 import { requestChannel } from "./core/diagnostics.js";
 import { EmulatorHttpError, errorResponse } from "./core/errors.js";
 import { type FaultSpec, Faults } from "./core/faults.js";
@@ -130,10 +131,23 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   }
 
   async function handle(request: Request): Promise<Response> {
+    const response = await handleRequest(request);
+    addCorsHeaders(request, response);
+    return response;
+  }
+
+  async function handleRequest(request: Request): Promise<Response> {
     await ready;
     const started = performance.now();
     const url = new URL(request.url);
     const requestId = request.headers.get("x-request-id") ?? randomUUID();
+    if (isPreflight(request)) {
+      // Answered before faults and routes, as the Hub's edge does: a preflight is never a call.
+      const response = preflightResponse(request);
+      response.headers.set("x-request-id", requestId);
+      record(request, undefined, response.status, { url, started, requestId, fault: false });
+      return response;
+    }
     const fault = faults.take(request.method.toUpperCase(), url.pathname);
     const served = { url, started, requestId, fault: fault !== undefined };
     if (fault?.latencyMs) await sleep(fault.latencyMs);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { HUB, STORAGE, useMswServer } from "@hfkit/testing";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { createHubClient } from "./client.js";
 import { InvalidInputError } from "./errors.js";
 

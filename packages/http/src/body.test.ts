@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { HUB, STORAGE, useMswServer } from "@hfkit/testing";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { prepareBody } from "./body.js";
 import { createHubClient } from "./client.js";
 import { InvalidInputError } from "./errors.js";

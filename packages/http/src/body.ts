@@ -1,5 +1,5 @@
-import { createReadStream, statSync } from "node:fs";
 import { InvalidInputError } from "./errors.js";
+import { fileSize, readFileRange } from "./platform.js";
 import type { BinarySource, BodyPayload, FileBody, NdjsonSource, RequestBody } from "./types.js";
 
 export interface PreparedBody {
@@ -113,7 +113,7 @@ function prepareFile(body: FileBody): PreparedBody {
   let end = body.end;
   if (end === undefined) {
     try {
-      end = statSync(body.file).size;
+      end = fileSize(body.file);
     } catch (cause) {
       throw new InvalidInputError(`body.file: cannot read ${body.file} (${(cause as Error).message}).`, {
         field: "body.file",
@@ -130,9 +130,7 @@ function prepareFile(body: FileBody): PreparedBody {
   const stop = end;
   return {
     create: () =>
-      stop > start
-        ? createReadStream(range.path, { start, end: stop - 1, highWaterMark: FILE_CHUNK })
-        : new Uint8Array(0),
+      stop > start ? (readFileRange(range.path, start, stop) as BodyPayload) : new Uint8Array(0),
     replayable: true,
     contentType: body.contentType,
     contentLength: end - start,

@@ -3,8 +3,9 @@ import { Agent as HttpsAgent } from "node:https";
 import type { Dispatcher } from "undici";
 import type { HubEnvironment } from "./env.js";
 import { BufferPool, nodeFileTransport } from "./file-transport.js";
-import { type FetchLike, fetchTransport, undiciTransport } from "./transport.js";
+import { type FetchLike, fetchTransport } from "./transport.js";
 import type { Next } from "./types.js";
+import { undiciTransport } from "./undici-transport.js";
 
 export interface TransportOptions {
   /** A fetch given by the caller (the emulator's, a test double): everything goes through it. */

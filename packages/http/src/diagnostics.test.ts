@@ -2,7 +2,7 @@ import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { HUB, STORAGE, useMswServer } from "@hfkit/testing";
 import { HttpResponse, http } from "msw";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { createHubClient } from "./client.js";
 import { HTTP_CHANNELS } from "./diagnostics.js";
 import { phase, type SpanStartEvent, WORK_CHANNELS } from "./work/span.js";

@@ -1,4 +1,4 @@
-import { channel } from "node:diagnostics_channel";
+import { publisher as channel } from "./platform.js";
 
 /**
  * Names of the `node:diagnostics_channel` channels `@hfkit/http` publishes on. Libraries never

@@ -1,5 +1,4 @@
-import { homedir } from "node:os";
-import { join } from "node:path";
+import { homeDir as homedir, joinPath as join, XET_AVAILABLE } from "./platform.js";
 
 /** The Hub's public endpoint, used when neither an option nor `HF_ENDPOINT` names another. */
 export const DEFAULT_ENDPOINT = "https://huggingface.co";
@@ -76,7 +75,8 @@ export function readHubEnvironment(env: Env = globalThis.process?.env ?? {}): Hu
     ),
     offline: isTruthy(env.HF_HUB_OFFLINE) || isTruthy(env.TRANSFORMERS_OFFLINE),
     disableImplicitToken: isTruthy(env.HF_HUB_DISABLE_IMPLICIT_TOKEN),
-    disableXet: isTruthy(env.HF_HUB_DISABLE_XET),
+    // The browser build has no Xet path yet (ADR 0017): it uploads and downloads through LFS.
+    disableXet: !XET_AVAILABLE || isTruthy(env.HF_HUB_DISABLE_XET),
     proxy: {
       http: nonEmpty(env.http_proxy) ?? nonEmpty(env.HTTP_PROXY) ?? "",
       https: nonEmpty(env.https_proxy) ?? nonEmpty(env.HTTPS_PROXY) ?? "",

@@ -1,7 +1,7 @@
 import { HUB, rejection, STORAGE, useMswServer } from "@hfkit/testing";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { createHubClient } from "./client.js";
 import {
   ConflictError,

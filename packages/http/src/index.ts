@@ -28,7 +28,15 @@ export {
   UnauthorizedError,
 } from "./errors.js";
 export { DEFAULT_RETRY } from "./middleware/retry.js";
+export { nodeOnlyError } from "./node-only.js";
 export { checkPathInRepo, pathInRepoProblem } from "./path-in-repo.js";
+export {
+  base64Of,
+  createStreamingHash,
+  type Publisher,
+  publisher as diagnosticsPublisher,
+  type StreamingHash,
+} from "./platform.js";
 export { redactJson, redactText, redactUrl } from "./redact.js";
 export {
   encodePathInRepo,

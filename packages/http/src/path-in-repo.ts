@@ -18,6 +18,10 @@ const MAX_SEGMENT_BYTES = 255;
  * it): only what keeps it inside the repo is required, so that a file another tool uploaded
  * with a backslash or a long name can still be removed.
  */
+const encoder = new TextEncoder();
+/** Bytes of `text` in UTF-8 (no Buffer: the browser build has none). */
+const utf8Length = (text: string): number => encoder.encode(text).byteLength;
+
 export function pathInRepoProblem(path: unknown, mode: "new" | "existing" = "new"): string | undefined {
   if (typeof path !== "string" || path === "") return 'is empty; name a file, e.g. "data/train.csv"';
   if (path.startsWith("/"))
@@ -37,9 +41,9 @@ export function pathInRepoProblem(path: unknown, mode: "new" | "existing" = "new
   if (segments.some((s) => /^[A-Za-z]:/.test(s))) {
     return "has a segment starting with a drive letter (like 'C:'), which Windows reads as a drive; rename it";
   }
-  const long = segments.find((s) => Buffer.byteLength(s) > MAX_SEGMENT_BYTES);
+  const long = segments.find((s) => utf8Length(s) > MAX_SEGMENT_BYTES);
   if (long !== undefined) {
-    return `has a name of ${Buffer.byteLength(long)} bytes; file systems hold at most ${MAX_SEGMENT_BYTES} per name`;
+    return `has a name of ${utf8Length(long)} bytes; file systems hold at most ${MAX_SEGMENT_BYTES} per name`;
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_RETRY } from "./middleware/retry.js";
 import { appendQuery, normaliseEndpoint, prepareRequest } from "./prepare.js";
 

@@ -1,6 +1,6 @@
 import { rejection } from "@hfkit/testing";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import type { HubClient } from "./client.js";
 import { ConflictError, InvalidResponseError, RateLimitedError } from "./errors.js";
 import { DEFAULT_RETRY } from "./middleware/retry.js";

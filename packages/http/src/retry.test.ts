@@ -2,7 +2,7 @@ import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { HUB, useMswServer } from "@hfkit/testing";
 import { HttpResponse, http } from "msw";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { createHubClient } from "./client.js";
 import { HTTP_CHANNELS, type RequestRetryEvent } from "./diagnostics.js";
 import { HubError, RateLimitedError } from "./errors.js";

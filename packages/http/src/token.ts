@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { cleanToken, type HubEnvironment } from "./env.js";
 import { InvalidInputError } from "./errors.js";
+import { readTokenFileText } from "./platform.js";
 
 export type TokenProvider = () => string | undefined | Promise<string | undefined>;
 
@@ -23,12 +23,7 @@ export interface TokenChoice {
 }
 
 async function readTokenFile(path: string): Promise<string | undefined> {
-  try {
-    return cleanToken(await readFile(path, "utf8"));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
+  return cleanToken(await readTokenFileText(path));
 }
 
 /**

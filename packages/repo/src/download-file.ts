@@ -1,13 +1,7 @@
-import { formatRepoId, type HubClient, parseRepoId } from "@hfkit/http";
+import { checkRevision, formatRepoId, type HubClient, parseRepoId } from "@hfkit/http";
 import { drain } from "@hfkit/http/work";
-import { checkRevision } from "./cache/layout.js";
-import {
-  chooseSource,
-  type ReadJob,
-  readToFile,
-  readToMemory,
-  readToStream,
-} from "./download/read-targets.js";
+import { readToFile } from "./download/cached-source.js";
+import { chooseSource, type ReadJob, readToMemory, readToStream } from "./download/read-targets.js";
 import { type CachedFile, downloadToCache, type NetworkPolicy } from "./download/to-cache.js";
 import { downloadToLocalDir, type LocalFile } from "./download/to-local-dir.js";
 import type { TransferOptions } from "./download/write-verified.js";

@@ -1,4 +1,4 @@
-import { channel } from "node:diagnostics_channel";
+import { diagnosticsPublisher as channel } from "@hfkit/http";
 import { type Emit, runWithEvents } from "@hfkit/http/work";
 
 /**

@@ -14,8 +14,10 @@ import {
   RevisionNotFoundError,
   repoWebPath,
 } from "@hfkit/http";
-import { checkRepoPath } from "./cache/layout.js";
+import { checkRepoPath } from "./cache/names.js";
 import { checkServerCommit, checkServerEtag, checkServerSize } from "./download/server-values.js";
+import { getPathsInfo } from "./get-paths-info.js";
+import { getRepoInfo } from "./get-repo-info.js";
 import type { RepoOperationOptions } from "./types.js";
 
 export interface GetFileMetadataOptions extends RepoOperationOptions {
@@ -84,7 +86,12 @@ export async function getFileMetadata(
   let url = client.url(resolvePath({ ...options, revision: options.revision ?? "main" }));
   const hub = new URL(client.endpoint).origin;
   for (let hop = 0; ; hop++) {
-    const { status, headers, requestId } = await client.request({
+    const {
+      status,
+      headers,
+      requestId,
+      url: answeredBy,
+    } = await client.request({
       method: "HEAD",
       url,
       headers: { "accept-encoding": "identity" },
@@ -96,6 +103,10 @@ export async function getFileMetadata(
       operation: "getFileMetadata",
     });
     if (status === 404) throw notFound(options, headers, { url: url.toString(), requestId });
+    // A browser hides a cross-origin redirect from the page (an opaque redirect, which the
+    // transport then follows): the answer is the storage's, without the Hub's headers. Ask
+    // the API instead, as the page can read its answers (issue 21).
+    if (new URL(answeredBy).origin !== hub) return metadataFromApi(client, options);
     const location = headers.get("location");
     if (REDIRECTS.has(status) && location && hop < 10) {
       const next = URL.parse(location, url.href);
@@ -165,4 +176,35 @@ function notFound(
   if (code === "EntryNotFound" && commit && isCommitId(commit))
     Object.defineProperty(error, MISSING_AT, { value: commit });
   return error;
+}
+
+/**
+ * The same metadata from the API: the revision's commit (repo info), then the file at that
+ * commit (paths-info), so the two cannot come from different commits. Two calls where the
+ * HEAD was one: only for pages, which cannot read the redirect's headers.
+ */
+async function metadataFromApi(client: HubClient, options: GetFileMetadataOptions): Promise<FileMetadata> {
+  const info = await getRepoInfo(client, {
+    repo: options.repo,
+    revision: options.revision ?? "main",
+    signal: options.signal,
+  });
+  const where = `the repo info of ${options.repo}`;
+  const commit = checkServerCommit(info.sha ?? "", where);
+  const [entry] = await getPathsInfo(client, {
+    repo: options.repo,
+    paths: [options.path],
+    revision: commit,
+    signal: options.signal,
+  });
+  if (entry === undefined || entry.type !== "file") {
+    throw new InvalidResponseError(`The Hub listed no file ${options.path} at ${commit} after resolving it.`);
+  }
+  return {
+    commit,
+    etag: entry.lfs?.oid ?? entry.oid,
+    size: entry.lfs?.size ?? entry.size,
+    lfs: entry.lfs !== undefined,
+    ...(entry.xetHash ? { xetHash: entry.xetHash } : {}),
+  };
 }

@@ -1,10 +1,10 @@
-export { repoFolderName } from "./cache/layout.js";
 export {
   acquireFileLock,
   type FileLock,
   type FileLockOptions,
   type LockHolder,
 } from "./cache/lock.js";
+export { repoFolderName } from "./cache/names.js";
 export {
   type CreateRepoOptions,
   type CreateRepoResult,

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { LICENSES } from "../hub-lists/licenses.js";
 import type { ProblemParams } from "./problem.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 // `POST /api/{type}/{repo}/commit/{rev}` answer (hub-protocol.md 6.3).
 export const WireCommitResponse = z.object({

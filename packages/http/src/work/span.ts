@@ -1,5 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks";
-import { channel } from "node:diagnostics_channel";
+import { type AsyncScope, publisher as channel, createAsyncScope, snapshotScope } from "../platform.js";
 
 /**
  * `node:diagnostics_channel` names of the spans of long work: an operation (a commit, a
@@ -44,7 +43,7 @@ const endChannel = channel(WORK_CHANNELS.end);
 // process nobody observes should not pay.
 const STATE = Symbol.for("hfkit.work.spans");
 interface SpanState {
-  scope: AsyncLocalStorage<number> | undefined;
+  scope: AsyncScope<number> | undefined;
   ids: number;
 }
 const shared = globalThis as Record<symbol, SpanState | undefined>;
@@ -67,7 +66,7 @@ export function withSpan<R>(
   fn: () => Promise<R>,
 ): Promise<R> {
   if (!startChannel.hasSubscribers && !endChannel.hasSubscribers) return fn();
-  state.scope ??= new AsyncLocalStorage<number>();
+  state.scope ??= createAsyncScope<number>();
   const scope = state.scope;
   const start: SpanStartEvent = { id: ++state.ids, parentId: scope.getStore(), kind, name, attributes };
   startChannel.publish(start);
@@ -99,7 +98,7 @@ export function withSpan<R>(
  * before it), so its spans keep the right parent. The identity while nobody observes.
  */
 export function captureSpan(): <R>(fn: () => R) => R {
-  return state.scope ? AsyncLocalStorage.snapshot() : (fn) => fn();
+  return state.scope ? snapshotScope() : (fn) => fn();
 }
 
 /** {@link withSpan} for a phase of the operation the caller runs inside. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 // Discussions and pull requests (hub-protocol §9; huggingface_hub community.py).
 export const WireEvent = z

@@ -1,29 +1,12 @@
 import { join } from "node:path";
-import { checkPathInRepo, checkRevision, isCommitId, type RepoId } from "@hfkit/http";
+import { checkRevision, isCommitId, type RepoId } from "@hfkit/http";
 import { blobNameOf, checkServerCommit } from "../download/server-values.js";
 import { confined } from "./confine.js";
-
-const PLURAL = { model: "models", dataset: "datasets", space: "spaces" } as const;
-
-/**
- * The repo's folder in the cache, as huggingface_hub names it (file_download.py
- * repo_folder_name): `models--acme--bert`, `datasets--acme--reviews`. Repo ids never contain
- * `--`, so the name maps back to one repo.
- */
-export function repoFolderName(repo: RepoId): string {
-  return [PLURAL[repo.type], ...repo.name.split("/")].join("--");
-}
-
-/**
- * Checks a path inside a repo with the rule uploads use (`checkPathInRepo` of @hfkit/http) and
- * returns its segments, ready to join onto a folder.
- */
-export function checkRepoPath(path: string, field = "path"): string[] {
-  return checkPathInRepo(path, field).split("/");
-}
+import { checkRepoPath, repoFolderName } from "./names.js";
 
 // A revision names a file under `refs/`: the shared revision rule keeps it from climbing out.
 export { checkRevision } from "@hfkit/http";
+export { checkRepoPath } from "./names.js";
 
 /** Every path of one repo inside a Python-compatible hub cache (hub-protocol §5.4). */
 export interface RepoCacheLayout {

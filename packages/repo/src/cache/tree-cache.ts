@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { RepoFile } from "../types.js";
 import { readTextIfExists, writeFileAtomic } from "./fs-utils.js";
 

@@ -1,8 +1,8 @@
 import { HubError } from "@hfkit/http";
-import { readXetFile } from "@hfkit/xet";
 import { type FileMetadata, resolvePath } from "../get-file-metadata.js";
 import { fetchBytes } from "./fetch-bytes.js";
 import type { FileJob } from "./write-verified.js";
+import { readXetFile } from "./xet-bytes.js";
 
 /**
  * A file's bytes from `offset` on. A file the Hub announced with `X-Xet-Hash` is read by

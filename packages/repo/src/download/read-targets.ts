@@ -1,17 +1,10 @@
-import { createReadStream } from "node:fs";
-import { copyFile, mkdir, readFile, rename, stat, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { Readable } from "node:stream";
 import { InvalidResponseError, isCommitId } from "@hfkit/http";
-import { randomSuffix } from "../cache/fs-utils.js";
-import { cachedFileIntact, sizeInCachedTree } from "../cache/intact.js";
-import { cacheLayout, checkRepoPath } from "../cache/layout.js";
-import { cacheMiss, lookupCachedFile } from "../cache/lookup.js";
+import { checkRepoPath } from "../cache/names.js";
 import { type FileMetadata, getFileMetadata } from "../get-file-metadata.js";
+import { findCached, readCachedBytes, streamCachedFile } from "./cached-source.js";
 import { contentBytes } from "./content-bytes.js";
 import type { CacheDownload } from "./to-cache.js";
 import { createVerifier } from "./verify.js";
-import { writeVerified } from "./write-verified.js";
 
 export type ReadJob = Omit<CacheDownload, "lock" | "known">;
 
@@ -29,23 +22,9 @@ export type Source =
  */
 export async function chooseSource(job: ReadJob): Promise<Source> {
   checkRepoPath(job.path);
-  const layout = cacheLayout(job.cacheDir, job.repo);
   if (!job.force && (job.network !== "online" || isCommitId(job.revision))) {
-    const found = await lookupCachedFile(layout, job.revision, job.path);
-    // A cached copy is used only if intact (size as in the cached tree; hash with `verify`).
-    const intact =
-      found.state === "found" &&
-      (await cachedFileIntact(
-        found.path,
-        { size: await sizeInCachedTree(layout, found.commit, job.path) },
-        job.verify,
-      ));
-    if (found.state === "found" && intact) {
-      const { size } = await stat(found.path);
-      return { kind: "cache", file: found.path, commit: found.commit, size };
-    }
-    if (job.network !== "online")
-      throw cacheMiss(job, found.state === "found" ? "not-cached" : found.state, job.network);
+    const cached = await findCached(job);
+    if (cached) return cached;
   }
   const meta = await getFileMetadata(job.client, {
     repo: job.repo,
@@ -62,7 +41,7 @@ function hubBytes(job: ReadJob, meta: FileMetadata): AsyncGenerator<Uint8Array> 
 
 /** The whole file in memory, checked against its size and hash. */
 export async function readToMemory(job: ReadJob, source: Source): Promise<Uint8Array> {
-  if (source.kind === "cache") return new Uint8Array(await readFile(source.file));
+  if (source.kind === "cache") return readCachedBytes(source.file);
   const { size } = source.meta;
   if (size > MAX_IN_MEMORY) {
     throw new InvalidResponseError(
@@ -94,8 +73,7 @@ export async function readToMemory(job: ReadJob, source: Source): Promise<Uint8A
 
 /** A stream of the file; it errors at its end if the bytes do not match the announced hash. */
 export function readToStream(job: ReadJob, source: Source): ReadableStream<Uint8Array> {
-  if (source.kind === "cache")
-    return Readable.toWeb(createReadStream(source.file)) as ReadableStream<Uint8Array>;
+  if (source.kind === "cache") return streamCachedFile(source.file);
   const { meta } = source;
   const verifier = createVerifier(job.path, meta.etag, meta.size, meta.lfs);
   const chunks = hubBytes(job, meta);
@@ -121,20 +99,4 @@ export function readToStream(job: ReadJob, source: Source): ReadableStream<Uint8
       await chunks.return(undefined);
     },
   });
-}
-
-/** Writes the file to exactly `file`, through a temporary sibling and a rename. */
-export async function readToFile(job: ReadJob, source: Source, file: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const temp = join(dirname(file), `.${basename(file)}.${randomSuffix()}.incomplete`);
-  try {
-    if (source.kind === "cache") {
-      await copyFile(source.file, temp);
-    } else {
-      await writeVerified(job, source.meta, temp, 0);
-    }
-    await rename(temp, file);
-  } finally {
-    await unlink(temp).catch(() => {});
-  }
 }

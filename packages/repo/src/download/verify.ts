@@ -1,5 +1,4 @@
-import { createHash, type Hash } from "node:crypto";
-import { InvalidResponseError } from "@hfkit/http";
+import { createStreamingHash, InvalidResponseError, type StreamingHash } from "@hfkit/http";
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const GIT_SHA1 = /^[0-9a-f]{40}$/;
@@ -21,14 +20,14 @@ export interface Verifier {
  * would have used (SHA-256 for LFS files, the git blob id otherwise) is computed to name the blob.
  */
 export function createVerifier(path: string, etag: string, size: number | undefined, lfs = false): Verifier {
-  let hash: Hash | undefined;
+  let hash: StreamingHash | undefined;
   let algorithm = "";
   const known = SHA256.test(etag) || GIT_SHA1.test(etag);
   if (SHA256.test(etag) || (!known && lfs)) {
-    hash = createHash("sha256");
+    hash = createStreamingHash("sha256");
     algorithm = "SHA-256";
   } else if (size !== undefined) {
-    hash = createHash("sha1").update(`blob ${size}\0`);
+    hash = createStreamingHash("sha1").update(`blob ${size}\0`);
     algorithm = "git blob id";
   }
   let received = 0;
@@ -41,7 +40,7 @@ export function createVerifier(path: string, etag: string, size: number | undefi
       if (size !== undefined && received !== size) {
         throw mismatch(`${path}: received ${received} bytes, the Hub announced ${size}`);
       }
-      const digest = hash?.digest("hex");
+      const digest = hash?.digestHex();
       if (known && digest !== undefined && digest !== etag) {
         throw mismatch(
           `${path}: the ${algorithm} of the bytes received is ${digest}, the Hub announced ${etag}`,
