@@ -100,7 +100,10 @@ beforeAll(async () => {
   await writeFile(jsonl, '{"text": "a", "n": 1}\n{"text": "b", "n": 2}\n');
   requests = join(home, "sync.yaml");
   storage = join(home, "storage");
-  await writeFile(requests, `add:\n  - hf_id: ${DATASET.replace("datasets/", "")}\n    description: the envelope's rows\n`);
+  await writeFile(
+    requests,
+    `add:\n  - hf_id: ${DATASET.replace("datasets/", "")}\n    description: the envelope's rows\n`,
+  );
   card = join(home, "README.md");
   await writeFile(card, "---\nlicense: apache-2.0\n---\n# Card\n");
 });

@@ -386,6 +386,42 @@ describe("hfkit sync", () => {
     expect((await readActive(storage)).datasets.map((d) => d.commit)).toEqual([second]);
   });
 
+  it("--dry-run writes nothing; changed globs at the same commit make a new selection", async () => {
+    const reviews = await datasetRepo();
+    const file = join(dir, "requests.yaml");
+    await writeFile(file, `add:\n  - hf_id: ${reviews}\n    description: all of en\n    subset: en\n`);
+    const storage = join(dir, "storage");
+    server.emulator.clearRequestLog();
+    const dry = await run(["sync", "apply", file, "--storage", storage, "--dry-run", "--format", "json"]);
+    expect(dry.code).toBe(0);
+    const plan = JSON.parse(dry.stdout);
+    expect(plan).toMatchObject({ ok: true, dryRun: true, skipped: [], removed: [], failed: [] });
+    expect(plan.added).toMatchObject([{ hfId: reviews, files: 4, reason: "would download" }]);
+    expect(downloads()).toEqual(["README.md"]); // the card, into memory, to find the subset
+    expect(await walk(dir)).toEqual(["requests.yaml"]);
+
+    expect((await run(["sync", "apply", file, "--storage", storage])).code).toBe(0);
+    const folder = (await readActive(storage)).datasets[0]!.folder;
+    expect(await walk(join(storage, folder))).toEqual([
+      "README.md",
+      "en/test-0.csv",
+      "en/train-0.csv",
+      "en/train-1.csv",
+    ]);
+    await writeFile(
+      file,
+      `add:\n  - hf_id: ${reviews}\n    description: en without the card\n    subset: en\n    exclude: README.md\n`,
+    );
+    server.emulator.clearRequestLog();
+    const narrowed = await run(["sync", "apply", file, "--storage", storage, "--format", "json"]);
+    expect(narrowed.code).toBe(0);
+    expect(JSON.parse(narrowed.stdout).added).toMatchObject([{ folder, files: 3 }]);
+    expect(downloads().filter((p) => p !== "README.md")).toEqual([]); // all from the cache
+    expect(await walk(join(storage, folder))).toEqual(["en/test-0.csv", "en/train-0.csv", "en/train-1.csv"]);
+    expect((await readActive(storage)).datasets).toMatchObject([{ folder, files: { length: 3 } }]);
+    await expectManifestsMatchDisk(storage);
+  });
+
   it("resumes after the process is killed mid-apply, without downloading finished files again", async () => {
     const big = "x".repeat(300_000);
     const reviews = await datasetRepo({ "en/train-2.csv": `text,label\n${big},1\n` });

@@ -89,6 +89,11 @@ const sameTarget = (a: ActiveEntry, b: ResolvedAdd) =>
   a.subset === b.subset &&
   a.split === b.request.split;
 
+/** The same selection of files: changed globs at the same commit mean fetching again. */
+const sameFiles = (a: ActiveEntry, b: ResolvedAdd) =>
+  a.files.length === b.files.length &&
+  a.files.every((f, i) => f.path === b.files[i]!.path && f.oid === b.files[i]!.oid);
+
 function activeEntry(entry: ResolvedAdd, how: ActiveEntry["materialized"]): ActiveEntry {
   const { request } = entry;
   return {
@@ -220,8 +225,14 @@ export async function applySync(client: HubClient, options: ApplySyncOptions): P
       const existing = active.find((a) => a.folder === entry.folder);
       if (
         existing &&
+        sameFiles(existing, entry) &&
         (await missingFiles(join(options.storage, entry.folder), existing.files)).length === 0
       ) {
+        // Complete: only the request's own fields (description, request file) are brought up to date.
+        if (!options.dryRun) {
+          const updated = { ...activeEntry(entry, existing.materialized), syncedAt: existing.syncedAt };
+          active = [...active.filter((a) => a !== existing), updated];
+        }
         results.skipped.push(line(entry, { reason: "complete" }));
         emit({
           type: "dataset-skipped",
