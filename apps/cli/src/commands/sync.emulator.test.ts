@@ -7,6 +7,7 @@ import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
 import { createHubClient, type HubClient } from "@hfkit/http";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../main.js";
+import { validateSync } from "../sync/validate.js";
 import { capture as captureIO } from "../test-utils.js";
 
 // `hfkit sync` against the emulator over loopback: request files applied twice, a process
@@ -326,10 +327,42 @@ describe("hfkit sync", () => {
       [10, "hf_id"],
       [14, "hf_id"],
     ]);
+    // Every request failed, each with its own problems or because of the others'.
+    expect(
+      JSON.parse(apply.stdout).failed.map((f: { requestLine: number; reason: string }) => [
+        f.requestLine,
+        f.reason.split(":")[0],
+      ]),
+    ).toEqual([
+      [2, "not applied"],
+      [6, "split"],
+      [10, "hf_id"],
+      [14, "hf_id"],
+    ]);
     // Only cards were read (into memory), to find the splits: no data file, nothing in storage but the audit log.
     expect(new Set(downloads())).toEqual(new Set(["README.md"]));
     expect(await walk(storage)).toEqual([".hfkit-sync/audit.jsonl"]);
     expect(await walk(join(dir, "home"))).toEqual([]);
+  });
+
+  it("validate refuses what would not fit on the storage's disk, naming the request that crosses it", async () => {
+    const reviews = await datasetRepo();
+    const file = join(dir, "requests.yaml");
+    await writeFile(
+      file,
+      `add:\n  - hf_id: ${reviews}\n    description: a\n    subset: en\n    split: train\n  - hf_id: ${reviews}\n    description: b\n    subset: fr\n`,
+    );
+    const result = await validateSync(hub, { path: file, storage: join(dir, "storage"), freeBytes: 300 });
+    expect(result.resolved.map((r) => r.bytes)).toEqual([251, 234]);
+    expect(result.problems).toEqual([
+      {
+        file,
+        line: 6,
+        column: 5,
+        field: "hf_id",
+        message: `does not fit: ${reviews} (234 B) brings what is still to copy to 485 B, and the storage's disk has 300 B free`,
+      },
+    ]);
   });
 
   it("reports bad request files with file, line and field, before asking the Hub", async () => {

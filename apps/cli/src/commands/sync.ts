@@ -95,7 +95,7 @@ function humanResults(results: SyncResults): string {
     ...results.removed.map(
       (d) => `${verb}${results.dryRun ? "archive" : "archived"} ${d.folder}: ${d.reason}`,
     ),
-    ...results.failed.map((d) => `FAILED ${d.hfId}: ${d.reason}`),
+    ...results.failed.map((d) => `FAILED ${d.hfId ?? `${d.requestFile}:${d.requestLine}`}: ${d.reason}`),
   ];
   return lines.join("\n") || "nothing requested";
 }
@@ -212,7 +212,7 @@ function registerApply(group: Command, context: CliContext): void {
       options.format,
       { ...results },
       () => humanResults(results),
-      () => results.added.map((d) => d.folder),
+      () => results.added.flatMap((d) => (d.folder ? [d.folder] : [])),
     );
     if (!results.ok) {
       throw new SyncIncomplete(

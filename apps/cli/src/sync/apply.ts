@@ -15,7 +15,7 @@ import {
   statePaths,
   writeActive,
 } from "./state.js";
-import { type ValidateSyncOptions, validateSync } from "./validate.js";
+import { type ValidatedSync, type ValidateSyncOptions, validateSync } from "./validate.js";
 
 export interface ApplySyncOptions extends ValidateSyncOptions {
   storage: string;
@@ -48,8 +48,9 @@ export type SyncEvent =
   | { type: "archive-pruned"; folder: string };
 
 interface DatasetLine {
-  hfId: string;
-  folder: string;
+  /** Absent only for a problem found in a request that could not be read as one. */
+  hfId?: string;
+  folder?: string;
   commit?: string;
   files?: number;
   bytes?: number;
@@ -114,6 +115,37 @@ function activeEntry(entry: ResolvedAdd, how: ActiveEntry["materialized"]): Acti
     materialized: how,
     syncedAt: new Date().toISOString(),
   };
+}
+
+/**
+ * When `apply` refuses, every request has failed: with its own problems as the reason, or
+ * because of the others'. A problem belongs to the request whose lines it falls in.
+ */
+function refusedLines(validated: ValidatedSync): DatasetLine[] {
+  const requests = [...validated.requests.adds, ...validated.requests.removes];
+  const owner = (p: SyncProblem) =>
+    requests
+      .filter((r) => r.source.file === p.file && r.source.line <= p.line)
+      .sort((a, b) => b.source.line - a.source.line)[0];
+  const lines: DatasetLine[] = [];
+  const where = (r: { source: { file: string; line: number } }) => ({
+    requestFile: r.source.file,
+    requestLine: r.source.line,
+  });
+  for (const request of requests) {
+    const own = validated.problems.filter((p) => owner(p) === request);
+    lines.push({
+      hfId: request.hfId,
+      reason: own.length
+        ? own.map((p) => `${p.field}: ${p.message}`).join("; ")
+        : "not applied: other requests have problems",
+      ...where(request),
+    });
+  }
+  for (const p of validated.problems.filter((p) => owner(p) === undefined)) {
+    lines.push({ reason: `${p.field}: ${p.message}`, requestFile: p.file, requestLine: p.line });
+  }
+  return lines;
 }
 
 /**
@@ -195,13 +227,7 @@ export async function applySync(client: HubClient, options: ApplySyncOptions): P
     options.dryRun ? Promise.resolve() : audit(options.storage, run, op, fields);
   if (validated.problems.length > 0) {
     results.problems = validated.problems;
-    results.failed = validated.problems.map((p) => ({
-      hfId: "",
-      folder: "",
-      reason: `${p.field}: ${p.message}`,
-      requestFile: p.file,
-      requestLine: p.line,
-    }));
+    results.failed = refusedLines(validated);
     await log("apply-refused", { problems: validated.problems.length });
     return results;
   }
