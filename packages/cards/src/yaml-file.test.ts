@@ -8,6 +8,7 @@ describe("parseYamlFile", () => {
     expect(file.value).toEqual({ hf_id: "acme/reviews", split: 3, include: ["*.parquet"] });
     expect(file.positionOf(["split"])).toEqual({ line: 3, column: 8 });
     expect(file.positionOf(["include", 0])).toEqual({ line: 5, column: 5 });
+    expect(file.positionOf(["split"], { key: true })).toEqual({ line: 3, column: 1 });
     // A missing field points at the mapping that lacks it.
     expect(file.positionOf(["description"])).toEqual({ line: 2, column: 1 });
   });

@@ -1,7 +1,7 @@
 import type { YamlSyntaxProblem } from "./card.js";
 import { assembleCard, positionOf } from "./card.js";
 import { CARD_LIMITS, type ParseCardOptions } from "./yaml/bounds.js";
-import { type MetadataPath, pathOffset } from "./yaml/nodes.js";
+import { locate, type MetadataPath, pathOffset, rangeOf } from "./yaml/nodes.js";
 
 /** A YAML file read with the card parser's rules and bounds, able to place a path on its lines. */
 export interface YamlFile {
@@ -12,9 +12,10 @@ export interface YamlFile {
   /**
    * Line and column (1-based) of the value at `path` (`["requests", 2, "split"]`), or of the
    * deepest part of the path that exists: where to point a person at a field that is wrong
-   * or missing.
+   * or missing. With `key: true`, the key of the last segment instead of its value (for a key
+   * that should not be there).
    */
-  positionOf(path: MetadataPath): { line: number; column: number };
+  positionOf(path: MetadataPath, options?: { key?: boolean }): { line: number; column: number };
 }
 
 /**
@@ -41,8 +42,10 @@ export function parseYamlFile(text: string, options: ParseCardOptions = {}): Yam
   return {
     value,
     problems: card.yamlErrors,
-    positionOf(path) {
-      const offset = pathOffset(card.document.contents, path);
+    positionOf(path, { key = false } = {}) {
+      const found = key ? locate(card.document.contents, path) : undefined;
+      const keyOffset = found && found.depth === path.length ? rangeOf(found.pair?.key)?.[0] : undefined;
+      const offset = keyOffset ?? pathOffset(card.document.contents, path);
       return offset === undefined ? { line: 1, column: 1 } : positionOf(card, offset);
     },
   };

@@ -376,7 +376,7 @@ describe("hfkit sync", () => {
     expect(result.code).toBe(1);
     expect(result.stdout.split("\n").slice(0, 5)).toEqual([
       `${file}:2:5 add[0].description: is required`,
-      `${file}:3:13 add[0].splits: is not a field of add requests (they have hf_id, description, repo_type, revision, subset, split, include, exclude)`,
+      `${file}:3:5 add[0].splits: is not a field of add requests (they have hf_id, description, repo_type, revision, subset, split, include, exclude)`,
       `${file}:4:5 add[1].hf_id: is required`,
       `${file}:5:15 add[1].revision: contains '..', which no branch, tag or commit can`,
       `${file}:7:5 remove[0].reason: is required`,
@@ -452,6 +452,44 @@ describe("hfkit sync", () => {
     expect(downloads().filter((p) => p !== "README.md")).toEqual([]); // all from the cache
     expect(await walk(join(storage, folder))).toEqual(["en/test-0.csv", "en/train-0.csv", "en/train-1.csv"]);
     expect((await readActive(storage)).datasets).toMatchObject([{ folder, files: { length: 3 } }]);
+    await expectManifestsMatchDisk(storage);
+  });
+
+  it("mirrors a model (repo_type: model) at a tag, pinned to the tag's commit", async () => {
+    const name = `local/tiny-${++repos}`;
+    const created = await fetch(`${server.url}/api/repos/create`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: name.split("/")[1] }),
+    });
+    expect(created.status).toBe(200);
+    const { commitOid } = await commit(hub, {
+      repo: name,
+      message: "weights",
+      operations: [
+        { type: "add", path: "config.json", content: '{"layers": 2}' },
+        { type: "add", path: "weights/model.bin", content: new Uint8Array([0, 1, 2, 3, 0, 5]) },
+      ],
+    });
+    const tag = await fetch(`${server.url}/api/models/${name}/tag/main`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ tag: "v1" }),
+    });
+    expect(tag.status).toBe(200);
+    const file = join(dir, "requests.yaml");
+    await writeFile(
+      file,
+      `add:\n  - hf_id: ${name}\n    repo_type: model\n    revision: v1\n    description: the tiny model\n    include: ["*.json", "weights/"]\n`,
+    );
+    const storage = join(dir, "storage");
+    expect((await run(["sync", "apply", file, "--storage", storage])).code).toBe(0);
+    const folder = `${name.replace("/", "__")}__rev_${commitOid}`;
+    expect(await walk(join(storage, folder))).toEqual(["config.json", "weights/model.bin"]);
+    expect([...(await readFile(join(storage, folder, "weights", "model.bin")))]).toEqual([0, 1, 2, 3, 0, 5]);
+    expect((await readActive(storage)).datasets).toMatchObject([
+      { folder, commit: commitOid, repoType: "model", revision: "v1" },
+    ]);
     await expectManifestsMatchDisk(storage);
   });
 

@@ -60,7 +60,7 @@ describe("readRequests", () => {
     );
     const set = await readRequests(file);
     expect(set.problems.map((p) => `${p.line}:${p.column} ${p.field}: ${p.message.slice(0, 40)}`)).toEqual([
-      "8:8 extra: is not a section of a request file (it h",
+      "8:1 extra: is not a section of a request file (it h",
       '2:12 add[0].hf_id: "acme/--bad" is not a valid repo id. Use',
       "7:12 add[1].split: subset and split narrow datasets only; a",
     ]);

@@ -116,9 +116,9 @@ function readRequest(
   yaml: YamlFile,
   set: RequestSet,
 ) {
-  const at = (sub: MetadataPath) => ({ file, ...yaml.positionOf([...path, ...sub]) });
-  const problem = (sub: MetadataPath, message: string) =>
-    set.problems.push({ ...at(sub), field: formatPath([...path, ...sub]), message });
+  const at = (sub: MetadataPath, key = false) => ({ file, ...yaml.positionOf([...path, ...sub], { key }) });
+  const problem = (sub: MetadataPath, message: string, key = false) =>
+    set.problems.push({ ...at(sub, key), field: formatPath([...path, ...sub]), message });
   const schema = kind === "add" ? addSchema : removeSchema;
   const result = schema.safeParse(value);
   if (!result.success) {
@@ -128,6 +128,7 @@ function readRequest(
           problem(
             [...(issue.path as (string | number)[]), key],
             `is not a field of ${kind} requests (they have ${Object.keys(schema.shape).join(", ")})`,
+            true,
           );
         }
       } else if (issue.code === "invalid_type" && issue.path.length === 0) {
@@ -212,7 +213,7 @@ function readFileRequests(kind: Kind | undefined, file: string, source: string, 
     if (key !== "add" && key !== "remove") {
       set.problems.push({
         file,
-        ...yaml.positionOf([key]),
+        ...yaml.positionOf([key], { key: true }),
         field: key,
         message: "is not a section of a request file (it has add and remove)",
       });
