@@ -12,14 +12,19 @@ const NO_HARDLINK = new Set(["EXDEV", "EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK"
  * the blob when the storage shares its file system (no second copy of the bytes, and the file
  * outlives a cache cleanup), else a copy. Either way it appears whole, by a rename, so a run
  * killed halfway leaves no truncated file. A file already there with the expected size is kept.
+ * Returns how the file is tied to the cache.
  */
 export async function placeFile(
   cachePath: string,
   target: string,
   size: number,
-): Promise<"present" | "hardlink" | "copy"> {
+): Promise<"hardlink" | "copy"> {
   const existing = await stat(target).catch(() => undefined);
-  if (existing?.isFile() && existing.size === size) return "present";
+  if (existing?.isFile() && existing.size === size) {
+    // Placed by an earlier, interrupted run: say how, from whether it is the blob itself.
+    const blob = await stat(cachePath);
+    return blob.ino === existing.ino && blob.dev === existing.dev ? "hardlink" : "copy";
+  }
   // link(2) does not follow symlinks: link the blob the snapshot entry points at, not the link.
   const blob = await realpath(cachePath);
   await mkdir(dirname(target), { recursive: true });
