@@ -297,7 +297,7 @@ describe("hfkit sync", () => {
     expect(validate.code).toBe(1);
     const lines = validate.stdout.split("\n");
     expect(lines[0]).toBe(
-      `${file}:6:5 split: "validation" is not a split of ${reviews} subset en; it has train, test`,
+      `${file}:9:12 split: "validation" is not a split of ${reviews} subset en; it has train, test`,
     );
     expect(lines[1]).toBe(
       `${file}:10:5 hf_id: duplicate request: ${reviews} subset en split train at main is already requested at ${file}:2; remove one of them`,
@@ -323,7 +323,7 @@ describe("hfkit sync", () => {
     expect(
       JSON.parse(apply.stdout).problems.map((p: { line: number; field: string }) => [p.line, p.field]),
     ).toEqual([
-      [6, "split"],
+      [9, "split"],
       [10, "hf_id"],
       [14, "hf_id"],
     ]);
@@ -361,6 +361,34 @@ describe("hfkit sync", () => {
         column: 5,
         field: "hf_id",
         message: `does not fit: ${reviews} (234 B) brings what is still to copy to 485 B, and the storage's disk has 300 B free`,
+      },
+    ]);
+  });
+
+  it("validate reports a repo that does not exist and a revision that does not resolve", async () => {
+    const reviews = await datasetRepo();
+    const file = join(dir, "requests.yaml");
+    await writeFile(
+      file,
+      `add:\n  - hf_id: local/nowhere\n    description: a\n  - hf_id: ${reviews}\n    description: b\n    revision: v9\n`,
+    );
+    const result = await run(["sync", "validate", file, "--format", "json"]);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).problems).toEqual([
+      {
+        file,
+        line: 2,
+        column: 12,
+        field: "hf_id",
+        message:
+          "datasets/local/nowhere does not exist, or is private and the token cannot read it (check the id and repo_type, or log in with a token that can)",
+      },
+      {
+        file,
+        line: 6,
+        column: 15,
+        field: "revision",
+        message: `"v9" is not a branch, tag or commit of datasets/${reviews}`,
       },
     ]);
   });

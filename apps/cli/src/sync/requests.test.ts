@@ -35,6 +35,9 @@ describe("readRequests", () => {
         revision: "main",
         include: ["*.parquet"],
         source: { file: join(dir, "add", "a.yaml"), line: 1, column: 1 },
+        fields: expect.objectContaining({
+          include: { file: join(dir, "add", "a.yaml"), line: 3, column: 10 },
+        }),
       },
       {
         kind: "add",
@@ -43,6 +46,9 @@ describe("readRequests", () => {
         description: "a model",
         revision: "v1",
         source: { file: join(dir, "add", "b.yml"), line: 1, column: 3 },
+        fields: expect.objectContaining({
+          revision: { file: join(dir, "add", "b.yml"), line: 4, column: 13 },
+        }),
       },
       expect.objectContaining({
         repo: { type: "dataset", name: "acme/x" },

@@ -25,6 +25,8 @@ export interface AddRequest {
   include?: string[];
   exclude?: string[];
   source: SourceLocation;
+  /** Where each field written in the file is, to point a problem found on the Hub at its line. */
+  fields: Record<string, SourceLocation>;
 }
 
 /** "We no longer need this repo", with why. Archives every active copy of it. */
@@ -149,6 +151,7 @@ function readRequest(
     return;
   }
   const source = at([]);
+  const fields = Object.fromEntries(Object.keys(value as object).map((key) => [key, at([key])]));
   if (kind === "add") {
     const add = data as z.infer<typeof addSchema>;
     if (repo.type !== "dataset" && (add.subset !== undefined || add.split !== undefined)) {
@@ -169,6 +172,7 @@ function readRequest(
       ...(add.include ? { include: add.include } : {}),
       ...(add.exclude ? { exclude: add.exclude } : {}),
       source,
+      fields,
     });
   } else {
     const remove = data as z.infer<typeof removeSchema>;

@@ -127,7 +127,11 @@ export async function resolveAdd(
   request: AddRequest,
   signal?: AbortSignal,
 ): Promise<ResolvedAdd | SyncProblem> {
-  const fail = (field: string, message: string): SyncProblem => ({ ...request.source, field, message });
+  const fail = (field: string, message: string): SyncProblem => ({
+    ...(request.fields[field] ?? request.source),
+    field,
+    message,
+  });
   let commit: string;
   let listing: RepoFile[];
   try {
