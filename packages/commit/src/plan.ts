@@ -1,6 +1,14 @@
 import { stat } from "node:fs/promises";
 import { InvalidInputError } from "@hfkit/http";
-import { blobSource, bytesSource, type ContentSource, fileSource, streamSource } from "./source.js";
+import { SAMPLE_BYTES } from "./preupload.js";
+import {
+  blobSource,
+  bytesSource,
+  type ContentSource,
+  fileSource,
+  streamSource,
+  uploadedSource,
+} from "./source.js";
 import type { CommitOperation } from "./types.js";
 import { checkFolderInRepo, checkNonNegativeInteger, checkPathInRepo } from "./validate.js";
 
@@ -20,6 +28,8 @@ export interface PlannedAdd {
   gitOid?: string;
   /** The revision already holds this content: left out of the commit. */
   unchanged?: boolean;
+  /** An object sent earlier (`uploaded`): committed by its SHA-256, never uploaded here. */
+  uploaded?: boolean;
 }
 
 export type PlannedOp =
@@ -67,11 +77,31 @@ async function localFile(path: unknown, field: string): Promise<ContentSource> {
 /** `operations[0]` + `file` → `operations[0].file`; top-level options (`uploadFile`) have no prefix. */
 const sub = (field: string, key: string) => (field ? `${field}.${key}` : key);
 
+function uploaded(raw: unknown, field: string): { source: ContentSource; oid: string } {
+  const at = sub(field, "uploaded");
+  const object = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+  if (typeof object.oid !== "string" || !/^[0-9a-f]{64}$/.test(object.oid)) {
+    throw new InvalidInputError(
+      `${at}.oid: give the object's SHA-256 as 64 lowercase hex characters, as preuploadFiles returns it.`,
+      { field: `${at}.oid` },
+    );
+  }
+  const size = checkNonNegativeInteger(object.size, `${at}.size`);
+  const sample = typeof object.sample === "string" ? Buffer.from(object.sample, "base64") : undefined;
+  if (!sample || sample.byteLength > SAMPLE_BYTES || sample.byteLength > size) {
+    throw new InvalidInputError(
+      `${at}.sample: give the first ${SAMPLE_BYTES} bytes of the file in base64, as preuploadFiles returns it.`,
+      { field: `${at}.sample` },
+    );
+  }
+  return { source: uploadedSource(new Uint8Array(sample), size, at), oid: object.oid };
+}
+
 function addSource(op: Record<string, unknown>, field: string): ContentSource | Promise<ContentSource> {
-  const given = ["content", "file", "stream"].filter((key) => op[key] !== undefined);
+  const given = ["content", "file", "stream", "uploaded"].filter((key) => op[key] !== undefined);
   if (given.length !== 1) {
     throw new InvalidInputError(
-      `${field || "options"}: give exactly one of content, file or stream (got ${given.join(", ") || "none"}).`,
+      `${field || "options"}: give exactly one of content, file, stream or uploaded (got ${given.join(", ") || "none"}).`,
       { field: field || "options" },
     );
   }
@@ -104,6 +134,10 @@ export async function planAdd(
   raw: Record<string, unknown>,
   field: string,
 ): Promise<PlannedAdd> {
+  if (raw.uploaded !== undefined && ["content", "file", "stream"].every((key) => raw[key] === undefined)) {
+    const { source, oid } = uploaded(raw.uploaded, field);
+    return { kind: "add", path, source, field: field || "file", sha256: oid, uploaded: true };
+  }
   return { kind: "add", path, source: await addSource(raw, field), field: field || "file" };
 }
 

@@ -8,7 +8,7 @@ import { WirePreuploadResponse } from "./wire/preupload.js";
 /** Files per preupload request: huggingface_hub sends 256 (the JS client 100). */
 export const PREUPLOAD_BATCH = 256;
 /** The Hub sniffs the first 512 bytes of each file to choose between regular and LFS. */
-const SAMPLE_BYTES = 512;
+export const SAMPLE_BYTES = 512;
 /** `.gitattributes` / `.gitignore` larger than this are not sent along (they never are). */
 const RULES_MAX_BYTES = 1 << 20;
 

@@ -179,3 +179,29 @@ export function streamSource(factory: StreamFactory, size: number, field: string
     },
   };
 }
+
+/**
+ * An object already uploaded (`preuploadFiles`): only its sample is here. Its bytes are never
+ * read: the commit refers to the object by its SHA-256, and the pipeline checks it is LFS first.
+ */
+export function uploadedSource(sample: Uint8Array, size: number, field: string): ContentSource {
+  const absent = () =>
+    new InvalidInputError(
+      `${field}: this object was uploaded earlier and its bytes are not here; add the file from content or file to send it again.`,
+      { field },
+    );
+  return {
+    size,
+    filePath: undefined,
+    seekable: false,
+    read() {
+      throw absent();
+    },
+    async head(n) {
+      return sample.subarray(0, n);
+    },
+    async all() {
+      throw absent();
+    },
+  };
+}

@@ -1,4 +1,4 @@
-import { InvalidResponseError } from "@hfkit/http";
+import { InvalidInputError, InvalidResponseError } from "@hfkit/http";
 import { captureSpan, phase, TaskGroup } from "@hfkit/http/work";
 import PQueue from "p-queue";
 import type { CommitContext } from "./context.js";
@@ -28,6 +28,15 @@ const LFS_BATCH_BYTES = 256 << 20;
  */
 export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAdd[]): Promise<void> {
   const active = adds.filter((a) => !a.ignored);
+  for (const file of active) {
+    // Only an LFS pointer can refer to an object uploaded earlier: a regular file's bytes go in the commit.
+    if (file.uploaded && file.mode === "regular") {
+      throw new InvalidInputError(
+        `${file.field}: the Hub now stores ${file.path} as a regular file, not in LFS, so it cannot refer to an uploaded object; add it from content or file instead.`,
+        { field: file.field },
+      );
+    }
+  }
   const toHash = active.filter(needsHash);
   const group = new TaskGroup(ctx.signal);
   const batchQueue = new PQueue({ concurrency: ctx.concurrency.lfsBatch });
@@ -108,7 +117,8 @@ export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAd
   // Files hashed earlier (during the preupload, or by uploadFolder's resume check) only need
   // their object, unless the revision already has them.
   for (const file of active) {
-    if (file.mode === "lfs" && file.sha256 !== undefined && !checkUnchanged(ctx, file)) enqueueObject(file);
+    if (file.mode === "lfs" && file.sha256 !== undefined && !checkUnchanged(ctx, file) && !file.uploaded)
+      enqueueObject(file);
   }
   group.spawn(async () => {
     await phase("commit.hash", { files: toHash.length }, () =>

@@ -7,13 +7,30 @@ export type InMemoryContent = string | Uint8Array | ArrayBuffer | Blob;
 export type StreamFactory = () => ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
 /**
+ * An LFS object already in the Hub's storage, as `preuploadFiles` returns it: committed by
+ * reference, so the commit sends no bytes. Plain data (it crosses worker threads and JSON).
+ */
+export interface UploadedObject {
+  /** SHA-256 of the content, 64 lowercase hex characters. */
+  oid: string;
+  size: number;
+  /**
+   * The first 512 bytes, base64: sent with the commit's preupload question, so that the Hub
+   * sorts the path into LFS or regular storage as it did when the object was uploaded.
+   */
+  sample: string;
+}
+
+/**
  * Adds or replaces a file. Give exactly one source: `content` (in memory), `file` (a local
- * path, read in 4 MiB chunks and never held whole), or `stream` with its `size`.
+ * path, read in 4 MiB chunks and never held whole), `stream` with its `size`, or `uploaded`
+ * (an object `preuploadFiles` already sent).
  */
 export type CommitAdd = { type: "add"; path: string } & (
-  | { content: InMemoryContent; file?: never; stream?: never }
-  | { file: string; content?: never; stream?: never }
-  | { stream: StreamFactory; size: number; content?: never; file?: never }
+  | { content: InMemoryContent; file?: never; stream?: never; uploaded?: never }
+  | { file: string; content?: never; stream?: never; uploaded?: never }
+  | { stream: StreamFactory; size: number; content?: never; file?: never; uploaded?: never }
+  | { uploaded: UploadedObject; content?: never; file?: never; stream?: never }
 );
 
 /** Deletes one file. */

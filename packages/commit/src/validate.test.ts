@@ -58,7 +58,9 @@ describe("bad input fails before any request", () => {
 
   it("wants exactly one source per add", async () => {
     const both = { type: "add", path: "a", content: "x", file: "/tmp/x" } as unknown as CommitOperation;
-    expect((await refused({ operations: [both] })).message).toMatch(/exactly one of content, file or stream/);
+    expect((await refused({ operations: [both] })).message).toMatch(
+      /exactly one of content, file, stream or uploaded/,
+    );
     const none = { type: "add", path: "a" } as unknown as CommitOperation;
     expect((await refused({ operations: [none] })).message).toMatch(/got none/);
   });

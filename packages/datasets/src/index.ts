@@ -37,12 +37,13 @@ export {
   deleteDatasetConfig,
 } from "./push/delete-dataset-config.js";
 export { type LoadDatasetOptions, loadDataset } from "./push/load-dataset.js";
-export { prepareDatasetPush, prepareDatasetPushIter } from "./push/prepare-push.js";
+export { MAX_SHARDS_ON_DISK, prepareDatasetPush, prepareDatasetPushIter } from "./push/prepare-push.js";
 export { pushDataset, pushDatasetIter } from "./push/push-dataset.js";
 export type {
   CommitDatasetPushOptions,
   PrepareDatasetPushOptions,
   PreparedDatasetPush,
+  PrepareUploadTarget,
   PushDatasetOptions,
   PushDatasetResult,
   PushedSplit,

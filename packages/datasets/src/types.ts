@@ -100,6 +100,8 @@ export type DatasetProgressEvent =
   | {
       type: "shards-planned";
       split: string;
+      /** The split's features (declared or inferred). */
+      features: NamedFeature[];
       numShards: number;
       numRows: number;
       numBytes: number;

@@ -254,7 +254,7 @@ async function run(
     // datasets' rule over the whole split when it fits in one row group's budget; otherwise the
     // size fixed from the first `rowGroupBytes` (see rowGroupRows).
     groupRows ??= rowGroupRows(numRows, numBytes, checked.rowGroupBytes);
-    emit({ type: "shards-planned", split, numShards, numRows, numBytes, rowGroupRows: groupRows });
+    emit({ type: "shards-planned", split, features, numShards, numRows, numBytes, rowGroupRows: groupRows });
 
     const counts = shardRowCounts(numRows, numShards);
     const shards: WrittenShard[] = [];

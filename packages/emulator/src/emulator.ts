@@ -11,6 +11,7 @@ import { DEFAULTS, type EmulatorOptions, resolveOptions } from "./core/options.j
 import { logEntry, type RequestLogEntry } from "./core/request-log.js";
 import { Signer } from "./core/signing.js";
 import { HubModel } from "./model/hub.js";
+import { seedRepos } from "./model/seed.js";
 import { createInProcessFetch } from "./mounts/fetch.js";
 import { createMswHandlers } from "./mounts/msw.js";
 import { routeHub, routeStorage } from "./routes/router.js";
@@ -34,6 +35,8 @@ export interface Emulator {
   /** Every request served, oldest first. Clear it with `clearRequestLog()` or `requestLog.length = 0`. */
   readonly requestLog: RequestLogEntry[];
   clearRequestLog(): void;
+  /** Calls `listener` with every request served from now on; returns the function that stops it. */
+  onRequest(listener: (entry: RequestLogEntry) => void): () => void;
   /** msw 2 handlers for both origins (needs `msw` installed). */
   mswHandlers(): HttpHandler[];
   /** Resolves once the storage state is loaded (the first request waits for it anyway). */
@@ -60,7 +63,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       : createMemoryStorage();
   let hub: HubModel | undefined;
   let xet: XetStore | undefined;
-  const ready = Promise.all([HubModel.load(storage, clock), xetHasher()]).then(([model, hasher]) => {
+  const ready = Promise.all([HubModel.load(storage, clock), xetHasher()]).then(async ([model, hasher]) => {
+    if (options.seed) {
+      await seedRepos(model, options.seed);
+      await model.flush();
+    }
     hub = model;
     xet = new XetStore(storage, hasher);
   });
@@ -69,6 +76,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const signer = new Signer(() => hub!.state.secret, clock, DEFAULTS.presignSeconds);
   const faults = new Faults();
   const requestLog: RequestLogEntry[] = [];
+  const listeners = new Set<(entry: RequestLogEntry) => void>();
 
   function record(
     request: Request,
@@ -78,7 +86,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   ): void {
     const declared = Number(request.headers.get("content-length") ?? "0") || 0;
     const bodyBytes = body && body.bytesRead > 0 ? body.bytesRead : declared;
-    requestLog.push(logEntry(request, bodyBytes, status));
+    const entry = logEntry(request, bodyBytes, status, clock());
+    requestLog.push(entry);
+    for (const listener of listeners) listener(entry);
     if (requestChannel.hasSubscribers) {
       requestChannel.publish({
         method: request.method.toUpperCase(),
@@ -105,7 +115,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       // The storage origin never looks at tokens; presigned routes reject them outright.
       principal: storageOrigin
         ? undefined
-        : authenticate(request.headers.get("authorization"), resolved.users),
+        : authenticate(request.headers.get("authorization"), resolved.users, resolved.orgs),
       hub: hub!,
       options: resolved,
       signer,
@@ -170,6 +180,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     requestLog,
     clearRequestLog: () => {
       requestLog.length = 0;
+    },
+    onRequest: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     mswHandlers: () => createMswHandlers(handle, resolved.baseUrl, resolved.storageBaseUrl),
     ready,

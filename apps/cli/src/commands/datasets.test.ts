@@ -9,11 +9,18 @@ import { capture as captureIO } from "../test-utils.js";
 // `hfkit datasets …` against the emulator over loopback: files pushed as a dataset, read back
 // with `info` and `rows`, a dry run that uploads nothing, bad input that commits nothing.
 const TOKEN = "hf_cli_datasets";
+const READER = "hf_cli_datasets_reader";
 let server: EmulatorServer;
 let dir: string;
 
 beforeAll(async () => {
-  server = await startEmulatorServer({ port: 0 });
+  server = await startEmulatorServer({
+    port: 0,
+    users: [
+      { token: TOKEN, user: "local", role: "write" },
+      { token: READER, user: "local", role: "read" },
+    ],
+  });
   dir = await mkdtemp(join(tmpdir(), "hfkit-cli-datasets-"));
   await writeFile(
     join(dir, "train.jsonl"),
@@ -21,17 +28,23 @@ beforeAll(async () => {
   );
   await writeFile(join(dir, "test.csv"), 'text,label,n\n"so, so",neg,4\n');
   await writeFile(join(dir, "broken.jsonl"), '{"text": "ok", "n": 1}\n{"text": "oops", "n": "two"}\n');
+  await writeFile(
+    join(dir, "malformed.jsonl"),
+    '{"text": "ok", "n": 1}\n{"text": "cut", "n": \n{"text": "z", "n": 3}\n',
+  );
+  await writeFile(join(dir, "malformed.csv"), 'text,n\nok,1\n"never closed,2\n');
+  await writeFile(join(dir, "other.jsonl"), '{"title": "different columns", "score": 0.5}\n');
 });
 afterAll(async () => {
   await server.close();
   await rm(dir, { recursive: true, force: true });
 });
 
-const capture = (tty = false) =>
-  captureIO({ HF_ENDPOINT: server.url, HF_TOKEN: TOKEN, HF_HOME: join(dir, "home") }, { tty });
+const capture = (tty = false, token = TOKEN) =>
+  captureIO({ HF_ENDPOINT: server.url, HF_TOKEN: token, HF_HOME: join(dir, "home") }, { tty });
 
-async function run(argv: string[], tty = false) {
-  const io = capture(tty);
+async function run(argv: string[], tty = false, token = TOKEN) {
+  const io = capture(tty, token);
   const code = await main(argv, io.io);
   return { code, stdout: io.stdout(), stderr: io.stderr() };
 }
@@ -149,5 +162,119 @@ describe("hfkit datasets", () => {
     expect(bad.stderr).toMatch(/broken\.jsonl, line 2, column "n"/);
     // Refused before any request: no repo created, nothing uploaded.
     expect(server.emulator.requestLog).toEqual([]);
+  });
+
+  const FEATURES = {
+    text: { dtype: "string", _type: "Value" },
+    label: { names: ["neg", "pos"], _type: "ClassLabel" },
+    n: { dtype: "int32", _type: "Value" },
+  };
+
+  it("--features takes datasets' features JSON inline or from a file", async () => {
+    const train = join(dir, "train.jsonl");
+    const inline = await run([
+      "datasets",
+      "push",
+      "local/featured",
+      train,
+      "--features",
+      JSON.stringify(FEATURES),
+    ]);
+    expect(inline.code).toBe(0);
+    const rows = await run(["datasets", "rows", "local/featured"]);
+    // ClassLabel stores the label's index, as datasets does.
+    expect(
+      rows.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).label),
+    ).toEqual([1, 0, 1]);
+    const info = JSON.parse((await run(["datasets", "info", "local/featured", "--format", "json"])).stdout);
+    expect(info.configs[0].features).toEqual([
+      { name: "text", dtype: "string" },
+      { name: "label", dtype: { class_label: { names: { 0: "neg", 1: "pos" } } } },
+      { name: "n", dtype: "int32" },
+    ]);
+
+    const file = join(dir, "features.json");
+    await writeFile(file, JSON.stringify(FEATURES));
+    expect((await run(["datasets", "push", "local/featured-file", train, "--features", file])).code).toBe(0);
+    const fromFile = await run(["datasets", "rows", "local/featured-file"]);
+    expect(fromFile.stdout).toBe(rows.stdout);
+  });
+
+  it("bad --features fails on one line naming the flag and the fix, before any request", async () => {
+    const train = join(dir, "train.jsonl");
+    for (const [value, problem] of [
+      ['{"text": {"dtype": "string"', /--features: not valid JSON \(/],
+      [
+        join(dir, "no-such-features.json"),
+        /--features: cannot read the file .*no-such-features\.json \(ENOENT\)/,
+      ],
+    ] as const) {
+      server.emulator.clearRequestLog();
+      const bad = await run(["datasets", "push", "local/bad-features", train, "--features", value]);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stdout).toBe("");
+      expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+      expect(bad.stderr).toMatch(problem);
+      expect(bad.stderr).toContain("give datasets' features JSON, e.g.");
+      expect(server.emulator.requestLog).toEqual([]);
+    }
+  });
+
+  it("malformed JSONL and CSV lines, and a forbidden split name, fail on one line before any request", async () => {
+    const cases: [string[], RegExp][] = [
+      [[join(dir, "malformed.jsonl")], /malformed\.jsonl, line 2\b/],
+      [[join(dir, "malformed.csv")], /malformed\.csv, line 3\b/],
+      [[join(dir, "train.jsonl"), "--split", "validation-1"], /split.*validation-1/],
+    ];
+    for (const [args, problem] of cases) {
+      server.emulator.clearRequestLog();
+      const bad = await run(["datasets", "push", "local/malformed", ...args]);
+      expect(bad.code, bad.stderr).not.toBe(0);
+      expect(bad.stdout).toBe("");
+      expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+      expect(bad.stderr).toMatch(problem);
+      expect(server.emulator.requestLog).toEqual([]);
+    }
+  });
+
+  it("features unlike the config's other splits, or a read-only token, fail on one line before any upload; nothing is committed", async () => {
+    const repo = "local/conflict";
+    expect((await run(["datasets", "push", repo, join(dir, "train.jsonl")])).code).toBe(0);
+    const head = commits().length;
+    const uploads = () =>
+      server.emulator.requestLog.filter(
+        (r) => new URL(r.url).origin === server.storageUrl || /\/(preupload|commit)\//.test(r.url),
+      );
+
+    server.emulator.clearRequestLog();
+    const other = await run(["datasets", "push", repo, join(dir, "other.jsonl"), "--split", "test"]);
+    expect(other.code).not.toBe(0);
+    // The split's progress lines come first (its input was read); then one line of error.
+    const lines = other.stderr.trim().split("\n");
+    expect(lines.filter((l) => l.startsWith("error:"))).toEqual([lines.at(-1)]);
+    expect(other.stderr).toMatch(/features: split "test" has other features than the config "default"/);
+    expect(other.stderr).toMatch(/push the same columns and types/);
+    expect(uploads()).toEqual([]);
+
+    server.emulator.clearRequestLog();
+    const reader = await run(
+      ["datasets", "push", repo, join(dir, "test.csv"), "--split", "test"],
+      false,
+      READER,
+    );
+    expect(reader.code).not.toBe(0);
+    expect(reader.stdout).toBe("");
+    const readerLines = reader.stderr.trim().split("\n");
+    expect(readerLines.filter((l) => l.startsWith("error:"))).toEqual([readerLines.at(-1)]);
+    expect(reader.stderr).toMatch(/write/i);
+    expect(uploads().filter((r) => r.status < 400)).toEqual([]);
+    server.emulator.clearRequestLog();
+    expect(commits().length).toBe(0);
+    const info = JSON.parse((await run(["datasets", "info", repo, "--format", "json"])).stdout);
+    expect(info.configs[0].splits.map((s: { split: string }) => s.split)).toEqual(["train"]);
+    expect(head).toBeGreaterThan(0);
   });
 });

@@ -62,10 +62,41 @@ async function filesBySplit(args: readonly string[], split: string): Promise<Map
   return out;
 }
 
+const FEATURES_FIX =
+  'give datasets\' features JSON, e.g. \'{"text": {"dtype": "string", "_type": "Value"}}\', or the path of a file holding it';
+
+/** `--features`: datasets' features dict (or a whole `huggingface` footer value), inline or in a file. */
 async function featuresOption(value: string | undefined) {
   if (value === undefined) return undefined;
-  const text = value.trimStart().startsWith("{") ? value : await readFile(value, "utf8");
-  return featuresFromHuggingfaceJson(text);
+  const inline = value.trimStart().startsWith("{");
+  let text = value;
+  if (!inline) {
+    try {
+      text = await readFile(value, "utf8");
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? String(error);
+      throw new InvalidInputError(`--features: cannot read the file ${value} (${code}); ${FEATURES_FIX}.`, {
+        field: "features",
+      });
+    }
+  }
+  const where = inline ? "" : ` in ${value}`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInputError(
+      `--features: not valid JSON${where} (${(error as Error).message}); ${FEATURES_FIX}.`,
+      { field: "features" },
+    );
+  }
+  const footer = typeof parsed === "object" && parsed !== null && "info" in parsed;
+  try {
+    return featuresFromHuggingfaceJson(footer ? text : JSON.stringify({ info: { features: parsed } }));
+  } catch (error) {
+    const message = (error as Error).message.replace(/^huggingface metadata (info\.features\.?)?/, "");
+    throw new InvalidInputError(`--features: ${message}${where}; ${FEATURES_FIX}.`, { field: "features" });
+  }
 }
 
 function positiveInt(value: string | undefined, field: string): number | undefined {
@@ -113,6 +144,7 @@ class PushProgress {
         );
         break;
       case "shard-progress":
+      case "shard-uploaded":
         break;
       default:
         this.bytes.update(event);

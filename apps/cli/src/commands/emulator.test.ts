@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -135,5 +135,95 @@ describe("hfkit emulator serve", () => {
     const bad = io;
     expect(await main(["emulator", "serve", "--token", "hf_x:alice:admin"], bad)).toBe(2);
     expect(await main(["emulator", "serve", "--chunk-size", "lots"], bad)).toBe(2);
+    expect(await main(["emulator", "serve", "--org", "acme"], bad)).toBe(2);
+    expect(err.join("")).toContain("expected NAME:USER,USER");
+  });
+
+  it("--faults, --request-log, --seed and --org, with the admin route on loopback", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "hfkit-cli-emulator-tool-"));
+    try {
+      const faults = join(dir, "faults.json");
+      await writeFile(
+        faults,
+        JSON.stringify([{ path: "/api/whoami-v2", status: 429, headers: { "retry-after": "2" } }]),
+      );
+      const log = join(dir, "requests.jsonl");
+      await mkdir(join(dir, "seed", "models", "acme", "tiny"), { recursive: true });
+      await writeFile(join(dir, "seed", "models", "acme", "tiny", "config.json"), "{}\n");
+      const { child, url } = await serve([
+        "--faults",
+        faults,
+        "--request-log",
+        log,
+        "--seed",
+        join(dir, "seed"),
+        "--token",
+        "hf_alice:alice:write",
+        "--org",
+        "acme:alice,bob",
+      ]);
+      const limited = await whoami(url, "hf_alice");
+      expect([limited.status, limited.headers.get("retry-after")]).toEqual([429, "2"]);
+      const me = (await (await whoami(url, "hf_alice")).json()) as { orgs: Array<{ name: string }> };
+      expect(me.orgs.map((o) => o.name)).toEqual(["acme"]);
+      const members = await fetch(`${url}/api/organizations/acme/members`);
+      expect(((await members.json()) as Array<{ user: string }>).map((m) => m.user)).toEqual([
+        "alice",
+        "bob",
+      ]);
+      const config = await fetch(`${url}/acme/tiny/resolve/main/config.json`);
+      expect(await config.text()).toBe("{}\n");
+      // alice may write in acme's namespace: she is a member.
+      const created = await fetch(`${url}/api/repos/create`, {
+        method: "POST",
+        headers: { authorization: "Bearer hf_alice", "content-type": "application/json" },
+        body: JSON.stringify({ name: "by-member", organization: "acme" }),
+      });
+      expect(created.status).toBe(200);
+      const added = await fetch(`${url}/_emulator/faults`, {
+        method: "POST",
+        body: JSON.stringify({ path: "/api/models/acme/tiny", status: 500 }),
+      });
+      expect(await added.json()).toEqual({ added: 1, pending: 1 });
+      expect((await fetch(`${url}/api/models/acme/tiny`)).status).toBe(500);
+      const admin = (await (await fetch(`${url}/_emulator/requests`)).json()) as { total: number };
+      expect(admin.total).toBe(6);
+      child.kill("SIGTERM");
+      await once(child, "exit");
+      const lines = (await readFile(log, "utf8"))
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      expect(lines.map((l) => [l.method, l.path, l.status, l.authorization])).toEqual([
+        ["GET", "/api/whoami-v2", 429, true],
+        ["GET", "/api/whoami-v2", 200, true],
+        ["GET", "/api/organizations/acme/members", 200, false],
+        ["GET", "/acme/tiny/resolve/main/config.json", 200, false],
+        ["POST", "/api/repos/create", 200, true],
+        ["GET", "/api/models/acme/tiny", 500, false],
+      ]);
+      expect(await readFile(log, "utf8")).not.toContain("hf_alice");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a --faults file with a bad rule, naming the file, rule and field (exit 2)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "hfkit-cli-emulator-faults-"));
+    try {
+      const faults = join(dir, "faults.json");
+      await writeFile(faults, JSON.stringify([{ path: "/api/whoami-v2", status: 429, times: 0 }]));
+      const err: string[] = [];
+      const io: CliIO = {
+        stdout: { write: () => {} },
+        stderr: { write: (s: string) => err.push(s) },
+        env: {},
+        onInterrupt: () => () => {},
+      };
+      expect(await main(["emulator", "serve", "--faults", faults], io)).toBe(2);
+      expect(err.join("")).toContain(`--faults: ${faults}[0].times: `);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,11 @@
-import { type EmulatorUser, startEmulatorServer } from "@hfkit/emulator";
+import { readFile } from "node:fs/promises";
+import {
+  type EmulatorOrg,
+  type EmulatorUser,
+  type FaultSpec,
+  parseFaultRules,
+  startEmulatorServer,
+} from "@hfkit/emulator";
 import { type Command, InvalidArgumentError } from "commander";
 import type { CliContext } from "../context.js";
 import { examples, HELP_GROUPS } from "../help.js";
@@ -36,6 +43,37 @@ function token(value: string, previous: EmulatorUser[]): EmulatorUser[] {
   return [...previous, { token: tokenValue, user, role }];
 }
 
+/** `--org NAME:USER,USER`, repeatable. */
+function org(value: string, previous: EmulatorOrg[]): EmulatorOrg[] {
+  const match = /^([^:\s]+):([^:\s]*)$/.exec(value);
+  const members = match?.[2] ? match[2].split(",") : [];
+  if (!match || members.some((m) => !m)) {
+    throw new InvalidArgumentError("expected NAME:USER,USER, e.g. my-org:alice,bob");
+  }
+  return [...previous, { name: match[1]!, members }];
+}
+
+/** Reads and validates `--faults FILE`; the error names the file, the rule and the field. */
+async function faultsFrom(file: string): Promise<FaultSpec[]> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new Error(`--faults: cannot read ${file}: ${(error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`--faults: ${file} is not JSON: ${(error as Error).message}`);
+  }
+  try {
+    return parseFaultRules(data, file);
+  } catch (error) {
+    throw new Error(`--faults: ${(error as Error).message}`);
+  }
+}
+
 interface ServeOptions {
   port: number;
   storagePort: number;
@@ -46,6 +84,10 @@ interface ServeOptions {
   chunkSize?: number;
   multipartThreshold?: number;
   xet: boolean;
+  org: EmulatorOrg[];
+  requestLog?: string;
+  faults?: string;
+  seed?: string;
 }
 
 export function registerEmulatorCommand(program: Command, context: CliContext): void {
@@ -61,6 +103,7 @@ export function registerEmulatorCommand(program: Command, context: CliContext): 
       examples(
         "hfkit emulator serve --port 8080",
         "hfkit emulator serve --dir ./hub-data --token hf_ci:ci:write",
+        "hfkit emulator serve --seed ./fixtures --org acme:ci --request-log requests.jsonl --faults faults.json",
       ),
     )
     .option("--port <n>", "Hub port (0 picks a free one)", integer, 0)
@@ -89,7 +132,31 @@ export function registerEmulatorCommand(program: Command, context: CliContext): 
       "--no-xet",
       "serve the LFS protocol only: no Xet token exchange, CAS or transfer: xet (clients must not need Xet)",
     )
-    .action(async (options: ServeOptions) => {
+    .option(
+      "--org <NAME:USER,USER>",
+      "an organization and its members (repeatable); members may write in its namespace",
+      org,
+      [] as EmulatorOrg[],
+    )
+    .option(
+      "--request-log <file>",
+      "append one JSON line per request (method, path, status, bytes, authorization sent or not, user agent; never a token)",
+    )
+    .option(
+      "--faults <file>",
+      'inject faults from a JSON file: [{"path"|"pathRegex", "method"?, "status"?, "times"?, "headers"?, "latencyMs"?, "reset"?}]',
+    )
+    .option(
+      "--seed <dir>",
+      "start with the repos of a folder: DIR/{models,datasets,spaces}/NAMESPACE/NAME/files (repos already stored are kept)",
+    )
+    .action(async (options: ServeOptions, command: Command) => {
+      // A bad rules file is a usage error (exit 2), reported before anything listens.
+      const faults = options.faults
+        ? await faultsFrom(options.faults).catch((error: Error) =>
+            command.error(`error: ${error.message}`, { exitCode: 2, code: "hfkit.invalidFaults" }),
+          )
+        : [];
       const server = await startEmulatorServer({
         port: options.port,
         storagePort: options.storagePort,
@@ -100,7 +167,12 @@ export function registerEmulatorCommand(program: Command, context: CliContext): 
         ...(options.chunkSize ? { multipartChunkSize: options.chunkSize } : {}),
         ...(options.multipartThreshold ? { multipartThreshold: options.multipartThreshold } : {}),
         xet: options.xet,
+        ...(options.org.length ? { orgs: options.org } : {}),
+        ...(options.requestLog ? { requestLogFile: options.requestLog } : {}),
+        ...(options.seed ? { seed: options.seed } : {}),
+        admin: true,
       });
+      for (const fault of faults) server.emulator.faults.inject(fault);
       context.io.stdout.write(`${server.url}\n`);
       context.note(`hfkit emulator: Hub at ${server.url}, storage at ${server.storageUrl}`);
       context.note(`storage: ${options.dir ?? "in memory (lost on exit)"}`);
@@ -110,6 +182,14 @@ export function registerEmulatorCommand(program: Command, context: CliContext): 
           ? `accepting ${options.token.length} configured token(s)`
           : "any hf_ token is accepted as the write user 'local'",
       );
+      if (options.org.length)
+        context.note(
+          `organizations: ${options.org.map((o) => `${o.name} (${o.members.join(", ")})`).join("; ")}`,
+        );
+      if (options.seed) context.note(`seeded from ${options.seed}`);
+      if (faults.length) context.note(`${faults.length} fault rule(s) armed from ${options.faults}`);
+      if (options.requestLog) context.note(`request log: ${options.requestLog}`);
+      context.note(`admin (loopback only): ${server.url}/_emulator/requests, ${server.url}/_emulator/faults`);
       context.note(`use it with HF_ENDPOINT=${server.url}; stop with Ctrl-C`);
       // Serves until the run is interrupted (Ctrl-C, SIGTERM): for this command that is the normal end.
       await new Promise<void>((resolve) => {

@@ -7,7 +7,7 @@ import { normaliseDtype } from "./dtype.js";
 // `Features.arrow_schema`). `to_dict` writes a dataclass field only when it differs from its
 // default, in field order, and always `_type`; a plain dict (struct) has no `_type`.
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 function withType(fields: Record<string, Json | undefined>, type: string): { [key: string]: Json } {
   const out: { [key: string]: Json } = {};

@@ -14,7 +14,7 @@ import {
 import { drain, sleep } from "@hfkit/http/work";
 import { downloadFile, getRepoInfo, listFiles, type RepoFile } from "@hfkit/repo";
 import { inputError } from "../errors.js";
-import { updatedDatasetCard } from "./dataset-card.js";
+import { updatedDatasetCardAndInfo, updatedLegacyInfos } from "./dataset-card.js";
 import type {
   CommitDatasetPushOptions,
   PreparedDatasetPush,
@@ -44,13 +44,18 @@ function isMissing(error: unknown): boolean {
 }
 
 /** The repo's head, card and data folder listing at one commit: what the final commit is built from. */
-interface Snapshot {
+export interface Snapshot {
   parent: string | undefined;
   readme: string | undefined;
   files: RepoFile[];
   /** Splits of old `data/{split}-NNNNN-of-NNNNN*.parquet` files, when the card has no `configs`. */
   legacySplits: string[];
+  /** The legacy `dataset_infos.json`, when the repo has one. */
+  legacyInfos: string | undefined;
 }
+
+/** datasets' `config.DATASETDICT_INFOS_FILENAME`: the metadata file cards replaced. */
+const LEGACY_INFOS = "dataset_infos.json";
 
 // datasets' PUSH_TO_HUB_WITHOUT_METADATA_CONFIGS_SPLIT_PATTERN_SHARDED.
 const LEGACY_SHARD = /^data\/(\w+(?:\.\w+)*)-\d{5}-of-\d{5}[^/]*\.parquet$/u;
@@ -73,7 +78,7 @@ async function filesUnder(
   return files;
 }
 
-async function snapshotOf(
+export async function snapshotOf(
   client: HubClient,
   repo: RepoId,
   revision: string,
@@ -85,31 +90,35 @@ async function snapshotOf(
     parent = (await getRepoInfo(client, { repo, revision, expand: ["sha"], ...(signal ? { signal } : {}) }))
       .sha;
   } catch (error) {
-    if (isMissing(error)) return { parent: undefined, readme: undefined, files: [], legacySplits: [] };
+    if (isMissing(error))
+      return { parent: undefined, readme: undefined, files: [], legacySplits: [], legacyInfos: undefined };
     throw error;
   }
   // Read at the parent commit, so the card and the deletions match what the commit replaces.
   const at = parent ?? revision;
-  let readme: string | undefined;
-  try {
-    const { bytes } = await downloadFile(client, {
-      repo,
-      path: "README.md",
-      revision: at,
-      to: "memory",
-      ...(signal ? { signal } : {}),
-    });
-    readme = new TextDecoder().decode(bytes);
-  } catch (error) {
-    if (!isMissing(error)) throw error;
-  }
+  const text = async (path: string): Promise<string | undefined> => {
+    try {
+      const { bytes } = await downloadFile(client, {
+        repo,
+        path,
+        revision: at,
+        to: "memory",
+        ...(signal ? { signal } : {}),
+      });
+      return new TextDecoder().decode(bytes);
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+      return undefined;
+    }
+  };
+  const [readme, legacyInfos] = await Promise.all([text("README.md"), text(LEGACY_INFOS)]);
   const files = await filesUnder(client, repo, at, dataDir, signal);
   let legacySplits: string[] = [];
   if (getDatasetConfigs(parseCard(readme ?? "")).length === 0) {
     const data = dataDir === "data" ? files : await filesUnder(client, repo, at, "data", signal);
     legacySplits = [...new Set(data.flatMap((f) => LEGACY_SHARD.exec(f.path)?.[1] ?? []))];
   }
-  return { parent, readme, files, legacySplits };
+  return { parent, readme, files, legacySplits, legacyInfos };
 }
 
 /** The final commit's plan: README.md and the stale shards to delete (arrow_dataset.py / dataset_dict.py `_push_to_repo`). */
@@ -119,7 +128,7 @@ function finalPlan(prepared: PreparedDatasetPush, snapshot: Snapshot) {
     snapshot.files.filter((f) => f.path.startsWith(`${prepared.dataDir}/${split}-`));
   // One split (or several, merged): every `{dataDir}/{split}-*`. The splits form: every file directly under dataDir.
   const matching = prepared.replaceSplits ? snapshot.files : prepared.splits.flatMap((s) => ofSplit(s.split));
-  const readme = updatedDatasetCard({
+  const card = updatedDatasetCardAndInfo({
     readme: snapshot.readme,
     configName: prepared.configName,
     dataDir: prepared.dataDir,
@@ -133,7 +142,13 @@ function finalPlan(prepared: PreparedDatasetPush, snapshot: Snapshot) {
     ),
   });
   const deletions = matching.filter((f) => !added.has(f.path)).map((f) => f.path);
-  return { readme, deletions };
+  const legacy = updatedLegacyInfos(snapshot.legacyInfos, prepared.configName, card);
+  // datasets adds it right after README.md.
+  const cardOps: { type: "add"; path: string; content: string }[] = [
+    { type: "add", path: "README.md", content: card.readme },
+    ...(legacy !== undefined ? [{ type: "add" as const, path: LEGACY_INFOS, content: legacy }] : []),
+  ];
+  return { readme: card.readme, deletions, cardOps };
 }
 
 function retryable(error: unknown): number | undefined {
@@ -185,12 +200,12 @@ export async function* commitDatasetPushIter(
 
   if (options.dryRun !== undefined) {
     const snapshot = await snapshotOf(client, repo, revision, prepared.dataDir, signal);
-    const { readme, deletions } = finalPlan(prepared, snapshot);
+    const { readme, deletions, cardOps } = finalPlan(prepared, snapshot);
     await mkdir(options.dryRun, { recursive: true });
-    await writeFile(join(options.dryRun, "README.md"), readme);
+    for (const op of cardOps) await writeFile(join(options.dryRun, op.path), op.content);
     const operations: CommitOperation[] = [
       ...prepared.additions,
-      { type: "add", path: "README.md", content: readme },
+      ...cardOps,
       ...deletions.map((path): CommitOperation => ({ type: "delete", path })),
     ];
     return {
@@ -231,10 +246,10 @@ export async function* commitDatasetPushIter(
 
   for (let attempt = 1; ; attempt++) {
     const snapshot = await snapshotOf(client, repo, revision, prepared.dataDir, signal);
-    const { readme, deletions } = finalPlan(prepared, snapshot);
+    const { readme, deletions, cardOps } = finalPlan(prepared, snapshot);
     const operations: CommitOperation[] = [
       ...lastAdditions,
-      { type: "add", path: "README.md", content: readme },
+      ...cardOps,
       ...deletions.map((path): CommitOperation => ({ type: "delete", path })),
     ];
     try {

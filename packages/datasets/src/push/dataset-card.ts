@@ -12,7 +12,7 @@ import {
 } from "@hfkit/cards";
 import { datasetInfoFor } from "../card-data.js";
 import { DatasetError, inputError } from "../errors.js";
-import { featuresToHuggingfaceJson } from "../features/hf-json.js";
+import { featuresToHuggingfaceJson, type Json, pythonJsonDumps } from "../features/hf-json.js";
 import type { WriteShardsResult } from "../types.js";
 
 /** What one push changes in README.md. */
@@ -103,6 +103,15 @@ function mergedInfo(old: ReturnType<typeof getDatasetInfos>[number], change: Car
  * `dataset_info` merged or rebuilt, every other key, comment and the prose kept byte for byte.
  */
 export function updatedDatasetCard(change: CardChange): string {
+  return updatedDatasetCardAndInfo(change).readme;
+}
+
+/** {@link updatedDatasetCard}, with the config's `dataset_info` and whether it merged an old one. */
+export function updatedDatasetCardAndInfo(change: CardChange): {
+  readme: string;
+  info: DatasetInfo;
+  merged: boolean;
+} {
   let card = parseCard(change.readme ?? "");
   const configs = getDatasetConfigs(card);
   const old = getDatasetInfos(card).find((i) => i.configName === change.configName);
@@ -143,5 +152,55 @@ export function updatedDatasetCard(change: CardChange): string {
     }
     throw error;
   }
-  return stringifyCard(card);
+  return { readme: stringifyCard(card), info, merged: old !== undefined && !change.replaceSplits };
+}
+
+/**
+ * The legacy `dataset_infos.json` after a push, or undefined when it stays as it is: `datasets`
+ * rewrites it only when it already holds an entry for the pushed config, replacing that entry
+ * with the config's info as `asdict(DatasetInfo)` and dumping the whole file with `json.dumps`
+ * (arrow_dataset.py `_get_updated_dataset_card`, datasets 5.0.1).
+ */
+export function updatedLegacyInfos(
+  legacy: string | undefined,
+  configName: string,
+  card: { info: DatasetInfo; merged: boolean },
+): string | undefined {
+  if (legacy === undefined) return undefined;
+  let infos: unknown;
+  try {
+    infos = JSON.parse(legacy);
+  } catch {
+    return undefined; // datasets would fail on it; a push should not be stopped by a legacy file
+  }
+  if (typeof infos !== "object" || infos === null || Array.isArray(infos)) return undefined;
+  const entries = infos as Record<string, Json>;
+  if (!entries[configName]) return undefined;
+  const { info } = card;
+  const downloadSize = info.downloadSize ?? 0;
+  const datasetSize = info.datasetSize ?? 0;
+  const features = info.features
+    ? (JSON.parse(featuresToHuggingfaceJson([...info.features])) as { info: { features: Json } }).info
+        .features
+    : null;
+  entries[configName] = {
+    // asdict keeps these four even at their default ("")
+    description: "",
+    citation: "",
+    homepage: "",
+    license: "",
+    features,
+    config_name: configName,
+    splits: Object.fromEntries(
+      (info.splits ?? []).map((s) => [
+        s.name,
+        { name: s.name, num_bytes: s.numBytes, num_examples: s.numExamples, dataset_name: null },
+      ]),
+    ),
+    download_size: downloadSize,
+    dataset_size: datasetSize,
+    // set only when an existing info was updated
+    ...(card.merged ? { size_in_bytes: downloadSize + datasetSize } : {}),
+  };
+  return pythonJsonDumps(entries);
 }

@@ -1,17 +1,15 @@
 import { rm } from "node:fs/promises";
 import type { HubClient } from "@hfkit/http";
-import { formatRepoId, RepoNotFoundError } from "@hfkit/http";
 import { drain } from "@hfkit/http/work";
-import { createBranch } from "@hfkit/refs";
-import { createRepo, getRepoInfo } from "@hfkit/repo";
 import { commitDatasetPushIter, datasetRepo } from "./commit-push.js";
 import { checkPrepare, prepareDatasetPushIter } from "./prepare-push.js";
 import type { PushDatasetOptions, PushDatasetResult, PushProgressEvent } from "./types.js";
 
 /**
  * Pushes tabular data to a Hub dataset repo as `datasets.push_to_hub` does, yielding progress
- * events (`rows-progress`, `shard-written`, `lfs-upload-progress`, `commit-created`…): writes
- * the Parquet shards (so bad input fails before any request), creates the repo when missing,
+ * events (`rows-progress`, `shard-written`, `shard-uploaded`, `commit-created`…): reads the
+ * input through (so bad input fails before any request), creates the repo when missing,
+ * uploads each Parquet shard as soon as it is written (at most `MAX_SHARDS_ON_DISK` on disk),
  * then commits the shards with README.md's
  * `configs` and `dataset_info` updated and the split's stale shards deleted. Pushing the same
  * content again makes no commit.
@@ -20,40 +18,29 @@ export async function* pushDatasetIter(
   client: HubClient,
   options: PushDatasetOptions,
 ): AsyncGenerator<PushProgressEvent, PushDatasetResult> {
-  const repo = datasetRepo(options?.repo);
+  datasetRepo(options?.repo);
   checkPrepare(options);
-  const signal = options.signal;
+  const dryRun = options.dryRun !== undefined;
+  // Each shard is uploaded as it is written and leaves the disk; the repo is created just
+  // before the first upload, once the input has been read through.
   const prepared = yield* prepareDatasetPushIter({
     ...options,
-    ...(options.dryRun !== undefined ? { folder: options.dryRun } : {}),
+    ...(dryRun
+      ? { folder: options.dryRun! }
+      : {
+          upload: {
+            client,
+            repo: options.repo,
+            ...(options.revision !== undefined ? { revision: options.revision } : {}),
+            ...(options.createPr ? { createPr: true } : {}),
+            ...(options.private !== undefined ? { private: options.private } : {}),
+          },
+        }),
   });
   try {
-    if (options.dryRun === undefined) {
-      try {
-        await getRepoInfo(client, { repo, expand: ["sha"], ...(signal ? { signal } : {}) });
-      } catch (error) {
-        if (!(error instanceof RepoNotFoundError)) throw error;
-        const created = await createRepo(client, {
-          repo,
-          existOk: true,
-          ...(options.private !== undefined ? { private: options.private } : {}),
-          ...(signal ? { signal } : {}),
-        });
-        if (created.created) yield { type: "repo-created", repo: formatRepoId(repo), url: created.url };
-      }
-      // datasets creates the branch it pushes to (not a pull request's ref).
-      if (options.revision !== undefined && !options.revision.startsWith("refs/pr/")) {
-        await createBranch(client, {
-          repo,
-          branch: options.revision,
-          existOk: true,
-          ...(signal ? { signal } : {}),
-        });
-      }
-    }
     return yield* commitDatasetPushIter(client, prepared, options);
   } finally {
-    if (options.dryRun === undefined) await rm(prepared.folder, { recursive: true, force: true });
+    if (!dryRun) await rm(prepared.folder, { recursive: true, force: true });
   }
 }
 

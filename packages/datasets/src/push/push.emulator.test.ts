@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { commit } from "@hfkit/commit";
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Row } from "../encode/batch.js";
 import { commitDatasetPush } from "./commit-push.js";
 import { loadDataset } from "./load-dataset.js";
-import { prepareDatasetPush } from "./prepare-push.js";
+import { MAX_SHARDS_ON_DISK, prepareDatasetPush } from "./prepare-push.js";
 import { pushDataset, pushDatasetIter } from "./push-dataset.js";
 import type { PushProgressEvent } from "./types.js";
 
@@ -82,6 +82,45 @@ describe("pushes against the emulator", () => {
     expect(await readBack(repo, "train")).toEqual(rows(30, 0));
     expect(await readBack(repo, "validation")).toEqual(rows(5, 100));
     await Promise.all([rm(train.folder, { recursive: true }), rm(validation.folder, { recursive: true })]);
+  });
+
+  test("each shard is uploaded as soon as it is written: few shards on disk at once, and the commit sends no shard bytes", async () => {
+    const repo = "datasets/local/bounded";
+    const temp = await mkdtemp(join(work, "spill-"));
+    const onDisk = async () =>
+      (await readdir(temp, { recursive: true })).filter((f) => String(f).endsWith(".parquet")).length;
+    server.emulator.clearRequestLog();
+    const events: PushProgressEvent[] = [];
+    let peak = 0;
+    const run = pushDatasetIter(hub, { repo, data: rows(2400, 0), numShards: 24, tempDir: temp });
+    let step = await run.next();
+    while (!step.done) {
+      events.push(step.value);
+      peak = Math.max(peak, await onDisk());
+      step = await run.next();
+    }
+    expect(step.value.splits[0]!.files).toHaveLength(24);
+    expect(peak).toBeGreaterThanOrEqual(1);
+    expect(peak).toBeLessThanOrEqual(MAX_SHARDS_ON_DISK);
+    expect(await onDisk()).toBe(0);
+    // Uploads overlap the writing: the first shard is on the Hub before the last one is written.
+    const kinds = events.map((e) =>
+      e.type === "shard-uploaded" || e.type === "shard-written" ? e.type : "",
+    );
+    expect(events.filter((e) => e.type === "shard-uploaded")).toHaveLength(24);
+    expect(kinds.indexOf("shard-uploaded")).toBeLessThan(kinds.lastIndexOf("shard-written"));
+    // Every byte went to storage before the commit; the commit itself carries pointers only.
+    const log = server.emulator.requestLog.map((r) => ({
+      storage: new URL(r.url).origin === server.storageUrl,
+      commit: r.method === "POST" && new URL(r.url).pathname.endsWith("/commit/main"),
+      bytes: r.bodyBytes,
+    }));
+    const firstCommit = log.findIndex((r) => r.commit);
+    expect(log.filter((r) => r.storage).length).toBeGreaterThanOrEqual(1);
+    expect(log.slice(firstCommit).filter((r) => r.storage)).toEqual([]);
+    const shardBytes = step.value.splits[0]!.downloadSize;
+    expect(log[firstCommit]!.bytes).toBeLessThan(shardBytes);
+    expect(await readBack(repo, "train")).toEqual(rows(2400, 0));
   });
 
   test("a commit refused because the branch moved (412) is retried with the card read again", async () => {

@@ -1,9 +1,11 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { commit } from "@hfkit/commit";
 import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
 import { createHubClient, type HubClient } from "@hfkit/http";
 import { listCommits } from "@hfkit/refs";
+import { downloadFile } from "@hfkit/repo";
 import { pythonSkipReason, runPython } from "@hfkit/testing/python";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Audio, ClassLabel, Image, Value } from "../features/model.js";
@@ -213,5 +215,45 @@ describe.skipIf(pythonSkipReason())("Python datasets reads what hfkit pushes", (
     const calls = server.emulator.requestLog.map((r) => new URL(r.url).pathname);
     expect(calls.some((p) => p.endsWith("/xet-write-token/main"))).toBe(true);
     expect(calls.some((p) => p.includes("/xet-read-token/"))).toBe(true);
+  }, 600_000);
+
+  test("a legacy dataset_infos.json holding the config is rewritten as Python rewrites it; one without it is left alone", async () => {
+    const legacy = JSON.stringify({
+      default: {
+        description: "old",
+        citation: "",
+        features: {},
+        splits: {},
+        download_size: 1,
+        dataset_size: 2,
+      },
+      other: { description: "kept" },
+    });
+    const onlyOther = JSON.stringify({ other: { description: "kept" } });
+    for (const repo of ["local/legacy-py", "local/legacy-hfkit", "local/legacy-other"]) {
+      await pushDataset(hub, { repo, data: basic(4) });
+      await commit(hub, {
+        repo: `datasets/${repo}`,
+        message: "Add the legacy infos",
+        operations: [
+          { type: "add", path: "dataset_infos.json", content: repo.endsWith("other") ? onlyOther : legacy },
+        ],
+      });
+    }
+    const smaller = basic(3, 50);
+    await python([{ op: "push", key: "p", repo: "local/legacy-py", splits: { train: smaller } }]);
+    await pushDataset(hub, { repo: "local/legacy-hfkit", data: smaller });
+    await pushDataset(hub, { repo: "local/legacy-other", data: smaller });
+    const text = async (repo: string) =>
+      new TextDecoder().decode(
+        (await downloadFile(hub, { repo: `datasets/${repo}`, path: "dataset_infos.json", to: "memory" }))
+          .bytes,
+      );
+    // Parquet writers differ in a few bytes: sizes aside, the same file byte for byte.
+    const sizesAside = (json: string) => json.replace(/"(download_size|size_in_bytes)": \d+/g, '"$1": 0');
+    const fromPython = await text("local/legacy-py");
+    expect(JSON.parse(fromPython).default.splits.train.num_examples).toBe(3);
+    expect(sizesAside(await text("local/legacy-hfkit"))).toBe(sizesAside(fromPython));
+    expect(await text("local/legacy-other")).toBe(onlyOther);
   }, 600_000);
 });

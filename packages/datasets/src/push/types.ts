@@ -1,5 +1,5 @@
 import type { CommitAdd, CommitOperation, CommitProgressEvent } from "@hfkit/commit";
-import type { RepoDesignation } from "@hfkit/http";
+import type { HubClient, RepoDesignation } from "@hfkit/http";
 import type { FeaturesInput } from "../features/model.js";
 import type { CsvOptions } from "../inputs/csv.js";
 import type { DatasetInput, DatasetProgressEvent, WriteShardsResult } from "../types.js";
@@ -38,7 +38,30 @@ export interface PrepareDatasetPushOptions {
    * by default they go to a new temporary folder that the push removes once committed.
    */
   folder?: string;
+  /**
+   * Upload each shard to this repo as soon as it is written (Git LFS or Xet, as the Hub offers)
+   * and delete it from disk (unless `folder` is given), so that at most
+   * `MAX_SHARDS_ON_DISK` shards are ever on disk. `additions` then refer to the uploaded
+   * objects: the commit sends no shard bytes. The repo and branch are created when missing,
+   * before the first upload (after the input has been read and checked).
+   */
+  upload?: PrepareUploadTarget;
   signal?: AbortSignal;
+}
+
+/** Where `prepareDatasetPush` uploads shards as they are written. */
+export interface PrepareUploadTarget {
+  client: HubClient;
+  /** `"datasets/owner/name"`, `"owner/name"` (taken as a dataset) or `{ type: "dataset", name }`. */
+  repo: RepoDesignation;
+  /** The branch the shards will be committed to (created when missing); default `main`. */
+  revision?: string;
+  /** The shards will be committed as a pull request (the LFS batches then name no branch). */
+  createPr?: boolean;
+  /** Make the repo private when this upload creates it. */
+  private?: boolean;
+  /** Upload through Xet when the Hub offers it (default: yes, unless `HF_HUB_DISABLE_XET`). */
+  useXet?: boolean;
 }
 
 /** The first half of a push: shards on disk and the commit operations that add them. */
@@ -49,9 +72,15 @@ export interface PreparedDatasetPush {
   /** True for the `splits` form (the config's splits are replaced, not added to). */
   replaceSplits: boolean;
   splits: WriteShardsResult[];
-  /** One `add` per shard, in split and shard order. */
+  /**
+   * One `add` per shard, in split and shard order: the local file, or with `upload` the
+   * uploaded object (plain data, so the result can be posted from a worker thread).
+   */
   additions: CommitAdd[];
-  /** The folder holding the shards (removed by `pushDataset` once committed). */
+  /**
+   * The folder holding the shards (removed by `pushDataset` once committed). With `upload`
+   * and no `folder` option, a temporary folder already removed: the shards are on the Hub.
+   */
   folder: string;
 }
 
@@ -112,5 +141,7 @@ export type PushProgressEvent =
   | DatasetProgressEvent
   | CommitProgressEvent
   | { type: "repo-created"; repo: string; url: string }
+  /** With `upload`: a shard is on the Hub (and gone from disk unless `folder` keeps it). */
+  | { type: "shard-uploaded"; split: string; path: string; bytes: number }
   /** The final commit was refused because the branch moved; the card is read again and the commit retried. */
   | { type: "push-retry"; attempt: number; status: number };

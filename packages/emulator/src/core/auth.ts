@@ -24,7 +24,20 @@ export interface Principal {
 export function authenticate(
   header: string | null,
   users: readonly EmulatorUser[] | undefined,
+  orgs: ReadonlyArray<{ name: string; members: readonly string[] }> = [],
 ): Principal | undefined {
+  const principal = tokenUser(header, users);
+  if (!principal) return principal;
+  // Organisations given with their members (`--org NAME:USER,USER`) add to the user's own list.
+  const user = principal.user.toLowerCase();
+  for (const org of orgs) {
+    if (org.members.some((m) => m.toLowerCase() === user) && !principal.orgs.includes(org.name))
+      principal.orgs = [...principal.orgs, org.name];
+  }
+  return principal;
+}
+
+function tokenUser(header: string | null, users: readonly EmulatorUser[] | undefined): Principal | undefined {
   if (header === null) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw unauthorized();

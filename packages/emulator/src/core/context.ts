@@ -1,9 +1,9 @@
 import { type HubModel, repoId, TYPE_PREFIX } from "../model/hub.js";
 import type { Repo, RepoType } from "../model/types.js";
 import type { XetStore } from "../xet/store.js";
-import { canRead, type Principal } from "./auth.js";
+import { canRead, ownsNamespace, type Principal } from "./auth.js";
 import type { BodyReader } from "./body.js";
-import { badRequest, repoNotFound } from "./errors.js";
+import { badRequest, gatedRepo, repoNotFound } from "./errors.js";
 import type { ResolvedOptions } from "./options.js";
 import type { Signer } from "./signing.js";
 
@@ -43,6 +43,23 @@ export function readableRepo(ctx: Ctx, type: RepoType, namespace: string, name: 
   const repo = ctx.hub.findRepo(type, namespace, name);
   if (!repo || !canRead(repo, ctx.principal)) throw repoNotFound(!ctx.principal);
   return repo;
+}
+
+/** Whether the caller may read a gated repo's files: its namespace, or an accepted request. */
+export function gateOpen(repo: Repo, principal: Principal | undefined): boolean {
+  if (!repo.gated || ownsNamespace(principal, repo.namespace)) return true;
+  if (!principal) return false;
+  const user = principal.user.toLowerCase();
+  return (repo.accessRequests ?? []).some((r) => r.user.toLowerCase() === user && r.status === "accepted");
+}
+
+/**
+ * File contents of a gated repo (resolve, LFS downloads, Xet read tokens, auth-check) need
+ * access: 403 `GatedRepo` otherwise (401 to anonymous callers), which huggingface_hub raises
+ * as `GatedRepoError` (`utils/_http.py`). Repo info and listings stay visible, as on the Hub.
+ */
+export function assertGateOpen(ctx: Ctx, repo: Repo): void {
+  if (!gateOpen(repo, ctx.principal)) throw gatedRepo(repo.type, repoId(repo), !ctx.principal);
 }
 
 export function repoUrl(ctx: Ctx, repo: Repo): string {
@@ -114,6 +131,8 @@ export async function lfsObjectUrl(
   oid: string,
   extra: Record<string, string> = {},
 ): Promise<string | undefined> {
+  // An object permanently deleted from the repo (`lfs-files/batch`) is gone for it.
+  if (repo.lfs[oid] === undefined) return undefined;
   if (await ctx.hub.storage.has(`lfs/${oid}`))
     return ctx.signer.sign(ctx.options.storageBaseUrl, `/lfs/${oid}`, extra);
   const file = repo.xet?.[oid];

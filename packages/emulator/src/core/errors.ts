@@ -33,6 +33,13 @@ export const repoNotFound = (anonymous = false) =>
   // "Repository Not Found for url: …" unless it already contains it (case-insensitively), and
   // its tests compare the whole text.
   new EmulatorHttpError(anonymous ? 401 : 404, "RepoNotFound", "Repository not found");
+/** The Hub's words (huggingface_hub `errors.py`, `GatedRepoError`'s docstring). */
+export const gatedRepo = (type: string, id: string, anonymous: boolean) =>
+  new EmulatorHttpError(
+    anonymous ? 401 : 403,
+    "GatedRepo",
+    `Access to ${type} ${id} is restricted. You must have access to it and be authenticated to access it. Please log in.`,
+  );
 export const revisionNotFound = (rev: string) =>
   new EmulatorHttpError(404, "RevisionNotFound", `Invalid rev id: ${rev}`);
 export const entryNotFound = (path: string, headers: Record<string, string> = {}) =>

@@ -28,6 +28,22 @@ export interface EmulatorOptions {
   xet?: boolean;
   /** Lifetime of the CAS access tokens from `xet-{read,write}-token`, in seconds. Default 3600. */
   xetTokenSeconds?: number;
+  /**
+   * Organisations and their members: members may read and (with a write token) write in the
+   * organisation's namespace, and it answers `/api/organizations/{name}/members`.
+   */
+  orgs?: EmulatorOrg[];
+  /**
+   * A folder of repos to start from: `{dir}/{models|datasets|spaces}/{namespace}/{name}/…files`.
+   * Each repo not already in storage is created with those files as its initial commit.
+   */
+  seed?: string;
+}
+
+/** An organization and the users who belong to it (`--org NAME:USER,USER`). */
+export interface EmulatorOrg {
+  name: string;
+  members: string[];
 }
 
 export const DEFAULTS = {
@@ -55,6 +71,7 @@ export interface ResolvedOptions {
   requestLogLimit: number;
   xet: boolean;
   xetTokenSeconds: number;
+  orgs: EmulatorOrg[];
 }
 
 function origin(value: string, field: string): string {
@@ -92,5 +109,10 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     requestLogLimit: positive(options.requestLogLimit, "requestLogLimit") ?? DEFAULTS.requestLogLimit,
     xet: options.xet ?? true,
     xetTokenSeconds: positive(options.xetTokenSeconds, "xetTokenSeconds") ?? DEFAULTS.xetTokenSeconds,
+    orgs: (options.orgs ?? []).map((org, i) => {
+      if (!org || typeof org.name !== "string" || !org.name || !Array.isArray(org.members))
+        throw new TypeError(`orgs[${i}] needs a name and a members array`);
+      return { name: org.name, members: [...org.members] };
+    }),
   };
 }

@@ -6,6 +6,8 @@ import { defaultGitattributes } from "./gitattributes.js";
 import { type ResolvedRevision, splitRevision, tryResolveRevision } from "./revisions.js";
 import { EMPTY_TREE, TreeIndex } from "./trees.js";
 import type {
+  AccessRequestRecord,
+  CollectionRecord,
   Commit,
   CommitRecord,
   DiscussionEvent,
@@ -13,11 +15,13 @@ import type {
   FileEntry,
   Frozen,
   HubState,
+  LikeRecord,
   MultipartUpload,
   Repo,
   RepoRecord,
   RepoType,
   TreeItem,
+  WebhookRecord,
   XetFileRecord,
 } from "./types.js";
 
@@ -38,6 +42,8 @@ function emptyState(): HubState {
     moved: {},
     secret: randomBytes(32).toString("hex"),
     xet: { files: {}, dedup: {} },
+    collections: [],
+    webhooks: [],
   };
 }
 
@@ -70,6 +76,8 @@ export class HubModel {
     const state = saved ? (JSON.parse(saved) as HubState) : emptyState();
     if (state.version !== 1) throw new Error(`unsupported emulator state version ${String(state.version)}`);
     state.xet ??= { files: {}, dedup: {} };
+    state.collections ??= [];
+    state.webhooks ??= [];
     return new HubModel(storage, state, clock);
   }
 
@@ -132,6 +140,8 @@ export class HubModel {
     sdk?: string;
     license?: string;
     files?: Array<{ path: string; content: Uint8Array }>;
+    /** Files already stored (LFS pointers), added after `files`. */
+    lfsFiles?: ReadonlyMap<string, FileEntry>;
   }): Promise<Repo> {
     const now = this.now();
     const repo: RepoRecord = {
@@ -159,6 +169,7 @@ export class HubModel {
       ...(init.files ?? []),
     ];
     for (const blob of blobs) files.set(blob.path, await this.putRegular(blob.content));
+    for (const [path, entry] of init.lfsFiles ?? []) files.set(path, entry);
     // No await from here on: the repo appears whole.
     const commit = this.addCommit(repo, { parents: [], files, title: "initial commit", author: init.author });
     repo.branches.main = commit.id;
@@ -266,9 +277,20 @@ export class HubModel {
     this.changed();
   }
 
+  /** Replaces the data of one event of a discussion (a comment edited or hidden). */
+  updateDiscussionEvent(repo: Repo, num: number, eventId: string, data: Record<string, unknown>): void {
+    const discussion = this.own(repo).discussions.find((d) => d.num === num);
+    const event = discussion?.events.find((e) => e.id === eventId);
+    if (!event) throw new Error(`no event ${eventId} in discussion #${num}`);
+    event.data = data;
+    this.changed();
+  }
+
   /** An LFS object uploaded (and verified) for this repo. */
   registerLfs(repo: Repo, oid: string, size: number): void {
-    this.own(repo).lfs[oid] = size;
+    const record = this.own(repo);
+    record.lfs[oid] = size;
+    record.lfsPushedAt = { ...record.lfsPushedAt, [oid]: this.now() };
     this.changed();
   }
 
@@ -287,8 +309,44 @@ export class HubModel {
       this.data.xet.files[file.hash] = file.record;
       record.xet[file.record.sha256] = file.hash;
       record.lfs[file.record.sha256] = file.record.size;
+      record.lfsPushedAt = { ...record.lfsPushedAt, [file.record.sha256]: this.now() };
     }
     for (const [chunk, xorb] of dedup) this.data.xet.dedup[chunk] ??= xorb;
+    this.changed();
+  }
+
+  /**
+   * Forgets LFS objects of `repo` (permanent deletion): they are no longer registered for it,
+   * so downloads of files pointing to them fail and a commit must upload them again.
+   */
+  forgetLfs(repo: Repo, oids: readonly string[]): void {
+    const record = this.own(repo);
+    for (const oid of oids) {
+      delete record.lfs[oid];
+      if (record.xet) delete record.xet[oid];
+      if (record.lfsPushedAt) delete record.lfsPushedAt[oid];
+    }
+    this.changed();
+  }
+
+  setLikes(repo: Repo, likes: LikeRecord[]): void {
+    this.own(repo).likes = likes;
+    this.changed();
+  }
+
+  setAccessRequests(repo: Repo, requests: AccessRequestRecord[]): void {
+    this.own(repo).accessRequests = requests;
+    this.changed();
+  }
+
+  /** Replaces the list of collections (routes build the new list from a copy). */
+  setCollections(collections: CollectionRecord[]): void {
+    this.data.collections = collections;
+    this.changed();
+  }
+
+  setWebhooks(webhooks: WebhookRecord[]): void {
+    this.data.webhooks = webhooks;
     this.changed();
   }
 

@@ -84,6 +84,59 @@ export interface RepoRecord {
   /** The repo's Xet switch (`undefined`: on, as on the Hub). */
   xetEnabled?: boolean;
   discussions: DiscussionRecord[];
+  /** Users who liked the repo, oldest first (absent: none). */
+  likes?: LikeRecord[];
+  /** Access requests of a gated repo, by user (absent: none). */
+  accessRequests?: AccessRequestRecord[];
+  /** When each LFS object was pushed (ISO date, by sha256), for `lfs-files` listings. */
+  lfsPushedAt?: Record<string, string>;
+}
+
+export interface LikeRecord {
+  user: string;
+  /** ISO date. */
+  at: string;
+}
+
+export interface AccessRequestRecord {
+  user: string;
+  status: "pending" | "accepted" | "rejected";
+  /** ISO date of the latest change. */
+  at: string;
+  rejectionReason?: string;
+}
+
+export interface CollectionItemRecord {
+  /** 24-hex id of the item within the collection. */
+  objectId: string;
+  type: "model" | "dataset" | "space" | "paper" | "collection";
+  id: string;
+  position: number;
+  note?: string;
+}
+
+export interface CollectionRecord {
+  /** 24-hex id: the slug's suffix. */
+  objectId: string;
+  owner: string;
+  title: string;
+  description?: string;
+  private: boolean;
+  theme: string;
+  position: number;
+  lastUpdated: string;
+  items: CollectionItemRecord[];
+}
+
+export interface WebhookRecord {
+  id: string;
+  /** The user who created it (webhooks are per user). */
+  owner: string;
+  url: string;
+  watched: Array<{ type: "dataset" | "model" | "org" | "space" | "user"; name: string }>;
+  domains: Array<"repo" | "discussion">;
+  secret?: string;
+  disabled: boolean;
 }
 
 /** One term of a Xet file: `[xorb hash, first chunk, end chunk (exclusive), bytes]`. */
@@ -128,6 +181,10 @@ export interface HubState {
   secret: string;
   /** Absent in states written before Xet (filled in on load). */
   xet: XetState;
+  /** Absent in states written before collections (filled in on load). */
+  collections: CollectionRecord[];
+  /** Absent in states written before webhooks (filled in on load). */
+  webhooks: WebhookRecord[];
 }
 
 /** A deeply read-only view: what routes see of the state (they change it through `HubModel`). */

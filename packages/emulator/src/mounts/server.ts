@@ -1,9 +1,12 @@
 import { once } from "node:events";
+import { createWriteStream, type WriteStream } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { nodeBodies } from "../core/body.js";
 import type { EmulatorOptions } from "../core/options.js";
+import { requestLogLine } from "../core/request-log.js";
 import { createEmulator, type Emulator } from "../emulator.js";
+import { ADMIN_PREFIX, adminRoute } from "./admin.js";
 
 export interface EmulatorServerOptions extends Omit<EmulatorOptions, "baseUrl" | "storageBaseUrl"> {
   /** Hub port; 0 (default) picks a free one. */
@@ -19,6 +22,16 @@ export interface EmulatorServerOptions extends Omit<EmulatorOptions, "baseUrl" |
    * 127.0.0.1 (or 0.0.0.0), `127.0.0.1` when it is on `localhost`, else the Hub's host.
    */
   storageHost?: string;
+  /**
+   * Append one JSON line per request served to this file: time, method, path (no query),
+   * status, request bytes, whether `Authorization` was sent (never its value), user agent.
+   */
+  requestLogFile?: string;
+  /**
+   * Serve the admin routes under `/_emulator/` on the Hub origin, to loopback clients only
+   * (read the request log, add or clear faults while it runs). Default false.
+   */
+  admin?: boolean;
 }
 
 export interface EmulatorServer {
@@ -87,8 +100,14 @@ async function writeResponse(res: ServerResponse, response: Response, head: bool
   res.end();
 }
 
-function listener(emulator: Emulator, origin: () => string) {
+function listener(emulator: Emulator, origin: () => string, admin = false) {
   return (req: IncomingMessage, res: ServerResponse) => {
+    if (admin && req.url?.startsWith(ADMIN_PREFIX)) {
+      adminRoute(emulator, req, new URL(origin() + req.url))
+        .then((response) => writeResponse(res, response, req.method === "HEAD"))
+        .catch(() => req.socket.destroy());
+      return;
+    }
     const request = toRequest(req, origin());
     emulator
       .handle(request)
@@ -146,11 +165,25 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     }
   }
   const storageUrl = origin(storageHost, storagePort);
-  const { port: _p, storagePort: _s, host: _h, storageHost: _sh, ...rest } = options;
-  const emulator = createEmulator({ ...rest, baseUrl: hubUrl, storageBaseUrl: storageUrl });
+  const { port: _p, storagePort: _s, host: _h, storageHost: _sh, requestLogFile, admin, ...rest } = options;
+  let emulator: Emulator;
+  try {
+    emulator = createEmulator({ ...rest, baseUrl: hubUrl, storageBaseUrl: storageUrl });
+  } catch (error) {
+    for (const server of servers) server.close();
+    throw error;
+  }
+  let logFile: WriteStream | undefined;
+  if (requestLogFile) {
+    const file = createWriteStream(requestLogFile, { flags: "a" });
+    logFile = file;
+    // An unwritable log must not take the server down; the error shows on close instead.
+    file.on("error", () => {});
+    emulator.onRequest((entry) => file.write(`${JSON.stringify(requestLogLine(entry))}\n`));
+  }
   hubServer.on(
     "request",
-    listener(emulator, () => hubUrl),
+    listener(emulator, () => hubUrl, admin ?? false),
   );
   for (const server of servers.slice(1))
     server.on(
@@ -162,8 +195,10 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+    if (logFile && !logFile.closed) await new Promise<void>((resolve) => logFile!.end(() => resolve()));
   };
   try {
+    if (logFile?.pending) await once(logFile, "open");
     await emulator.ready;
   } catch (error) {
     await close();

@@ -237,3 +237,40 @@ export async function discussionAction(
   });
   return json({ mergeCommitId });
 }
+
+const EditBody = z.object({ content: z.string().min(1) });
+
+/**
+ * `POST /api/{type}s/{repo}/discussions/{num}/comment/{id}/{edit|hide}` (huggingface_hub
+ * `edit_discussion_comment` sends `{content}`, `hide_discussion_comment` no body; both read
+ * `updatedComment`). Only the author edits; the author or a repo writer hides.
+ */
+export async function commentAction(
+  ctx: Ctx,
+  repo: Repo,
+  num: string | undefined,
+  commentId: string,
+  action: string,
+): Promise<Response> {
+  const who = requireSignedIn(ctx.principal);
+  const d = find(repo, num);
+  const e = d.events.find((x) => x.id === commentId && x.type === "comment");
+  if (!e) throw notFound(`Comment ${commentId} not found in discussion #${d.num}`, "CommentNotFound");
+  const data = e.data as { latest: { raw: string; html: string; updatedAt: string }; hidden: boolean };
+  let next: Record<string, unknown>;
+  if (action === "edit") {
+    const { content } = parseBody(EditBody, await ctx.body.json(), "comment edit");
+    if (e.author !== who.user) throw forbidden("Only the author of a comment can edit it");
+    if (data.hidden) throw forbidden("A hidden comment cannot be edited");
+    next = { ...data, latest: { raw: content, html: "", updatedAt: ctx.hub.now() }, edited: true };
+  } else if (action === "hide") {
+    const canModerate = ownsNamespace(who, repo.namespace) && who.role === "write";
+    if (e.author !== who.user && !canModerate)
+      throw forbidden("Only the author or a repo writer can hide a comment");
+    next = { ...data, hidden: true };
+  } else {
+    throw notFound(`Unknown comment action ${action}: use edit or hide`, "RouteNotFound");
+  }
+  ctx.hub.updateDiscussionEvent(repo, d.num, e.id, next);
+  return json({ updatedComment: eventJson({ ...e, data: next }) });
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { type Ctx, json, lfsObjectUrl, xetOn } from "../core/context.js";
+import { assertGateOpen, type Ctx, json, lfsObjectUrl, xetOn } from "../core/context.js";
 import { EmulatorHttpError } from "../core/errors.js";
 import { LIMITS } from "../core/limits.js";
 import { DEFAULTS } from "../core/options.js";
@@ -53,7 +53,8 @@ export async function lfsBatch(ctx: Ctx, repo: Repo): Promise<Response> {
     if (body.ref) ctx.hub.resolve(repo, body.ref.name);
   }
   // Downloads need read access only, checked when the repo was looked up: a public repo's
-  // objects are readable without a token, as on the Hub.
+  // objects are readable without a token, as on the Hub (a gated one's with access only).
+  else assertGateOpen(ctx, repo);
   const transfers = body.transfers ?? ["basic"];
   const multipart = transfers.includes("multipart");
   const xet = body.operation === "upload" && transfers.includes("xet") && xetOn(ctx, repo);

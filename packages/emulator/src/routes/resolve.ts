@@ -1,4 +1,4 @@
-import { type Ctx, lfsObjectUrl, readableRepo, xetHashOf } from "../core/context.js";
+import { assertGateOpen, type Ctx, lfsObjectUrl, readableRepo, xetHashOf } from "../core/context.js";
 import { entryNotFound, repoNotFound } from "../core/errors.js";
 import { parseRange, serveBlob } from "../core/serve-blob.js";
 import { lfsPointer } from "../git/objects.js";
@@ -45,6 +45,7 @@ export async function resolveFile(
     throw repoNotFound(!ctx.principal);
   }
   readableRepo(ctx, type, namespace, name);
+  assertGateOpen(ctx, repo);
   const { rev, path } = ctx.hub.splitRevision(repo, segments, 1);
   const { commit } = ctx.hub.resolve(repo, rev);
   const item = ctx.hub.lookup(commit, path);

@@ -1,12 +1,37 @@
 import { type Ctx, readableRepo } from "../core/context.js";
 import { badRequest, EmulatorHttpError, notFound, repoNotFound } from "../core/errors.js";
 import type { RepoType } from "../model/types.js";
+import {
+  askAccess,
+  authCheck,
+  grantAccess,
+  handleAccessRequest,
+  listAccessRequests,
+} from "./access-requests.js";
 import { dedupQuery, headFile, headXorb, uploadXorb } from "./cas.js";
 import { batchReconstruction, getReconstruction } from "./cas-reconstruction.js";
 import { uploadShard, uploadShardV2 } from "./cas-shards.js";
+import {
+  addCollectionItem,
+  createCollection,
+  deleteCollection,
+  deleteCollectionItem,
+  getCollection,
+  listCollections,
+  updateCollection,
+  updateCollectionItem,
+} from "./collections.js";
 import { commit } from "./commit.js";
-import { createDiscussion, discussionAction, getDiscussion, listDiscussions } from "./discussions.js";
+import {
+  commentAction,
+  createDiscussion,
+  discussionAction,
+  getDiscussion,
+  listDiscussions,
+} from "./discussions.js";
 import { lfsBatch } from "./lfs-batch.js";
+import { deleteLfsFiles, listLfsFiles } from "./lfs-files.js";
+import { like, likers, unlike, userLikes } from "./likes.js";
 import { preupload } from "./preupload.js";
 import {
   createBranch,
@@ -22,7 +47,16 @@ import { createRepo, deleteRepo, moveRepo, updateSettings } from "./repos.js";
 import { resolveFile } from "./resolve.js";
 import { completeMultipart, getObject, putObject, putPart } from "./storage.js";
 import { listTree, pathsInfo } from "./tree.js";
+import { orgMembers, orgOverview } from "./users.js";
 import { validateYaml } from "./validate-yaml.js";
+import {
+  createWebhook,
+  deleteWebhook,
+  getWebhook,
+  listWebhooks,
+  setWebhookDisabled,
+  updateWebhook,
+} from "./webhooks.js";
 import { whoami } from "./whoami.js";
 import { getXetFile, getXorbRanges } from "./xet-downloads.js";
 import { xetToken } from "./xet-token.js";
@@ -87,6 +121,14 @@ export async function routeHub(ctx: Ctx): Promise<Response> {
       if (segs[2] === "move" && m === "POST") return moveRepo(ctx);
     }
     if (area === "complete_multipart" && m === "POST") return completeMultipart(ctx);
+    if (area === "collections") return routeCollections(ctx, segs.slice(2));
+    if (area === "settings" && segs[2] === "webhooks") return routeWebhooks(ctx, segs.slice(3));
+    if (area === "users" && segs.length === 4 && segs[3] === "likes" && m === "GET")
+      return userLikes(ctx, segs[2]!);
+    if (area === "organizations" && segs.length === 4 && m === "GET") {
+      if (segs[3] === "members") return orgMembers(ctx, segs[2]!);
+      if (segs[3] === "overview") return orgOverview(ctx, segs[2]!);
+    }
     const type = PLURAL[area];
     if (type && segs.length === 2 && m === "GET") return listRepos(ctx, type);
     // A canonical id without namespace (`gpt2`): the emulator holds none, so it is a missing
@@ -112,6 +154,10 @@ export async function routeHub(ctx: Ctx): Promise<Response> {
   if (rawName.endsWith(".git") && action === "info" && rest.join("/") === "lfs/objects/batch") {
     if (m !== "POST") throw methodNotAllowed(m, ctx.url.pathname);
     return lfsBatch(ctx, readableRepo(ctx, type, ns, rawName.slice(0, -4)));
+  }
+  if (action === "ask-access" && rest.length === 0) {
+    if (m !== "POST") throw methodNotAllowed(m, ctx.url.pathname);
+    return askAccess(ctx, readableRepo(ctx, type, ns, rawName));
   }
   if (action === "resolve" || action === "raw") {
     if (m !== "GET" && m !== "HEAD") throw methodNotAllowed(m, ctx.url.pathname);
@@ -146,13 +192,33 @@ async function routeRepoApi(
     "super-squash": { POST: () => superSquash(ctx, repo, rev) },
     "xet-read-token": { GET: () => xetToken(ctx, repo, "read", rev) },
     "xet-write-token": { GET: () => xetToken(ctx, repo, "write", rev) },
+    like: { POST: () => like(ctx, repo), DELETE: () => unlike(ctx, repo) },
+    likers: { GET: () => likers(ctx, repo) },
   };
+  if (sub === "auth-check" && (rev === "" || rev === "write")) {
+    if (m !== "GET") throw methodNotAllowed(m, ctx.url.pathname);
+    return authCheck(ctx, repo, rev === "write");
+  }
+  if (sub === "user-access-request" && rest.length === 1) {
+    if (m === "GET" && rest[0] !== "handle" && rest[0] !== "grant")
+      return listAccessRequests(ctx, repo, rest[0]!);
+    if (m === "POST" && rest[0] === "handle") return handleAccessRequest(ctx, repo);
+    if (m === "POST" && rest[0] === "grant") return grantAccess(ctx, repo);
+    throw methodNotAllowed(m, ctx.url.pathname);
+  }
+  if (sub === "lfs-files") {
+    if (rest.length === 0 && m === "GET") return listLfsFiles(ctx, repo);
+    if (rest.length === 1 && rest[0] === "batch" && m === "POST") return deleteLfsFiles(ctx, repo);
+    throw noRoute(ctx.url.pathname);
+  }
   if (sub === "discussions") {
     if (rest.length === 0) {
       if (m === "GET") return listDiscussions(ctx, repo);
       if (m === "POST") return createDiscussion(ctx, repo);
     } else if (rest.length === 1 && m === "GET") return getDiscussion(repo, rest[0]);
     else if (rest.length === 2 && m === "POST") return discussionAction(ctx, repo, rest[0], rest[1]!);
+    else if (rest.length === 4 && rest[1] === "comment" && m === "POST")
+      return commentAction(ctx, repo, rest[0], rest[2]!, rest[3]!);
     throw noRoute(ctx.url.pathname);
   }
   const handlers = table[sub];
@@ -171,4 +237,48 @@ async function routeRepoApi(
     throw badRequest(`${sub} needs a revision in the path`);
   }
   return handler();
+}
+
+/** `/api/collections[/{owner}/{slug}[/items[/{itemId}]]]`. */
+function routeCollections(ctx: Ctx, rest: string[]): Promise<Response> {
+  const m = ctx.method;
+  if (rest.length === 0) {
+    if (m === "GET") return listCollections(ctx);
+    if (m === "POST") return createCollection(ctx);
+    throw methodNotAllowed(m, ctx.url.pathname);
+  }
+  const [owner, id, items, itemId, ...extra] = rest;
+  if (!owner || !id || extra.length) throw noRoute(ctx.url.pathname);
+  const slug = `${owner}/${id}`;
+  if (items === undefined) {
+    if (m === "GET") return getCollection(ctx, slug);
+    if (m === "PATCH") return updateCollection(ctx, slug);
+    if (m === "DELETE") return deleteCollection(ctx, slug);
+    throw methodNotAllowed(m, ctx.url.pathname);
+  }
+  if (items !== "items") throw noRoute(ctx.url.pathname);
+  if (itemId === undefined) {
+    if (m === "POST") return addCollectionItem(ctx, slug);
+  } else {
+    if (m === "PATCH") return updateCollectionItem(ctx, slug, itemId);
+    if (m === "DELETE") return deleteCollectionItem(ctx, slug, itemId);
+  }
+  throw methodNotAllowed(m, ctx.url.pathname);
+}
+
+/** `/api/settings/webhooks[/{id}[/enable|/disable]]`. */
+function routeWebhooks(ctx: Ctx, [id, action, ...extra]: string[]): Promise<Response> {
+  const m = ctx.method;
+  if (extra.length) throw noRoute(ctx.url.pathname);
+  if (id === undefined) {
+    if (m === "GET") return listWebhooks(ctx);
+    if (m === "POST") return createWebhook(ctx);
+  } else if (action === undefined) {
+    if (m === "GET") return getWebhook(ctx, id);
+    if (m === "POST") return updateWebhook(ctx, id);
+    if (m === "DELETE") return deleteWebhook(ctx, id);
+  } else if ((action === "enable" || action === "disable") && m === "POST") {
+    return setWebhookDisabled(ctx, id, action === "disable");
+  } else throw noRoute(ctx.url.pathname);
+  throw methodNotAllowed(m, ctx.url.pathname);
 }

@@ -1,5 +1,5 @@
 import { signCasToken } from "../core/cas-tokens.js";
-import { type Ctx, json, repoApiUrl, xetOn } from "../core/context.js";
+import { assertGateOpen, type Ctx, json, repoApiUrl, xetOn } from "../core/context.js";
 import { EmulatorHttpError, forbidden, notFound } from "../core/errors.js";
 import type { Repo } from "../model/types.js";
 import { assertCanCommit, isCreatePr } from "./preupload.js";
@@ -56,6 +56,7 @@ export async function xetToken(ctx: Ctx, repo: Repo, kind: "read" | "write", rev
       `Xet storage is disabled for ${repo.namespace}/${repo.name} (settings: xetEnabled false)`,
     );
   if (!rev) throw new EmulatorHttpError(400, "BadRequest", `xet-${kind}-token needs a revision in the path`);
+  if (kind === "read") assertGateOpen(ctx, repo);
   if (kind === "write") {
     const createPr = isCreatePr(ctx);
     assertCanCommit(ctx, repo, createPr);
