@@ -23,6 +23,7 @@ import { registerRepoSettingsCommand } from "./commands/repo-settings.js";
 import { registerRepoTagCreateCommand } from "./commands/repo-tag-create.js";
 import { registerRepoTagDeleteCommand } from "./commands/repo-tag-delete.js";
 import { registerRepoTagListCommand } from "./commands/repo-tag-list.js";
+import { registerSyncCommand } from "./commands/sync.js";
 import { registerUploadCommand } from "./commands/upload.js";
 import { registerWhoamiCommand } from "./commands/whoami.js";
 import { CliContext } from "./context.js";
@@ -58,6 +59,7 @@ const COMMANDS: ReadonlyArray<(program: Command, context: CliContext) => void> =
   registerUploadCommand,
   registerRepoDeleteFilesCommand,
   registerDatasetsCommand,
+  registerSyncCommand,
   registerCompletionCommand,
 ];
 

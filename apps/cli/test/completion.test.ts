@@ -71,6 +71,7 @@ describe("hfkit completion bash", () => {
         "env",
         "repo",
         "repos",
+        "sync",
         "upload",
       ].sort(),
     );

@@ -71,7 +71,7 @@ describe("hfkit help", () => {
     inGroup(program.command("spaces").description("run and watch Spaces"), "datasets");
     program.outputHelp();
     expect(stdout()).toMatch(
-      /Files:\n(?: {2}.*\n)+\nDatasets:\n {2}datasets .*\n {2}spaces +run and watch Spaces\n\nCards:/,
+      /Files:\n(?: {2}.*\n)+\nDatasets:\n {2}datasets .*\n {2}sync .*\n {2}spaces +run and watch Spaces\n\nCards:/,
     );
   });
 

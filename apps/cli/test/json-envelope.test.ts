@@ -17,6 +17,8 @@ const DATASET = "datasets/local/envelope-data";
 let home: string;
 let jsonl: string;
 let card: string;
+let requests: string;
+let storage: string;
 let folder: string;
 // `auth login` checks its token with a real Hub (the local hub needs no login).
 let hub: EmulatorServer;
@@ -66,6 +68,10 @@ const runs: Array<{ argv: () => string[]; repo?: string; quiet?: "lines" | "any"
   { argv: () => ["datasets", "info", DATASET], repo: DATASET },
   { argv: () => ["datasets", "rows", DATASET, "--limit", "1"], repo: DATASET, quiet: "lines" },
   { argv: () => ["datasets", "delete-config", DATASET, "extra"], repo: DATASET },
+  // Several repos at once: no `repo` field.
+  { argv: () => ["sync", "validate", requests], quiet: "any" },
+  { argv: () => ["sync", "apply", requests, "--storage", storage], quiet: "any" },
+  { argv: () => ["sync", "status", "--storage", storage], quiet: "any" },
   { argv: () => ["repo", "tag", "delete", REPO, "v1"], repo: REPO },
   { argv: () => ["repo", "branch", "delete", REPO, "dev"], repo: REPO },
   { argv: () => ["repo", "move", REPO, "local/envelope-moved"], repo: REPO },
@@ -92,6 +98,12 @@ beforeAll(async () => {
   await writeFile(join(folder, "data", "train.csv"), "a,b\n1,2\n");
   jsonl = join(home, "rows.jsonl");
   await writeFile(jsonl, '{"text": "a", "n": 1}\n{"text": "b", "n": 2}\n');
+  requests = join(home, "sync.yaml");
+  storage = join(home, "storage");
+  await writeFile(
+    requests,
+    `add:\n  - hf_id: ${DATASET.replace("datasets/", "")}\n    description: the envelope's rows\n`,
+  );
   card = join(home, "README.md");
   await writeFile(card, "---\nlicense: apache-2.0\n---\n# Card\n");
 });

@@ -50,6 +50,7 @@ function apiItems(): DefaultTheme.SidebarItem[] {
 const RECIPES: DefaultTheme.SidebarItem[] = [
   { text: "Upload a large folder, with resume", link: "/recipes/upload-large-folder" },
   { text: "Push a dataset from JSONL or CSV", link: "/recipes/push-a-dataset" },
+  { text: "Mirror datasets from request files in git", link: "/recipes/mirror-datasets-with-sync" },
   { text: "Test your Hub code against the emulator", link: "/recipes/test-with-the-emulator" },
   { text: "The emulator for Python's huggingface_hub", link: "/recipes/emulator-for-python" },
   { text: "Share the download cache with Python", link: "/recipes/share-the-cache-with-python" },

@@ -44,3 +44,4 @@ export { type CardKind, guessCardKind, type ValidateCardOptions, validateCard } 
 export { CARD_LIMITS, type ParseCardOptions } from "./yaml/bounds.js";
 export { formatPath, type MetadataPath } from "./yaml/nodes.js";
 export type { YamlValue } from "./yaml/render.js";
+export { parseYamlFile, type YamlFile } from "./yaml-file.js";

@@ -51,6 +51,7 @@ export type {
 } from "./push/types.js";
 export {
   type DatasetLayout,
+  datasetLayoutFromFiles,
   type ReadDatasetOptions,
   readDataset,
   readDatasetLayout,

@@ -1,7 +1,7 @@
 import { isMap, isSeq } from "yaml";
 import type { z } from "zod";
 import { type Card, positionOf } from "../card.js";
-import { formatPath, locate, type MetadataPath, rangeOf } from "../yaml/nodes.js";
+import { formatPath, type MetadataPath, pathOffset } from "../yaml/nodes.js";
 import { datasetCardSchema } from "./dataset-card.js";
 import { modelCardSchema } from "./model-card.js";
 import type { CardProblem, ProblemParams, RawProblem } from "./problem.js";
@@ -91,14 +91,7 @@ function fromZod(issue: z.core.$ZodIssue, prefix: MetadataPath): RawProblem {
 }
 
 function place(card: Card, problem: RawProblem): CardProblem {
-  const root = card.document.contents;
-  const found = locate(root, problem.path);
-  // Point at the value when it exists, else at the deepest part of the path that does.
-  const node = found.node ?? found.pair?.key ?? null;
-  let offset = rangeOf(node)?.[0];
-  if (offset === undefined || (found.depth < problem.path.length && (isMap(node) || isSeq(node)))) {
-    offset = rangeOf(found.pair?.key)?.[0] ?? rangeOf(node)?.[0];
-  }
+  const offset = pathOffset(card.document.contents, problem.path);
   const position =
     offset === undefined ? { line: card.yamlLineOffset + 1, column: 1 } : positionOf(card, offset);
   return { ...problem, ...position, path: formatPath(problem.path) };

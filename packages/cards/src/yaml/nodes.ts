@@ -65,3 +65,17 @@ export function rangeOf(node: unknown): [number, number, number] | undefined {
   const range = (node as { range?: [number, number, number] | null } | null)?.range;
   return range ?? undefined;
 }
+
+/**
+ * Where in the text to point for `path`: the value when it exists, else the key of the deepest
+ * part of the path that does (a missing field is reported at the mapping that lacks it).
+ */
+export function pathOffset(root: Node | null, path: MetadataPath): number | undefined {
+  const found = locate(root, path);
+  const node = found.node ?? found.pair?.key ?? null;
+  let offset = rangeOf(node)?.[0];
+  if (offset === undefined || (found.depth < path.length && (isMap(node) || isSeq(node)))) {
+    offset = rangeOf(found.pair?.key)?.[0] ?? rangeOf(node)?.[0];
+  }
+  return offset;
+}

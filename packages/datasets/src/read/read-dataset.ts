@@ -54,7 +54,24 @@ export async function readDatasetLayout(dir: string): Promise<DatasetLayout> {
   } catch {
     text = undefined;
   }
-  const card = text === undefined ? undefined : parseCard(text);
+  return datasetLayoutFromFiles(files, text);
+}
+
+/**
+ * The configs and splits of a dataset from its file list and README.md text, without reading
+ * any file: each config of the card's `configs` with the files its `data_files` globs match,
+ * or, without `configs`, the `data/{split}-NNNNN-of-NNNNN.parquet` shards `push_to_hub` writes.
+ * What {@link readDatasetLayout} does for a folder, for a repo listing (`listFiles`) too.
+ *
+ * @example
+ * const layout = datasetLayoutFromFiles(["data/train-00000-of-00001.parquet"], undefined);
+ * layout.configs[0]?.splits.map((s) => s.split); // ["train"]
+ */
+export function datasetLayoutFromFiles(
+  files: readonly string[],
+  cardText: string | undefined,
+): DatasetLayout {
+  const card = cardText === undefined ? undefined : parseCard(cardText);
   const configs = card ? getDatasetConfigs(card) : [];
   const infos = card ? getDatasetInfos(card) : [];
   if (configs.length === 0) {
