@@ -1,5 +1,6 @@
 // One conversion in its own process, so peak RSS is its own: `node datasets-run.mjs <tool> <input> <outDir>`.
-// Prints one JSON line: { tool, ms, rssMB, rows, files }.
+// Prints one JSON line: { tool, ms, rssMB, rows, files }. Tool `hfkit-push` pushes the input
+// end to end (pushDataset) to $HFKIT_BENCH_ENDPOINT as the dataset $HFKIT_BENCH_REPO.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
@@ -13,6 +14,22 @@ if (tool === "hfkit") {
   const result = await writeShards({ data: input, outputDir: outDir, tempDir: outDir });
   rows = result.numExamples;
   files = result.shards.length;
+} else if (tool === "hfkit-push") {
+  const { pushDataset } = await import("@hfkit/datasets");
+  const { createHubClient } = await import("@hfkit/http");
+  const hub = createHubClient({
+    endpoint: process.env.HFKIT_BENCH_ENDPOINT,
+    token: "hf_bench_token_not_secret",
+    env: { HF_HOME: outDir },
+  });
+  const result = await pushDataset(hub, {
+    repo: `datasets/${process.env.HFKIT_BENCH_REPO}`,
+    data: input,
+    tempDir: outDir,
+  });
+  rows = result.splits.reduce((sum, split) => sum + split.numExamples, 0);
+  files = result.splits.reduce((sum, split) => sum + split.files.length, 0);
+  await hub.close();
 } else if (tool === "duckdb") {
   const { DuckDBInstance } = await import("@duckdb/node-api");
   const db = await DuckDBInstance.create(":memory:");
