@@ -75,7 +75,7 @@ export function makeFolder(dir, random, count, large) {
  * A RegExp whose `test` draws from the seeded generator: the emulator's fault injection tests
  * `path` against each request, so this fires on a `rate` share of all requests.
  */
-class RandomDraw extends RegExp {
+export class RandomDraw extends RegExp {
   constructor(random, rate, counter) {
     super("^/");
     this.draw = () => random() < rate;
@@ -88,7 +88,7 @@ class RandomDraw extends RegExp {
   }
 }
 
-function injectChaos(emulator, random, counter, scale) {
+export function injectChaos(emulator, random, counter, scale) {
   const every = (rate) => new RandomDraw(random, rate * scale, counter);
   // 5 % answered 500/503/429 (Retry-After), 1 % reset, 1 % slow; the issue's mix.
   emulator.faults.inject({ path: every(0.0167), status: 500, times: Infinity });

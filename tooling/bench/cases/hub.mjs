@@ -2,8 +2,9 @@
 // @huggingface/hub client, Python huggingface_hub and the curl/openssl floor, all against the
 // same `hfkit emulator serve` build in the same run.
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
-import { basename, join } from "node:path";
+import { randomFillSync } from "node:crypto";
+import { closeSync, mkdirSync, openSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { ensureFile, ensureFolder, floorUpload, hasCommand } from "../lib.mjs";
 import { freshHome, jsOnce, newRepo, pinned, pyOnce, rounds, startEmulator } from "./context.mjs";
 
@@ -19,29 +20,61 @@ function pythonContender(ctx, name, run) {
   };
 }
 
-/** Starts a fresh emulator for one sample (its CAS would deduplicate a second upload of the file), runs `fn`, stops it. */
-async function onFreshEmulator(fn) {
-  const emulator = await startEmulator();
-  try {
-    const repo = await newRepo(emulator.endpoint);
-    return await fn(emulator.endpoint, repo);
-  } finally {
-    emulator.stop();
+/**
+ * A fresh file per sample: the emulator's CAS deduplicates across repos, as the Hub's does, so
+ * a second upload of the same bytes would send almost nothing. Up to 256 MiB, a new file of
+ * random bytes on one emulator (cheap); above, the same file on a fresh emulator per sample
+ * (writing 2 GiB per sample would cost more than the samples).
+ */
+function freshUpload(ctx, file) {
+  const bytes = ctx.sizes.fileMiB * MiB;
+  if (bytes > 256 * MiB) {
+    return async (fn) => {
+      const emulator = await startEmulator();
+      try {
+        return await fn(emulator.endpoint, await newRepo(emulator.endpoint), file);
+      } finally {
+        emulator.stop();
+      }
+    };
   }
+  let shared;
+  let n = 0;
+  const wrapper = async (fn) => {
+    shared ??= await startEmulator();
+    const path = join(ctx.dataDir, `hfkit-bench-fresh-${process.pid}-${++n}`, basename(file));
+    mkdirSync(dirname(path), { recursive: true });
+    const fd = openSync(path, "w");
+    const block = Buffer.allocUnsafe(Math.min(bytes, 8 * MiB));
+    for (let written = 0; written < bytes; written += block.length) {
+      randomFillSync(block);
+      writeSync(fd, block, 0, Math.min(block.length, bytes - written));
+    }
+    closeSync(fd);
+    try {
+      return await fn(shared.endpoint, await newRepo(shared.endpoint), path);
+    } finally {
+      rmSync(dirname(path), { recursive: true, force: true });
+    }
+  };
+  wrapper.stop = () => shared?.stop();
+  return wrapper;
 }
 
 export const uploadFile = {
   id: "upload-file",
-  title: (s) => `Upload one ${s.fileMiB} MiB file (seconds; a fresh emulator and HF_HOME per sample)`,
+  title: (s) =>
+    `Upload one ${s.fileMiB} MiB file of random bytes (seconds; a fresh HF_HOME per sample, and new bytes or a fresh emulator)`,
   async run(ctx) {
     const file = ensureFile(
       join(ctx.dataDir, `hfkit-bench-${ctx.sizes.fileMiB}MiB.bin`),
       ctx.sizes.fileMiB * MiB,
     );
+    const fresh = freshUpload(ctx, file);
     const js = (client, xet) => () =>
-      onFreshEmulator((endpoint, repo) => jsOnce(client, "file", { endpoint, path: file, repo, xet }));
+      fresh((endpoint, repo, path) => jsOnce(client, "file", { endpoint, path, repo, xet }));
     const py = (xet) => (python) =>
-      onFreshEmulator((endpoint, repo) => pyOnce(python, "file", { endpoint, path: file, repo, xet }));
+      fresh((endpoint, repo, path) => pyOnce(python, "file", { endpoint, path, repo, xet }));
     const contenders = [
       { name: "hfkit (Xet)", reference: true, run: js("hfkit", true) },
       { name: "hfkit (LFS)", run: js("hfkit", false) },
@@ -57,7 +90,11 @@ export const uploadFile = {
         },
       },
     ];
-    return rounds(contenders, ctx.runs, ctx.log);
+    try {
+      return await rounds(contenders, ctx.runs, ctx.log);
+    } finally {
+      fresh.stop?.();
+    }
   },
 };
 
