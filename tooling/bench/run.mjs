@@ -92,7 +92,10 @@ function packageVersion(name) {
 }
 
 function versions(python) {
-  const v = {};
+  // The workspace packages are all 0.0.0 until released: the commit says which hfkit ran.
+  const v = {
+    hfkit: `commit ${command("git", ["-C", BENCH_DIR, "rev-parse", "--short", "HEAD"]) ?? "unknown"}`,
+  };
   for (const name of [
     "@hfkit/commit",
     "@hfkit/repo",
@@ -154,7 +157,8 @@ async function main() {
       throw new Error(`--set ${key}: unknown size; the sizes are ${Object.keys(sizes).join(", ")}`);
     sizes[key] = Number(value);
   }
-  const runs = Number(values.runs ?? 3);
+  // --quick: two samples per contender (min and max; the median is their mean), to stay short.
+  const runs = Number(values.runs ?? (values.quick ? 2 : 3));
   const started = performance.now();
   const report = {
     startedAt: new Date().toISOString(),
