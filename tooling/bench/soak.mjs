@@ -245,6 +245,8 @@ async function main() {
         }
       }
       emulator.faults.clear();
+      // the upload's requests only (the checks below download every file)
+      const log = emulator.requestLog.slice(logStart);
       if (!done) {
         fail(`chaos ${transfer}: no successful upload in ${attempts} attempts`);
         continue;
@@ -258,7 +260,6 @@ async function main() {
         );
       if (check.extra.length)
         fail(`chaos ${transfer}: ${check.extra.length} unexpected files, e.g. ${check.extra[0]}`);
-      const log = emulator.requestLog.slice(logStart);
       const injected = log.filter((e) => e.status === 0 || [429, 500, 503].includes(e.status)).length;
       const twice = reuploads(log, { multipartObjects: multipart });
       if (transfer === "lfs" && twice.length)
