@@ -30,6 +30,8 @@ const WRITE = "hf_soak_write_token_not_secret";
 const READ = "hf_soak_read_token_not_secret";
 const USER = "soak";
 const MiB = 2 ** 20;
+/** Longest a single CLI run may take (5 min with --quick, 1 h otherwise). */
+let cliTimeoutMs = 60 * 60_000;
 
 /** mulberry32: a small seeded generator, so that `--seed` replays the folder, faults and kills. */
 export function rng32(seed) {
@@ -135,8 +137,17 @@ async function cli(args, { endpoint, token = WRITE, home, env = {}, killWhen } =
         }
       }, 20)
     : undefined;
+  // A hung run (a retry loop that never ends) fails the soak instead of stalling it.
+  let timedOut = false;
+  const deadline = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, cliTimeoutMs);
   const [code, signal] = await once(child, "exit");
   clearInterval(timer);
+  clearTimeout(deadline);
+  if (timedOut)
+    throw new Error(`hfkit ${args.slice(0, 2).join(" ")} did not end within ${cliTimeoutMs / 1000} s`);
   return { code, signal, stderr, killed };
 }
 
@@ -165,6 +176,7 @@ async function main() {
   });
   const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
   const quick = values.quick;
+  if (quick) cliTimeoutMs = 5 * 60_000;
   const files = Number(values.files ?? (quick ? 150 : 20000));
   const kills = Number(values.kills ?? (quick ? 2 : 3));
   // A bounded run makes few requests: it triples the issue's fault rates to still meet faults.
