@@ -13,7 +13,7 @@
 //  4. bad input: invalid repo ids, revisions, paths, YAML bombs, malformed JSONL/CSV/Parquet
 //     and LFS batch bodies, a read-only token: each fails with a clear error, nothing committed.
 // Prints the seed first and one summary line last; exits 1 when a file is lost or a check fails.
-// The seed fixes the folder, the fault draws and the kill points; which request draws which
+// The seed fixes the folders, the fault draws and the kill points; which request draws which
 // fault still depends on timing, so a replay is close to, not exactly, the same run.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -184,7 +184,11 @@ async function main() {
   console.log(`soak: seed ${seed} (replay: pnpm soak ${quick ? "--quick " : ""}--seed ${seed})`);
   const section = (name, since) =>
     console.log(`  (${name}: ${((performance.now() - since) / 1000).toFixed(0)} s)`);
+  // One stream per purpose, so that the folders (and the kill points) do not depend on how many
+  // fault draws the requests of a run happened to make.
   const random = rng32(seed);
+  const faultRandom = rng32(seed ^ 0x5bd1e995);
+  const killRandom = rng32(seed ^ 0x27d4eb2f);
   const work = mkdtempSync(join(tmpdir(), "hfkit-soak-"));
   const totals = {
     operations: 0,
@@ -223,7 +227,7 @@ async function main() {
       const repo = `${USER}/chaos-${transfer}`;
       const home = mkdtempSync(join(work, "home-"));
       const logStart = emulator.requestLog.length;
-      injectChaos(emulator, random, totals.faults, faultScale);
+      injectChaos(emulator, faultRandom, totals.faults, faultScale);
       const chaosStart = performance.now();
       let attempts = 0;
       let killsLeft = kills;
@@ -234,7 +238,7 @@ async function main() {
         const from = emulator.requestLog.length;
         // a kill point: this many requests into the attempt (a spread over the upload's requests)
         const killAt =
-          killsLeft > 0 ? 3 + Math.floor(random() * Math.max(10, files / (quick ? 4 : 20))) : Infinity;
+          killsLeft > 0 ? 3 + Math.floor(killRandom() * Math.max(10, files / (quick ? 4 : 20))) : Infinity;
         const result = await cli(["upload", repo, folder, "--commit-message", `soak ${transfer}`], {
           endpoint,
           home,
@@ -331,7 +335,7 @@ async function main() {
 
   // 3. disk emulator killed and restarted
   let since = performance.now();
-  await diskKills({ work, random, quick, totals, fail });
+  await diskKills({ work, random, killRandom, quick, totals, fail });
   section("disk emulator", since);
 
   // 4. bad input
@@ -357,7 +361,7 @@ async function startDiskEmulator(dir) {
   return { child, endpoint: chunk.toString().trim().split("\n")[0] };
 }
 
-async function diskKills({ work, random, quick, totals, fail }) {
+async function diskKills({ work, random, killRandom, quick, totals, fail }) {
   const dir = join(work, "disk-hub");
   const repo = "local/disk";
   let server = await startDiskEmulator(dir);
@@ -377,7 +381,7 @@ async function diskKills({ work, random, quick, totals, fail }) {
     // Every other round, SIGKILL the emulator at a random moment of the upload, then restart it.
     const kill = round % 2 === 1;
     if (kill) {
-      await new Promise((resolve) => setTimeout(resolve, 150 + random() * 1500));
+      await new Promise((resolve) => setTimeout(resolve, 150 + killRandom() * 1500));
       server.child.kill("SIGKILL");
       totals.kills++;
       await once(server.child, "exit");
