@@ -6,10 +6,9 @@
 // RSS is its own), contenders interleaved, a fresh repo per upload, medians of `runs`.
 // Usage: node commit.mjs [sizeMiB=2048] [runs=5] [smallFiles=2000] [hugeFolder=20000]
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureFile, hasCommand, median, startProcess } from "./lib.mjs";
+import { ensureFile, ensureFolder, floorUpload, hasCommand, median, startProcess } from "./lib.mjs";
 
 const sizeMiB = Number(process.argv[2] ?? 2048);
 const runs = Number(process.argv[3] ?? 5);
@@ -17,19 +16,6 @@ const smallFiles = Number(process.argv[4] ?? 2000);
 const hugeFolder = Number(process.argv[5] ?? 20000);
 const here = new URL(".", import.meta.url).pathname;
 const pin = hasCommand("taskset") ? ["taskset", "-c", "0"] : [];
-
-/** A folder of `count` small text files (1–4 KB) in 100-file subfolders, written once. */
-function ensureFolder(count) {
-  const dir = join(tmpdir(), `hfkit-bench-folder-${count}`);
-  if (existsSync(`${dir}.done`)) return dir;
-  for (let i = 0; i < count; i++) {
-    const sub = join(dir, `part-${String(Math.floor(i / 100)).padStart(4, "0")}`);
-    if (i % 100 === 0) mkdirSync(sub, { recursive: true });
-    writeFileSync(join(sub, `row-${i}.txt`), `${i} `.repeat(200 + ((i * 37) % 800)));
-  }
-  writeFileSync(`${dir}.done`, "");
-  return dir;
-}
 
 function run(cmd, args) {
   const [bin, ...rest] = [...pin, cmd, ...args];
@@ -53,7 +39,7 @@ async function freshRepo(endpoint) {
 async function clientRun(client, kind, endpoint, path, extra = []) {
   const repo = await freshRepo(endpoint);
   const out = run(process.execPath, [
-    join(here, "upload-once.mjs"),
+    join(here, "client-once.mjs"),
     client,
     kind,
     endpoint,
@@ -91,15 +77,6 @@ async function curlToServer(file, oid, size) {
   return (performance.now() - start) / 1000;
 }
 
-function baseline(file, discard) {
-  const start = performance.now();
-  run("openssl", ["dgst", "-sha256", file]);
-  const hashed = performance.now();
-  run("curl", ["-s", "-o", "/dev/null", "-T", file, `${discard}/baseline`]);
-  const end = performance.now();
-  return { seconds: (end - start) / 1000, hash: (hashed - start) / 1000, upload: (end - hashed) / 1000 };
-}
-
 const file = ensureFile(join(tmpdir(), `hfkit-bench-${sizeMiB}MiB.bin`), sizeMiB * 2 ** 20); // (<< 20 overflows at 2 GiB)
 const small = ensureFolder(smallFiles);
 const huge = ensureFolder(hugeFolder);
@@ -122,7 +99,7 @@ try {
   const folder = { hfkit: [], official: [] };
   for (let i = 0; i < runs; i++) {
     // Interleaved so that drift on this VM hits every contender alike.
-    const b = baseline(file, discard);
+    const b = floorUpload(file, discard, pin);
     big.baseline.push(b.seconds);
     const c = await curlToServer(file, oid, sizeMiB * 2 ** 20);
     if (c !== undefined) curlToEmulator.push(b.hash + c);

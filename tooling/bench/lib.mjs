@@ -1,7 +1,9 @@
 // Helpers shared by the benchmarks: medians, a server in a child process, CPU pinning.
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { closeSync, existsSync, openSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -59,4 +61,34 @@ export async function timed(fn) {
   const start = performance.now();
   await fn();
   return (performance.now() - start) / 1000;
+}
+
+/** A folder of `count` small text files (1–4 KB) in 100-file subfolders, written once. */
+export function ensureFolder(count) {
+  const dir = join(tmpdir(), `hfkit-bench-folder-${count}`);
+  if (existsSync(`${dir}.done`)) return dir;
+  for (let i = 0; i < count; i++) {
+    const sub = join(dir, `part-${String(Math.floor(i / 100)).padStart(4, "0")}`);
+    if (i % 100 === 0) mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, `row-${i}.txt`), `${i} `.repeat(200 + ((i * 37) % 800)));
+  }
+  writeFileSync(`${dir}.done`, "");
+  return dir;
+}
+
+/**
+ * The floor of an upload: `openssl dgst -sha256` of the file, then `curl -T` of it to a
+ * server that discards the body (`discardUrl`). `pin` prefixes both commands (taskset).
+ */
+export function floorUpload(file, discardUrl, pin = []) {
+  const run = (cmd, args) => {
+    const [bin, ...rest] = [...pin, cmd, ...args];
+    execFileSync(bin, rest, { stdio: "ignore" });
+  };
+  const start = performance.now();
+  run("openssl", ["dgst", "-sha256", file]);
+  const hashed = performance.now();
+  run("curl", ["-s", "-f", "-o", "/dev/null", "-T", file, `${discardUrl}/baseline`]);
+  const end = performance.now();
+  return { seconds: (end - start) / 1000, hash: (hashed - start) / 1000, upload: (end - hashed) / 1000 };
 }

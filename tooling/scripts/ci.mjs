@@ -47,6 +47,10 @@ run("node", ["tooling/scripts/check-browser-bundles.mjs"]);
 run("node", ["apps/cli/scripts/reference.mjs", "--check"]);
 // The official client's flows against the CLI's own server, as users start it.
 run("node", ["tooling/scripts/emulator-conformance.mjs"]);
+// The bounded soak (issue 19): uploads broken on purpose (faults, SIGKILLs, concurrent writers,
+// the disk emulator killed mid-commit, bad input) must lose nothing. A fresh seed each run,
+// printed first: `pnpm soak --quick --seed N` replays a failure.
+run("node", ["tooling/bench/soak.mjs", "--quick"]);
 // Second leg: every test again on Node 24 (the npm registry's `node` package), with the build
 // from the first leg. Node 24 bundles a newer undici than Node 20, which the seam must survive.
 // (The root vitest config leaves out the docs site: a static site in a browser, tested once.)

@@ -197,6 +197,14 @@ describe("README metadata is bounded", () => {
     await expectStillServing();
   });
 
+  it("answers a recursive alias (a node holding an alias to itself) with 400, not a stored cycle", async () => {
+    const res = await validate("---\na: &a\n  b: *a\n---\n# loop\n");
+    expectHubError(res, 400, "InvalidMetadata", /alias refers to a node that contains it/);
+    // Aliases to nodes outside themselves stay fine.
+    expect((await validate("---\nx: &x [1, 2]\ny: *x\n---\n")).status).toBe(200);
+    await expectStillServing();
+  });
+
   it("answers front matter nested 100,000 deep, and deep block nesting, with 400", async () => {
     const flow = await validate(`---\na: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n---\n`);
     expectHubError(flow, 400, "InvalidMetadata", /nests more than 100 levels/);

@@ -68,10 +68,27 @@ function syntaxProblems(content: string): { problems: string[]; value?: Record<s
     throw error;
   }
   if (value === null || value === undefined) return { problems: [], value: {} };
+  // An alias inside the node it names (`a: &a {b: *a}`) makes a cycle: the Hub keeps metadata
+  // as JSON (`cardData`), which cannot hold one.
+  if (isCyclic(value)) {
+    return result([
+      "Invalid YAML in README.md metadata: an alias refers to a node that contains it (a recursive structure); write the values out",
+    ]);
+  }
   if (typeof value !== "object" || Array.isArray(value)) {
     return result(["README.md metadata must be a YAML mapping (key: value pairs)"]);
   }
   return { problems: [], value: value as Record<string, unknown> };
+}
+
+/** True when an object reaches itself (depth is bounded by `LIMITS.yamlDepth` before this runs). */
+function isCyclic(value: unknown, ancestors = new Set<object>()): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (ancestors.has(value)) return true;
+  ancestors.add(value);
+  for (const child of Object.values(value)) if (isCyclic(child, ancestors)) return true;
+  ancestors.delete(value);
+  return false;
 }
 
 /** The front matter's YAML, or `undefined` when the text has no front matter. */

@@ -1,0 +1,128 @@
+// What every case of `pnpm bench` shares: an emulator in its own process (on CPU 1), repos,
+// one client operation in its own process (on CPU 0; JS through client-once.mjs, Python
+// through py_once.py) and a fresh HF_HOME per sample, so that no cache or local Xet record
+// carries over from one sample to the next.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { hasCommand, startProcess } from "../lib.mjs";
+
+export const BENCH_DIR = dirname(import.meta.dirname);
+export const TOKEN = "hf_bench_token_not_secret";
+const work = join(process.env.HFKIT_BENCH_DIR ?? tmpdir(), "hfkit-bench-run");
+
+/** `[command, args]`, pinned to CPU 0 with taskset when there is one. */
+export function pinned(command, args) {
+  return hasCommand("taskset") ? ["taskset", ["-c", "0", command, ...args]] : [command, args];
+}
+
+/** `hfkit emulator serve` (memory storage, no SHA-256 check of uploads, Xet on) on CPU 1. */
+export async function startEmulator() {
+  const server = await startProcess(join(BENCH_DIR, "emulator-serve.mjs"), [], 1);
+  return { endpoint: server.line, stop: server.stop };
+}
+
+let repoCount = 0;
+/** A new empty repo on the emulator: `local/<prefix>-<n>` (the emulator's default user). */
+export async function newRepo(endpoint, prefix = "bench", type = "model") {
+  const name = `${prefix}-${process.pid}-${++repoCount}`;
+  const res = await fetch(`${endpoint}/api/repos/create`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ name, type }),
+  });
+  if (!res.ok) throw new Error(`create repo ${name}: ${res.status} ${await res.text()}`);
+  return `local/${name}`;
+}
+
+/** A fresh, empty HF_HOME; removed by `cleanHomes()`. */
+export function freshHome() {
+  mkdirSync(work, { recursive: true });
+  return mkdtempSync(join(work, "home-"));
+}
+
+export function cleanHomes() {
+  rmSync(work, { recursive: true, force: true });
+}
+
+function lastJsonLine(out) {
+  return JSON.parse(out.trim().split("\n").at(-1));
+}
+
+function run(command, args, env) {
+  const [bin, rest] = pinned(command, args);
+  return lastJsonLine(
+    execFileSync(bin, rest, {
+      env: { ...process.env, ...env },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 16 << 20,
+    }),
+  );
+}
+
+/** One operation by a JS client (`hfkit` or `official`); see client-once.mjs. */
+export function jsOnce(client, op, { endpoint, path = "", repo, xet, home = freshHome() }) {
+  const env = { HF_HOME: home, ...(xet === undefined ? {} : { HFKIT_BENCH_XET: xet ? "1" : "0" }) };
+  try {
+    return run(process.execPath, [join(BENCH_DIR, "client-once.mjs"), client, op, endpoint, path, repo], env);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/** One operation by Python huggingface_hub / datasets; see py_once.py. */
+export function pyOnce(python, op, { endpoint, path = "", repo, xet = true, home = freshHome() }) {
+  const env = {
+    HF_ENDPOINT: endpoint,
+    HF_TOKEN: TOKEN,
+    HF_HOME: home,
+    HF_HUB_DISABLE_PROGRESS_BARS: "1",
+    HF_HUB_DISABLE_TELEMETRY: "1",
+    ...(xet ? {} : { HF_HUB_DISABLE_XET: "1" }),
+  };
+  try {
+    return run(python, [join(BENCH_DIR, "py_once.py"), op, path, repo], env);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/** The last line of a failed child's stderr (or the error's message): why a contender did not run. */
+export function reason(error) {
+  const stderr = String(error?.stderr ?? "").trim();
+  const line = stderr ? stderr.split("\n").filter(Boolean).at(-1) : String(error?.message ?? error);
+  return line.slice(0, 160).replaceAll("|", "/");
+}
+
+/**
+ * Runs `runs` rounds of the contenders, in a rotated order each round so that drift on a
+ * shared machine hits all of them alike. A contender that fails once is reported as not run,
+ * with the reason, and not tried again.
+ */
+export async function rounds(contenders, runs, log) {
+  const rows = contenders.map((c) => ({
+    contender: c.name,
+    samples: [],
+    rssMB: [],
+    ...(c.reference ? { reference: true } : {}),
+  }));
+  for (let i = 0; i < runs; i++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const index = (k + i) % contenders.length;
+      const row = rows[index];
+      if (row.skipped) continue;
+      try {
+        const result = await contenders[index].run();
+        row.samples.push(result.value ?? result.seconds);
+        if (result.maxRssMB !== undefined) row.rssMB.push(result.maxRssMB);
+        log(`  ${row.contender}: ${(result.value ?? result.seconds).toFixed(3)}`);
+      } catch (error) {
+        row.skipped = reason(error);
+        log(`  ${row.contender}: not run (${row.skipped})`);
+      }
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,544 @@
+// `pnpm soak`: breaks uploads on purpose and checks that nothing is lost (issue 19).
+//   pnpm soak [--quick] [--seed N] [--files N] [--kills N]
+// Scenarios, each against `hfkit emulator` and the built `hfkit` CLI in child processes:
+//  1. chaos: a folder of mixed sizes (small text, binary LFS files, a few multipart ones)
+//     uploaded with faults injected at random (500/503/429 with Retry-After, connection
+//     resets, latency spikes) while the CLI is SIGKILLed at random moments and run again until
+//     it succeeds; once through Git LFS (basic + multipart), once through Xet. Then the repo
+//     must match the folder byte for byte, no object may have been uploaded again after it
+//     completed (request log), and the commit count must stay within the documented split.
+//  2. concurrent writers: two CLI uploads to the same branch at once both succeed, no file lost.
+//  3. disk emulator SIGKILLed during uploads and restarted: every completed commit is still
+//     there with its files, and the interrupted upload completes when run again.
+//  4. bad input: invalid repo ids, revisions, paths, YAML bombs, malformed JSONL/CSV/Parquet
+//     and LFS batch bodies, a read-only token: each fails with a clear error, nothing committed.
+// Prints the seed first and one summary line last; exits 1 when a file is lost or a check fails.
+// The seed fixes the folders, the fault draws and the kill points; which request draws which
+// fault still depends on timing, so a replay is close to, not exactly, the same run.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import { startEmulatorServer } from "@hfkit/emulator";
+import { commitBounds, commitIds, localManifest, reuploads, verifyRepo } from "./soak-verify.mjs";
+
+const ROOT = dirname(dirname(import.meta.dirname));
+const CLI = join(ROOT, "apps/cli/bin/hfkit.js");
+const WRITE = "hf_soak_write_token_not_secret";
+const READ = "hf_soak_read_token_not_secret";
+const USER = "soak";
+const MiB = 2 ** 20;
+/** Longest a single CLI run may take (5 min with --quick, 1 h otherwise). */
+let cliTimeoutMs = 60 * 60_000;
+
+/** mulberry32: a small seeded generator, so that `--seed` replays the folder, faults and kills. */
+export function rng32(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A folder of `count` files: ~85 % small text files (regular), ~13 % binary files of 16–256 KB
+ * (LFS: a NUL byte in the sample), and `large` binary files of 3–5 MiB (multipart above the
+ * emulator's 2 MiB threshold here). Returns the number of multipart-sized files.
+ */
+export function makeFolder(dir, random, count, large) {
+  let multipart = 0;
+  for (let i = 0; i < count; i++) {
+    const sub = join(dir, `d${i % 7}`, `e${i % 3}`);
+    mkdirSync(sub, { recursive: true });
+    let bytes;
+    if (i < large) {
+      bytes = Buffer.alloc(Math.floor((3 + random() * 2) * MiB));
+      multipart++;
+    } else if (random() < 0.13) bytes = Buffer.alloc(16_384 + Math.floor(random() * 240_000));
+    if (bytes) {
+      for (let j = 0; j + 4 <= bytes.length; j += 4) bytes.writeUInt32LE((random() * 2 ** 32) >>> 0, j);
+      bytes[0] = 0; // a NUL in the sample: LFS whatever the size
+      writeFileSync(join(sub, `bin-${i}.bin`), bytes);
+    } else {
+      const words = Array.from({ length: 5 + Math.floor(random() * 600) }, () =>
+        Math.floor(random() * 1e6).toString(36),
+      );
+      writeFileSync(join(sub, `text-${i}.txt`), `${words.join(" ")}\n`);
+    }
+  }
+  return multipart;
+}
+
+/**
+ * A RegExp whose `test` draws from the seeded generator: the emulator's fault injection tests
+ * `path` against each request, so this fires on a `rate` share of all requests.
+ */
+export class RandomDraw extends RegExp {
+  constructor(random, rate, counter) {
+    super("^/");
+    this.draw = () => random() < rate;
+    this.counter = counter;
+  }
+  test() {
+    const hit = this.draw();
+    if (hit) this.counter.count++;
+    return hit;
+  }
+}
+
+export function injectChaos(emulator, random, counter, scale) {
+  const every = (rate) => new RandomDraw(random, rate * scale, counter);
+  // 5 % answered 500/503/429 (Retry-After), 1 % reset, 1 % slow; the issue's mix.
+  emulator.faults.inject({ path: every(0.0167), status: 500, times: Infinity });
+  emulator.faults.inject({
+    path: every(0.0167),
+    status: 503,
+    times: Infinity,
+    headers: { "retry-after": "1" },
+  });
+  emulator.faults.inject({
+    path: every(0.0167),
+    status: 429,
+    times: Infinity,
+    headers: { "retry-after": "1" },
+  });
+  emulator.faults.inject({ path: every(0.01), reset: true, times: Infinity });
+  emulator.faults.inject({ path: every(0.01), latencyMs: 400, times: Infinity });
+}
+
+/** Runs the CLI; resolves { code, signal, stderr }. `killWhen()` true → SIGKILL (polled every 20 ms). */
+async function cli(args, { endpoint, token = WRITE, home, env = {}, killWhen } = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: {
+      ...process.env,
+      HF_ENDPOINT: endpoint,
+      HF_TOKEN: token,
+      HF_HOME: home,
+      NO_COLOR: "1",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  child.stdout.resume();
+  let killed = false;
+  const timer = killWhen
+    ? setInterval(() => {
+        if (!killed && child.exitCode === null && killWhen()) {
+          killed = true;
+          child.kill("SIGKILL");
+        }
+      }, 20)
+    : undefined;
+  // A hung run (a retry loop that never ends) fails the soak instead of stalling it.
+  let timedOut = false;
+  const deadline = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, cliTimeoutMs);
+  const [code, signal] = await once(child, "exit");
+  clearInterval(timer);
+  clearTimeout(deadline);
+  if (timedOut)
+    throw new Error(`hfkit ${args.slice(0, 2).join(" ")} did not end within ${cliTimeoutMs / 1000} s`);
+  return { code, signal, stderr, killed };
+}
+
+const WRITE_REQUEST = (entry) => {
+  const path = new URL(entry.url).pathname;
+  return (
+    entry.status >= 200 &&
+    entry.status < 300 &&
+    ((entry.method === "POST" && /\/commit\//.test(path)) ||
+      (entry.method === "PUT" && /^\/(upload|part)\//.test(path)) ||
+      (entry.method === "POST" && /^\/v[12]\/(xorbs|shards)/.test(path)) ||
+      path === "/api/complete_multipart")
+  );
+};
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: "boolean", default: false },
+      seed: { type: "string" },
+      files: { type: "string" },
+      kills: { type: "string" },
+      "fault-scale": { type: "string" },
+      keep: { type: "boolean", default: false },
+    },
+  });
+  const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
+  const quick = values.quick;
+  if (quick) cliTimeoutMs = 5 * 60_000;
+  const files = Number(values.files ?? (quick ? 150 : 20000));
+  const kills = Number(values.kills ?? (quick ? 2 : 3));
+  // A bounded run makes few requests: it triples the issue's fault rates to still meet faults.
+  const faultScale = Number(values["fault-scale"] ?? (quick ? 3 : 1));
+  console.log(`soak: seed ${seed} (replay: pnpm soak ${quick ? "--quick " : ""}--seed ${seed})`);
+  const section = (name, since) =>
+    console.log(`  (${name}: ${((performance.now() - since) / 1000).toFixed(0)} s)`);
+  // One stream per purpose, so that the folders (and the kill points) do not depend on how many
+  // fault draws the requests of a run happened to make.
+  const random = rng32(seed);
+  const faultRandom = rng32(seed ^ 0x5bd1e995);
+  const killRandom = rng32(seed ^ 0x27d4eb2f);
+  const work = mkdtempSync(join(tmpdir(), "hfkit-soak-"));
+  const totals = {
+    operations: 0,
+    faults: { count: 0 },
+    kills: 0,
+    bytesVerified: 0,
+    filesLost: 0,
+    failures: [],
+  };
+  const fail = (what) => {
+    totals.failures.push(what);
+    console.log(`  FAIL ${what}`);
+  };
+  const started = performance.now();
+  const server = await startEmulatorServer({
+    port: 0,
+    requestLogLimit: 10_000_000,
+    multipartThreshold: 2 * MiB,
+    multipartChunkSize: MiB,
+    users: [
+      { token: WRITE, user: USER, role: "write" },
+      { token: READ, user: USER, role: "read" },
+    ],
+  });
+  const { emulator } = server;
+  const endpoint = server.url;
+  try {
+    // 1. chaos, through LFS then through Xet
+    const folder = join(work, "folder");
+    const multipart = makeFolder(folder, random, files, quick ? 2 : 5);
+    const manifest = localManifest(folder);
+    console.log(
+      `chaos: ${files} files (${multipart} multipart), ${kills} kills per transfer, fault rates ×${faultScale}`,
+    );
+    for (const transfer of ["lfs", "xet"]) {
+      const repo = `${USER}/chaos-${transfer}`;
+      const home = mkdtempSync(join(work, "home-"));
+      const logStart = emulator.requestLog.length;
+      injectChaos(emulator, faultRandom, totals.faults, faultScale);
+      const chaosStart = performance.now();
+      let attempts = 0;
+      let killsLeft = kills;
+      let done = false;
+      while (!done && attempts < 40) {
+        attempts++;
+        totals.operations++;
+        const from = emulator.requestLog.length;
+        // a kill point: this many requests into the attempt (a spread over the upload's requests)
+        const killAt =
+          killsLeft > 0 ? 3 + Math.floor(killRandom() * Math.max(10, files / (quick ? 4 : 20))) : Infinity;
+        const result = await cli(["upload", repo, folder, "--commit-message", `soak ${transfer}`], {
+          endpoint,
+          home,
+          env: transfer === "lfs" ? { HF_HUB_DISABLE_XET: "1" } : {},
+          killWhen: () => emulator.requestLog.length - from >= killAt,
+        });
+        if (result.killed) {
+          totals.kills++;
+          killsLeft--;
+        } else if (result.code === 0) done = true;
+        else if (
+          !/InjectedFault|injected|50[03]|429|reset|socket|ECONNRESET|other side closed|fetch failed/i.test(
+            result.stderr,
+          )
+        ) {
+          fail(
+            `chaos ${transfer}: the upload failed for a reason other than an injected fault: ${result.stderr.trim().split("\n").at(-1)}`,
+          );
+          break;
+        }
+      }
+      emulator.faults.clear();
+      // the upload's requests only (the checks below download every file)
+      const log = emulator.requestLog.slice(logStart);
+      if (!done) {
+        fail(`chaos ${transfer}: no successful upload in ${attempts} attempts`);
+        continue;
+      }
+      const check = await verifyRepo(endpoint, repo, manifest, { token: WRITE });
+      totals.bytesVerified += check.bytesVerified;
+      totals.filesLost += check.lost.length;
+      if (check.lost.length)
+        fail(
+          `chaos ${transfer}: ${check.lost.length} files lost, e.g. ${check.lost[0].path} (${check.lost[0].why})`,
+        );
+      if (check.extra.length)
+        fail(`chaos ${transfer}: ${check.extra.length} unexpected files, e.g. ${check.extra[0]}`);
+      const injected = log.filter((e) => e.status === 0 || [429, 500, 503].includes(e.status)).length;
+      const twice = reuploads(log, { multipartObjects: multipart });
+      if (transfer === "lfs" && twice.length)
+        fail(`chaos ${transfer}: uploaded again after completing: ${twice.slice(0, 3).join(", ")}`);
+      if (transfer === "xet" && twice.length)
+        console.log(`  note: xorbs sent again (each to a CAS that already held it): ${twice.length}`);
+      const commits = (await commitIds(endpoint, repo, { token: WRITE })).length - 1; // minus the repo's first commit
+      const bounds = commitBounds(files, attempts);
+      if (commits < bounds.min || commits > bounds.max)
+        fail(
+          `chaos ${transfer}: ${commits} commits, outside ${bounds.min}–${bounds.max} for ${files} files in ${attempts} attempts`,
+        );
+      console.log(
+        `  ${transfer}: ${attempts} attempts, ${commits} commits, ${log.length} requests (${injected} answered 429/5xx or reset), ${check.bytesVerified} bytes verified`,
+      );
+      section(`chaos ${transfer}`, chaosStart);
+    }
+
+    // 2. concurrent writers
+    {
+      const repo = `${USER}/concurrent`;
+      const halves = ["a", "b"].map((name) => {
+        const dir = join(work, `writer-${name}`);
+        makeFolder(dir, random, quick ? 40 : 400, 0);
+        return { name, dir };
+      });
+      const setup = await cli(["repo", "create", repo, "--exist-ok"], { endpoint, home: join(work, "h-c") });
+      totals.operations++;
+      if (setup.code !== 0) fail(`concurrent: repo create: ${setup.stderr.trim().split("\n").at(-1)}`);
+      const results = await Promise.all(
+        halves.map(({ name, dir }) =>
+          cli(["upload", repo, dir, name, "--commit-message", `writer ${name}`], {
+            endpoint,
+            home: mkdtempSync(join(work, "home-")),
+          }),
+        ),
+      );
+      totals.operations += 2;
+      results.forEach((r, i) => {
+        if (r.code !== 0)
+          fail(`concurrent: writer ${halves[i].name} failed: ${r.stderr.trim().split("\n").at(-1)}`);
+      });
+      const expected = new Map();
+      for (const { name, dir } of halves)
+        for (const [path, entry] of localManifest(dir)) expected.set(`${name}/${path}`, entry);
+      const check = await verifyRepo(endpoint, repo, expected, { token: WRITE });
+      totals.bytesVerified += check.bytesVerified;
+      totals.filesLost += check.lost.length;
+      if (check.lost.length) fail(`concurrent: ${check.lost.length} files lost, e.g. ${check.lost[0].path}`);
+      console.log(
+        `concurrent writers: both ${results.every((r) => r.code === 0) ? "succeeded" : "did NOT succeed"}, ${expected.size} files checked`,
+      );
+    }
+  } finally {
+    await server.close();
+  }
+
+  // 3. disk emulator killed and restarted
+  let since = performance.now();
+  await diskKills({ work, random, killRandom, quick, totals, fail });
+  section("disk emulator", since);
+
+  // 4. bad input
+  since = performance.now();
+  await badInputSweep({ work, totals, fail });
+  section("bad input", since);
+
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
+  console.log(
+    `soak seed ${seed}: operations ${totals.operations}, faults ${totals.faults.count}, kills ${totals.kills}, ` +
+      `bytes verified ${totals.bytesVerified}, files lost ${totals.filesLost}, failed checks ${totals.failures.length} (${seconds} s)`,
+  );
+  if (!values.keep) rmSync(work, { recursive: true, force: true });
+  process.exitCode = totals.filesLost === 0 && totals.failures.length === 0 ? 0 : 1;
+}
+
+/** `hfkit emulator serve --dir` in a child process (SIGKILL-able); resolves its URL. */
+async function startDiskEmulator(dir) {
+  const child = spawn(process.execPath, [CLI, "emulator", "serve", "--dir", dir], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const [chunk] = await once(child.stdout, "data");
+  return { child, endpoint: chunk.toString().trim().split("\n")[0] };
+}
+
+async function diskKills({ work, random, killRandom, quick, totals, fail }) {
+  const dir = join(work, "disk-hub");
+  const repo = "local/disk";
+  let server = await startDiskEmulator(dir);
+  const home = join(work, "h-disk");
+  const completed = new Map(); // commit id → manifest prefix
+  const expected = new Map();
+  const rounds = quick ? 3 : 6;
+  for (let round = 0; round < rounds; round++) {
+    const src = join(work, `disk-${round}`);
+    makeFolder(src, random, quick ? 30 : 200, round === 0 ? 1 : 0);
+    const upload = cli(["upload", repo, src, `r${round}`], {
+      endpoint: server.endpoint,
+      home,
+      token: "hf_local_disk",
+    });
+    totals.operations++;
+    // Every other round, SIGKILL the emulator at a random moment of the upload, then restart it.
+    const kill = round % 2 === 1;
+    if (kill) {
+      await new Promise((resolve) => setTimeout(resolve, 150 + killRandom() * 1500));
+      server.child.kill("SIGKILL");
+      totals.kills++;
+      await once(server.child, "exit");
+      await upload;
+      server = await startDiskEmulator(dir);
+      // every commit completed before the kill is still there, with its files
+      const ids = new Set(await commitIds(server.endpoint, repo));
+      for (const id of completed.keys())
+        if (!ids.has(id)) fail(`disk: completed commit ${id} lost after the kill`);
+      const check = await verifyRepo(server.endpoint, repo, expected);
+      totals.filesLost += check.lost.length;
+      if (check.lost.length)
+        fail(`disk: ${check.lost.length} committed files lost after the kill, e.g. ${check.lost[0].path}`);
+      // the interrupted upload, run again, completes
+      const again = await cli(["upload", repo, src, `r${round}`], {
+        endpoint: server.endpoint,
+        home,
+        token: "hf_local_disk",
+      });
+      totals.operations++;
+      if (again.code !== 0)
+        fail(`disk: re-run after the kill failed: ${again.stderr.trim().split("\n").at(-1)}`);
+    } else {
+      const result = await upload;
+      if (result.code !== 0) fail(`disk: upload failed: ${result.stderr.trim().split("\n").at(-1)}`);
+    }
+    for (const [path, entry] of localManifest(src)) expected.set(`r${round}/${path}`, entry);
+    const ids = await commitIds(server.endpoint, repo);
+    completed.set(ids[0], round);
+  }
+  const check = await verifyRepo(server.endpoint, repo, expected);
+  totals.bytesVerified += check.bytesVerified;
+  totals.filesLost += check.lost.length;
+  if (check.lost.length) fail(`disk: ${check.lost.length} files lost at the end, e.g. ${check.lost[0].path}`);
+  server.child.kill("SIGKILL");
+  console.log(
+    `disk emulator: ${rounds} uploads, ${Math.floor(rounds / 2)} emulator kills, ${completed.size} completed commits kept, ${expected.size} files checked`,
+  );
+}
+
+async function badInputSweep({ work, totals, fail }) {
+  const server = await startEmulatorServer({
+    port: 0,
+    requestLogLimit: 1_000_000,
+    users: [
+      { token: WRITE, user: USER, role: "write" },
+      { token: READ, user: USER, role: "read" },
+    ],
+  });
+  const { emulator } = server;
+  const endpoint = server.url;
+  const home = join(work, "h-bad");
+  const repo = `${USER}/bad-input`;
+  const inputs = join(work, "bad-inputs");
+  mkdirSync(inputs, { recursive: true });
+  const file = (name, content) => {
+    const path = join(inputs, name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+    return path;
+  };
+  const ok = file("ok.txt", "fine\n");
+  const laughs = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+  for (let i = 1; i < 12; i++) {
+    const prev = String.fromCharCode(96 + i);
+    const name = String.fromCharCode(97 + i);
+    laughs.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(", ")}]`);
+  }
+  const cases = [
+    ["repo id with ..", ["upload", `${USER}/bad..name`, ok]],
+    ["repo id starting with -", ["upload", `-${USER}/x`, ok]],
+    ["repo id with three parts", ["upload", `${USER}/a/b`, ok]],
+    ["revision with a space and ~", ["upload", repo, ok, "--revision", "bad rev~1"]],
+    ["revision with ..", ["upload", repo, ok, "--revision", "a..b"]],
+    ["path with ..", ["upload", repo, ok, "../escape.txt"]],
+    ["absolute path", ["upload", repo, ok, "/etc/passwd"]],
+    ["path in .git/", ["upload", repo, ok, ".git/config"]],
+    ["path with a control character", ["upload", repo, ok, "a\u0001b.txt"]],
+    ["path of 5,000 characters", ["upload", repo, ok, `${"x".repeat(5000)}.txt`]],
+    [
+      "README with a YAML anchor bomb",
+      ["upload", repo, file("bomb/README.md", `---\n${laughs.join("\n")}\n---\n# bomb\n`), "README.md"],
+    ],
+    [
+      "README with a recursive YAML alias",
+      ["upload", repo, file("rec/README.md", "---\na: &a\n  b: *a\n---\n"), "README.md"],
+    ],
+    [
+      "README with 3 MB of metadata",
+      ["upload", repo, file("big/README.md", `---\ntags:\n${"  - tag\n".repeat(400_000)}---\n`), "README.md"],
+    ],
+    [
+      "malformed JSONL",
+      ["datasets", "push", `${USER}/bad-jsonl`, file("bad.jsonl", '{"a": 1}\n{"a": oops\n')],
+    ],
+    [
+      "malformed CSV",
+      ["datasets", "push", `${USER}/bad-csv`, file("bad.csv", 'a,b\n1,2\n3,"unterminated\n')],
+    ],
+    [
+      "malformed Parquet",
+      ["datasets", "push", `${USER}/bad-parquet`, file("bad.parquet", "PAR1 this is not parquet PAR1")],
+    ],
+    ["read-only token", ["upload", repo, ok], READ],
+  ];
+  try {
+    const setup = await cli(["repo", "create", repo], { endpoint, home });
+    totals.operations++;
+    if (setup.code !== 0) fail(`bad input: repo create: ${setup.stderr.trim()}`);
+    const before = await commitIds(endpoint, repo, { token: WRITE });
+    let passed = 0;
+    for (const [name, args, token] of cases) {
+      const from = emulator.requestLog.length;
+      const result = await cli(args, { endpoint, home, token: token ?? WRITE });
+      totals.operations++;
+      const writes = emulator.requestLog.slice(from).filter(WRITE_REQUEST);
+      const message = result.stderr.trim();
+      if (result.code === 0) fail(`bad input "${name}": accepted (exit 0)`);
+      else if (writes.length)
+        fail(
+          `bad input "${name}": failed, but after ${writes.length} write(s): ${writes[0].method} ${writes[0].url}`,
+        );
+      else if (!message || /\n\s+at /.test(message))
+        fail(`bad input "${name}": no clear error (${message.split("\n")[0] || "no message"}…)`);
+      else passed++;
+    }
+    // A malformed LFS batch body straight to the server: a 4xx, not a crash, and nothing stored.
+    const from = emulator.requestLog.length;
+    const res = await fetch(`${endpoint}/${repo}.git/info/lfs/objects/batch`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${WRITE}`, "content-type": "application/vnd.git-lfs+json" },
+      body: '{"operation": "upload", "objects": [{"oid": 12, "size": -1}',
+    });
+    totals.operations++;
+    if (res.status < 400 || res.status >= 500)
+      fail(`bad input "malformed LFS batch body": status ${res.status}`);
+    else if (emulator.requestLog.slice(from).some(WRITE_REQUEST))
+      fail(`bad input "malformed LFS batch body": a write followed`);
+    else passed++;
+    const after = await commitIds(endpoint, repo, { token: WRITE });
+    if (after.length !== before.length) fail(`bad input: ${after.length - before.length} commits were made`);
+    for (const name of ["bad-jsonl", "bad-csv", "bad-parquet", "bad..name"]) {
+      const r = await fetch(`${endpoint}/api/datasets/${USER}/${name}`, {
+        headers: { authorization: `Bearer ${WRITE}` },
+      });
+      if (r.ok && (await commitIds(endpoint, `${USER}/${name}`, { token: WRITE }).catch(() => [])).length > 1)
+        fail(`bad input: ${name} received a commit`);
+    }
+    console.log(`bad input: ${passed} of ${cases.length + 1} inputs failed clearly with nothing written`);
+  } finally {
+    await server.close();
+  }
+}
+
+if (process.argv[1] === import.meta.filename) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
