@@ -101,8 +101,7 @@ export function registerEmulatorCommand(program: Command, context: CliContext): 
     .addHelpText(
       "after",
       examples(
-        "hfkit emulator serve --port 8080",
-        "hfkit emulator serve --dir ./hub-data --token hf_ci:ci:write",
+        "hfkit emulator serve --port 8080 --dir ./hub-data --token hf_ci:ci:write",
         "hfkit emulator serve --seed ./fixtures --org acme:ci --request-log requests.jsonl --faults faults.json",
       ),
     )

@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseSize } from "@hfkit/datasets";
 import { InvalidInputError } from "@hfkit/http";
+import { formatBytes } from "@hfkit/observability";
 import type { Command } from "commander";
 import {
   type CliContext,
@@ -11,8 +12,7 @@ import {
   withOutputOptions,
 } from "../context.js";
 import { examples, HELP_GROUPS } from "../help.js";
-import { startTerminalProgress } from "../observe.js";
-import { formatBytes } from "../progress.js";
+import { startProgress } from "../observe.js";
 import { applySync, type SyncEvent, type SyncResults } from "../sync/apply.js";
 import { formatProblem } from "../sync/requests.js";
 import { syncStatus } from "../sync/status.js";
@@ -190,7 +190,7 @@ function registerApply(group: Command, context: CliContext): void {
   ).action(async (path: string, options: SyncOptions) => {
     const client = await context.client(options);
     const storage = storageOf(options, context, true);
-    const stopProgress = startTerminalProgress(context);
+    const stopProgress = startProgress(context);
     let results: SyncResults;
     try {
       results = await applySync(client, {

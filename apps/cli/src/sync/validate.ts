@@ -1,7 +1,7 @@
 import { statfs } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { HubClient } from "@hfkit/http";
-import { formatBytes } from "../progress.js";
+import { formatBytes } from "@hfkit/observability";
 import { type AddRequest, type RequestSet, readRequests, type SyncProblem } from "./requests.js";
 import { crossCheck, type ResolvedAdd, resolveAdd } from "./resolve.js";
 import { type ActiveEntry, readState } from "./state.js";
