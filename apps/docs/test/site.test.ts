@@ -1,12 +1,12 @@
 // The built site (apps/docs/dist), served on loopback and opened in Debian's Chromium, as a
 // reader opens it: every package guide, every API page and the CLI reference render without a
 // console error, the search finds `pushDataset`, and no request leaves localhost.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { launchChromium } from "@hfkit/testing/chromium";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileFor } from "../.vitepress/check-links.js";
 import { PACKAGES } from "../.vitepress/packages.js";
@@ -14,7 +14,6 @@ import { PACKAGES } from "../.vitepress/packages.js";
 const docsDir = join(import.meta.dirname, "..");
 const dist = join(docsDir, "dist");
 const screenshots = join(docsDir, "test-results");
-const CHROMIUM = "/usr/bin/chromium";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -43,7 +42,7 @@ async function serve(root: string): Promise<{ server: Server; origin: string }> 
 let server: Server;
 let origin: string;
 let context: BrowserContext;
-let profile: string;
+let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
 const requests: string[] = [];
 const problems: string[] = [];
 
@@ -78,25 +77,9 @@ beforeAll(async () => {
   if (!existsSync(join(dist, "index.html"))) {
     throw new Error("apps/docs/dist is missing: build the site first (pnpm docs:build).");
   }
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's Chromium (apt-get install chromium).`);
-  }
   ({ server, origin } = await serve(dist));
-  profile = mkdtempSync(join(tmpdir(), "hfkit-docs-chromium-"));
-  // A persistent context is how Playwright takes a fresh --user-data-dir of our choosing.
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium("hfkit-docs-chromium-");
+  context = browser.context;
   // Record every request the pages make; anything not on our loopback server is refused.
   await context.route("**/*", (route) => {
     const url = route.request().url();
@@ -107,9 +90,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await new Promise((resolve) => server?.close(resolve));
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 describe("the docs site in Chromium", () => {

@@ -4,22 +4,15 @@
 // CORS call: whoami, create a repo, upload a small file and a 20 MB Blob (LFS multipart: the
 // browser build offers no Xet), list, download both back and compare bytes, create a branch,
 // validate a card. No console error, no request leaves localhost.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
+import { launchChromium } from "@hfkit/testing/chromium";
 import { build } from "esbuild";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowResult } from "../page/main.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const missing = existsSync(CHROMIUM)
-  ? undefined
-  : `${CHROMIUM} is missing: install Debian's Chromium (apt-get install chromium) to run the browser test`;
-if (missing) console.warn(`SKIPPED: ${missing}`);
 
 const TOKEN = "hf_browser_page";
 const BIG = 20 * 1000 * 1000;
@@ -29,7 +22,7 @@ let emulator: EmulatorServer;
 let site: Server;
 let siteOrigin: string;
 let context: BrowserContext;
-let profile: string;
+let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
 const requests: string[] = [];
 const problems: string[] = [];
 
@@ -67,7 +60,6 @@ async function serve(script: string): Promise<{ server: Server; origin: string }
 const loopback = (url: string) => /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(url);
 
 beforeAll(async () => {
-  if (missing) return;
   // Parts of 8 MiB from 8 MiB on, so the 20 MB Blob goes up in three presigned parts.
   emulator = await startEmulatorServer({
     port: 0,
@@ -76,20 +68,8 @@ beforeAll(async () => {
     users: [{ user: "page-user", token: TOKEN, role: "write" }],
   });
   ({ server: site, origin: siteOrigin } = await serve(await bundlePage()));
-  profile = mkdtempSync(join(tmpdir(), "hfkit-browser-e2e-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium("hfkit-browser-e2e-");
+  context = browser.context;
   await context.route("**/*", (route) => {
     const url = route.request().url();
     requests.push(url);
@@ -98,10 +78,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await new Promise((resolve) => site?.close(resolve));
   await emulator?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 async function openPage(): Promise<Page> {
@@ -122,7 +101,7 @@ async function openPage(): Promise<Page> {
   return page;
 }
 
-describe.skipIf(missing !== undefined)("hfkit in Chromium, against the emulator", () => {
+describe("hfkit in Chromium, against the emulator", () => {
   it("runs the whole flow from a page, across origins, with nothing Node-only", async () => {
     const page = await openPage();
     emulator.emulator.clearRequestLog();
