@@ -12,6 +12,7 @@ Steps:
 
 import base64
 import json
+import os
 import sys
 
 from datasets import Audio, ClassLabel, Dataset, DatasetDict, Features, Image, List, Value, load_dataset  # noqa: F401
@@ -80,6 +81,11 @@ def main():
     for step in job["steps"]:
         out[step["key"]] = run(step)
     print(json.dumps(out, default=str))
+    sys.stdout.flush()
+    # The answer is out. Leave without the interpreter's teardown: native threads left by the
+    # streaming readers (hf_xet, pyarrow) once aborted it in CI with "terminate called without
+    # an active exception", failing a run whose checks had all been made.
+    os._exit(0)
 
 
 if __name__ == "__main__":
