@@ -9,6 +9,7 @@ import {
   metrics,
   ProxyTracer,
   type Span,
+  type SpanContext,
   SpanKind,
   SpanStatusCode,
   type TracerProvider,
@@ -24,6 +25,8 @@ export interface OpenTelemetryOptions {
 }
 
 const SCOPE = "@hfkit/observability";
+/** How many ended work spans stay known as parents (see endedSpans). */
+const ENDED_KEPT = 1024;
 
 /** Work span attributes become `hfkit.<name>` (`hfkit.repo`, `hfkit.path`…). */
 function hfkitAttributes(attributes: SpanAttributes): Attributes {
@@ -92,10 +95,17 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): () 
   });
 
   const workSpans = new Map<number, Span>();
+  // Work started inside a span may outlive it (a dataset push uploads each shard while the
+  // next one is written, after the shard's span ended): such a child still belongs under its
+  // parent, so the contexts of ended spans are kept, the most recent ENDED_KEPT of them.
+  const endedSpans = new Map<number, SpanContext>();
   const requestSpans = new Map<string, Span>();
   const parentContext = (spanId: number | undefined): Context => {
-    const parent = spanId === undefined ? undefined : workSpans.get(spanId);
-    return parent ? trace.setSpan(context.active(), parent) : context.active();
+    if (spanId === undefined) return context.active();
+    const live = workSpans.get(spanId);
+    if (live) return trace.setSpan(context.active(), live);
+    const ended = endedSpans.get(spanId);
+    return ended ? trace.setSpanContext(context.active(), ended) : context.active();
   };
   const requestKey = (e: { id: number; attempt: number }) => `${e.id}:${e.attempt}`;
   const requestAttributes = (e: RequestStartEvent | RequestEndEvent | RequestErrorEvent): Attributes => ({
@@ -134,6 +144,10 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): () 
       const e = message as SpanEndEvent;
       const span = workSpans.get(e.id);
       workSpans.delete(e.id);
+      if (span) {
+        endedSpans.set(e.id, span.spanContext());
+        if (endedSpans.size > ENDED_KEPT) endedSpans.delete(endedSpans.keys().next().value!);
+      }
       if (e.error) {
         span?.setStatus({ code: SpanStatusCode.ERROR, message: e.error.message });
         span?.addEvent("exception", {

@@ -169,7 +169,7 @@ describe("hfkit sync", () => {
       join(storage, "..", "results.json"),
     ]);
     expect(first.stderr).toMatch(
-      /^\[1\/2\] .* file\(s\), [\d.]+ K?B\n {2}done: \d+ downloaded, \d+ from the cache\n\[2\/2\] /,
+      /^\[1\/2\] .* file\(s\), [\d.]+ [kMG]?B\n {2}done: \d+ downloaded, \d+ from the cache\n\[2\/2\] /,
     );
     expect(first.code).toBe(0);
     const sha = await headCommit(reviews);
