@@ -1,3 +1,4 @@
+import { bufferedBodies } from "./buffered-body.js";
 import { errorFromResponse, requestIdFrom } from "./classify.js";
 import { discardBody } from "./discard.js";
 import { InvalidResponseError } from "./errors.js";
@@ -74,8 +75,11 @@ export async function readResponse(
       return undefined;
     case "text":
       return response.text();
-    case "bytes":
+    case "bytes": {
+      const held = bufferedBodies.get(response);
+      if (held && !response.bodyUsed) return held;
       return new Uint8Array(await response.arrayBuffer());
+    }
   }
   const text = request.method === "HEAD" ? "" : await response.text();
   let json: unknown = null;

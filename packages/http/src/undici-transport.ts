@@ -1,4 +1,5 @@
 import type { Dispatcher } from "undici";
+import { bufferedBodies } from "./buffered-body.js";
 import type { PreparedRequest } from "./types.js";
 
 /**
@@ -35,5 +36,7 @@ export async function undiciTransport(request: PreparedRequest, dispatcher: Disp
     return new Response(null, { status: result.statusCode, headers: responseHeaders });
   }
   const bytes = new Uint8Array(await result.body.arrayBuffer());
-  return new Response(bytes, { status: result.statusCode, headers: responseHeaders });
+  const response = new Response(bytes, { status: result.statusCode, headers: responseHeaders });
+  bufferedBodies.set(response, bytes);
+  return response;
 }
