@@ -87,8 +87,17 @@ describe("pushes against the emulator", () => {
   test("each shard is uploaded as soon as it is written: few shards on disk at once, and the commit sends no shard bytes", async () => {
     const repo = "datasets/local/bounded";
     const temp = await mkdtemp(join(work, "spill-"));
-    const onDisk = async () =>
-      (await readdir(temp, { recursive: true })).filter((f) => String(f).endsWith(".parquet")).length;
+    // The push removes its folder when done: a scan racing that removal (ENOENT) is made again.
+    const onDisk = async (): Promise<number> => {
+      for (;;) {
+        try {
+          return (await readdir(temp, { recursive: true })).filter((f) => String(f).endsWith(".parquet"))
+            .length;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        }
+      }
+    };
     server.emulator.clearRequestLog();
     const events: PushProgressEvent[] = [];
     let peak = 0;
