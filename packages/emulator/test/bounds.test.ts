@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatorServer, startEmulatorServer } from "../src/index.js";
+import { HubModel } from "../src/model/hub.js";
+import { createDiskStorage } from "../src/storage/disk.js";
 
 const WRITE = "hf_bounds_write";
 const READ = "hf_bounds_read";
@@ -167,12 +169,9 @@ describe("the LFS batch is bounded", () => {
       await start(oid(2));
       const left = await readdir(partsDir, { recursive: true }).catch(() => []);
       expect(left.filter((p) => String(p).includes("/"))).toEqual([]);
-      const state = JSON.parse(
-        await import("node:fs/promises").then((fs) => fs.readFile(join(dir, "state.json"), "utf8")),
-      );
-      expect(Object.values(state.multipart as Record<string, { oid: string }>).map((u) => u.oid)).toEqual([
-        oid(2),
-      ]);
+      // The state on disk (document plus journal, as a restart reads it).
+      const { state } = await HubModel.load(createDiskStorage(dir), () => now);
+      expect(Object.values(state.multipart).map((u) => u.oid)).toEqual([oid(2)]);
     } finally {
       await disk.close();
       await rm(dir, { recursive: true, force: true });

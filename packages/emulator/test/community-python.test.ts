@@ -107,7 +107,10 @@ out["grant_not_gated"] = outcome(lambda: api.grant_access(open_id, "DVUser"))
     expect(out.other_info).toBe(`${USER}/gated`);
     expect(out.owner_download).toBe('{"a": 1}');
     expect(out.other_download).toMatch(/^GatedRepoError: 403 Client Error/);
-    expect(out.other_download).toMatch(/Access to model __DUMMY_HUB_USER__\/gated is restricted/);
+    // The sentence huggingface_hub's own test_download_from_a_gated_repo_with_hf_hub_download matches.
+    expect(out.other_download).toMatch(
+      /Access to model __DUMMY_HUB_USER__\/gated is restricted and you are not in the authorized list/,
+    );
     expect(out.anon_download).toMatch(/^GatedRepoError: 401 Client Error/);
     expect(out.owner_auth_check).toBe("ok");
     expect(out.other_auth_check).toMatch(/^GatedRepoError: /);
@@ -223,11 +226,25 @@ out["anon_like"] = outcome(lambda: like(anon))
 lfs_id = api.create_repo(f"{user}/lfs-files").repo_id
 api.upload_file(path_or_fileobj=b"a" * 2000, path_in_repo="a.bin", repo_id=lfs_id)
 api.upload_file(path_or_fileobj=b"b" * 3000, path_in_repo="ckpt/b.bin", repo_id=lfs_id)
+api.create_tag(lfs_id, tag="with-ckpt")
+api.upload_file(path_or_fileobj=b"c" * 1000, path_in_repo="c.bin", repo_id=lfs_id)
+api.upload_file(path_or_fileobj=b"d" * 1000, path_in_repo="d.bin", repo_id=lfs_id)
 files = list(api.list_lfs_files(lfs_id))
+first_commit = api.list_repo_commits(lfs_id)[-1].commit_id
 out["lfs"] = sorted([f.filename, f.size, f.ref, len(f.file_oid), type(f.pushed_at).__name__] for f in files)
 out["other_lfs"] = outcome(lambda: list(other.list_lfs_files(lfs_id)))
 api.permanently_delete_lfs_files(lfs_id, [f for f in files if f.filename.startswith("ckpt/")])
 out["lfs_after"] = [f.filename for f in api.list_lfs_files(lfs_id)]
+# rewrite_history (the default): the file leaves every ref's history, as on the Hub
+out["main_after"] = sorted(api.list_repo_files(lfs_id))
+out["tag_after"] = sorted(api.list_repo_files(lfs_id, revision="with-ckpt"))
+history = api.list_repo_commits(lfs_id)
+out["history_after"] = [c.title for c in history]
+out["history_files"] = [sorted(api.list_repo_files(lfs_id, revision=c.commit_id)) for c in history]
+out["first_kept"] = history[-1].commit_id == first_commit
+# without it, the pointer stays (only the object is gone)
+api.permanently_delete_lfs_files(lfs_id, [f for f in files if f.filename == "d.bin"], rewrite_history=False)
+out["kept_pointer"] = "d.bin" in api.list_repo_files(lfs_id)
 out["download_deleted"] = outcome(lambda: hf_hub_download(lfs_id, "ckpt/b.bin", token=${JSON.stringify(TOKEN)}, cache_dir=cache))
 out["download_kept"] = len(open(hf_hub_download(lfs_id, "a.bin", token=${JSON.stringify(TOKEN)}, cache_dir=cache), "rb").read())
 
@@ -271,10 +288,24 @@ out["edit_missing"] = outcome(lambda: api.edit_discussion_comment(model_id, d.nu
 
     expect(out.lfs).toEqual([
       ["a.bin", 2000, "refs/heads/main", 64, "datetime"],
+      ["c.bin", 1000, "refs/heads/main", 64, "datetime"],
       ["ckpt/b.bin", 3000, "refs/heads/main", 64, "datetime"],
+      ["d.bin", 1000, "refs/heads/main", 64, "datetime"],
     ]);
     expect(out.other_lfs).toMatch(/^HfHubHTTPError: .*403 Forbidden: /s);
-    expect(out.lfs_after).toEqual(["a.bin"]);
+    expect(out.lfs_after).toEqual(["a.bin", "c.bin", "d.bin"]);
+    expect(out.main_after).toEqual([".gitattributes", "a.bin", "c.bin", "d.bin"]);
+    expect(out.tag_after).toEqual([".gitattributes", "a.bin"]);
+    expect(out.history_after).toEqual([
+      "Upload d.bin with huggingface_hub",
+      "Upload c.bin with huggingface_hub",
+      "Upload ckpt/b.bin with huggingface_hub",
+      "Upload a.bin with huggingface_hub",
+      "initial commit",
+    ]);
+    expect(out.history_files).not.toContainEqual(expect.arrayContaining(["ckpt/b.bin"]));
+    expect(out.first_kept).toBe(true);
+    expect(out.kept_pointer).toBe(true);
     expect(out.download_deleted).toMatch(/EntryNotFoundError: /);
     expect(out.download_kept).toBe(2000);
 

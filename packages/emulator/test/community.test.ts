@@ -68,6 +68,29 @@ describe("collections, official client", () => {
         ],
       }),
     ]);
+    // A collection as an item, added by its 24-hex id as huggingface.js's addCollectionItem
+    // does (not exported by 2.17.5, so its request is sent here): the Hub answers that id as
+    // the item's `id` and the nested collection's slug as `slug`.
+    const nested = await hfjs.createCollection({
+      collection: { title: "Nested", namespace: "alice" },
+      accessToken: OWNER,
+      hubUrl,
+    });
+    const nestedId = nested.slug.slice(-24);
+    const addNested = await fetch(`${hubUrl}/api/collections/${slug}/items`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${OWNER}`, "content-type": "application/json" },
+      body: JSON.stringify({ item: { type: "collection", id: nestedId }, note: "This is a test item" }),
+    });
+    expect(addNested.status).toBe(200);
+    const info = (await (await fetch(`${hubUrl}/api/collections/${slug}`)).json()) as { items: unknown[] };
+    expect(info.items[1]).toMatchObject({
+      type: "collection",
+      id: nestedId,
+      slug: nested.slug,
+      note: { text: "This is a test item", html: "This is a test item" },
+    });
+    await hfjs.deleteCollection({ slug: nested.slug, accessToken: OWNER, hubUrl });
     await hfjs.deleteCollection({ slug, accessToken: OWNER, hubUrl });
     const after = [];
     for await (const c of hfjs.listCollections({ search: { owner: ["alice"] }, hubUrl })) after.push(c);

@@ -231,8 +231,8 @@ async function py<T>(code: string, token = TOKEN): Promise<T> {
 describe.skipIf(pythonSkipReason())("Python huggingface_hub", () => {
   it("gets the Hub's answers where its own test suite looks", async () => {
     const result = await py<Record<string, unknown>>(`
-import json, re, warnings
-from huggingface_hub import HfApi, CommitOperationAdd, CommitOperationDelete
+import json, re, tempfile, warnings
+from huggingface_hub import HfApi, CommitOperationAdd, CommitOperationDelete, hf_hub_download
 from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError, RevisionNotFoundError
 
 api = HfApi()
@@ -271,7 +271,9 @@ with warnings.catch_warnings(record=True) as caught:
 out["empty_card_warning"] = [str(w.message) for w in caught if "Warnings while validating metadata" in str(w.message)]
 
 # Paths and folder deletes
-out["backslash_dotdot"] = outcome(lambda: api.create_commit(repo_id, operations=[add("a\\\\..\\\\b.txt", b"x")], commit_message="x"))
+out["backslash_dotdot"] = outcome(lambda: api.create_commit(repo_id, operations=[add("..\\\\ddd", b"x")], commit_message="x"))
+api.create_commit(repo_id, operations=[add("folder/..\\\\..\\\\..\\\\file", b"content")], commit_message="x")
+out["backslash_inner_download"] = outcome(lambda: hf_hub_download(repo_id, "folder/..\\\\..\\\\..\\\\file", cache_dir=tempfile.mkdtemp()))
 api.create_commit(repo_id, operations=[CommitOperationDelete(path_in_repo="folder")], commit_message="delete folder")
 out["files_after_folder_delete"] = sorted(api.list_repo_files(repo_id))
 
@@ -317,6 +319,8 @@ print(json.dumps(out))
     expect(result.alias_bomb).toMatch(/^ValueError: Invalid metadata in README.md\.\n- .*too many aliases/);
     expect(result.empty_card_warning).toEqual([expect.stringMatching(/Empty or missing yaml metadata/)]);
     expect(result.backslash_dotdot).toMatch(/^HfHubHTTPError: .*422 Unprocessable Entity/s);
+    // Stored as the Hub stores it, so the client's own guard is what refuses the download.
+    expect(result.backslash_inner_download).toMatch(/^ValueError: Invalid filename/);
     expect(result.files_after_folder_delete).toEqual([".gitattributes", "README.md"]);
     expect(result.branch_twice).toMatch(
       /^HfHubHTTPError: .*Reference refs\/heads\/cool-branch already exists/s,

@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createEmulator, startEmulatorServer } from "../src/index.js";
+import { HubModel } from "../src/model/hub.js";
+import { createDiskStorage } from "../src/storage/disk.js";
 import { call, callJson, commitFiles, commitLfs, createRepo, sha256 } from "./helpers.js";
 
 let dir: string;
@@ -68,6 +70,112 @@ describe("storage: { dir }", () => {
     expect(res.status).toBe(400);
     expect(await readdir(join(dir, "tmp"))).toEqual([]);
     expect(await readdir(join(dir, "objects"))).not.toContain("lfs");
+  });
+});
+
+// Issue 10: a small commit appends a line to state.journal; state.json is written whole only
+// when the state is new, after a restart replayed a journal, or once the journal outgrows it.
+describe("storage: { dir }, the state journal", () => {
+  const journal = () => readFile(join(dir, "state.journal"), "utf8").catch(() => "");
+  const repoSha = async (hub: ReturnType<typeof createEmulator>) =>
+    (await callJson<{ sha: string }>(hub, "GET", "/api/models/local/j")).body.sha;
+
+  it("appends each small commit as one line naming only what changed, and replays it after a restart", async () => {
+    const first = createEmulator({ storage: { dir } });
+    await createRepo(first, "j");
+    const document = await readFile(join(dir, "state.json"), "utf8");
+    const shas = [await repoSha(first)];
+    for (let i = 0; i < 5; i++) {
+      await commitFiles(first, "local/j", { [`f${i}.txt`]: `file ${i}` });
+      shas.push(await repoSha(first));
+    }
+    expect(await readFile(join(dir, "state.json"), "utf8")).toBe(document);
+    const lines = (await journal()).trimEnd().split("\n");
+    expect(lines).toHaveLength(5);
+    // Each line holds its own commit (which names its parent), not the history before it.
+    lines.forEach((line, i) => {
+      expect(line).toContain(shas[i + 1]);
+      if (i > 0) expect(line).not.toContain(shas[i - 1]);
+    });
+    const before = shas.at(-1);
+
+    const second = createEmulator({ storage: { dir } });
+    expect(await repoSha(second)).toBe(before);
+    expect(await (await call(second, "GET", "/local/j/resolve/main/f4.txt")).text()).toBe("file 4");
+    // The first change after a replay writes the document whole and empties the journal.
+    await commitFiles(second, "local/j", { "after.txt": "x" });
+    expect(await journal()).toBe("");
+    const third = createEmulator({ storage: { dir } });
+    expect(await (await call(third, "GET", "/local/j/resolve/main/after.txt")).text()).toBe("x");
+  });
+
+  it("ignores a torn last line (a kill during its append) and lines older than the document", async () => {
+    const first = createEmulator({ storage: { dir } });
+    await createRepo(first, "j");
+    await commitFiles(first, "local/j", { "a.txt": "a" });
+    const kept = await repoSha(first);
+    const uid = JSON.parse(await readFile(join(dir, "state.json"), "utf8")).repos[0].uid as string;
+    const generation = JSON.parse(await readFile(join(dir, "state.json"), "utf8"))
+      .journalGeneration as number;
+    // A line of the previous generation (the document already holds it) that would delete the
+    // repo, then a torn append.
+    await appendFile(
+      join(dir, "state.journal"),
+      `${JSON.stringify({ g: generation - 1, ops: [["unrepo", uid]] })}\n`,
+    );
+    await appendFile(join(dir, "state.journal"), `{"g":${generation},"ops":[["unrepo","${uid.slice(0, 5)}`);
+
+    const second = createEmulator({ storage: { dir } });
+    expect(await repoSha(second)).toBe(kept);
+    await commitFiles(second, "local/j", { "b.txt": "b" });
+    await commitFiles(second, "local/j", { "c.txt": "c" });
+    const head = await repoSha(second);
+    const third = createEmulator({ storage: { dir } });
+    expect(await repoSha(third)).toBe(head);
+    expect(await (await call(third, "GET", "/local/j/resolve/main/b.txt")).text()).toBe("b");
+  });
+
+  it("writes the document whole again once the journal outgrows it, then starts a new journal", async () => {
+    const storage = createDiskStorage(dir);
+    // A small threshold: the document is then the bound (the default is 4 MiB).
+    const model = await HubModel.load(storage, Date.now, { compactMinBytes: 1 });
+    const repo = await model.createRepo({
+      type: "model",
+      namespace: "local",
+      name: "j",
+      private: false,
+      author: "local",
+    });
+    await model.flush(); // a new state: written whole
+    const document = await readFile(join(dir, "state.json"), "utf8");
+    let appended = 0;
+    for (let i = 0; (await journal()).length <= document.length; i++) {
+      model.setTag(repo, `t${i}`, { commit: repo.branches.main! });
+      await model.flush();
+      appended += 1;
+    }
+    expect(appended).toBeGreaterThan(1);
+    expect(await readFile(join(dir, "state.json"), "utf8")).toBe(document);
+    model.setTag(repo, "last", { commit: repo.branches.main! });
+    await model.flush();
+    expect(await journal()).toBe("");
+    const saved = JSON.parse(await readFile(join(dir, "state.json"), "utf8"));
+    expect(Object.keys(saved.repos[0].tags)).toHaveLength(appended + 1);
+    // Lines after the new document carry its generation and are replayed.
+    model.deleteTag(repo, "last");
+    await model.flush();
+    const reloaded = await HubModel.load(createDiskStorage(dir), Date.now);
+    expect(Object.keys(reloaded.state.repos[0]!.tags)).toHaveLength(appended);
+  });
+
+  it("refuses a journal whose line before the last is not JSON, naming the line", async () => {
+    const first = createEmulator({ storage: { dir } });
+    await createRepo(first, "j");
+    await appendFile(join(dir, "state.journal"), "garbage\n{}\n");
+    const second = createEmulator({ storage: { dir } });
+    await expect(second.fetch(`${second.baseUrl}/api/whoami-v2`)).rejects.toThrow(
+      /journal: line 1 is not JSON/,
+    );
   });
 });
 

@@ -180,18 +180,21 @@ describe("a disk emulator restarted after every kind of mutating request", () =>
     await createRepo(hub, "life");
     const head = (await commitFiles(hub, "local/life", { "a.txt": "1" })).body.commitOid;
     await commitFiles(hub, "local/life", { "a.txt": "2" });
-    const state = join(dir, "state.json");
-    const saved = await readFile(state, "utf8");
+    // What is on disk: the document and the journal of changes since (issue 10).
+    const persisted = async () =>
+      (await readFile(join(dir, "state.json"), "utf8")) +
+      (await readFile(join(dir, "state.journal"), "utf8").catch(() => ""));
+    const saved = await persisted();
     // A stale parentCommit (412): nothing written.
     expect((await commitFiles(hub, "local/life", { "b.txt": "x" }, { parentCommit: head })).status).toBe(412);
-    expect(await readFile(state, "utf8")).toBe(saved);
+    expect(await persisted()).toBe(saved);
     // A discussion (written), then a merge of it, which is not a PR (400: nothing written).
     await ok(call(hub, "POST", `${api}/discussions`, { json: { title: "q" } }));
-    const afterDiscussion = await readFile(state, "utf8");
+    const afterDiscussion = await persisted();
     expect((await call(hub, "POST", `${api}/discussions/1/merge`, { json: { comment: "no" } })).status).toBe(
       400,
     );
-    expect(await readFile(state, "utf8")).toBe(afterDiscussion);
+    expect(await persisted()).toBe(afterDiscussion);
     expect(afterDiscussion).not.toBe(saved);
     const restarted = createEmulator({ storage: { dir } });
     const commits = (await callJson<Array<{ title: string }>>(restarted, "GET", `${api}/commits/main`)).body;

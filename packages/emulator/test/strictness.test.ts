@@ -88,8 +88,9 @@ describe("commit payloads", () => {
     expect(res.headers.get("x-error-code")).toBe("InvalidPath");
   });
 
-  // The Hub answers 422 to a `..` segment, also between backslashes (issue 14).
-  it.each([["../escape.txt"], ["a/../../b"], ["a\\..\\b.txt"], ["..\\escape.txt"]])(
+  // The Hub answers 422 to a `..` segment and to a leading `..\` (issue 14; huggingface_hub's
+  // test_create_file_with_relative_path).
+  it.each([["../escape.txt"], ["a/../../b"], [".."], ["..\\escape.txt"]])(
     "rejects the path %s with 422",
     async (path) => {
       const res = await commitFiles(hub, REPO, { [path]: "x" });
@@ -98,6 +99,18 @@ describe("commit payloads", () => {
       expect(res.headers.get("x-error-message")).toContain("'..'");
     },
   );
+
+  // ... but stores a name with `..` between backslashes further in, as the Hub does:
+  // huggingface_hub's TestHfHubDownloadRelativePaths uploads it to test its own download guard.
+  it("accepts backslashes with .. after the first segment, and serves the file under that name", async () => {
+    const path = "folder/..\\..\\..\\file";
+    const res = await commitFiles(hub, REPO, { [path]: "content" });
+    expect(res.status).toBe(200);
+    const raw = await hub.fetch(
+      `${hub.baseUrl}/${REPO}/raw/main/${path.split("/").map(encodeURIComponent).join("/")}`,
+    );
+    expect([raw.status, await raw.text()]).toEqual([200, "content"]);
+  });
 
   it("rejects a regular file over 10 MiB", async () => {
     const res = await commitFiles(hub, REPO, { "big.txt": "a".repeat(10 * 1024 * 1024 + 1) });

@@ -59,7 +59,8 @@ export function gateOpen(repo: Repo, principal: Principal | undefined): boolean 
  * as `GatedRepoError` (`utils/_http.py`). Repo info and listings stay visible, as on the Hub.
  */
 export function assertGateOpen(ctx: Ctx, repo: Repo): void {
-  if (!gateOpen(repo, ctx.principal)) throw gatedRepo(repo.type, repoId(repo), !ctx.principal);
+  if (!gateOpen(repo, ctx.principal))
+    throw gatedRepo(repo.type, repoId(repo), !ctx.principal, repoUrl(ctx, repo));
 }
 
 export function repoUrl(ctx: Ctx, repo: Repo): string {

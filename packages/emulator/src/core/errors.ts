@@ -33,13 +33,24 @@ export const repoNotFound = (anonymous = false) =>
   // "Repository Not Found for url: …" unless it already contains it (case-insensitively), and
   // its tests compare the whole text.
   new EmulatorHttpError(anonymous ? 401 : 404, "RepoNotFound", "Repository not found");
-/** The Hub's words (huggingface_hub `errors.py`, `GatedRepoError`'s docstring). */
-export const gatedRepo = (type: string, id: string, anonymous: boolean) =>
-  new EmulatorHttpError(
-    anonymous ? 401 : 403,
-    "GatedRepo",
-    `Access to ${type} ${id} is restricted. You must have access to it and be authenticated to access it. Please log in.`,
-  );
+/**
+ * The Hub's words: to anonymous callers huggingface_hub `errors.py`'s `GatedRepoError`
+ * docstring; to a signed-in user without access the sentence huggingface_hub's own
+ * `test_download_from_a_gated_repo_with_hf_hub_download` matches ("… is restricted and you
+ * are not in the authorized list"), with the repo page to ask for access.
+ */
+export const gatedRepo = (type: string, id: string, anonymous: boolean, pageUrl: string) =>
+  anonymous
+    ? new EmulatorHttpError(
+        401,
+        "GatedRepo",
+        `Access to ${type} ${id} is restricted. You must have access to it and be authenticated to access it. Please log in.`,
+      )
+    : new EmulatorHttpError(
+        403,
+        "GatedRepo",
+        `Access to ${type} ${id} is restricted and you are not in the authorized list. Visit ${pageUrl} to ask for access.`,
+      );
 export const revisionNotFound = (rev: string) =>
   new EmulatorHttpError(404, "RevisionNotFound", `Invalid rev id: ${rev}`);
 export const entryNotFound = (path: string, headers: Record<string, string> = {}) =>

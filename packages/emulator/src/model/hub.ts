@@ -3,6 +3,7 @@ import { repoNotFound, revisionNotFound } from "../core/errors.js";
 import { gitBlobId, gitCommitId } from "../git/objects.js";
 import type { BlobStorage } from "../storage/types.js";
 import { defaultGitattributes } from "./gitattributes.js";
+import { applyJournalLine, COMPACT_MIN_BYTES, type JournalLine, JournalTracker } from "./journal.js";
 import { type ResolvedRevision, splitRevision, tryResolveRevision } from "./revisions.js";
 import { EMPTY_TREE, TreeIndex } from "./trees.js";
 import type {
@@ -31,6 +32,8 @@ export interface NewCommit {
   title: string;
   description?: string;
   author: string;
+  /** ISO date (a rewritten commit keeps its own); default now. */
+  date?: string;
 }
 
 function emptyState(): HubState {
@@ -62,23 +65,61 @@ export class HubModel {
   private version = 0;
   private flushed = 0;
   private writing: Promise<void> = Promise.resolve();
+  /** What changed since the last flush, for the disk journal. */
+  private readonly journal = new JournalTracker();
+  /** The next flush writes the whole document (first flush after a replay; journal too big). */
+  private snapshotDue: boolean;
+  private snapshotBytes: number;
 
   private constructor(
     readonly storage: BlobStorage,
     private readonly data: HubState,
     readonly clock: () => number,
+    loaded: { bytes: number; replayed: boolean },
+    private readonly compactMinBytes: number,
   ) {
-    this.trees = new TreeIndex(() => this.data);
+    this.trees = new TreeIndex(
+      () => this.data,
+      (id) => this.journal.tree(id),
+    );
+    this.snapshotBytes = loaded.bytes;
+    this.snapshotDue = loaded.replayed;
   }
 
-  static async load(storage: BlobStorage, clock: () => number): Promise<HubModel> {
+  /** `compactMinBytes`: the journal size past which (and past the document's) a snapshot is due. */
+  static async load(
+    storage: BlobStorage,
+    clock: () => number,
+    { compactMinBytes = COMPACT_MIN_BYTES }: { compactMinBytes?: number } = {},
+  ): Promise<HubModel> {
     const saved = await storage.loadState();
     const state = saved ? (JSON.parse(saved) as HubState) : emptyState();
     if (state.version !== 1) throw new Error(`unsupported emulator state version ${String(state.version)}`);
     state.xet ??= { files: {}, dedup: {} };
     state.collections ??= [];
     state.webhooks ??= [];
-    return new HubModel(storage, state, clock);
+    const lines = await storage.loadJournal();
+    lines.forEach((text, index) => {
+      let line: JournalLine;
+      try {
+        line = JSON.parse(text) as JournalLine;
+      } catch (error) {
+        // Only the last line may be torn (a kill during its append): that flush never
+        // returned, so its request was never answered as done.
+        if (index === lines.length - 1) return;
+        throw new Error(`emulator state journal: line ${index + 1} is not JSON (${String(error)})`);
+      }
+      if (line.g === (state.journalGeneration ?? 0)) applyJournalLine(state, line.ops);
+    });
+    // A new state (its secret included) is first written whole; so is one just replayed, which
+    // also drops a torn last line before anything is appended after it.
+    return new HubModel(
+      storage,
+      state,
+      clock,
+      { bytes: saved?.length ?? 0, replayed: !saved || lines.length > 0 },
+      compactMinBytes,
+    );
   }
 
   /** The whole state, read-only: change it through the mutation methods. */
@@ -91,26 +132,48 @@ export class HubModel {
   }
 
   /**
-   * Persists every change made so far (one atomic write of the state document; writes are
-   * serialised). Called by the core after each successful request; cheap when nothing
-   * changed, and concurrent callers share one write.
+   * Persists every change made so far: one line appended to the journal, listing what
+   * changed (`model/journal.ts`), or now and then the whole document, atomically (temp file
+   * + rename), which empties the journal. Writes are serialised. Called by the core after
+   * each successful request; cheap when nothing changed, and concurrent callers share one write.
    */
   flush(): Promise<void> {
     if (this.flushed === this.version) return this.writing;
     this.flushed = this.version;
-    if (this.storage.kind === "memory") return this.writing;
+    if (this.storage.kind === "memory") {
+      this.journal.clear();
+      return this.writing;
+    }
     // Serialised now, so the write holds exactly the changes made before this call.
-    const json = JSON.stringify(this.data);
-    const write = this.writing.catch(() => {}).then(() => this.storage.saveState(json));
-    this.writing = write.catch(() => {
-      // Retry with the next flush: the state on disk is older than the one in memory.
+    let write: Promise<unknown>;
+    if (this.snapshotDue) {
+      this.snapshotDue = false;
+      this.journal.clear();
+      this.data.journalGeneration = (this.data.journalGeneration ?? 0) + 1;
+      const json = JSON.stringify(this.data);
+      this.snapshotBytes = json.length;
+      write = this.writing.catch(() => {}).then(() => this.storage.saveState(json));
+    } else {
+      const line = JSON.stringify({ g: this.data.journalGeneration ?? 0, ops: this.journal.take(this.data) });
+      write = this.writing
+        .catch(() => {})
+        .then(() => this.storage.appendJournal(line))
+        .then((size) => {
+          if (size > Math.max(this.compactMinBytes, this.snapshotBytes)) this.snapshotDue = true;
+        });
+    }
+    const done = write.then(() => {});
+    this.writing = done.catch(() => {
+      // Retry with the next flush, whole: the state on disk is older than the one in memory.
       this.flushed = -1;
+      this.snapshotDue = true;
     });
-    return write;
+    return done;
   }
 
-  /** Marks a change for the next `flush()`; every mutation method ends with it. */
-  private changed(): void {
+  /** Marks a change for the next `flush()` (and `repo`'s record for the journal); every mutation method ends with it. */
+  private changed(repo?: Repo): void {
+    if (repo) this.journal.repo(repo.uid);
     this.version += 1;
   }
 
@@ -174,12 +237,13 @@ export class HubModel {
     const commit = this.addCommit(repo, { parents: [], files, title: "initial commit", author: init.author });
     repo.branches.main = commit.id;
     this.data.repos.push(repo);
-    this.changed();
+    this.changed(repo);
     return repo;
   }
 
   deleteRepo(repo: Repo): void {
     this.data.repos = this.data.repos.filter((r) => r !== repo);
+    this.journal.removeRepo(repo.uid);
     this.changed();
   }
 
@@ -190,7 +254,8 @@ export class HubModel {
     this.data.moved[`${prefix}${record.namespace}/${record.name}`] = `${prefix}${namespace}/${name}`;
     record.namespace = namespace;
     record.name = name;
-    this.changed();
+    this.journal.key("moved");
+    this.changed(repo);
   }
 
   updateSettings(
@@ -198,7 +263,7 @@ export class HubModel {
     settings: Partial<Pick<RepoRecord, "private" | "gated" | "discussionsDisabled" | "xetEnabled">>,
   ): void {
     Object.assign(this.own(repo), settings);
-    this.changed();
+    this.changed(repo);
   }
 
   /** Stores regular-file content under its git blob id (content-addressed: no state change). */
@@ -213,7 +278,7 @@ export class HubModel {
   addCommit(repo: Repo, input: NewCommit): CommitRecord {
     const record = this.own(repo);
     const tree = this.trees.build(input.files);
-    const time = this.clock();
+    const time = input.date ? Date.parse(input.date) : this.clock();
     const message = input.description ? `${input.title}\n\n${input.description}` : input.title;
     const id = gitCommitId({
       tree,
@@ -234,33 +299,34 @@ export class HubModel {
     };
     record.commits[id] = commit;
     record.lastModified = commit.date;
-    this.changed();
+    this.journal.commit(repo.uid, id);
+    this.changed(repo);
     return commit;
   }
 
   setBranch(repo: Repo, branch: string, commit: string): void {
     this.own(repo).branches[branch] = commit;
-    this.changed();
+    this.changed(repo);
   }
 
   deleteBranch(repo: Repo, branch: string): void {
     delete this.own(repo).branches[branch];
-    this.changed();
+    this.changed(repo);
   }
 
   setTag(repo: Repo, tag: string, target: { commit: string; message?: string }): void {
     this.own(repo).tags[tag] = target;
-    this.changed();
+    this.changed(repo);
   }
 
   deleteTag(repo: Repo, tag: string): void {
     delete this.own(repo).tags[tag];
-    this.changed();
+    this.changed(repo);
   }
 
   addDiscussion(repo: Repo, discussion: DiscussionRecord): void {
     this.own(repo).discussions.push(discussion);
-    this.changed();
+    this.changed(repo);
   }
 
   /** Appends events to a discussion and applies a patch (title, status, PR head, merge commit). */
@@ -274,7 +340,7 @@ export class HubModel {
     if (!discussion) throw new Error(`no discussion #${num}`);
     discussion.events.push(...events);
     Object.assign(discussion, patch);
-    this.changed();
+    this.changed(repo);
   }
 
   /** Replaces the data of one event of a discussion (a comment edited or hidden). */
@@ -283,7 +349,7 @@ export class HubModel {
     const event = discussion?.events.find((e) => e.id === eventId);
     if (!event) throw new Error(`no event ${eventId} in discussion #${num}`);
     event.data = data;
-    this.changed();
+    this.changed(repo);
   }
 
   /** An LFS object uploaded (and verified) for this repo. */
@@ -291,7 +357,7 @@ export class HubModel {
     const record = this.own(repo);
     record.lfs[oid] = size;
     record.lfsPushedAt = { ...record.lfsPushedAt, [oid]: this.now() };
-    this.changed();
+    this.changed(repo);
   }
 
   /**
@@ -307,12 +373,17 @@ export class HubModel {
     record.xet ??= {};
     for (const file of files) {
       this.data.xet.files[file.hash] = file.record;
+      this.journal.xetFile(file.hash);
       record.xet[file.record.sha256] = file.hash;
       record.lfs[file.record.sha256] = file.record.size;
       record.lfsPushedAt = { ...record.lfsPushedAt, [file.record.sha256]: this.now() };
     }
-    for (const [chunk, xorb] of dedup) this.data.xet.dedup[chunk] ??= xorb;
-    this.changed();
+    for (const [chunk, xorb] of dedup) {
+      if (this.data.xet.dedup[chunk] !== undefined) continue;
+      this.data.xet.dedup[chunk] = xorb;
+      this.journal.dedupChunk(chunk);
+    }
+    this.changed(repo);
   }
 
   /**
@@ -326,27 +397,83 @@ export class HubModel {
       if (record.xet) delete record.xet[oid];
       if (record.lfsPushedAt) delete record.lfsPushedAt[oid];
     }
-    this.changed();
+    this.changed(repo);
+  }
+
+  /**
+   * Rewrites every ref's history without the files that point to `oids` (LFS deletion with
+   * `rewriteHistory`, as the Hub does it): each commit holding such a file, and each commit
+   * after one, is replaced by a commit with the same message, author and date; branches, tags
+   * and pull requests move to the rewritten commits. Untouched commits keep their ids.
+   */
+  rewriteHistoryWithout(repo: Repo, oids: ReadonlySet<string>): void {
+    const record = this.own(repo);
+    const heads = [
+      ...Object.values(record.branches),
+      ...Object.values(record.tags).map((t) => t.commit),
+      ...record.discussions.flatMap((d) => (d.head ? [d.head] : [])),
+    ];
+    const mapped = new Map<string, string>();
+    // Parents before children, without recursion (histories can be long).
+    const stack = heads.map((id) => ({ id, expanded: false }));
+    while (stack.length) {
+      const top = stack.pop()!;
+      if (mapped.has(top.id)) continue;
+      const commit = record.commits[top.id]!;
+      if (!top.expanded) {
+        stack.push({ id: top.id, expanded: true });
+        for (const parent of commit.parents)
+          if (!mapped.has(parent)) stack.push({ id: parent, expanded: false });
+        continue;
+      }
+      const parents = commit.parents.map((p) => mapped.get(p)!);
+      const files = this.files(commit);
+      const kept = new Map([...files].filter(([, entry]) => !(entry.lfs && oids.has(entry.lfs.oid))));
+      if (kept.size === files.size && parents.every((p, i) => p === commit.parents[i])) {
+        mapped.set(commit.id, commit.id);
+        continue;
+      }
+      const description =
+        commit.message.length > commit.title.length
+          ? commit.message.slice(commit.title.length + 2)
+          : undefined;
+      const rewritten = this.addCommit(repo, {
+        parents,
+        files: kept,
+        title: commit.title,
+        ...(description ? { description } : {}),
+        author: commit.author,
+        date: commit.date,
+      });
+      mapped.set(commit.id, rewritten.id);
+    }
+    for (const [branch, id] of Object.entries(record.branches)) record.branches[branch] = mapped.get(id)!;
+    for (const tag of Object.values(record.tags)) tag.commit = mapped.get(tag.commit)!;
+    for (const discussion of record.discussions)
+      if (discussion.head) discussion.head = mapped.get(discussion.head)!;
+    this.changed(repo);
   }
 
   setLikes(repo: Repo, likes: LikeRecord[]): void {
     this.own(repo).likes = likes;
-    this.changed();
+    this.changed(repo);
   }
 
   setAccessRequests(repo: Repo, requests: AccessRequestRecord[]): void {
     this.own(repo).accessRequests = requests;
-    this.changed();
+    this.changed(repo);
   }
 
   /** Replaces the list of collections (routes build the new list from a copy). */
   setCollections(collections: CollectionRecord[]): void {
     this.data.collections = collections;
+    this.journal.key("collections");
     this.changed();
   }
 
   setWebhooks(webhooks: WebhookRecord[]): void {
     this.data.webhooks = webhooks;
+    this.journal.key("webhooks");
     this.changed();
   }
 
@@ -360,10 +487,14 @@ export class HubModel {
     for (const [id, upload] of Object.entries(this.data.multipart)) {
       if (upload.startedAt !== undefined && upload.startedAt < purgeBefore) {
         delete this.data.multipart[id];
+        this.journal.upload(id);
         purged.push(id);
       }
     }
-    for (const upload of uploads) this.data.multipart[upload.id] = upload;
+    for (const upload of uploads) {
+      this.data.multipart[upload.id] = upload;
+      this.journal.upload(upload.id);
+    }
     this.changed();
     return purged;
   }
@@ -372,12 +503,14 @@ export class HubModel {
     const upload = this.data.multipart[id];
     if (!upload) throw new Error(`no multipart upload ${id}`);
     upload.parts[String(part)] = etag;
+    this.journal.part(id, String(part));
     this.changed();
   }
 
   /** The upload is complete (its object registered) or abandoned. */
   endMultipart(id: string): void {
     delete this.data.multipart[id];
+    this.journal.upload(id);
     this.changed();
   }
 

@@ -7,7 +7,11 @@ export const EMPTY_TREE = gitTreeId([]);
 export class TreeIndex {
   private readonly flat = new Map<string, Map<string, FileEntry>>();
 
-  constructor(private readonly state: () => HubState) {}
+  constructor(
+    private readonly state: () => HubState,
+    /** Told each tree id stored for the first time (the disk journal records it). */
+    private readonly added: (id: string) => void = () => {},
+  ) {}
 
   items(treeId: string): TreeItem[] {
     const items = this.state().trees[treeId];
@@ -72,7 +76,10 @@ export class TreeIndex {
       for (const [name, sub] of dir.dirs) items.push({ name, type: "directory", oid: write(sub), size: 0 });
       for (const [name, entry] of dir.files) items.push({ name, type: "file", ...entry });
       const id = gitTreeId(items);
-      if (!state.trees[id]) state.trees[id] = sortTreeItems(items);
+      if (!state.trees[id]) {
+        state.trees[id] = sortTreeItems(items);
+        this.added(id);
+      }
       return id;
     };
     // `files(id)` is computed from the stored trees, not from `files`: the same order (git's)

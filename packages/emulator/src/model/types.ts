@@ -185,6 +185,8 @@ export interface HubState {
   collections: CollectionRecord[];
   /** Absent in states written before webhooks (filled in on load). */
   webhooks: WebhookRecord[];
+  /** Bumped by each snapshot of a disk state; journal lines carry it (`model/journal.ts`). */
+  journalGeneration?: number;
 }
 
 /** A deeply read-only view: what routes see of the state (they change it through `HubModel`). */

@@ -71,8 +71,17 @@ function itemJson(ctx: Ctx, item: Frozen<CollectionItemRecord>) {
       };
   }
   if (item.type === "collection") {
-    const nested = ctx.hub.state.collections.find((c) => c.objectId === /([0-9a-f]{24})$/.exec(item.id)?.[1]);
-    return { ...base, ...(nested ? { slug: slugOf(nested), title: nested.title } : { slug: item.id }) };
+    // The Hub answers a nested collection's 24-hex id as `id` (the official JS client's
+    // add-collection-item.spec checks it) and its current slug as `slug`, which
+    // huggingface_hub's `CollectionItem` takes as `item_id`. Items stored before held the slug.
+    const objectId = /([0-9a-f]{24})$/.exec(item.id)?.[1] ?? item.id;
+    const nested = ctx.hub.state.collections.find((c) => c.objectId === objectId);
+    return {
+      ...base,
+      id: objectId,
+      slug: nested ? slugOf(nested) : item.id,
+      ...(nested ? { title: nested.title } : {}),
+    };
   }
   return base;
 }
@@ -222,7 +231,7 @@ export async function addCollectionItem(ctx: Ctx, slug: string): Promise<Respons
       throw notFound(`${item.type} ${item.id} not found`, "CollectionItemNotFound");
     id = `${repo.namespace}/${repo.name}`;
   } else if (item.type === "collection") {
-    id = slugOf(find(ctx, item.id));
+    id = find(ctx, item.id).objectId;
   } else if (!/^\d{4}\.\d{4,5}$/.test(item.id)) {
     throw badRequest(`Invalid paper id ${item.id}: use an arXiv id such as 2307.09288`);
   }

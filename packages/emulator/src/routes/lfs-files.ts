@@ -44,12 +44,14 @@ const DeleteBody = z.object({
 
 /**
  * Forgets the objects for this repo: downloads of files pointing to them then answer 404
- * `EntryNotFound`. The emulator does not rewrite history (`rewriteHistory` is accepted and
- * ignored); the pointers stay in the commits.
+ * `EntryNotFound`. With `rewriteHistory` (huggingface_hub's default), the files pointing to
+ * them also leave every ref's history, as on the Hub (huggingface_hub's
+ * test_list_and_delete_lfs_files lists main's files afterwards); without it the pointers stay.
  */
 export async function deleteLfsFiles(ctx: Ctx, repo: Repo): Promise<Response> {
   assertCanWrite(repo, ctx.principal);
   const body = parseBody(DeleteBody, await ctx.body.json(), "LFS deletion");
+  if (body.deletions.rewriteHistory) ctx.hub.rewriteHistoryWithout(repo, new Set(body.deletions.sha));
   ctx.hub.forgetLfs(repo, body.deletions.sha);
   return json({});
 }

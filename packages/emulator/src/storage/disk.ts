@@ -15,10 +15,12 @@ const READ_CHUNK = 1024 * 1024;
  *   objects/<namespace>/<aa>/<key rest>   blobs (fanned out by the first two characters)
  *   tmp/                                  staging area; a blob is renamed into place only when whole
  *   state.json                            repos, refs, commits and trees, replaced atomically
+ *   state.journal                         changes since state.json, one JSON line each (appended)
  */
 export function createDiskStorage(dir: string): BlobStorage {
   const tmpDir = join(dir, "tmp");
   const statePath = join(dir, "state.json");
+  const journalPath = join(dir, "state.journal");
   const ready = Promise.all([
     mkdir(tmpDir, { recursive: true }),
     mkdir(join(dir, "objects"), { recursive: true }),
@@ -136,6 +138,31 @@ export function createDiskStorage(dir: string): BlobStorage {
     },
     async saveState(json) {
       await atomicWrite(statePath, json);
+      // A crash before this leaves lines the new document already holds: replaying them
+      // again is harmless, each one sets values (HubModel's journal).
+      await rm(journalPath, { force: true });
+    },
+    async appendJournal(line) {
+      await ready;
+      const handle = await open(journalPath, "a");
+      try {
+        await handle.write(`${line}\n`);
+        await handle.datasync();
+        return (await handle.stat()).size;
+      } finally {
+        await handle.close();
+      }
+    },
+    async loadJournal() {
+      try {
+        const text = await readFile(journalPath, "utf8");
+        const lines = text.split("\n");
+        // A complete journal ends with a newline; what follows the last one is a torn append.
+        return lines.at(-1) === "" ? lines.slice(0, -1) : lines;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+        throw error;
+      }
     },
   };
 }

@@ -5,6 +5,7 @@ import { assertKey, type BlobStorage, type ByteRange, type StagedBlob, type Stag
 export function createMemoryStorage(): BlobStorage {
   const blobs = new Map<string, { chunks: Uint8Array[]; size: number }>();
   let state: string | undefined;
+  let journal: string[] = [];
 
   return {
     kind: "memory",
@@ -80,6 +81,14 @@ export function createMemoryStorage(): BlobStorage {
     },
     async saveState(json) {
       state = json;
+      journal = [];
+    },
+    async appendJournal(line) {
+      journal.push(line);
+      return journal.reduce((n, l) => n + l.length + 1, 0);
+    },
+    async loadJournal() {
+      return [...journal];
     },
   };
 }

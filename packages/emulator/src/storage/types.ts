@@ -3,7 +3,8 @@
  * `lfs/<sha256>`, `git/<sha1>` (regular file content), `part/<upload id>/<n>`, or Xet's
  * `xorb/<hash>` (a serialized xorb) and `xmeta/<hash>` (its chunk index). Writes are
  * atomic: a blob is staged (streamed to a temporary place while it is hashed) and becomes
- * visible under its key only when `commit` succeeds; the state document is replaced whole.
+ * visible under its key only when `commit` succeeds; the state document is replaced whole
+ * now and then, and each change in between is a line appended to a journal.
  */
 export interface BlobStorage {
   readonly kind: "memory" | "disk";
@@ -20,7 +21,15 @@ export interface BlobStorage {
   /** Deletes every blob whose key starts with `prefix` (e.g. `part/<upload id>/`). */
   deletePrefix(prefix: string): Promise<void>;
   loadState(): Promise<string | undefined>;
+  /** Replaces the state document whole (atomically), then empties the journal it now holds. */
   saveState(json: string): Promise<void>;
+  /**
+   * Appends one line (no newline in it) to the state journal, durably; resolves with the
+   * journal's size in bytes. The state is the document plus the journal's lines replayed.
+   */
+  appendJournal(line: string): Promise<number>;
+  /** The journal's lines since the last `saveState` (a torn last line included, as it is). */
+  loadJournal(): Promise<string[]>;
 }
 
 export interface StageOptions {
