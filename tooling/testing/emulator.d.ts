@@ -13,7 +13,7 @@ export interface UseEmulatorServerOptions<S extends StartedEmulator, C> {
   client?: (url: string) => C;
   /** Prefix of a temp folder made for the test file (or each test), removed after. */
   tempDir?: string;
-  /** Default "file": one folder for the whole file; "test": a fresh one per test. */
+  /** Default "file": one folder for the whole file; "test": a fresh one per test (the file's one in `beforeAll`). */
   tempDirPer?: "file" | "test";
 }
 

@@ -13,32 +13,35 @@ import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 /**
  * `start` runs once before the file's tests (`startEmulatorServer({ port: 0, … })` in-process,
  * or `spawnEmulator(bin, args)` for `hfkit emulator serve`); `client(url)` makes the hub client;
- * `tempDir` is the prefix of a folder made for the file (or, with `tempDirPer: "test"`, for
- * each test). The server is closed and the folder removed after.
+ * `tempDir` is the prefix of a folder made for the file (with `tempDirPer: "test"`, a fresh one
+ * for each test, and the file's one in its `beforeAll` hooks). The server is closed and the
+ * folders removed after.
  */
 export function useEmulatorServer({ start, client, tempDir, tempDirPer = "file" }) {
   let server;
   let hub;
+  let fileDir;
   let dir;
-  const makeDir = async () => {
-    if (tempDir) dir = await mkdtemp(join(tmpdir(), tempDir));
-  };
-  const removeDir = async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-    dir = undefined;
-  };
+  const makeDir = () => mkdtemp(join(tmpdir(), tempDir));
+  const remove = (path) => (path ? rm(path, { recursive: true, force: true }) : undefined);
   beforeAll(async () => {
     server = await start();
     if (client) hub = client(server.url);
-    if (tempDirPer === "file") await makeDir();
+    // With folders per test, `beforeAll` hooks of the file still get one (never an unset path).
+    if (tempDir) dir = fileDir = await makeDir();
   });
   afterAll(async () => {
     await server?.close();
-    await removeDir();
+    await remove(fileDir);
   });
-  if (tempDirPer === "test") {
-    beforeEach(makeDir);
-    afterEach(removeDir);
+  if (tempDir && tempDirPer === "test") {
+    beforeEach(async () => {
+      dir = await makeDir();
+    });
+    afterEach(async () => {
+      await remove(dir);
+      dir = fileDir;
+    });
   }
   return {
     get server() {
