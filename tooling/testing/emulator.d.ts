@@ -9,7 +9,7 @@ export interface StartedEmulator {
 export interface UseEmulatorServerOptions<S extends StartedEmulator, C> {
   /** Starts the emulator: `startEmulatorServer({ port: 0, … })`, or `spawnEmulator(bin, args)`. */
   start: () => Promise<S>;
-  /** Makes the hub client pointed at the emulator, e.g. `createHubClient({ endpoint: url, token, env: {} })`. */
+  /** Makes the hub client pointed at the emulator, e.g. `createHubClient({ endpoint: url, token, env: {} })`; closed after (if it has `close()`). */
   client?: (url: string) => C;
   /** Prefix of a temp folder made for the test file (or each test), removed after. */
   tempDir?: string;

@@ -31,6 +31,7 @@ export function useEmulatorServer({ start, client, tempDir, tempDirPer = "file" 
     if (tempDir) dir = fileDir = await makeDir();
   });
   afterAll(async () => {
+    await hub?.close?.(); // a client with a connection pool of its own (undici) lets it go
     await server?.close();
     await remove(fileDir);
   });
