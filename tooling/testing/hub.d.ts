@@ -28,9 +28,15 @@ export interface ApiOptions {
 export declare function useEmulatorHub<E extends EmulatorLike>(
   server: SetupServerApi,
   createEmulator: () => E,
+  options?: {
+    /** Prefix of a temp folder made fresh for each test (`dir`), removed after it. */
+    tempDir?: string;
+  },
 ): {
   /** This test's emulator. */
   readonly emulator: E;
+  /** This test's temp folder (set when `tempDir` is given). */
+  readonly dir: string;
   /** Creates `repo` if needed and commits `files`; resolves with the commit id. */
   seed(repo: string, files: Record<string, string | Uint8Array>, options?: SeedOptions): Promise<string>;
   /** One JSON call to the Hub API (a tag, a pull request…); resolves with the parsed answer. */

@@ -1,24 +1,37 @@
 // The emulator behind a test file's msw server: the Hub the msw tests of @hfkit/repo and
 // @hfkit/commit run against, instead of hand-written fake Hubs. Plain JS like the rest of
 // @hfkit/testing. The emulator is passed in (a factory), so this package depends on none.
-import { beforeEach } from "vitest";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach } from "vitest";
 
 /**
  * Serves a fresh emulator per test through `server` (from `useMswServer()`), and seeds repos
  * through the emulator's own in-process fetch, so seeding never shows in the msw request log.
  * A test overrides a route with `server.use(...)` only for an answer the emulator cannot give
  * (a body cut mid-way, a corrupt CDN, an LFS batch refusing an object), citing the section of
- * hub-protocol.md that says what the real Hub sends.
+ * hub-protocol.md that says what the real Hub sends. With `tempDir` (a prefix), each test also
+ * gets a fresh temp folder (`dir`: a cache, a download target), removed after it.
  */
-export function useEmulatorHub(server, createEmulator) {
+export function useEmulatorHub(server, createEmulator, { tempDir } = {}) {
   let current;
-  beforeEach(() => {
+  let dir;
+  beforeEach(async () => {
     current = createEmulator();
     server.use(...current.mswHandlers());
+    if (tempDir) dir = await mkdtemp(join(tmpdir(), tempDir));
+  });
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+    dir = undefined;
   });
   return {
     get emulator() {
       return current;
+    },
+    get dir() {
+      return dir;
     },
     seed: (repo, files, options) => seedRepo(current, repo, files, options),
     api: (method, path, options) => call(current, method, path, options),

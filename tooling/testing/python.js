@@ -34,9 +34,14 @@ function packageIndex() {
   return undefined;
 }
 
-function run(command, args, options = {}) {
+/**
+ * Runs `command` asynchronously, writing `input` to its stdin; resolves its stdout, or rejects
+ * with `failure(exit code or signal, stdout, stderr)` (by default the command and both tails).
+ */
+function run(command, args, { input, timeoutMs, failure, ...options } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
+    const child = spawn(command, args, options);
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => {
@@ -46,15 +51,19 @@ function run(command, args, options = {}) {
       err += d;
     });
     child.on("error", reject);
-    child.on("close", (code) => {
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
       if (code === 0) resolve(out);
       else
         reject(
           new Error(
-            `${command} ${args.join(" ")} exited with ${code}:\n${err.slice(-4000)}${out.slice(-2000)}`,
+            failure
+              ? failure(code ?? signal, out, err)
+              : `${command} ${args.join(" ")} exited with ${code}:\n${err.slice(-4000)}${out.slice(-2000)}`,
           ),
         );
     });
+    child.stdin.end(input ?? "");
   });
 }
 
@@ -122,33 +131,18 @@ async function makeVenv() {
 export async function runPython(code, { env = {}, input, args = [], cwd, timeoutMs = 300_000 } = {}) {
   const { python } = await ensurePython();
   const script = typeof code === "string" ? ["-c", code] : [code.file];
-  return new Promise((resolve, reject) => {
-    const child = spawn(python, [...script, ...args], {
-      cwd,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        HF_HUB_DISABLE_TELEMETRY: "1",
-        HF_HUB_DISABLE_PROGRESS_BARS: "1",
-        PYTHONUNBUFFERED: "1",
-        ...env,
-      },
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.stderr.on("data", (d) => {
-      err += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`python exited with ${code ?? signal}:\n${err.slice(-6000)}`));
-    });
-    child.stdin.end(input ?? "");
+  return run(python, [...script, ...args], {
+    cwd,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      HF_HUB_DISABLE_TELEMETRY: "1",
+      HF_HUB_DISABLE_PROGRESS_BARS: "1",
+      PYTHONUNBUFFERED: "1",
+      ...env,
+    },
+    input,
+    timeoutMs,
+    failure: (status, _out, err) => `python exited with ${status}:\n${err.slice(-6000)}`,
   });
 }

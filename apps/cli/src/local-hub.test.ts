@@ -1,13 +1,19 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { LocalHub } from "./local-hub.js";
 import { main } from "./main.js";
 import { capture } from "./test-utils.js";
 
-const freshDir = () => mkdtempSync(join(tmpdir(), "hfkit-local-hub-"));
+/** A temp folder for the local hub, removed when the test ends. */
+const freshDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), "hfkit-local-hub-"));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+};
 
 describe("the embedded local hub", () => {
   it("keeps repos between commands in its folder and frees the folder after each", async () => {

@@ -1,28 +1,28 @@
-import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulatorServer } from "@hfkit/emulator";
+import { useEmulatorServer } from "@hfkit/testing/emulator";
+import { describe, expect, it } from "vitest";
 import { main } from "./main.js";
 import { capture } from "./test-utils.js";
 
 // `hfkit --verbose --log-format json upload …` against the emulator over loopback HTTP.
 const TOKEN = "hf_CliLogSecretTheTestChose";
-let server: EmulatorServer;
-beforeAll(async () => {
+const fixture = useEmulatorServer({
   // Git LFS, whose phases the trace test names (Xet's are traced in packages/xet).
-  server = await startEmulatorServer({ port: 0, xet: false });
+  start: () => startEmulatorServer({ port: 0, xet: false }),
+  tempDir: "hfkit-cli-log-",
+  tempDirPer: "test",
 });
-afterAll(() => server.close());
 
 describe("log options", () => {
   it("--verbose --log-format json: every request as one JSON line on stderr, no token in any", async () => {
-    const home = await mkdtemp(join(tmpdir(), "hfkit-cli-log-"));
+    const home = fixture.dir;
     const file = join(home, "weights.bin");
     await writeFile(file, Buffer.alloc(20_000, 7));
-    const env = { HF_ENDPOINT: server.url, HF_HOME: home, HF_TOKEN: TOKEN };
+    const env = { HF_ENDPOINT: fixture.server.url, HF_HOME: home, HF_TOKEN: TOKEN };
     expect(await main(["repo", "create", "local/logged"], capture(env).io)).toBe(0);
-    server.emulator.clearRequestLog();
+    fixture.server.emulator.clearRequestLog();
     const run = capture(env);
     const code = await main(["--verbose", "--log-format", "json", "upload", "local/logged", file], run.io);
     if (code !== 0) throw new Error(run.stderr().slice(-900));
@@ -35,7 +35,7 @@ describe("log options", () => {
     const requests = records.filter((r) => r.event === "http.request");
     expect(records.some((r) => r.type === "lfs-object-uploaded")).toBe(true);
     expect(requests.map((r) => `${r.method} ${r.status}`)).toEqual(
-      server.emulator.requestLog.map((r) => `${r.method} ${r.status}`),
+      fixture.server.emulator.requestLog.map((r) => `${r.method} ${r.status}`),
     );
     expect(requests.every((r) => typeof r.durationMs === "number" && r.attempt === 1)).toBe(true);
     expect(run.stderr()).not.toContain(TOKEN);
@@ -44,10 +44,10 @@ describe("log options", () => {
   });
 
   it("-vv --log-format json: each request line also holds its redacted headers and the preupload, LFS batch and commit answers", async () => {
-    const home = await mkdtemp(join(tmpdir(), "hfkit-cli-log-"));
+    const home = fixture.dir;
     const file = join(home, "weights.bin");
     await writeFile(file, Buffer.alloc(30_000, 5));
-    const env = { HF_ENDPOINT: server.url, HF_HOME: home, HF_TOKEN: TOKEN };
+    const env = { HF_ENDPOINT: fixture.server.url, HF_HOME: home, HF_TOKEN: TOKEN };
     expect(await main(["repo", "create", "local/detailed"], capture(env).io)).toBe(0);
     const run = capture(env);
     const code = await main(["-vv", "--log-format", "json", "upload", "local/detailed", file], run.io);
@@ -80,7 +80,7 @@ describe("log options", () => {
   it("HF_DEBUG=1 is -vv: a Xet upload's headers and answers, one line each, with no Hub or CAS token", async () => {
     const xet = await startEmulatorServer({ port: 0 });
     try {
-      const home = await mkdtemp(join(tmpdir(), "hfkit-cli-log-"));
+      const home = fixture.dir;
       const file = join(home, "weights.bin");
       await writeFile(file, Buffer.alloc(40_000, 9));
       const env = { HF_ENDPOINT: xet.url, HF_HOME: home, HF_TOKEN: TOKEN };
@@ -107,8 +107,8 @@ describe("log options", () => {
   });
 
   it("stays quiet without --verbose, and HFKIT_LOG=debug or HF_DEBUG=1 turn request lines on", async () => {
-    const home = await mkdtemp(join(tmpdir(), "hfkit-cli-log-"));
-    const base = { HF_ENDPOINT: server.url, HF_HOME: home, HF_TOKEN: TOKEN };
+    const home = fixture.dir;
+    const base = { HF_ENDPOINT: fixture.server.url, HF_HOME: home, HF_TOKEN: TOKEN };
     const quiet = capture(base);
     expect(await main(["whoami"], quiet.io)).toBe(0);
     expect(quiet.stderr()).toBe("");
@@ -123,12 +123,12 @@ describe("log options", () => {
   });
 
   it("--trace-file writes the run's spans as OTLP JSON: a push nested commit > phases > requests", async () => {
-    const home = await mkdtemp(join(tmpdir(), "hfkit-cli-trace-"));
+    const home = fixture.dir;
     const folder = join(home, "model");
     await mkdir(folder);
     await writeFile(join(folder, "config.json"), '{"a":1}');
     await writeFile(join(folder, "weights.bin"), Buffer.alloc(50_000, 3));
-    const env = { HF_ENDPOINT: server.url, HF_HOME: home, HF_TOKEN: TOKEN };
+    const env = { HF_ENDPOINT: fixture.server.url, HF_HOME: home, HF_TOKEN: TOKEN };
     expect(await main(["repo", "create", "local/traced"], capture(env).io)).toBe(0);
     const traceFile = join(home, "trace.json");
     const run = capture({
@@ -173,13 +173,13 @@ describe("log options", () => {
   });
 
   it("--trace-file of datasets push: one datasets.push span holding the shard writes, the commit and their requests", async () => {
-    const home = await mkdtemp(join(tmpdir(), "hfkit-cli-trace-"));
+    const home = fixture.dir;
     const data = join(home, "train.jsonl");
     await writeFile(
       data,
       Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: i, text: `row ${i}` })).join("\n"),
     );
-    const env = { HF_ENDPOINT: server.url, HF_HOME: home, HF_TOKEN: TOKEN };
+    const env = { HF_ENDPOINT: fixture.server.url, HF_HOME: home, HF_TOKEN: TOKEN };
     const traceFile = join(home, "push-trace.json");
     const run = capture(env);
     const code = await main(

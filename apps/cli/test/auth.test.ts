@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
+import { startEmulatorServer } from "@hfkit/emulator";
+import { useEmulatorServer } from "@hfkit/testing/emulator";
 import { pythonSkipReason, runPython } from "@hfkit/testing/python";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CliIO } from "../src/io.js";
 import { main } from "../src/main.js";
 import { capture } from "../src/test-utils.js";
@@ -14,22 +14,17 @@ import { capture } from "../src/test-utils.js";
 const ALICE = "hf_alice_write_token_0123456789";
 const BOB = "hf_bob_read_token_9876543210";
 const WRONG = "hf_nobody_knows_this_token_42";
-let server: EmulatorServer;
-let home: string;
-
-beforeAll(async () => {
-  server = await startEmulatorServer({
-    port: 0,
-    users: [
-      { token: ALICE, user: "alice", role: "write" },
-      { token: BOB, user: "bob", role: "read" },
-    ],
-  });
-});
-afterAll(() => server.close());
-beforeEach(async () => {
-  home = await mkdtemp(join(tmpdir(), "hfkit-auth-"));
-  return () => rm(home, { recursive: true, force: true });
+const fixture = useEmulatorServer({
+  start: () =>
+    startEmulatorServer({
+      port: 0,
+      users: [
+        { token: ALICE, user: "alice", role: "write" },
+        { token: BOB, user: "bob", role: "read" },
+      ],
+    }),
+  tempDir: "hfkit-auth-",
+  tempDirPer: "test",
 });
 
 /** Runs hfkit in-process; `stdin` is what a pipe would give `auth login`. */
@@ -37,7 +32,7 @@ async function hfkit(
   argv: string[],
   { stdin, env = {} }: { stdin?: string; env?: Record<string, string> } = {},
 ) {
-  const { io, stdout, stderr } = capture({ HF_HOME: home, HF_ENDPOINT: server.url, ...env });
+  const { io, stdout, stderr } = capture({ HF_HOME: fixture.dir, HF_ENDPOINT: fixture.server.url, ...env });
   const withStdin: CliIO =
     stdin === undefined ? io : { ...io, stdin: { isTTY: false }, readStdin: async () => stdin };
   const code = await main(argv, withStdin);
@@ -51,14 +46,14 @@ describe("hfkit auth", () => {
     const result = await hfkit(["auth", "login", "--token", ALICE]);
     expect(result).toMatchObject({ code: 0, stderr: "" });
     expect(result.stdout).toBe(
-      `Logged in as alice. The token "alice-write" (write) is saved in ${join(home, "token")} and is now the active one.\n`,
+      `Logged in as alice. The token "alice-write" (write) is saved in ${join(fixture.dir, "token")} and is now the active one.\n`,
     );
-    expect(await readFile(join(home, "token"), "utf8")).toBe(ALICE);
-    expect(await readFile(join(home, "stored_tokens"), "utf8")).toBe(
+    expect(await readFile(join(fixture.dir, "token"), "utf8")).toBe(ALICE);
+    expect(await readFile(join(fixture.dir, "stored_tokens"), "utf8")).toBe(
       `[alice-write]\nhf_token = ${ALICE}\n\n`,
     );
-    expect((await stat(join(home, "token"))).mode & 0o777).toBe(0o600);
-    expect((await stat(join(home, "stored_tokens"))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(fixture.dir, "token"))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(fixture.dir, "stored_tokens"))).mode & 0o777).toBe(0o600);
     // Every later command uses it.
     expect((await hfkit(["auth", "whoami"], {})).stdout).toMatch(/^alice\n/);
   });
@@ -71,9 +66,9 @@ describe("hfkit auth", () => {
       user: "bob",
       tokenName: "bob-read",
       role: "read",
-      tokenPath: join(home, "token"),
+      tokenPath: join(fixture.dir, "token"),
     });
-    expect(await readFile(join(home, "token"), "utf8")).toBe(BOB);
+    expect(await readFile(join(fixture.dir, "token"), "utf8")).toBe(BOB);
   });
 
   it("refuses a token the Hub rejects before saving anything, without printing it", async () => {
@@ -81,10 +76,10 @@ describe("hfkit auth", () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(
-      `error: ${server.url} refused this token (401), so it was not saved; check it at ${server.url}/settings/tokens\n`,
+      `error: ${fixture.server.url} refused this token (401), so it was not saved; check it at ${fixture.server.url}/settings/tokens\n`,
     );
-    await expect(stat(join(home, "token"))).rejects.toThrow(/ENOENT/);
-    await expect(stat(join(home, "stored_tokens"))).rejects.toThrow(/ENOENT/);
+    await expect(stat(join(fixture.dir, "token"))).rejects.toThrow(/ENOENT/);
+    await expect(stat(join(fixture.dir, "stored_tokens"))).rejects.toThrow(/ENOENT/);
   });
 
   it("refuses usage mistakes with exit 2: no token, several lines, an org token, the local hub", async () => {
@@ -121,13 +116,15 @@ describe("hfkit auth", () => {
 
     const forgot = await hfkit(["auth", "logout", "--token-name", "alice-write"]);
     expect(forgot.stdout).toMatch(/Forgot the token "alice-write"\. It was the active one/);
-    await expect(stat(join(home, "token"))).rejects.toThrow(/ENOENT/);
-    expect(await readFile(join(home, "stored_tokens"), "utf8")).toBe(`[bob-read]\nhf_token = ${BOB}\n\n`);
+    await expect(stat(join(fixture.dir, "token"))).rejects.toThrow(/ENOENT/);
+    expect(await readFile(join(fixture.dir, "stored_tokens"), "utf8")).toBe(
+      `[bob-read]\nhf_token = ${BOB}\n\n`,
+    );
     expect((await hfkit(["auth", "token"])).stderr).toBe(
       "error: not logged in; run `hfkit auth login` first\n",
     );
     expect((await hfkit(["auth", "logout"])).stdout).toMatch(/^Logged out: every saved token is forgotten/);
-    await expect(stat(join(home, "stored_tokens"))).rejects.toThrow(/ENOENT/);
+    await expect(stat(join(fixture.dir, "stored_tokens"))).rejects.toThrow(/ENOENT/);
     expect((await hfkit(["auth", "logout"])).stdout).toBe("Not logged in: no token was saved.\n");
   });
 
@@ -161,7 +158,7 @@ describe("hfkit auth", () => {
 
 describe.skipIf(pythonSkipReason())("the login is shared with Python's huggingface_hub", () => {
   const python = (code: string) =>
-    runPython(code, { env: { HF_HOME: home, HF_ENDPOINT: server.url }, timeoutMs: 300_000 });
+    runPython(code, { env: { HF_HOME: fixture.dir, HF_ENDPOINT: fixture.server.url }, timeoutMs: 300_000 });
 
   it("Python reads the tokens hfkit saved, switched and forgot", { timeout: 300_000 }, async () => {
     await hfkit(["auth", "login", "--token", ALICE]);
@@ -188,7 +185,7 @@ print(json.dumps({"active": get_token(), "stored": get_stored_tokens(), "me": wh
   it("hfkit uses, lists and switches the tokens Python's login saved", { timeout: 300_000 }, async () => {
     // An OAuth section as Python keeps it (refresh data): hfkit must carry it along untouched.
     await writeFile(
-      join(home, "stored_tokens"),
+      join(fixture.dir, "stored_tokens"),
       "[oauth-carol]\nhf_token = hf_x\nrefresh_token = r\nexpires_at = 4102444800\n\n",
     );
     await python(`

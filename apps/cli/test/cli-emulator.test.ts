@@ -1,12 +1,12 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
+import { startEmulatorServer } from "@hfkit/emulator";
+import { useEmulatorServer } from "@hfkit/testing/emulator";
 import { uploadFiles } from "@huggingface/hub";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/main.js";
 import { capture as captureIO } from "../src/test-utils.js";
 
@@ -14,11 +14,18 @@ import { capture as captureIO } from "../src/test-utils.js";
 const TOKEN = "hf_cli_emulator_token";
 const BIG = new Uint8Array(4 * 1024 * 1024).map((_, i) => (i % 9 === 0 ? 0 : (i * 7) % 256));
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-let server: EmulatorServer;
-let home: string;
+const fixture = useEmulatorServer({
+  start: () => startEmulatorServer({ port: 0 }),
+  tempDir: "hfkit-cli-emu-",
+  tempDirPer: "test",
+});
 
 function hfkit(...argv: string[]) {
-  const { io, stdout, stderr } = captureIO({ HF_ENDPOINT: server.url, HF_TOKEN: TOKEN, HF_HOME: home });
+  const { io, stdout, stderr } = captureIO({
+    HF_ENDPOINT: fixture.server.url,
+    HF_TOKEN: TOKEN,
+    HF_HOME: fixture.dir,
+  });
   return main(argv, io).then((code) => ({ code, stdout: stdout(), stderr: stderr() }));
 }
 const json = async (...argv: string[]) => {
@@ -28,30 +35,21 @@ const json = async (...argv: string[]) => {
   return JSON.parse(result.stdout);
 };
 
-beforeAll(async () => {
-  server = await startEmulatorServer({ port: 0 });
-});
-afterAll(() => server.close());
-beforeEach(async () => {
-  home = await mkdtemp(join(tmpdir(), "hfkit-cli-emu-"));
-  return () => rm(home, { recursive: true, force: true });
-});
-
 describe("hfkit repo … against the emulator", () => {
   it("runs the repo lifecycle: create, info, settings, branch, tag, refs, commits, move, delete", async () => {
     expect(
       await json("repo", "create", "local/cli-flow", "--repo-type", "dataset", "--private"),
     ).toMatchObject({
       created: true,
-      url: `${server.url}/datasets/local/cli-flow`,
+      url: `${fixture.server.url}/datasets/local/cli-flow`,
     });
     expect((await hfkit("repo", "create", "datasets/local/cli-flow", "--exist-ok")).stdout).toBe(
-      `Already exists: ${server.url}/datasets/local/cli-flow\n`,
+      `Already exists: ${fixture.server.url}/datasets/local/cli-flow\n`,
     );
     await uploadFiles({
       repo: { type: "dataset", name: "local/cli-flow" },
       accessToken: TOKEN,
-      hubUrl: server.url,
+      hubUrl: fixture.server.url,
       useXet: false,
       files: [{ path: "README.md", content: new Blob(["# CLI\n"]) }],
     });
@@ -103,7 +101,7 @@ describe("hfkit download against the emulator", () => {
     await uploadFiles({
       repo: "local/cli-dl",
       accessToken: TOKEN,
-      hubUrl: server.url,
+      hubUrl: fixture.server.url,
       useXet: false,
       files: [
         { path: "config.json", content: new Blob(['{"a": 1}\n']) },
@@ -118,18 +116,18 @@ describe("hfkit download against the emulator", () => {
     const lines = files.stdout.trim().split("\n");
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(
-      new RegExp(`${home}/hub/models--local--cli-dl/snapshots/[0-9a-f]{40}/config\\.json$`),
+      new RegExp(`${fixture.dir}/hub/models--local--cli-dl/snapshots/[0-9a-f]{40}/config\\.json$`),
     );
     expect(sha256(await readFile(lines[1]!))).toBe(sha256(BIG));
 
     const snapshot = await hfkit("download", "local/cli-dl", "--include", "data/*", "--include", "*.json");
     expect(snapshot.stdout.trim()).toMatch(
-      new RegExp(`${home}/hub/models--local--cli-dl/snapshots/[0-9a-f]{40}$`),
+      new RegExp(`${fixture.dir}/hub/models--local--cli-dl/snapshots/[0-9a-f]{40}$`),
     );
     expect((await readdir(snapshot.stdout.trim())).sort()).toEqual(["config.json", "data", "weights"]);
     expect(snapshot.stderr).toMatch(/^Fetching 2 files/);
 
-    const localDir = join(home, "out");
+    const localDir = join(fixture.dir, "out");
     const local = await hfkit("download", "local/cli-dl", "--exclude", "weights/*", "--local-dir", localDir);
     expect(local.stdout.trim()).toBe(localDir);
     expect(await readFile(join(localDir, "data", "one.txt"), "utf8")).toBe("one\n");
@@ -137,17 +135,19 @@ describe("hfkit download against the emulator", () => {
 
   it("two hfkit processes downloading one file into one cache end with one intact blob", async () => {
     const bin = join(import.meta.dirname, "..", "bin", "hfkit.js");
-    const env = { ...process.env, HF_ENDPOINT: server.url, HF_TOKEN: TOKEN, HF_HOME: home };
+    const env = { ...process.env, HF_ENDPOINT: fixture.server.url, HF_TOKEN: TOKEN, HF_HOME: fixture.dir };
     const run = () =>
       promisify(execFile)(process.execPath, [bin, "download", "local/cli-dl", "weights/big.bin"], { env });
-    server.emulator.clearRequestLog();
+    fixture.server.emulator.clearRequestLog();
     const [a, b] = await Promise.all([run(), run()]);
     // The lock lets one transfer happen; the other process finds the blob (whatever the timing).
-    expect(server.emulator.requestLog.filter((r) => r.url.startsWith(server.storageUrl))).toHaveLength(1);
+    expect(
+      fixture.server.emulator.requestLog.filter((r) => r.url.startsWith(fixture.server.storageUrl)),
+    ).toHaveLength(1);
     expect(a.stdout).toBe(b.stdout);
-    const blobs = join(home, "hub", "models--local--cli-dl", "blobs");
+    const blobs = join(fixture.dir, "hub", "models--local--cli-dl", "blobs");
     expect(await readdir(blobs)).toEqual([sha256(BIG)]);
     expect(sha256(await readFile(join(blobs, sha256(BIG))))).toBe(sha256(BIG));
-    expect(await readdir(join(home, "hub", ".locks", "models--local--cli-dl"))).toEqual([]);
+    expect(await readdir(join(fixture.dir, "hub", ".locks", "models--local--cli-dl"))).toEqual([]);
   });
 });

@@ -1,36 +1,45 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { uploadFile } from "@hfkit/commit";
-import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
+import { startEmulatorServer } from "@hfkit/emulator";
 import { createHubClient } from "@hfkit/http";
 import { createRepo } from "@hfkit/repo";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useEmulatorServer } from "@hfkit/testing/emulator";
+import { beforeAll, describe, expect, it } from "vitest";
 
 // `hfkit download`, `upload` and `datasets push` in a real pseudo-terminal (util-linux `script`) draws progress bars; piped,
 // it prints none. The built binary runs (turbo builds the CLI before its tests).
 const BIN = join(import.meta.dirname, "..", "bin", "hfkit.js");
 const run = promisify(execFile);
-let server: EmulatorServer;
-let home: string;
+const fixture = useEmulatorServer({
+  start: () => startEmulatorServer({ port: 0 }),
+  client: (url) => createHubClient({ endpoint: url, token: "hf_progress_pty", env: {} }),
+  tempDir: "hfkit-progress-",
+});
 
 beforeAll(async () => {
-  server = await startEmulatorServer({ port: 0 });
-  home = await mkdtemp(join(tmpdir(), "hfkit-progress-"));
-  const hub = createHubClient({ endpoint: server.url, token: "hf_progress_pty", env: {} });
+  const hub = fixture.hub;
   await createRepo(hub, { repo: "local/bars" });
   const content = new Uint8Array(6 << 20).map((_, i) => (i * 7919) % 251);
   await uploadFile(hub, { repo: "local/bars", content, pathInRepo: "big.bin" });
 });
-afterAll(async () => {
-  await server.close();
-  await rm(home, { recursive: true, force: true });
-});
 
-const env = () => ({ ...process.env, HF_ENDPOINT: server.url, HF_TOKEN: "hf_progress_pty", HF_HOME: home });
-const args = (cache: string) => [BIN, "download", "local/bars", "big.bin", "--cache-dir", join(home, cache)];
+const env = () => ({
+  ...process.env,
+  HF_ENDPOINT: fixture.server.url,
+  HF_TOKEN: "hf_progress_pty",
+  HF_HOME: fixture.dir,
+});
+const args = (cache: string) => [
+  BIN,
+  "download",
+  "local/bars",
+  "big.bin",
+  "--cache-dir",
+  join(fixture.dir, cache),
+];
 
 describe("hfkit download progress", () => {
   it("draws bars with bytes and a rate on a terminal", async () => {
@@ -56,12 +65,12 @@ describe("hfkit upload and datasets push progress", () => {
   let weights = "";
   let rows = "";
   beforeAll(async () => {
-    weights = join(home, "weights.bin");
+    weights = join(fixture.dir, "weights.bin");
     await writeFile(
       weights,
       new Uint8Array(3 << 20).map((_, i) => (i * 31) % 253),
     );
-    rows = join(home, "train.jsonl");
+    rows = join(fixture.dir, "train.jsonl");
     await writeFile(
       rows,
       Array.from({ length: 2000 }, (_, i) => JSON.stringify({ id: i, text: `row ${i}` })).join("\n"),

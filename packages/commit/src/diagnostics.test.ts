@@ -1,16 +1,11 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { EMULATOR_CHANNELS, type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
-import {
-  createHubClient,
-  HTTP_CHANNELS,
-  type HubClient,
-  type RequestEndEvent,
-  type RequestRetryEvent,
-} from "@hfkit/http";
+import { EMULATOR_CHANNELS, startEmulatorServer } from "@hfkit/emulator";
+import { createHubClient, HTTP_CHANNELS, type RequestEndEvent, type RequestRetryEvent } from "@hfkit/http";
 import { type SpanEndEvent, type SpanStartEvent, WORK_CHANNELS } from "@hfkit/http/work";
 import { createRepo, downloadFile, REPO_CHANNELS } from "@hfkit/repo";
+import { LFS_SMALL_PARTS, useEmulatorServer } from "@hfkit/testing/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMIT_CHANNELS } from "./events.js";
 import { noise, tempTree } from "./test-utils/files.js";
@@ -28,8 +23,6 @@ const CHANNELS = [
   EMULATOR_CHANNELS.request,
 ];
 
-let server: EmulatorServer;
-let hub: HubClient;
 const seen: Array<{ channel: string; event: Record<string, unknown> }> = [];
 const listeners = CHANNELS.map((name) => {
   const listener = (event: unknown) => seen.push({ channel: name, event: event as Record<string, unknown> });
@@ -38,25 +31,20 @@ const listeners = CHANNELS.map((name) => {
 const on = <T>(name: string, events = seen) =>
   events.filter((e) => e.channel === name).map((e) => e.event as T);
 
-beforeAll(async () => {
-  server = await startEmulatorServer({
-    port: 0,
-    multipartThreshold: 4 * MiB,
-    multipartChunkSize: 2 * MiB,
-    // The Git LFS path, whose phases this test names (Xet's: packages/xet/src/diagnostics.test.ts).
-    xet: false,
-  });
-  hub = createHubClient({
-    endpoint: server.url,
-    token: TOKEN,
-    env: {},
-    retry: { initialDelayMs: 5, random: () => 1 }, // full backoff: the first retry waits 5 ms
-  });
-  await createRepo(hub, { repo: "local/observed" });
+const fixture = useEmulatorServer({
+  // The Git LFS path, whose phases this test names (Xet's: packages/xet/src/diagnostics.test.ts).
+  start: () => startEmulatorServer({ port: 0, ...LFS_SMALL_PARTS }),
+  client: (url) =>
+    createHubClient({
+      endpoint: url,
+      token: TOKEN,
+      env: {},
+      retry: { initialDelayMs: 5, random: () => 1 }, // full backoff: the first retry waits 5 ms
+    }),
 });
-afterAll(async () => {
+beforeAll(() => createRepo(fixture.hub, { repo: "local/observed" }));
+afterAll(() => {
   for (const [name, listener] of listeners) unsubscribe(name, listener);
-  await server.close();
 });
 
 describe("diagnostics channels of a real upload and download", () => {
@@ -66,14 +54,19 @@ describe("diagnostics channels of a real upload and download", () => {
       "w.bin": noise(300_000, 7),
       "big.bin": noise(5 * MiB, 8), // 3 parts of 2 MiB
     });
-    server.emulator.faults.inject({ method: "PUT", path: /^\/part\/[^/]+\/2$/, status: 500, times: 1 });
-    server.emulator.clearRequestLog();
+    fixture.server.emulator.faults.inject({
+      method: "PUT",
+      path: /^\/part\/[^/]+\/2$/,
+      status: 500,
+      times: 1,
+    });
+    fixture.server.emulator.clearRequestLog();
     let uploadEvents = 0;
     for (const [name, listener] of listeners) subscribe(name, listener);
     try {
-      await uploadFolder(hub, { repo: "local/observed", folder: dir });
+      await uploadFolder(fixture.hub, { repo: "local/observed", folder: dir });
       uploadEvents = seen.length;
-      const downloaded = await downloadFile(hub, {
+      const downloaded = await downloadFile(fixture.hub, {
         repo: "local/observed",
         path: "w.bin",
         cacheDir: join(dir, ".cache"),

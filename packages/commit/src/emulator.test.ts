@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
-import { createHubClient, type HubClient, PreconditionFailedError } from "@hfkit/http";
+import { startEmulatorServer } from "@hfkit/emulator";
+import { createHubClient, PreconditionFailedError } from "@hfkit/http";
 import { createRepo, getPathsInfo, getRepoInfo } from "@hfkit/repo";
 import { rejection } from "@hfkit/testing";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { LFS_SMALL_PARTS, requestCalls, useEmulatorServer } from "@hfkit/testing/emulator";
+import { beforeEach, describe, expect, it } from "vitest";
 import { commit } from "./commit.js";
 import { noise, tempTree } from "./test-utils/files.js";
 import { uploadFolder } from "./upload-folder.js";
@@ -11,41 +12,29 @@ import { uploadFolder } from "./upload-folder.js";
 // Whole flows over loopback HTTP against the emulator (an independent implementation of the
 // Hub), with faults injected. Uploads take the real undici path here (no msw).
 const MiB = 1 << 20;
-let server: EmulatorServer;
-let hub: HubClient;
 let repoCount = 0;
 let repo = "";
 
-beforeAll(async () => {
+const fixture = useEmulatorServer({
   // Without Xet: these flows test the Git LFS path (basic, multipart) end to end.
-  server = await startEmulatorServer({
-    port: 0,
-    multipartThreshold: 4 * MiB,
-    multipartChunkSize: 2 * MiB,
-    xet: false,
-  });
-  hub = createHubClient({
-    endpoint: server.url,
-    token: "hf_emulator_test",
-    env: {},
-    retry: { initialDelayMs: 10, random: () => 0 },
-  });
+  start: () => startEmulatorServer({ port: 0, ...LFS_SMALL_PARTS }),
+  client: (url) =>
+    createHubClient({
+      endpoint: url,
+      token: "hf_emulator_test",
+      env: {},
+      retry: { initialDelayMs: 10, random: () => 0 },
+    }),
 });
-afterAll(() => server.close());
 beforeEach(async () => {
   repo = `local/commit-${++repoCount}`;
-  await createRepo(hub, { repo });
-  server.emulator.faults.clear();
-  server.emulator.clearRequestLog();
+  await createRepo(fixture.hub, { repo });
+  fixture.server.emulator.faults.clear();
+  fixture.server.emulator.clearRequestLog();
 });
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-const log = () =>
-  server.emulator.requestLog.map((r) => {
-    const url = new URL(r.url);
-    const origin = url.origin === server.storageUrl ? "STORAGE" : "HUB";
-    return { call: `${r.method} ${origin} ${url.pathname}`, status: r.status, auth: r.hasAuthorization };
-  });
+const log = () => requestCalls(fixture.server);
 const calls = (pattern: RegExp) => log().filter((r) => pattern.test(r.call));
 
 const big = noise(5 * MiB + 321, 31); // 3 parts of 2 MiB at most
@@ -62,7 +51,7 @@ async function folder() {
 describe("commits against the emulator", () => {
   it("uploads a folder with text, a binary and a multipart file exactly as the Hub expects", async () => {
     const dir = await folder();
-    const result = await uploadFolder(hub, { repo, folder: dir, verify: true });
+    const result = await uploadFolder(fixture.hub, { repo, folder: dir, verify: true });
     expect(result.created).toBe(true);
     const name = repo.replace(/^local\//, "");
     const calls = log().map((r) => r.call);
@@ -81,7 +70,7 @@ describe("commits against the emulator", () => {
       expect([r.call, r.auth]).toEqual([r.call, api]);
       expect([r.call, r.status]).toEqual([r.call, 200]);
     }
-    const files = await getPathsInfo(hub, { repo, paths: ["README.md", "weights/w.bin", "big.bin"] });
+    const files = await getPathsInfo(fixture.hub, { repo, paths: ["README.md", "weights/w.bin", "big.bin"] });
     expect(files.map((f) => (f.type === "file" ? [f.path, f.size, f.lfs?.oid] : []))).toEqual([
       ["README.md", 8, undefined],
       ["weights/w.bin", bin.byteLength, sha256(bin)],
@@ -90,13 +79,13 @@ describe("commits against the emulator", () => {
   });
 
   it("survives a part failing twice, a 429 with Retry-After on the batch, a 503 on preupload and a reset", async () => {
-    const { faults } = server.emulator;
+    const { faults } = fixture.server.emulator;
     faults.inject({ method: "POST", path: /\/preupload\//, status: 503 });
     faults.inject({ method: "POST", path: /objects\/batch$/, status: 429, headers: { "retry-after": "1" } });
     faults.inject({ method: "PUT", path: /^\/part\/[^/]+\/2$/, status: 500, times: 2 });
     faults.inject({ method: "PUT", path: /^\/upload\//, reset: true });
     const started = Date.now();
-    const result = await uploadFolder(hub, { repo, folder: await folder(), verify: true });
+    const result = await uploadFolder(fixture.hub, { repo, folder: await folder(), verify: true });
     expect(result.created).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000); // the Retry-After was honoured
     expect(faults.pending).toBe(0);
@@ -109,22 +98,24 @@ describe("commits against the emulator", () => {
 
   it("fails a stale parentCommit with 412; the retry reuses every uploaded object", async () => {
     const dir = await folder();
-    const error = await rejection(uploadFolder(hub, { repo, folder: dir, parentCommit: "0".repeat(40) }));
+    const error = await rejection(
+      uploadFolder(fixture.hub, { repo, folder: dir, parentCommit: "0".repeat(40) }),
+    );
     expect(PreconditionFailedError.isInstance(error)).toBe(true);
     expect(calls(/\/commit\//).map((r) => r.status)).toEqual([412]);
     expect(calls(/^PUT/)).toHaveLength(4);
 
-    server.emulator.clearRequestLog();
-    const head = (await getRepoInfo(hub, { repo, revision: "main" })).sha;
-    const result = await uploadFolder(hub, { repo, folder: dir, parentCommit: head });
+    fixture.server.emulator.clearRequestLog();
+    const head = (await getRepoInfo(fixture.hub, { repo, revision: "main" })).sha;
+    const result = await uploadFolder(fixture.hub, { repo, folder: dir, parentCommit: head });
     expect(result.created).toBe(true);
     expect(calls(/^PUT|complete_multipart/)).toHaveLength(0);
   });
 
   it("deletes, deletes folders and copies LFS files without uploading them again", async () => {
-    await uploadFolder(hub, { repo, folder: await folder() });
-    server.emulator.clearRequestLog();
-    await commit(hub, {
+    await uploadFolder(fixture.hub, { repo, folder: await folder() });
+    fixture.server.emulator.clearRequestLog();
+    await commit(fixture.hub, {
       repo,
       message: "Reorganise",
       operations: [
@@ -135,7 +126,7 @@ describe("commits against the emulator", () => {
       ],
     });
     expect(calls(/^PUT/)).toHaveLength(0);
-    const entries = await getPathsInfo(hub, {
+    const entries = await getPathsInfo(fixture.hub, {
       repo,
       paths: ["backup/big.bin", "again.bin", "weights/w.bin", "config.json", "README.md"],
     });

@@ -137,6 +137,9 @@ async function run(
 
   const temp = await makeTempDir(options.tempDir);
   const open: ShardWriter[] = [];
+  // The spill's reader, closed in `finally`: the last shard takes its last rows without reading
+  // to the end of the file, so the generator would otherwise keep its file handle open.
+  let spillReader: AsyncGenerator<SpilledBatch> | undefined;
   try {
     const spill = new SpillFile(join(temp.dir, "split.arrows"));
     const toWriter = backend.layout(encoder.schema);
@@ -291,7 +294,8 @@ async function run(
       // Second pass over the spill, one shard at a time: the writer thread encodes while this one
       // reads the spill. (Two shards at once would be faster on two cores, but each writer
       // holds a row group and its own wasm heap, which breaks the memory bound.)
-      const batches = spill.read()[Symbol.asyncIterator]();
+      const batches = spill.read();
+      spillReader = batches;
       let current: SpilledBatch | undefined;
       let used = 0;
       for (let index = 0; index < numShards; index++) {
@@ -343,6 +347,7 @@ async function run(
       huggingface,
     };
   } finally {
+    await spillReader?.return(undefined);
     // on failure or abort: stop the writers and remove their partial files
     for (const writer of open.splice(0)) await writer.abort().catch(() => undefined);
     await backend.dispose();

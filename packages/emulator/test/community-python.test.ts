@@ -2,34 +2,21 @@
 // LFS file listing and deletion, organizations and comment edit/hide, driven through Python
 // huggingface_hub 1.33's HfApi against a listening emulator, asserting what the client returns
 // and the error classes it raises.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { useEmulatorServer } from "@hfkit/testing/emulator";
 import { pythonSkipReason, runPython } from "@hfkit/testing/python";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EmulatorServer, startEmulatorServer } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { startEmulatorServer } from "../src/index.js";
+import { CI_USER, ciUsers } from "./helpers.js";
 
-const USER = "__DUMMY_HUB_USER__";
+const USER = CI_USER;
 const TOKEN = "hf_community_owner";
 const OTHER = "hf_community_other";
 const ORG = "hfkit-org";
-let server: EmulatorServer;
-let work: string;
-
-beforeAll(async () => {
-  server = await startEmulatorServer({
-    port: 0,
-    users: [
-      { token: TOKEN, user: USER, role: "write" },
-      { token: OTHER, user: "DVUser", role: "write" },
-    ],
-    orgs: [{ name: ORG, members: [USER] }],
-  });
-  work = await mkdtemp(join(tmpdir(), "hfkit-community-python-"));
-});
-afterAll(async () => {
-  await server?.close();
-  await rm(work, { recursive: true, force: true });
+const fixture = useEmulatorServer({
+  start: () =>
+    startEmulatorServer({ port: 0, users: ciUsers(TOKEN, OTHER), orgs: [{ name: ORG, members: [USER] }] }),
+  tempDir: "hfkit-community-python-",
 });
 
 async function py(code: string): Promise<Record<string, unknown>> {
@@ -37,12 +24,12 @@ async function py(code: string): Promise<Record<string, unknown>> {
 import json, os, tempfile
 from huggingface_hub import HfApi, hf_hub_download
 from huggingface_hub.utils import get_session, hf_raise_for_status
-endpoint = ${JSON.stringify(server.url)}
+endpoint = ${JSON.stringify(fixture.server.url)}
 user = ${JSON.stringify(USER)}
 api = HfApi(token=${JSON.stringify(TOKEN)})
 other = HfApi(token=${JSON.stringify(OTHER)})
 anon = HfApi(token=False)
-cache = ${JSON.stringify(join(work, "cache"))}
+cache = ${JSON.stringify(join(fixture.dir, "cache"))}
 out = {}
 os.makedirs(cache, exist_ok=True)
 
@@ -54,8 +41,8 @@ def outcome(fn):
         return f"{type(e).__name__}: {e}"
 `;
   const env = {
-    HF_ENDPOINT: server.url,
-    HF_HOME: join(work, "home"),
+    HF_ENDPOINT: fixture.server.url,
+    HF_HOME: join(fixture.dir, "home"),
     HF_HUB_DISABLE_TELEMETRY: "1",
   };
   const result = await runPython(`${prelude}\n${code}\nprint(json.dumps(out))`, { env, timeoutMs: 600_000 });
@@ -176,7 +163,7 @@ out["delete_missing_ok"] = outcome(lambda: api.delete_collection(c.slug, missing
 `);
     expect(out.slug).toMatch(/^__DUMMY_HUB_USER__\/my-cool-stuff-[0-9a-f]{24}$/);
     expect(out.description).toBe("Things");
-    expect(out.url).toBe(`${server.url}/collections/${out.slug}`);
+    expect(out.url).toBe(`${fixture.server.url}/collections/${out.slug}`);
     expect(out.same).toBe(true);
     expect(out.dup).toMatch(/^HfHubHTTPError: Client error '409 Conflict'/);
     expect(out.other_private).toMatch(/^HfHubHTTPError: Client error '404 Not Found'/);

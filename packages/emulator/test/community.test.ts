@@ -1,25 +1,27 @@
 // Issue 14, "Add": collections and gated downloads through the official @huggingface/hub client
 // (2.17.5, unchanged) over loopback HTTP; likes and auth-check over plain HTTP.
+
+import { useEmulatorServer } from "@hfkit/testing/emulator";
 import * as hfjs from "@huggingface/hub";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EmulatorServer, startEmulatorServer } from "../src/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { startEmulatorServer } from "../src/index.js";
 
 const OWNER = "hf_js_owner";
 const OTHER = "hf_js_other";
-let server: EmulatorServer;
-let hubUrl: string;
-
-beforeAll(async () => {
-  server = await startEmulatorServer({
-    port: 0,
-    users: [
-      { token: OWNER, user: "alice", role: "write" },
-      { token: OTHER, user: "bob", role: "write" },
-    ],
-  });
-  hubUrl = server.url;
+const fixture = useEmulatorServer({
+  start: () =>
+    startEmulatorServer({
+      port: 0,
+      users: [
+        { token: OWNER, user: "alice", role: "write" },
+        { token: OTHER, user: "bob", role: "write" },
+      ],
+    }),
 });
-afterAll(() => server?.close());
+let hubUrl: string;
+beforeAll(() => {
+  hubUrl = fixture.server.url;
+});
 
 describe("collections, official client", () => {
   // @huggingface/hub 2.17.5 exports createCollection, listCollections and deleteCollection; the

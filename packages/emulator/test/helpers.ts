@@ -3,6 +3,15 @@ import type { Emulator } from "../src/index.js";
 
 export const TOKEN = "hf_test_token";
 
+/** huggingface_hub's CI user: the Hub accepts `_` at both ends of a namespace. */
+export const CI_USER = "__DUMMY_HUB_USER__";
+
+/** Two writers, as in huggingface_hub's own tests: `owner` signs in as `CI_USER`, `other` as `DVUser`. */
+export const ciUsers = (owner: string, other: string) => [
+  { token: owner, user: CI_USER, role: "write" as const },
+  { token: other, user: "DVUser", role: "write" as const },
+];
+
 export interface CallOptions {
   token?: string | null;
   json?: unknown;

@@ -1,34 +1,20 @@
 // Issue 14: the emulator answers as the Hub does where the peers' own test suites look. Each
 // check drives a real client (Python huggingface_hub 1.33, the official @huggingface/hub) at a
 // listening emulator and asserts what that client's own tests assert against the Hub.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { useEmulatorServer } from "@hfkit/testing/emulator";
 import { pythonSkipReason, runPython } from "@hfkit/testing/python";
 import * as hfjs from "@huggingface/hub";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEmulator, type EmulatorServer, startEmulatorServer } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { createEmulator, startEmulatorServer } from "../src/index.js";
+import { CI_USER, ciUsers } from "./helpers.js";
 
-// huggingface_hub's CI user: the Hub accepts `_` at both ends of a namespace.
-const USER = "__DUMMY_HUB_USER__";
+const USER = CI_USER;
 const TOKEN = "hf_ci_write_token";
 const OTHER = "hf_other_user_token";
-let server: EmulatorServer;
-let work: string;
-
-beforeAll(async () => {
-  server = await startEmulatorServer({
-    port: 0,
-    users: [
-      { token: TOKEN, user: USER, role: "write" },
-      { token: OTHER, user: "DVUser", role: "write" },
-    ],
-  });
-  work = await mkdtemp(join(tmpdir(), "hfkit-hub-answers-"));
-});
-afterAll(async () => {
-  await server?.close();
-  await rm(work, { recursive: true, force: true });
+const fixture = useEmulatorServer({
+  start: () => startEmulatorServer({ port: 0, users: ciUsers(TOKEN, OTHER) }),
+  tempDir: "hfkit-hub-answers-",
 });
 
 const headers = (token?: string) => ({
@@ -39,7 +25,7 @@ const headers = (token?: string) => ({
 describe("names and canonical ids, over HTTP", () => {
   it("accepts `_` at either end of a namespace or name, refuses `-` and `.` there", async () => {
     const create = (name: string) =>
-      fetch(`${server.url}/api/repos/create`, {
+      fetch(`${fixture.server.url}/api/repos/create`, {
         method: "POST",
         headers: headers(TOKEN),
         body: JSON.stringify({ name }),
@@ -58,9 +44,9 @@ describe("names and canonical ids, over HTTP", () => {
       "/api/models/gpt2/revision/main",
       "/gpt2/resolve/main/config.json",
     ]) {
-      const signed = await fetch(`${server.url}${path}`, { headers: headers(TOKEN) });
+      const signed = await fetch(`${fixture.server.url}${path}`, { headers: headers(TOKEN) });
       expect([path, signed.status, signed.headers.get("x-error-code")]).toEqual([path, 404, "RepoNotFound"]);
-      const anonymous = await fetch(`${server.url}${path}`);
+      const anonymous = await fetch(`${fixture.server.url}${path}`);
       expect([path, anonymous.status, anonymous.headers.get("x-error-code")]).toEqual([
         path,
         401,
@@ -71,7 +57,7 @@ describe("names and canonical ids, over HTTP", () => {
 
   it("serves a public repo's objects through the LFS batch `download` operation without a token", async () => {
     const repo = "lfs-public";
-    await fetch(`${server.url}/api/repos/create`, {
+    await fetch(`${fixture.server.url}/api/repos/create`, {
       method: "POST",
       headers: headers(TOKEN),
       body: JSON.stringify({ name: repo }),
@@ -80,12 +66,12 @@ describe("names and canonical ids, over HTTP", () => {
     await hfjs.uploadFile({
       repo: `${USER}/${repo}`,
       accessToken: TOKEN,
-      hubUrl: server.url,
+      hubUrl: fixture.server.url,
       file: { path: "weights.bin", content: new Blob([bytes]) },
       useXet: false,
     });
     const oid = (await import("node:crypto")).createHash("sha256").update(bytes).digest("hex");
-    const res = await fetch(`${server.url}/${USER}/${repo}.git/info/lfs/objects/batch`, {
+    const res = await fetch(`${fixture.server.url}/${USER}/${repo}.git/info/lfs/objects/batch`, {
       method: "POST",
       headers: { "content-type": "application/vnd.git-lfs+json", accept: "application/vnd.git-lfs+json" },
       body: JSON.stringify({ operation: "download", objects: [{ oid, size: bytes.length }] }),
@@ -98,7 +84,7 @@ describe("names and canonical ids, over HTTP", () => {
 });
 
 describe("the official @huggingface/hub client", () => {
-  const hubUrl = () => server.url;
+  const hubUrl = () => fixture.server.url;
 
   it("repoExists and fileExists are false for a namespace-less id", async () => {
     expect(await hfjs.repoExists({ repo: { type: "model", name: "gpt2" }, hubUrl: hubUrl() })).toBe(false);
@@ -170,18 +156,18 @@ describe("listings and identities, through the official client", () => {
   });
 
   it("answers whoami with a relative avatarUrl, repos with 24-hex _ids, Spaces with a host-name subdomain", async () => {
-    const me = await fetch(`${server.url}/api/whoami-v2`, { headers: headers(TOKEN) });
+    const me = await fetch(`${fixture.server.url}/api/whoami-v2`, { headers: headers(TOKEN) });
     expect(((await me.json()) as { avatarUrl: string }).avatarUrl).toMatch(/^\/avatars\//);
     const space = { type: "space" as const, name: `${USER}/my_space.v2` };
-    await hfjs.createRepo({ repo: space, accessToken: TOKEN, hubUrl: server.url, sdk: "static" });
-    const info = await fetch(`${server.url}/api/spaces/${space.name}`, { headers: headers(TOKEN) });
+    await hfjs.createRepo({ repo: space, accessToken: TOKEN, hubUrl: fixture.server.url, sdk: "static" });
+    const info = await fetch(`${fixture.server.url}/api/spaces/${space.name}`, { headers: headers(TOKEN) });
     const body = (await info.json()) as { _id: string; subdomain: string };
     expect(body._id).toMatch(/^[0-9a-f]{24}$/);
     expect(body.subdomain).toBe("dummy-hub-user-my-space-v2");
     for await (const listed of hfjs.listSpaces({
       search: { owner: USER },
       accessToken: TOKEN,
-      hubUrl: server.url,
+      hubUrl: fixture.server.url,
     })) {
       expect(listed.id).toMatch(/^[0-9a-f]{24}$/);
     }
@@ -189,7 +175,7 @@ describe("listings and identities, through the official client", () => {
 
   it("honours expand in listings (siblings, sha, cardData, usedStorage, subdomain)", async () => {
     const fields = ["siblings", "sha", "cardData", "usedStorage", "subdomain", "disabled"];
-    const url = `${server.url}/api/spaces?author=${USER}&${fields.map((f) => `expand=${f}`).join("&")}`;
+    const url = `${fixture.server.url}/api/spaces?author=${USER}&${fields.map((f) => `expand=${f}`).join("&")}`;
     const list = (await (await fetch(url, { headers: headers(TOKEN) })).json()) as Array<
       Record<string, unknown>
     >;
@@ -204,7 +190,7 @@ describe("listings and identities, through the official client", () => {
     for await (const m of hfjs.listModels({
       search: { owner: USER },
       accessToken: TOKEN,
-      hubUrl: server.url,
+      hubUrl: fixture.server.url,
       additionalFields: ["sha", "cardData"],
     })) {
       models++;
@@ -218,10 +204,10 @@ describe("listings and identities, through the official client", () => {
 /** Runs a script whose last stdout line is JSON. */
 async function py<T>(code: string, token = TOKEN): Promise<T> {
   const env = {
-    HF_ENDPOINT: server.url,
+    HF_ENDPOINT: fixture.server.url,
     HF_TOKEN: token,
-    HF_HOME: join(work, "home"),
-    HF_HUB_CACHE: join(work, "hub"),
+    HF_HOME: join(fixture.dir, "home"),
+    HF_HUB_CACHE: join(fixture.dir, "hub"),
     HF_HUB_DISABLE_TELEMETRY: "1",
   };
   const out = await runPython(code, { env, timeoutMs: 600_000 });

@@ -1,48 +1,37 @@
 // The cache is checked on use: a blob truncated (a full disk, a killed copy) or overwritten in
 // place is not served as valid. Its size is known from the HEAD answer, the tree listing or
 // the cached tree; `verify` re-hashes it against its name.
-import { mkdtemp, readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createEmulator } from "@hfkit/emulator";
-import { createHubClient } from "@hfkit/http";
-import { HUB, rejection, STORAGE, useMswServer } from "@hfkit/testing";
-import { useEmulatorHub } from "@hfkit/testing/hub";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { rejection, STORAGE, useMswServer } from "@hfkit/testing";
+import { beforeEach, describe, expect, it } from "vitest";
 import { downloadFile } from "./download-file.js";
 import { LocalEntryNotFoundError } from "./errors.js";
 import { snapshotDownload } from "./snapshot-download.js";
 import { gitBlobId, sha256 } from "./test-utils/bodies.js";
+import { useAcmeHub } from "./test-utils/hub.js";
 
 const TOKEN = "hf_t";
 const { server, seen } = useMswServer();
-const emulatorHub = useEmulatorHub(server, () =>
-  createEmulator({
-    baseUrl: HUB,
-    storageBaseUrl: STORAGE,
-    users: [{ token: TOKEN, user: "acme", role: "write" }],
-  }),
-);
+const emulatorHub = useAcmeHub(server, TOKEN, { tempDir: "hfkit-repair-" });
 let COMMIT: string;
 const CONFIG = new TextEncoder().encode('{"hidden_size": 768}\n');
 const WEIGHTS = new Uint8Array(300_000).map((_, i) => (i * 13) % 251);
 const WEIGHTS_PATH = "weights/model.safetensors";
 
 let cacheDir: string;
-const hub = (env: Record<string, string> = {}) =>
-  createHubClient({ endpoint: HUB, token: TOKEN, env: { HF_HUB_CACHE: cacheDir, ...env } });
+const hub = emulatorHub.client;
 const blob = (name: string) => join(cacheDir, "models--acme--bert", "blobs", name);
 const storageGets = () => seen.filter((r) => r.url.origin === STORAGE && r.method === "GET").length;
 
 beforeEach(async () => {
-  cacheDir = await mkdtemp(join(tmpdir(), "hfkit-repair-"));
+  cacheDir = emulatorHub.dir;
   COMMIT = await emulatorHub.seed(
     "acme/bert",
     { "config.json": CONFIG, [WEIGHTS_PATH]: WEIGHTS },
     { token: TOKEN },
   );
 });
-afterEach(() => rm(cacheDir, { recursive: true, force: true }));
 
 describe("a truncated cache blob is repaired on the next download", () => {
   it("by downloadFile on a branch (the HEAD answer gives the size)", async () => {

@@ -1,53 +1,33 @@
-import {
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  readlink,
-  realpath,
-  rm,
-  stat,
-  utimes,
-  writeFile,
-} from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, readlink, realpath, stat, utimes, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { createEmulator } from "@hfkit/emulator";
 import { createHubClient, EntryNotFoundError, InvalidResponseError } from "@hfkit/http";
 import { HUB, rejection, STORAGE, useMswServer } from "@hfkit/testing";
-import { useEmulatorHub } from "@hfkit/testing/hub";
 import { HttpResponse, http } from "msw";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { downloadFile, downloadFileIter } from "./download-file.js";
 import { LocalEntryNotFoundError } from "./errors.js";
 import { corruptBody, cutBody, gitBlobId, sha256, stalledBody } from "./test-utils/bodies.js";
+import { useAcmeHub } from "./test-utils/hub.js";
 
 // The Hub is the emulator behind msw (its own handlers). Routes are overridden only where a
 // test needs an answer the emulator never gives: a body cut mid-way, bytes that do not match
 // their ETag (see test-utils/bodies.ts).
 const TOKEN = "hf_secret_token";
 const { server, seen } = useMswServer();
-const emulatorHub = useEmulatorHub(server, () =>
-  createEmulator({
-    baseUrl: HUB,
-    storageBaseUrl: STORAGE,
-    users: [{ token: TOKEN, user: "acme", role: "write" }],
-  }),
-);
+const emulatorHub = useAcmeHub(server, TOKEN, { tempDir: "hfkit-cache-" });
 const CONFIG = new TextEncoder().encode('{"hidden_size": 768}\n');
 const WEIGHTS = new Uint8Array(300_000).map((_, i) => (i * 7) % 251);
 
 let cacheDir: string;
 let COMMIT: string;
 const storage = () => join(cacheDir, "models--acme--bert");
-const hub = (env: Record<string, string> = {}) =>
-  createHubClient({ endpoint: HUB, token: TOKEN, env: { HF_HUB_CACHE: cacheDir, ...env } });
+const hub = emulatorHub.client;
 const gets = () => seen.filter((r) => r.method === "GET").map((r) => r.url.origin + r.url.pathname);
 /** The LFS object's GET on the storage origin (a 302 from /resolve/ leads there, hub-protocol §5.2). */
 const WEIGHTS_ON_STORAGE = () => `${STORAGE}/lfs/${sha256(WEIGHTS)}`;
 
 beforeEach(async () => {
-  cacheDir = await mkdtemp(join(tmpdir(), "hfkit-cache-"));
+  cacheDir = emulatorHub.dir;
   COMMIT = await emulatorHub.seed(
     "acme/bert",
     { "config.json": CONFIG, "weights/model.safetensors": WEIGHTS },
@@ -59,7 +39,6 @@ beforeEach(async () => {
     json: { title: "A pull request", pullRequest: true },
   });
 });
-afterEach(() => rm(cacheDir, { recursive: true, force: true }));
 
 describe("downloadFile into the cache", () => {
   it("lays files out as huggingface_hub does: blobs by etag, relative symlinks, refs/main", async () => {

@@ -1,30 +1,21 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, readlink, realpath, rm, unlink } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, readlink, realpath, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { createEmulator } from "@hfkit/emulator";
-import { createHubClient } from "@hfkit/http";
 import { HUB, rejection, STORAGE, useMswServer } from "@hfkit/testing";
-import { useEmulatorHub } from "@hfkit/testing/hub";
 import { delay, http } from "msw";
 import PQueue from "p-queue";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { LocalEntryNotFoundError } from "./errors.js";
 import { REPO_CHANNELS } from "./events.js";
 import { type SnapshotDownloadEvent, snapshotDownload, snapshotDownloadIter } from "./snapshot-download.js";
 import { corruptBody, gitBlobId, sha256, stalledBody, trickledBody } from "./test-utils/bodies.js";
+import { useAcmeHub } from "./test-utils/hub.js";
 
 // The Hub is the emulator behind msw; see download-file.test.ts.
 const TOKEN = "hf_t";
 const { server, seen } = useMswServer();
-const emulatorHub = useEmulatorHub(server, () =>
-  createEmulator({
-    baseUrl: HUB,
-    storageBaseUrl: STORAGE,
-    users: [{ token: TOKEN, user: "acme", role: "write" }],
-  }),
-);
+const emulatorHub = useAcmeHub(server, TOKEN, { tempDir: "hfkit-snap-" });
 const text = (s: string) => new TextEncoder().encode(s);
 const FILES = [
   { path: ".gitattributes", content: text("*.bin filter=lfs diff=lfs merge=lfs -text\n") },
@@ -38,11 +29,10 @@ const FILES = [
 let cacheDir: string;
 let COMMIT: string;
 const storage = () => join(cacheDir, "datasets--acme--reviews");
-const hub = (env: Record<string, string> = {}) =>
-  createHubClient({ endpoint: HUB, token: TOKEN, env: { HF_HUB_CACHE: cacheDir, ...env } });
+const hub = emulatorHub.client;
 
 beforeEach(async () => {
-  cacheDir = await mkdtemp(join(tmpdir(), "hfkit-snap-"));
+  cacheDir = emulatorHub.dir;
   COMMIT = await emulatorHub.seed(
     "datasets/acme/reviews",
     Object.fromEntries(FILES.map((f) => [f.path, f.content])),
@@ -50,7 +40,6 @@ beforeEach(async () => {
   );
   await emulatorHub.api("POST", "/api/datasets/acme/reviews/tag/main", { token: TOKEN, json: { tag: "v1" } });
 });
-afterEach(() => rm(cacheDir, { recursive: true, force: true }));
 
 async function drain(run: AsyncGenerator<SnapshotDownloadEvent, unknown>) {
   const events: SnapshotDownloadEvent[] = [];

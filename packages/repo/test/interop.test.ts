@@ -1,21 +1,25 @@
-import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
+import { startEmulatorServer } from "@hfkit/emulator";
 import { createHubClient } from "@hfkit/http";
+import { useEmulatorServer } from "@hfkit/testing/emulator";
 import {
   downloadFile as hubDownloadFile,
   listFiles as hubListFiles,
   pathsInfo,
   uploadFiles,
 } from "@huggingface/hub";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { downloadFile, getPathsInfo, listFiles } from "../src/index.js";
 
 // hfkit and the official @huggingface/hub client (2.17.5) read the same emulator: they must see
 // the same files, metadata, bytes and history.
 const TOKEN = "hf_interop_token";
 const REPO = { type: "model" as const, name: "local/interop" };
-let server: EmulatorServer;
-const hub = () => createHubClient({ endpoint: server.url, token: TOKEN, env: {} });
-const official = () => ({ repo: REPO, accessToken: TOKEN, hubUrl: server.url });
+const fixture = useEmulatorServer({
+  start: () => startEmulatorServer({ port: 0, pageSize: 3 }),
+  client: (url) => createHubClient({ endpoint: url, token: TOKEN, env: {} }),
+});
+const hub = () => fixture.hub;
+const official = () => ({ repo: REPO, accessToken: TOKEN, hubUrl: fixture.server.url });
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -24,8 +28,7 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 }
 
 beforeAll(async () => {
-  server = await startEmulatorServer({ port: 0, pageSize: 3 });
-  await createHubClient({ endpoint: server.url, token: TOKEN, env: {} }).request({
+  await hub().request({
     method: "POST",
     path: "/api/repos/create",
     responseType: "none",
@@ -43,7 +46,6 @@ beforeAll(async () => {
     ],
   });
 });
-afterAll(() => server.close());
 
 describe("hfkit agrees with @huggingface/hub on the same emulator", () => {
   it("lists the same tree (paths, types, oids, sizes, LFS) across pages", async () => {

@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulatorServer } from "@hfkit/emulator";
+import { useEmulatorServer } from "@hfkit/testing/emulator";
+import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../main.js";
 import { capture as captureIO } from "../test-utils.js";
 
@@ -10,18 +10,20 @@ import { capture as captureIO } from "../test-utils.js";
 // with `info` and `rows`, a dry run that uploads nothing, bad input that commits nothing.
 const TOKEN = "hf_cli_datasets";
 const READER = "hf_cli_datasets_reader";
-let server: EmulatorServer;
-let dir: string;
+const fixture = useEmulatorServer({
+  start: () =>
+    startEmulatorServer({
+      port: 0,
+      users: [
+        { token: TOKEN, user: "local", role: "write" },
+        { token: READER, user: "local", role: "read" },
+      ],
+    }),
+  tempDir: "hfkit-cli-datasets-",
+});
 
 beforeAll(async () => {
-  server = await startEmulatorServer({
-    port: 0,
-    users: [
-      { token: TOKEN, user: "local", role: "write" },
-      { token: READER, user: "local", role: "read" },
-    ],
-  });
-  dir = await mkdtemp(join(tmpdir(), "hfkit-cli-datasets-"));
+  const dir = fixture.dir;
   await writeFile(
     join(dir, "train.jsonl"),
     '{"text": "great ✓", "label": "pos", "n": 1}\n{"text": "bad", "label": "neg", "n": 2}\n{"text": null, "label": "pos", "n": 3}\n',
@@ -35,13 +37,12 @@ beforeAll(async () => {
   await writeFile(join(dir, "malformed.csv"), 'text,n\nok,1\n"never closed,2\n');
   await writeFile(join(dir, "other.jsonl"), '{"title": "different columns", "score": 0.5}\n');
 });
-afterAll(async () => {
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
-});
 
 const capture = (tty = false, token = TOKEN) =>
-  captureIO({ HF_ENDPOINT: server.url, HF_TOKEN: token, HF_HOME: join(dir, "home") }, { tty });
+  captureIO(
+    { HF_ENDPOINT: fixture.server.url, HF_TOKEN: token, HF_HOME: join(fixture.dir, "home") },
+    { tty },
+  );
 
 async function run(argv: string[], tty = false, token = TOKEN) {
   const io = capture(tty, token);
@@ -50,12 +51,12 @@ async function run(argv: string[], tty = false, token = TOKEN) {
 }
 
 const commits = () =>
-  server.emulator.requestLog.filter((r) => /\/commit\/main/.test(new URL(r.url).pathname));
+  fixture.server.emulator.requestLog.filter((r) => /\/commit\/main/.test(new URL(r.url).pathname));
 
 describe("hfkit datasets", () => {
   it("pushes a JSONL and a CSV split, then info and rows read them back", async () => {
-    const train = join(dir, "train.jsonl");
-    const test = join(dir, "test.csv");
+    const train = join(fixture.dir, "train.jsonl");
+    const test = join(fixture.dir, "test.csv");
     const pushed = await run(["datasets", "push", "local/reviews", `train=${train}`, `test=${test}`], true);
     expect(pushed.code).toBe(0);
     expect(pushed.stdout).toMatch(
@@ -99,7 +100,7 @@ describe("hfkit datasets", () => {
   });
 
   it("a config can be added with --set-default and deleted", async () => {
-    const train = join(dir, "train.jsonl");
+    const train = join(fixture.dir, "train.jsonl");
     expect(
       (await run(["datasets", "push", "local/configs", train, "--config", "en", "--set-default"])).code,
     ).toBe(0);
@@ -119,7 +120,7 @@ describe("hfkit datasets", () => {
   });
 
   it("a folder stands for its data files, in name order", async () => {
-    const folder = join(dir, "parts");
+    const folder = join(fixture.dir, "parts");
     await mkdir(folder);
     await writeFile(join(folder, "b.jsonl"), '{"n": 2}\n');
     await writeFile(join(folder, "a.jsonl"), '{"n": 1}\n');
@@ -130,13 +131,13 @@ describe("hfkit datasets", () => {
   });
 
   it("--dry-run writes the shards and README.md and uploads nothing", async () => {
-    const plan = join(dir, "plan");
-    server.emulator.clearRequestLog();
+    const plan = join(fixture.dir, "plan");
+    fixture.server.emulator.clearRequestLog();
     const dry = await run([
       "datasets",
       "push",
       "local/dry",
-      join(dir, "train.jsonl"),
+      join(fixture.dir, "train.jsonl"),
       "--dry-run",
       plan,
       "--format",
@@ -150,18 +151,18 @@ describe("hfkit datasets", () => {
     ]);
     expect(await readdir(join(plan, "data"))).toEqual(["train-00000-of-00001.parquet"]);
     expect(await readFile(join(plan, "README.md"), "utf8")).toContain("    num_examples: 3\n");
-    expect(server.emulator.requestLog.filter((r) => r.method !== "GET")).toEqual([]);
+    expect(fixture.server.emulator.requestLog.filter((r) => r.method !== "GET")).toEqual([]);
   });
 
   it("a bad line fails on one line naming the file, line and column, and nothing is committed", async () => {
-    server.emulator.clearRequestLog();
-    const bad = await run(["datasets", "push", "local/broken", join(dir, "broken.jsonl")]);
+    fixture.server.emulator.clearRequestLog();
+    const bad = await run(["datasets", "push", "local/broken", join(fixture.dir, "broken.jsonl")]);
     expect(bad.code).not.toBe(0);
     expect(bad.stdout).toBe("");
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);
     expect(bad.stderr).toMatch(/broken\.jsonl, line 2, column "n"/);
     // Refused before any request: no repo created, nothing uploaded.
-    expect(server.emulator.requestLog).toEqual([]);
+    expect(fixture.server.emulator.requestLog).toEqual([]);
   });
 
   const FEATURES = {
@@ -171,7 +172,7 @@ describe("hfkit datasets", () => {
   };
 
   it("--features takes datasets' features JSON inline or from a file", async () => {
-    const train = join(dir, "train.jsonl");
+    const train = join(fixture.dir, "train.jsonl");
     const inline = await run([
       "datasets",
       "push",
@@ -196,7 +197,7 @@ describe("hfkit datasets", () => {
       { name: "n", dtype: "int32" },
     ]);
 
-    const file = join(dir, "features.json");
+    const file = join(fixture.dir, "features.json");
     await writeFile(file, JSON.stringify(FEATURES));
     expect((await run(["datasets", "push", "local/featured-file", train, "--features", file])).code).toBe(0);
     const fromFile = await run(["datasets", "rows", "local/featured-file"]);
@@ -204,53 +205,53 @@ describe("hfkit datasets", () => {
   });
 
   it("bad --features fails on one line naming the flag and the fix, before any request", async () => {
-    const train = join(dir, "train.jsonl");
+    const train = join(fixture.dir, "train.jsonl");
     for (const [value, problem] of [
       ['{"text": {"dtype": "string"', /--features: not valid JSON \(/],
       [
-        join(dir, "no-such-features.json"),
+        join(fixture.dir, "no-such-features.json"),
         /--features: cannot read the file .*no-such-features\.json \(ENOENT\)/,
       ],
     ] as const) {
-      server.emulator.clearRequestLog();
+      fixture.server.emulator.clearRequestLog();
       const bad = await run(["datasets", "push", "local/bad-features", train, "--features", value]);
       expect(bad.code).not.toBe(0);
       expect(bad.stdout).toBe("");
       expect(bad.stderr.trim().split("\n")).toHaveLength(1);
       expect(bad.stderr).toMatch(problem);
       expect(bad.stderr).toContain("give datasets' features JSON, e.g.");
-      expect(server.emulator.requestLog).toEqual([]);
+      expect(fixture.server.emulator.requestLog).toEqual([]);
     }
   });
 
   it("malformed JSONL and CSV lines, and a forbidden split name, fail on one line before any request", async () => {
     const cases: [string[], RegExp][] = [
-      [[join(dir, "malformed.jsonl")], /malformed\.jsonl, line 2\b/],
-      [[join(dir, "malformed.csv")], /malformed\.csv, line 3\b/],
-      [[join(dir, "train.jsonl"), "--split", "validation-1"], /split.*validation-1/],
+      [[join(fixture.dir, "malformed.jsonl")], /malformed\.jsonl, line 2\b/],
+      [[join(fixture.dir, "malformed.csv")], /malformed\.csv, line 3\b/],
+      [[join(fixture.dir, "train.jsonl"), "--split", "validation-1"], /split.*validation-1/],
     ];
     for (const [args, problem] of cases) {
-      server.emulator.clearRequestLog();
+      fixture.server.emulator.clearRequestLog();
       const bad = await run(["datasets", "push", "local/malformed", ...args]);
       expect(bad.code, bad.stderr).not.toBe(0);
       expect(bad.stdout).toBe("");
       expect(bad.stderr.trim().split("\n")).toHaveLength(1);
       expect(bad.stderr).toMatch(problem);
-      expect(server.emulator.requestLog).toEqual([]);
+      expect(fixture.server.emulator.requestLog).toEqual([]);
     }
   });
 
   it("features unlike the config's other splits, or a read-only token, fail on one line before any upload; nothing is committed", async () => {
     const repo = "local/conflict";
-    expect((await run(["datasets", "push", repo, join(dir, "train.jsonl")])).code).toBe(0);
+    expect((await run(["datasets", "push", repo, join(fixture.dir, "train.jsonl")])).code).toBe(0);
     const head = commits().length;
     const uploads = () =>
-      server.emulator.requestLog.filter(
-        (r) => new URL(r.url).origin === server.storageUrl || /\/(preupload|commit)\//.test(r.url),
+      fixture.server.emulator.requestLog.filter(
+        (r) => new URL(r.url).origin === fixture.server.storageUrl || /\/(preupload|commit)\//.test(r.url),
       );
 
-    server.emulator.clearRequestLog();
-    const other = await run(["datasets", "push", repo, join(dir, "other.jsonl"), "--split", "test"]);
+    fixture.server.emulator.clearRequestLog();
+    const other = await run(["datasets", "push", repo, join(fixture.dir, "other.jsonl"), "--split", "test"]);
     expect(other.code).not.toBe(0);
     // The split's progress lines come first (its input was read); then one line of error.
     const lines = other.stderr.trim().split("\n");
@@ -259,9 +260,9 @@ describe("hfkit datasets", () => {
     expect(other.stderr).toMatch(/push the same columns and types/);
     expect(uploads()).toEqual([]);
 
-    server.emulator.clearRequestLog();
+    fixture.server.emulator.clearRequestLog();
     const reader = await run(
-      ["datasets", "push", repo, join(dir, "test.csv"), "--split", "test"],
+      ["datasets", "push", repo, join(fixture.dir, "test.csv"), "--split", "test"],
       false,
       READER,
     );
@@ -271,7 +272,7 @@ describe("hfkit datasets", () => {
     expect(readerLines.filter((l) => l.startsWith("error:"))).toEqual([readerLines.at(-1)]);
     expect(reader.stderr).toMatch(/write/i);
     expect(uploads().filter((r) => r.status < 400)).toEqual([]);
-    server.emulator.clearRequestLog();
+    fixture.server.emulator.clearRequestLog();
     expect(commits().length).toBe(0);
     const info = JSON.parse((await run(["datasets", "info", repo, "--format", "json"])).stdout);
     expect(info.configs[0].splits.map((s: { split: string }) => s.split)).toEqual(["train"]);

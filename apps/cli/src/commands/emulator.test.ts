@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
+import { spawnEmulator } from "@hfkit/testing/emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CliIO } from "../io.js";
 import { main } from "../main.js";
@@ -18,12 +18,8 @@ afterEach(() => {
 
 /** Spawns `hfkit emulator serve ...` and resolves with its first stdout line (the base URL). */
 async function serve(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, "emulator", "serve", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const { child, url } = await spawnEmulator(BIN, args);
   children.push(child);
-  const lines = createInterface({ input: child.stdout! });
-  const [url] = (await once(lines, "line")) as [string];
   return { child, url };
 }
 

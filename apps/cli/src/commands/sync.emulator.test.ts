@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { commit } from "@hfkit/commit";
-import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
-import { createHubClient, type HubClient } from "@hfkit/http";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startEmulatorServer } from "@hfkit/emulator";
+import { createHubClient } from "@hfkit/http";
+import { useEmulatorServer } from "@hfkit/testing/emulator";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../main.js";
 import { validateSync } from "../sync/validate.js";
 import { capture as captureIO } from "../test-utils.js";
@@ -15,9 +15,6 @@ import { capture as captureIO } from "../test-utils.js";
 // moves. turbo builds the CLI before its tests, so the real binary is there for the child.
 const BIN = join(import.meta.dirname, "..", "..", "bin", "hfkit.js");
 const TOKEN = "hf_cli_sync_token";
-let server: EmulatorServer;
-let hub: HubClient;
-let dir: string;
 let repos = 0;
 const children: ChildProcess[] = [];
 
@@ -37,28 +34,25 @@ configs:
 # Reviews
 `;
 
-beforeAll(async () => {
+const fixture = useEmulatorServer({
   // Xet off: downloads go through the plain resolve route, whose requests the log names by path.
-  server = await startEmulatorServer({ port: 0, xet: false });
-  hub = createHubClient({ endpoint: server.url, token: TOKEN });
+  start: () => startEmulatorServer({ port: 0, xet: false }),
+  client: (url) => createHubClient({ endpoint: url, token: TOKEN }),
+  tempDir: "hfkit-sync-",
+  tempDirPer: "test",
 });
-afterAll(async () => {
-  await hub.close();
-  await server.close();
+beforeEach(() => {
+  fixture.server.emulator.faults.clear();
 });
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "hfkit-sync-"));
-  server.emulator.faults.clear();
-});
-afterEach(async () => {
+// Before the fixture removes the folder (vitest runs `after` hooks in reverse order).
+afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
-  await rm(dir, { recursive: true, force: true });
 });
 
 /** A dataset repo with two configs (en: train and test, fr: train) and some other files. */
 async function datasetRepo(files: Record<string, string> = {}): Promise<string> {
   const name = `local/reviews-${++repos}`;
-  const res = await fetch(`${server.url}/api/repos/create`, {
+  const res = await fetch(`${fixture.server.url}/api/repos/create`, {
     method: "POST",
     headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
     body: JSON.stringify({ name: name.split("/")[1], type: "dataset" }),
@@ -73,7 +67,7 @@ async function datasetRepo(files: Record<string, string> = {}): Promise<string> 
     "notes.txt": "not data\n",
     ...files,
   };
-  await commit(hub, {
+  await commit(fixture.hub, {
     repo: `datasets/${name}`,
     message: "data",
     operations: Object.entries(content).map(([path, text]) => ({
@@ -86,13 +80,13 @@ async function datasetRepo(files: Record<string, string> = {}): Promise<string> 
 }
 
 async function headCommit(name: string): Promise<string> {
-  const res = await fetch(`${server.url}/api/datasets/${name}`, {
+  const res = await fetch(`${fixture.server.url}/api/datasets/${name}`, {
     headers: { authorization: `Bearer ${TOKEN}` },
   });
   return ((await res.json()) as { sha: string }).sha;
 }
 
-const env = () => ({ HF_ENDPOINT: server.url, HF_TOKEN: TOKEN, HF_HOME: join(dir, "home") });
+const env = () => ({ HF_ENDPOINT: fixture.server.url, HF_TOKEN: TOKEN, HF_HOME: join(fixture.dir, "home") });
 
 async function run(argv: string[]) {
   const io = captureIO(env());
@@ -102,7 +96,7 @@ async function run(argv: string[]) {
 
 /** The files each download fetched from the Hub: paths of GET …/resolve/<commit>/<path>. */
 const downloads = () =>
-  server.emulator.requestLog
+  fixture.server.emulator.requestLog
     .filter((r) => r.method === "GET" && /\/resolve\//.test(new URL(r.url).pathname))
     .map((r) => decodeURIComponent(new URL(r.url).pathname.replace(/^.*\/resolve\/[^/]+\//, "")));
 
@@ -146,8 +140,8 @@ describe("hfkit sync", () => {
   it("applies a folder of add and remove requests; a second run downloads nothing", async () => {
     const reviews = await datasetRepo();
     const other = await datasetRepo();
-    const requests = join(dir, "requests");
-    const storage = join(dir, "storage");
+    const requests = join(fixture.dir, "requests");
+    const storage = join(fixture.dir, "storage");
     await write(
       join(requests, "add", "reviews.yaml"),
       `hf_id: ${reviews}\ndescription: English reviews for the classifier\nsubset: en\nsplit: train\n`,
@@ -156,9 +150,9 @@ describe("hfkit sync", () => {
       join(requests, "add", "other.yaml"),
       `hf_id: ${other}\ndescription: everything\nexclude: "*.txt"\n`,
     );
-    const before = await walk(dir);
+    const before = await walk(fixture.dir);
 
-    server.emulator.clearRequestLog();
+    fixture.server.emulator.clearRequestLog();
     const first = await run([
       "sync",
       "apply",
@@ -194,7 +188,7 @@ describe("hfkit sync", () => {
     );
     // Hard links to the cache's blobs: the bytes are on disk once.
     const cached = join(
-      dir,
+      fixture.dir,
       "home",
       "hub",
       `datasets--${reviews.replace("/", "--")}`,
@@ -207,14 +201,14 @@ describe("hfkit sync", () => {
       (await stat(await realpath(cached))).ino,
     );
     await expectManifestsMatchDisk(storage);
-    const results = JSON.parse(await readFile(join(dir, "results.json"), "utf8"));
+    const results = JSON.parse(await readFile(join(fixture.dir, "results.json"), "utf8"));
     expect(results).toMatchObject({ ok: true, skipped: [], removed: [], failed: [] });
     expect(results.added.map((a: { folder: string }) => a.folder).sort()).toEqual(
       [folder, `${other.replace("/", "__")}__rev_${await headCommit(other)}`].sort(),
     );
 
     // Second run: nothing fetched, everything skipped.
-    server.emulator.clearRequestLog();
+    fixture.server.emulator.clearRequestLog();
     const second = await run(["sync", "apply", requests, "--storage", storage, "--format", "json"]);
     expect(second.code).toBe(0);
     expect(downloads().filter((p) => p !== "README.md")).toEqual([]);
@@ -228,7 +222,7 @@ describe("hfkit sync", () => {
       join(requests, "remove", "other.yaml"),
       `hf_id: ${other}\nreason: superseded by the reviews\n`,
     );
-    server.emulator.clearRequestLog();
+    fixture.server.emulator.clearRequestLog();
     const third = await run(["sync", "apply", requests, "--storage", storage]);
     expect(third.code).toBe(0);
     expect(downloads().filter((p) => p !== "README.md")).toEqual([]);
@@ -254,7 +248,7 @@ describe("hfkit sync", () => {
     expect(JSON.parse(status.stdout).active).toMatchObject([{ folder, complete: true, missing: [] }]);
 
     // Nothing written outside the storage and the cache (HF_HOME/hub).
-    const after = (await walk(dir)).filter((p) => !before.includes(p));
+    const after = (await walk(fixture.dir)).filter((p) => !before.includes(p));
     expect(
       after.filter(
         (p) =>
@@ -268,7 +262,7 @@ describe("hfkit sync", () => {
 
   it("validate reports a missing split, a duplicate and a request over quota with file and line; apply downloads nothing", async () => {
     const reviews = await datasetRepo();
-    const file = join(dir, "datasets.yaml");
+    const file = join(fixture.dir, "datasets.yaml");
     await writeFile(
       file,
       [
@@ -291,8 +285,8 @@ describe("hfkit sync", () => {
         "",
       ].join("\n"),
     );
-    const storage = join(dir, "storage");
-    server.emulator.clearRequestLog();
+    const storage = join(fixture.dir, "storage");
+    fixture.server.emulator.clearRequestLog();
     const validate = await run(["sync", "validate", file, "--max-storage", "400B", "--storage", storage]);
     expect(validate.code).toBe(1);
     const lines = validate.stdout.split("\n");
@@ -342,17 +336,21 @@ describe("hfkit sync", () => {
     // Only cards were read (into memory), to find the splits: no data file, nothing in storage but the audit log.
     expect(new Set(downloads())).toEqual(new Set(["README.md"]));
     expect(await walk(storage)).toEqual([".hfkit-sync/audit.jsonl"]);
-    expect(await walk(join(dir, "home"))).toEqual([]);
+    expect(await walk(join(fixture.dir, "home"))).toEqual([]);
   });
 
   it("validate refuses what would not fit on the storage's disk, naming the request that crosses it", async () => {
     const reviews = await datasetRepo();
-    const file = join(dir, "requests.yaml");
+    const file = join(fixture.dir, "requests.yaml");
     await writeFile(
       file,
       `add:\n  - hf_id: ${reviews}\n    description: a\n    subset: en\n    split: train\n  - hf_id: ${reviews}\n    description: b\n    subset: fr\n`,
     );
-    const result = await validateSync(hub, { path: file, storage: join(dir, "storage"), freeBytes: 300 });
+    const result = await validateSync(fixture.hub, {
+      path: file,
+      storage: join(fixture.dir, "storage"),
+      freeBytes: 300,
+    });
     expect(result.resolved.map((r) => r.bytes)).toEqual([251, 234]);
     expect(result.problems).toEqual([
       {
@@ -367,7 +365,7 @@ describe("hfkit sync", () => {
 
   it("validate reports a repo that does not exist and a revision that does not resolve", async () => {
     const reviews = await datasetRepo();
-    const file = join(dir, "requests.yaml");
+    const file = join(fixture.dir, "requests.yaml");
     await writeFile(
       file,
       `add:\n  - hf_id: local/nowhere\n    description: a\n  - hf_id: ${reviews}\n    description: b\n    revision: v9\n`,
@@ -394,12 +392,12 @@ describe("hfkit sync", () => {
   });
 
   it("reports bad request files with file, line and field, before asking the Hub", async () => {
-    const file = join(dir, "bad.yaml");
+    const file = join(fixture.dir, "bad.yaml");
     await writeFile(
       file,
       "add:\n  - hf_id: acme/x\n    splits: train\n  - description: no id\n    revision: a..b\nremove:\n  - hf_id: acme/y\n",
     );
-    server.emulator.clearRequestLog();
+    fixture.server.emulator.clearRequestLog();
     const result = await run(["sync", "validate", file]);
     expect(result.code).toBe(1);
     expect(result.stdout.split("\n").slice(0, 5)).toEqual([
@@ -409,23 +407,23 @@ describe("hfkit sync", () => {
       `${file}:5:15 add[1].revision: contains '..', which no branch, tag or commit can`,
       `${file}:7:5 remove[0].reason: is required`,
     ]);
-    expect(server.emulator.requestLog).toEqual([]);
+    expect(fixture.server.emulator.requestLog).toEqual([]);
   });
 
   it("pins a revision that moved on the Hub as a new copy and archives the old one", async () => {
     const reviews = await datasetRepo();
-    const file = join(dir, "requests.yaml");
+    const file = join(fixture.dir, "requests.yaml");
     await writeFile(file, `add:\n  - hf_id: ${reviews}\n    description: French\n    subset: fr\n`);
-    const storage = join(dir, "storage");
+    const storage = join(fixture.dir, "storage");
     expect((await run(["sync", "apply", file, "--storage", storage])).code).toBe(0);
     const first = await headCommit(reviews);
-    await commit(hub, {
+    await commit(fixture.hub, {
       repo: `datasets/${reviews}`,
       message: "more French",
       operations: [{ type: "add", path: "fr/train-1.csv", content: "text,label\nbof,0\n" }],
     });
     const second = await headCommit(reviews);
-    server.emulator.clearRequestLog();
+    fixture.server.emulator.clearRequestLog();
     const moved = await run(["sync", "apply", file, "--storage", storage]);
     expect(moved.code).toBe(0);
     const base = reviews.replace("/", "__");
@@ -449,17 +447,17 @@ describe("hfkit sync", () => {
 
   it("--dry-run writes nothing; changed globs at the same commit make a new selection", async () => {
     const reviews = await datasetRepo();
-    const file = join(dir, "requests.yaml");
+    const file = join(fixture.dir, "requests.yaml");
     await writeFile(file, `add:\n  - hf_id: ${reviews}\n    description: all of en\n    subset: en\n`);
-    const storage = join(dir, "storage");
-    server.emulator.clearRequestLog();
+    const storage = join(fixture.dir, "storage");
+    fixture.server.emulator.clearRequestLog();
     const dry = await run(["sync", "apply", file, "--storage", storage, "--dry-run", "--format", "json"]);
     expect(dry.code).toBe(0);
     const plan = JSON.parse(dry.stdout);
     expect(plan).toMatchObject({ ok: true, dryRun: true, skipped: [], removed: [], failed: [] });
     expect(plan.added).toMatchObject([{ hfId: reviews, files: 4, reason: "would download" }]);
     expect(downloads()).toEqual(["README.md"]); // the card, into memory, to find the subset
-    expect(await walk(dir)).toEqual(["requests.yaml"]);
+    expect(await walk(fixture.dir)).toEqual(["requests.yaml"]);
 
     expect((await run(["sync", "apply", file, "--storage", storage])).code).toBe(0);
     const folder = (await readActive(storage)).datasets[0]!.folder;
@@ -473,7 +471,7 @@ describe("hfkit sync", () => {
       file,
       `add:\n  - hf_id: ${reviews}\n    description: en without the card\n    subset: en\n    exclude: README.md\n`,
     );
-    server.emulator.clearRequestLog();
+    fixture.server.emulator.clearRequestLog();
     const narrowed = await run(["sync", "apply", file, "--storage", storage, "--format", "json"]);
     expect(narrowed.code).toBe(0);
     expect(JSON.parse(narrowed.stdout).added).toMatchObject([{ folder, files: 3 }]);
@@ -485,13 +483,13 @@ describe("hfkit sync", () => {
 
   it("mirrors a model (repo_type: model) at a tag, pinned to the tag's commit", async () => {
     const name = `local/tiny-${++repos}`;
-    const created = await fetch(`${server.url}/api/repos/create`, {
+    const created = await fetch(`${fixture.server.url}/api/repos/create`, {
       method: "POST",
       headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
       body: JSON.stringify({ name: name.split("/")[1] }),
     });
     expect(created.status).toBe(200);
-    const { commitOid } = await commit(hub, {
+    const { commitOid } = await commit(fixture.hub, {
       repo: name,
       message: "weights",
       operations: [
@@ -499,18 +497,18 @@ describe("hfkit sync", () => {
         { type: "add", path: "weights/model.bin", content: new Uint8Array([0, 1, 2, 3, 0, 5]) },
       ],
     });
-    const tag = await fetch(`${server.url}/api/models/${name}/tag/main`, {
+    const tag = await fetch(`${fixture.server.url}/api/models/${name}/tag/main`, {
       method: "POST",
       headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
       body: JSON.stringify({ tag: "v1" }),
     });
     expect(tag.status).toBe(200);
-    const file = join(dir, "requests.yaml");
+    const file = join(fixture.dir, "requests.yaml");
     await writeFile(
       file,
       `add:\n  - hf_id: ${name}\n    repo_type: model\n    revision: v1\n    description: the tiny model\n    include: ["*.json", "weights/"]\n`,
     );
-    const storage = join(dir, "storage");
+    const storage = join(fixture.dir, "storage");
     expect((await run(["sync", "apply", file, "--storage", storage])).code).toBe(0);
     const folder = `${name.replace("/", "__")}__rev_${commitOid}`;
     expect(await walk(join(storage, folder))).toEqual(["config.json", "weights/model.bin"]);
@@ -524,16 +522,16 @@ describe("hfkit sync", () => {
   it("resumes after the process is killed mid-apply, without downloading finished files again", async () => {
     const big = "x".repeat(300_000);
     const reviews = await datasetRepo({ "en/train-2.csv": `text,label\n${big},1\n` });
-    const file = join(dir, "requests.yaml");
+    const file = join(fixture.dir, "requests.yaml");
     await writeFile(file, `add:\n  - hf_id: ${reviews}\n    description: English\n    subset: en\n`);
-    const storage = join(dir, "storage");
+    const storage = join(fixture.dir, "storage");
     // The big shard stalls: the others finish and are placed while it hangs.
-    server.emulator.faults.inject({
+    fixture.server.emulator.faults.inject({
       method: "GET",
       path: /\/resolve\/[0-9a-f]{40}\/en\/train-2\.csv$/,
       latencyMs: 20_000,
     });
-    server.emulator.clearRequestLog();
+    fixture.server.emulator.clearRequestLog();
     const child = spawn(process.execPath, [BIN, "sync", "apply", file, "--storage", storage], {
       env: { ...process.env, ...env() },
       stdio: "ignore",
@@ -555,8 +553,8 @@ describe("hfkit sync", () => {
     ]);
     const finished = downloads().filter((p) => p !== "en/train-2.csv");
 
-    server.emulator.faults.clear();
-    server.emulator.clearRequestLog();
+    fixture.server.emulator.faults.clear();
+    fixture.server.emulator.clearRequestLog();
     const resumed = await run(["sync", "apply", file, "--storage", storage]);
     expect(resumed.code).toBe(0);
     // Finished files came from the cache (the card too, read again to resolve the subset); only the stalled one was fetched.

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startEmulatorServer } from "@hfkit/emulator";
+import { LFS_SMALL_PARTS, requestCalls, useEmulatorServer } from "@hfkit/testing/emulator";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../main.js";
 import { capture as captureIO } from "../test-utils.js";
 
@@ -14,37 +14,30 @@ import { capture as captureIO } from "../test-utils.js";
 const BIN = join(import.meta.dirname, "..", "..", "bin", "hfkit.js");
 const MiB = 1 << 20;
 const TOKEN = "hf_cli_emulator_token";
-let server: EmulatorServer;
-let dir: string;
 let repo = "";
 let repos = 0;
 const children: ChildProcess[] = [];
 
-beforeAll(async () => {
+const fixture = useEmulatorServer({
   // Xet off: these flows test the Git LFS path (with Xet on, @hfkit/commit uploads through the CAS).
-  server = await startEmulatorServer({
-    port: 0,
-    multipartThreshold: 4 * MiB,
-    multipartChunkSize: 2 * MiB,
-    xet: false,
-  });
+  start: () => startEmulatorServer({ port: 0, ...LFS_SMALL_PARTS }),
+  tempDir: "hfkit-upload-emulator-",
+  tempDirPer: "test",
 });
-afterAll(() => server.close());
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "hfkit-upload-emulator-"));
   repo = `local/upload-${++repos}`;
-  const res = await fetch(`${server.url}/api/repos/create`, {
+  const res = await fetch(`${fixture.server.url}/api/repos/create`, {
     method: "POST",
     headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
     body: JSON.stringify({ name: repo.split("/")[1] }),
   });
   expect(res.status).toBe(200);
-  server.emulator.faults.clear();
-  server.emulator.clearRequestLog();
+  fixture.server.emulator.faults.clear();
+  fixture.server.emulator.clearRequestLog();
 });
-afterEach(async () => {
+// Before the fixture removes the folder (vitest runs `after` hooks in reverse order).
+afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
-  await rm(dir, { recursive: true, force: true });
 });
 
 /** Deterministic bytes with NUL bytes in them (so the Hub stores them with LFS). */
@@ -57,19 +50,14 @@ function bytes(size: number, seed: number): Uint8Array {
   return out;
 }
 
-const capture = () => captureIO({ HF_ENDPOINT: server.url, HF_TOKEN: TOKEN, HF_HOME: dir });
+const capture = () => captureIO({ HF_ENDPOINT: fixture.server.url, HF_TOKEN: TOKEN, HF_HOME: fixture.dir });
 
-const log = () =>
-  server.emulator.requestLog.map((r) => {
-    const url = new URL(r.url);
-    const origin = url.origin === server.storageUrl ? "STORAGE" : "HUB";
-    return { call: `${r.method} ${origin} ${url.pathname}`, status: r.status, auth: r.hasAuthorization };
-  });
+const log = () => requestCalls(fixture.server);
 const count = (pattern: RegExp, status = 200) =>
   log().filter((r) => pattern.test(r.call) && r.status === status).length;
 
 async function localFolder() {
-  const folder = join(dir, "upload");
+  const folder = join(fixture.dir, "upload");
   await mkdir(join(folder, "notes"), { recursive: true });
   await writeFile(join(folder, "README.md"), "# a model\n");
   await writeFile(join(folder, "notes", "todo.txt"), "train more\n");
@@ -84,7 +72,7 @@ describe("hfkit upload against the emulator", () => {
     const { io, stdout, stderr } = capture();
     expect(await main(["upload", repo, folder, "--commit-message", "First upload", "--verify"], io)).toBe(0);
     expect(stderr()).toBe("4 file(s): 2 LFS, 2 regular\n");
-    expect(stdout()).toMatch(new RegExp(`^${server.url}/${repo}/commit/[0-9a-f]{40}\\n$`));
+    expect(stdout()).toMatch(new RegExp(`^${fixture.server.url}/${repo}/commit/[0-9a-f]{40}\\n$`));
     const calls = log();
     expect(calls.map((r) => r.call)).toEqual([
       `POST HUB /api/models/${repo}/preupload/main`,
@@ -117,7 +105,7 @@ describe("hfkit upload against the emulator", () => {
 
   it("survives a part failing twice, a 429 with Retry-After on the batch, a 503 on preupload and a reset", async () => {
     const folder = await localFolder();
-    const { faults } = server.emulator;
+    const { faults } = fixture.server.emulator;
     faults.inject({ method: "POST", path: /\/preupload\//, status: 503 });
     faults.inject({ method: "POST", path: /objects\/batch$/, status: 429, headers: { "retry-after": "1" } });
     faults.inject({ method: "PUT", path: /^\/part\/[^/]+\/3$/, status: 500, times: 2 });
@@ -137,9 +125,9 @@ describe("hfkit upload against the emulator", () => {
     expect(pr.stderr()).toMatch(/^error: .*not found/im);
     const { io, stderr, stdout } = capture();
     expect(await main(["upload", fresh, folder, "--private", "--format", "json"], io)).toBe(0);
-    expect(stderr()).toContain(`created ${server.url}/${fresh}\n`);
+    expect(stderr()).toContain(`created ${fixture.server.url}/${fresh}\n`);
     expect(JSON.parse(stdout())).toMatchObject({ repo: fresh, created: true });
-    const info = await fetch(`${server.url}/api/models/${fresh}`, {
+    const info = await fetch(`${fixture.server.url}/api/models/${fresh}`, {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
     expect(((await info.json()) as { private: boolean }).private).toBe(true);
@@ -147,12 +135,12 @@ describe("hfkit upload against the emulator", () => {
   });
 
   it("resumes after the process is killed mid-upload, without sending finished objects again", async () => {
-    const folder = join(dir, "resume");
+    const folder = join(fixture.dir, "resume");
     await mkdir(folder);
     for (let i = 0; i < 3; i++) await writeFile(join(folder, `shard-${i}.bin`), bytes(400_000, 10 + i));
     await writeFile(join(folder, "small.safetensors"), bytes(4 * MiB, 20)); // 2 parts: finishes
     await writeFile(join(folder, "large.safetensors"), bytes(8 * MiB, 21)); // 4 parts: parts 3-4 stall
-    server.emulator.faults.inject({
+    fixture.server.emulator.faults.inject({
       method: "PUT",
       path: /^\/part\/[^/]+\/[34]$/,
       latencyMs: 5000,
@@ -160,7 +148,7 @@ describe("hfkit upload against the emulator", () => {
     });
 
     const child = spawn(process.execPath, [BIN, "upload", repo, folder], {
-      env: { ...process.env, HF_ENDPOINT: server.url, HF_TOKEN: TOKEN, HF_HOME: dir },
+      env: { ...process.env, HF_ENDPOINT: fixture.server.url, HF_TOKEN: TOKEN, HF_HOME: fixture.dir },
       stdio: "ignore",
     });
     children.push(child);
@@ -176,8 +164,8 @@ describe("hfkit upload against the emulator", () => {
     child.kill("SIGKILL");
     expect(count(/\/commit\//)).toBe(0);
 
-    server.emulator.faults.clear();
-    server.emulator.clearRequestLog();
+    fixture.server.emulator.faults.clear();
+    fixture.server.emulator.clearRequestLog();
     const { io, stdout } = capture();
     expect(await main(["upload", repo, folder, "--verify"], io)).toBe(0);
     expect(stdout()).toContain(`/${repo}/commit/`);
@@ -185,20 +173,20 @@ describe("hfkit upload against the emulator", () => {
     expect(count(/complete_multipart/)).toBe(1); // the small object was not sent again either
     // Only the large object, from its first part. (Parts the killed process had in flight may
     // still land meanwhile: they belong to its own upload id.)
-    const completion = server.emulator.requestLog.find((r) => r.url.includes("/complete_multipart"))!;
+    const completion = fixture.server.emulator.requestLog.find((r) => r.url.includes("/complete_multipart"))!;
     const uploadId = new URL(completion.url).searchParams.get("uploadId")!;
     expect(count(new RegExp(`PUT STORAGE /part/${uploadId}/`))).toBe(4);
     expect(count(/\/commit\//)).toBe(1);
   });
 
   it("leaves nothing committed when Ctrl-C interrupts it mid-part, and the next run resumes", async () => {
-    const folder = join(dir, "interrupted");
+    const folder = join(fixture.dir, "interrupted");
     await mkdir(folder);
     for (let i = 0; i < 2; i++) await writeFile(join(folder, `shard-${i}.bin`), bytes(300_000, 30 + i));
     await writeFile(join(folder, "large.safetensors"), bytes(6 * MiB, 41)); // 3 parts: part 3 stalls
-    server.emulator.faults.inject({ method: "PUT", path: /^\/part\/[^/]+\/3$/, latencyMs: 5000 });
+    fixture.server.emulator.faults.inject({ method: "PUT", path: /^\/part\/[^/]+\/3$/, latencyMs: 5000 });
     const child = spawn(process.execPath, [BIN, "upload", repo, folder], {
-      env: { ...process.env, HF_ENDPOINT: server.url, HF_TOKEN: TOKEN, HF_HOME: dir },
+      env: { ...process.env, HF_ENDPOINT: fixture.server.url, HF_TOKEN: TOKEN, HF_HOME: fixture.dir },
       stdio: ["ignore", "ignore", "pipe"],
     });
     children.push(child);
@@ -210,7 +198,7 @@ describe("hfkit upload against the emulator", () => {
     // Interrupt once the shards are stored and part 3 is on its way (its fault was taken).
     for (
       let waited = 0;
-      count(/PUT STORAGE \/upload\//) < 2 || server.emulator.faults.pending > 0;
+      count(/PUT STORAGE \/upload\//) < 2 || fixture.server.emulator.faults.pending > 0;
       waited += 10
     ) {
       expect(waited).toBeLessThan(15_000);
@@ -225,7 +213,7 @@ describe("hfkit upload against the emulator", () => {
     expect(stderr.split("\n").at(-2)).toBe("interrupted (SIGINT)");
     expect(count(/\/commit\//)).toBe(0);
 
-    server.emulator.clearRequestLog();
+    fixture.server.emulator.clearRequestLog();
     const { io, stdout } = capture();
     expect(await main(["upload", repo, folder, "--verify"], io)).toBe(0);
     expect(stdout()).toContain(`/${repo}/commit/`);
