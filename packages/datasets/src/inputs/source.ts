@@ -13,6 +13,11 @@ export interface RowChunk {
 export interface RowSource {
   chunks: AsyncIterable<RowChunk>;
   features?: NamedFeature[] | undefined;
+  /**
+   * The fraction of the input read so far (0–1), when it is one plain file whose size is known:
+   * lets the shard writer foresee the shard count before the input ends (write-shards.ts).
+   */
+  progress?: () => number;
 }
 
 /** Rows per chunk handed from a reader to the encoder. */

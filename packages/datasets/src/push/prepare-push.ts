@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NamedFeature } from "@hfkit/cards";
@@ -77,6 +77,43 @@ function numShardsOf(options: PrepareDatasetPushOptions, split: string): number 
   return typeof n === "object" && n !== null ? n[split] : n;
 }
 
+/** Bytes of a split's input files, or undefined when it is not files only. */
+async function inputBytes(data: DatasetInput): Promise<number | undefined> {
+  const files = typeof data === "string" ? [data] : Array.isArray(data) ? data : [data];
+  let total = 0;
+  for (const file of files as unknown[]) {
+    const path =
+      typeof file === "string"
+        ? file
+        : typeof file === "object" && file !== null && typeof (file as { file?: unknown }).file === "string"
+          ? (file as { file: string }).file
+          : undefined;
+    if (path === undefined) return undefined;
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => undefined,
+    );
+    if (size === undefined) return undefined;
+    total += size;
+  }
+  return total;
+}
+
+/**
+ * The order the splits are written in: the largest input last when every split is files, as
+ * given otherwise. Uploads wait until the last split's input has been read through, so the
+ * earlier (smaller) splits are the ones whose shards wait on disk.
+ */
+async function processingOrder(splits: [string, DatasetInput][]): Promise<[string, DatasetInput][]> {
+  if (splits.length < 2) return splits;
+  const sizes = await Promise.all(splits.map(([, data]) => inputBytes(data)));
+  if (sizes.some((size) => size === undefined)) return splits;
+  return splits
+    .map((entry, i) => ({ entry, size: sizes[i]!, i }))
+    .sort((a, b) => a.size - b.size || a.i - b.i)
+    .map(({ entry }) => entry);
+}
+
 /**
  * Shards on disk at most while a push uploads them (`upload`): the one being written and
  * two uploading. Writing the next shard overlaps the uploads; past that, the writer waits.
@@ -103,6 +140,7 @@ function progressKey(event: PushProgressEvent): string | undefined {
 function shardUploader(
   upload: PrepareUploadTarget,
   checked: CheckedPrepare,
+  order: readonly [string, DatasetInput][],
   setDefault: boolean,
   emit: Emit<PushProgressEvent>,
   signal: AbortSignal,
@@ -116,11 +154,9 @@ function shardUploader(
       if (known && typeof known === "object") resolve(known.features);
       else planned.set(split, resolve);
     });
-  const checkedSplits = new Set<string>();
   const group = new TaskGroup(signal);
   const inFlight: Promise<void>[] = [];
   const uploaded = new Map<string, CommitAdd>();
-  let repoReady: Promise<void> | undefined;
   const ensure = async () => {
     const url = await ensureRepo(upload.client, {
       repo,
@@ -163,50 +199,77 @@ function shardUploader(
       replacedBytes: {},
     });
   };
+  const startUpload = async (split: string, shard: WrittenShard) => {
+    inFlight.push(
+      new Promise<void>((settled) =>
+        group.spawn(async (taskSignal) => {
+          try {
+            const { operations } = await drain(
+              preuploadFilesIter(upload.client, {
+                repo,
+                ...(upload.revision !== undefined ? { revision: upload.revision } : {}),
+                ...(upload.createPr ? { createPr: true } : {}),
+                ...(upload.useXet !== undefined ? { useXet: upload.useXet } : {}),
+                operations: [{ type: "add", path: shard.pathInRepo, file: shard.localPath }],
+                signal: taskSignal,
+              }),
+              (event) => emit(event, progressKey(event)),
+            );
+            uploaded.set(shard.pathInRepo, operations[0]!);
+            if (!keep) await rm(shard.localPath, { force: true });
+            emit({ type: "shard-uploaded", split, path: shard.pathInRepo, bytes: shard.bytes });
+          } finally {
+            settled();
+          }
+        }),
+      ),
+    );
+    while (inFlight.length >= MAX_SHARDS_ON_DISK) await inFlight.shift();
+    group.signal.throwIfAborted();
+  };
+
+  // Nothing goes up before every split's input has been read through (issue 12, "Bad input": a
+  // bad line in the last split must fail before the first upload, with nothing committed). The
+  // splits are written one after the other and the last one's shards come only after its whole
+  // input was read, so the earlier splits' shards wait on disk until then: the disk bound
+  // (`MAX_SHARDS_ON_DISK`) holds for the last split, which `processingOrder` makes the largest.
+  const readThrough = new Set(order.map(([split]) => split));
+  let allRead!: () => void;
+  const everyInputRead = new Promise<void>((resolve) => {
+    allRead = resolve;
+  });
+  const held: [string, WrittenShard][] = [];
+  let opened: Promise<void> | undefined;
+  const open = async () => {
+    // What the final commit would refuse about the card is refused before the first upload.
+    for (const [split] of checked.splits) await preflight(split);
+    await ensure();
+    for (const [split, shard] of held.splice(0)) await startUpload(split, shard);
+  };
+  const lastSplit = order[order.length - 1]![0];
+
   return {
     signal: group.signal,
     uploaded,
-    /** Sees the writer's events: a split's features are known once its shards are planned. */
+    /** Sees the writer's events: a split's input has been read through once its shards are planned. */
     onEvent(event: PushProgressEvent) {
       if (event.type !== "shards-planned") return;
       const waiting = planned.get(event.split);
       planned.set(event.split, { features: event.features });
       if (typeof waiting === "function") waiting(event.features);
+      readThrough.delete(event.split);
+      if (readThrough.size === 0) allRead();
     },
     async onShard(split: string, shard: WrittenShard): Promise<void> {
-      // Only now, once the split's input has been read through: bad input fails before any request.
-      if (!checkedSplits.has(split)) {
-        checkedSplits.add(split);
-        await preflight(split);
-        repoReady ??= ensure();
+      if (split !== lastSplit) {
+        held.push([split, shard]);
+        return;
       }
-      await repoReady;
-      inFlight.push(
-        new Promise<void>((settled) =>
-          group.spawn(async (taskSignal) => {
-            try {
-              const { operations } = await drain(
-                preuploadFilesIter(upload.client, {
-                  repo,
-                  ...(upload.revision !== undefined ? { revision: upload.revision } : {}),
-                  ...(upload.createPr ? { createPr: true } : {}),
-                  ...(upload.useXet !== undefined ? { useXet: upload.useXet } : {}),
-                  operations: [{ type: "add", path: shard.pathInRepo, file: shard.localPath }],
-                  signal: taskSignal,
-                }),
-                (event) => emit(event, progressKey(event)),
-              );
-              uploaded.set(shard.pathInRepo, operations[0]!);
-              if (!keep) await rm(shard.localPath, { force: true });
-              emit({ type: "shard-uploaded", split, path: shard.pathInRepo, bytes: shard.bytes });
-            } finally {
-              settled();
-            }
-          }),
-        ),
-      );
-      while (inFlight.length >= MAX_SHARDS_ON_DISK) await inFlight.shift();
-      group.signal.throwIfAborted();
+      // The writer announces the plan before its first shard; the event may still be on its way.
+      await everyInputRead;
+      opened ??= open();
+      await opened;
+      await startUpload(split, shard);
     },
     wait: () => group.wait(),
   };
@@ -221,15 +284,16 @@ async function prepareWork(
   const kept = options.folder !== undefined;
   const folder = kept ? options.folder! : await mkdtemp(join(options.tempDir ?? tmpdir(), "hfkit-push-"));
   if (kept) await mkdir(folder, { recursive: true });
+  const order = await processingOrder(checked.splits);
   const uploader = options.upload
-    ? shardUploader(options.upload, checked, options.setDefault === true, emit, signal, kept)
+    ? shardUploader(options.upload, checked, order, options.setDefault === true, emit, signal, kept)
     : undefined;
   try {
-    const results: WriteShardsResult[] = [];
-    for (const [split, data] of checked.splits) {
+    const written = new Map<string, WriteShardsResult>();
+    for (const [split, data] of order) {
       const numShards = numShardsOf(options, split);
       const onShard = uploader ? (shard: WrittenShard) => uploader.onShard(split, shard) : undefined;
-      const written = writeShardsIter({
+      const events = writeShardsIter({
         data,
         outputDir: folder,
         split,
@@ -246,14 +310,16 @@ async function prepareWork(
         ...(onShard ? { onShard } : {}),
         signal: uploader?.signal ?? signal,
       });
-      results.push(
-        await drain(written, (event) => {
+      written.set(
+        split,
+        await drain(events, (event) => {
           uploader?.onEvent(event);
           emit(event, progressKey(event));
         }),
       );
     }
     await uploader?.wait();
+    const results = checked.splits.map(([split]) => written.get(split)!);
     // Every shard is on the Hub: the temporary folder has nothing left to keep.
     if (uploader && !kept) await rm(folder, { recursive: true, force: true });
     return {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { commit } from "@hfkit/commit";
@@ -221,6 +221,58 @@ describe("pushes against the emulator", () => {
     const storage = server.emulator.requestLog.filter((r) => new URL(r.url).origin === server.storageUrl);
     expect(storage).toEqual([]);
     expect(await titles(repo)).toEqual(["Upload dataset", "initial commit"]);
+  });
+
+  test("a bad line in a later split fails before any upload, naming file, line and column, and nothing is committed", async () => {
+    const repo = "datasets/local/bad-later-split";
+    await pushDataset(hub, { repo, data: rows(2, 0) });
+    const lines = (n: number, from: number) => rows(n, from).map((r) => `${JSON.stringify(r)}\n`);
+    const train = join(work, "bad-split-train.jsonl");
+    const test = join(work, "bad-split-test.jsonl");
+    await writeFile(train, lines(40, 0).join(""));
+    // the later (and larger) split: two shards' worth of good rows, then a value the schema refuses
+    await writeFile(test, [...lines(600, 100), '{"id": "seven", "text": "t"}\n'].join(""));
+    server.emulator.clearRequestLog();
+    const error = await pushDataset(hub, {
+      repo,
+      splits: { train, test },
+      numShards: { train: 2, test: 3 },
+      tempDir: work,
+    }).catch((e: unknown) => e);
+    expect(String(error)).toMatch(/bad-split-test\.jsonl.*line 601.*id/);
+    expect(String(error).split("\n")).toHaveLength(1);
+    // no upload (LFS batch, storage PUT, preupload), no commit: only reads, if any
+    expect(server.emulator.requestLog.filter((r) => r.method !== "GET" && r.method !== "HEAD")).toEqual([]);
+    expect(server.emulator.requestLog.filter((r) => new URL(r.url).origin === server.storageUrl)).toEqual([]);
+    expect(await titles(repo)).toEqual(["Upload dataset", "initial commit"]);
+    // the temporary shards are gone
+    expect((await readdir(work)).filter((name) => name.startsWith("hfkit-push-"))).toEqual([]);
+  });
+
+  test("several splits from files are pushed in the given order whatever their sizes", async () => {
+    const repo = "datasets/local/ordered-splits";
+    const big = join(work, "ordered-big.jsonl");
+    const small = join(work, "ordered-small.jsonl");
+    await writeFile(
+      big,
+      rows(50, 0)
+        .map((r) => `${JSON.stringify(r)}\n`)
+        .join(""),
+    );
+    await writeFile(
+      small,
+      rows(3, 900)
+        .map((r) => `${JSON.stringify(r)}\n`)
+        .join(""),
+    );
+    const result = await pushDataset(hub, { repo, splits: { train: big, test: small }, tempDir: work });
+    expect(result.operations.map((o) => o.path)).toEqual([
+      "data/train-00000-of-00001.parquet",
+      "data/test-00000-of-00001.parquet",
+      "README.md",
+    ]);
+    expect(await readBack(repo, "train")).toEqual(rows(50, 0));
+    expect(await readBack(repo, "test")).toEqual(rows(3, 900));
   });
 
   test("createPr opens a pull request and leaves main as it was", async () => {

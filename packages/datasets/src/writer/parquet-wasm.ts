@@ -220,6 +220,9 @@ export function createParquetWasmWriter(): ShardWriterBackend {
   };
   return {
     layout: (schema) => pyarrowLayout(schema).convert,
+    warm() {
+      getWorker();
+    },
     async open(options) {
       const thread = getWorker();
       const id = nextId++;

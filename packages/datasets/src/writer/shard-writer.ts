@@ -29,6 +29,11 @@ export interface ShardWriter {
 export interface ShardWriterBackend {
   /** How batches must look when handed to `write` (same data, the library's layout); applied before spilling. */
   layout(schema: A.Schema): (batch: A.RecordBatch) => A.RecordBatch;
+  /**
+   * Starts what `open` will need (a thread, a compiled module) so that it loads while the first
+   * rows are read; optional, `open` works without it.
+   */
+  warm?(): void;
   /** One file at a time: the previous one is closed or aborted before the next opens. */
   open(options: ShardWriterOptions): Promise<ShardWriter>;
   /** Frees what the backend holds (its thread); called once the run is over. */
