@@ -103,5 +103,6 @@ export function prepareRequest(request: HubRequest<unknown>, settings: PrepareSe
     auth: request.auth ?? true,
     secrets: request.secrets ?? [],
     operation: request.operation,
+    responseType,
   };
 }

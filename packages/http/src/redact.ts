@@ -24,6 +24,9 @@ export function redactText(text: string, secrets: readonly (string | undefined)[
  * parameters are replaced, the rest (host, path, other parameters) is kept for debugging.
  */
 export function redactUrl(input: string | URL, secrets: readonly (string | undefined)[] = []): string {
+  // Most URLs hold nothing to replace (no user-info, query, token shape or secret): skip the
+  // parsing and regex passes below, which were a visible share of a small call's CPU.
+  if (input instanceof URL && !mayHoldSecret(input.href, secrets)) return input.href;
   let url: URL;
   try {
     url = new URL(String(input));
@@ -43,12 +46,14 @@ export function redactUrl(input: string | URL, secrets: readonly (string | undef
 // the URL parsing and regex passes, which were most of a log record's cost (ADR 0016).
 const MAYBE_SECRET = /hf_|bearer|[?@]/i;
 
+function mayHoldSecret(value: string, secrets: readonly (string | undefined)[]): boolean {
+  return (
+    MAYBE_SECRET.test(value) || secrets.some((s) => s !== undefined && s.length >= 4 && value.includes(s))
+  );
+}
+
 function redactString(value: string, secrets: readonly (string | undefined)[]): string {
-  if (
-    !MAYBE_SECRET.test(value) &&
-    !secrets.some((s) => s !== undefined && s.length >= 4 && value.includes(s))
-  )
-    return value;
+  if (!mayHoldSecret(value, secrets)) return value;
   return /^https?:\/\//.test(value) ? redactUrl(value, secrets) : redactText(value, secrets);
 }
 

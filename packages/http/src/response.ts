@@ -48,6 +48,15 @@ function unexpected(response: Response, url: URL, secrets: Secrets, detail: stri
   );
 }
 
+const utf8 = new TextDecoder();
+
+/** The body as text: decoded from the transport's buffer when it holds one (no trip through the Response's stream). */
+function textOf(response: Response): Promise<string> {
+  const held = bufferedBodies.get(response);
+  if (held && !response.bodyUsed) return Promise.resolve(utf8.decode(held));
+  return response.text();
+}
+
 export interface ReadOptions {
   /** The answer must be a JSON array (a page of a list), checked before the schema. */
   list?: boolean;
@@ -74,14 +83,14 @@ export async function readResponse(
       discardBody(response);
       return undefined;
     case "text":
-      return response.text();
+      return textOf(response);
     case "bytes": {
       const held = bufferedBodies.get(response);
       if (held && !response.bodyUsed) return held;
       return new Uint8Array(await response.arrayBuffer());
     }
   }
-  const text = request.method === "HEAD" ? "" : await response.text();
+  const text = request.method === "HEAD" ? "" : await textOf(response);
   let json: unknown = null;
   if (text.trim() !== "") {
     try {

@@ -5,6 +5,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as z from "zod";
 import { createHubClient } from "./client.js";
@@ -384,5 +385,157 @@ describe("proxies", () => {
     });
     await client.request({ schema: z.unknown(), path: "/api/whoami-v2" });
     expect(tunnels).toEqual([]);
+  });
+});
+
+describe("small calls over node:http", () => {
+  // With the platform's fetch untouched, idempotent JSON/text calls leave through node:http
+  // (node-api-transport.ts): these pin what fetch did for them, on a real socket.
+  const requests: { method: string; url: string; headers: IncomingMessage["headers"]; body: string }[] = [];
+  let base = "";
+  let other = "";
+  const hub = createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => {
+      body += chunk;
+    });
+    req.on("end", () => {
+      requests.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+      const path = req.url!.split("?")[0];
+      if (path === "/gzip" || path === "/deflate" || path === "/br") {
+        const json = Buffer.from(JSON.stringify({ files: ["a", "b"], coding: path.slice(1) }));
+        const coded =
+          path === "/gzip"
+            ? gzipSync(json)
+            : path === "/deflate"
+              ? deflateSync(json)
+              : brotliCompressSync(json);
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": path.slice(1) });
+        res.end(coded);
+      } else if (path === "/moved") {
+        res.writeHead(302, { location: `${other}/landed?x=1` });
+        res.end();
+      } else if (path === "/see-other") {
+        res.writeHead(303, { location: "/api/after" });
+        res.end();
+      } else if (path === "/page") {
+        res.writeHead(200, { "content-type": "application/json", link: '</page2>; rel="next"' });
+        res.end("[1,2]");
+      } else if (path === "/page2") {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end("[3]");
+      } else if (path === "/cut") {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+        res.write('{"partial":');
+        res.destroy();
+      } else {
+        res.writeHead(200, { "content-type": "application/json", "x-request-id": "r-1" });
+        res.end(JSON.stringify({ path, method: req.method }));
+      }
+    });
+  });
+  const elsewhere = createServer((req, res) => {
+    requests.push({ method: req.method!, url: req.url!, headers: req.headers, body: "" });
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end('{"elsewhere":true}');
+  });
+  beforeAll(async () => {
+    base = await listen(hub);
+    other = await listen(elsewhere);
+  });
+  afterAll(() => {
+    hub.close();
+    elsewhere.close();
+    hub.closeAllConnections();
+    elsewhere.closeAllConnections();
+  });
+
+  it("sends the headers fetch sent, the token to the Hub only, and decodes gzip, deflate and br answers", async () => {
+    requests.length = 0;
+    const client = createHubClient({ endpoint: base, token: "hf_small_calls_token", env: {} });
+    try {
+      const result = await client.request({ schema: z.unknown(), path: "/api/one", query: { a: "1" } });
+      expect(result.data).toEqual({ path: "/api/one", method: "GET" });
+      expect(result.requestId).toBe("r-1");
+      expect(result.url).toBe(`${base}/api/one?a=1`);
+      const { headers } = requests[0]!;
+      expect(headers.authorization).toBe("Bearer hf_small_calls_token");
+      expect(headers.accept).toBe("application/json");
+      expect(headers["accept-encoding"]).toBe("gzip, deflate");
+      expect(headers["user-agent"]).toMatch(/^hfkit\//);
+      for (const coding of ["gzip", "deflate", "br"]) {
+        const { data } = await client.request({ schema: z.unknown(), path: `/${coding}` });
+        expect(data).toEqual({ files: ["a", "b"], coding });
+      }
+      const text = await client.request({ path: "/api/text", responseType: "text" });
+      expect(text.data).toBe('{"path":"/api/text","method":"GET"}');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("sends an idempotent POST's JSON body with its length, and follows redirects as fetch did", async () => {
+    requests.length = 0;
+    const client = createHubClient({ endpoint: base, token: "hf_small_calls_token", env: {} });
+    try {
+      const posted = await client.request({
+        schema: z.unknown(),
+        method: "POST",
+        path: "/api/preupload",
+        body: { json: { files: [{ path: "a.txt" }] } },
+        idempotent: true,
+      });
+      expect(posted.data).toEqual({ path: "/api/preupload", method: "POST" });
+      expect(requests[0]!.body).toBe('{"files":[{"path":"a.txt"}]}');
+      expect(requests[0]!.headers["content-length"]).toBe("28");
+      expect(requests[0]!.headers["content-type"]).toMatch(/^application\/json/);
+
+      // A hop to another origin loses the token; the answer's URL is where it landed.
+      const moved = await client.request({ schema: z.unknown(), path: "/moved" });
+      expect(moved.data).toEqual({ elsewhere: true });
+      expect(moved.url).toBe(`${other}/landed?x=1`);
+      expect(requests.at(-1)!.headers.authorization).toBeUndefined();
+
+      // 303 turns a POST into a body-less GET.
+      requests.length = 0;
+      await client.request({
+        schema: z.unknown(),
+        method: "POST",
+        path: "/see-other",
+        body: { json: { a: 1 } },
+        idempotent: true,
+      });
+      expect(requests.map((r) => [r.method, r.url, r.body])).toEqual([
+        ["POST", "/see-other", '{"a":1}'],
+        ["GET", "/api/after", ""],
+      ]);
+
+      // Pages: the next page's relative Link resolves against the answer's URL.
+      const items: unknown[] = [];
+      for await (const item of client.paginate({ schema: z.array(z.number()), path: "/page" }))
+        items.push(item);
+      expect(items).toEqual([1, 2, 3]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("reports an answer cut short as a network error naming the URL, after retrying it", async () => {
+    const client = createHubClient({
+      endpoint: base,
+      token: false,
+      env: {},
+      retry: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 1 },
+    });
+    requests.length = 0;
+    try {
+      const error = await client.request({ schema: z.unknown(), path: "/cut" }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "NETWORK_ERROR", retryable: true });
+      expect(String((error as Error).message)).toContain(`GET ${base}/cut`);
+      expect(requests.filter((r) => r.url === "/cut")).toHaveLength(2);
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -25,20 +25,51 @@ function isStream(body: FetchBody | null): boolean {
   return typeof ReadableStream !== "undefined" && body instanceof ReadableStream;
 }
 
+/** One hop of an attempt: sends `method url` with these headers and a fresh body from `makeBody`. */
+export type Hop = (
+  url: URL,
+  method: string,
+  headers: Headers,
+  makeBody: (() => BodyPayload) | null,
+) => Promise<Response>;
+
 /**
- * Sends one attempt through `fetch`, following redirects itself so that it decides who
- * receives `Authorization`: a hop to another origin (a CDN, presigned storage) never does.
+ * Sends one attempt hop by hop, following redirects itself so that it decides who receives
+ * `Authorization`: a hop to another origin (a CDN, presigned storage) never does.
  */
-export async function fetchTransport(
-  request: PreparedRequest,
-  fetchImpl: FetchLike,
-  dispatcher: Dispatcher | undefined,
-): Promise<Response> {
+export async function followRedirects(request: PreparedRequest, hop: Hop): Promise<Response> {
   let url = request.url;
   let method: string = request.method;
   const headers = new Headers(request.headers);
   let makeBody = request.body;
-  for (let hop = 0; ; hop++) {
+  for (let hops = 0; ; hops++) {
+    const response = await hop(url, method, headers, makeBody);
+    const location = response.headers.get("location");
+    if (request.redirect === "manual" || !REDIRECT_STATUSES.has(response.status) || !location)
+      return response;
+    if (hops >= MAX_REDIRECTS) return response;
+    const next = new URL(location, url);
+    const keepsBody = response.status === 307 || response.status === 308;
+    if (keepsBody && makeBody && !request.replayable) return response; // cannot re-send a one-shot body
+    discardBody(response);
+    if (next.origin !== url.origin) headers.delete("authorization");
+    if (!keepsBody && method !== "GET" && method !== "HEAD") {
+      method = "GET";
+      makeBody = null;
+      headers.delete("content-type");
+      headers.delete("content-length");
+    }
+    url = next;
+  }
+}
+
+/** Sends one attempt through `fetch`, following redirects as `followRedirects` says. */
+export function fetchTransport(
+  request: PreparedRequest,
+  fetchImpl: FetchLike,
+  dispatcher: Dispatcher | undefined,
+): Promise<Response> {
+  return followRedirects(request, async (url, method, headers, makeBody) => {
     const body = toFetchBody(makeBody ? makeBody() : null);
     if (isStream(body) && request.contentLength !== undefined && !headers.has("content-length")) {
       // A stream without a length goes out chunked, which presigned S3 PUTs reject. Only
@@ -64,21 +95,6 @@ export async function fetchTransport(
         redirect: "follow",
       } as RequestInit);
     }
-    const location = response.headers.get("location");
-    if (request.redirect === "manual" || !REDIRECT_STATUSES.has(response.status) || !location)
-      return response;
-    if (hop >= MAX_REDIRECTS) return response;
-    const next = new URL(location, url);
-    const keepsBody = response.status === 307 || response.status === 308;
-    if (keepsBody && makeBody && !request.replayable) return response; // cannot re-send a one-shot body
-    discardBody(response);
-    if (next.origin !== url.origin) headers.delete("authorization");
-    if (!keepsBody && method !== "GET" && method !== "HEAD") {
-      method = "GET";
-      makeBody = null;
-      headers.delete("content-type");
-      headers.delete("content-length");
-    }
-    url = next;
-  }
+    return response;
+  });
 }

@@ -188,6 +188,11 @@ export interface PreparedRequest {
   operation: string | undefined;
   /** Values redacted from what this request's errors and diagnostics show (besides the token). */
   secrets: readonly string[];
+  /**
+   * How the answer will be read: a transport may buffer a `json` or `text` answer (the Node
+   * build reads small idempotent calls through node:http), never a `stream` or `response`.
+   */
+  responseType: ResponseType;
 }
 
 export interface MiddlewareContext {

@@ -1,5 +1,4 @@
 import { InvalidInputError } from "@hfkit/http";
-import { createBLAKE3 } from "hash-wasm";
 import {
   DATA_KEY,
   FILE_HASH_KEY,
@@ -30,10 +29,15 @@ export function keyedBlake3(key: Uint8Array): Promise<KeyedHash> {
   const id = Buffer.from(key).toString("hex");
   let hasher = hashers.get(id);
   if (!hasher) {
-    hasher = createBLAKE3(256, key).then((h) => (data: Uint8Array) => {
-      h.init();
-      h.update(data);
-      return h.digest("binary");
+    // Loaded on first use: hash-wasm's CommonJS build (every algorithm inlined) was a tenth of
+    // the start-up of any command importing @hfkit/repo or @hfkit/commit, Xet or not (profiled).
+    hasher = import("hash-wasm").then(async ({ createBLAKE3 }) => {
+      const h = await createBLAKE3(256, key);
+      return (data: Uint8Array) => {
+        h.init();
+        h.update(data);
+        return h.digest("binary");
+      };
     });
     // HMAC keys of global dedup answers come and go; keep the map small.
     if (hashers.size >= 64) hashers.delete(hashers.keys().next().value as string);

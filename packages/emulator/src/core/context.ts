@@ -2,7 +2,7 @@ import { type HubModel, repoId, TYPE_PREFIX } from "../model/hub.js";
 import type { Repo, RepoType } from "../model/types.js";
 import type { XetStore } from "../xet/store.js";
 import { canRead, ownsNamespace, type Principal } from "./auth.js";
-import type { BodyReader } from "./body.js";
+import { type BodyReader, responseTexts } from "./body.js";
 import { badRequest, gatedRepo, repoNotFound } from "./errors.js";
 import type { ResolvedOptions } from "./options.js";
 import type { Signer } from "./signing.js";
@@ -32,10 +32,13 @@ export function json(
   data: unknown,
   init: { status?: number; headers?: Record<string, string> } = {},
 ): Response {
-  return new Response(JSON.stringify(data), {
+  const text = JSON.stringify(data);
+  const response = new Response(text, {
     status: init.status ?? 200,
     headers: { "content-type": "application/json; charset=utf-8", ...init.headers },
   });
+  responseTexts.set(response, text);
+  return response;
 }
 
 /** Looks a repo up for reading: a private repo the caller cannot see does not exist. */

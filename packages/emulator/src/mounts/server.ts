@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { nodeBodies } from "../core/body.js";
+import { nodeBodies, responseTexts } from "../core/body.js";
 import type { EmulatorOptions } from "../core/options.js";
 import { requestLogLine } from "../core/request-log.js";
 import { createEmulator, type Emulator } from "../emulator.js";
@@ -92,6 +92,11 @@ async function writeResponse(res: ServerResponse, response: Response, head: bool
   const headers: Record<string, string> = {};
   for (const [name, value] of response.headers) headers[name] = value;
   res.writeHead(response.status, headers);
+  const text = responseTexts.get(response);
+  if (text !== undefined && !response.bodyUsed) {
+    res.end(head ? undefined : text);
+    return;
+  }
   if (response.body && !head) {
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       if (!res.write(chunk)) await once(res, "drain");

@@ -1,0 +1,158 @@
+import { once } from "node:events";
+// Called through the module objects, as node:http users do, so that a library that patches
+// them (nock, msw's interceptors) sees these requests too.
+import http, {
+  type Agent,
+  type ClientRequest,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+} from "node:http";
+import https from "node:https";
+import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
+import { bufferedBodies } from "./buffered-body.js";
+import { followRedirects } from "./transport.js";
+import type { BodyPayload, PreparedRequest } from "./types.js";
+
+/**
+ * Whether a call can take node:http instead of the platform's fetch: an idempotent request
+ * (a stale keep-alive socket then costs a retry, never a lost write), whose answer is read
+ * whole anyway (JSON, text, or a HEAD), over http(s), without a progress callback.
+ */
+export function fitsNodeApiTransport(request: PreparedRequest): boolean {
+  const { protocol } = request.url;
+  return (
+    request.idempotent &&
+    (request.method === "HEAD" || request.responseType === "json" || request.responseType === "text") &&
+    (protocol === "http:" || protocol === "https:") &&
+    request.onUploadProgress === undefined
+  );
+}
+
+// What fetch adds when the caller did not (Node 20's fetch, captured on a socket), so the
+// Hub sees the same request whichever transport sent it.
+const FETCH_DEFAULTS: readonly [string, string][] = [
+  ["accept", "*/*"],
+  ["accept-encoding", "gzip, deflate"],
+];
+
+/** undici's default headers and body timeouts (what fetch waits before giving up on a silent server). */
+const IDLE_TIMEOUT_MS = 300_000;
+
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+/** Decodes `Content-Encoding` as fetch does; an unknown coding leaves the bytes as they came. */
+function decode(bytes: Buffer, contentEncoding: string | undefined): Buffer {
+  if (!contentEncoding || bytes.byteLength === 0) return bytes;
+  const codings = contentEncoding
+    .toLowerCase()
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c !== "" && c !== "identity")
+    .reverse();
+  const known = new Set(["gzip", "x-gzip", "deflate", "br"]);
+  if (!codings.every((c) => known.has(c))) return bytes;
+  // Lenient like fetch: a body cut after its last complete block still decodes.
+  const lenient = { finishFlush: constants.Z_SYNC_FLUSH };
+  let out = bytes;
+  for (const coding of codings) {
+    if (coding === "br") out = brotliDecompressSync(out);
+    else if (coding === "deflate") {
+      // "deflate" is zlib-wrapped by the spec, raw by some servers: the first byte tells.
+      out = (out[0]! & 0x0f) === 8 ? inflateSync(out, lenient) : inflateRawSync(out, lenient);
+    } else out = gunzipSync(out, lenient);
+  }
+  return out;
+}
+
+async function writeBody(outgoing: ClientRequest, payload: BodyPayload | null) {
+  if (payload === null) return outgoing.end();
+  if (typeof payload === "string" || payload instanceof Uint8Array) return outgoing.end(payload);
+  if (payload instanceof URLSearchParams) return outgoing.end(payload.toString());
+  const source = (payload instanceof Blob ? payload.stream() : payload) as AsyncIterable<Uint8Array>;
+  for await (const chunk of source) {
+    if (!outgoing.write(chunk)) await once(outgoing, "drain");
+  }
+  outgoing.end();
+}
+
+function toResponse(incoming: IncomingMessage, bytes: Buffer, method: string, url: URL): Response {
+  const status = incoming.statusCode ?? 0;
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(incoming.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(key, v);
+    else if (value !== undefined) headers.set(key, value);
+  }
+  const empty = method === "HEAD" || NULL_BODY_STATUSES.has(status);
+  const body = empty ? null : decode(bytes, incoming.headers["content-encoding"]);
+  const response = new Response(body, { status, statusText: incoming.statusMessage ?? "", headers });
+  // A Response built here has no URL; fetch's carries the one it answered (the seam resolves `Link` against it).
+  Object.defineProperty(response, "url", { value: url.href });
+  // The seam reads JSON and text from this buffer rather than back through the Response's stream.
+  if (body) bufferedBodies.set(response, body);
+  return response;
+}
+
+/**
+ * Sends one small API attempt through node:http(s) on the client's keep-alive agents and reads
+ * its answer whole: per call about half the CPU of the platform's fetch, whose web streams,
+ * Request/Response objects and per-call AbortSignal dominate a small JSON GET (profiled). It
+ * follows redirects like the fetch path (`followRedirects`) and sends what fetch would.
+ */
+export function nodeApiTransport(
+  request: PreparedRequest,
+  agents: { http: Agent; https: Agent },
+): Promise<Response> {
+  return followRedirects(request, (url, method, headers, makeBody) => {
+    const out: OutgoingHttpHeaders = {};
+    headers.forEach((value, key) => {
+      out[key] = value;
+    });
+    for (const [key, value] of FETCH_DEFAULTS) out[key] ??= value;
+    const payload = makeBody ? makeBody() : null;
+    if (out["content-length"] === undefined) {
+      if (payload !== null && request.contentLength !== undefined)
+        out["content-length"] = String(request.contentLength);
+      else if (payload === null && (method === "POST" || method === "PUT")) out["content-length"] = "0";
+    }
+    const secure = url.protocol === "https:";
+    const send = secure ? https.request : http.request;
+    return new Promise<Response>((resolve, reject) => {
+      const outgoing = send(
+        url,
+        {
+          method,
+          headers: out,
+          agent: secure ? agents.https : agents.http,
+          timeout: IDLE_TIMEOUT_MS,
+          ...(request.signal ? { signal: request.signal } : {}),
+        },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+          incoming.on("error", reject);
+          incoming.on("close", () => {
+            // Closed before its end (a reset mid-body): what fetch reports as "terminated".
+            if (!incoming.complete)
+              reject(Object.assign(new Error("the answer was cut short"), { code: "ECONNRESET" }));
+          });
+          incoming.on("end", () => {
+            try {
+              resolve(toResponse(incoming, Buffer.concat(chunks), method, url));
+            } catch (error) {
+              reject(error);
+            }
+          });
+        },
+      );
+      outgoing.on("error", reject);
+      outgoing.on("timeout", () => {
+        const error = new Error(`no data from ${url.host} for ${IDLE_TIMEOUT_MS / 1000} s`);
+        outgoing.destroy(Object.assign(error, { code: "ETIMEDOUT" }));
+      });
+      writeBody(outgoing, payload).catch((error) => {
+        outgoing.destroy(error);
+        reject(error);
+      });
+    });
+  });
+}
