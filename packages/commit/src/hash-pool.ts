@@ -1,17 +1,19 @@
 import { Worker } from "node:worker_threads";
+import { readPieces } from "@hfkit/xet";
 import { fileChanged, HASH_CHUNK, type HashAlgorithm, hashLoop, newHash } from "./hash.js";
 
 /**
  * The worker's code, evaluated from a string so that it runs the same from the TypeScript
  * sources (tests) and from the bundle, with no extra file to ship or resolve. Its hashing is
- * `newHash` and `hashLoop` from hash.ts, inserted from their source text: one loop for the
- * main thread and the workers.
+ * `newHash` and `hashLoop` from hash.ts and `readPieces` from @hfkit/xet, inserted from their
+ * source text: one loop for the main thread and the workers.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const { open } = require("node:fs/promises");
 const { createHash } = require("node:crypto");
 const newHash = ${newHash.toString()};
+const readPieces = ${readPieces.toString()};
 const hashLoop = ${hashLoop.toString()};
 parentPort.on("message", async ({ id, path, size, algorithm, chunk }) => {
   let handle;
@@ -19,7 +21,8 @@ parentPort.on("message", async ({ id, path, size, algorithm, chunk }) => {
     const hash = newHash(createHash, algorithm, size);
     handle = await open(path, "r");
     const progress = (position) => parentPort.postMessage({ id, progress: position });
-    const { position, now } = await hashLoop(handle, size, chunk, (bytes) => hash.update(bytes), progress);
+    const position = await hashLoop(readPieces(handle, size, chunk), (bytes) => hash.update(bytes), progress);
+    const now = (await handle.stat()).size;
     parentPort.postMessage({ id, digest: hash.digest("hex"), position, now });
   } catch (error) {
     parentPort.postMessage({ id, error: String((error && error.message) || error), code: error && error.code });

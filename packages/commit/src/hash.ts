@@ -1,6 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
-import { type FileHandle, open } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { InvalidInputError } from "@hfkit/http";
+import { readPieces } from "@hfkit/xet";
 import { hashChunks } from "./hash-chunks.js";
 import type { ContentSource } from "./source.js";
 
@@ -41,58 +42,38 @@ export function fileChanged(field: string, expected: number, found: number): Inv
 }
 
 /**
- * The hashing loop: `chunk`-sized positioned reads into two reused buffers, the next read
- * running while the current chunk is hashed; `progress` hears the bytes hashed after each chunk
- * (and may throw to stop). Returns how far it read and the file's size at the end. It is
- * self-contained (no imports, no closure) because the worker threads of hash-pool.ts run this
- * same function from its source text: one loop, not two copies.
+ * The hashing loop over {@link readPieces} (`chunk`-sized reads into two reused buffers, shared
+ * with @hfkit/xet): `progress` hears the bytes hashed after each piece (and may throw to stop).
+ * Returns how far it read. Self-contained (no imports, no closure) because the worker threads of
+ * hash-pool.ts run this same function from its source text, next to `readPieces`'s.
  */
 export async function hashLoop(
-  handle: Pick<FileHandle, "read" | "stat">,
-  size: number,
-  chunk: number,
+  pieces: AsyncIterable<Uint8Array>,
   update: (bytes: Uint8Array) => void,
   progress: (position: number) => void,
-): Promise<{ position: number; now: number }> {
-  const length = Math.max(1, Math.min(chunk, size));
-  const buffers = [Buffer.allocUnsafe(length), Buffer.allocUnsafe(length)];
+): Promise<number> {
   let position = 0;
-  let which = 0;
-  let pending = size > 0 ? handle.read(buffers[0]!, 0, Math.min(length, size), 0) : undefined;
-  try {
-    while (pending) {
-      const { bytesRead, buffer } = await pending;
-      if (bytesRead === 0) break;
-      position += bytesRead;
-      which ^= 1;
-      pending =
-        position < size
-          ? handle.read(buffers[which]!, 0, Math.min(length, size - position), position)
-          : undefined;
-      update(buffer.subarray(0, bytesRead));
-      progress(position);
-    }
-  } finally {
-    // Stopped mid-way (an abort): let a read still in flight land before the handle closes.
-    if (pending) await pending.catch(() => {});
+  for await (const piece of pieces) {
+    position += piece.byteLength;
+    update(piece);
+    progress(position);
   }
-  return { position, now: (await handle.stat()).size };
+  return position;
 }
 
 async function hashFile(path: string, hash: Hash, job: HashJob): Promise<void> {
   const { size } = job.source;
   const handle = await open(path, "r");
   try {
-    const { position, now } = await hashLoop(
-      handle,
-      size,
-      HASH_CHUNK,
+    const position = await hashLoop(
+      readPieces(handle, size, HASH_CHUNK),
       (bytes) => hash.update(bytes),
       (bytes) => {
         job.onProgress?.(bytes);
         job.signal?.throwIfAborted();
       },
     );
+    const now = (await handle.stat()).size;
     if (position !== size || now !== size) throw fileChanged(job.field, size, now);
   } finally {
     await handle.close();

@@ -47,19 +47,21 @@ function tokenSource(ctx: CommitContext, initial: XetConnection | undefined): Xe
   };
 }
 
+/** The object's SHA-256 (its oid, hashed before the batch) goes along: Xet need not hash it again. */
 function xetSource(object: LfsObject): XetSource {
   const { source } = object;
   return source.filePath !== undefined
-    ? { path: source.filePath, name: object.path }
-    : { stream: () => source.read(), size: source.size, name: object.path };
+    ? { path: source.filePath, name: object.path, sha256: object.oid }
+    : { stream: () => source.read(), size: source.size, name: object.path, sha256: object.oid };
 }
 
 /**
  * Uploads the objects of one LFS batch answer through Xet (hub-protocol.md 10.4): one upload
  * session for all of them, so chunks they share, chunks recorded by earlier runs
  * (`$HF_HOME/xet/hfkit`) and chunks the CAS reports through its global dedup query are not
- * sent. Each file's SHA-256, computed again while chunking, must equal the oid the commit will
- * name: a file edited since it was hashed is refused rather than committed under a wrong oid.
+ * sent. The SHA-256 computed before the batch (the oid) is handed over rather than computed a
+ * second time while chunking (as huggingface_hub hands its hashes to hf_xet); a file whose size
+ * changed since it was hashed is refused rather than committed under a wrong oid.
  */
 export async function uploadThroughXet(
   ctx: CommitContext,

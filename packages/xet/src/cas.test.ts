@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHubClient } from "@hfkit/http";
@@ -13,6 +14,7 @@ import { parseShard } from "./shard.js";
 import { CAS, TRANSFER, useFakeCas } from "./test-utils/fake-cas.js";
 import { collect, noiseBytes, splitmixBytes } from "./test-utils/index.js";
 import type { XetUploadEvent } from "./types.js";
+import { MIN_XORB_TARGET, xorbTarget } from "./upload-session.js";
 import { uploadXet, uploadXetIter } from "./upload-xet.js";
 
 const { server, seen, flush } = useMswServer();
@@ -240,6 +242,49 @@ describe("upload through the CAS", () => {
     expect((await client.connection()).accessToken).toBe("xet_read_2");
   });
 
+  it("closes small xorbs first and last (8, 16, 32 then 64 MiB; at most half of what is left), each the bytes the shard lists", {
+    timeout: 120_000,
+  }, async () => {
+    const cas = useFakeCas(server);
+    const total = 40 << 20;
+    const content = noiseBytes(total, 9);
+    const result = await uploadXet(hub(), {
+      repo: "acme/m",
+      files: [{ content }],
+      cacheDir: false,
+      globalDedup: false,
+    });
+    const shard = parseShard(cas.shards[0]!);
+    const sizes = shard.xorbs.map((x) => x.rawBytes);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(total);
+    expect(result.xorbsUploaded).toBe(sizes.length);
+    // Replays the policy over what was sent: each xorb stops within one chunk of its target.
+    let before = 0;
+    for (const [i, size] of sizes.entries()) {
+      const target = xorbTarget(i, total - before);
+      expect(size).toBeLessThanOrEqual(target);
+      if (i < sizes.length - 1) expect(size).toBeGreaterThan(target - (128 << 10));
+      before += size;
+    }
+    expect(sizes.length).toBe(4); // 8, 16, then 8 (half of the 16 left) and the rest
+    expect(sizes[1]).toBeGreaterThan(sizes[0]!);
+    // Each xorb POST carried exactly the chunks the shard lists for it.
+    const posted = requests(/POST .*\/v1\/xorbs/).map((r) => r.url.pathname.split("/").at(-1));
+    expect(new Set(posted)).toEqual(new Set(shard.xorbs.map((x) => hashToHex(x.hash))));
+    expect(Buffer.from(await read(result.files[0]!.xetHash)).equals(content)).toBe(true);
+  });
+
+  it("sizes xorbs by the policy: ramp up from 8 MiB, taper to half of what is left, never past 64 MiB", () => {
+    const MiB = 1 << 20;
+    expect([0, 1, 2, 3, 4].map((n) => xorbTarget(n, undefined) / MiB)).toEqual([8, 16, 32, 64, 64]);
+    expect(xorbTarget(0, 2048 * MiB)).toBe(MIN_XORB_TARGET);
+    expect(xorbTarget(9, 2048 * MiB)).toBe(64 * MiB);
+    expect(xorbTarget(9, 100 * MiB)).toBe(50 * MiB);
+    expect(xorbTarget(9, 20 * MiB)).toBe(10 * MiB);
+    expect(xorbTarget(9, 15 * MiB)).toBe(15 * MiB); // the rest, in one
+    expect(xorbTarget(9, 3 * MiB)).toBe(MIN_XORB_TARGET);
+  });
+
   it("retries a xorb POST that fails with 503, re-sending the same bytes", async () => {
     useFakeCas(server);
     let failures = 2;
@@ -279,6 +324,35 @@ describe("input", () => {
     expect(error.message).toMatch(/^files\[1\]: s\.bin gave 10 bytes, not the 11 announced/);
     expect(error.field).toBe("files[1]");
     expect(requests(/\/v1\/shards/)).toHaveLength(0);
+  });
+
+  it("puts a SHA-256 the caller gives in the shard as given, without hashing the bytes again", async () => {
+    const cas = useFakeCas(server);
+    const dir = mkdtempSync(join(tmpdir(), "hfkit-xet-sha-"));
+    try {
+      const path = join(dir, "a.bin");
+      writeFileSync(path, data);
+      // Not the bytes' hash: only a caller's value can end up in the shard.
+      const given = "ab".repeat(32);
+      const result = await uploadXet(hub(), {
+        repo: "acme/m",
+        files: [{ path, sha256: given }, { content: data }],
+        cacheDir: false,
+      });
+      const actual = createHash("sha256").update(data).digest("hex");
+      expect(result.files.map((f) => f.sha256)).toEqual([given, actual]);
+      const shard = parseShard(cas.shards[0]!);
+      expect(shard.files.map((f) => hashToHex(f.sha256!))).toEqual([given, actual]);
+      const error = await rejection(
+        uploadXet(hub(), { repo: "acme/m", files: [{ path, sha256: "ABC" }], cacheDir: false }),
+      );
+      expect(error.message).toMatch(
+        /^files\[0\]\.sha256: expected the content's SHA-256 as 64 lower-case hex/,
+      );
+      expect(error.field).toBe("files[0].sha256");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses a source it cannot read before asking for a token", async () => {
@@ -336,7 +410,7 @@ describe("deduplication", () => {
   }, async () => {
     const cas = useFakeCas(server);
     const cacheDir = freshCache();
-    // 3 files of 24 MiB: a xorb fills at 64 MiB, so the stop comes after the first xorb is accepted.
+    // 3 files of 24 MiB: several xorbs (8, 16, 32 MiB…), so the stop comes after the first is accepted.
     const big = [1, 2, 3].map((seed) => ({ content: noiseBytes(24 << 20, seed) }));
     const controller = new AbortController();
     const stopped = uploadXetIter(hub(), {
@@ -347,10 +421,12 @@ describe("deduplication", () => {
       signal: controller.signal,
     });
     const accepted: string[] = [];
+    let acceptedChunks = 0;
     const stop = (async () => {
       for await (const event of stopped) {
         if (event.type !== "xet-xorb-uploaded") continue;
         accepted.push(event.xorb);
+        acceptedChunks += event.chunks;
         controller.abort(new Error("killed"));
       }
     })();
@@ -363,7 +439,9 @@ describe("deduplication", () => {
     await flush();
     const sentAgain = requests(/POST .*\/v1\/xorbs/).map((r) => r.url.pathname.split("/").at(-1));
     for (const xorb of accepted) expect(sentAgain).not.toContain(xorb);
-    expect(result.chunksDeduplicated).toBeGreaterThan(500);
+    // Every chunk of the accepted xorbs is referenced, not sent (~128 in an 8 MiB xorb).
+    expect(acceptedChunks).toBeGreaterThan(100);
+    expect(result.chunksDeduplicated).toBeGreaterThanOrEqual(acceptedChunks);
     // The shard lists the xorbs of the first run in its CAS info, and registers all three files.
     const shard = parseShard(cas.shards[0]!);
     for (const xorb of accepted) expect(shard.xorbs.map((x) => hashToHex(x.hash))).toContain(xorb);

@@ -36,6 +36,7 @@ export {
 } from "./hash.js";
 export { hashXetFile, type XetFileHash } from "./hash-file.js";
 export { type QueryDedupOptions, queryDedup } from "./query-dedup.js";
+export { readPieces } from "./read-pieces.js";
 export { type ReadXetFileOptions, readXetFile } from "./read-xet-file.js";
 export {
   parseShard,

@@ -1,5 +1,6 @@
 import { open, stat } from "node:fs/promises";
 import { InvalidInputError } from "@hfkit/http";
+import { readPieces } from "./read-pieces.js";
 
 /**
  * Where a file's bytes come from:
@@ -8,12 +9,14 @@ import { InvalidInputError } from "@hfkit/http";
  * - `{ stream }`: a function returning a fresh async iterable of bytes (called once per upload);
  * - an async iterable of bytes, read once.
  *
- * `name` labels the file in events and errors (default: the path, or `file #i`).
+ * `name` labels the file in events and errors (default: the path, or `file #i`). `sha256` (hex),
+ * when the caller computed it already (a commit hashes its files first), is used as given
+ * instead of hashing the bytes a second time, as huggingface_hub hands its hashes to hf_xet.
  */
 export type XetSource =
-  | { path: string; name?: string }
+  | { path: string; name?: string; sha256?: string }
   | { content: Uint8Array | string; name?: string }
-  | { stream: () => AsyncIterable<Uint8Array>; size?: number; name?: string }
+  | { stream: () => AsyncIterable<Uint8Array>; size?: number; name?: string; sha256?: string }
   | AsyncIterable<Uint8Array>;
 
 /** Reads of 4 MiB: the default 64 KiB halves hashing speed (perf-limits.md). */
@@ -25,6 +28,8 @@ export interface OpenedSource {
   field: string;
   /** Known before reading for files and in-memory content; otherwise undefined. */
   size: number | undefined;
+  /** The content's SHA-256 (hex) when the caller gave it: not computed again. */
+  sha256?: string | undefined;
   /**
    * The bytes in order. A piece stays valid until the piece after the next one is asked for
    * (file reads reuse two buffers): consume or copy it before then.
@@ -79,7 +84,13 @@ export async function openSource(source: XetSource, field: string): Promise<Open
       );
     }
     const path = source.path;
-    return { name: source.name ?? path, field, size, read: (signal) => readFile(path, size, field, signal) };
+    return {
+      name: source.name ?? path,
+      field,
+      size,
+      sha256: knownSha256(source.sha256, field),
+      read: (signal) => readFile(path, size, field, signal),
+    };
   }
   if ("content" in source) {
     const bytes =
@@ -100,7 +111,13 @@ export async function openSource(source: XetSource, field: string): Promise<Open
   }
   if ("stream" in source && typeof source.stream === "function") {
     const factory = source.stream;
-    return { name: source.name ?? field, field, size: source.size, read: () => factory() };
+    return {
+      name: source.name ?? field,
+      field,
+      size: source.size,
+      sha256: knownSha256(source.sha256, field),
+      read: () => factory(),
+    };
   }
   throw new InvalidInputError(
     `${field}: expected { path }, { content }, { stream } or an async iterable of bytes.`,
@@ -110,7 +127,18 @@ export async function openSource(source: XetSource, field: string): Promise<Open
   );
 }
 
-/** Two buffers: the next read runs while the caller works on the current piece. */
+function knownSha256(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !/^[0-9a-f]{64}$/.test(value)) {
+    throw new InvalidInputError(
+      `${field}.sha256: expected the content's SHA-256 as 64 lower-case hex digits, or leave it out to have it computed.`,
+      { field: `${field}.sha256` },
+    );
+  }
+  return value;
+}
+
+/** The file's bytes through {@link readPieces}, checked to be the size it had when opened. */
 async function* readFile(
   path: string,
   size: number,
@@ -118,24 +146,12 @@ async function* readFile(
   signal?: AbortSignal,
 ): AsyncGenerator<Uint8Array> {
   const handle = await open(path, "r");
-  let pending: Promise<{ bytesRead: number; buffer: Buffer }> | undefined;
   try {
-    const length = Math.max(1, Math.min(READ_SIZE, size));
-    const buffers = [Buffer.allocUnsafe(length), Buffer.allocUnsafe(length)];
     let position = 0;
-    let which = 0;
-    pending = size > 0 ? handle.read(buffers[0] as Buffer, 0, Math.min(length, size), 0) : undefined;
-    while (pending) {
-      const { bytesRead, buffer } = await pending;
-      if (bytesRead === 0) break;
-      position += bytesRead;
-      which ^= 1;
-      pending =
-        position < size
-          ? handle.read(buffers[which] as Buffer, 0, Math.min(length, size - position), position)
-          : undefined;
+    for await (const piece of readPieces(handle, size, READ_SIZE)) {
+      position += piece.byteLength;
       signal?.throwIfAborted();
-      yield buffer.subarray(0, bytesRead);
+      yield piece;
     }
     const now = (await handle.stat()).size;
     if (position !== size || now !== size) {
@@ -145,7 +161,6 @@ async function* readFile(
       );
     }
   } finally {
-    await pending?.catch(() => {});
     await handle.close();
   }
 }

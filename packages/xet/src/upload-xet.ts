@@ -115,6 +115,9 @@ export function uploadXetIter(
         maxBufferedBytes,
         compression: options.compression ?? "auto",
         globalDedup: options.globalDedup ?? true,
+        totalBytes: sources.every((s) => s.size !== undefined)
+          ? sources.reduce((sum, s) => sum + (s.size as number), 0)
+          : undefined,
       });
       const files: SessionFile[] = [];
       try {
