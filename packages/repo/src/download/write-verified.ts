@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { open, readdir, rename, stat } from "node:fs/promises";
+import { type FileHandle, open, readdir, rename, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { HubClient, RepoId } from "@hfkit/http";
 import type { FileMetadata } from "../get-file-metadata.js";
@@ -48,17 +48,85 @@ export async function writeVerified(
   const handle = await open(temp, offset > 0 ? "r+" : "w");
   try {
     await handle.truncate(offset);
-    let position = offset;
-    for await (const chunk of contentBytes(job, meta, offset)) {
-      await handle.write(chunk, 0, chunk.byteLength, position);
-      position += chunk.byteLength;
+    // Progress counts bytes as they arrive (and are hashed), not as their batch is written.
+    let received = offset;
+    await writeBatched(handle, contentBytes(job, meta, offset), offset, (chunk) => {
       verifier.update(chunk);
-      job.onProgress?.(position, meta.size);
-    }
+      received += chunk.byteLength;
+      job.onProgress?.(received, meta.size);
+    });
   } finally {
     await handle.close();
   }
   return verifier.finish();
+}
+
+/**
+ * Bytes gathered before one write: a write per received chunk (64 KiB from fetch, a Xet chunk
+ * from a reconstruction) left the download idle between awaited writes (a 32 MiB Xet download
+ * spent ~0.3 s of 1.4 s waiting on 512 writes, by CPU profile).
+ */
+export const WRITE_BATCH = 8 << 20;
+
+/**
+ * Writes `source` to `handle` from `position` in batches of about {@link WRITE_BATCH} bytes,
+ * one `writev` at a time, while the next batch is received and hashed (`seen` hears every chunk
+ * as it arrives). Returns the position after the last byte. If the source fails, what was
+ * received is still written before the error is rethrown, so a resumed attempt starts after it.
+ * Chunks are held until written: the source must not reuse their memory.
+ */
+export async function writeBatched(
+  handle: FileHandle,
+  source: AsyncIterable<Uint8Array>,
+  position: number,
+  seen: (chunk: Uint8Array) => void,
+): Promise<number> {
+  let batch: Uint8Array[] = [];
+  let bytes = 0;
+  let inFlight: Promise<void> | undefined;
+  const flush = async () => {
+    await inFlight;
+    inFlight = undefined;
+    if (bytes === 0) return;
+    const buffers = batch;
+    const at = position;
+    position += bytes;
+    batch = [];
+    bytes = 0;
+    inFlight = writeAll(handle, buffers, at);
+    // A failed write is reported by the next flush (or the final one), never left unhandled.
+    inFlight.catch(() => {});
+  };
+  try {
+    for await (const chunk of source) {
+      if (chunk.byteLength === 0) continue;
+      seen(chunk);
+      batch.push(chunk);
+      bytes += chunk.byteLength;
+      if (bytes >= WRITE_BATCH) await flush();
+    }
+  } finally {
+    // Also on a failed source: what arrived is kept for a resume (the caller decides).
+    await flush();
+    await inFlight;
+  }
+  return position;
+}
+
+/** One `writev` of every buffer at `position`, continuing after a short write. */
+async function writeAll(handle: FileHandle, buffers: Uint8Array[], position: number): Promise<void> {
+  let rest = buffers;
+  while (rest.length > 0) {
+    const { bytesWritten } = await handle.writev(rest, position);
+    position += bytesWritten;
+    let skip = bytesWritten;
+    let i = 0;
+    while (i < rest.length && skip >= (rest[i] as Uint8Array).byteLength)
+      skip -= (rest[i++] as Uint8Array).byteLength;
+    rest = rest.slice(i);
+    if (skip > 0 && rest.length > 0) rest[0] = (rest[0] as Uint8Array).subarray(skip);
+    if (bytesWritten === 0 && rest.length > 0) throw new Error("internal: a file write made no progress");
+  }
 }
 
 /**
