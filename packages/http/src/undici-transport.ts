@@ -35,8 +35,57 @@ export async function undiciTransport(request: PreparedRequest, dispatcher: Disp
     await result.body.dump();
     return new Response(null, { status: result.statusCode, headers: responseHeaders });
   }
-  const bytes = new Uint8Array(await result.body.arrayBuffer());
-  const response = new Response(bytes, { status: result.statusCode, headers: responseHeaders });
+  const bytes = await readWhole(result.body, Number(result.headers["content-length"]));
+  // A Response built on the bytes themselves would copy them once more (undici's extractBody
+  // slices a BufferSource: ~0.1 s of a 32 MiB Xet download, profiled); a stream that hands
+  // over the same buffer does not, and still reads as text or JSON for whoever asks.
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (bytes.byteLength > 0) controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+  const response = new Response(stream, { status: result.statusCode, headers: responseHeaders });
   bufferedBodies.set(response, bytes);
   return response;
+}
+
+/**
+ * The whole body in one buffer. With a `Content-Length`, chunks are copied into a buffer of
+ * that size as they arrive (one copy, and no list of chunks to concatenate at the end, which
+ * took ~0.15 s for 32 MiB under load); without one, or if the server sends more, as undici does.
+ */
+async function readWhole(body: AsyncIterable<Uint8Array>, length: number): Promise<Uint8Array> {
+  if (!(Number.isSafeInteger(length) && length > 0)) {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of body) chunks.push(chunk);
+    return concat(chunks);
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  let extra: Uint8Array[] | undefined;
+  for await (const chunk of body) {
+    if (extra || at + chunk.byteLength > length) {
+      extra ??= [out.subarray(0, at)];
+      extra.push(chunk);
+      continue;
+    }
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  if (extra) return concat(extra);
+  // A short body is returned short: the caller checks sizes and ranges against what it asked.
+  return at === length ? out : out.subarray(0, at);
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const c of chunks) size += c.byteLength;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }

@@ -552,6 +552,69 @@ describe("download by reconstruction", () => {
     expect(error.message).toMatch(/does not verify/);
   });
 
+  it("resumes a xorb range whose body breaks mid-way from the first chunk not yet whole", async () => {
+    useFakeCas(server);
+    const { files } = await uploadXet(hub(), {
+      repo: "acme/m",
+      files: [{ content: data }],
+      cacheDir: false,
+      compression: "none",
+    });
+    // The first xorb answer sends 1,000,000 bytes of its range, then the connection resets.
+    let broken = 0;
+    server.use(
+      http.get(`${TRANSFER}/xorb/:hash`, async ({ request }) => {
+        if (request.headers.has("x-inner") || broken++ > 0) return; // to the fake CAS
+        const answer = await fetch(request.url, {
+          headers: { range: request.headers.get("range") ?? "", "x-inner": "1" },
+        });
+        const whole = new Uint8Array(await answer.arrayBuffer());
+        let sent = false;
+        const body = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            if (sent) {
+              // After the bytes sent were read: erroring a stream drops what it still queues.
+              await new Promise((resolve) => setTimeout(resolve, 50));
+              return controller.error(new TypeError("other side closed"));
+            }
+            sent = true;
+            controller.enqueue(whole.subarray(0, 1_000_000));
+          },
+        });
+        return new HttpResponse(body, { status: answer.status, headers: answer.headers });
+      }),
+    );
+    seen.length = 0;
+    expect((await read(files[0]!.xetHash)).equals(Buffer.from(data))).toBe(true);
+    const ranges = requests(/GET https:\/\/transfer\.test/)
+      .filter((r) => !r.headers.has("x-inner"))
+      .map((r) => r.headers.get("range") ?? "");
+    expect(ranges).toHaveLength(2);
+    const [first, again] = ranges.map((r) => Number(/bytes=(\d+)-/.exec(r)?.[1]));
+    // Asked again from a chunk boundary after the bytes that arrived whole, not from the start.
+    expect(again).toBeGreaterThan(first! + 900_000);
+    expect(again).toBeLessThanOrEqual(first! + 1_000_000);
+    expect(ranges[1]!.split("-")[1]).toBe(ranges[0]!.split("-")[1]);
+  });
+
+  it("fails naming the chunk count when a xorb range keeps breaking", async () => {
+    useFakeCas(server);
+    const { files } = await uploadXet(hub(), { repo: "acme/m", files: [{ content: data }], cacheDir: false });
+    server.use(
+      http.get(`${TRANSFER}/xorb/:hash`, async ({ request }) => {
+        if (request.headers.has("x-inner")) return; // to the fake CAS
+        const answer = await fetch(request.url, {
+          headers: { range: request.headers.get("range") ?? "", "x-inner": "1" },
+        });
+        const whole = new Uint8Array(await answer.arrayBuffer());
+        // Never one whole chunk: no progress, so the attempts run out.
+        return new HttpResponse(whole.subarray(0, 4), { status: answer.status, headers: answer.headers });
+      }),
+    );
+    const error = await rejection(read(files[0]!.xetHash));
+    expect(error.message).toMatch(/broke off after 0 of \d+ chunks/);
+  });
+
   it("reads the empty file without asking anything", async () => {
     expect(await read("0".repeat(64))).toHaveLength(0);
     expect(seen).toHaveLength(0);

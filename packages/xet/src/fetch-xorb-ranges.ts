@@ -1,5 +1,13 @@
 import { type HubClient, HubError, InvalidResponseError } from "@hfkit/http";
 import type { XorbByteRange } from "./get-reconstruction.js";
+import {
+  CHUNK_HEADER_BYTES,
+  type ChunkHeader,
+  decodeChunkInto,
+  decodeXorbChunks,
+  parseChunkHeader,
+  XorbFormatError,
+} from "./xorb.js";
 
 export interface FetchXorbRangesOptions {
   /** The signed URL from the reconstruction. */
@@ -108,4 +116,188 @@ function parseMultipart(body: Uint8Array, boundary: string, url: string) {
     at = buffer.indexOf(delimiter, dataEnd);
   }
   return parts;
+}
+
+export interface StreamXorbRangeOptions {
+  /** The signed URL from the reconstruction. */
+  url: string;
+  /** The one range to fetch. */
+  range: XorbByteRange;
+  signal?: AbortSignal;
+}
+
+/**
+ * Fetches one range of a xorb and yields its chunks decoded, in order, as they arrive: the
+ * decoding (and whatever the caller does with the bytes: hash, write) runs while the rest of
+ * the range is still on the wire, instead of after all of it. A body that breaks mid-way is
+ * asked again from the first chunk not yet complete (`Range: bytes=<that chunk's start>-<end>`),
+ * up to 3 attempts in a row without progress, so a reset connection costs only what was in
+ * flight. Each yielded chunk is a buffer of its own, never reused.
+ */
+export async function* streamXorbRange(
+  client: HubClient,
+  options: StreamXorbRangeOptions,
+): AsyncGenerator<Uint8Array> {
+  const { range, url, signal } = options;
+  const count = range.chunkEnd - range.chunkStart;
+  let done = 0;
+  /** Bytes of the range consumed by complete chunks. */
+  let consumed = 0;
+  const length = range.byteEnd - range.byteStart + 1;
+  for (let failures = 0; done < count; ) {
+    const from = range.byteStart + consumed;
+    let progressed = false;
+    try {
+      const response = await client.request({
+        url,
+        // Identity: offsets are those of the stored object, not of a compressed form.
+        headers: { range: `bytes=${from}-${range.byteEnd}`, "accept-encoding": "identity" },
+        responseType: "response",
+        auth: false,
+        signal,
+        operation: "fetchXorbRanges",
+      });
+      const body = response.data as Response;
+      if ((body.headers.get("content-type") ?? "").includes("multipart/")) {
+        // One range asked, several parts sent: the buffered parser handles that rare answer.
+        const bytes = new Uint8Array(await body.arrayBuffer());
+        const [part] = splitRanges(body.status, body.headers, bytes, [{ ...range, byteStart: from }], url);
+        for (const chunk of chunksOf(part as Uint8Array, count - done)) {
+          yield chunk;
+          done++;
+        }
+        if (done < count) throw invalid(url, `the range holds ${done} of its ${count} chunks`);
+        return;
+      }
+      let skip = 0;
+      if (body.status === 206) {
+        const match = /bytes (\d+)-(\d+)/.exec(body.headers.get("content-range") ?? "");
+        if (!match || Number(match[1]) !== from)
+          throw invalid(url, `a 206 answer that does not start at byte ${from}`);
+      } else if (body.status === 200) {
+        skip = from; // the whole object: skip to the range
+      } else {
+        throw invalid(url, `status ${body.status} for a range`);
+      }
+      if (!body.body) throw invalid(url, "an answer without a body");
+      const parser = new ChunkStreamParser(count - done, length - consumed);
+      const base = consumed;
+      const reader = body.body.getReader();
+      try {
+        for (;;) {
+          const { done: ended, value } = await reader.read();
+          if (ended) break;
+          let piece = value;
+          if (skip > 0) {
+            const dropped = Math.min(skip, piece.byteLength);
+            skip -= dropped;
+            piece = piece.subarray(dropped);
+          }
+          for (const chunk of parser.push(piece)) {
+            done++;
+            progressed = true;
+            consumed = base + parser.completedBytes;
+            yield chunk;
+          }
+          if (parser.finished) break;
+        }
+      } finally {
+        reader.cancel().catch(() => {});
+      }
+      if (done < count)
+        throw new HubError(`The xorb range from ${url} broke off after ${done} of ${count} chunks.`, {
+          code: "NETWORK_ERROR",
+          retryable: true,
+        });
+    } catch (error) {
+      signal?.throwIfAborted();
+      // The seam retries failed exchanges; a body that breaks while being read surfaces here.
+      const broken = !HubError.isInstance(error) || error.code === "NETWORK_ERROR";
+      if (progressed) failures = 0;
+      if (!broken || error instanceof XorbFormatError || ++failures >= ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** The decoded chunks of one range held whole (at most `count`). */
+function* chunksOf(bytes: Uint8Array, count: number): Generator<Uint8Array> {
+  const { data, offsets } = decodeXorbChunks(bytes, count);
+  for (let c = 0; c < count; c++) yield data.subarray(offsets[c], offsets[c + 1]);
+}
+
+/**
+ * Cuts a stream of xorb bytes into chunks (an 8-byte header, then its payload) and decodes each
+ * once it is whole. Pieces straddling a chunk boundary are gathered into one buffer first.
+ */
+class ChunkStreamParser {
+  private pending: Uint8Array[] = [];
+  /** Bytes held in `pending`. */
+  buffered = 0;
+  private header: ChunkHeader | undefined;
+  /** Bytes of the chunks decoded so far, headers included: where a resumed request starts. */
+  completedBytes = 0;
+
+  constructor(
+    private chunksLeft: number,
+    /** Bytes of the range not yet given to `push`. */
+    public remainingBytes: number,
+  ) {}
+
+  get finished(): boolean {
+    return this.chunksLeft === 0;
+  }
+
+  *push(piece: Uint8Array): Generator<Uint8Array> {
+    if (piece.byteLength > this.remainingBytes) piece = piece.subarray(0, this.remainingBytes);
+    this.remainingBytes -= piece.byteLength;
+    if (piece.byteLength > 0) {
+      this.pending.push(piece);
+      this.buffered += piece.byteLength;
+    }
+    while (this.chunksLeft > 0) {
+      if (!this.header) {
+        if (this.buffered < CHUNK_HEADER_BYTES) return;
+        this.header = parseChunkHeader(this.take(CHUNK_HEADER_BYTES), 0);
+      }
+      const { compressedSize, size } = this.header;
+      if (this.buffered < compressedSize) return;
+      const payload = this.take(compressedSize);
+      const header = this.header;
+      this.header = undefined;
+      this.chunksLeft--;
+      this.completedBytes += CHUNK_HEADER_BYTES + compressedSize;
+      if (header.scheme === "none") {
+        if (payload.byteLength !== size) throw new XorbFormatError("stored chunk size mismatch");
+        yield payload;
+      } else {
+        const out = new Uint8Array(size);
+        decodeChunkInto(header, payload, out, 0);
+        yield out;
+      }
+    }
+  }
+
+  /** The next `n` bytes, as a view when they lie in one piece, else gathered into a copy. */
+  private take(n: number): Uint8Array {
+    const first = this.pending[0] as Uint8Array;
+    let out: Uint8Array;
+    if (first.byteLength >= n) {
+      out = first.subarray(0, n);
+      if (first.byteLength === n) this.pending.shift();
+      else this.pending[0] = first.subarray(n);
+    } else {
+      out = new Uint8Array(n);
+      let at = 0;
+      while (at < n) {
+        const head = this.pending[0] as Uint8Array;
+        const used = Math.min(head.byteLength, n - at);
+        out.set(head.subarray(0, used), at);
+        at += used;
+        if (used === head.byteLength) this.pending.shift();
+        else this.pending[0] = head.subarray(used);
+      }
+    }
+    this.buffered -= n;
+    return out;
+  }
 }

@@ -1,6 +1,6 @@
 import { type HubClient, InvalidInputError, InvalidResponseError, type RepoDesignation } from "@hfkit/http";
 import { type CasClient, createCasClient, hubXetTokenSource, type XetTokenSource } from "./cas-client.js";
-import { fetchXorbRanges } from "./fetch-xorb-ranges.js";
+import { fetchXorbRanges, streamXorbRange } from "./fetch-xorb-ranges.js";
 import { getReconstruction, type ReconstructionTerm, type XorbByteRange } from "./get-reconstruction.js";
 import { hashToHex, hexToHash, loadXetHashes, type XetHash } from "./hash.js";
 import { decodeXorbChunks } from "./xorb.js";
@@ -36,7 +36,53 @@ interface Unit {
   ranges: XorbByteRange[];
   /** Terms that still need it; its bytes are dropped after the last. */
   users: number;
-  loaded?: Promise<Map<number, Uint8Array>>;
+  chunks?: ChunkStore;
+}
+
+/**
+ * The decoded chunks of one fetch unit, by chunk index, filled as they arrive: a term waits
+ * for each of its chunks, not for the whole unit.
+ */
+class ChunkStore {
+  private readonly chunks = new Map<number, Uint8Array>();
+  private readonly waiting = new Map<number, (chunk: Uint8Array | undefined) => void>();
+  private failure: { error: unknown } | undefined;
+  private ended = false;
+
+  add(index: number, chunk: Uint8Array): void {
+    const wake = this.waiting.get(index);
+    if (wake) {
+      this.waiting.delete(index);
+      // Still kept: another term may use the same chunk.
+      this.chunks.set(index, chunk);
+      wake(chunk);
+    } else this.chunks.set(index, chunk);
+  }
+
+  end(error?: unknown): void {
+    this.ended = true;
+    if (error !== undefined) this.failure = { error };
+    const waiting = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const wake of waiting) wake(undefined);
+  }
+
+  /** The chunk, once here; undefined if the unit ended without it. Rejects with the unit's failure. */
+  get(index: number): Uint8Array | Promise<Uint8Array | undefined> | undefined {
+    const chunk = this.chunks.get(index);
+    if (chunk) return chunk;
+    if (this.failure) return Promise.reject(this.failure.error);
+    if (this.ended) return undefined;
+    return new Promise<Uint8Array | undefined>((resolve) => this.waiting.set(index, resolve)).then((got) => {
+      if (got === undefined && this.failure) throw this.failure.error;
+      return got;
+    });
+  }
+
+  /** Drops the bytes (the last term that needs them is done). */
+  clear(): void {
+    this.chunks.clear();
+  }
 }
 
 /**
@@ -110,23 +156,50 @@ export async function* readXetFile(
     return found;
   });
 
+  // Fetches still running when the reader stops (a failure, `break`) are stopped with it.
+  const stop = new AbortController();
+  const fetchSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
   let started = 0;
-  const load = (unit: Unit) => {
-    unit.loaded ??= fetchXorbRanges(client, { url: unit.url, ranges: unit.ranges, signal }).then((parts) => {
-      const chunks = new Map<number, Uint8Array>();
-      parts.forEach((bytes, i) => {
-        const range = unit.ranges[i] as XorbByteRange;
-        const count = range.chunkEnd - range.chunkStart;
-        const { data, offsets } = decodeXorbChunks(bytes, count);
-        for (let c = 0; c < count; c++) {
-          chunks.set(range.chunkStart + c, data.subarray(offsets[c], offsets[c + 1]));
+  const load = (unit: Unit): ChunkStore => {
+    if (unit.chunks) return unit.chunks;
+    const store = new ChunkStore();
+    unit.chunks = store;
+    const [only] = unit.ranges;
+    if (unit.ranges.length === 1 && only) {
+      // One range: decoded chunk by chunk while the rest is still arriving.
+      void (async () => {
+        let index = only.chunkStart;
+        for await (const chunk of streamXorbRange(client, {
+          url: unit.url,
+          range: only,
+          signal: fetchSignal,
+        })) {
+          store.add(index++, chunk);
         }
-      });
-      return chunks;
-    });
-    // A failure is reported when the term that needs it is reached.
-    unit.loaded.catch(() => {});
-    return unit.loaded;
+      })().then(
+        () => store.end(),
+        (error: unknown) => store.end(error),
+      );
+    } else {
+      fetchXorbRanges(client, { url: unit.url, ranges: unit.ranges, signal: fetchSignal })
+        .then(
+          (parts) => {
+            parts.forEach((bytes, i) => {
+              const range = unit.ranges[i] as XorbByteRange;
+              const count = range.chunkEnd - range.chunkStart;
+              const { data, offsets } = decodeXorbChunks(bytes, count);
+              for (let c = 0; c < count; c++) {
+                store.add(range.chunkStart + c, data.subarray(offsets[c], offsets[c + 1]));
+              }
+            });
+            store.end();
+          },
+          // A failure is reported when a term that needs it is reached.
+          (error: unknown) => store.end(error),
+        )
+        .catch((error: unknown) => store.end(error));
+    }
+    return store;
   };
 
   const verify = (options.verify ?? true) && !options.range;
@@ -136,38 +209,43 @@ export async function* readXetFile(
   let remaining = options.range ? options.range.end - options.range.start : Number.POSITIVE_INFINITY;
   let yielded = 0;
 
-  for (const [t, term] of terms.entries()) {
-    const needed = needs[t] as Unit[];
-    const last = Math.max(0, ...needed.map((u) => units.indexOf(u)));
-    // Keep `concurrency` fetches going ahead of the term being assembled.
-    while (started < units.length && started <= last + concurrency - 1) load(units[started++] as Unit);
-    const chunkMaps = await Promise.all(needed.map(load));
-    const pieces = termChunks(term, chunkMaps);
-    const total = pieces.reduce((sum, p) => sum + p.byteLength, 0);
-    if (total !== term.size) {
-      throw new InvalidResponseError(
-        `Xet reconstruction of ${options.fileHash}: term ${t} decodes to ${total} bytes, the CAS announced ${term.size}.`,
-      );
-    }
-    for (const unit of needed) if (--unit.users === 0) unit.loaded = Promise.resolve(new Map());
-    for (let piece of pieces) {
-      if (hashes) chunkHashes.push({ hash: hashes.chunk(piece), size: piece.byteLength });
-      if (skip >= piece.byteLength) {
-        skip -= piece.byteLength;
-        continue;
+  try {
+    for (const [t, term] of terms.entries()) {
+      const needed = needs[t] as Unit[];
+      const last = Math.max(0, ...needed.map((u) => units.indexOf(u)));
+      // Keep `concurrency` fetches going ahead of the term being assembled.
+      while (started < units.length && started <= last + concurrency - 1) load(units[started++] as Unit);
+      const stores = needed.map(load);
+      let total = 0;
+      for (let c = term.chunkStart; c < term.chunkEnd; c++) {
+        let piece = await chunkOf(term, c, needed, stores);
+        total += piece.byteLength;
+        if (hashes) chunkHashes.push({ hash: hashes.chunk(piece), size: piece.byteLength });
+        if (skip >= piece.byteLength) {
+          skip -= piece.byteLength;
+          continue;
+        }
+        if (skip > 0) {
+          piece = piece.subarray(skip);
+          skip = 0;
+        }
+        if (piece.byteLength > remaining) piece = piece.subarray(0, remaining);
+        if (piece.byteLength === 0) continue;
+        remaining -= piece.byteLength;
+        yielded += piece.byteLength;
+        signal?.throwIfAborted();
+        yield piece;
+        options.onProgress?.(yielded);
       }
-      if (skip > 0) {
-        piece = piece.subarray(skip);
-        skip = 0;
+      if (total !== term.size) {
+        throw new InvalidResponseError(
+          `Xet reconstruction of ${options.fileHash}: term ${t} decodes to ${total} bytes, the CAS announced ${term.size}.`,
+        );
       }
-      if (piece.byteLength > remaining) piece = piece.subarray(0, remaining);
-      if (piece.byteLength === 0) continue;
-      remaining -= piece.byteLength;
-      yielded += piece.byteLength;
-      signal?.throwIfAborted();
-      yield piece;
-      options.onProgress?.(yielded);
+      for (const unit of needed) if (--unit.users === 0) unit.chunks?.clear();
     }
+  } finally {
+    stop.abort();
   }
   if (hashes) {
     const got = hashToHex(hashes.file(chunkHashes));
@@ -179,17 +257,19 @@ export async function* readXetFile(
   }
 }
 
-/** The decoded chunks of one term, in order. */
-function termChunks(term: ReconstructionTerm, maps: readonly Map<number, Uint8Array>[]): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let c = term.chunkStart; c < term.chunkEnd; c++) {
-    const chunk = maps.map((m) => m.get(c)).find((x) => x !== undefined);
-    if (!chunk) {
-      throw new InvalidResponseError(
-        `Xet reconstruction names chunk ${c} of xorb ${term.xorbHash}, which no fetch covers.`,
-      );
-    }
-    out.push(chunk);
+/** Chunk `c` of a term, from the first of its units whose ranges cover it. */
+async function chunkOf(
+  term: ReconstructionTerm,
+  c: number,
+  units: readonly Unit[],
+  stores: readonly ChunkStore[],
+): Promise<Uint8Array> {
+  for (const [i, unit] of units.entries()) {
+    if (!unit.ranges.some((r) => r.chunkStart <= c && c < r.chunkEnd)) continue;
+    const chunk = await (stores[i] as ChunkStore).get(c);
+    if (chunk) return chunk;
   }
-  return out;
+  throw new InvalidResponseError(
+    `Xet reconstruction names chunk ${c} of xorb ${term.xorbHash}, which no fetch covers.`,
+  );
 }

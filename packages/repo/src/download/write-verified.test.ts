@@ -1,0 +1,66 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { writePipelined } from "./write-verified.js";
+
+const dir = mkdtempSync(join(tmpdir(), "hfkit-write-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const chunks = Array.from({ length: 40 }, (_, i) => new Uint8Array(10_000 + i).fill(i + 1));
+const joined = Buffer.concat(chunks);
+
+async function writeTo(name: string, source: AsyncIterable<Uint8Array>, from = 0) {
+  // Not "a": positional writes must land where they are aimed, which O_APPEND would hide.
+  const handle = await open(join(dir, name), from > 0 ? "r+" : "w");
+  const seen: number[] = [];
+  try {
+    const end = await writePipelined(handle, source, from, (c) => seen.push(c.byteLength));
+    return { end, seen };
+  } finally {
+    await handle.close();
+  }
+}
+
+describe("writePipelined", () => {
+  it("puts every chunk at its place in the file, and hears each as it arrives", async () => {
+    const { end, seen } = await writeTo(
+      "whole",
+      (async function* () {
+        yield* chunks;
+      })(),
+    );
+    expect(end).toBe(joined.byteLength);
+    expect(seen).toEqual(chunks.map((c) => c.byteLength));
+    expect(readFileSync(join(dir, "whole")).equals(joined)).toBe(true);
+  });
+
+  it("writes from a resume offset, after the bytes already there", async () => {
+    const head = joined.subarray(0, 12_345);
+    const handle = await open(join(dir, "resumed"), "w");
+    await handle.write(head, 0, head.byteLength, 0);
+    await handle.close();
+    await writeTo(
+      "resumed",
+      (async function* () {
+        yield joined.subarray(12_345);
+      })(),
+      12_345,
+    );
+    expect(readFileSync(join(dir, "resumed")).equals(joined)).toBe(true);
+  });
+
+  it("keeps every byte received before the source broke, and rethrows its error", async () => {
+    const error = await writeTo(
+      "broken",
+      (async function* () {
+        yield* chunks.slice(0, 7);
+        throw new Error("connection reset");
+      })(),
+    ).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe("connection reset");
+    expect(readFileSync(join(dir, "broken")).equals(Buffer.concat(chunks.slice(0, 7)))).toBe(true);
+  });
+});
