@@ -1,8 +1,9 @@
 // `pnpm bench`: every comparison side by side in one run, against the same emulator build, on
 // the same machine; writes results/bench.md (the tables) and results/bench.json (every sample,
 // the machine, its load and the versions). Not part of `pnpm test`.
-//   pnpm bench [--quick] [--only case,case…] [--runs N] [--set key=value…] [--out DIR] [--list]
-// --only takes case ids or prefixes (`--only datasets` runs the three datasets cases).
+//   pnpm bench [--quick] [--only case,case…] [--contenders part,part…] [--runs N] [--set key=value…] [--out DIR] [--list]
+// --only takes case ids or prefixes (`--only datasets` runs the three datasets cases);
+// --contenders keeps the contenders whose name contains one of the parts (hfkit's reference row always runs).
 // Build first: pnpm turbo run build --filter=@hfkit/bench...
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -11,7 +12,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { apiOverhead, emulatorRps } from "./cases/api.mjs";
-import { BENCH_DIR, cleanHomes } from "./cases/context.mjs";
+import { BENCH_DIR, chooseContenders, cleanHomes } from "./cases/context.mjs";
 import { datasetsCsv, datasetsJsonl, datasetsPush } from "./cases/datasets.mjs";
 import { downloadFile, listing, snapshot, uploadFile, uploadFolder } from "./cases/hub.mjs";
 import { startProcess } from "./lib.mjs";
@@ -139,6 +140,7 @@ async function main() {
     options: {
       quick: { type: "boolean", default: false },
       only: { type: "string" },
+      contenders: { type: "string" },
       runs: { type: "string" },
       set: { type: "string", multiple: true },
       out: { type: "string", default: join(BENCH_DIR, "results") },
@@ -150,6 +152,7 @@ async function main() {
     return;
   }
   const cases = selectCases(values.only);
+  chooseContenders((values.contenders ?? "").split(",").map((s) => s.trim()));
   const sizes = { ...(values.quick ? SIZES.quick : SIZES.full) };
   for (const pair of values.set ?? []) {
     const [key, value] = pair.split("=");

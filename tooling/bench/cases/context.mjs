@@ -96,12 +96,22 @@ export function reason(error) {
   return line.slice(0, 160).replaceAll("|", "/");
 }
 
+/** `--contenders`: name parts a contender must contain to run (the reference always runs). */
+let contenderFilter = [];
+export function chooseContenders(parts) {
+  contenderFilter = parts.filter(Boolean);
+}
+
 /**
  * Runs `runs` rounds of the contenders, in a rotated order each round so that drift on a
  * shared machine hits all of them alike. A contender that fails once is reported as not run,
  * with the reason, and not tried again.
  */
-export async function rounds(contenders, runs, log) {
+export async function rounds(all, runs, log) {
+  const contenders =
+    contenderFilter.length === 0
+      ? all
+      : all.filter((c) => c.reference || contenderFilter.some((part) => c.name.includes(part)));
   const rows = contenders.map((c) => ({
     contender: c.name,
     samples: [],
