@@ -65,7 +65,14 @@ export function createTransport(options: TransportOptions): ClientTransport {
     const { request } = context;
     const fetchImpl = options.fetch ?? globalThis.fetch;
     const usesPlatformFetch = options.fetch === undefined && globalThis.fetch === platformFetch;
-    if (request.bulk && usesPlatformFetch && request.redirect === "follow") {
+    // A fetch patched before this client was made (msw) does not see undici.request: bulk
+    // transfers then stay on fetch, as the small calls below do.
+    if (
+      request.bulk &&
+      usesPlatformFetch &&
+      platformFetch === LOADED_FETCH &&
+      request.redirect === "follow"
+    ) {
       // A file through node:http with reused buffers is the fastest path measured (ADR 0002);
       // node:http knows no proxies, so with one configured undici (which does) takes it.
       if (request.file && !proxied) {

@@ -1,24 +1,44 @@
 import type { Dispatcher } from "undici";
 import { bufferedBodies } from "./buffered-body.js";
+import { followRedirects } from "./transport.js";
 import type { PreparedRequest } from "./types.js";
 
 /**
  * Sends one bulk attempt through `undici.request`, which moves large bodies about twice as
- * fast as fetch on Node (ADR 0002). Never follows redirects: storage URLs do not redirect.
+ * fast as fetch on Node (ADR 0002). The body is read whole, unless the request asks for a
+ * stream (a file download).
  */
 export async function undiciTransport(request: PreparedRequest, dispatcher: Dispatcher): Promise<Response> {
   const { request: undiciRequest } = await import("undici");
-  const headers: Record<string, string> = {};
-  request.headers.forEach((value, key) => {
-    headers[key] = value;
+  // Hop by hop, as fetchTransport: a download's `/resolve` answers with a redirect to storage,
+  // which must not receive the token.
+  return followRedirects(request, async (url, method, hopHeaders, makeBody) => {
+    const headers: Record<string, string> = {};
+    hopHeaders.forEach((value, key) => {
+      headers[key] = value;
+    });
+    let body = makeBody ? makeBody() : null;
+    if (body !== null && request.contentLength !== undefined)
+      headers["content-length"] = String(request.contentLength);
+    if (typeof Blob !== "undefined" && body instanceof Blob) body = body.stream();
+    if (body instanceof URLSearchParams) body = body.toString();
+    return oneHop(undiciRequest, url, method, headers, body, request, dispatcher);
   });
-  let body = request.body ? request.body() : null;
-  if (body !== null && request.contentLength !== undefined)
-    headers["content-length"] = String(request.contentLength);
-  if (typeof Blob !== "undefined" && body instanceof Blob) body = body.stream();
-  if (body instanceof URLSearchParams) body = body.toString();
-  const result = await undiciRequest(request.url, {
-    method: request.method,
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+async function oneHop(
+  undiciRequest: typeof import("undici").request,
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: unknown,
+  request: PreparedRequest,
+  dispatcher: Dispatcher,
+): Promise<Response> {
+  const result = await undiciRequest(url, {
+    method: method as Dispatcher.HttpMethod,
     headers,
     // undici accepts any async iterable of bytes; its types only list Readable.
     body: body as unknown as string | Uint8Array | null,
@@ -30,10 +50,21 @@ export async function undiciTransport(request: PreparedRequest, dispatcher: Disp
     if (Array.isArray(value)) for (const v of value) responseHeaders.append(key, v);
     else if (value !== undefined) responseHeaders.set(key, value);
   }
-  const nullBody = request.method === "HEAD" || [101, 204, 205, 304].includes(result.statusCode);
+  // A redirect about to be followed: its body is dropped here, keeping the connection for reuse.
+  const followed =
+    request.redirect === "follow" &&
+    REDIRECTS.has(result.statusCode) &&
+    result.headers.location !== undefined;
+  const nullBody = followed || method === "HEAD" || [101, 204, 205, 304].includes(result.statusCode);
   if (nullBody) {
     await result.body.dump();
     return new Response(null, { status: result.statusCode, headers: responseHeaders });
+  }
+  if (request.responseType === "stream") {
+    // A download read as it arrives: the socket's own buffers are handed on (no copy, unlike
+    // fetch's byte stream), and cancelling the reader destroys the body and its connection.
+    const stream = ReadableStream.from(result.body) as ReadableStream<Uint8Array>;
+    return new Response(stream, { status: result.statusCode, headers: responseHeaders });
   }
   const bytes = await readWhole(result.body, Number(result.headers["content-length"]));
   // A Response built on the bytes themselves would copy them once more (undici's extractBody
