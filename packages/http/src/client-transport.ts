@@ -65,14 +65,11 @@ export function createTransport(options: TransportOptions): ClientTransport {
     const { request } = context;
     const fetchImpl = options.fetch ?? globalThis.fetch;
     const usesPlatformFetch = options.fetch === undefined && globalThis.fetch === platformFetch;
-    // A fetch patched before this client was made (msw) does not see undici.request: bulk
-    // transfers then stay on fetch, as the small calls below do.
-    if (
-      request.bulk &&
-      usesPlatformFetch &&
-      platformFetch === LOADED_FETCH &&
-      request.redirect === "follow"
-    ) {
+    // hfkit's own transports (node:http, undici.request) only while the global fetch is the one
+    // in place when hfkit loaded: once a test library (msw) has patched it, before or after this
+    // client was made, every request goes through the patched fetch.
+    const unpatched = usesPlatformFetch && platformFetch === LOADED_FETCH;
+    if (request.bulk && unpatched && request.redirect === "follow") {
       // A file through node:http with reused buffers is the fastest path measured (ADR 0002);
       // node:http knows no proxies, so with one configured undici (which does) takes it.
       if (request.file && !proxied) {
@@ -88,13 +85,7 @@ export function createTransport(options: TransportOptions): ClientTransport {
     }
     // Small idempotent calls read whole go through node:http on this client's keep-alive
     // agents: half the CPU per call of fetch, and no undici package to load (ADR 0002).
-    if (
-      usesPlatformFetch &&
-      platformFetch === LOADED_FETCH &&
-      !proxied &&
-      !options.dispatcher &&
-      fitsNodeApiTransport(request)
-    ) {
+    if (unpatched && !proxied && !options.dispatcher && fitsNodeApiTransport(request)) {
       return nodeApiTransport(request, ownAgents());
     }
     // Without a proxy the platform's own keep-alive dispatcher serves the other calls, which

@@ -3,6 +3,7 @@ import { open } from "node:fs/promises";
 import { type Agent, request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { FILE_CHUNK } from "./body.js";
+import { hasNullBody, toHeaderRecord, toWebHeaders } from "./node-headers.js";
 import type { PreparedRequest } from "./types.js";
 
 // Reused 4 MiB buffers: fresh buffers for every read cost page faults and GC that made a
@@ -111,10 +112,7 @@ export async function nodeFileTransport(
 ): Promise<Response> {
   const { url } = request;
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-  const headers: Record<string, string> = {};
-  request.headers.forEach((value, key) => {
-    headers[key] = value;
-  });
+  const headers = toHeaderRecord(request.headers);
   headers["content-length"] = String(range.end - range.start);
   const pool = new Lease(buffers);
   let file: FileHandle | undefined;
@@ -131,15 +129,10 @@ export async function nodeFileTransport(
         { method: request.method, headers, agent, ...(request.signal ? { signal: request.signal } : {}) },
         (incoming) => {
           readBody(incoming).then((bytes) => {
-            const responseHeaders = new Headers();
-            for (const [key, value] of Object.entries(incoming.headers)) {
-              if (Array.isArray(value)) for (const v of value) responseHeaders.append(key, v);
-              else if (value !== undefined) responseHeaders.set(key, value);
-            }
             const status = incoming.statusCode ?? 0;
-            const empty = request.method === "HEAD" || [204, 205, 304].includes(status);
+            const body = hasNullBody(request.method, status) ? null : bytes;
             pool.stop();
-            resolve(new Response(empty ? null : bytes, { status, headers: responseHeaders }));
+            resolve(new Response(body, { status, headers: toWebHeaders(incoming.headers) }));
           }, fail);
         },
       );

@@ -10,6 +10,7 @@ import http, {
 import https from "node:https";
 import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
 import { bufferedBodies } from "./buffered-body.js";
+import { hasNullBody, toHeaderRecord, toWebHeaders } from "./node-headers.js";
 import { followRedirects } from "./transport.js";
 import type { BodyPayload, PreparedRequest } from "./types.js";
 
@@ -37,8 +38,6 @@ const FETCH_DEFAULTS: readonly [string, string][] = [
 
 /** undici's default headers and body timeouts (what fetch waits before giving up on a silent server). */
 const IDLE_TIMEOUT_MS = 300_000;
-
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 /** Decodes `Content-Encoding` as fetch does; an unknown coding leaves the bytes as they came. */
 function decode(bytes: Buffer, contentEncoding: string | undefined): Buffer {
@@ -77,14 +76,12 @@ async function writeBody(outgoing: ClientRequest, payload: BodyPayload | null) {
 
 function toResponse(incoming: IncomingMessage, bytes: Buffer, method: string, url: URL): Response {
   const status = incoming.statusCode ?? 0;
-  const headers = new Headers();
-  for (const [key, value] of Object.entries(incoming.headers)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(key, v);
-    else if (value !== undefined) headers.set(key, value);
-  }
-  const empty = method === "HEAD" || NULL_BODY_STATUSES.has(status);
-  const body = empty ? null : decode(bytes, incoming.headers["content-encoding"]);
-  const response = new Response(body, { status, statusText: incoming.statusMessage ?? "", headers });
+  const body = hasNullBody(method, status) ? null : decode(bytes, incoming.headers["content-encoding"]);
+  const response = new Response(body, {
+    status,
+    statusText: incoming.statusMessage ?? "",
+    headers: toWebHeaders(incoming.headers),
+  });
   // A Response built here has no URL; fetch's carries the one it answered (the seam resolves `Link` against it).
   Object.defineProperty(response, "url", { value: url.href });
   // The seam reads JSON and text from this buffer rather than back through the Response's stream.
@@ -103,10 +100,7 @@ export function nodeApiTransport(
   agents: { http: Agent; https: Agent },
 ): Promise<Response> {
   return followRedirects(request, (url, method, headers, makeBody) => {
-    const out: OutgoingHttpHeaders = {};
-    headers.forEach((value, key) => {
-      out[key] = value;
-    });
+    const out: OutgoingHttpHeaders = toHeaderRecord(headers);
     for (const [key, value] of FETCH_DEFAULTS) out[key] ??= value;
     const payload = makeBody ? makeBody() : null;
     if (out["content-length"] === undefined) {

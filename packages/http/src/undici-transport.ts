@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import { bufferedBodies } from "./buffered-body.js";
+import { hasNullBody, toHeaderRecord, toWebHeaders } from "./node-headers.js";
 import { followRedirects } from "./transport.js";
 import type { PreparedRequest } from "./types.js";
 
@@ -13,10 +14,7 @@ export async function undiciTransport(request: PreparedRequest, dispatcher: Disp
   // Hop by hop, as fetchTransport: a download's `/resolve` answers with a redirect to storage,
   // which must not receive the token.
   return followRedirects(request, async (url, method, hopHeaders, makeBody) => {
-    const headers: Record<string, string> = {};
-    hopHeaders.forEach((value, key) => {
-      headers[key] = value;
-    });
+    const headers = toHeaderRecord(hopHeaders);
     let body = makeBody ? makeBody() : null;
     if (body !== null && request.contentLength !== undefined)
       headers["content-length"] = String(request.contentLength);
@@ -45,17 +43,13 @@ async function oneHop(
     dispatcher,
     signal: request.signal,
   });
-  const responseHeaders = new Headers();
-  for (const [key, value] of Object.entries(result.headers)) {
-    if (Array.isArray(value)) for (const v of value) responseHeaders.append(key, v);
-    else if (value !== undefined) responseHeaders.set(key, value);
-  }
+  const responseHeaders = toWebHeaders(result.headers);
   // A redirect about to be followed: its body is dropped here, keeping the connection for reuse.
   const followed =
     request.redirect === "follow" &&
     REDIRECTS.has(result.statusCode) &&
     result.headers.location !== undefined;
-  const nullBody = followed || method === "HEAD" || [101, 204, 205, 304].includes(result.statusCode);
+  const nullBody = followed || hasNullBody(method, result.statusCode);
   if (nullBody) {
     await result.body.dump();
     return new Response(null, { status: result.statusCode, headers: responseHeaders });
