@@ -29,6 +29,10 @@ export interface SpilledBatch {
 export class SpillFile {
   /** Open once the first batch is spilled; null once closed. */
   private fd: number | null | undefined;
+  /** Where each frame starts: its first row and its byte position, in order. */
+  private readonly frames: { row: number; position: number }[] = [];
+  private rows = 0;
+  private bytes = 0;
 
   constructor(readonly path: string) {}
 
@@ -47,6 +51,9 @@ export class SpillFile {
     this.fd ??= openSync(this.path, "w");
     writeSync(this.fd, header);
     for (let at = 0; at < ipc.byteLength; ) at += writeSync(this.fd, ipc, at);
+    this.frames.push({ row: this.rows, position: this.bytes });
+    this.rows += batch.numRows;
+    this.bytes += 8 + ipc.byteLength;
     return ipc;
   }
 
@@ -57,23 +64,42 @@ export class SpillFile {
     this.fd = null;
   }
 
-  /** The batches back, in order. */
-  async *read(): AsyncGenerator<SpilledBatch> {
+  /** The first row of the frame that holds `row` (0 when nothing was spilled). */
+  frameStart(row: number): number {
+    return this.frameAt(row)?.row ?? 0;
+  }
+
+  private frameAt(row: number): { row: number; position: number } | undefined {
+    let found = this.frames[0];
+    for (const frame of this.frames) {
+      if (frame.row > row) break;
+      found = frame;
+    }
+    return found;
+  }
+
+  /**
+   * The batches back, in order, from the frame that holds row `fromRow` (its first row is
+   * `frameStart(fromRow)`): the frames before it are not read.
+   */
+  async *read(fromRow = 0): AsyncGenerator<SpilledBatch> {
     const file = await open(this.path, "r");
     try {
       const header = Buffer.allocUnsafe(8);
+      let position = this.frameAt(fromRow)?.position ?? 0;
       for (;;) {
-        const { bytesRead } = await file.read(header, 0, 8, null);
+        const { bytesRead } = await file.read(header, 0, 8, position);
         if (bytesRead < 8) return;
         const length = header.readUInt32LE(0);
         const rows = header.readUInt32LE(4);
         const ipc = new Uint8Array(length);
         let got = 0;
         while (got < length) {
-          const r = await file.read(ipc, got, length - got, null);
+          const r = await file.read(ipc, got, length - got, position + 8 + got);
           if (r.bytesRead === 0) throw new Error("the temporary Arrow file ends early");
           got += r.bytesRead;
         }
+        position += 8 + length;
         yield { ipc, rows };
       }
     } finally {

@@ -352,7 +352,10 @@ async function run(
       // Second pass over the spill, one shard at a time: the writer thread encodes while this one
       // reads the spill. (Two shards at once would be faster on two cores, but each writer
       // holds a row group and its own wasm heap, which breaks the memory bound.)
-      const batches = spill.read();
+      // shard 0's reused writer has its first `fed` rows: reading starts at the frame holding
+      // the next one, and only that frame's earlier rows are skipped
+      const resumeAt = reuse ? spill.frameStart(fed) : 0;
+      const batches = spill.read(resumeAt);
       spillReader = batches;
       let current: SpilledBatch | undefined;
       let used = 0;
@@ -363,9 +366,11 @@ async function run(
         await phase("datasets.shard", { split, shard: index, path: pathInRepo }, async () => {
           const reused = index === 0 ? reuse : undefined;
           const writer = reused ?? (await openWriter(localPath, shardGroupRows));
-          let skip = reused ? fed : 0;
-          let remaining = counts[index]! - skip;
-          let written = skip;
+          // rows the writer has already, and of those the ones in the frames read from resumeAt
+          const has = reused ? fed : 0;
+          let skip = reused ? fed - resumeAt : 0;
+          let remaining = counts[index]! - has;
+          let written = has;
           while (remaining > 0 || skip > 0) {
             signal.throwIfAborted();
             if (!current || used >= current.rows) {
@@ -418,7 +423,6 @@ async function run(
     // on failure or abort: stop the writers and remove their partial files
     for (const writer of open.splice(0)) await writer.abort().catch(() => undefined);
     spill.close();
-    await backend.dispose();
     await temp.dispose();
   }
 }
@@ -443,7 +447,8 @@ export async function* writeShardsIter(
     try {
       return await run(options, checked, emit, signal, backend);
     } finally {
-      // also when the input fails before the first batch: the warmed thread must not linger
+      // the one place the writer thread stops: after a success, a failure, or an input that
+      // fails before the first batch (the thread was warmed at the start)
       await backend.dispose();
     }
   });
