@@ -242,7 +242,9 @@ describe("CSV and TSV", () => {
 
   test("unquoted rows across the 1 MiB read boundaries, CRLF, empty cells, UTF-8, a BOM and a quoted header", async () => {
     const body = Array.from({ length: 40_000 }, (_, i) =>
-      i % 7 === 3 ? `${i},,${i % 5 ? "ü✓ " : ""}${"z".repeat(i % 50)},` : `${i},${(i + 0.5) / 8},t${i},"q ""${i}"""`,
+      i % 7 === 3
+        ? `${i},,${i % 5 ? "ü✓ " : ""}${"z".repeat(i % 50)},`
+        : `${i},${(i + 0.5) / 8},t${i},"q ""${i}"""`,
     );
     const content = Buffer.concat([
       Buffer.from([0xef, 0xbb, 0xbf]),
@@ -258,6 +260,13 @@ describe("CSV and TSV", () => {
     expect(rows).toHaveLength(40_000);
     expect(rows[3]).toEqual({ id: 3n, score: null, text: `ü✓ ${"z".repeat(3)}`, quoted: null });
     expect(rows[39_999]).toEqual({ id: 39_999n, score: 39_999.5 / 8, text: "t39999", quoted: 'q "39999"' });
+  });
+
+  test("gzip CSV read from bytes: chunks of any size", async () => {
+    const body = Array.from({ length: 5_000 }, (_, i) => `${i},${i}.25,w${"é".repeat(i % 9)}`).join("\n");
+    const { rows } = await bothPaths("small.csv.gz", gzipSync(`a,b,c\n${body}\n`));
+    expect(rows).toHaveLength(5_000);
+    expect(rows[4_999]).toEqual({ a: 4_999n, b: 4_999.25, c: `w${"é".repeat(4_999 % 9)}` });
   });
 
   test("TSV read from bytes", async () => {
