@@ -262,6 +262,51 @@ describe("CSV and TSV", () => {
     expect(rows[39_999]).toEqual({ id: 39_999n, score: 39_999.5 / 8, text: "t39999", quoted: 'q "39999"' });
   });
 
+  test("quoted fields read from bytes: doubled quotes, delimiters and line breaks inside, quoted numbers and empty strings", async () => {
+    const lines = [
+      '1,"a, b",plain,"n/a"',
+      '2,"say ""hi""","",3',
+      '3,"multi\nline, ""x""",z,',
+      '4,"",w"q"r,4.5',
+      '5,"tab\there ✓","c",""',
+      '6,"cr\rinside",d,7',
+      '7,"a""",",",8',
+    ];
+    const body = Array.from({ length: 3_000 }, (_, i) => lines[i % lines.length]!.replace(/^\d+/, String(i)));
+    const { rows } = await bothPaths("quoted.csv", `id,text,other,num\r\n${body.join("\r\n")}\r\n`);
+    expect(rows.slice(0, 7)).toEqual([
+      { id: 0n, text: "a, b", other: "plain", num: "n/a" },
+      { id: 1n, text: 'say "hi"', other: "", num: "3" },
+      { id: 2n, text: 'multi\nline, "x"', other: "z", num: null },
+      { id: 3n, text: "", other: 'w"q"r', num: "4.5" },
+      { id: 4n, text: "tab\there ✓", other: "c", num: "" },
+      { id: 5n, text: "cr\rinside", other: "d", num: "7" },
+      { id: 6n, text: 'a"', other: ",", num: "8" },
+    ]);
+  });
+
+  test.each([
+    [
+      "text after a closing quote",
+      'n,s\n1,a\n2,"b"x\n',
+      'bad.csv, line 3: unexpected character "x" after a closing quote',
+    ],
+    ["a quoted field count", 'n,s\n1,a\n2,"b","c"\n', "bad.csv, line 3: has 3 fields, the header has 2"],
+    [
+      "a quoted bad number",
+      'n,s\n1,a\n"2.5",b\n',
+      'bad.csv, line 3, column "n": expected an integer (int64), got "2.5"',
+    ],
+    [
+      "a count error before a bad value",
+      "n,s\n1,a\nx,b,c\n",
+      "bad.csv, line 3: has 3 fields, the header has 2",
+    ],
+  ])("read from bytes, %s is named as the string path names it", async (_, content, message) => {
+    const error = await failure({ data: file("bad.csv", content), csv: { inferenceRows: 1 } });
+    expect(error.message.startsWith(message)).toBe(true);
+  });
+
   test("gzip CSV read from bytes: chunks of any size", async () => {
     const body = Array.from({ length: 5_000 }, (_, i) => `${i},${i}.25,w${"é".repeat(i % 9)}`).join("\n");
     const { rows } = await bothPaths("small.csv.gz", gzipSync(`a,b,c\n${body}\n`));

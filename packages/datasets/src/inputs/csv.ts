@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import type { Feature, NamedFeature } from "@hfkit/cards";
 import type { Row } from "../encode/batch.js";
-import { DatasetError, dataError } from "../errors.js";
+import { dataError } from "../errors.js";
 import { fileBytes } from "./bytes.js";
 import { CHUNK_ROWS, type RowChunk, type RowSource } from "./source.js";
 
@@ -369,40 +369,71 @@ export function readCsv(
       rows.push(convert(record));
       numbers.push(record.line);
     };
+    // The next delimiter at or after the current line's start in the buffer being read (or -1):
+    // moved forward only, so each buffer is searched once from end to end.
+    let next = -1;
+    // the same for a quote and a CR, looked for only in lines with quotes
+    let nextQuote = -1;
+    let nextCr = -1;
+    /** Points the searches at `from` in a buffer starting to be read. */
+    const scan = (buffer: Buffer, from: number): void => {
+      next = byteDelimiter ? buffer.indexOf(delim, from) : -1;
+      nextQuote = buffer.indexOf(34, from);
+      nextCr = buffer.indexOf(13, from);
+    };
     /**
-     * A line without a quote once the types are known, from its bytes. `next` is the position of
-     * a delimiter at or after `start` (or -1), found earlier in the same buffer; the one after
-     * the line's last field is returned, so each buffer is searched once from end to end.
+     * A line once the types are known, from its bytes: its fields and values, or false when the
+     * line is anything but plain (a field count that differs from the header's, a value its
+     * converter refuses, a quote inside an unquoted field, a CR, text after a closing quote),
+     * and the string path reads it again and says what is wrong. `quoted`: the line has quotes
+     * (an even number of them, so no quoted field goes on to the next line).
      */
-    const fast = (buffer: Buffer, start: number, end: number, line: number, next: number): number => {
+    const fast = (buffer: Buffer, start: number, end: number, line: number, quoted: boolean): boolean => {
       const names = header!;
       const count = names.length;
+      if (quoted) {
+        if (nextCr !== -1 && nextCr < start) nextCr = buffer.indexOf(13, start);
+        if (nextCr !== -1 && nextCr < end) return false;
+      }
       // a copy of a template has the rows' final shape at once (no transition per column)
       const row: Row = { ...template };
       let at = start;
-      let column = 0;
       try {
-        for (; column < count; column++) {
+        for (let column = 0; column < count; column++) {
+          const last = column === count - 1;
+          if (quoted && buffer[at] === 34 && at < end) {
+            // "…", with "" for a quote inside
+            let close = buffer.indexOf(34, at + 1);
+            let doubled = false;
+            while (close !== -1 && close < end && buffer[close + 1] === 34) {
+              doubled = true;
+              close = buffer.indexOf(34, close + 2);
+            }
+            if (close === -1 || close >= end) return false;
+            const after = close + 1;
+            if (after === end ? !last : last || buffer[after] !== delim) return false;
+            let text = utf8Slice.call(buffer, at + 1, close);
+            if (doubled) text = text.replaceAll('""', '"');
+            row[names[column]!] = converters[column]!(text);
+            at = after + 1;
+            continue;
+          }
           if (next !== -1 && next < at) next = buffer.indexOf(delim, at);
           const stop = next !== -1 && next < end ? next : end;
-          if ((stop === end) !== (column === count - 1)) {
-            // too few or too many fields: the string path says which
-            convert({
-              fields: buffer.toString("utf8", start, end).split(delimiter),
-              quoted: NOT_QUOTED,
-              line,
-            });
+          if ((stop === end) !== last) return false;
+          if (quoted) {
+            if (nextQuote !== -1 && nextQuote < at) nextQuote = buffer.indexOf(34, at);
+            if (nextQuote !== -1 && nextQuote < stop) return false;
           }
           row[names[column]!] = stop === at ? null : fromBytes[column]!(buffer, at, stop);
           at = stop + 1;
         }
-      } catch (error) {
-        if (error instanceof DatasetError) throw error;
-        throw dataError({ file, line, column: names[column]! }, (error as Error).message);
+      } catch {
+        return false;
       }
       rows.push(row);
       numbers.push(line);
-      return next;
+      return true;
     };
 
     // Lines continuing a quoted field, joined until their quotes balance.
@@ -411,17 +442,19 @@ export function readCsv(
     let accLine = 0;
     let lineNumber = 1;
     /** One line `buffer[start, end)` (its line break and a CR before it excluded). */
-    const line = (buffer: Buffer, start: number, end: number, quotes: number, next: number): number => {
+    const line = (buffer: Buffer, start: number, end: number, quotes: number): void => {
       const number = lineNumber++;
-      if (acc === undefined && quotes === 0) {
-        if (end === start) return next;
-        if (ready && byteDelimiter) return fast(buffer, start, end, number, next);
-        take({
-          fields: buffer.toString("utf8", start, end).split(delimiter),
-          quoted: NOT_QUOTED,
-          line: number,
-        });
-        return next;
+      if (acc === undefined && quotes % 2 === 0) {
+        if (end === start) return;
+        if (ready && byteDelimiter && fast(buffer, start, end, number, quotes > 0)) return;
+        if (quotes === 0) {
+          take({
+            fields: buffer.toString("utf8", start, end).split(delimiter),
+            quoted: NOT_QUOTED,
+            line: number,
+          });
+          return;
+        }
       }
       const text = buffer.toString("utf8", start, end);
       if (acc === undefined) {
@@ -437,7 +470,6 @@ export function readCsv(
         acc = undefined;
         take(record);
       }
-      return next;
     };
     const countQuotes = (buffer: Buffer, start: number, end: number): number => {
       let quotes = 0;
@@ -467,22 +499,23 @@ export function readCsv(
         const joined = Buffer.concat([carry, buffer.subarray(0, nl)]);
         carry = undefined;
         const end = joined.length > 0 && joined[joined.length - 1] === 13 ? joined.length - 1 : joined.length;
-        line(joined, 0, end, countQuotes(joined, 0, end), joined.indexOf(delim));
+        scan(joined, 0);
+        line(joined, 0, end, countQuotes(joined, 0, end));
         at = nl + 1;
       }
       // the next quote and delimiter in the buffer, each searched once and moved forward
-      let nextQuote = buffer.indexOf(34, at);
-      let next = byteDelimiter ? buffer.indexOf(delim, at) : -1;
+      let quoteAt = buffer.indexOf(34, at);
+      scan(buffer, at);
       for (;;) {
         const nl = buffer.indexOf(10, at);
         if (nl === -1) break;
         const end = nl > at && buffer[nl - 1] === 13 ? nl - 1 : nl;
         let quotes = 0;
-        while (nextQuote !== -1 && nextQuote < end) {
+        while (quoteAt !== -1 && quoteAt < end) {
           quotes++;
-          nextQuote = buffer.indexOf(34, nextQuote + 1);
+          quoteAt = buffer.indexOf(34, quoteAt + 1);
         }
-        next = line(buffer, at, end, quotes, next);
+        line(buffer, at, end, quotes);
         at = nl + 1;
       }
       if (at < buffer.length) carry = Buffer.from(buffer.subarray(at));
@@ -494,7 +527,8 @@ export function readCsv(
     }
     if (carry) {
       const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
-      line(carry, 0, end, countQuotes(carry, 0, end), carry.indexOf(delim));
+      scan(carry, 0);
+      line(carry, 0, end, countQuotes(carry, 0, end));
     }
     if (acc !== undefined)
       throw dataError({ file, line: accLine }, "a quoted field is not closed before the end of the file");
