@@ -1,7 +1,8 @@
 // @hfkit/datasets vs DuckDB `COPY … TO 'x.parquet'` vs pyarrow (`read_json`/`read_csv` +
 // `pq.write_table`), all on the same file in the same run, each conversion in its own process
 // (peak RSS is that process's). Data: id, a ~100-character string, a label, a float.
-//   node datasets.mjs [rows,rows…] [runs]      default: 1000000,5000000 and 1 run each
+//   node datasets.mjs [rows,rows…] [runs] [formats]   default: 1000000,5000000, 1 run each, jsonl,csv
+// (`node datasets.mjs 1000000,5000000 1 csv` runs only the CSV conversions)
 // Build first: pnpm turbo run build --filter=@hfkit/bench...
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +13,10 @@ import { median } from "./lib.mjs";
 
 const sizes = (process.argv[2] ?? "1000000,5000000").split(",").map(Number);
 const runs = Number(process.argv[3] ?? 1);
+const formats = (process.argv[4] ?? "jsonl,csv").split(",");
+for (const format of formats) {
+  if (format !== "jsonl" && format !== "csv") throw new Error(`formats: jsonl and/or csv, not "${format}"`);
+}
 const dir = join(process.env.HFKIT_BENCH_DIR ?? tmpdir(), "hfkit-bench-datasets");
 mkdirSync(dir, { recursive: true });
 
@@ -21,7 +26,7 @@ for (const rows of sizes) {
   const jsonl = join(dir, `rows-${rows}.jsonl`);
   const csv = join(dir, `rows-${rows}.csv`);
   await generate(rows, jsonl, csv);
-  for (const input of [jsonl, csv]) {
+  for (const input of formats.map((format) => (format === "csv" ? csv : jsonl))) {
     const times = { hfkit: [], duckdb: [], pyarrow: [] };
     const rss = { hfkit: [], duckdb: [], pyarrow: [] };
     for (let r = 0; r < runs; r++) {

@@ -185,6 +185,155 @@ describe("CSV and TSV", () => {
     const { rows } = await write({ data: file("rows.tsv", "a\tb\n1\tx, y\n") });
     expect(rows).toEqual([{ a: 1n, b: "x, y" }]);
   });
+
+  // Once the types are inferred, unquoted lines are read from their bytes (csv.ts `fast`): these
+  // files are read with a 1-row sample (bytes) and a whole-file one (strings), which must agree.
+  const bothPaths = async (name: string, content: string | Uint8Array) => {
+    const path = file(name, content);
+    const bytes = await write({ data: path, csv: { inferenceRows: 1 } });
+    const strings = await write({ data: path, csv: { inferenceRows: 1_000_000 } });
+    expect(bytes.result.features).toEqual(strings.result.features);
+    expect(bytes.rows).toEqual(strings.rows);
+    return bytes;
+  };
+
+  test("numbers from bytes equal Number() of their text, exponents, NaN and big integers included", async () => {
+    const floats = [
+      "1.5",
+      "-0.0",
+      "+2.25",
+      "1.",
+      ".5",
+      "-.5",
+      "90.187",
+      "0.1",
+      "0.3",
+      "123456789012.345",
+      "1234567890123456.7",
+      "9007199254740993.5",
+      "1e3",
+      "-2.5E-4",
+      "nan",
+      "Infinity",
+      "-inf",
+      "007.10",
+    ];
+    const ints = [
+      "0",
+      "-0",
+      "+7",
+      "123456789012345",
+      "-999999999999999",
+      "9007199254740993",
+      "-1234567890123456789",
+    ];
+    const lines = ["f,i"];
+    for (let k = 0; k < Math.max(floats.length, ints.length); k++)
+      lines.push(`${floats[k % floats.length]},${ints[k % ints.length]}`);
+    const { rows } = await bothPaths("numbers.csv", `${lines.join("\n")}\n`);
+    rows.forEach((row, k) => {
+      const text = floats[k % floats.length]!;
+      const lower = text.toLowerCase();
+      const expected = lower === "nan" ? Number.NaN : lower === "-inf" ? -Infinity : Number(text);
+      expect(Object.is(row.f, expected)).toBe(true);
+      expect(row.i).toBe(BigInt(ints[k % ints.length]!));
+    });
+  });
+
+  test("unquoted rows across the 1 MiB read boundaries, CRLF, empty cells, UTF-8, a BOM and a quoted header", async () => {
+    const body = Array.from({ length: 40_000 }, (_, i) =>
+      i % 7 === 3
+        ? `${i},,${i % 5 ? "ü✓ " : ""}${"z".repeat(i % 50)},`
+        : `${i},${(i + 0.5) / 8},t${i},"q ""${i}"""`,
+    );
+    const content = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(`"id",score,"text",quoted\r\n${body.join("\r\n")}\r\n`),
+    ]);
+    const { result, rows } = await bothPaths("bom.csv", content);
+    expect(result.features.map((f) => [f.name, (f.feature as { dtype: string }).dtype])).toEqual([
+      ["id", "int64"],
+      ["score", "float64"],
+      ["text", "string"],
+      ["quoted", "string"],
+    ]);
+    expect(rows).toHaveLength(40_000);
+    expect(rows[3]).toEqual({ id: 3n, score: null, text: `ü✓ ${"z".repeat(3)}`, quoted: null });
+    expect(rows[39_999]).toEqual({ id: 39_999n, score: 39_999.5 / 8, text: "t39999", quoted: 'q "39999"' });
+  });
+
+  test("quoted fields read from bytes: doubled quotes, delimiters and line breaks inside, quoted numbers and empty strings", async () => {
+    const lines = [
+      '1,"a, b",plain,"n/a"',
+      '2,"say ""hi""","",3',
+      '3,"multi\nline, ""x""",z,',
+      '4,"",w"q"r,4.5',
+      '5,"tab\there ✓","c",""',
+      '6,"cr\rinside",d,7',
+      '7,"a""",",",8',
+    ];
+    const body = Array.from({ length: 3_000 }, (_, i) => lines[i % lines.length]!.replace(/^\d+/, String(i)));
+    const { rows } = await bothPaths("quoted.csv", `id,text,other,num\r\n${body.join("\r\n")}\r\n`);
+    expect(rows.slice(0, 7)).toEqual([
+      { id: 0n, text: "a, b", other: "plain", num: "n/a" },
+      { id: 1n, text: 'say "hi"', other: "", num: "3" },
+      { id: 2n, text: 'multi\nline, "x"', other: "z", num: null },
+      { id: 3n, text: "", other: 'w"q"r', num: "4.5" },
+      { id: 4n, text: "tab\there ✓", other: "c", num: "" },
+      { id: 5n, text: "cr\rinside", other: "d", num: "7" },
+      { id: 6n, text: 'a"', other: ",", num: "8" },
+    ]);
+  });
+
+  test.each([
+    [
+      "text after a closing quote",
+      'n,s\n1,a\n2,"b"x\n',
+      'bad.csv, line 3: unexpected character "x" after a closing quote',
+    ],
+    ["a quoted field count", 'n,s\n1,a\n2,"b","c"\n', "bad.csv, line 3: has 3 fields, the header has 2"],
+    [
+      "a quoted bad number",
+      'n,s\n1,a\n"2.5",b\n',
+      'bad.csv, line 3, column "n": expected an integer (int64), got "2.5"',
+    ],
+    [
+      "a count error before a bad value",
+      "n,s\n1,a\nx,b,c\n",
+      "bad.csv, line 3: has 3 fields, the header has 2",
+    ],
+  ])("read from bytes, %s is named as the string path names it", async (_, content, message) => {
+    const error = await failure({ data: file("bad.csv", content), csv: { inferenceRows: 1 } });
+    expect(error.message.startsWith(message)).toBe(true);
+  });
+
+  test("gzip CSV read from bytes: chunks of any size", async () => {
+    const body = Array.from({ length: 5_000 }, (_, i) => `${i},${i}.25,w${"é".repeat(i % 9)}`).join("\n");
+    const { rows } = await bothPaths("small.csv.gz", gzipSync(`a,b,c\n${body}\n`));
+    expect(rows).toHaveLength(5_000);
+    expect(rows[4_999]).toEqual({ a: 4_999n, b: 4_999.25, c: `w${"é".repeat(4_999 % 9)}` });
+  });
+
+  test("TSV read from bytes", async () => {
+    const { rows } = await bothPaths(
+      "many.tsv",
+      `a\tb\n${Array.from({ length: 50 }, (_, i) => `${i}\tx, ${i}`).join("\n")}`,
+    );
+    expect(rows[49]).toEqual({ a: 49n, b: "x, 49" });
+  });
+
+  test.each([
+    [
+      "a bad number",
+      "n,s\n1,a\n2.5,b\n",
+      'bad.csv, line 3, column "n": expected an integer (int64), got "2.5"',
+    ],
+    ["too few fields", "n,s\n1,a\n2\n", "bad.csv, line 3: has 1 fields, the header has 2"],
+    ["too many fields", "n,s\n1,a\n2,b,c\n", "bad.csv, line 3: has 3 fields, the header has 2"],
+  ])("read from bytes, %s names its line (and column)", async (_, content, message) => {
+    const error = await failure({ data: file("bad.csv", content), csv: { inferenceRows: 1 } });
+    expect(error.message.startsWith(message)).toBe(true);
+  });
 });
 
 describe("records and Arrow", () => {
