@@ -11,19 +11,25 @@ import https from "node:https";
 import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
 import { bufferedBodies } from "./buffered-body.js";
 import { hasNullBody, toHeaderRecord, toWebHeaders } from "./node-headers.js";
-import { followRedirects } from "./transport.js";
+import { followRedirects, REDIRECT_STATUSES } from "./transport.js";
 import type { BodyPayload, PreparedRequest } from "./types.js";
+
+/** Answers node:http serves: read whole, or (`stream`) handed on as they arrive. */
+const SERVED = new Set<PreparedRequest["responseType"]>(["json", "text", "bytes", "stream"]);
 
 /**
  * Whether a call can take node:http instead of the platform's fetch: an idempotent request
  * (a stale keep-alive socket then costs a retry, never a lost write), whose answer is read
- * whole anyway (JSON, text, or a HEAD), over http(s), without a progress callback.
+ * whole (JSON, text, bytes, or a HEAD) or streamed (a small file's download; large ones are
+ * `bulk` and go through undici), over http(s), without a progress callback. For the small
+ * files of a snapshot, fetch cost 0.18 s of a 1.2 s 100-file snapshot (profiled) and undici
+ * 0.13 s more just to load.
  */
 export function fitsNodeApiTransport(request: PreparedRequest): boolean {
   const { protocol } = request.url;
   return (
     request.idempotent &&
-    (request.method === "HEAD" || request.responseType === "json" || request.responseType === "text") &&
+    (request.method === "HEAD" || SERVED.has(request.responseType)) &&
     (protocol === "http:" || protocol === "https:") &&
     request.onUploadProgress === undefined
   );
@@ -90,6 +96,42 @@ function toResponse(incoming: IncomingMessage, bytes: Buffer, method: string, ur
 }
 
 /**
+ * Whether the answer is handed on as a stream: asked for one, with a body that is neither
+ * a redirect about to be followed (read whole and dropped) nor encoded (decoded whole, as
+ * fetch would; a download asks for `identity` anyway).
+ */
+function streams(request: PreparedRequest, method: string, incoming: IncomingMessage): boolean {
+  const status = incoming.statusCode ?? 0;
+  const encoding = incoming.headers["content-encoding"];
+  return (
+    request.responseType === "stream" &&
+    !hasNullBody(method, status) &&
+    !(
+      request.redirect === "follow" &&
+      REDIRECT_STATUSES.has(status) &&
+      incoming.headers.location !== undefined
+    ) &&
+    (encoding === undefined || encoding.toLowerCase() === "identity")
+  );
+}
+
+/**
+ * A Response whose body reads `incoming` as it arrives. Cancelling the reader destroys the
+ * message (and its socket); a message closed before its end errors the stream (a premature
+ * close), as fetch reports a cut body, so the caller can resume.
+ */
+function streamedResponse(incoming: IncomingMessage, url: URL): Response {
+  const body = ReadableStream.from(incoming as AsyncIterable<Uint8Array>) as ReadableStream<Uint8Array>;
+  const response = new Response(body, {
+    status: incoming.statusCode ?? 0,
+    statusText: incoming.statusMessage ?? "",
+    headers: toWebHeaders(incoming.headers),
+  });
+  Object.defineProperty(response, "url", { value: url.href });
+  return response;
+}
+
+/**
  * Sends one small API attempt through node:http(s) on the client's keep-alive agents and reads
  * its answer whole: per call about half the CPU of the platform's fetch, whose web streams,
  * Request/Response objects and per-call AbortSignal dominate a small JSON GET (profiled). It
@@ -121,6 +163,10 @@ export function nodeApiTransport(
           ...(request.signal ? { signal: request.signal } : {}),
         },
         (incoming) => {
+          if (streams(request, method, incoming)) {
+            resolve(streamedResponse(incoming, url));
+            return;
+          }
           const chunks: Buffer[] = [];
           incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
           incoming.on("error", reject);

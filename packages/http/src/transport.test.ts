@@ -394,6 +394,7 @@ describe("small calls over node:http", () => {
   const requests: { method: string; url: string; headers: IncomingMessage["headers"]; body: string }[] = [];
   let base = "";
   let other = "";
+  let release = () => {};
   const hub = createServer((req, res) => {
     let body = "";
     req.setEncoding("utf8");
@@ -425,6 +426,18 @@ describe("small calls over node:http", () => {
       } else if (path === "/page2") {
         res.writeHead(200, { "content-type": "application/json" });
         res.end("[3]");
+      } else if (path === "/file-moved") {
+        res.writeHead(302, { location: `${base}/file-storage` });
+        res.end("redirect body, never read");
+      } else if (path === "/file-storage") {
+        // Half now, half once the client has seen the first half: the body is handed on as it arrives.
+        res.writeHead(200, { "content-type": "application/octet-stream", "content-length": "8" });
+        res.write("abcd");
+        release = () => res.end("efgh");
+      } else if (path === "/file-cut") {
+        res.writeHead(200, { "content-type": "application/octet-stream", "content-length": "8" });
+        res.write("abcd");
+        setTimeout(() => res.destroy(), 20);
       } else if (path === "/cut") {
         res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
         res.write('{"partial":');
@@ -516,6 +529,42 @@ describe("small calls over node:http", () => {
       for await (const item of client.paginate({ schema: z.array(z.number()), path: "/page" }))
         items.push(item);
       expect(items).toEqual([1, 2, 3]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("streams a small download as it arrives, after a redirect it follows, and errors a cut one", async () => {
+    requests.length = 0;
+    const client = createHubClient({ endpoint: base, token: "hf_small_calls_token", env: {} });
+    try {
+      const { data, status } = await client.request({
+        path: "/file-moved",
+        headers: { "accept-encoding": "identity" },
+        responseType: "stream",
+      });
+      expect(status).toBe(200);
+      const reader = data!.getReader();
+      const first = await reader.read();
+      expect(Buffer.from(first.value!).toString()).toBe("abcd");
+      release();
+      let rest = "";
+      for (let next = await reader.read(); !next.done; next = await reader.read())
+        rest += Buffer.from(next.value).toString();
+      expect(rest).toBe("efgh");
+      expect(requests.map((r) => [r.url, r.headers["accept-encoding"]])).toEqual([
+        ["/file-moved", "identity"],
+        ["/file-storage", "identity"],
+      ]);
+
+      const cut = await client.request({ path: "/file-cut", responseType: "stream" });
+      const chunks: string[] = [];
+      const error = await (async () => {
+        for await (const chunk of cut.data as unknown as AsyncIterable<Uint8Array>)
+          chunks.push(Buffer.from(chunk).toString());
+      })().catch((e: unknown) => e);
+      expect(chunks.join("")).toBe("abcd");
+      expect(error).toBeInstanceOf(Error);
     } finally {
       await client.close();
     }

@@ -6,7 +6,7 @@ type FetchBody = NonNullable<RequestInit["body"]>;
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+export const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 10;
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {

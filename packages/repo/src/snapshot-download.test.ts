@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { existsSync } from "node:fs";
-import { readdir, readFile, readlink, realpath, unlink } from "node:fs/promises";
+import { mkdir, readdir, readFile, readlink, realpath, symlink, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { HUB, rejection, STORAGE, useMswServer } from "@hfkit/testing";
 import { delay, http } from "msw";
@@ -112,6 +112,31 @@ describe("snapshotDownload", () => {
     const again = await snapshotDownload(hub(), { repo: "datasets/acme/reviews" });
     expect(again.files.every((f) => f.fromCache)).toBe(true);
     expect(seen.map((r) => r.url.pathname)).toEqual(["/api/datasets/acme/reviews/revision/main"]);
+  });
+
+  it("resumes a partial download left in blobs/ by a killed process, and replaces a stale link", async () => {
+    // blobs/ is listed once per snapshot (not once per file): the leftover is still found.
+    const blobs = join(storage(), "blobs");
+    const big = FILES[5]!.content;
+    await mkdir(blobs, { recursive: true });
+    await writeFile(join(blobs, `${sha256(big)}.0badc0de.incomplete`), big.subarray(0, 40_000));
+    // A link left pointing at a blob that is gone: replaced, not kept.
+    const readme = join(storage(), "snapshots", COMMIT, "README.md");
+    await mkdir(join(storage(), "snapshots", COMMIT), { recursive: true });
+    await symlink("../../blobs/0000000000000000000000000000000000000000", readme);
+    const { files } = await snapshotDownload(hub(), { repo: "datasets/acme/reviews", revision: COMMIT });
+    expect(files.map((f) => f.path)).toEqual(FILES.map((f) => f.path).sort());
+    const ranges = seen
+      .filter((r) => r.url.origin === STORAGE && r.url.pathname.includes(sha256(big)))
+      .map((r) => r.headers.get("range"));
+    expect(ranges).toEqual(["bytes=40000-"]);
+    for (const file of FILES) {
+      const onDisk = await readFile(join(storage(), "snapshots", COMMIT, ...file.path.split("/")));
+      expect(sha256(onDisk)).toBe(sha256(file.content));
+    }
+    expect(await readlink(readme)).toBe(`../../blobs/${gitBlobId(FILES[1]!.content)}`);
+    expect((await readdir(blobs)).filter((name) => name.endsWith(".incomplete"))).toEqual([]);
+    expect(existsSync(join(cacheDir, "CACHEDIR.TAG"))).toBe(true);
   });
 
   it("runs at most `concurrency` downloads at once, on an overridable queue", async () => {

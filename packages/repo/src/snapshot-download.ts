@@ -9,7 +9,7 @@ import { cacheLayout, checkRevision, type RepoCacheLayout } from "./cache/layout
 import { cachedCommit } from "./cache/lookup.js";
 import { readTreeCache, writeTreeCache } from "./cache/tree-cache.js";
 import { checkServerCommit, incompleteSnapshot, listedFileMetadata } from "./download/server-values.js";
-import { downloadToCache, type NetworkPolicy, writeRef } from "./download/to-cache.js";
+import { downloadToCache, type NetworkPolicy, prepareCache, writeRef } from "./download/to-cache.js";
 import { downloadToLocalDir } from "./download/to-local-dir.js";
 import type { TransferOptions } from "./download/write-verified.js";
 import { networkPolicy } from "./download-file.js";
@@ -223,6 +223,8 @@ export async function* snapshotDownloadIter(
       }
       const selected = listed.filter((f) => known.has(f));
       if (!options.localDir) await writeRef(layout, revision, commit);
+      // The folders, the cache tag and the list of partial downloads: once, not once per file.
+      const prepared = options.localDir || selected.length === 0 ? undefined : await prepareCache(layout);
       emit({
         type: "snapshot-resolved",
         commit,
@@ -247,6 +249,7 @@ export async function* snapshotDownloadIter(
           verify: options.verify,
           // The listing already says what HEAD would: no request per file before its download.
           known: known.get(file),
+          prepared,
           maxResumes: options.maxResumes,
           resumeDelayMs: options.resumeDelayMs,
           useXet: options.useXet,

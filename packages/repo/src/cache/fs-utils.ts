@@ -52,10 +52,20 @@ const NO_SYMLINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"]);
  * Where symlinks are not allowed (Windows without developer mode), the blob is copied.
  */
 export async function linkPointer(blob: string, pointer: string): Promise<void> {
+  const target = relative(dirname(pointer), blob);
+  // The common case, a new pointer in a folder that exists: one symlink call, itself atomic.
+  // Otherwise (no folder yet, a stale link to replace, no symlinks) the steps below.
+  try {
+    await symlink(target, pointer);
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "EEXIST" && !NO_SYMLINKS.has(code ?? "")) throw error;
+  }
   await mkdir(dirname(pointer), { recursive: true });
   const temp = join(dirname(pointer), `.${randomSuffix()}.tmp-link`);
   try {
-    await symlink(relative(dirname(pointer), blob), temp);
+    await symlink(target, temp);
     await rename(temp, pointer);
   } catch (error) {
     await unlink(temp).catch(() => {});

@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, stat, unlink, utimes } from "node:fs/promises";
+import { mkdir, readFile, stat, unlink, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { sleep } from "@hfkit/http/work";
@@ -117,12 +117,8 @@ export async function acquireFileLock(path: string, options: FileLockOptions = {
   for (;;) {
     options.signal?.throwIfAborted();
     try {
-      const handle = await open(path, "wx", 0o664);
-      try {
-        await handle.writeFile(JSON.stringify(owner));
-      } finally {
-        await handle.close();
-      }
+      // Created and written in one call (one promise instead of three per downloaded file).
+      await writeFile(path, JSON.stringify(owner), { flag: "wx", mode: 0o664 });
       return heldLock(path, owner, staleMs);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;

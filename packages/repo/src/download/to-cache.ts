@@ -1,4 +1,4 @@
-import { mkdir, readlink, rename, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readlink, rename, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { type HubClient, HubError, isCommitId, type RepoId } from "@hfkit/http";
 import { isAbandoned } from "@hfkit/http/work";
@@ -45,6 +45,12 @@ export interface CacheDownload extends TransferOptions {
   /** Metadata already known (from a tree listing): skips the HEAD request. */
   known?: FileMetadata | undefined;
   lock?: FileLockOptions | undefined;
+  /**
+   * What `prepareCache` found and made once for many files (a snapshot): `blobs/` and the
+   * cache tag exist, and these are the partial downloads `blobs/` held, so no file lists the
+   * folder again (a listing per file grew with the folder: quadratic over a snapshot).
+   */
+  prepared?: PreparedCache | undefined;
   onProgress?: ((bytes: number, total: number) => void) | undefined;
   signal?: AbortSignal | undefined;
 }
@@ -55,6 +61,23 @@ const CACHEDIR_TAG =
   "# This file is a cache directory tag created by huggingface_hub.\n" +
   "# For information about cache directory tags, see:\n" +
   "#\thttps://bford.info/cachedir/\n";
+
+/** See `CacheDownload.prepared`. */
+export interface PreparedCache {
+  /** Names of `*.incomplete` files in `blobs/` when the batch began. */
+  leftovers: readonly string[];
+}
+
+/**
+ * Makes `blobs/` and `CACHEDIR.TAG` once for a batch of downloads into one repo's cache, and
+ * notes the partial downloads left there, for `CacheDownload.prepared`.
+ */
+export async function prepareCache(layout: RepoCacheLayout): Promise<PreparedCache> {
+  await mkdir(layout.blobs, { recursive: true });
+  await writeCachedirTag(layout.cacheDir);
+  const names = await readdir(layout.blobs).catch(() => [] as string[]);
+  return { leftovers: names.filter((name) => name.endsWith(".incomplete")) };
+}
 
 /** Records which commit a branch or tag resolved to (no newline, as Python writes it). */
 export async function writeRef(layout: RepoCacheLayout, revision: string, commit: string): Promise<void> {
@@ -81,8 +104,20 @@ async function hit(
   commit: string,
   expectedSize?: number,
 ): Promise<CachedFile | undefined> {
+  const found = await hitOrAbsent(job, layout, pointer, commit, expectedSize);
+  return found === "absent" ? undefined : found;
+}
+
+/** `hit`, telling a pointer that is not there (`"absent"`) from one that is not intact. */
+async function hitOrAbsent(
+  job: CacheDownload,
+  layout: RepoCacheLayout,
+  pointer: string,
+  commit: string,
+  expectedSize?: number,
+): Promise<CachedFile | "absent" | undefined> {
   const size = await fileSize(pointer);
-  if (size === undefined) return undefined;
+  if (size === undefined) return "absent";
   const expected = expectedSize ?? job.known?.size ?? (await sizeInCachedTree(layout, commit, job.path));
   if (!(await cachedFileIntact(pointer, { size: expected }, job.verify))) return undefined;
   const target = await readlink(pointer).catch(() => undefined);
@@ -152,9 +187,13 @@ async function metadataOf(job: CacheDownload, layout: RepoCacheLayout): Promise<
 export async function downloadToCache(job: CacheDownload): Promise<CachedFile> {
   const layout = cacheLayout(job.cacheDir, job.repo);
   checkRepoPath(job.path);
+  // Whether the pointer at this commit was looked for and not found: not asked again below.
+  let absentAt: string | undefined;
   if (isCommitId(job.revision) && !job.force) {
-    const cached = await hit(job, layout, layout.pointer(job.revision, job.path), job.revision);
-    if (cached) return cached;
+    const pointer = layout.pointer(job.revision, job.path);
+    const cached = await hitOrAbsent(job, layout, pointer, job.revision);
+    if (cached === "absent") absentAt = pointer;
+    else if (cached) return cached;
   }
   if (job.network !== "online") return fromCacheOnly(job, layout, job.network);
 
@@ -175,7 +214,7 @@ export async function downloadToCache(job: CacheDownload): Promise<CachedFile> {
   // hash differs from its name) is fetched again rather than served.
   const expected = { size: meta.size, etag: name };
   let stale = false;
-  if (!job.force && (await exists(pointer))) {
+  if (!job.force && absentAt !== pointer && (await exists(pointer))) {
     if (await cachedFileIntact(pointer, expected, job.verify)) {
       await writeRef(layout, job.revision, meta.commit).catch(() => {}); // a read-only cache still serves
       return result;
@@ -187,8 +226,10 @@ export async function downloadToCache(job: CacheDownload): Promise<CachedFile> {
   }
   // Asked again under the lock, by size only: another process may have fetched it meanwhile.
   const refetch = async (blob: string) => job.force || stale || !(await cachedFileIntact(blob, expected));
-  await mkdir(layout.blobs, { recursive: true });
-  await writeCachedirTag(job.cacheDir);
+  if (!job.prepared) {
+    await mkdir(layout.blobs, { recursive: true });
+    await writeCachedirTag(job.cacheDir);
+  }
   await writeRef(layout, job.revision, meta.commit);
 
   if (name === undefined) {
@@ -220,7 +261,8 @@ async function fetchBlob(
 ): Promise<string> {
   const temp = join(layout.blobs, `${name ?? "unnamed"}.${randomSuffix()}.incomplete`);
   // Leftovers of a killed download are only safe to take while holding the lock.
-  const offset = exclusive && name ? await adoptPartial(layout.blobs, name, temp, meta.size) : 0;
+  const offset =
+    exclusive && name ? await adoptPartial(layout.blobs, name, temp, meta.size, job.prepared?.leftovers) : 0;
   const write = (from: number) => writeVerified(job, meta, temp, from);
   let keep = false;
   try {

@@ -47,7 +47,7 @@ export async function writeVerified(
   }
   const handle = await open(temp, offset > 0 ? "r+" : "w");
   try {
-    await handle.truncate(offset);
+    if (offset > 0) await handle.truncate(offset); // "w" has already emptied a new temp file
     // Progress counts bytes as they arrive (and are hashed).
     let received = offset;
     await writePipelined(handle, contentBytes(job, meta, offset), offset, (chunk) => {
@@ -146,12 +146,19 @@ async function writeAll(handle: FileHandle, buffers: Uint8Array[], position: num
  * Takes over the largest partial download of `etag` left in `dir` by a process that died
  * (`<etag>.<hex>.incomplete`, or `<etag>.incomplete` from older clients) by renaming it to
  * `temp`. Only call this while holding the etag's lock. Returns the bytes it holds (0 if none).
+ * `names`: the folder's entries when already listed (a snapshot lists `blobs/` once).
  */
-export async function adoptPartial(dir: string, etag: string, temp: string, size: number): Promise<number> {
+export async function adoptPartial(
+  dir: string,
+  etag: string,
+  temp: string,
+  size: number,
+  names?: readonly string[],
+): Promise<number> {
   if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(etag)) return 0; // never a pattern built from other text
   const pattern = new RegExp(`^${etag}(\\.[0-9a-f]+)?\\.incomplete$`);
   const candidates: { name: string; bytes: number }[] = [];
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
+  for (const name of names ?? (await readdir(dir).catch(() => [] as string[]))) {
     if (!pattern.test(name) || join(dir, name) === temp) continue;
     const bytes = await stat(join(dir, name)).then(
       (s) => s.size,
