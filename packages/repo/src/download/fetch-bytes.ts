@@ -18,7 +18,7 @@ export interface FetchBytesOptions {
 
 /**
  * Files up to this size (most of a snapshot's: configs, tokenizers, small shards) stream through
- * the platform's fetch rather than `undici.request`: the undici package then never loads
+ * the client's keep-alive node:http path (node-api-transport.ts) rather than `undici.request`: the undici package then never loads
  * (~0.1 s, 11 % of a 100-file snapshot under load, profiled with tooling/bench), and its
  * speed on large bodies (ADR 0002) is worth nothing on a few kilobytes.
  */
