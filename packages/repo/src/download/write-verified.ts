@@ -61,18 +61,26 @@ export async function writeVerified(
   return verifier.finish();
 }
 
-/** Bytes received but not yet written above which reading waits for the disk. */
-const MAX_QUEUED = 16 << 20;
+/**
+ * Bytes received but not yet written above which reading waits for the write in flight: about
+ * one socket read. Kept small on purpose. A 1 GiB download from the emulator, client pinned to
+ * one CPU, load 8-11, three interleaved rounds: a 16 MiB bound took 20.1-21.2 s, 64 KiB
+ * 7.1-7.8 s (curl 6.8-7.4 s in the same rounds), and 4.9-6.0 s of CPU against 7.5-8.3 s.
+ * Most of the difference is system time: 1 GiB of 64 KiB chunks from memory, hashed and
+ * written, cost 1.6-2.0 s of it with 16 MiB held and 0.4-0.6 s with 1 MiB (held chunks are
+ * cold by the time they are copied to the page cache, and new buffers cannot reuse their
+ * memory). The socket's own buffer, not this queue, absorbs the network's bursts.
+ */
+export const MAX_QUEUED = 64 << 10;
 
 /**
  * Writes `source` to `handle` from `position` while the next chunks are received and hashed
  * (`seen` hears every chunk as it arrives). One write is in flight at a time; chunks arriving
- * meanwhile are queued and go out together in the next `writev`, so the batches grow only when
- * the disk lags (as `fs.WriteStream` does). Awaiting each write before reading on left a 256 MiB
- * download idle half of the time; fixed 8 MiB batches were slower still (they held received
- * buffers longer than needed). Returns the position after the last byte. If the source fails,
- * what was received is still written before the error is rethrown, so a resumed attempt starts
- * after it. Chunks are held until written: the source must not reuse their memory.
+ * meanwhile are queued and go out together in the next `writev`, and once `MAX_QUEUED` bytes
+ * wait, reading pauses until the write in flight ends. Returns the position after the last
+ * byte. If the source fails, what was received is still written before the error is rethrown,
+ * so a resumed attempt starts after it. Chunks are held until written: the source must not
+ * reuse their memory.
  */
 export async function writePipelined(
   handle: FileHandle,
