@@ -3,7 +3,7 @@ import { Agent as HttpsAgent } from "node:https";
 import type { Dispatcher } from "undici";
 import type { HubEnvironment } from "./env.js";
 import { BufferPool, nodeFileTransport } from "./file-transport.js";
-import { fitsNodeApiTransport, nodeApiTransport } from "./node-api-transport.js";
+import { fitsNodeApiTransport, fitsNodeBulkUpload, nodeApiTransport } from "./node-api-transport.js";
 import { type FetchLike, fetchTransport } from "./transport.js";
 import type { Next } from "./types.js";
 import { undiciTransport } from "./undici-transport.js";
@@ -80,6 +80,11 @@ export function createTransport(options: TransportOptions): ClientTransport {
         const agent = protocol === "https:" ? ownAgents().https : ownAgents().http;
         fileBuffers ??= new BufferPool();
         return nodeFileTransport(request, request.file, fileBuffers, agent);
+      }
+      // A body from memory answered with a small JSON (Xet xorbs and shards): node:http on the
+      // keep-alive agents, sparing the undici load; undici keeps downloads, proxies and the rest.
+      if (!proxied && !options.dispatcher && fitsNodeBulkUpload(request)) {
+        return nodeApiTransport(request, ownAgents());
       }
       return undiciTransport(request, await getDispatcher());
     }

@@ -35,6 +35,25 @@ export function fitsNodeApiTransport(request: PreparedRequest): boolean {
   );
 }
 
+/**
+ * Whether a bulk upload can take node:http too: an idempotent body sent from memory (not a file,
+ * which has its own transport) whose small answer is read whole, such as a Xet xorb or shard.
+ * undici then need not be loaded for it: its first load cost 100–300 ms of CPU in the middle of
+ * a 32 MiB Xet upload (profiled), and node:http sends bulk bodies as fast (perf-limits.md).
+ * Upload progress is counted by the body itself (`withProgress`), whatever the transport.
+ */
+export function fitsNodeBulkUpload(request: PreparedRequest): boolean {
+  const { protocol } = request.url;
+  return (
+    request.idempotent &&
+    request.body !== null &&
+    request.file === undefined &&
+    (request.method === "POST" || request.method === "PUT") &&
+    (request.responseType === "json" || request.responseType === "text") &&
+    (protocol === "http:" || protocol === "https:")
+  );
+}
+
 // What fetch adds when the caller did not (Node 20's fetch, captured on a socket), so the
 // Hub sees the same request whichever transport sent it.
 const FETCH_DEFAULTS: readonly [string, string][] = [

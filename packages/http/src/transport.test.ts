@@ -106,6 +106,49 @@ describe("bulk transfers over undici", () => {
   });
 });
 
+describe("bulk uploads from memory over node:http", () => {
+  it("sends an in-memory body answered with JSON byte for byte, with its length, progress and no token", async () => {
+    seen.length = 0;
+    const client = createHubClient({ endpoint: "https://hub.test", token: "hf_secret", env: {} });
+    const body = Buffer.alloc(5 * 1024 * 1024 + 3);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 31) & 0xff;
+    const pieces = [body.subarray(0, 4 << 20), body.subarray(4 << 20)];
+    const progress: number[] = [];
+    const send = () =>
+      client.request({
+        method: "POST",
+        url: `${targetUrl}/v1/xorbs/default/abc`,
+        body: {
+          binary: () =>
+            (async function* () {
+              yield* pieces;
+            })(),
+          contentLength: body.length,
+        },
+        bulk: true,
+        idempotent: true,
+        schema: z.object({ ok: z.boolean() }),
+        onUploadProgress: (bytes) => progress.push(bytes),
+      });
+    // Twice: the second goes out on the kept-alive connection.
+    for (let i = 0; i < 2; i++) expect((await send()).data).toEqual({ ok: true });
+    expect(seen).toHaveLength(2);
+    for (const request of seen) {
+      expect(request.method).toBe("POST");
+      expect(request.headers["content-length"]).toBe(String(body.length));
+      expect(request.headers["transfer-encoding"]).toBeUndefined();
+      expect(request.headers.authorization).toBeUndefined();
+      // Neither fetch (sec-fetch-mode) nor undici.request (which adds no accept-encoding): node:http.
+      expect(request.headers["sec-fetch-mode"]).toBeUndefined();
+      expect(request.headers["accept-encoding"]).toBe("gzip, deflate");
+      expect(request.sha256).toBe(createHash("sha256").update(body).digest("hex"));
+    }
+    expect(progress.at(-1)).toBe(body.length);
+    expect(progress.filter((p) => p === body.length)).toHaveLength(2);
+    await client.close();
+  });
+});
+
 describe("file bodies", () => {
   const content = Buffer.alloc(9 * 1024 * 1024 + 123);
   for (let i = 0; i < content.length; i++) content[i] = (i * 7919) % 251;

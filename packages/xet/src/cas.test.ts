@@ -485,6 +485,45 @@ describe("deduplication", () => {
   });
 });
 
+describe("global dedup queries in flight", () => {
+  it("go on chunking while the answer is pending, and the chunks held meanwhile are still deduplicated", {
+    timeout: 120_000,
+  }, async () => {
+    const cas = useFakeCas(server);
+    const content = noiseBytes(10 << 20, 41);
+    const first = await uploadXet(hub(), { repo: "acme/m", files: [{ content }], cacheDir: false });
+    // A dedup answer lists the one xorb holding the chunk asked about: here the first one.
+    const firstXorb = parseShard(cas.shards[0]!).xorbs[0]!.rawBytes;
+    expect(firstXorb).toBeGreaterThan(3 << 20);
+    // The next answer is held back until the upload has read past its first 4 MiB piece: an
+    // upload that waited for the answer before chunking on would never get there.
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    server.use(
+      http.get(`${CAS}/v1/chunks/default-merkledb/:hash`, async () => {
+        await gate;
+        return undefined; // then the fake CAS answers
+      }),
+    );
+    seen.length = 0;
+    const again = await uploadXet(hub(), {
+      repo: "acme/m",
+      files: [{ content }],
+      cacheDir: false,
+      onProgress: (event) => {
+        if (event.type === "xet-file-progress" && event.bytesRead >= 4 << 20) open();
+      },
+    });
+    expect(again.files[0]!.xetHash).toBe(first.files[0]!.xetHash);
+    // The chunks held while the query was pending were placed by its answer: not sent again.
+    expect(again.bytesDeduplicated).toBeGreaterThanOrEqual(firstXorb);
+    expect(again.bytesUploaded).toBeLessThan(content.byteLength - firstXorb + (1 << 20));
+    expect(Buffer.from(await read(again.files[0]!.xetHash)).equals(content)).toBe(true);
+  });
+});
+
 describe("download by reconstruction", () => {
   it("reads a file back, byte for byte, verified against its hash", async () => {
     useFakeCas(server);

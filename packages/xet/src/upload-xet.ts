@@ -88,6 +88,10 @@ export function uploadXetIter(
   const label = { repo: typeof options.repo === "string" ? options.repo : options.repo.name };
   return runWithEvents<XetUploadEvent, UploadXetResult>(
     async (emit, signal) => {
+      // The BLAKE3 WebAssembly compiles while the sources are opened, the token is fetched and
+      // the local record is read, rather than after them.
+      const hashes = loadXetHashes();
+      hashes.catch(() => {});
       const sources: OpenedSource[] = [];
       for (const [i, file] of options.files.entries()) sources.push(await openSource(file, `files[${i}]`));
       const tokenSource =
@@ -107,7 +111,7 @@ export function uploadXetIter(
       const cache = cacheDir ? await XorbCache.open(cacheDir, connection.casUrl) : XorbCache.disabled();
       const session = new UploadSession({
         cas,
-        hashes: await loadXetHashes(),
+        hashes: await hashes,
         cache,
         emit,
         signal,
