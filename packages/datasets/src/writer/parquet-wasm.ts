@@ -116,6 +116,15 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const fs = require("node:fs");
 const pw = require(workerData.parquetWasm);
+// Each output chunk (a whole row group, ~10 MB) is a fresh copy out of wasm memory. This thread's
+// JS heap is tiny, so without a collection the old chunks are not freed, and every copy lands in
+// new pages (profiled on 1 M JSONL rows: page faults made the copy ~15% of this thread's time).
+// A full collection after each chunk is cheap here and lets the allocator reuse their memory.
+// The flag only matters when a context is created: it is set for this one and cleared again.
+const v8 = require("node:v8");
+v8.setFlagsFromString("--expose-gc");
+const collect = require("node:vm").runInNewContext("gc");
+v8.setFlagsFromString("--no-expose-gc");
 let current;
 function start({ id, config: c }) {
   const file = { id, queue: [], wake: undefined, closed: false, aborted: false };
@@ -156,6 +165,7 @@ function start({ id, config: c }) {
       const output = await pw.transformParquetStream(source, props.build());
       for await (const chunk of output) {
         if (!file.aborted) fs.writeSync(fd, chunk);
+        collect();
         bytes += chunk.length;
       }
     } finally {
