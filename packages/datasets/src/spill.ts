@@ -16,6 +16,11 @@ export async function makeTempDir(parent?: string): Promise<{ dir: string; dispo
   return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/** A batch as a self-contained Arrow IPC stream (schema, the batch, end marker): what the writer thread takes. */
+export function ipcFrame(batch: A.RecordBatch): Uint8Array {
+  return A.tableToIPC(new A.Table([batch]), "stream");
+}
+
 /** One spilled batch: a self-contained Arrow IPC stream (schema, one record batch, end marker). */
 export interface SpilledBatch {
   ipc: Uint8Array;
@@ -43,7 +48,7 @@ export class SpillFile {
    * thread on 1 M rows).
    */
   write(batch: A.RecordBatch): Uint8Array {
-    const ipc = A.tableToIPC(new A.Table([batch]), "stream");
+    const ipc = ipcFrame(batch);
     const header = Buffer.allocUnsafe(8);
     header.writeUInt32LE(ipc.byteLength, 0);
     header.writeUInt32LE(batch.numRows, 4);
