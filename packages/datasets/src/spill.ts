@@ -2,7 +2,8 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as A from "apache-arrow";
+import type * as A from "apache-arrow";
+import { type FramePool, ipcFrame } from "./writer/frames.js";
 
 // A stream's size is unknown until it ends, yet `datasets` picks the shard count from the
 // whole split's Arrow size and cuts shards at equal row counts. So the first pass writes the
@@ -14,11 +15,6 @@ import * as A from "apache-arrow";
 export async function makeTempDir(parent?: string): Promise<{ dir: string; dispose: () => Promise<void> }> {
   const dir = await mkdtemp(join(parent ?? tmpdir(), "hfkit-datasets-"));
   return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
-}
-
-/** A batch as a self-contained Arrow IPC stream (schema, the batch, end marker): what the writer thread takes. */
-export function ipcFrame(batch: A.RecordBatch): Uint8Array {
-  return A.tableToIPC(new A.Table([batch]), "stream");
 }
 
 /** One spilled batch: a self-contained Arrow IPC stream (schema, one record batch, end marker). */
@@ -47,8 +43,8 @@ export class SpillFile {
    * without a copy (profiled: the copy and the stream's buffering cost about 5% of the main
    * thread on 1 M rows).
    */
-  write(batch: A.RecordBatch): Uint8Array {
-    const ipc = ipcFrame(batch);
+  write(batch: A.RecordBatch, pool?: FramePool): Uint8Array {
+    const ipc = ipcFrame(batch, pool);
     const header = Buffer.allocUnsafe(8);
     header.writeUInt32LE(ipc.byteLength, 0);
     header.writeUInt32LE(batch.numRows, 4);

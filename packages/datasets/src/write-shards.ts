@@ -22,8 +22,9 @@ import {
   shardPath,
   shardRowCounts,
 } from "./sharding.js";
-import { ipcFrame, makeTempDir, type SpilledBatch, SpillFile } from "./spill.js";
+import { makeTempDir, type SpilledBatch, SpillFile } from "./spill.js";
 import type { DatasetProgressEvent, WriteShardsOptions, WriteShardsResult, WrittenShard } from "./types.js";
+import { FramePool, ipcFrame } from "./writer/frames.js";
 import { createParquetWasmWriter } from "./writer/parquet-wasm.js";
 import type { ShardWriter, ShardWriterBackend } from "./writer/shard-writer.js";
 
@@ -114,6 +115,7 @@ async function run(
   emit: Emit,
   signal: AbortSignal,
   backend: ShardWriterBackend,
+  pool: FramePool,
   alwaysSpill: boolean,
 ): Promise<WriteShardsResult> {
   const { split, dataDir } = checked;
@@ -248,7 +250,7 @@ async function run(
           (bytesSoFar >= checked.maxShardSize || bytesSoFar / lastFraction >= 1.05 * checked.maxShardSize)
         )
           throw new SpillNeeded();
-        const ipc = spilling ? spill.write(toWriter(batch)) : ipcFrame(toWriter(batch));
+        const ipc = spilling ? spill.write(toWriter(batch), pool) : ipcFrame(toWriter(batch), pool);
         const rows = batch.numRows;
         if (progress && speculative !== null) {
           if (
@@ -475,14 +477,15 @@ export async function* writeShardsIter(
 ): AsyncGenerator<DatasetProgressEvent, WriteShardsResult> {
   const checked = check(options);
   return yield* withEvents(options.signal, checked.split, async (emit, signal) => {
-    const backend = createParquetWasmWriter();
+    const pool = new FramePool();
+    const backend = createParquetWasmWriter({ recycle: (buffer) => pool.recycle(buffer) });
     try {
       try {
-        return await run(options, checked, emit, signal, backend, false);
+        return await run(options, checked, emit, signal, backend, pool, false);
       } catch (error) {
         if (!(error instanceof SpillNeeded)) throw error;
         // rows-progress starts again from 0: the file is read again from its start
-        return await run(options, checked, emit, signal, backend, true);
+        return await run(options, checked, emit, signal, backend, pool, true);
       }
     } finally {
       // the one place the writer thread stops: after a success, a failure, or an input that

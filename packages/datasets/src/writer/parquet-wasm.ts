@@ -5,6 +5,7 @@ import type { Feature } from "@hfkit/cards";
 import * as A from "apache-arrow";
 import { containsMedia } from "../features/model.js";
 import { VERSION } from "../version.js";
+import { ownsBuffer } from "./frames.js";
 import type { ShardWriter, ShardWriterBackend, ShardWriterOptions } from "./shard-writer.js";
 
 type ParquetWasm = typeof import("parquet-wasm");
@@ -155,7 +156,8 @@ function start({ id, config: c }) {
           batch.free();
         }
       }
-      parentPort.postMessage({ type: "ack", id });
+      // the frame is in wasm memory now: its buffer goes back to be filled again
+      parentPort.postMessage({ type: "ack", id, buffer: next.ipc.buffer }, [next.ipc.buffer]);
     },
   });
   (async () => {
@@ -200,6 +202,8 @@ function snappyColumns(options: ShardWriterOptions): string[] {
 interface Reply {
   type: "ack" | "done" | "error";
   id: number;
+  /** With an ack: the frame's buffer, free again. */
+  buffer?: ArrayBuffer;
   bytes?: number;
   message?: string;
 }
@@ -208,7 +212,9 @@ interface Reply {
  * Writes shards with parquet-wasm (arrow-rs) in one worker thread, fed the spilled Arrow IPC
  * batches as they are. `dispose` stops the worker.
  */
-export function createParquetWasmWriter(): ShardWriterBackend {
+export function createParquetWasmWriter(
+  backendOptions: { recycle?: (buffer: ArrayBuffer) => void } = {},
+): ShardWriterBackend {
   let worker: Worker | undefined;
   let nextId = 0;
   const listeners = new Map<number, (reply: Reply) => void>();
@@ -252,8 +258,10 @@ export function createParquetWasmWriter(): ShardWriterBackend {
         r?.();
       };
       listeners.set(id, (reply) => {
-        if (reply.type === "ack") inFlight--;
-        else if (reply.type === "done") finished(reply.bytes ?? 0);
+        if (reply.type === "ack") {
+          inFlight--;
+          if (reply.buffer) backendOptions.recycle?.(reply.buffer);
+        } else if (reply.type === "done") finished(reply.bytes ?? 0);
         else {
           failed ??= new Error(`Parquet writer: ${reply.message}`);
           rejectFinished(failed);
@@ -275,7 +283,7 @@ export function createParquetWasmWriter(): ShardWriterBackend {
         async write(ipc, offset, length) {
           if (failed) throw failed;
           inFlight++;
-          const owned = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength ? ipc : ipc.slice();
+          const owned = ownsBuffer(ipc) ? ipc : ipc.slice();
           thread.postMessage({ type: "write", id, ipc: owned, offset, length }, [
             owned.buffer as ArrayBuffer,
           ]);
