@@ -225,8 +225,8 @@ async function run(
       return Math.floor(0.97 * Math.ceil(predictedRows / predictedShards));
     };
 
-    // The spill is only read for a split of several shards. When the file's size shows at the first
-    // batch that the split will be well under `maxShardSize`, it is not written (profiled: writing
+    // The spill is only read for a split of several shards. When the file's size shows that the
+    // split will be well under `maxShardSize`, the rest of it is not written (profiled: writing
     // it was ~4% of the main thread on 2 M JSONL rows, and it takes the split's Arrow size on
     // disk). Should the split reach `maxShardSize` after all, the run stops (SpillNeeded) and the
     // split is written again from the start of the file, spilled.
@@ -240,17 +240,18 @@ async function run(
           const fraction = progress();
           if (fraction > 0 && fraction <= 1) lastFraction = fraction;
         }
-        spilling ??=
-          alwaysSpill ||
-          !progress ||
-          checked.numShards !== undefined ||
-          !(lastFraction > 0 && bytesSoFar / lastFraction < 0.5 * checked.maxShardSize);
+        if (alwaysSpill || !progress || checked.numShards !== undefined) spilling = true;
+        // Decided once `rowGroupBytes` are in: earlier, the bytes the file stream has read ahead
+        // make the prediction too low (by 2-3x at the first batch of 5 M rows). The batches until
+        // then are spilled.
+        if (spilling === undefined && bytesSoFar >= checked.rowGroupBytes)
+          spilling = !(lastFraction > 0 && bytesSoFar / lastFraction < 0.8 * checked.maxShardSize);
         if (
-          !spilling &&
+          spilling === false &&
           (bytesSoFar >= checked.maxShardSize || bytesSoFar / lastFraction >= 1.05 * checked.maxShardSize)
         )
           throw new SpillNeeded();
-        const ipc = spilling ? spill.write(toWriter(batch), pool) : ipcFrame(toWriter(batch), pool);
+        const ipc = spilling !== false ? spill.write(toWriter(batch), pool) : ipcFrame(toWriter(batch), pool);
         const rows = batch.numRows;
         if (progress && speculative !== null) {
           if (
