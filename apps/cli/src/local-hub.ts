@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { createEmulator, type Emulator } from "@hfkit/emulator";
+// The emulator is loaded only when the local hub is used (see commands/emulator.ts).
+import type { Emulator } from "@hfkit/emulator";
 import { readHubEnvironment } from "@hfkit/http";
 import { acquireFileLock, type FileLock, type LockHolder } from "@hfkit/repo";
 
@@ -56,6 +57,7 @@ export class LocalHub {
         { cause: error },
       );
     }
+    const { createEmulator } = await import("@hfkit/emulator");
     return new LocalHub(dir, createEmulator({ storage: { dir } }), lock);
   }
 

@@ -95,4 +95,42 @@ describe("shards of one JSONL file written while it is read", () => {
     expect(fromArray).toHaveLength(1);
     expect(flat(fromFile)).toEqual(rows.map(key));
   });
+  test("a file foreseen larger than two row groups (no provisional writer) gives the shard of an array", async () => {
+    // the first batch (~0.8 MB of Arrow) is under rowGroupBytes, but the file's size already
+    // shows several row groups: the rows are held until the row group size is known
+    const rows = Array.from({ length: 120_000 }, (_, i) => ({
+      id: i,
+      text: `${i} ${"w".repeat(80 + (i % 9))}`,
+    }));
+    const options = { rowGroupBytes: 1_000_000, maxShardSize: "100MB" } as const;
+    const fromFile = await shards({ data: jsonl("large.jsonl", rows), ...options });
+    const fromArray = await shards({ data: rows, ...options });
+    expect(fromFile.map((s) => [s.path, s.rows])).toEqual([["data/train-00000-of-00001.parquet", 120_000]]);
+    expect(fromFile[0]!.read.rowGroups.length).toBeGreaterThan(5);
+    expect(fromFile[0]!.read.rowGroups).toEqual(fromArray[0]!.read.rowGroups);
+    expect(flat(fromFile)).toEqual(rows.map(key));
+    expect(fromFile[0]!.bytes.equals(fromArray[0]!.bytes)).toBe(true);
+  });
+
+  test("a file foreseen larger than two row groups that ends within one is one row group, as from an array", async () => {
+    // dense first rows, then rows padded with spaces: the first batch predicts far more Arrow
+    // bytes than the split has
+    const path = join(work, "thin.jsonl");
+    const rows = Array.from({ length: 40_000 }, (_, i) => ({
+      id: i,
+      text: i < 30_000 ? "z".repeat(20) : "",
+    }));
+    writeFileSync(
+      path,
+      rows.map((r) => `${JSON.stringify(r).replace(",", `,${r.text ? "" : " ".repeat(5000)}`)}\n`).join(""),
+    );
+    const options = { rowGroupBytes: 2_000_000, maxShardSize: "100MB" } as const;
+    const fromFile = await shards({ data: path, ...options });
+    const fromArray = await shards({ data: rows, ...options });
+    expect(fromFile.map((s) => [s.path, s.rows, s.read.rowGroups.length])).toEqual([
+      ["data/train-00000-of-00001.parquet", 40_000, 1],
+    ]);
+    expect(flat(fromFile)).toEqual(rows.map(key));
+    expect(fromFile[0]!.bytes.equals(fromArray[0]!.bytes)).toBe(true);
+  });
 });

@@ -8,6 +8,7 @@ import type { Row } from "./encode/batch.js";
 import { DatasetError } from "./errors.js";
 import { featuresToArrowSchema } from "./features/arrow.js";
 import { ClassLabel, List, Value } from "./features/model.js";
+import { lines } from "./inputs/bytes.js";
 import { parquetBatches } from "./inputs/parquet.js";
 import { readParquetRows } from "./read/read-parquet.js";
 import { hyparquetRead } from "./test-utils/hyparquet.js";
@@ -60,6 +61,37 @@ describe("JSON Lines", () => {
       { text: "b ✓", n: 2n, tags: ["x"] },
       { text: null, n: 3n, tags: null },
     ]);
+  });
+
+  test("lines cut anywhere by the read chunks come out whole, numbered, without CR/LF", async () => {
+    const text = 'ab\r\n{"x": "é✓"}\n\nlong line over three chunks\nlast';
+    const bytes = Buffer.from(text);
+    const expected = text.split("\n").map((l) => l.replace(/\r$/, ""));
+    // every way of cutting the bytes in two and in single-byte chunks
+    const cuts = [...Array.from({ length: bytes.length + 1 }, (_, at) => [at]), [3, 4, 5, 6, 7]];
+    for (const cut of cuts) {
+      const at = [0, ...cut, bytes.length];
+      const pieces = at.slice(1).map((end, i) => bytes.subarray(at[i], end));
+      async function* source() {
+        yield* pieces;
+      }
+      const got: [number, string][] = [];
+      for await (const { buffer, starts, ends, firstLine } of lines(source())) {
+        starts.forEach((start, i) => {
+          got.push([firstLine + i, buffer.toString("utf8", start, ends[i])]);
+        });
+      }
+      expect(got).toEqual(expected.map((l, i) => [i + 1, l]));
+    }
+    const single: string[] = [];
+    async function* bytewise() {
+      for (const b of bytes) yield Uint8Array.of(b);
+    }
+    for await (const { buffer, starts, ends } of lines(bytewise()))
+      starts.forEach((start, i) => {
+        single.push(buffer.toString("utf8", start, ends[i]));
+      });
+    expect(single).toEqual(expected);
   });
 
   test("zstd (.zst)", async () => {

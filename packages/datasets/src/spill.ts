@@ -2,7 +2,8 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as A from "apache-arrow";
+import type * as A from "apache-arrow";
+import { type FramePool, ipcFrame } from "./writer/frames.js";
 
 // A stream's size is unknown until it ends, yet `datasets` picks the shard count from the
 // whole split's Arrow size and cuts shards at equal row counts. So the first pass writes the
@@ -42,8 +43,8 @@ export class SpillFile {
    * without a copy (profiled: the copy and the stream's buffering cost about 5% of the main
    * thread on 1 M rows).
    */
-  write(batch: A.RecordBatch): Uint8Array {
-    const ipc = A.tableToIPC(new A.Table([batch]), "stream");
+  write(batch: A.RecordBatch, pool?: FramePool): Uint8Array {
+    const ipc = ipcFrame(batch, pool);
     const header = Buffer.allocUnsafe(8);
     header.writeUInt32LE(ipc.byteLength, 0);
     header.writeUInt32LE(batch.numRows, 4);

@@ -1,11 +1,7 @@
 import { readFile } from "node:fs/promises";
-import {
-  type EmulatorOrg,
-  type EmulatorUser,
-  type FaultSpec,
-  parseFaultRules,
-  startEmulatorServer,
-} from "@hfkit/emulator";
+// Types only: the emulator (~0.3 s of CPU to load) is imported when the command runs, so that
+// other commands such as `datasets push` do not pay for it at start-up.
+import type { EmulatorOrg, EmulatorUser, FaultSpec } from "@hfkit/emulator";
 import { type Command, InvalidArgumentError } from "commander";
 import type { CliContext } from "../context.js";
 import { examples, HELP_GROUPS } from "../help.js";
@@ -68,6 +64,7 @@ async function faultsFrom(file: string): Promise<FaultSpec[]> {
     throw new Error(`--faults: ${file} is not JSON: ${(error as Error).message}`);
   }
   try {
+    const { parseFaultRules } = await import("@hfkit/emulator");
     return parseFaultRules(data, file);
   } catch (error) {
     throw new Error(`--faults: ${(error as Error).message}`);
@@ -156,6 +153,7 @@ export function registerEmulatorCommand(program: Command, context: CliContext): 
             command.error(`error: ${error.message}`, { exitCode: 2, code: "hfkit.invalidFaults" }),
           )
         : [];
+      const { startEmulatorServer } = await import("@hfkit/emulator");
       const server = await startEmulatorServer({
         port: options.port,
         storagePort: options.storagePort,

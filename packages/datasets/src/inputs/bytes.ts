@@ -39,35 +39,53 @@ async function* zstdChunks(input: Readable): AsyncGenerator<Uint8Array> {
   while (out.length > 0) yield out.shift()!;
 }
 
-/** Complete lines of a byte stream (without the line break), with their 1-based numbers. */
+/**
+ * Complete lines of a byte stream (without the line break), with their 1-based numbers. A line
+ * cut by a chunk boundary is joined on its own (a small copy); the rest of each chunk is split in
+ * place, never copied (profiled: concatenating every 1 MiB chunk with the previous tail cost ~4% of
+ * the main thread on 1 M JSONL rows).
+ */
 export async function* lines(
   chunks: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<{ buffer: Buffer; starts: number[]; ends: number[]; firstLine: number }> {
-  let carry: Buffer = Buffer.alloc(0);
+  let carry: Buffer[] = [];
   let line = 1;
+  const endOf = (buffer: Buffer, nl: number, start: number) =>
+    nl > start && buffer[nl - 1] === 13 ? nl - 1 : nl;
   for await (const chunk of chunks) {
-    const buffer =
-      carry.length > 0
-        ? Buffer.concat([carry, chunk])
-        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let start = 0;
+    if (carry.length > 0) {
+      const nl = buffer.indexOf(10);
+      if (nl === -1) {
+        carry.push(Buffer.from(buffer));
+        continue;
+      }
+      const joined = Buffer.concat([...carry, buffer.subarray(0, nl + 1)]);
+      carry = [];
+      yield { buffer: joined, starts: [0], ends: [endOf(joined, joined.length - 1, 0)], firstLine: line };
+      line++;
+      start = nl + 1;
+    }
     const starts: number[] = [];
     const ends: number[] = [];
-    let start = 0;
     for (;;) {
       const nl = buffer.indexOf(10, start);
       if (nl === -1) break;
       starts.push(start);
-      ends.push(nl > start && buffer[nl - 1] === 13 ? nl - 1 : nl);
+      ends.push(endOf(buffer, nl, start));
       start = nl + 1;
     }
     if (starts.length > 0) {
       yield { buffer, starts, ends, firstLine: line };
       line += starts.length;
     }
-    carry = Buffer.from(buffer.subarray(start));
+    // the stream may reuse its chunk's memory once the next one is asked for: the tail is copied
+    if (start < buffer.length) carry.push(Buffer.from(buffer.subarray(start)));
   }
   if (carry.length > 0) {
-    const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
-    yield { buffer: carry, starts: [0], ends: [end], firstLine: line };
+    const last = Buffer.concat(carry);
+    const end = last[last.length - 1] === 13 ? last.length - 1 : last.length;
+    yield { buffer: last, starts: [0], ends: [end], firstLine: line };
   }
 }

@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import { basename } from "node:path";
 import type { Row } from "../encode/batch.js";
 import { dataError } from "../errors.js";
@@ -12,11 +13,16 @@ export function readJsonl(path: string, signal?: AbortSignal): RowSource {
     let rows: Row[] = [];
     let numbers: number[] = [];
     for await (const { buffer, starts, ends, firstLine } of lines(fileBytes(path, signal, meter))) {
+      // For ASCII bytes latin1 gives the same string as UTF-8, decoded faster (one check per
+      // ~1 MiB chunk; profiled: ~10% less time splitting and parsing 1 M JSONL rows). Decoding
+      // the whole chunk once and parsing slices of it was faster still, but kept every chunk's
+      // string alive as long as any parsed value (+50 MB RSS).
+      const ascii = isAscii(buffer);
       for (let i = 0; i < starts.length; i++) {
         const start = starts[i]!;
         const end = ends[i]!;
         if (end === start) continue;
-        const text = buffer.toString("utf8", start, end);
+        const text = buffer.toString(ascii ? "latin1" : "utf8", start, end);
         let value: unknown;
         try {
           value = JSON.parse(text);
