@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
@@ -8,6 +10,7 @@ import { createHubClient, type HubClient } from "@hfkit/http";
 import { pythonSkipReason, runPython } from "@hfkit/testing/python";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { hubXetTokenSource } from "./cas-client.js";
 import { readXetFile } from "./read-xet-file.js";
 import { collect, noiseBytes, splitmixBytes } from "./test-utils/index.js";
 import { uploadXet } from "./upload-xet.js";
@@ -162,6 +165,69 @@ describe("faults on the way", () => {
     );
     expect(fetches.length).toBeGreaterThanOrEqual(2);
   }, 120_000);
+});
+
+describe("a xorb range cut mid-body on a real socket", () => {
+  it("is asked again from the first chunk not yet whole, and the file reads back whole", async () => {
+    const data = noiseBytes(3 * MiB, 41);
+    const { files } = await uploadXet(hub, { repo, files: [{ content: data }], cacheDir: false });
+    // A CAS in front of the emulator's: the reconstruction's xorb URLs are pointed at it, and
+    // the first xorb answer sends its headers and 1,000,000 bytes, then the socket is destroyed.
+    let upstream = "";
+    const xorbGets: IncomingHttpHeaders[] = [];
+    const front = createServer(async (request, response) => {
+      const path = request.url ?? "/";
+      const headers: Record<string, string> = {};
+      for (const name of ["authorization", "range", "accept-encoding"]) {
+        const value = request.headers[name];
+        if (typeof value === "string") headers[name] = value;
+      }
+      const answer = await fetch(`${upstream}${path}`, { headers });
+      let body = Buffer.from(await answer.arrayBuffer());
+      const out: Record<string, string> = {};
+      for (const name of ["content-type", "content-range"]) {
+        const value = answer.headers.get(name);
+        if (value) out[name] = value;
+      }
+      if (/^\/v[12]\/reconstructions\//.test(path)) {
+        body = Buffer.from(body.toString("utf8").replaceAll(upstream, `http://127.0.0.1:${port()}`));
+      }
+      if (path.startsWith("/xorbs/")) {
+        xorbGets.push(request.headers);
+        if (xorbGets.length === 1) {
+          response.writeHead(answer.status, { ...out, "content-length": String(body.byteLength) });
+          response.write(body.subarray(0, 1_000_000), () => setTimeout(() => response.socket?.destroy(), 50));
+          return;
+        }
+      }
+      response.writeHead(answer.status, { ...out, "content-length": String(body.byteLength) });
+      response.end(body);
+    });
+    await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+    const port = () => (front.address() as AddressInfo).port;
+    try {
+      const hubTokens = hubXetTokenSource(hub, { repo, scope: "read" });
+      const tokenSource = async (signal?: AbortSignal) => {
+        const connection = await hubTokens(signal);
+        upstream = connection.casUrl;
+        return { ...connection, casUrl: `http://127.0.0.1:${port()}` };
+      };
+      const got = Buffer.concat(
+        await collect(readXetFile(hub, { fileHash: files[0]!.xetHash, tokenSource })),
+      );
+      expect(got.equals(Buffer.from(data))).toBe(true);
+      expect(xorbGets).toHaveLength(2);
+      // Sent by node:http on the client's agents, not by fetch (which adds Sec-Fetch-Mode).
+      expect(xorbGets[0]!["sec-fetch-mode"]).toBeUndefined();
+      const [first, again] = xorbGets.map((h) => /bytes=(\d+)-(\d+)/.exec(String(h.range)));
+      // Asked again from a chunk boundary after the bytes that arrived whole, to the same end.
+      expect(Number(again![1])).toBeGreaterThan(Number(first![1]) + 900_000);
+      expect(Number(again![1])).toBeLessThanOrEqual(Number(first![1]) + 1_000_000);
+      expect(again![2]).toBe(first![2]);
+    } finally {
+      await new Promise((resolve) => front.close(resolve));
+    }
+  }, 60_000);
 });
 
 describe("a process killed mid-upload", () => {
