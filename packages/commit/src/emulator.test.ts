@@ -49,6 +49,26 @@ async function folder() {
 }
 
 describe("commits against the emulator", () => {
+  it("completes a multipart upload through node:http: the parts' ETags, LFS headers, no token", async () => {
+    const dir = await tempTree({ "big.bin": big });
+    await uploadFolder(fixture.hub, { repo, folder: dir });
+    const entries = fixture.server.emulator.requestLog;
+    const parts = entries.filter((e) => e.url.includes("/part/")).map((e) => e.status);
+    expect(parts).toEqual([200, 200, 200]);
+    const completions = entries.filter((e) => new URL(e.url).pathname === "/api/complete_multipart");
+    expect(completions).toHaveLength(1);
+    const { headers, hasAuthorization, bodyBytes, status } = completions[0]!;
+    expect([status, hasAuthorization]).toEqual([200, false]);
+    expect(headers.accept).toBe("application/vnd.git-lfs+json");
+    expect(headers["content-type"]).toBe("application/vnd.git-lfs+json");
+    expect(Number(headers["content-length"])).toBe(bodyBytes);
+    // fetch always adds sec-fetch-mode: its absence shows the call took node:http, whose
+    // keep-alive agent already holds a connection, sparing the platform fetch's first-call cost.
+    expect(headers["sec-fetch-mode"]).toBeUndefined();
+    const [file] = await getPathsInfo(fixture.hub, { repo, paths: ["big.bin"] });
+    expect(file?.type === "file" ? [file.size, file.lfs?.oid] : []).toEqual([big.byteLength, sha256(big)]);
+  });
+
   it("uploads a folder with text, a binary and a multipart file exactly as the Hub expects", async () => {
     const dir = await folder();
     const result = await uploadFolder(fixture.hub, { repo, folder: dir, verify: true });
