@@ -122,10 +122,13 @@ const pw = require(workerData.parquetWasm);
 // new pages (profiled on 1 M JSONL rows: page faults made the copy ~15% of this thread's time).
 // A full collection after each chunk is cheap here and lets the allocator reuse their memory.
 // The flag only matters when a context is created: it is set for this one and cleared again.
+// V8 flags are process-wide, so a writer thread starting at the same time (splits prepared in
+// parallel) may clear it before this context is made: then this thread simply does not collect.
 const v8 = require("node:v8");
 v8.setFlagsFromString("--expose-gc");
-const collect = require("node:vm").runInNewContext("gc");
+const exposed = require("node:vm").runInNewContext("typeof gc === 'function' ? gc : undefined");
 v8.setFlagsFromString("--no-expose-gc");
+const collect = exposed ?? (() => {});
 let current;
 function start({ id, config: c }) {
   const file = { id, queue: [], wake: undefined, closed: false, aborted: false };
