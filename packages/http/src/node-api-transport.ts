@@ -10,6 +10,7 @@ import http, {
 import https from "node:https";
 import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
 import { bufferedBodies } from "./buffered-body.js";
+import { LightResponse } from "./light-response.js";
 import { hasNullBody, toHeaderRecord, toWebHeaders } from "./node-headers.js";
 import { followRedirects, REDIRECT_STATUSES } from "./transport.js";
 import type { BodyPayload, PreparedRequest } from "./types.js";
@@ -102,13 +103,14 @@ async function writeBody(outgoing: ClientRequest, payload: BodyPayload | null) {
 function toResponse(incoming: IncomingMessage, bytes: Buffer, method: string, url: URL): Response {
   const status = incoming.statusCode ?? 0;
   const body = hasNullBody(method, status) ? null : decode(bytes, incoming.headers["content-encoding"]);
-  const response = new Response(body, {
+  // Not the platform's Response, whose first use loads fetch (light-headers.ts). It carries
+  // the URL it answered, as fetch's does (the seam resolves `Link` against it).
+  const response = new LightResponse(body, {
     status,
     statusText: incoming.statusMessage ?? "",
     headers: toWebHeaders(incoming.headers),
+    url: url.href,
   });
-  // A Response built here has no URL; fetch's carries the one it answered (the seam resolves `Link` against it).
-  Object.defineProperty(response, "url", { value: url.href });
   // The seam reads JSON and text from this buffer rather than back through the Response's stream.
   if (body) bufferedBodies.set(response, body);
   return response;
@@ -140,14 +142,12 @@ function streams(request: PreparedRequest, method: string, incoming: IncomingMes
  * close), as fetch reports a cut body, so the caller can resume.
  */
 function streamedResponse(incoming: IncomingMessage, url: URL): Response {
-  const body = ReadableStream.from(incoming as AsyncIterable<Uint8Array>) as ReadableStream<Uint8Array>;
-  const response = new Response(body, {
+  return new LightResponse(incoming as AsyncIterable<Uint8Array>, {
     status: incoming.statusCode ?? 0,
     statusText: incoming.statusMessage ?? "",
     headers: toWebHeaders(incoming.headers),
+    url: url.href,
   });
-  Object.defineProperty(response, "url", { value: url.href });
-  return response;
 }
 
 /**

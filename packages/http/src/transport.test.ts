@@ -613,6 +613,43 @@ describe("small calls over node:http", () => {
     }
   });
 
+  it("never builds the platform's Headers or Response on this path (their first use loads fetch)", async () => {
+    requests.length = 0;
+    const client = createHubClient({ endpoint: base, token: "hf_small_calls_token", env: {} });
+    const saved = { Headers: globalThis.Headers, Response: globalThis.Response };
+    const refuse = (name: string) =>
+      class {
+        constructor() {
+          throw new Error(`${name} built on the node:http path`);
+        }
+      };
+    Object.assign(globalThis, { Headers: refuse("Headers"), Response: refuse("Response") });
+    try {
+      const json = await client.request({ schema: z.unknown(), path: "/moved" });
+      expect(json.data).toEqual({ elsewhere: true });
+      const pages: unknown[] = [];
+      for await (const page of client.paginate({ schema: z.array(z.number()), path: "/page" }))
+        pages.push(page);
+      expect(pages.flat()).toEqual([1, 2, 3]);
+      const file = await client.request({ path: "/file-moved", responseType: "stream" });
+      const reader = file.data!.getReader();
+      expect(Buffer.from((await reader.read()).value!).toString()).toBe("abcd");
+      release();
+      await reader.cancel();
+      expect(requests.map((r) => [r.url, r.headers.authorization])).toEqual([
+        ["/moved", "Bearer hf_small_calls_token"],
+        ["/landed?x=1", undefined],
+        ["/page", "Bearer hf_small_calls_token"],
+        ["/page2", "Bearer hf_small_calls_token"],
+        ["/file-moved", "Bearer hf_small_calls_token"],
+        ["/file-storage", "Bearer hf_small_calls_token"],
+      ]);
+    } finally {
+      Object.assign(globalThis, saved);
+      await client.close();
+    }
+  });
+
   it("reports an answer cut short as a network error naming the URL, after retrying it", async () => {
     const client = createHubClient({
       endpoint: base,

@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import { discardBody } from "./discard.js";
+import { LightHeaders } from "./light-headers.js";
 import type { BodyPayload, PreparedRequest } from "./types.js";
 
 type FetchBody = NonNullable<RequestInit["body"]>;
@@ -13,16 +14,15 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
   return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
 }
 
-/** fetch takes web streams; turn any other async iterable into one. */
-function toFetchBody(payload: BodyPayload | null): FetchBody | null {
-  if (payload === null) return null;
-  if (typeof ReadableStream !== "undefined" && payload instanceof ReadableStream) return payload;
-  if (isAsyncIterable(payload)) return ReadableStream.from(payload) as ReadableStream<Uint8Array>;
-  return payload as FetchBody;
+function isStream(body: unknown): body is ReadableStream<Uint8Array> {
+  return typeof ReadableStream !== "undefined" && body instanceof ReadableStream;
 }
 
-function isStream(body: FetchBody | null): boolean {
-  return typeof ReadableStream !== "undefined" && body instanceof ReadableStream;
+/** fetch takes web streams; turn any other async iterable into one. */
+function toFetchBody(payload: BodyPayload | null): FetchBody | null {
+  if (payload === null || isStream(payload)) return payload;
+  if (isAsyncIterable(payload)) return ReadableStream.from(payload) as ReadableStream<Uint8Array>;
+  return payload as FetchBody;
 }
 
 /** One hop of an attempt: sends `method url` with these headers and a fresh body from `makeBody`. */
@@ -40,7 +40,7 @@ export type Hop = (
 export async function followRedirects(request: PreparedRequest, hop: Hop): Promise<Response> {
   let url = request.url;
   let method: string = request.method;
-  const headers = new Headers(request.headers);
+  const headers: Headers = new LightHeaders(request.headers);
   let makeBody = request.body;
   for (let hops = 0; ; hops++) {
     const response = await hop(url, method, headers, makeBody);

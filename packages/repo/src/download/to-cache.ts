@@ -95,21 +95,9 @@ async function writeCachedirTag(cacheDir: string): Promise<void> {
 /**
  * The cached file, if it is there and intact: its size must match what the listing, the
  * cached tree or `expectedSize` says (and with `verify` its hash its blob name), else it is
- * not served and gets fetched again.
+ * not served and gets fetched again (`undefined`). `"absent"`: no pointer there at all.
  */
 async function hit(
-  job: CacheDownload,
-  layout: RepoCacheLayout,
-  pointer: string,
-  commit: string,
-  expectedSize?: number,
-): Promise<CachedFile | undefined> {
-  const found = await hitOrAbsent(job, layout, pointer, commit, expectedSize);
-  return found === "absent" ? undefined : found;
-}
-
-/** `hit`, telling a pointer that is not there (`"absent"`) from one that is not intact. */
-async function hitOrAbsent(
   job: CacheDownload,
   layout: RepoCacheLayout,
   pointer: string,
@@ -141,7 +129,7 @@ async function fromCacheOnly(
 ): Promise<CachedFile> {
   const found = await lookupCachedFile(layout, job.revision, job.path);
   const cached = found.state === "found" ? await hit(job, layout, found.path, found.commit) : undefined;
-  if (cached) return cached;
+  if (cached && cached !== "absent") return cached;
   throw cacheMiss(job, found.state, why, cause);
 }
 
@@ -162,7 +150,7 @@ async function metadataOf(job: CacheDownload, layout: RepoCacheLayout): Promise<
       if (!unreachable(error) || job.force) throw error;
       const found = await lookupCachedFile(layout, job.revision, job.path);
       const cached = found.state === "found" ? await hit(job, layout, found.path, found.commit) : undefined;
-      return cached ?? (await ask());
+      return cached && cached !== "absent" ? cached : await ask();
     });
   } catch (error) {
     const missingAt = commitOfMissingFile(error);
@@ -191,7 +179,7 @@ export async function downloadToCache(job: CacheDownload): Promise<CachedFile> {
   let absentAt: string | undefined;
   if (isCommitId(job.revision) && !job.force) {
     const pointer = layout.pointer(job.revision, job.path);
-    const cached = await hitOrAbsent(job, layout, pointer, job.revision);
+    const cached = await hit(job, layout, pointer, job.revision);
     if (cached === "absent") absentAt = pointer;
     else if (cached) return cached;
   }
