@@ -62,16 +62,25 @@ export async function writeVerified(
 }
 
 /**
- * Bytes received but not yet written above which reading waits for the write in flight: about
- * one socket read. Kept small on purpose. A 1 GiB download from the emulator, client pinned to
- * one CPU, load 8-11, three interleaved rounds: a 16 MiB bound took 20.1-21.2 s, 64 KiB
- * 7.1-7.8 s (curl 6.8-7.4 s in the same rounds), and 4.9-6.0 s of CPU against 7.5-8.3 s.
- * Most of the difference is system time: 1 GiB of 64 KiB chunks from memory, hashed and
- * written, cost 1.6-2.0 s of it with 16 MiB held and 0.4-0.6 s with 1 MiB (held chunks are
- * cold by the time they are copied to the page cache, and new buffers cannot reuse their
- * memory). The socket's own buffer, not this queue, absorbs the network's bursts.
+ * Bytes received but not yet written above which reading waits for the write in flight.
+ *
+ * 1 MiB: about 16 socket reads, so each `writev` carries about that much and reading goes on
+ * while it runs. With one socket read (64 KiB) the reader stopped after every chunk until its
+ * write came back from the thread pool: on a client pinned to one CPU that is a pair of
+ * context switches per 64 KiB. A 1 GiB download from the emulator, three interleaved rounds,
+ * load 10-14 (`/usr/bin/time`): Xet-stored 20,000 voluntary and 16,000 involuntary switches
+ * at 64 KiB against 3,200 and 3,000 at 1 MiB, 2.0-2.2 s of CPU against 1.7-1.8 s; LFS-stored
+ * 20,000-25,000 against 4,600-5,100 switches, 3.4-7.9 s of CPU against 2.8-4.4 s. The profile
+ * showed the cost as `writeBuffers` on the main thread (1.2 s of a 4.0 s Xet download at
+ * 64 KiB).
+ *
+ * Not more: held chunks are cold by the time they are copied to the page cache, and new
+ * buffers cannot reuse their memory. At 2 MiB system time rose again (LFS 1.4-2.4 s against
+ * 0.8-1.2 s), at 8 MiB it tripled (Xet 1.8-1.9 s against 0.4-0.6 s), and an earlier 16 MiB
+ * bound cost 1.6-2.0 s of it. The socket's own buffer, not this queue, absorbs the network's
+ * bursts.
  */
-export const MAX_QUEUED = 64 << 10;
+export const MAX_QUEUED = 1 << 20;
 
 /**
  * Writes `source` to `handle` from `position` while the next chunks are received and hashed
