@@ -1,5 +1,5 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
-import { mkdtemp, readFile, readlink, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, readlink, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHubClient, HTTP_CHANNELS } from "@hfkit/http";
@@ -81,6 +81,35 @@ describe("downloads of files stored on Xet", () => {
         expect(auth).not.toContain(TOKEN);
       } else expect(auth).toBeNull();
     }
+  });
+
+  it("keeps no blob when the reconstructed bytes fail the SHA-256 check, and a clean download afterwards is byte-identical", async () => {
+    // WEIGHTS (3 MB) cross the 1 MiB write queue of Xet reads (MAX_QUEUED_XET) several times.
+    // The Hub announces another SHA-256 than that of the bytes the CAS gives back.
+    const other = sha256(new Uint8Array([1, 2, 3]));
+    let corrupt = true;
+    server.use(
+      http.head(`${HUB}/acme/bert/resolve/*`, async ({ request }) => {
+        const answer = await emulatorHub.emulator.handle(request);
+        if (!corrupt) return answer;
+        const headers = new Headers(answer.headers);
+        for (const name of ["etag", "x-linked-etag"]) if (headers.has(name)) headers.set(name, `"${other}"`);
+        return new HttpResponse(null, { status: answer.status, headers });
+      }),
+    );
+    const error = await rejection(downloadFile(hub(), { repo: "acme/bert", path: "model.bin" }));
+    // Caught by the SHA-256 check of the whole file (Xet reads skip their own BLAKE3 check).
+    expect(error.message).toContain("Download check failed for model.bin: the SHA-256");
+    expect(calls().some((c) => c.startsWith("GET STORAGE /xorbs/"))).toBe(true);
+    const blobs = join(cacheDir, "models--acme--bert", "blobs");
+    // Nor a partial file: bytes that failed their check are not kept for a resume.
+    expect(await readdir(blobs).catch(() => [])).toEqual([]);
+    expect(await readdir(join(cacheDir, "models--acme--bert", "snapshots")).catch(() => [])).toEqual([]);
+
+    corrupt = false;
+    const file = await downloadFile(hub(), { repo: "acme/bert", path: "model.bin" });
+    expect(sha256(await readFile(file.path))).toBe(sha256(WEIGHTS));
+    expect(await readdir(blobs)).toEqual([sha256(WEIGHTS)]);
   });
 
   it("reads into memory and into a stream through Xet too, checked against the SHA-256", async () => {

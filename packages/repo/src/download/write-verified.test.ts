@@ -3,7 +3,7 @@ import { type FileHandle, open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { MAX_QUEUED, writePipelined } from "./write-verified.js";
+import { MAX_QUEUED, MAX_QUEUED_XET, writePipelined } from "./write-verified.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hfkit-write-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,43 +64,54 @@ describe("writePipelined", () => {
     expect(readFileSync(join(dir, "broken")).equals(Buffer.concat(chunks.slice(0, 7)))).toBe(true);
   });
 
-  it("stops reading while a write is in flight once MAX_QUEUED bytes wait, then writes them all", async () => {
-    // A disk that answers only when the test says so: how far reading runs ahead is what
-    // bounds the memory a download holds.
-    const real = await open(join(dir, "slow"), "w");
-    const pending: (() => void)[] = [];
-    const slow = {
-      writev: (buffers: Uint8Array[], at: number) =>
-        new Promise((resolve, reject) => {
-          pending.push(() => real.writev(buffers, at).then(resolve, reject));
-        }),
-    } as unknown as FileHandle;
-    let pulled = 0;
-    const source = (async function* () {
-      for (const chunk of chunks) {
-        pulled++;
-        yield chunk;
+  it.each([
+    ["MAX_QUEUED (LFS through /resolve)", MAX_QUEUED],
+    ["MAX_QUEUED_XET (reconstructed from Xet)", MAX_QUEUED_XET],
+  ])(
+    "stops reading while a write is in flight once %s bytes wait, then writes them all",
+    async (_, bound) => {
+      // A disk that answers only when the test says so: how far reading runs ahead is what
+      // bounds the memory a download holds.
+      const real = await open(join(dir, `slow-${bound}`), "w");
+      const pending: (() => void)[] = [];
+      const slow = {
+        writev: (buffers: Uint8Array[], at: number) =>
+          new Promise((resolve, reject) => {
+            pending.push(() => real.writev(buffers, at).then(resolve, reject));
+          }),
+      } as unknown as FileHandle;
+      // Chunks of a socket read's size, enough of them to cross the bound several times.
+      const reads = Array.from({ length: Math.ceil((4 * bound) / 65_536) }, (_, i) =>
+        new Uint8Array(65_536).fill(i % 251),
+      );
+      const all = Buffer.concat(reads);
+      let pulled = 0;
+      const source = (async function* () {
+        for (const chunk of reads) {
+          pulled++;
+          yield chunk;
+        }
+      })();
+      const done = writePipelined(slow, source, 0, () => {}, bound);
+      // Let reading run as far as it may while the first write hangs.
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      expect(pending).toHaveLength(1);
+      // The first chunk is being written; behind it at most `bound` bytes (plus the chunk that
+      // crossed the line) wait, and the source is asked for nothing more.
+      const ahead = Math.ceil(bound / 65_536) + 1;
+      expect(pulled).toBeLessThanOrEqual(1 + ahead);
+      expect(pulled).toBeLessThan(reads.length);
+      let finished = false;
+      void done.finally(() => {
+        finished = true;
+      });
+      while (!finished) {
+        pending.shift()?.();
+        await new Promise((r) => setTimeout(r, 1));
       }
-    })();
-    const done = writePipelined(slow, source, 0, () => {});
-    // Let reading run as far as it may while the first write hangs.
-    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-    expect(pending).toHaveLength(1);
-    // The first chunk is being written; behind it at most MAX_QUEUED bytes (plus the chunk that
-    // crossed the line) wait, and the source is asked for nothing more.
-    const ahead = Math.ceil(MAX_QUEUED / chunks[0]!.byteLength) + 1;
-    expect(pulled).toBeLessThanOrEqual(1 + ahead);
-    expect(pulled).toBeLessThan(chunks.length);
-    let finished = false;
-    void done.finally(() => {
-      finished = true;
-    });
-    while (!finished) {
-      pending.shift()?.();
-      await new Promise((r) => setTimeout(r, 1));
-    }
-    expect(await done).toBe(joined.byteLength);
-    await real.close();
-    expect(readFileSync(join(dir, "slow")).equals(joined)).toBe(true);
-  });
+      expect(await done).toBe(all.byteLength);
+      await real.close();
+      expect(readFileSync(join(dir, `slow-${bound}`)).equals(all)).toBe(true);
+    },
+  );
 });

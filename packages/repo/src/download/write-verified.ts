@@ -50,11 +50,17 @@ export async function writeVerified(
     if (offset > 0) await handle.truncate(offset); // "w" has already emptied a new temp file
     // Progress counts bytes as they arrive (and are hashed).
     let received = offset;
-    await writePipelined(handle, contentBytes(job, meta, offset), offset, (chunk) => {
-      verifier.update(chunk);
-      received += chunk.byteLength;
-      job.onProgress?.(received, meta.size);
-    });
+    await writePipelined(
+      handle,
+      contentBytes(job, meta, offset),
+      offset,
+      (chunk) => {
+        verifier.update(chunk);
+        received += chunk.byteLength;
+        job.onProgress?.(received, meta.size);
+      },
+      readsFromXet(job, meta) ? MAX_QUEUED_XET : MAX_QUEUED,
+    );
   } finally {
     await handle.close();
   }
@@ -62,21 +68,44 @@ export async function writeVerified(
 }
 
 /**
- * Bytes received but not yet written above which reading waits for the write in flight: about
- * one socket read. Kept small on purpose. A 1 GiB download from the emulator, client pinned to
- * one CPU, load 8-11, three interleaved rounds: a 16 MiB bound took 20.1-21.2 s, 64 KiB
+ * Whether `contentBytes` reads this file from the Xet CAS (its own test, repeated here rather
+ * than exported from there: content-bytes.ts is in the browser page, whose size budget is tight).
+ */
+function readsFromXet(job: FileJob, meta: FileMetadata): boolean {
+  return meta.xetHash !== undefined && (job.useXet ?? !job.client.environment.disableXet);
+}
+
+/**
+ * Bytes received but not yet written above which reading waits for the write in flight, for
+ * bytes read through `/resolve` (LFS storage, over `undici.request`): about one socket read.
+ * undici's body stream already joins the reads that pile up while a write runs, so each
+ * `writev` carries more than this anyway. A 1 GiB download from the emulator, client pinned
+ * to one CPU, load 8-11, three interleaved rounds: a 16 MiB bound took 20.1-21.2 s, 64 KiB
  * 7.1-7.8 s (curl 6.8-7.4 s in the same rounds), and 4.9-6.0 s of CPU against 7.5-8.3 s.
- * Most of the difference is system time: 1 GiB of 64 KiB chunks from memory, hashed and
- * written, cost 1.6-2.0 s of it with 16 MiB held and 0.4-0.6 s with 1 MiB (held chunks are
- * cold by the time they are copied to the page cache, and new buffers cannot reuse their
- * memory). The socket's own buffer, not this queue, absorbs the network's bursts.
+ * Most of the difference is system time: held chunks are cold by the time they are copied to
+ * the page cache, and new buffers cannot reuse their memory. A 1 MiB bound did not help here:
+ * `pnpm bench` 1 GiB LFS-stored, load 8-12, hfkit 0.40× and 0.52× the official client's speed
+ * in two runs against 0.59× with 64 KiB. The socket's own buffer absorbs the network's bursts.
  */
 export const MAX_QUEUED = 64 << 10;
 
 /**
+ * The same bound for bytes reconstructed from Xet, which arrive as separate decoded chunks of
+ * about 64 KiB, never joined: with one chunk's worth the reader stopped after every chunk
+ * until its write came back from the thread pool, a pair of context switches each time on a
+ * client pinned to one CPU (the profile showed it as `writeBuffers` on the main thread, 1.2 s
+ * of a 4.0 s 1 GiB download). 1 GiB Xet-stored, three interleaved rounds, load 10-14
+ * (`/usr/bin/time`): 20,000 voluntary and 16,000 involuntary switches at 64 KiB against 3,200
+ * and 3,000 at 1 MiB, 2.0-2.2 s of CPU against 1.7-1.8 s; `pnpm bench`, load 9-12: 0.95× the
+ * official client's speed before, 1.51× after. 2 MiB and 8 MiB raised system time again
+ * (cold buffers: 1.8-1.9 s against 0.4-0.6 s at 8 MiB).
+ */
+export const MAX_QUEUED_XET = 1 << 20;
+
+/**
  * Writes `source` to `handle` from `position` while the next chunks are received and hashed
  * (`seen` hears every chunk as it arrives). One write is in flight at a time; chunks arriving
- * meanwhile are queued and go out together in the next `writev`, and once `MAX_QUEUED` bytes
+ * meanwhile are queued and go out together in the next `writev`, and once `maxQueued` bytes
  * wait, reading pauses until the write in flight ends. Returns the position after the last
  * byte. If the source fails, what was received is still written before the error is rethrown,
  * so a resumed attempt starts after it. Chunks are held until written: the source must not
@@ -87,6 +116,7 @@ export async function writePipelined(
   source: AsyncIterable<Uint8Array>,
   position: number,
   seen: (chunk: Uint8Array) => void,
+  maxQueued = MAX_QUEUED,
 ): Promise<number> {
   let queue: Uint8Array[] = [];
   let queued = 0;
@@ -121,7 +151,7 @@ export async function writePipelined(
       queue.push(chunk);
       queued += chunk.byteLength;
       pump();
-      await drain(MAX_QUEUED);
+      await drain(maxQueued);
     }
   } finally {
     // Also on a failed source: what arrived is kept for a resume (the caller decides).
