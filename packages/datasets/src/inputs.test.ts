@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -130,6 +130,88 @@ describe("JSON Lines", () => {
     const error = await failure({ data: file("mixed.jsonl", '{"a": 1}\n{"a": "x"}\n') });
     expect(error.message).toMatch(
       /mixed\.jsonl, line 2, column "a": mixes int and string values; declare the column's type/,
+    );
+  });
+});
+
+describe("JSON Lines read from bytes", () => {
+  // ~3 MB over several reads, batches and the inference sample: most lines are read from their
+  // bytes, the others (escapes, lists, invalid UTF-8, blank) by JSON.parse
+  function mixedJsonl(): Buffer {
+    const parts: (string | Buffer)[] = [];
+    for (let i = 0; i < 25_000; i++) {
+      const text =
+        i % 97 === 0
+          ? String.raw`say \"hi\"\n`
+          : i % 89 === 0
+            ? String.raw`\u00e9t\u00e9`
+            : `row ${i} ${"é✓ ".repeat(i % 5)}${"x".repeat(i % 120)}`;
+      const score =
+        i % 13 === 0 ? "null" : i % 17 === 0 ? `${i}e-3` : i % 19 === 0 ? "-0" : `${(i * 7.31) % 1000}`;
+      const fields = [`"id": ${i}`, `"text": "${text}"`, `"score": ${score}`];
+      if (i % 3 === 0) fields.push(`"ok": ${i % 2 === 0}`);
+      if (i % 101 === 0) fields.push(`"tags": ["a", "${i}"]`);
+      if (i % 7 === 0) fields.reverse();
+      parts.push(`{${fields.join(i % 11 === 0 ? " ,  " : ", ")}}${i % 23 === 0 ? "\r\n" : "\n"}`);
+      if (i % 1000 === 0) parts.push(i % 2000 === 0 ? "\n" : "   \n");
+      // a read whose bytes are not valid UTF-8 (decoded with U+FFFD by the row path)
+      if (i === 15_000)
+        parts.push(
+          Buffer.from([...Buffer.from('{"id": -1, "text": "bad '), 0xff, 0xc3, ...Buffer.from('"}\n')]),
+        );
+    }
+    return Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : p)));
+  }
+
+  test("a file and the same rows parsed by JSON.parse make byte-identical shards", async () => {
+    const bytes = mixedJsonl();
+    const parsed: Row[] = [];
+    let start = 0;
+    for (;;) {
+      const nl = bytes.indexOf(10, start);
+      if (nl === -1) break;
+      const line = bytes.toString("utf8", start, bytes[nl - 1] === 13 ? nl - 1 : nl);
+      if (line.trim() !== "") parsed.push(JSON.parse(line) as Row);
+      start = nl + 1;
+    }
+    expect(parsed.length).toBe(25_001);
+    const fromFile = await writeShards({
+      data: file("mixed.jsonl", bytes),
+      outputDir: join(work, `out-${n++}`),
+    });
+    const fromRows = await writeShards({ data: parsed, outputDir: join(work, `out-${n++}`) });
+    expect(fromFile.numExamples).toBe(25_001);
+    expect(fromFile.features).toEqual(fromRows.features);
+    expect(fromFile.shards.length).toBe(1);
+    const shard = readFileSync(fromFile.shards[0]!.localPath);
+    expect(shard.equals(readFileSync(fromRows.shards[0]!.localPath))).toBe(true);
+    // and what is in it: escapes decoded, invalid UTF-8 replaced, as JSON.parse gives them
+    const { rows } = await hyparquetRead(fromFile.shards[0]!.localPath);
+    expect(rows[0]).toEqual({ id: 0n, text: 'say "hi"\n', score: null, ok: true, tags: ["a", "0"] });
+    expect(rows[15_001]).toEqual({ id: -1n, text: "bad \ufffd\ufffd", score: null, ok: null, tags: null });
+    expect(rows[19]).toEqual({
+      id: 19n,
+      text: `row 19 ${"é✓ ".repeat(4)}${"x".repeat(19)}`,
+      score: -0,
+      ok: null,
+      tags: null,
+    });
+  }, 120_000);
+
+  test("a value its column refuses, past the inference sample, fails with file, line and column", async () => {
+    const lines = Array.from({ length: 12_000 }, (_, i) => `{"id": ${i % 100}, "text": "t${i}"}`);
+    lines[11_000] = '{"id": 300, "text": "too big"}';
+    const error = await failure({
+      data: file("range.jsonl", `${lines.join("\n")}\n`),
+      features: { id: Value("int8"), text: Value("string") },
+    });
+    expect(error.message).toBe(
+      'range.jsonl, line 11001, column "id": 300 is out of range for int8 (-128…127)',
+    );
+    lines[11_000] = '{"id": 3, "text": "unterminated}';
+    const broken = await failure({ data: file("late.jsonl", `${lines.join("\n")}\n`) });
+    expect(broken.message).toMatch(
+      /^late\.jsonl, line 11001: not valid JSON \(.+\); each line must be one JSON object$/,
     );
   });
 });

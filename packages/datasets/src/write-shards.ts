@@ -10,6 +10,7 @@ import { DatasetError, dataError, inputError } from "./errors.js";
 import { type Emit, withEvents } from "./events.js";
 import { featuresToHuggingfaceJson } from "./features/hf-json.js";
 import { containsMedia, isMedia, toFeatureList } from "./features/model.js";
+import { jsonlRow } from "./inputs/jsonl.js";
 import { resolveInput } from "./inputs/resolve.js";
 import type { RowChunk } from "./inputs/source.js";
 import {
@@ -306,6 +307,22 @@ async function run(
       signal.throwIfAborted();
       const cursor = encoder.cursor;
       cursor.file = chunk.file;
+      // JSONL lines not parsed yet: read from their bytes into the columns, JSON.parse for the rest
+      const jsonl = media.length === 0 ? chunk.jsonl : undefined;
+      if (jsonl) {
+        const { buffer, starts, ends, firstLine } = jsonl;
+        for (let i = 0; i < starts.length; i++) {
+          if (starts[i] === ends[i]) continue;
+          cursor.line = firstLine + i;
+          if (!(jsonl.utf8 && encoder.appendJsonLine(buffer, starts[i]!, ends[i]!))) {
+            const row = jsonlRow(jsonl, i, chunk.file);
+            if (row === undefined) continue;
+            encoder.append(row);
+          }
+          if (encoder.rows >= BATCH_ROWS) await flush();
+        }
+        continue;
+      }
       for (let i = 0; i < chunk.rows.length; i++) {
         let row = chunk.rows[i]!;
         cursor.line = chunk.lines?.[i];

@@ -3,6 +3,7 @@ import * as A from "apache-arrow";
 import { dataError } from "../errors.js";
 import { featuresToArrowSchema } from "../features/arrow.js";
 import { type Builder, builderFor, type Cursor } from "./builders.js";
+import { JsonLineReader } from "./json-line.js";
 
 /** A row: column name → value. */
 export type Row = Record<string, unknown>;
@@ -43,6 +44,27 @@ export class BatchEncoder {
     for (let i = 0; i < features.length; i++) this.builders[i]!.append(row[features[i]!.name]);
     this.rows++;
     this.cursor.row++;
+  }
+
+  private jsonLines: JsonLineReader | null | undefined;
+
+  /**
+   * Appends the row of a JSONL line read from its bytes (`buffer[start, end)`, valid UTF-8) and
+   * returns true, or returns false, having appended nothing, when the line must go through
+   * JSON.parse and `append` (see encode/json-line.ts).
+   */
+  appendJsonLine(buffer: Buffer, start: number, end: number): boolean {
+    if (this.jsonLines === undefined) {
+      this.jsonLines =
+        JsonLineReader.for(
+          this.features.map((f) => f.name),
+          this.builders,
+        ) ?? null;
+    }
+    if (this.jsonLines === null || !this.jsonLines.append(buffer, start, end)) return false;
+    this.rows++;
+    this.cursor.row++;
+    return true;
   }
 
   /** The rows appended since the last flush, as one record batch (undefined when there are none). */

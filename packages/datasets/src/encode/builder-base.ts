@@ -347,6 +347,35 @@ export class BytesBuilder extends Builder {
     }
     this.offsets[this.length + 1] = this.used;
   }
+  /**
+   * A string value given as its UTF-8 bytes `source[start, end)` (valid UTF-8: the bytes that
+   * `append` of the decoded string would write), for a text column.
+   */
+  appendUtf8(source: Buffer, start: number, end: number): void {
+    this.ensureOffsets();
+    const length = end - start;
+    this.ensureBytes(length);
+    if (length < 512) {
+      // Buffer#copy costs more than the bytes of a short string (profiled: 9% of the main thread
+      // on 1 M rows of ~100-byte strings); a loop does not
+      const bytes = this.bytes;
+      const at = this.used - start;
+      for (let i = start; i < end; i++) bytes[at + i] = source[i]!;
+      this.used += length;
+    } else this.used += source.copy(this.bytes, this.used, start, end);
+    if (this.used > 0x7fffffff && !this.large) {
+      throw dataError(
+        { ...this.cursor, column: this.path },
+        "more than 2 GiB of text in one batch; use large_string / large_binary",
+      );
+    }
+    this.offsets[this.length + 1] = this.used;
+    this.length++;
+  }
+  /** Whether values are text taken as they are (a string or large_string `Value`). */
+  get plainText(): boolean {
+    return this.text && this.convert === undefined;
+  }
   protected finishData(length: number, nullCount: number, nullBitmap: Uint8Array | undefined): A.Data {
     const data = new Uint8Array(this.used);
     data.set(this.bytes.subarray(0, this.used));

@@ -7,6 +7,23 @@ export interface RowChunk {
   file?: string;
   /** The 1-based line of each row in `file`. */
   lines?: number[];
+  /**
+   * JSONL: the chunk's lines as bytes, while its rows are not parsed yet. The shard writer reads
+   * them straight into the column builders (encode/json-line.ts) when the features allow it.
+   */
+  jsonl?: JsonlLines | undefined;
+}
+
+/** Lines of a JSONL file as they were read: line `i` is `buffer[starts[i], ends[i])`, number `firstLine + i`. */
+export interface JsonlLines {
+  buffer: Buffer;
+  starts: number[];
+  ends: number[];
+  firstLine: number;
+  /** Every byte of `buffer` is ASCII. */
+  ascii: boolean;
+  /** `buffer` is valid UTF-8 (a string's bytes may be copied as they are). */
+  utf8: boolean;
 }
 
 /** A readable input: chunks of rows, and the features its own schema gives (Arrow, Parquet, CSV). */
