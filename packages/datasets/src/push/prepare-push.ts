@@ -210,7 +210,16 @@ function shardUploader(
                 ...(upload.revision !== undefined ? { revision: upload.revision } : {}),
                 ...(upload.createPr ? { createPr: true } : {}),
                 ...(upload.useXet !== undefined ? { useXet: upload.useXet } : {}),
-                operations: [{ type: "add", path: shard.pathInRepo, file: shard.localPath }],
+                // the writer's SHA-256: the upload starts without reading the shard to hash it
+                // first (the commit package checks it against the file beside the upload)
+                operations: [
+                  {
+                    type: "add",
+                    path: shard.pathInRepo,
+                    file: shard.localPath,
+                    ...(shard.sha256 !== undefined ? { sha256: shard.sha256 } : {}),
+                  },
+                ],
                 signal: taskSignal,
               }),
               (event) => emit(event, progressKey(event)),
