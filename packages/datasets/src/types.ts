@@ -72,8 +72,6 @@ export interface WrittenShard {
   rows: number;
   /** File size in bytes. */
   bytes: number;
-  /** SHA-256 of the file (hex), computed as it was written; absent when the writer did not hash it. */
-  sha256?: string;
 }
 
 export interface WriteShardsResult {

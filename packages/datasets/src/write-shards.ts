@@ -354,16 +354,7 @@ async function run(
       const bytes = await writer.close();
       forget(writer);
       if (writtenAt) await rename(writtenAt, localPath);
-      const sha256 = writer.sha256?.();
-      const shard: WrittenShard = {
-        index,
-        numShards,
-        pathInRepo,
-        localPath,
-        rows: counts[index]!,
-        bytes,
-        ...(sha256 !== undefined ? { sha256 } : {}),
-      };
+      const shard: WrittenShard = { index, numShards, pathInRepo, localPath, rows: counts[index]!, bytes };
       shards.push(shard);
       emit({ type: "shard-written", split, shard });
       await options.onShard?.(shard);
@@ -382,16 +373,7 @@ async function run(
         const bytes = await writer.close();
         forget(writer);
         await rename(single.path, localPath);
-        const sha256 = writer.sha256?.();
-        const shard: WrittenShard = {
-          index: 0,
-          numShards,
-          pathInRepo,
-          localPath,
-          rows: numRows,
-          bytes,
-          ...(sha256 !== undefined ? { sha256 } : {}),
-        };
+        const shard: WrittenShard = { index: 0, numShards, pathInRepo, localPath, rows: numRows, bytes };
         shards.push(shard);
         emit({ type: "shard-written", split, shard });
         await options.onShard?.(shard);

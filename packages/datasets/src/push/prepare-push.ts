@@ -210,16 +210,7 @@ function shardUploader(
                 ...(upload.revision !== undefined ? { revision: upload.revision } : {}),
                 ...(upload.createPr ? { createPr: true } : {}),
                 ...(upload.useXet !== undefined ? { useXet: upload.useXet } : {}),
-                // the writer's SHA-256: the upload starts without reading the shard to hash it
-                // first (the commit package checks it against the file beside the upload)
-                operations: [
-                  {
-                    type: "add",
-                    path: shard.pathInRepo,
-                    file: shard.localPath,
-                    ...(shard.sha256 !== undefined ? { sha256: shard.sha256 } : {}),
-                  },
-                ],
+                operations: [{ type: "add", path: shard.pathInRepo, file: shard.localPath }],
                 signal: taskSignal,
               }),
               (event) => emit(event, progressKey(event)),

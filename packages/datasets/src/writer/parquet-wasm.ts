@@ -116,7 +116,6 @@ function pyarrowLayout(schema: A.Schema): {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const fs = require("node:fs");
-const { createHash } = require("node:crypto");
 const pw = require(workerData.parquetWasm);
 // Each output chunk (a whole row group, ~10 MB) is a fresh copy out of wasm memory. This thread's
 // JS heap is tiny, so without a collection the old chunks are not freed, and every copy lands in
@@ -167,16 +166,10 @@ function start({ id, config: c }) {
   (async () => {
     const fd = fs.openSync(c.path, "w");
     let bytes = 0;
-    // the file's SHA-256 (its LFS oid) from the bytes as they are written, so that the upload
-    // need not read the shard back to hash it before it starts
-    const hash = createHash("sha256");
     try {
       const output = await pw.transformParquetStream(source, props.build());
       for await (const chunk of output) {
-        if (!file.aborted) {
-          hash.update(chunk);
-          fs.writeSync(fd, chunk);
-        }
+        if (!file.aborted) fs.writeSync(fd, chunk);
         collect();
         bytes += chunk.length;
       }
@@ -184,7 +177,7 @@ function start({ id, config: c }) {
       fs.closeSync(fd);
       if (file.aborted) fs.rmSync(c.path, { force: true });
     }
-    parentPort.postMessage({ type: "done", id, bytes, sha256: hash.digest("hex") });
+    parentPort.postMessage({ type: "done", id, bytes });
   })().catch((error) => parentPort.postMessage({ type: "error", id, message: String((error && error.message) || error) }));
 }
 parentPort.on("message", (message) => {
@@ -215,8 +208,6 @@ interface Reply {
   /** With an ack: the frame's buffer, free again. */
   buffer?: ArrayBuffer;
   bytes?: number;
-  /** With done: the SHA-256 of the bytes written. */
-  sha256?: string;
   message?: string;
 }
 
@@ -258,7 +249,6 @@ export function createParquetWasmWriter(
       let failed: Error | undefined;
       let resume: (() => void) | undefined;
       let finished!: (bytes: number) => void;
-      let sha256: string | undefined;
       let rejectFinished!: (error: Error) => void;
       const done = new Promise<number>((resolve, reject) => {
         finished = resolve;
@@ -274,10 +264,8 @@ export function createParquetWasmWriter(
         if (reply.type === "ack") {
           inFlight--;
           if (reply.buffer) backendOptions.recycle?.(reply.buffer);
-        } else if (reply.type === "done") {
-          sha256 = reply.sha256;
-          finished(reply.bytes ?? 0);
-        } else {
+        } else if (reply.type === "done") finished(reply.bytes ?? 0);
+        else {
           failed ??= new Error(`Parquet writer: ${reply.message}`);
           rejectFinished(failed);
         }
@@ -314,7 +302,6 @@ export function createParquetWasmWriter(
             listeners.delete(id);
           }
         },
-        sha256: () => sha256,
         async abort() {
           thread.postMessage({ type: "abort", id });
           await done.catch(() => undefined);

@@ -21,11 +21,6 @@ export interface ShardWriter {
   write(ipc: Uint8Array, offset: number, length: number): Promise<void>;
   /** Finishes the file; resolves its size in bytes. */
   close(): Promise<number>;
-  /**
-   * After `close`: the SHA-256 (hex) of the bytes written, when the backend hashed them as it
-   * wrote them (the upload then need not hash the file before it starts), else undefined.
-   */
-  sha256?(): string | undefined;
   /** Stops and removes the partial file. */
   abort(): Promise<void>;
 }
