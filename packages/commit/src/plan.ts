@@ -18,11 +18,6 @@ export interface PlannedAdd {
   /** What the revision holds at this path now (git blob id, or SHA-256 for LFS files). */
   remoteOid?: string;
   sha256?: string;
-  /**
-   * `sha256` was given with the operation, not computed here: it is trusted to start the upload
-   * and checked against the content before anything is committed (transfer.ts).
-   */
-  claimedSha256?: boolean;
   gitOid?: string;
   /** The revision already holds this content: left out of the commit. */
   unchanged?: boolean;
@@ -115,28 +110,11 @@ export async function planAdd(
   raw: Record<string, unknown>,
   field: string,
 ): Promise<PlannedAdd> {
-  if (raw.uploaded !== undefined && raw.sha256 !== undefined) {
-    throw new InvalidInputError(
-      `${sub(field, "sha256")}: an uploaded object carries its SHA-256 as uploaded.oid; leave sha256 out.`,
-      { field: sub(field, "sha256") },
-    );
-  }
   if (raw.uploaded !== undefined && ["content", "file", "stream"].every((key) => raw[key] === undefined)) {
     const { source, oid } = uploaded(raw.uploaded, field);
     return { kind: "add", path, source, field: field || "file", sha256: oid, uploaded: true };
   }
-  const add: PlannedAdd = { kind: "add", path, source: await addSource(raw, field), field: field || "file" };
-  if (raw.sha256 !== undefined) {
-    if (typeof raw.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(raw.sha256)) {
-      throw new InvalidInputError(
-        `${sub(field, "sha256")}: give the content's SHA-256 as 64 lowercase hex characters, or leave it out to have it computed.`,
-        { field: sub(field, "sha256") },
-      );
-    }
-    add.sha256 = raw.sha256;
-    add.claimedSha256 = true;
-  }
-  return add;
+  return { kind: "add", path, source: await addSource(raw, field), field: field || "file" };
 }
 
 async function planOne(op: CommitOperation, field: string): Promise<PlannedOp> {

@@ -2,7 +2,6 @@ import { InvalidInputError, InvalidResponseError } from "@hfkit/http";
 import { captureSpan, phase, TaskGroup } from "@hfkit/http/work";
 import PQueue from "p-queue";
 import type { CommitContext } from "./context.js";
-import { hashSource } from "./hash.js";
 import { checkUnchanged, hashFiles, needsHash } from "./hashing.js";
 import { LFS_BATCH_SIZE, lfsBatch } from "./lfs-batch.js";
 import { type LfsObject, uploadLfsObject } from "./lfs-upload.js";
@@ -115,47 +114,11 @@ export async function transferFiles(ctx: CommitContext, adds: readonly PlannedAd
     pendingBytes += object.size;
   };
 
-  // A SHA-256 given with the operation is checked against the content before anything is
-  // committed. When it names a different object than the revision holds, the upload starts at
-  // once and the check runs beside it (the LFS PUT or the Xet CAS sets the pace, so the hash
-  // costs no wall time); when it names the object already there, the check comes first, since
-  // it alone decides that the file is unchanged and left out of the commit.
-  const verifyClaim = async (file: PlannedAdd) => {
-    const digest = await hashSource({
-      source: file.source,
-      algorithm: "sha256",
-      field: file.field,
-      signal: group.signal,
-      onProgress: (bytes) =>
-        ctx.emit(
-          { type: "file-hash-progress", path: file.path, bytesHashed: bytes, totalBytes: file.source.size },
-          `hash:${file.path}`,
-        ),
-    });
-    if (digest !== file.sha256) {
-      throw new InvalidInputError(
-        `${file.field}.sha256: the content of ${file.path} has SHA-256 ${digest}, not the ${file.sha256} given; ` +
-          "give the right digest or leave sha256 out to have it computed. Nothing was committed.",
-        { field: `${file.field}.sha256` },
-      );
-    }
-    file.claimedSha256 = false;
-  };
   // Files hashed earlier (during the preupload, or by uploadFolder's resume check) only need
   // their object, unless the revision already has them.
   for (const file of active) {
-    if (file.mode !== "lfs" || file.sha256 === undefined) continue;
-    if (file.claimedSha256) {
-      if (file.remoteOid === file.sha256) {
-        group.spawn(async () => {
-          await verifyClaim(file);
-          checkUnchanged(ctx, file);
-        });
-        continue;
-      }
-      group.spawn(() => phase("commit.verify-sha256", { path: file.path }, () => verifyClaim(file)));
-    }
-    if (!checkUnchanged(ctx, file) && !file.uploaded) enqueueObject(file);
+    if (file.mode === "lfs" && file.sha256 !== undefined && !checkUnchanged(ctx, file) && !file.uploaded)
+      enqueueObject(file);
   }
   group.spawn(async () => {
     await phase("commit.hash", { files: toHash.length }, () =>

@@ -22,26 +22,15 @@ export interface UploadedObject {
 }
 
 /**
- * The SHA-256 of an added file's content, known before the commit (a writer that hashed the
- * bytes as it wrote them): the LFS upload starts without a hashing pass first, and the content
- * is hashed again while the bytes travel. A digest that does not match the content fails the
- * commit (`InvalidInputError` naming the operation) before anything is committed.
- */
-export interface KnownSha256 {
-  /** 64 lowercase hex characters. */
-  sha256?: string;
-}
-
-/**
  * Adds or replaces a file. Give exactly one source: `content` (in memory), `file` (a local
  * path, read in 4 MiB chunks and never held whole), `stream` with its `size`, or `uploaded`
  * (an object `preuploadFiles` already sent).
  */
 export type CommitAdd = { type: "add"; path: string } & (
-  | ({ content: InMemoryContent; file?: never; stream?: never; uploaded?: never } & KnownSha256)
-  | ({ file: string; content?: never; stream?: never; uploaded?: never } & KnownSha256)
-  | ({ stream: StreamFactory; size: number; content?: never; file?: never; uploaded?: never } & KnownSha256)
-  | { uploaded: UploadedObject; content?: never; file?: never; stream?: never; sha256?: never }
+  | { content: InMemoryContent; file?: never; stream?: never; uploaded?: never }
+  | { file: string; content?: never; stream?: never; uploaded?: never }
+  | { stream: StreamFactory; size: number; content?: never; file?: never; uploaded?: never }
+  | { uploaded: UploadedObject; content?: never; file?: never; stream?: never }
 );
 
 /** Deletes one file. */
