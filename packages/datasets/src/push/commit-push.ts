@@ -111,8 +111,12 @@ export async function snapshotOf(
       return undefined;
     }
   };
-  const [readme, legacyInfos] = await Promise.all([text("README.md"), text(LEGACY_INFOS)]);
-  const files = await filesUnder(client, repo, at, dataDir, signal);
+  // one round trip for the three: the listing does not depend on the card
+  const [readme, legacyInfos, files] = await Promise.all([
+    text("README.md"),
+    text(LEGACY_INFOS),
+    filesUnder(client, repo, at, dataDir, signal),
+  ]);
   let legacySplits: string[] = [];
   if (getDatasetConfigs(parseCard(readme ?? "")).length === 0) {
     const data = dataDir === "data" ? files : await filesUnder(client, repo, at, "data", signal);

@@ -4,7 +4,7 @@ import { formatRepoId } from "@hfkit/http";
 import { drain, runWithEvents } from "@hfkit/http/work";
 import { publishPushEvent } from "../events.js";
 import { commitDatasetPushIter, datasetRepo } from "./commit-push.js";
-import { checkPrepare, prepareDatasetPushIter } from "./prepare-push.js";
+import { checkPrepare, type DeferredCleanup, prepareWithCleanup } from "./prepare-push.js";
 import type { PushDatasetOptions, PushDatasetResult, PushProgressEvent } from "./types.js";
 
 /**
@@ -47,23 +47,29 @@ async function* pushSteps(
   const dryRun = options.dryRun !== undefined;
   // Each shard is uploaded as it is written and leaves the disk; the repo is created just
   // before the first upload, once the input has been read through.
-  const prepared = yield* prepareDatasetPushIter({
-    ...options,
-    ...(dryRun
-      ? { folder: options.dryRun! }
-      : {
-          upload: {
-            client,
-            repo: options.repo,
-            ...(options.revision !== undefined ? { revision: options.revision } : {}),
-            ...(options.createPr ? { createPr: true } : {}),
-            ...(options.private !== undefined ? { private: options.private } : {}),
-          },
-        }),
-  });
+  // The shards' temporary folder is deleted while the final commit is made.
+  const deferred: DeferredCleanup = {};
+  const prepared = yield* prepareWithCleanup(
+    {
+      ...options,
+      ...(dryRun
+        ? { folder: options.dryRun! }
+        : {
+            upload: {
+              client,
+              repo: options.repo,
+              ...(options.revision !== undefined ? { revision: options.revision } : {}),
+              ...(options.createPr ? { createPr: true } : {}),
+              ...(options.private !== undefined ? { private: options.private } : {}),
+            },
+          }),
+    },
+    deferred,
+  );
   try {
     return yield* commitDatasetPushIter(client, prepared, options);
   } finally {
+    await deferred.cleanup?.catch(() => undefined);
     if (!dryRun) await rm(prepared.folder, { recursive: true, force: true });
   }
 }
