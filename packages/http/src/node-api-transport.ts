@@ -10,6 +10,7 @@ import http, {
 import https from "node:https";
 import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
 import { bufferedBodies } from "./buffered-body.js";
+import { BufferedResponse, toWebResponse } from "./light-headers.js";
 import { hasNullBody, toHeaderRecord, toWebHeaders } from "./node-headers.js";
 import { followRedirects, REDIRECT_STATUSES } from "./transport.js";
 import type { BodyPayload, PreparedRequest } from "./types.js";
@@ -130,13 +131,10 @@ async function writeBody(outgoing: ClientRequest, payload: BodyPayload | null) {
 function toResponse(incoming: IncomingMessage, bytes: Buffer, method: string, url: URL): Response {
   const status = incoming.statusCode ?? 0;
   const body = hasNullBody(method, status) ? null : decode(bytes, incoming.headers["content-encoding"]);
-  const response = new Response(body, {
-    status,
-    statusText: incoming.statusMessage ?? "",
-    headers: toWebHeaders(incoming.headers),
-  });
-  // A Response built here has no URL; fetch's carries the one it answered (the seam resolves `Link` against it).
-  Object.defineProperty(response, "url", { value: url.href });
+  // Not the platform's Response, whose first use loads all of fetch (light-headers.ts). It
+  // carries the URL it answered, as fetch's does (the seam resolves `Link` against it).
+  const headers = toWebHeaders(incoming.headers);
+  const response = new BufferedResponse(body, status, incoming.statusMessage ?? "", headers, url.href);
   // The seam reads JSON and text from this buffer rather than back through the Response's stream.
   if (body) bufferedBodies.set(response, body);
   return response;
@@ -224,7 +222,9 @@ export function nodeApiTransport(
           });
           incoming.on("end", () => {
             try {
-              resolve(toResponse(incoming, Buffer.concat(chunks), method, url));
+              const response = toResponse(incoming, Buffer.concat(chunks), method, url);
+              // A caller who asked for the Response itself gets the platform's.
+              resolve(request.responseType === "response" ? toWebResponse(response) : response);
             } catch (error) {
               reject(error);
             }

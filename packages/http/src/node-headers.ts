@@ -1,3 +1,5 @@
+import { LightHeaders } from "./light-headers.js";
+
 /**
  * What the three Node transports (node:http for files and small calls, undici.request for bulk
  * bodies) share when they turn their answers into the web `Response` the seam expects.
@@ -14,7 +16,7 @@ export function toHeaderRecord(headers: Headers): Record<string, string> {
 
 /** An answer's headers, as node:http and undici give them, as web `Headers` (repeated ones appended). */
 export function toWebHeaders(incoming: Readonly<Record<string, string | string[] | undefined>>): Headers {
-  const headers = new Headers();
+  const headers = new LightHeaders();
   for (const [key, value] of Object.entries(incoming)) {
     if (Array.isArray(value)) for (const v of value) headers.append(key, v);
     else if (value !== undefined) headers.set(key, value);

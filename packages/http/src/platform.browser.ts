@@ -53,3 +53,5 @@ export const base64Of: typeof Node.base64Of = (bytes) => {
   }
   return btoa(text);
 };
+
+export const HeaderList: typeof Node.HeaderList = Headers;

@@ -7,6 +7,7 @@ import { createReadStream, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { LightHeaders } from "./light-headers.js";
 
 /** Xet transfers need node:fs and worker-free WebAssembly loading: Node only for now. */
 export const XET_AVAILABLE: boolean = true;
@@ -69,3 +70,9 @@ export function createStreamingHash(algorithm: "sha256" | "sha1"): StreamingHash
 /** Base64 of bytes (commit payloads, preupload samples). */
 export const base64Of = (bytes: Uint8Array): string =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+
+/**
+ * The class of a prepared request's headers: in Node one that does not load the platform's
+ * fetch (light-headers.ts), so an upload over node:http never does.
+ */
+export const HeaderList: new (init?: Headers | [string, string][]) => Headers = LightHeaders;

@@ -1,5 +1,6 @@
 import { prepareBody, withProgress } from "./body.js";
 import { InvalidInputError } from "./errors.js";
+import { HeaderList } from "./platform.js";
 import type { HttpMethod, HubRequest, PreparedRequest, QueryValue, RetryOptions } from "./types.js";
 
 const METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
@@ -40,6 +41,11 @@ export function eitherSignal(
   return AbortSignal.any([first, second]);
 }
 
+/** A copy of a request's headers, of the same class (the Node build's own, or the web's). */
+export function copyHeaders(headers: Headers): Headers {
+  return new HeaderList(headers);
+}
+
 /** What the client contributes to every request it prepares. */
 export interface PrepareSettings {
   /** The normalised endpoint: where a `path` is resolved. */
@@ -73,9 +79,10 @@ export function prepareRequest(request: HubRequest<unknown>, settings: PrepareSe
     });
   }
   appendQuery(url, request.query);
-  const headers = new Headers();
-  for (const [key, value] of Object.entries(request.headers ?? {}))
-    if (value !== undefined) headers.set(key, value);
+  const given = Object.entries(request.headers ?? {}).filter(
+    (pair): pair is [string, string] => pair[1] !== undefined,
+  );
+  const headers = new HeaderList(given);
   const responseType = request.responseType ?? "json";
   if (responseType === "json" && !headers.has("accept")) headers.set("accept", "application/json");
   const body = request.body ? prepareBody(request.body) : undefined;

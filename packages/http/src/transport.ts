@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import { discardBody } from "./discard.js";
+import { copyHeaders } from "./prepare.js";
 import type { BodyPayload, PreparedRequest } from "./types.js";
 
 type FetchBody = NonNullable<RequestInit["body"]>;
@@ -40,7 +41,7 @@ export type Hop = (
 export async function followRedirects(request: PreparedRequest, hop: Hop): Promise<Response> {
   let url = request.url;
   let method: string = request.method;
-  const headers = new Headers(request.headers);
+  const headers = copyHeaders(request.headers);
   let makeBody = request.body;
   for (let hops = 0; ; hops++) {
     const response = await hop(url, method, headers, makeBody);

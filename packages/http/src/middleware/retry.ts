@@ -1,5 +1,6 @@
 import { retryChannel } from "../diagnostics.js";
 import { discardBody } from "../discard.js";
+import { copyHeaders } from "../prepare.js";
 import { serverWaitMs } from "../rate-limit.js";
 import { redactUrl } from "../redact.js";
 import type { Middleware, MiddlewareContext, RetryOptions } from "../types.js";
@@ -72,7 +73,7 @@ export function retryMiddleware(): Middleware {
       const attemptContext: MiddlewareContext = {
         ...context,
         attempt,
-        request: { ...context.request, headers: new Headers(context.request.headers) },
+        request: { ...context.request, headers: copyHeaders(context.request.headers) },
       };
       let reason: string;
       let delayMs: number;
