@@ -132,11 +132,8 @@ async function uploadMultipart(
     url: action.href,
     headers: { accept: LFS_CONTENT_TYPE, "content-type": LFS_CONTENT_TYPE },
     body: { json: { oid: object.oid, parts: etags.map((etag, i) => ({ partNumber: i + 1, etag })) } },
-    // Read whole ("text", the small JSON the Hub answers, then dropped) rather than "none":
-    // an idempotent call read whole leaves through node:http on the client's keep-alive
-    // agent (ADR 0002), where "none" took the platform fetch, whose first call in a process
-    // cost ~30 ms of CPU (profiled: undici's llhttp compiled, web streams, a second connection).
-    responseType: "text",
+    // Idempotent, so it leaves through node:http on the client's keep-alive agent (ADR 0002).
+    responseType: "none",
     idempotent: true,
     auth: false,
     signal,
@@ -192,7 +189,7 @@ export async function uploadLfsObject(
       url: verify.href,
       headers: { accept: LFS_CONTENT_TYPE, "content-type": LFS_CONTENT_TYPE },
       body: { json: { oid: object.oid, size: object.size } },
-      responseType: "text", // read whole, so node:http takes it too (see the completion above)
+      responseType: "none",
       idempotent: true,
       signal,
       operation: "lfsVerify",

@@ -3,7 +3,12 @@ import { Agent as HttpsAgent } from "node:https";
 import type { Dispatcher } from "undici";
 import type { HubEnvironment } from "./env.js";
 import { BufferPool, nodeFileTransport } from "./file-transport.js";
-import { fitsNodeApiTransport, fitsNodeBulkUpload, nodeApiTransport } from "./node-api-transport.js";
+import {
+  fitsNodeApiTransport,
+  fitsNodeBulkUpload,
+  fitsNodeOneShot,
+  nodeApiTransport,
+} from "./node-api-transport.js";
 import { type FetchLike, fetchTransport } from "./transport.js";
 import type { Next } from "./types.js";
 import { undiciTransport } from "./undici-transport.js";
@@ -43,8 +48,13 @@ export function createTransport(options: TransportOptions): ClientTransport {
   let ownDispatcher = false;
   let agents: { http: HttpAgent; https: HttpsAgent } | undefined;
   let fileBuffers: BufferPool | undefined;
+  let oneShot: { http: HttpAgent; https: HttpsAgent } | undefined;
   const ownAgents = () =>
     (agents ??= { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) });
+  // No keep-alive: each non-idempotent call on a connection of its own (ADR 0002). The https
+  // agent still caches TLS sessions, so a later commit resumes the first one's handshake.
+  const oneShotAgents = () =>
+    (oneShot ??= { http: new HttpAgent({ keepAlive: false }), https: new HttpsAgent({ keepAlive: false }) });
 
   const getDispatcher = (): Promise<Dispatcher> => {
     if (!dispatcher && !options.dispatcher) ownDispatcher = true;
@@ -90,8 +100,10 @@ export function createTransport(options: TransportOptions): ClientTransport {
     }
     // Small idempotent calls read whole go through node:http on this client's keep-alive
     // agents: half the CPU per call of fetch, and no undici package to load (ADR 0002).
-    if (unpatched && !proxied && !options.dispatcher && fitsNodeApiTransport(request)) {
-      return nodeApiTransport(request, ownAgents());
+    if (unpatched && !proxied && !options.dispatcher) {
+      if (fitsNodeApiTransport(request)) return nodeApiTransport(request, ownAgents());
+      // A commit, read whole: node:http too, on a fresh connection, sent once (ADR 0002).
+      if (fitsNodeOneShot(request)) return nodeApiTransport(request, oneShotAgents());
     }
     // Without a proxy the platform's own keep-alive dispatcher serves the other calls, which
     // spares loading the undici package (~100 ms) for commands that make a few small requests.
@@ -102,9 +114,12 @@ export function createTransport(options: TransportOptions): ClientTransport {
   return {
     send,
     async close() {
-      agents?.http.destroy();
-      agents?.https.destroy();
+      for (const pair of [agents, oneShot]) {
+        pair?.http.destroy();
+        pair?.https.destroy();
+      }
       agents = undefined;
+      oneShot = undefined;
       const own = ownDispatcher ? dispatcher : undefined;
       dispatcher = undefined;
       ownDispatcher = false;

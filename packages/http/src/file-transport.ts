@@ -3,6 +3,7 @@ import { open } from "node:fs/promises";
 import { type Agent, request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { FILE_CHUNK } from "./body.js";
+import { LightResponse } from "./light-response.js";
 import { hasNullBody, toHeaderRecord, toWebHeaders } from "./node-headers.js";
 import type { PreparedRequest } from "./types.js";
 
@@ -132,7 +133,15 @@ export async function nodeFileTransport(
             const status = incoming.statusCode ?? 0;
             const body = hasNullBody(request.method, status) ? null : bytes;
             pool.stop();
-            resolve(new Response(body, { status, headers: toWebHeaders(incoming.headers) }));
+            const headers = toWebHeaders(incoming.headers);
+            resolve(
+              new LightResponse(body, {
+                status,
+                statusText: incoming.statusMessage ?? "",
+                headers,
+                url: url.href,
+              }),
+            );
           }, fail);
         },
       );

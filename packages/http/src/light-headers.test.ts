@@ -1,4 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as z from "zod";
+import { createHubClient } from "./client.js";
 import { LightHeaders } from "./light-headers.js";
 
 // LightHeaders stands in for the platform's Headers on the node:http path: every check here
@@ -67,5 +73,101 @@ describe("LightHeaders", () => {
       expect(() => new LightHeaders().append(name, value)).toThrow(TypeError);
     }
     expect(() => new LightHeaders().get("bad name")).toThrow(TypeError);
+  });
+});
+
+describe("requests over node:http never build the platform's Headers or Response", () => {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    let bytes = 0;
+    req.on("data", (chunk: Buffer) => {
+      bytes += chunk.length;
+    });
+    req.on("end", () => {
+      seen.push(`${req.method} ${req.url} ${bytes}`);
+      res.writeHead(200, { "content-type": "application/json", etag: '"e1"', "x-request-id": "r-9" });
+      res.end(req.method === "HEAD" ? undefined : JSON.stringify({ ok: true }));
+    });
+  });
+  let base = "";
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  });
+  afterAll(() => {
+    server.close();
+    server.closeAllConnections();
+  });
+
+  it("a JSON GET, a dropped POST, a file PUT, a HEAD and a commit POST, with their answers read", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "hfkit-light-"));
+    const file = join(dir, "part.bin");
+    await writeFile(file, Buffer.alloc(1000, 7));
+    // Counted, not refused: the platform classes still work if something else in this
+    // process builds them, but these requests must not.
+    const built = { headers: 0, response: 0 };
+    const PlatformHeaders = globalThis.Headers;
+    const PlatformResponse = globalThis.Response;
+    globalThis.Headers = class extends PlatformHeaders {
+      constructor(...args: ConstructorParameters<typeof Headers>) {
+        super(...args);
+        built.headers++;
+      }
+    };
+    globalThis.Response = class extends PlatformResponse {
+      constructor(...args: ConstructorParameters<typeof Response>) {
+        super(...args);
+        built.response++;
+      }
+    } as typeof Response;
+    const client = createHubClient({ endpoint: base, token: "hf_light_token", env: {} });
+    try {
+      const got = await client.request({ path: "/api/one", schema: z.object({ ok: z.boolean() }) });
+      expect([got.data, got.requestId, got.headers.get("ETag")]).toEqual([{ ok: true }, "r-9", '"e1"']);
+      await client.request({
+        method: "POST",
+        path: "/api/verify",
+        body: { json: { oid: "x" } },
+        responseType: "none",
+        idempotent: true,
+      });
+      const put = await client.request({
+        method: "PUT",
+        url: `${base}/storage/part`,
+        body: { file },
+        bulk: true,
+        idempotent: true,
+        auth: false,
+        responseType: "none",
+      });
+      expect(put.headers.get("etag")).toBe('"e1"');
+      const head = await client.request({ method: "HEAD", path: "/api/head", responseType: "none" });
+      expect(head.status).toBe(200);
+      const commit = await client.request({
+        method: "POST",
+        path: "/api/commit",
+        body: {
+          ndjson: async function* () {
+            yield { key: "header" };
+          },
+        },
+        schema: z.object({ ok: z.boolean() }),
+        idempotent: false,
+      });
+      expect(commit.data).toEqual({ ok: true });
+      expect(built).toEqual({ headers: 0, response: 0 });
+    } finally {
+      globalThis.Headers = PlatformHeaders;
+      globalThis.Response = PlatformResponse;
+      await client.close();
+    }
+    expect(seen).toEqual([
+      "GET /api/one 0",
+      "POST /api/verify 11",
+      "PUT /storage/part 1000",
+      "HEAD /api/head 0",
+      "POST /api/commit 17",
+    ]);
   });
 });

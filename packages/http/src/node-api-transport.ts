@@ -15,8 +15,21 @@ import { hasNullBody, toHeaderRecord, toWebHeaders } from "./node-headers.js";
 import { followRedirects, REDIRECT_STATUSES } from "./transport.js";
 import type { BodyPayload, PreparedRequest } from "./types.js";
 
-/** Answers node:http serves: read whole, or (`stream`) handed on as they arrive. */
-const SERVED = new Set<PreparedRequest["responseType"]>(["json", "text", "bytes", "stream"]);
+/**
+ * Answers node:http serves: read whole, or (`stream`) handed on as they arrive. `none` is read
+ * whole too (a small JSON the caller drops, or an error's text for its message), which drains
+ * the socket so the keep-alive agent reuses it.
+ */
+const SERVED = new Set<PreparedRequest["responseType"]>(["json", "text", "bytes", "stream", "none"]);
+
+/**
+ * What both node:http paths ask first: an idempotent request (a stale keep-alive socket then
+ * costs a retry, never a lost or doubled write) to an http(s) URL.
+ */
+function idempotentOverHttp(request: PreparedRequest): boolean {
+  const { protocol } = request.url;
+  return request.idempotent && (protocol === "http:" || protocol === "https:");
+}
 
 /**
  * Whether a call can take node:http instead of the platform's fetch: an idempotent request
@@ -27,11 +40,9 @@ const SERVED = new Set<PreparedRequest["responseType"]>(["json", "text", "bytes"
  * 0.13 s more just to load.
  */
 export function fitsNodeApiTransport(request: PreparedRequest): boolean {
-  const { protocol } = request.url;
   return (
-    request.idempotent &&
+    idempotentOverHttp(request) &&
     (request.method === "HEAD" || SERVED.has(request.responseType)) &&
-    (protocol === "http:" || protocol === "https:") &&
     request.onUploadProgress === undefined
   );
 }
@@ -44,13 +55,30 @@ export function fitsNodeApiTransport(request: PreparedRequest): boolean {
  * Upload progress is counted by the body itself (`withProgress`), whatever the transport.
  */
 export function fitsNodeBulkUpload(request: PreparedRequest): boolean {
-  const { protocol } = request.url;
   return (
-    request.idempotent &&
+    idempotentOverHttp(request) &&
     request.body !== null &&
     request.file === undefined &&
     (request.method === "POST" || request.method === "PUT") &&
-    (request.responseType === "json" || request.responseType === "text") &&
+    (request.responseType === "json" || request.responseType === "text")
+  );
+}
+
+/**
+ * Whether a non-idempotent call read whole (a commit's NDJSON POST) can take node:http too, on
+ * a connection of its own that nothing reuses (ADR 0002): never a keep-alive socket the server
+ * may have closed meanwhile, and it goes out once (the retry middleware repeats only idempotent
+ * calls). It spares loading the platform fetch for the last call of an upload (profiled: its
+ * first call cost more CPU than the commit itself on a 32 MiB upload).
+ */
+export function fitsNodeOneShot(request: PreparedRequest): boolean {
+  const { protocol } = request.url;
+  return (
+    !request.idempotent &&
+    SERVED.has(request.responseType) &&
+    request.responseType !== "stream" &&
+    request.file === undefined &&
+    request.onUploadProgress === undefined &&
     (protocol === "http:" || protocol === "https:")
   );
 }

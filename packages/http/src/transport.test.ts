@@ -434,7 +434,13 @@ describe("proxies", () => {
 describe("small calls over node:http", () => {
   // With the platform's fetch untouched, idempotent JSON/text calls leave through node:http
   // (node-api-transport.ts): these pin what fetch did for them, on a real socket.
-  const requests: { method: string; url: string; headers: IncomingMessage["headers"]; body: string }[] = [];
+  const requests: {
+    method: string;
+    url: string;
+    headers: IncomingMessage["headers"];
+    body: string;
+    port?: number | undefined;
+  }[] = [];
   let base = "";
   let other = "";
   let release = () => {};
@@ -445,7 +451,13 @@ describe("small calls over node:http", () => {
       body += chunk;
     });
     req.on("end", () => {
-      requests.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+      requests.push({
+        method: req.method!,
+        url: req.url!,
+        headers: req.headers,
+        body,
+        port: req.socket.remotePort,
+      });
       const path = req.url!.split("?")[0];
       if (path === "/gzip" || path === "/deflate" || path === "/br") {
         const json = Buffer.from(JSON.stringify({ files: ["a", "b"], coding: path.slice(1) }));
@@ -481,6 +493,9 @@ describe("small calls over node:http", () => {
         res.writeHead(200, { "content-type": "application/octet-stream", "content-length": "8" });
         res.write("abcd");
         setTimeout(() => res.destroy(), 20);
+      } else if (path === "/missing") {
+        res.writeHead(404, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: "Branch nope not found" }));
       } else if (path === "/cut") {
         res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
         res.write('{"partial":');
@@ -574,6 +589,115 @@ describe("small calls over node:http", () => {
       expect(items).toEqual([1, 2, 3]);
     } finally {
       await client.close();
+    }
+  });
+
+  it("reads a dropped (`none`) answer whole over node:http, so its keep-alive socket serves the next call", async () => {
+    requests.length = 0;
+    const client = createHubClient({ endpoint: base, token: "hf_small_calls_token", env: {} });
+    try {
+      const first = await client.request({
+        method: "POST",
+        path: "/api/complete",
+        body: { json: { oid: "abc" } },
+        responseType: "none",
+        idempotent: true,
+      });
+      expect(first.data).toBeUndefined();
+      expect(first.status).toBe(200);
+      const second = await client.request({
+        method: "DELETE",
+        path: "/api/branch",
+        responseType: "none",
+        idempotent: true,
+      });
+      expect(second.status).toBe(200);
+      // An error's text still reaches its message.
+      const error = await client
+        .request({ method: "DELETE", path: "/missing", responseType: "none", idempotent: true, retry: false })
+        .catch((e: unknown) => e);
+      expect(String((error as Error).message)).toContain("Branch nope not found");
+      expect(requests.map((r) => [r.method, r.url, r.body])).toEqual([
+        ["POST", "/api/complete", '{"oid":"abc"}'],
+        ["DELETE", "/api/branch", ""],
+        ["DELETE", "/missing", ""],
+      ]);
+      // node:http, not fetch (which adds sec-fetch-mode), on one socket drained between calls.
+      for (const r of requests) expect(r.headers["sec-fetch-mode"]).toBeUndefined();
+      expect(new Set(requests.map((r) => r.port)).size).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("sends a non-idempotent POST (a commit) over node:http on a fresh connection, never twice", async () => {
+    const seenCommits: { port: number | undefined; body: string; headers: IncomingMessage["headers"] }[] = [];
+    let cutNext = false;
+    const server = createServer((req, res) => {
+      let body = "";
+      req.setEncoding("utf8");
+      req.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      req.on("end", () => {
+        if (req.url === "/api/models/a/b/commit/main")
+          seenCommits.push({ port: req.socket.remotePort, body, headers: req.headers });
+        // The server drops the connection after reading the whole commit, without answering.
+        if (cutNext) return req.socket.destroy();
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ commitOid: "c".repeat(40) }));
+      });
+    });
+    const url = await listen(server);
+    const client = createHubClient({ endpoint: url, token: "hf_commit_token", env: {} });
+    try {
+      // A keep-alive socket first, then two commits: each on its own connection, chunked NDJSON.
+      await client.request({ method: "GET", path: "/api/models/a/b", schema: z.unknown() });
+      for (const n of [1, 2]) {
+        const { data } = await client.request({
+          method: "POST",
+          path: "/api/models/a/b/commit/main",
+          // A generator, as createCommit streams its lines: no length known up front.
+          body: {
+            ndjson: async function* () {
+              yield { key: "header", value: { summary: `commit ${n}` } };
+            },
+          },
+          schema: z.object({ commitOid: z.string() }),
+          idempotent: false,
+        });
+        expect(data.commitOid).toBe("c".repeat(40));
+      }
+      expect(seenCommits.map((c) => c.body)).toEqual([
+        '{"key":"header","value":{"summary":"commit 1"}}\n',
+        '{"key":"header","value":{"summary":"commit 2"}}\n',
+      ]);
+      for (const c of seenCommits) {
+        expect(c.headers["sec-fetch-mode"]).toBeUndefined(); // node:http, not fetch
+        expect(c.headers["transfer-encoding"]).toBe("chunked");
+        expect(c.headers.connection).toBe("close");
+        expect(c.headers.authorization).toBe("Bearer hf_commit_token");
+      }
+      expect(seenCommits[0]!.port).not.toBe(seenCommits[1]!.port);
+
+      // A connection lost after the commit went out: an error, and the commit was sent once.
+      seenCommits.length = 0;
+      cutNext = true;
+      const error = await client
+        .request({
+          method: "POST",
+          path: "/api/models/a/b/commit/main",
+          body: { ndjson: [{ key: "header", value: { summary: "cut" } }] },
+          schema: z.unknown(),
+          idempotent: false,
+        })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "NETWORK_ERROR" });
+      expect(seenCommits).toHaveLength(1);
+    } finally {
+      await client.close();
+      server.close();
+      server.closeAllConnections();
     }
   });
 
