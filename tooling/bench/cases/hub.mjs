@@ -131,8 +131,11 @@ export const uploadFolder = {
 
 export const downloadFile = {
   id: "download-file",
+  // HFKIT_BENCH_XET=0 in the environment makes hfkit upload it through LFS (client-once.mjs).
   title: (s) =>
-    `Download the ${s.fileMiB} MiB file into an empty cache (seconds; uploaded once by hfkit, through Xet)`,
+    `Download the ${s.fileMiB} MiB file into an empty cache (seconds; uploaded once by hfkit, through ${
+      process.env.HFKIT_BENCH_XET === "0" ? "LFS" : "Xet"
+    })`,
   async run(ctx) {
     const file = ensureFile(
       join(ctx.dataDir, `hfkit-bench-${ctx.sizes.fileMiB}MiB.bin`),
