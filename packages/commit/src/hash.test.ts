@@ -12,8 +12,10 @@ import { noise, tempTree } from "./test-utils/files.js";
 const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 describe("hashing", () => {
-  // Sizes around the chunk boundaries of the double-buffered reader.
-  const sizes = [0, 1, HASH_CHUNK - 1, HASH_CHUNK, HASH_CHUNK + 1, 2 * HASH_CHUNK + 5];
+  // Sizes around the chunk boundaries of the double-buffered reader: files up to 64 MiB are
+  // read 1 MiB at a time, larger ones HASH_CHUNK (4 MiB) at a time.
+  const sizes = [0, 1, HASH_CHUNK - 1, HASH_CHUNK, HASH_CHUNK + 1, 2 * HASH_CHUNK + 5, (64 << 20) + 5];
+  const readSize = (size: number) => (size > 64 << 20 ? HASH_CHUNK : 1 << 20);
 
   it("computes the SHA-256 of files of every size, reporting progress up to the size", async () => {
     for (const size of sizes) {
@@ -28,6 +30,8 @@ describe("hashing", () => {
       });
       expect(digest).toBe(sha(bytes));
       if (size > 0) expect(progress.at(-1)).toBe(size);
+      // One progress report per read.
+      expect(progress.length).toBe(Math.ceil(size / readSize(size)));
     }
   });
 

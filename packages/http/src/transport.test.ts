@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import * as z from "zod";
 import { createHubClient } from "./client.js";
 
@@ -199,6 +199,35 @@ describe("file bodies", () => {
       responseType: "none",
     });
     expect(seen[0]).toMatchObject({ bytes: content.length, sha256: sha(content) });
+  });
+
+  it("reads bodies up to 64 MiB 1 MiB at a time and larger ones 4 MiB at a time, sending them exactly", async () => {
+    const bigPath = join(dirname(path), "big.bin");
+    const big = Buffer.alloc((64 << 20) + 4099);
+    for (let i = 0; i < big.length; i += 4096) big[i] = (i / 4096) % 251;
+    await writeFile(bigPath, big);
+    onTestFinished(() => rm(bigPath, { force: true }));
+    const client = createHubClient({ endpoint: "https://hub.test", token: false, env: {} });
+    for (const [file, bytes, read] of [
+      [path, content, 1 << 20],
+      [bigPath, big, 4 << 20],
+    ] as const) {
+      seen.length = 0;
+      const progress: number[] = [];
+      await client.request({
+        method: "PUT",
+        url: `${targetUrl}/reads`,
+        body: { file },
+        bulk: true,
+        responseType: "none",
+        onUploadProgress: (n) => progress.push(n),
+      });
+      expect(seen[0]).toMatchObject({ bytes: bytes.length, sha256: sha(bytes) });
+      // Progress moves once per write, by the bytes of one read.
+      const steps = progress.slice(1).map((n, i) => n - progress[i]!);
+      expect(Math.max(...steps)).toBe(read);
+      expect(steps.length).toBe(Math.ceil(bytes.length / read));
+    }
   });
 
   it("re-reads the range when a retried attempt needs the body again", async () => {
