@@ -249,8 +249,10 @@ async function main() {
           totals.kills++;
           killsLeft--;
         } else if (result.code === 0) done = true;
+        // An injected reset shows as EPIPE when it lands while a body is being written over
+        // node:http (the commit POST), as "other side closed"/"fetch failed" through fetch.
         else if (
-          !/InjectedFault|injected|50[03]|429|reset|socket|ECONNRESET|other side closed|fetch failed/i.test(
+          !/InjectedFault|injected|50[03]|429|reset|socket|ECONNRESET|EPIPE|other side closed|fetch failed/i.test(
             result.stderr,
           )
         ) {
