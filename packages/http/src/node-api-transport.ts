@@ -22,13 +22,18 @@ import type { BodyPayload, PreparedRequest } from "./types.js";
  */
 const SERVED = new Set<PreparedRequest["responseType"]>(["json", "text", "bytes", "stream", "none"]);
 
+/** Whether node:http can send to this URL at all (http or https). */
+function overHttp(request: PreparedRequest): boolean {
+  const { protocol } = request.url;
+  return protocol === "http:" || protocol === "https:";
+}
+
 /**
- * What both node:http paths ask first: an idempotent request (a stale keep-alive socket then
- * costs a retry, never a lost or doubled write) to an http(s) URL.
+ * What both keep-alive node:http paths ask first: an idempotent request (a stale keep-alive
+ * socket then costs a retry, never a lost or doubled write) to an http(s) URL.
  */
 function idempotentOverHttp(request: PreparedRequest): boolean {
-  const { protocol } = request.url;
-  return request.idempotent && (protocol === "http:" || protocol === "https:");
+  return request.idempotent && overHttp(request);
 }
 
 /**
@@ -72,14 +77,13 @@ export function fitsNodeBulkUpload(request: PreparedRequest): boolean {
  * first call cost more CPU than the commit itself on a 32 MiB upload).
  */
 export function fitsNodeOneShot(request: PreparedRequest): boolean {
-  const { protocol } = request.url;
   return (
     !request.idempotent &&
+    overHttp(request) &&
     SERVED.has(request.responseType) &&
     request.responseType !== "stream" &&
     request.file === undefined &&
-    request.onUploadProgress === undefined &&
-    (protocol === "http:" || protocol === "https:")
+    request.onUploadProgress === undefined
   );
 }
 

@@ -29,9 +29,12 @@ enum Column {
   Bool = 3,
 }
 
-// 10^k for k ≤ 22 is exact as a double: an integer below 2^53 divided by it is correctly rounded,
-// the value JSON.parse gives (Clinger's fast path).
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+/**
+ * 10^k for k ≤ 22, each exact as a double: an integer below 2^53 divided by one is correctly
+ * rounded, the value JSON.parse and Number() give for the same decimal text (Clinger's fast
+ * path). Shared with the CSV byte reader (inputs/csv.ts).
+ */
+export const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /** The digit at `b[i]` (0–9), or -1. */
 function digitAt(b: Buffer, i: number, end: number): number {

@@ -1,6 +1,7 @@
 import { basename } from "node:path";
 import type { Feature, NamedFeature } from "@hfkit/cards";
 import type { Row } from "../encode/batch.js";
+import { POW10 } from "../encode/json-line.js";
 import { dataError } from "../errors.js";
 import { fileBytes } from "./bytes.js";
 import { CHUNK_ROWS, type RowChunk, type RowSource } from "./source.js";
@@ -191,10 +192,6 @@ const utf8Slice: Utf8Slice =
 
 /** A converter from a cell's bytes (`buffer[start, end)`, UTF-8, unquoted) to its value. */
 type ByteConverter = (buffer: Buffer, start: number, end: number) => unknown;
-
-// 10^0 … 10^22 are exact doubles: a mantissa below 2^53 divided by one of them is correctly
-// rounded, so it equals what Number() gives for the same decimal text (Clinger's fast path).
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 /** `[+-]?digits` of at most 15 digits as a number; undefined for anything else. */
 function intFromBytes(buffer: Buffer, start: number, end: number): number | undefined {
