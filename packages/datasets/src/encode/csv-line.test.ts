@@ -124,6 +124,22 @@ describe("CSV lines read from their bytes", () => {
     const encoder = new BatchEncoder(features.slice(1));
     expect(encoder.appendCsvLine(lines, 0)).toBe(false);
   });
+
+  test.each([
+    ["a name given twice", "a,a"],
+    ["an inherited property's name", "a,__proto__"],
+  ])("is not used for a header with %s", async (_, header) => {
+    const path = join(work, `header-${n++}.csv`);
+    writeFileSync(path, `${header}\n1,2\n3,4\n`);
+    const source = readCsv(path, { inferenceRows: 1 });
+    let lines: CsvLines | undefined;
+    for await (const chunk of source.chunks) lines ??= chunk.csv;
+    const encoder = new BatchEncoder([
+      { name: "a", feature: Value("int64") },
+      { name: "__proto__", feature: Value("int64") },
+    ]);
+    expect(encoder.appendCsvLine(lines!, 0)).toBe(false);
+  });
 });
 
 async function write(options: Omit<WriteShardsOptions, "outputDir">) {

@@ -110,8 +110,14 @@ export class CsvLineReader {
   ): CsvLineReader | undefined {
     const columnOf = new Int32Array(names.length);
     for (let j = 0; j < names.length; j++) columnOf[j] = table.names.indexOf(names[j]!);
-    // a column that is not a feature: the row path names it
-    if (table.names.some((name) => !names.includes(name))) return undefined;
+    // a column that is not a feature: the row path names it; a name given twice, or one that
+    // is an object's inherited property ("__proto__"…): the row object has its own idea of it
+    if (
+      table.names.some(
+        (name, c) => !names.includes(name) || table.names.indexOf(name) !== c || name in Object.prototype,
+      )
+    )
+      return undefined;
     return new CsvLineReader(table, columnOf, builders);
   }
 
