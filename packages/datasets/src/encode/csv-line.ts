@@ -41,7 +41,7 @@ const utf8Slice: Utf8Slice =
   };
 
 /** `[+-]?digits` of at most 15 digits as a number (what `Number()` of its text gives); undefined for anything else. */
-export function intFromBytes(buffer: Buffer, start: number, end: number): number | undefined {
+function intFromBytes(buffer: Buffer, start: number, end: number): number | undefined {
   let i = start;
   const sign = buffer[i];
   if (sign === 45 || sign === 43) i++;
@@ -59,7 +59,7 @@ export function intFromBytes(buffer: Buffer, start: number, end: number): number
  * `[+-]?digits[.digits]` with at most 15 digits in all as a number (exact: an integer below 2^53
  * over an exact power of ten is what `Number()` of its text gives); undefined for anything else.
  */
-export function floatFromBytes(buffer: Buffer, start: number, end: number): number | undefined {
+function floatFromBytes(buffer: Buffer, start: number, end: number): number | undefined {
   let i = start;
   const sign = buffer[i];
   if (sign === 45 || sign === 43) i++;
