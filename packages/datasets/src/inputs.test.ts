@@ -300,7 +300,7 @@ describe("CSV and TSV", () => {
     expect(rows).toEqual([{ a: 1n, b: "x, y" }]);
   });
 
-  // Once the types are inferred, unquoted lines are read from their bytes (csv.ts `fast`): these
+  // Once the types are inferred, lines are read from their bytes (encode/csv-line.ts): these
   // files are read with a 1-row sample (bytes) and a whole-file one (strings), which must agree.
   const bothPaths = async (name: string, content: string | Uint8Array) => {
     const path = file(name, content);

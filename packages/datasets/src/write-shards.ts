@@ -323,6 +323,18 @@ async function run(
         }
         continue;
       }
+      // CSV lines whose rows are not made yet: read from their bytes into the columns, the
+      // string path for the rest
+      const csv = media.length === 0 ? chunk.csv : undefined;
+      if (csv) {
+        const lines = csv.lines;
+        for (let i = 0; i < lines.length; i++) {
+          cursor.line = lines[i];
+          if (!encoder.appendCsvLine(csv, i)) encoder.append(csv.table.row(csv, i));
+          if (encoder.rows >= BATCH_ROWS) await flush();
+        }
+        continue;
+      }
       for (let i = 0; i < chunk.rows.length; i++) {
         let row = chunk.rows[i]!;
         cursor.line = chunk.lines?.[i];

@@ -2,7 +2,9 @@ import type { NamedFeature } from "@hfkit/cards";
 import * as A from "apache-arrow";
 import { dataError } from "../errors.js";
 import { featuresToArrowSchema } from "../features/arrow.js";
+import type { CsvLines, CsvTable } from "../inputs/source.js";
 import { type Builder, builderFor, type Cursor } from "./builders.js";
+import { CsvLineReader } from "./csv-line.js";
 import { JsonLineReader } from "./json-line.js";
 
 /** A row: column name → value. */
@@ -62,6 +64,29 @@ export class BatchEncoder {
         ) ?? null;
     }
     if (this.jsonLines === null || !this.jsonLines.append(buffer, start, end)) return false;
+    this.rows++;
+    this.cursor.row++;
+    return true;
+  }
+
+  private csvLines: { table: CsvTable; reader: CsvLineReader | null } | undefined;
+
+  /**
+   * Appends the row of CSV line `i` of `lines` read from its bytes and returns true, or returns
+   * false, having appended nothing, when the line must go through the string path and `append`
+   * (see encode/csv-line.ts).
+   */
+  appendCsvLine(lines: CsvLines, i: number): boolean {
+    let csv = this.csvLines;
+    if (csv?.table !== lines.table) {
+      const reader = CsvLineReader.for(
+        lines.table,
+        this.features.map((f) => f.name),
+        this.builders,
+      );
+      csv = this.csvLines = { table: lines.table, reader: reader ?? null };
+    }
+    if (csv.reader === null || !csv.reader.append(lines, i)) return false;
     this.rows++;
     this.cursor.row++;
     return true;

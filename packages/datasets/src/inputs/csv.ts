@@ -1,10 +1,17 @@
+import { isUtf8 } from "node:buffer";
 import { basename } from "node:path";
 import type { Feature, NamedFeature } from "@hfkit/cards";
 import type { Row } from "../encode/batch.js";
-import { POW10 } from "../encode/json-line.js";
 import { dataError } from "../errors.js";
 import { fileBytes } from "./bytes.js";
-import { CHUNK_ROWS, type RowChunk, type RowSource } from "./source.js";
+import {
+  CHUNK_ROWS,
+  type CsvLines,
+  type CsvRead,
+  type CsvTable,
+  type RowChunk,
+  type RowSource,
+} from "./source.js";
 
 export interface CsvOptions {
   /** Field separator; `\t` for `.tsv` files, `,` otherwise. */
@@ -181,78 +188,46 @@ function cellConverter(feature: Feature): (text: string) => unknown {
   return (text) => text;
 }
 
-// Buffer's own UTF-8 decoder without toString's argument checks and encoding lookup (a sixth of
-// the reader's time on 1 M rows); it has been on Buffer.prototype since Node 0.x, undocumented.
-type Utf8Slice = (this: Buffer, start: number, end: number) => string;
-const utf8Slice: Utf8Slice =
-  (Buffer.prototype as unknown as { utf8Slice?: Utf8Slice }).utf8Slice ??
-  function (this: Buffer, start: number, end: number) {
-    return this.toString("utf8", start, end);
-  };
-
-/** A converter from a cell's bytes (`buffer[start, end)`, UTF-8, unquoted) to its value. */
-type ByteConverter = (buffer: Buffer, start: number, end: number) => unknown;
-
-/** `[+-]?digits` of at most 15 digits as a number; undefined for anything else. */
-function intFromBytes(buffer: Buffer, start: number, end: number): number | undefined {
-  let i = start;
-  const sign = buffer[i];
-  if (sign === 45 || sign === 43) i++;
-  if (i === end || end - i > 15) return undefined;
-  let value = 0;
-  for (; i < end; i++) {
-    const d = buffer[i]! - 48;
-    if (d < 0 || d > 9) return undefined;
-    value = value * 10 + d;
-  }
-  return sign === 45 ? -value : value;
-}
-
-/** `[+-]?digits[.digits]` with at most 15 digits in all as a number; undefined for anything else. */
-function floatFromBytes(buffer: Buffer, start: number, end: number): number | undefined {
-  let i = start;
-  const sign = buffer[i];
-  if (sign === 45 || sign === 43) i++;
-  let mantissa = 0;
-  let digits = 0;
-  let scale = -1;
-  for (; i < end; i++) {
-    const c = buffer[i]!;
-    if (c === 46 && scale === -1) {
-      scale = 0;
-      continue;
-    }
-    const d = c - 48;
-    if (d < 0 || d > 9) return undefined;
-    mantissa = mantissa * 10 + d;
-    digits++;
-    if (scale !== -1) scale++;
-  }
-  if (digits === 0 || digits > 15) return undefined;
-  const value = scale > 0 ? mantissa / POW10[scale]! : mantissa;
-  return sign === 45 ? -value : value;
+/** How the byte path (encode/csv-line.ts) may read a column of this feature. */
+function csvRead(feature: Feature): CsvRead {
+  if (feature.type !== "value") return "other";
+  const dtype = feature.dtype;
+  if (dtype === "string" || dtype === "large_string") return "text";
+  if (/^u?int(8|16|32|64)$/.test(dtype) || dtype.startsWith("duration")) return "int";
+  if (/^float/.test(dtype)) return "float";
+  return "other";
 }
 
 /**
- * The byte-level twin of {@link cellConverter} for the common types (integers, floats, strings):
- * numbers are parsed from the bytes without a string, strings are decoded once. Anything the
- * fast paths do not take (exponents, NaN, big integers, errors) goes through `text`, so the
- * values and the error messages are the same as the string path's.
+ * Lines whose rows are made only when asked for (an input the byte path cannot take, a reader
+ * other than the shard writer); until then `csv` holds the bytes. Once made, `csv` is dropped:
+ * the stream may reuse the bytes of a chunk held back meanwhile.
  */
-function byteConverter(feature: Feature, text: (text: string) => unknown): ByteConverter {
-  const slow: ByteConverter = (buffer, start, end) => text(buffer.toString("utf8", start, end));
-  if (feature.type !== "value") return slow;
-  const dtype = feature.dtype;
-  if (dtype === "string" || dtype === "large_string") {
-    return (buffer, start, end) => utf8Slice.call(buffer, start, end);
+class CsvChunk implements RowChunk {
+  private made: Row[] | undefined;
+  private numbers: number[] | undefined;
+  constructor(
+    readonly file: string,
+    public csv: CsvLines | undefined,
+  ) {}
+
+  get rows(): Row[] {
+    this.make();
+    return this.made!;
   }
-  if (/^u?int(8|16|32|64)$/.test(dtype) || dtype.startsWith("duration")) {
-    return (buffer, start, end) => intFromBytes(buffer, start, end) ?? slow(buffer, start, end);
+
+  get lines(): number[] {
+    this.make();
+    return this.numbers!;
   }
-  if (/^float/.test(dtype)) {
-    return (buffer, start, end) => floatFromBytes(buffer, start, end) ?? slow(buffer, start, end);
+
+  private make(): void {
+    const csv = this.csv;
+    if (this.made || !csv) return;
+    this.made = csv.starts.map((_, i) => csv.table.row(csv, i));
+    this.numbers = csv.lines;
+    this.csv = undefined;
   }
-  return slow;
 }
 
 /**
@@ -260,10 +235,11 @@ function byteConverter(feature: Feature, text: (text: string) => unknown): ByteC
  * rows (int64, float64, bool or string; an empty unquoted cell is null) unless `features`
  * declares them; a later cell that does not fit fails with its line and column.
  *
- * The bytes are read as they come: lines and fields are found with `indexOf` in each chunk
- * (never decoded as a whole), and once the types are known a line without a quote goes from its
- * bytes straight to its row's values. Lines with quotes, and the header and inference sample,
- * take the string path (`quotedRecord`, `split`).
+ * The bytes are read as they come: lines are found with `indexOf` in each chunk (never decoded
+ * as a whole). The header and the inference sample take the string path (`quotedRecord`,
+ * `split`); once the types are known, the lines that are whole records are handed on as bytes
+ * (`RowChunk.csv`), which the shard writer reads straight into its columns (encode/csv-line.ts),
+ * and a record with a line break inside a quoted field is made into its row here.
  */
 export function readCsv(
   path: string,
@@ -286,9 +262,7 @@ export function readCsv(
     let header: string[] | undefined;
     const sample: Record_[] = [];
     let converters: ((text: string) => unknown)[] = [];
-    let fromBytes: ByteConverter[] = [];
-    let template: Row = {};
-    let ready = false;
+    let table: CsvTable | undefined;
     const prepare = () => {
       const kinds: (CellKind | undefined)[] = header!.map(() => undefined);
       for (const record of sample) {
@@ -303,9 +277,13 @@ export function readCsv(
       }));
       source.features = features;
       converters = features.map((f) => cellConverter(f.feature));
-      fromBytes = features.map((f, i) => byteConverter(f.feature, converters[i]!));
-      template = Object.fromEntries(features.map((f) => [f.name, null]));
-      ready = true;
+      table = {
+        names: header!,
+        delimiter: delim,
+        reads: features.map((f) => csvRead(f.feature)),
+        cells: converters,
+        row: (lines, i) => lineRow(lines.buffer, lines.starts[i]!, lines.ends[i]!, lines.lines[i]!),
+      };
     };
     const convert = (record: Record_): Row => {
       if (record.fields.length !== header!.length) {
@@ -329,8 +307,37 @@ export function readCsv(
       }
       return row;
     };
+    /** The record of one whole line `buffer[start, end)` on the string path. */
+    const lineRecord = (buffer: Buffer, start: number, end: number, line: number): Record_ => {
+      const text = buffer.toString("utf8", start, end);
+      return !text.includes('"')
+        ? { fields: text.split(delimiter), quoted: NOT_QUOTED, line }
+        : quotedRecord(`${text}\n`, delim, file, line);
+    };
+    const lineRow = (buffer: Buffer, start: number, end: number, line: number): Row =>
+      convert(lineRecord(buffer, start, end, line));
+
+    // What is ready to be yielded, in the file's order: chunks of byte lines and of rows.
+    const out: RowChunk[] = [];
     let rows: Row[] = [];
     let numbers: number[] = [];
+    const closeRows = (): void => {
+      if (rows.length === 0) return;
+      out.push({ rows, file, lines: numbers });
+      rows = [];
+      numbers = [];
+    };
+    // The byte lines of the buffer being read (one buffer per chunk: its bytes are not copied).
+    let run: { buffer: Buffer; starts: number[]; ends: number[]; lines: number[] } | undefined;
+    const closeRun = (): void => {
+      if (!run) return;
+      const { buffer, starts, ends } = run;
+      // a text field's bytes are copied as they are only when they are what decoding and
+      // encoding them again gives (invalid UTF-8 would become U+FFFD)
+      const utf8 = isUtf8(buffer.subarray(starts[0]!, ends[ends.length - 1]!));
+      out.push(new CsvChunk(file, { ...run, utf8, table: table! }));
+      run = undefined;
+    };
     const flushSample = (): void => {
       for (const record of sample) {
         rows.push(convert(record));
@@ -355,7 +362,7 @@ export function readCsv(
         }
         return;
       }
-      if (!ready) {
+      if (!table) {
         sample.push(record);
         if (sample.length >= inferenceRows) {
           prepare();
@@ -363,74 +370,9 @@ export function readCsv(
         }
         return;
       }
+      closeRun();
       rows.push(convert(record));
       numbers.push(record.line);
-    };
-    // The next delimiter at or after the current line's start in the buffer being read (or -1):
-    // moved forward only, so each buffer is searched once from end to end.
-    let next = -1;
-    // the same for a quote and a CR, looked for only in lines with quotes
-    let nextQuote = -1;
-    let nextCr = -1;
-    /** Points the searches at `from` in a buffer starting to be read. */
-    const scan = (buffer: Buffer, from: number): void => {
-      next = byteDelimiter ? buffer.indexOf(delim, from) : -1;
-      nextQuote = buffer.indexOf(34, from);
-      nextCr = buffer.indexOf(13, from);
-    };
-    /**
-     * A line once the types are known, from its bytes: its fields and values, or false when the
-     * line is anything but plain (a field count that differs from the header's, a value its
-     * converter refuses, a quote inside an unquoted field, a CR, text after a closing quote),
-     * and the string path reads it again and says what is wrong. `quoted`: the line has quotes
-     * (an even number of them, so no quoted field goes on to the next line).
-     */
-    const fast = (buffer: Buffer, start: number, end: number, line: number, quoted: boolean): boolean => {
-      const names = header!;
-      const count = names.length;
-      if (quoted) {
-        if (nextCr !== -1 && nextCr < start) nextCr = buffer.indexOf(13, start);
-        if (nextCr !== -1 && nextCr < end) return false;
-      }
-      // a copy of a template has the rows' final shape at once (no transition per column)
-      const row: Row = { ...template };
-      let at = start;
-      try {
-        for (let column = 0; column < count; column++) {
-          const last = column === count - 1;
-          if (quoted && buffer[at] === 34 && at < end) {
-            // "…", with "" for a quote inside
-            let close = buffer.indexOf(34, at + 1);
-            let doubled = false;
-            while (close !== -1 && close < end && buffer[close + 1] === 34) {
-              doubled = true;
-              close = buffer.indexOf(34, close + 2);
-            }
-            if (close === -1 || close >= end) return false;
-            const after = close + 1;
-            if (after === end ? !last : last || buffer[after] !== delim) return false;
-            let text = utf8Slice.call(buffer, at + 1, close);
-            if (doubled) text = text.replaceAll('""', '"');
-            row[names[column]!] = converters[column]!(text);
-            at = after + 1;
-            continue;
-          }
-          if (next !== -1 && next < at) next = buffer.indexOf(delim, at);
-          const stop = next !== -1 && next < end ? next : end;
-          if ((stop === end) !== last) return false;
-          if (quoted) {
-            if (nextQuote !== -1 && nextQuote < at) nextQuote = buffer.indexOf(34, at);
-            if (nextQuote !== -1 && nextQuote < stop) return false;
-          }
-          row[names[column]!] = stop === at ? null : fromBytes[column]!(buffer, at, stop);
-          at = stop + 1;
-        }
-      } catch {
-        return false;
-      }
-      rows.push(row);
-      numbers.push(line);
-      return true;
     };
 
     // Lines continuing a quoted field, joined until their quotes balance.
@@ -443,15 +385,20 @@ export function readCsv(
       const number = lineNumber++;
       if (acc === undefined && quotes % 2 === 0) {
         if (end === start) return;
-        if (ready && byteDelimiter && fast(buffer, start, end, number, quotes > 0)) return;
-        if (quotes === 0) {
-          take({
-            fields: buffer.toString("utf8", start, end).split(delimiter),
-            quoted: NOT_QUOTED,
-            line: number,
-          });
+        if (table && byteDelimiter) {
+          // a whole record: its row is made from its bytes later (or from this buffer's text)
+          closeRows();
+          if (run?.buffer !== buffer) {
+            closeRun();
+            run = { buffer, starts: [], ends: [], lines: [] };
+          }
+          run.starts.push(start);
+          run.ends.push(end);
+          run.lines.push(number);
           return;
         }
+        take(lineRecord(buffer, start, end, number));
+        return;
       }
       const text = buffer.toString("utf8", start, end);
       if (acc === undefined) {
@@ -496,13 +443,11 @@ export function readCsv(
         const joined = Buffer.concat([carry, buffer.subarray(0, nl)]);
         carry = undefined;
         const end = joined.length > 0 && joined[joined.length - 1] === 13 ? joined.length - 1 : joined.length;
-        scan(joined, 0);
         line(joined, 0, end, countQuotes(joined, 0, end));
         at = nl + 1;
       }
-      // the next quote and delimiter in the buffer, each searched once and moved forward
+      // the next quote in the buffer, searched once and moved forward
       let quoteAt = buffer.indexOf(34, at);
-      scan(buffer, at);
       for (;;) {
         const nl = buffer.indexOf(10, at);
         if (nl === -1) break;
@@ -516,25 +461,25 @@ export function readCsv(
         at = nl + 1;
       }
       if (at < buffer.length) carry = Buffer.from(buffer.subarray(at));
-      if (rows.length >= CHUNK_ROWS) {
-        yield { rows, file, lines: numbers };
-        rows = [];
-        numbers = [];
-      }
+      // the lines of this buffer go now: the stream may reuse its memory once asked for more
+      closeRun();
+      if (rows.length >= CHUNK_ROWS) closeRows();
+      if (out.length > 0) yield* out.splice(0);
     }
     if (carry) {
       const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
-      scan(carry, 0);
       line(carry, 0, end, countQuotes(carry, 0, end));
     }
     if (acc !== undefined)
       throw dataError({ file, line: accLine }, "a quoted field is not closed before the end of the file");
     if (!header) throw dataError({ file, line: 1 }, "the file is empty; a CSV needs a header line");
-    if (!ready) {
+    if (!table) {
       prepare();
       flushSample();
     }
-    if (rows.length > 0) yield { rows, file, lines: numbers };
+    closeRun();
+    closeRows();
+    if (out.length > 0) yield* out.splice(0);
   }
   source.chunks = chunks();
   return source;

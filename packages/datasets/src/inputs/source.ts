@@ -12,7 +12,43 @@ export interface RowChunk {
    * them straight into the column builders (encode/json-line.ts) when the features allow it.
    */
   jsonl?: JsonlLines | undefined;
+  /**
+   * CSV/TSV: lines (each a whole record) as bytes, while their rows are not made yet. The shard
+   * writer reads them straight into the column builders (encode/csv-line.ts).
+   */
+  csv?: CsvLines | undefined;
 }
+
+/** Lines of a CSV file as they were read: line `i` is `buffer[starts[i], ends[i])`, number `lines[i]`. */
+export interface CsvLines {
+  buffer: Buffer;
+  starts: number[];
+  ends: number[];
+  lines: number[];
+  /** The lines' bytes are valid UTF-8 (a text field's bytes may be copied as they are). */
+  utf8: boolean;
+  table: CsvTable;
+}
+
+/** How the fields of one CSV file's lines are read. */
+export interface CsvTable {
+  /** The header's column names. */
+  names: readonly string[];
+  /** The field separator: one ASCII byte, not a quote or a line break. */
+  delimiter: number;
+  /** Per column, what its bytes may be read as without its text (see `CsvRead`). */
+  reads: readonly CsvRead[];
+  /** Per column, a field's text (unquoted) to its value; throws an Error whose message names the problem. */
+  cells: readonly ((text: string) => unknown)[];
+  /** Line `i`'s row on the string path, or the error that names its file, line (and column). */
+  row(lines: CsvLines, i: number): Row;
+}
+
+/**
+ * A column's field bytes read as: `text`, the string itself (its bytes); `int` / `float`,
+ * the number a plain decimal gives (anything else through `cells`); `other`, `cells` of its text.
+ */
+export type CsvRead = "text" | "int" | "float" | "other";
 
 /** Lines of a JSONL file as they were read: line `i` is `buffer[starts[i], ends[i])`, number `firstLine + i`. */
 export interface JsonlLines {
