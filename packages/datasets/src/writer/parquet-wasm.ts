@@ -223,7 +223,7 @@ parentPort.on("message", (message) => {
 `;
 
 /** Frames the writer thread reads before it hands their buffers back in one message. */
-const ACK_EVERY = 4;
+const ACK_EVERY = 2;
 
 /** Top-level columns pyarrow writes with snappy and a dictionary for datasets: the flat, non-media ones. */
 function snappyColumns(options: ShardWriterOptions): string[] {
