@@ -28,7 +28,7 @@ export class FramePool {
 
   /** A buffer no frame uses any more. */
   recycle(buffer: ArrayBuffer): void {
-    if (this.free.length < 6) this.free.push(buffer);
+    if (this.free.length < 8) this.free.push(buffer);
   }
 }
 
