@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
-import { createHubClient, type HubClient } from "@hfkit/http";
+import { createHubClient, type HubClient, mayOpenOwnSockets } from "@hfkit/http";
 import { uploadFiles } from "@huggingface/hub";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -120,6 +120,23 @@ describe("downloads against the emulator", () => {
     expect(await readFile(join(storage, "refs", "main"), "utf8")).toBe(sha);
     expect(storageRequests().length).toBeGreaterThan(0);
     expect(storageRequests().every((r) => !r.hasAuthorization)).toBe(true);
+  });
+
+  it("reads an LFS file over hfkit's own socket (socket-get.ts) with the same bytes on disk", async () => {
+    const client = hub();
+    // A client on the platform's network without a proxy: LFS bytes come over socket-get.ts
+    // (whose framing and failures src/download/socket-get.test.ts checks against a server of its own).
+    expect(mayOpenOwnSockets(client)).toBe(true);
+    expect(mayOpenOwnSockets(hub({ HTTPS_PROXY: "http://127.0.0.1:9" }))).toBe(false);
+    const before = storageRequests().length;
+    const big = await downloadFile(client, {
+      repo: "datasets/local/reviews",
+      path: "weights/big.bin",
+      force: true,
+    });
+    expect(sha256(await readFile(big.path))).toBe(sha256(BIG));
+    const gets = storageRequests().slice(before);
+    expect(gets.map((r) => [r.method, r.hasAuthorization])).toEqual([["GET", false]]);
   });
 
   it("records a missing file in .no_exist with the commit the emulator reports", async () => {
