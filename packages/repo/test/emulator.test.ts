@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +26,8 @@ import {
 const TOKEN = "hf_emulator_flow_token";
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const BIG = new Uint8Array(2 * 1024 * 1024).map((_, i) => (i % 5 === 0 ? 0 : (i * 13) % 256));
+// Large enough for hfkit's own socket (OWN_SOCKET_MIN_BYTES, 16 MiB).
+const LARGE = randomBytes(16 * 1024 * 1024 + 999);
 
 let server: EmulatorServer;
 let cacheDir: string;
@@ -56,6 +58,7 @@ beforeAll(async () => {
     "README.md": "# Reviews\n",
     "data/train.csv": "a,b\n1,2\n",
     "weights/big.bin": BIG,
+    "weights/large.bin": LARGE,
   });
 });
 afterAll(() => server.close());
@@ -129,12 +132,8 @@ describe("downloads against the emulator", () => {
     expect(mayOpenOwnSockets(client)).toBe(true);
     expect(mayOpenOwnSockets(hub({ HTTPS_PROXY: "http://127.0.0.1:9" }))).toBe(false);
     const before = storageRequests().length;
-    const big = await downloadFile(client, {
-      repo: "datasets/local/reviews",
-      path: "weights/big.bin",
-      force: true,
-    });
-    expect(sha256(await readFile(big.path))).toBe(sha256(BIG));
+    const large = await downloadFile(client, { repo: "datasets/local/reviews", path: "weights/large.bin" });
+    expect(sha256(await readFile(large.path))).toBe(sha256(LARGE));
     const gets = storageRequests().slice(before);
     expect(gets.map((r) => [r.method, r.hasAuthorization])).toEqual([["GET", false]]);
   });
