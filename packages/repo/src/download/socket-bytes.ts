@@ -20,7 +20,7 @@ export const OWN_SOCKET_MIN_BYTES = 16 << 20;
  * storage on another origin. Xet files, regular git files and smaller files keep the client's path.
  */
 export function fitsOwnSocket(job: FileJob, meta: FileMetadata): boolean {
-  return meta.lfs && meta.size >= OWN_SOCKET_MIN_BYTES && mayOpenOwnSockets(job.client);
+  return meta.lfs && meta.size >= OWN_SOCKET_MIN_BYTES && mayOpenOwnSockets(job.client) !== undefined;
 }
 
 /**
@@ -39,7 +39,10 @@ export async function receiveOverOwnSocket(
   offset: number,
   take: (bytes: Buffer, at: number) => Promise<void>,
 ): Promise<number> {
-  const { signal } = job;
+  // The client's own signal (a CLI's Ctrl-C) stops the socket too, as it stops its requests.
+  const clientSignal = mayOpenOwnSockets(job.client)?.signal;
+  const signal =
+    clientSignal && job.signal ? AbortSignal.any([job.signal, clientSignal]) : (job.signal ?? clientSignal);
   const maxResumes = job.maxResumes ?? 5;
   const path = resolvePath({ repo: job.repo, path: job.path, revision: meta.commit });
   let position = offset;

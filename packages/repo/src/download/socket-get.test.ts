@@ -193,6 +193,27 @@ describe("LFS downloads over hfkit's own socket", () => {
     expect(await blobs()).not.toContain(SHA);
   });
 
+  it("stops when the client's own signal aborts (a CLI's Ctrl-C)", async () => {
+    const controller = new AbortController();
+    const endpoint = await start((_req, res) => {
+      res.writeHead(200, { "content-length": String(CONTENT.byteLength) });
+      res.write(CONTENT.subarray(0, 1_200_000)); // then silence
+    });
+    const reason = new Error("interrupted");
+    const client = createHubClient({ endpoint, token: TOKEN, env: {}, signal: controller.signal });
+    const error = await downloadFile(client, {
+      repo: "acme/weights",
+      path: "model.bin",
+      cacheDir: join(root, "cache"),
+      onProgress: (p) => {
+        if (p.bytes > 0) controller.abort(reason);
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBe(reason);
+    expect(storageSeen[0]?.headers.connection).toBe("close");
+    expect(await blobs()).not.toContain(SHA);
+  });
+
   it("leaves an answer it does not read (a second redirect) to the client's path", async () => {
     let bounced = false;
     const endpoint = await start((req, res) => {
