@@ -82,6 +82,14 @@ function sendInPieces(res: ServerResponse, bytes: Uint8Array, then: () => void) 
   next();
 }
 
+/** Storage that sends the first `bytes` of the file, then nothing. */
+const stallAfter =
+  (bytes: number): Storage =>
+  (_req, res) => {
+    res.writeHead(200, { "content-length": String(CONTENT.byteLength) });
+    res.write(CONTENT.subarray(0, bytes));
+  };
+
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), "hfkit-socket-"));
   servers = [];
@@ -177,10 +185,7 @@ describe("LFS downloads over hfkit's own socket", () => {
 
   it("stops on abort while the body is arriving, with the abort's reason", async () => {
     const controller = new AbortController();
-    const endpoint = await start((_req, res) => {
-      res.writeHead(200, { "content-length": String(CONTENT.byteLength) });
-      res.write(CONTENT.subarray(0, 1_200_000)); // then silence
-    });
+    const endpoint = await start(stallAfter(1_200_000));
     const reason = new Error("stopped by the test");
     const error = await download(endpoint, {
       signal: controller.signal,
@@ -195,10 +200,7 @@ describe("LFS downloads over hfkit's own socket", () => {
 
   it("stops when the client's own signal aborts (a CLI's Ctrl-C)", async () => {
     const controller = new AbortController();
-    const endpoint = await start((_req, res) => {
-      res.writeHead(200, { "content-length": String(CONTENT.byteLength) });
-      res.write(CONTENT.subarray(0, 1_200_000)); // then silence
-    });
+    const endpoint = await start(stallAfter(1_200_000));
     const reason = new Error("interrupted");
     const client = createHubClient({ endpoint, token: TOKEN, env: {}, signal: controller.signal });
     const error = await downloadFile(client, {
