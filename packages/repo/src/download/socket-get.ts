@@ -1,4 +1,4 @@
-import { connect as netConnect, type OnReadOpts, type Socket } from "node:net";
+import { isIP, connect as netConnect, type OnReadOpts, type Socket } from "node:net";
 import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
 
 /** One GET of a file's bytes from storage over hfkit's own socket (see `socketGet`). */
@@ -68,6 +68,8 @@ export function socketGet(options: SocketGetOptions): Promise<SocketGetResult> {
 
   return new Promise<SocketGetResult>((resolve) => {
     const port = Number(url.port) || (url.protocol === "https:" ? 443 : 80);
+    // `[::1]` in a URL is `::1` to connect to (the brackets stay in the Host header).
+    const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
     const onread: OnReadOpts = {
       // Reads go straight after the bytes already held. Node asks for the next buffer right
       // after each callback, before a pause ends: a paused socket gets a spare one, since the
@@ -85,14 +87,14 @@ export function socketGet(options: SocketGetOptions): Promise<SocketGetResult> {
     const socket: Socket =
       url.protocol === "https:"
         ? tlsConnect({
-            host: url.hostname,
+            host,
             port,
-            servername: isIpLiteral(url.hostname) ? undefined : url.hostname,
+            servername: isIP(host) === 0 ? host : undefined,
             ALPNProtocols: ["http/1.1"],
             // Honoured by TLS sockets too (checked on Node 20: the callback gets the buffer given).
             onread,
           } as ConnectionOptions)
-        : netConnect({ host: url.hostname, port, onread });
+        : netConnect({ host, port, onread });
     const abort = () => finish({ error: signal?.reason });
     signal?.addEventListener("abort", abort, { once: true });
     socket.setTimeout(options.idleTimeoutMs ?? IDLE_TIMEOUT_MS, () =>
@@ -205,10 +207,6 @@ export function socketGet(options: SocketGetOptions): Promise<SocketGetResult> {
       return true;
     }
   });
-}
-
-function isIpLiteral(host: string): boolean {
-  return /^[\d.]+$/.test(host) || host.startsWith("[");
 }
 
 interface ResponseHead {
