@@ -7,6 +7,7 @@ import { authMiddleware } from "./middleware/auth.js";
 import { diagnosticsMiddleware } from "./middleware/diagnostics.js";
 import { DEFAULT_RETRY, networkErrorCode, retryMiddleware } from "./middleware/retry.js";
 import { buildUserAgent, userAgentMiddleware } from "./middleware/user-agent.js";
+import { markDirectClient } from "./own-sockets.js";
 import { itemsOf, pagesOf } from "./paginate.js";
 import { appendQuery, normaliseEndpoint, prepareRequest } from "./prepare.js";
 import { redactText, redactUrl } from "./redact.js";
@@ -177,7 +178,7 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
   const pageExchange = <T>(request: JsonRequest<T[]>) =>
     exchange(request, true) as Promise<{ result: HubResponse<T[]>; finalUrl: URL }>;
 
-  return {
+  const client: HubClient = {
     endpoint,
     environment,
     request: (async (request: HubRequest<unknown>) =>
@@ -196,4 +197,6 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
       await transport.close();
     },
   };
+  markDirectClient(client, options, environment);
+  return client;
 }

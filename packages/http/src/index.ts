@@ -29,6 +29,7 @@ export {
 } from "./errors.js";
 export { DEFAULT_RETRY } from "./middleware/retry.js";
 export { nodeOnlyError } from "./node-only.js";
+export { mayOpenOwnSockets } from "./own-sockets.js";
 export { checkPathInRepo, pathInRepoProblem } from "./path-in-repo.js";
 export {
   base64Of,

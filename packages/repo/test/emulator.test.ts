@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
-import { createHubClient, type HubClient } from "@hfkit/http";
+import { createHubClient, type HubClient, mayOpenOwnSockets } from "@hfkit/http";
 import { uploadFiles } from "@huggingface/hub";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -26,6 +26,8 @@ import {
 const TOKEN = "hf_emulator_flow_token";
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const BIG = new Uint8Array(2 * 1024 * 1024).map((_, i) => (i % 5 === 0 ? 0 : (i * 13) % 256));
+// Large enough for hfkit's own socket (OWN_SOCKET_MIN_BYTES, 16 MiB).
+const LARGE = randomBytes(16 * 1024 * 1024 + 999);
 
 let server: EmulatorServer;
 let cacheDir: string;
@@ -56,6 +58,7 @@ beforeAll(async () => {
     "README.md": "# Reviews\n",
     "data/train.csv": "a,b\n1,2\n",
     "weights/big.bin": BIG,
+    "weights/large.bin": LARGE,
   });
 });
 afterAll(() => server.close());
@@ -120,6 +123,19 @@ describe("downloads against the emulator", () => {
     expect(await readFile(join(storage, "refs", "main"), "utf8")).toBe(sha);
     expect(storageRequests().length).toBeGreaterThan(0);
     expect(storageRequests().every((r) => !r.hasAuthorization)).toBe(true);
+  });
+
+  it("reads an LFS file over hfkit's own socket (socket-get.ts) with the same bytes on disk", async () => {
+    const client = hub();
+    // A client on the platform's network without a proxy: LFS bytes come over socket-get.ts
+    // (whose framing and failures src/download/socket-get.test.ts checks against a server of its own).
+    expect(mayOpenOwnSockets(client)).toEqual({ signal: undefined });
+    expect(mayOpenOwnSockets(hub({ HTTPS_PROXY: "http://127.0.0.1:9" }))).toBeUndefined();
+    const before = storageRequests().length;
+    const large = await downloadFile(client, { repo: "datasets/local/reviews", path: "weights/large.bin" });
+    expect(sha256(await readFile(large.path))).toBe(sha256(LARGE));
+    const gets = storageRequests().slice(before);
+    expect(gets.map((r) => [r.method, r.hasAuthorization])).toEqual([["GET", false]]);
   });
 
   it("records a missing file in .no_exist with the commit the emulator reports", async () => {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { HubClient, RepoId } from "@hfkit/http";
 import type { FileMetadata } from "../get-file-metadata.js";
 import { contentBytes } from "./content-bytes.js";
+import { fitsOwnSocket, receiveOverOwnSocket } from "./socket-bytes.js";
 import { createVerifier } from "./verify.js";
 
 /** How downloads behave on broken connections, shared by every target. */
@@ -50,17 +51,31 @@ export async function writeVerified(
     if (offset > 0) await handle.truncate(offset); // "w" has already emptied a new temp file
     // Progress counts bytes as they arrive (and are hashed).
     let received = offset;
-    await writePipelined(
-      handle,
-      contentBytes(job, meta, offset),
-      offset,
-      (chunk) => {
-        verifier.update(chunk);
-        received += chunk.byteLength;
-        job.onProgress?.(received, meta.size);
-      },
-      readsFromXet(job, meta) ? MAX_QUEUED_XET : MAX_QUEUED,
-    );
+    const seen = (chunk: Uint8Array) => {
+      verifier.update(chunk);
+      received += chunk.byteLength;
+      job.onProgress?.(received, meta.size);
+    };
+    let from = offset;
+    let done = false;
+    if (!readsFromXet(job, meta) && fitsOwnSocket(job, meta)) {
+      // LFS objects over hfkit's own socket into reused buffers, hashed in place; it hands
+      // back to the path below when the answer is not one it reads (socket-bytes.ts).
+      from = await receiveOverOwnSocket(job, meta, offset, (bytes, at) => {
+        seen(bytes);
+        return writeAll(handle, [bytes], at);
+      });
+      done = from >= meta.size;
+    }
+    if (!done) {
+      await writePipelined(
+        handle,
+        contentBytes(job, meta, from),
+        from,
+        seen,
+        readsFromXet(job, meta) ? MAX_QUEUED_XET : MAX_QUEUED,
+      );
+    }
   } finally {
     await handle.close();
   }
