@@ -3,6 +3,7 @@ import { open } from "node:fs/promises";
 import { type Agent, request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { FILE_CHUNK } from "./body.js";
+import { fileReadSize } from "./file-reads.js";
 import { LightResponse } from "./light-response.js";
 import { hasNullBody, toHeaderRecord, toWebHeaders } from "./node-headers.js";
 import type { PreparedRequest } from "./types.js";
@@ -13,17 +14,6 @@ import type { PreparedRequest } from "./types.js";
 const POOL_BUFFERS = 8;
 /** At most this many buffers of one upload are in flight at once. */
 const PER_UPLOAD = 3;
-
-/**
- * Bodies up to this size are read 1 MiB at a time into the pool's buffers. The pages of a new
- * buffer are faulted in on first write, and a 16 MiB part with three 4 MiB reads in flight
- * touched 12 MiB of fresh memory: a CPU profile of a 32 MiB LFS upload (two parts) showed the
- * page faults as most of hfkit's system time, ~90 ms of the ~110 ms it trailed Python
- * huggingface_hub by. A larger body keeps 4 MiB reads: there the faults are paid once per
- * pool, and fewer reads cost less CPU over a gigabyte (issue 19).
- */
-const SMALL_BODY = 64 << 20;
-const SMALL_BODY_READ = 1 << 20;
 
 /** Reusable buffers, created on first use; `take` waits while all of them are in flight. */
 export class BufferPool {
@@ -159,7 +149,9 @@ export async function nodeFileTransport(
       outgoing.on("error", fail);
       const pump = async () => {
         let position = range.start;
-        const step = range.end - range.start <= SMALL_BODY ? SMALL_BODY_READ : Number.POSITIVE_INFINITY;
+        // Small bodies read 1 MiB at a time into the 4 MiB buffers (`fileReadSize`): pages never
+        // written are never faulted in.
+        const step = fileReadSize(range.end - range.start);
         let sent = 0;
         request.onUploadProgress?.(0);
         while (position < range.end) {
