@@ -1,17 +1,19 @@
 import { FILE_CHUNK } from "./body.js";
 
 /** Files (or file ranges) up to this size are read {@link SMALL_FILE_READ} bytes at a time. */
-export const SMALL_FILE_BYTES = 64 << 20;
-const SMALL_FILE_READ = 1 << 20;
+const SMALL_FILE_BYTES = 64 << 20;
+const SMALL_FILE_READ = 512 << 10;
 
 /**
  * How many bytes to read at a time from a file of `bytes` bytes, the one rule for file PUT
- * bodies here and for hashing in @hfkit/commit: up to 64 MiB, 1 MiB; above, 4 MiB
- * (`FILE_CHUNK`). The pages of a new read buffer fault in on first write: a 32 MiB LFS upload
- * (two 16 MiB parts with three reads in flight each, and hashing into two buffers) touched
- * 32 MiB of fresh memory with 4 MiB reads, and a CPU profile showed those faults as most of its
- * system time (issue 19). A larger file keeps 4 MiB reads: there the faults are paid once per
- * buffer, and fewer reads cost less CPU (a 1 GiB PUT used ~100 ms more user CPU with 1 MiB reads).
+ * bodies here and for hashing in @hfkit/commit: up to 64 MiB, 512 KiB; above, 4 MiB
+ * (`FILE_CHUNK`). Every read buffer is new memory whose pages fault in on first write, about
+ * 10 µs a page on the dev VM: a 32 MiB LFS upload with 4 MiB reads touched 32 MiB of it, and
+ * those faults were most of its system time; with 1 MiB reads 8 MiB and ~2,900 faults (Python
+ * huggingface_hub: ~1,450), with 512 KiB reads (and two in flight per PUT) ~3 MiB and ~1,650
+ * (issue 19). Hashing 32 MiB with 512 KiB reads took ~4 ms less CPU than with 1 MiB. A larger
+ * file keeps 4 MiB reads: there the faults are paid once per buffer, and fewer reads cost less
+ * CPU (a 1 GiB PUT used ~100 ms more user CPU with 1 MiB reads).
  */
 export function fileReadSize(bytes: number): number {
   return bytes <= SMALL_FILE_BYTES ? SMALL_FILE_READ : FILE_CHUNK;
