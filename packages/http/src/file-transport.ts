@@ -4,8 +4,8 @@ import { type Agent, request as httpRequest, type IncomingMessage } from "node:h
 import { request as httpsRequest } from "node:https";
 import { FILE_CHUNK } from "./body.js";
 import { fileReadSize } from "./file-reads.js";
-import { LightResponse } from "./light-response.js";
-import { hasNullBody, toHeaderRecord, toWebHeaders } from "./node-headers.js";
+import { toResponse } from "./node-api-transport.js";
+import { toHeaderRecord } from "./node-headers.js";
 import type { PreparedRequest } from "./types.js";
 
 // Reused 4 MiB buffers: fresh buffers for every read cost page faults and GC that made a
@@ -104,7 +104,7 @@ class Lease {
   }
 }
 
-async function readBody(response: IncomingMessage): Promise<Uint8Array> {
+async function readBody(response: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of response) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
@@ -143,18 +143,9 @@ export async function nodeFileTransport(
         { method: request.method, headers, agent, ...(request.signal ? { signal: request.signal } : {}) },
         (incoming) => {
           readBody(incoming).then((bytes) => {
-            const status = incoming.statusCode ?? 0;
-            const body = hasNullBody(request.method, status) ? null : bytes;
             pool.stop();
-            const headers = toWebHeaders(incoming.headers);
-            resolve(
-              new LightResponse(body, {
-                status,
-                statusText: incoming.statusMessage ?? "",
-                headers,
-                url: url.href,
-              }),
-            );
+            // Held whole, so a dropped answer (`responseType: "none"`) needs no web stream (discard.ts).
+            resolve(toResponse(incoming, bytes, request.method, url));
           }, fail);
         },
       );

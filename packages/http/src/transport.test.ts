@@ -6,9 +6,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import * as z from "zod";
 import { createHubClient } from "./client.js";
+import { LightResponse } from "./light-response.js";
 
 // Real loopback servers (no msw): these tests cover what only a socket shows, i.e. the
 // undici fast path for bulk bodies and proxies.
@@ -186,6 +187,36 @@ describe("file bodies", () => {
     expect(progress[0]).toBe(0);
     expect(progress.at(-1)).toBe(end - start);
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+  });
+
+  it("drops answers read whole without making web streams of them (file PUT, idempotent POST)", async () => {
+    // The first web stream of a process loads Node's web streams (~8 ms of CPU): an LFS upload,
+    // whose PUT, completion and verify answers are all dropped, need not pay it.
+    const body = vi.spyOn(LightResponse.prototype, "body", "get");
+    onTestFinished(() => body.mockRestore());
+    seen.length = 0;
+    const client = createHubClient({ endpoint: "https://hub.test", token: false, env: {} });
+    const common = { idempotent: true, responseType: "none" } as const;
+    const put = await client.request({
+      ...common,
+      method: "PUT",
+      url: `${targetUrl}/part/1`,
+      body: { file: path },
+      bulk: true,
+    });
+    const post = await client.request({
+      ...common,
+      method: "POST",
+      url: `${targetUrl}/complete`,
+      body: { json: { oid: "x" } },
+    });
+    expect([put.status, put.data, post.status, post.data]).toEqual([200, undefined, 200, undefined]);
+    expect(seen.map((s) => [s.method, s.bytes])).toEqual([
+      ["PUT", content.length],
+      ["POST", JSON.stringify({ oid: "x" }).length],
+    ]);
+    expect(body).not.toHaveBeenCalled();
+    await client.close();
   });
 
   it("uploads the whole file when no range is given", async () => {
