@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
+import { fileReadSize } from "@hfkit/http";
 import { readPieces } from "@hfkit/xet";
-import { fileChanged, HASH_CHUNK, type HashAlgorithm, hashLoop, newHash } from "./hash.js";
+import { fileChanged, type HashAlgorithm, hashLoop, newHash } from "./hash.js";
 
 /**
  * The worker's code, evaluated from a string so that it runs the same from the TypeScript
@@ -130,7 +131,13 @@ export class HashWorkerPool {
         return;
       }
       job.signal?.addEventListener("abort", onAbort, { once: true });
-      worker.postMessage({ id, path: job.path, size: job.size, algorithm: job.algorithm, chunk: HASH_CHUNK });
+      worker.postMessage({
+        id,
+        path: job.path,
+        size: job.size,
+        algorithm: job.algorithm,
+        chunk: fileReadSize(job.size),
+      });
     });
   }
 

@@ -4,18 +4,20 @@ import { join } from "node:path";
 import { InvalidInputError } from "@hfkit/http";
 import { describe, expect, it } from "vitest";
 import { fileSource } from "./file-source.js";
-import { gitBlobOid, HASH_CHUNK, hashSource } from "./hash.js";
+import { gitBlobOid, hashSource } from "./hash.js";
 import { HashWorkerPool } from "./hash-pool.js";
 import { bytesSource } from "./source.js";
 import { noise, tempTree } from "./test-utils/files.js";
 
+/** The read size of files over 64 MiB. */
+const HASH_CHUNK = 4 << 20;
 const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 describe("hashing", () => {
   // Sizes around the chunk boundaries of the double-buffered reader: files up to 64 MiB are
-  // read 1 MiB at a time, larger ones HASH_CHUNK (4 MiB) at a time.
+  // read 512 KiB at a time, larger ones 4 MiB at a time (@hfkit/http's fileReadSize).
   const sizes = [0, 1, HASH_CHUNK - 1, HASH_CHUNK, HASH_CHUNK + 1, 2 * HASH_CHUNK + 5, (64 << 20) + 5];
-  const readSize = (size: number) => (size > 64 << 20 ? HASH_CHUNK : 1 << 20);
+  const readSize = (size: number) => (size > 64 << 20 ? HASH_CHUNK : 512 << 10);
 
   it("computes the SHA-256 of files of every size, reporting progress up to the size", async () => {
     for (const size of sizes) {

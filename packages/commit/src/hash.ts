@@ -1,24 +1,9 @@
 import { createHash, type Hash } from "node:crypto";
 import { open } from "node:fs/promises";
-import { InvalidInputError } from "@hfkit/http";
+import { fileReadSize, InvalidInputError } from "@hfkit/http";
 import { readPieces } from "@hfkit/xet";
 import { hashChunks } from "./hash-chunks.js";
 import type { ContentSource } from "./source.js";
-
-/**
- * Hashing reads 4 MiB at a time into two reused buffers, the next read running while the
- * current chunk is hashed: 1.7 GB/s on the dev VM, against 1.5 GB/s for `createReadStream`
- * with 1 MiB chunks and 0.6 GB/s with its default 64 KiB (measured for this package).
- */
-export const HASH_CHUNK = 4 << 20;
-
-/**
- * Files up to 64 MiB are hashed 1 MiB at a time: the two read buffers are new memory whose
- * pages fault in on first write, 8 MiB of them for 4 MiB reads, a visible share of a 32 MiB
- * upload's CPU (issue 19; @hfkit/http's file PUTs read small bodies 1 MiB at a time too).
- */
-const SMALL_FILE = 64 << 20;
-const SMALL_FILE_CHUNK = 1 << 20;
 
 export type HashAlgorithm = "sha256" | "git-blob";
 
@@ -69,12 +54,19 @@ export async function hashLoop(
   return position;
 }
 
+/**
+ * Hashing reads into two reused buffers, the next read running while the current piece is
+ * hashed, `fileReadSize` bytes at a time (@hfkit/http's rule for file bodies too): 512 KiB up to
+ * 64 MiB, whose fresh buffers' page faults were a visible share of a 32 MiB upload's CPU, else
+ * 4 MiB (1.7 GB/s on the dev VM, against 1.5 GB/s for `createReadStream` with 1 MiB chunks and
+ * 0.6 GB/s with its default 64 KiB; measured for this package).
+ */
 async function hashFile(path: string, hash: Hash, job: HashJob): Promise<void> {
   const { size } = job.source;
   const handle = await open(path, "r");
   try {
     const position = await hashLoop(
-      readPieces(handle, size, size <= SMALL_FILE ? SMALL_FILE_CHUNK : HASH_CHUNK),
+      readPieces(handle, size, fileReadSize(size)),
       (bytes) => hash.update(bytes),
       (bytes) => {
         job.onProgress?.(bytes);

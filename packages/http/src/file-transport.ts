@@ -3,8 +3,9 @@ import { open } from "node:fs/promises";
 import { type Agent, request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { FILE_CHUNK } from "./body.js";
-import { LightResponse } from "./light-response.js";
-import { hasNullBody, toHeaderRecord, toWebHeaders } from "./node-headers.js";
+import { fileReadSize } from "./file-reads.js";
+import { toResponse } from "./node-api-transport.js";
+import { toHeaderRecord } from "./node-headers.js";
 import type { PreparedRequest } from "./types.js";
 
 // Reused 4 MiB buffers: fresh buffers for every read cost page faults and GC that made a
@@ -13,17 +14,13 @@ import type { PreparedRequest } from "./types.js";
 const POOL_BUFFERS = 8;
 /** At most this many buffers of one upload are in flight at once. */
 const PER_UPLOAD = 3;
-
 /**
- * Bodies up to this size are read 1 MiB at a time into the pool's buffers. The pages of a new
- * buffer are faulted in on first write, and a 16 MiB part with three 4 MiB reads in flight
- * touched 12 MiB of fresh memory: a CPU profile of a 32 MiB LFS upload (two parts) showed the
- * page faults as most of hfkit's system time, ~90 ms of the ~110 ms it trailed Python
- * huggingface_hub by. A larger body keeps 4 MiB reads: there the faults are paid once per
- * pool, and fewer reads cost less CPU over a gigabyte (issue 19).
+ * A small body (read in small pieces, `fileReadSize`) keeps two in flight, one written while the
+ * next is read: every buffer in flight is fresh memory whose pages fault in on first write, about
+ * 10 µs each on the dev VM (a 16 MiB PUT of 1 MiB reads with three in flight faulted 1,000 more
+ * pages and took ~18 ms more CPU than with one, issue 19).
  */
-const SMALL_BODY = 64 << 20;
-const SMALL_BODY_READ = 1 << 20;
+const PER_SMALL_UPLOAD = 2;
 
 /** Reusable buffers, created on first use; `take` waits while all of them are in flight. */
 export class BufferPool {
@@ -64,7 +61,7 @@ export class BufferPool {
 }
 
 /**
- * One upload's share of the pool: at most PER_UPLOAD buffers at a time. When the upload ends,
+ * One upload's share of the pool: at most `limit` buffers at a time. When the upload ends,
  * buffers whose writes never completed are written off (a late completion is ignored), so a
  * failed upload can never starve the next ones.
  */
@@ -73,10 +70,13 @@ class Lease {
   private readonly waiting: Array<() => void> = [];
   stopped = false;
 
-  constructor(private readonly pool: BufferPool) {}
+  constructor(
+    private readonly pool: BufferPool,
+    private readonly limit: number,
+  ) {}
 
   async take(): Promise<Buffer | undefined> {
-    while (this.out.size >= PER_UPLOAD && !this.stopped) {
+    while (this.out.size >= this.limit && !this.stopped) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
     if (this.stopped) return undefined;
@@ -104,7 +104,7 @@ class Lease {
   }
 }
 
-async function readBody(response: IncomingMessage): Promise<Uint8Array> {
+async function readBody(response: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of response) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
@@ -126,7 +126,9 @@ export async function nodeFileTransport(
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
   const headers = toHeaderRecord(request.headers);
   headers["content-length"] = String(range.end - range.start);
-  const pool = new Lease(buffers);
+  // A small body's reads fill only the start of each 4 MiB buffer: pages never written never fault in.
+  const step = fileReadSize(range.end - range.start);
+  const pool = new Lease(buffers, step < buffers.size ? PER_SMALL_UPLOAD : PER_UPLOAD);
   let file: FileHandle | undefined;
   try {
     file = await open(range.path, "r");
@@ -141,25 +143,15 @@ export async function nodeFileTransport(
         { method: request.method, headers, agent, ...(request.signal ? { signal: request.signal } : {}) },
         (incoming) => {
           readBody(incoming).then((bytes) => {
-            const status = incoming.statusCode ?? 0;
-            const body = hasNullBody(request.method, status) ? null : bytes;
             pool.stop();
-            const headers = toWebHeaders(incoming.headers);
-            resolve(
-              new LightResponse(body, {
-                status,
-                statusText: incoming.statusMessage ?? "",
-                headers,
-                url: url.href,
-              }),
-            );
+            // Held whole, so a dropped answer (`responseType: "none"`) needs no web stream (discard.ts).
+            resolve(toResponse(incoming, bytes, request.method, url));
           }, fail);
         },
       );
       outgoing.on("error", fail);
       const pump = async () => {
         let position = range.start;
-        const step = range.end - range.start <= SMALL_BODY ? SMALL_BODY_READ : Number.POSITIVE_INFINITY;
         let sent = 0;
         request.onUploadProgress?.(0);
         while (position < range.end) {

@@ -27,6 +27,7 @@ export {
   RevisionNotFoundError,
   UnauthorizedError,
 } from "./errors.js";
+export { fileReadSize } from "./file-reads.js";
 export { DEFAULT_RETRY } from "./middleware/retry.js";
 export { nodeOnlyError } from "./node-only.js";
 export { mayOpenOwnSockets } from "./own-sockets.js";

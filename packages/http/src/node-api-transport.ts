@@ -132,7 +132,8 @@ async function writeBody(outgoing: ClientRequest, payload: BodyPayload | null) {
   outgoing.end();
 }
 
-function toResponse(incoming: IncomingMessage, bytes: Buffer, method: string, url: URL): Response {
+/** An answer read whole, as a `LightResponse` whose bytes the seam reads (and drops) directly. */
+export function toResponse(incoming: IncomingMessage, bytes: Buffer, method: string, url: URL): Response {
   const status = incoming.statusCode ?? 0;
   const body = hasNullBody(method, status) ? null : decode(bytes, incoming.headers["content-encoding"]);
   // Not the platform's Response, whose first use loads fetch (light-headers.ts). It carries
