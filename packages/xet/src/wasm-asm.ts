@@ -30,13 +30,15 @@ export function sleb64(value: bigint): number[] {
   }
 }
 
-export const name = (s: string): number[] => [...uleb(s.length), ...new TextEncoder().encode(s)];
-export const vector = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-export const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
+// Joined with concat, not spread: spreading the ~20,000 bytes of a function body into array
+// literals took a tenth of a second.
+export const name = (s: string): number[] => uleb(s.length).concat(Array.from(new TextEncoder().encode(s)));
+export const vector = (items: number[][]): number[] => uleb(items.length).concat(...items);
+export const section = (id: number, bytes: number[]): number[] => [id].concat(uleb(bytes.length), bytes);
 /** A function body: its locals (already encoded as runs) and its code, `end` appended. */
 export const body = (locals: number[], code: number[]): number[] => {
-  const bytes = [...locals, ...code, 0x0b];
-  return [...uleb(bytes.length), ...bytes];
+  const bytes = locals.concat(code, [0x0b]);
+  return uleb(bytes.length).concat(bytes);
 };
 
 // The project's lib (ES2023, no DOM) does not declare WebAssembly's constructors.
