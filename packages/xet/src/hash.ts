@@ -34,18 +34,22 @@ export function keyedBlake3(key: Uint8Array): Promise<KeyedHash> {
     // Loaded on first use: hash-wasm's CommonJS build (every algorithm inlined) was a tenth of
     // the start-up of any command importing @hfkit/repo or @hfkit/commit, Xet or not (profiled).
     // Four BLAKE3 chunks at a time with WebAssembly SIMD (blake3-simd.ts); hash-wasm's scalar
-    // build where the engine has no SIMD.
-    const simd = createKeyedBlake3Simd(key);
-    hasher = simd
-      ? Promise.resolve(simd)
-      : import("hash-wasm").then(async ({ createBLAKE3 }) => {
-          const h = await createBLAKE3(256, key);
+    // build where the engine has no SIMD. Made on the next turn of the event loop, not now:
+    // assembling the module is synchronous (tens of ms), and a download asks for the hashes
+    // just before sending its reconstruction request, which must not wait for it.
+    const key32 = Uint8Array.from(key);
+    hasher = new Promise<void>((resolve) => setImmediate(resolve)).then(
+      () =>
+        createKeyedBlake3Simd(key32) ??
+        import("hash-wasm").then(async ({ createBLAKE3 }) => {
+          const h = await createBLAKE3(256, key32);
           return (data: Uint8Array) => {
             h.init();
             h.update(data);
             return h.digest("binary");
           };
-        });
+        }),
+    );
     // HMAC keys of global dedup answers come and go; keep the map small.
     if (hashers.size >= 64) hashers.delete(hashers.keys().next().value as string);
     hashers.set(id, hasher);
