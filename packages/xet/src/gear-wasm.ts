@@ -1,4 +1,5 @@
 import { GEAR_TABLE } from "./gear-table.js";
+import { body, I32, I64, name, section, sleb64, uleb, vector, wasm } from "./wasm-asm.js";
 
 // The gear hash needs 64-bit wrapping arithmetic on every byte. In JavaScript that means two
 // 32-bit halves and a carry: 75–120 MB/s on the dev VM. The same loop as WebAssembly i64 runs
@@ -17,8 +18,6 @@ import { GEAR_TABLE } from "./gear-table.js";
 export const INPUT_OFFSET = 4096;
 export const INPUT_CAPACITY = 1 << 20;
 
-const I32 = 0x7f;
-const I64 = 0x7e;
 const op = {
   block: 0x02,
   loop: 0x03,
@@ -43,38 +42,6 @@ const op = {
   i64Shl: 0x86,
   void: 0x40,
 } as const;
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let n = value >>> 0;
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb64(value: bigint): number[] {
-  const out: number[] = [];
-  let v = BigInt.asIntN(64, value);
-  for (;;) {
-    const byte = Number(v & 0x7fn);
-    v >>= 7n;
-    const done = (v === 0n && (byte & 0x40) === 0) || (v === -1n && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-}
-
-const name = (s: string) => [...uleb(s.length), ...new TextEncoder().encode(s)];
-const vector = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const section = (id: number, bytes: number[]) => [id, ...uleb(bytes.length), ...bytes];
-const body = (locals: number[], code: number[]) => {
-  const bytes = [...locals, ...code, op.end];
-  return [...uleb(bytes.length), ...bytes];
-};
 
 // Locals: 0 = p, 1 = end, 2 = h (i64). One step: h = (h << 1) + table[mem[p]]; p += 1.
 const step = [
@@ -152,13 +119,6 @@ export interface GearKernel {
   update(start: number, end: number): void;
   nextMatch(start: number, end: number): number;
 }
-
-// The project's lib (ES2023, no DOM) does not declare WebAssembly's constructors.
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 let compiled: object | undefined;
 

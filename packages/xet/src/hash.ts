@@ -1,4 +1,5 @@
 import { InvalidInputError } from "@hfkit/http";
+import { createKeyedBlake3Simd } from "./blake3-simd.js";
 import {
   DATA_KEY,
   FILE_HASH_KEY,
@@ -22,8 +23,9 @@ export interface HashedRange {
 const hashers = new Map<string, Promise<KeyedHash>>();
 
 /**
- * Keyed BLAKE3 (hash-wasm's WebAssembly build: 0.75–0.85 GB/s here, see ADR 0009). The
- * WebAssembly instance behind each key is made once and shared; calls are synchronous.
+ * Keyed BLAKE3: our WebAssembly SIMD kernel (blake3-simd.ts), else hash-wasm's scalar build
+ * (0.75–0.85 GB/s here, see ADR 0009). The WebAssembly instance behind each key is made once
+ * and shared; calls are synchronous.
  */
 export function keyedBlake3(key: Uint8Array): Promise<KeyedHash> {
   const id = Buffer.from(key).toString("hex");
@@ -31,14 +33,23 @@ export function keyedBlake3(key: Uint8Array): Promise<KeyedHash> {
   if (!hasher) {
     // Loaded on first use: hash-wasm's CommonJS build (every algorithm inlined) was a tenth of
     // the start-up of any command importing @hfkit/repo or @hfkit/commit, Xet or not (profiled).
-    hasher = import("hash-wasm").then(async ({ createBLAKE3 }) => {
-      const h = await createBLAKE3(256, key);
-      return (data: Uint8Array) => {
-        h.init();
-        h.update(data);
-        return h.digest("binary");
-      };
-    });
+    // Four BLAKE3 chunks at a time with WebAssembly SIMD (blake3-simd.ts); hash-wasm's scalar
+    // build where the engine has no SIMD. Made on the next turn of the event loop, not now:
+    // assembling the module is synchronous (tens of ms), and a download asks for the hashes
+    // just before sending its reconstruction request, which must not wait for it.
+    const key32 = Uint8Array.from(key);
+    hasher = new Promise<void>((resolve) => setImmediate(resolve)).then(
+      () =>
+        createKeyedBlake3Simd(key32) ??
+        import("hash-wasm").then(async ({ createBLAKE3 }) => {
+          const h = await createBLAKE3(256, key32);
+          return (data: Uint8Array) => {
+            h.init();
+            h.update(data);
+            return h.digest("binary");
+          };
+        }),
+    );
     // HMAC keys of global dedup answers come and go; keep the map small.
     if (hashers.size >= 64) hashers.delete(hashers.keys().next().value as string);
     hashers.set(id, hasher);
