@@ -1,5 +1,4 @@
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
-import { readFile, stat, unlink, utimes } from "node:fs/promises";
+import { mkdir, readFile, stat, unlink, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { sleep } from "@hfkit/http/work";
@@ -112,14 +111,18 @@ export async function acquireFileLock(path: string, options: FileLockOptions = {
   const staleMs = options.staleMs ?? 60_000;
   const owner: LockOwner = { tool: "hfkit", pid: process.pid, host: hostname(), id: randomSuffix() };
   const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
+  await mkdir(dirname(path), { recursive: true });
   let delay = options.pollMs ?? 50;
   let announced = false;
   for (;;) {
     options.signal?.throwIfAborted();
-    // Created and written synchronously: a lock is taken per downloaded file, and the promise
-    // form is three trips through the thread pool (open, write, close) where these are a few
-    // microseconds each; its folder is made only when missing (not a mkdir per file).
-    if (createLockFile(path, owner)) return heldLock(path, owner, staleMs);
+    try {
+      // Created and written in one call (one promise instead of three per downloaded file).
+      await writeFile(path, JSON.stringify(owner), { flag: "wx", mode: 0o664 });
+      return heldLock(path, owner, staleMs);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
     const { state, holder } = await judge(path, staleMs);
     if (state === "stale") {
       await unlink(path).catch(() => {});
@@ -149,22 +152,6 @@ export function acquireCacheLock(path: string, options: FileLockOptions = {}): P
   return acquireFileLock(path, { ...options, foreign: "share" });
 }
 
-/** Whether `path` was created with `owner` in it (false: it exists). */
-function createLockFile(path: string, owner: LockOwner): boolean {
-  const text = JSON.stringify(owner);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      writeFileSync(path, text, { flag: "wx", mode: 0o664 });
-      return true;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "EEXIST") return false;
-      if (code !== "ENOENT" || attempt > 0) throw error;
-      mkdirSync(dirname(path), { recursive: true });
-    }
-  }
-}
-
 function heldLock(path: string, owner: LockOwner, staleMs: number): FileLock {
   // A heartbeat keeps the file fresh so holders on other hosts do not take it over.
   const beat = setInterval(
@@ -183,16 +170,8 @@ function heldLock(path: string, owner: LockOwner, staleMs: number): FileLock {
       released = true;
       clearInterval(beat);
       // Only remove the file if it is still ours (it could have been judged stale and replaced).
-      // Synchronous, like its creation: two small calls per downloaded file.
-      let current = "";
-      try {
-        current = readFileSync(path, "utf8");
-      } catch {}
-      if (parseOwner(current)?.id === owner.id) {
-        try {
-          unlinkSync(path);
-        } catch {}
-      }
+      const current = await readFile(path, "utf8").catch(() => "");
+      if (parseOwner(current)?.id === owner.id) await unlink(path).catch(() => {});
     },
   };
 }

@@ -1,5 +1,4 @@
-import { renameSync } from "node:fs";
-import { mkdir, readdir, readlink, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readlink, rename, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { type HubClient, HubError, isCommitId, type RepoId } from "@hfkit/http";
 import { isAbandoned } from "@hfkit/http/work";
@@ -253,7 +252,6 @@ async function fetchBlob(
   const offset =
     exclusive && name ? await adoptPartial(layout.blobs, name, temp, meta.size, job.prepared?.leftovers) : 0;
   const write = (from: number) => writeVerified(job, meta, temp, from);
-  // Whether the temp file stays: renamed into place already, or kept for a resume.
   let keep = false;
   try {
     let digest: string | undefined;
@@ -266,10 +264,7 @@ async function fetchBlob(
     }
     const final = name ?? digest;
     if (final === undefined) throw new Error("internal: no name for a downloaded blob");
-    // Synchronous (one call of a few µs, not a trip through the thread pool per file), and
-    // the renamed temp file is not removed again afterwards (an unlink per file that failed).
-    renameSync(temp, layout.blob(final));
-    keep = true;
+    await rename(temp, layout.blob(final));
     return final;
   } catch (error) {
     // Bytes received before the network went away (or an interrupt) are kept for the next attempt

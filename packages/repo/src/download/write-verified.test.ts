@@ -1,9 +1,9 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { MAX_QUEUED, MAX_QUEUED_XET, writeInPlace, writePipelined } from "./write-verified.js";
+import { MAX_QUEUED, MAX_QUEUED_XET, writePipelined } from "./write-verified.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hfkit-write-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -114,54 +114,4 @@ describe("writePipelined", () => {
       expect(readFileSync(join(dir, `slow-${bound}`)).equals(all)).toBe(true);
     },
   );
-});
-
-describe("writeInPlace (files up to SMALL_FILE_BYTES)", () => {
-  async function writeSmall(name: string, source: AsyncIterable<Uint8Array>, from = 0) {
-    const fd = openSync(join(dir, name), from > 0 ? "r+" : "w");
-    const seen: number[] = [];
-    try {
-      return { end: await writeInPlace(fd, source, from, (c) => seen.push(c.byteLength)), seen };
-    } finally {
-      closeSync(fd);
-    }
-  }
-
-  it("puts every chunk at its place and hears each one, skipping empty ones", async () => {
-    const { end, seen } = await writeSmall(
-      "small-whole",
-      (async function* () {
-        yield new Uint8Array(0);
-        yield* chunks;
-      })(),
-    );
-    expect(end).toBe(joined.byteLength);
-    expect(seen).toEqual(chunks.map((c) => c.byteLength));
-    expect(readFileSync(join(dir, "small-whole")).equals(joined)).toBe(true);
-  });
-
-  it("writes from a resume offset, after the bytes already there", async () => {
-    writeFileSync(join(dir, "small-resumed"), joined.subarray(0, 4_321));
-    const { end } = await writeSmall(
-      "small-resumed",
-      (async function* () {
-        yield joined.subarray(4_321);
-      })(),
-      4_321,
-    );
-    expect(end).toBe(joined.byteLength);
-    expect(readFileSync(join(dir, "small-resumed")).equals(joined)).toBe(true);
-  });
-
-  it("keeps every byte received before the source broke, and rethrows its error", async () => {
-    const error = await writeSmall(
-      "small-broken",
-      (async function* () {
-        yield* chunks.slice(0, 3);
-        throw new Error("connection reset");
-      })(),
-    ).catch((e: unknown) => e as Error);
-    expect((error as Error).message).toBe("connection reset");
-    expect(readFileSync(join(dir, "small-broken")).equals(Buffer.concat(chunks.slice(0, 3)))).toBe(true);
-  });
 });

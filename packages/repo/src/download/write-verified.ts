@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, ftruncateSync, openSync, writeSync } from "node:fs";
+import { createReadStream } from "node:fs";
 import { type FileHandle, open, readdir, rename, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { HubClient, RepoId } from "@hfkit/http";
@@ -46,26 +46,16 @@ export async function writeVerified(
     // The hash covers the whole file: feed it the bytes a previous attempt left.
     for await (const chunk of createReadStream(temp, { start: 0, end: offset - 1 })) verifier.update(chunk);
   }
-  // Progress counts bytes as they arrive (and are hashed).
-  let received = offset;
-  const seen = (chunk: Uint8Array) => {
-    verifier.update(chunk);
-    received += chunk.byteLength;
-    job.onProgress?.(received, meta.size);
-  };
-  if (meta.size <= SMALL_FILE_BYTES && !readsFromXet(job, meta)) {
-    const fd = openSync(temp, offset > 0 ? "r+" : "w");
-    try {
-      if (offset > 0) ftruncateSync(fd, offset);
-      await writeInPlace(fd, contentBytes(job, meta, offset), offset, seen);
-    } finally {
-      closeSync(fd);
-    }
-    return verifier.finish();
-  }
   const handle = await open(temp, offset > 0 ? "r+" : "w");
   try {
     if (offset > 0) await handle.truncate(offset); // "w" has already emptied a new temp file
+    // Progress counts bytes as they arrive (and are hashed).
+    let received = offset;
+    const seen = (chunk: Uint8Array) => {
+      verifier.update(chunk);
+      received += chunk.byteLength;
+      job.onProgress?.(received, meta.size);
+    };
     let from = offset;
     let done = false;
     if (!readsFromXet(job, meta) && fitsOwnSocket(job, meta)) {
@@ -98,42 +88,6 @@ export async function writeVerified(
  */
 function readsFromXet(job: FileJob, meta: FileMetadata): boolean {
   return meta.xetHash !== undefined && (job.useXet ?? !job.client.environment.disableXet);
-}
-
-/**
- * Files up to this size are written with synchronous calls (open, one write per chunk, close):
- * a few microseconds each into the page cache, where the promise forms are a trip through
- * libuv's thread pool each (about 35 µs and two context switches on a client pinned to one
- * CPU). A snapshot of many small files paid that several times per file; a large file keeps
- * the pipelined writes below, which let the next bytes arrive while a write runs.
- */
-export const SMALL_FILE_BYTES = 1 << 20;
-
-/**
- * Writes each chunk of `source` at its place in `fd` as it arrives, synchronously (see
- * `SMALL_FILE_BYTES`); `seen` hears every chunk first. Returns the position after the last
- * byte. What arrived before the source failed is in the file when the error is rethrown, so
- * a resumed attempt starts after it.
- */
-export async function writeInPlace(
-  fd: number,
-  source: AsyncIterable<Uint8Array>,
-  position: number,
-  seen: (chunk: Uint8Array) => void,
-): Promise<number> {
-  let at = position;
-  for await (const chunk of source) {
-    if (chunk.byteLength === 0) continue;
-    seen(chunk);
-    let done = 0;
-    while (done < chunk.byteLength) {
-      const written = writeSync(fd, chunk, done, chunk.byteLength - done, at + done);
-      if (written === 0) throw new Error("internal: a file write made no progress");
-      done += written;
-    }
-    at += done;
-  }
-  return at;
 }
 
 /**
