@@ -23,6 +23,17 @@ import { XorbCache } from "./xorb-cache.js";
 export const XET_CHANNELS = { event: "hfkit:xet:event", wasm: WASM_CHANNEL } as const;
 const eventChannel = channel(XET_CHANNELS.event);
 
+/**
+ * Starts building the WebAssembly an Xet upload needs (BLAKE3, LZ4) on later turns of the event
+ * loop and returns at once: a caller that is about to wait on the network for an answer that
+ * may lead to an upload (the LFS batch that offers `xet`) hides that work in the wait. Failures
+ * are left for `uploadXet`, which loads them again and reports them.
+ */
+export function preloadXetWasm(): void {
+  loadXetHashes().catch(() => {});
+  preloadLz4().catch(() => {});
+}
+
 export interface UploadXetOptions {
   /** The repo the CAS token is asked for (`"owner/name"`, `"datasets/owner/name"`…). */
   repo: RepoDesignation;
