@@ -1,6 +1,7 @@
 import { HubError, repoWebPath } from "@hfkit/http";
 import type { CommitContext } from "./context.js";
 import { WireLfsBatchResponse } from "./wire/lfs-batch.js";
+import { preloadXet } from "./xet-upload.js";
 
 /** Objects per LFS batch request (huggingface_hub's UPLOAD_BATCH_MAX_NUM_FILES). */
 export const LFS_BATCH_SIZE = 256;
@@ -21,6 +22,9 @@ export async function lfsBatch(
   objects: readonly { oid: string; size: number }[],
   signal: AbortSignal,
 ): Promise<WireLfsBatchResponse> {
+  // A Hub that stores the repo on Xet answers with `transfer: "xet"`; the Xet WebAssembly is
+  // then built during this round trip rather than after it (issue 19). Not when Xet is off.
+  if (ctx.useXet) preloadXet();
   const { data, url, requestId } = await ctx.client.request({
     method: "POST",
     path: `${repoWebPath(ctx.repo)}.git/info/lfs/objects/batch`,

@@ -11,3 +11,6 @@ export const uploadThroughXet: typeof Node.uploadThroughXet = async () => {
     "leave useXet unset: the browser build uploads through Git LFS",
   );
 };
+
+/** Nothing to build ahead in the browser build: it never uploads through Xet. */
+export const preloadXet: typeof Node.preloadXet = () => {};

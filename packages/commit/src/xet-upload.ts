@@ -10,6 +10,9 @@ import type { CommitContext } from "./context.js";
 import type { LfsObject } from "./lfs-upload.js";
 import type { WireLfsAction } from "./wire/lfs-batch.js";
 
+// Started by lfs-batch.ts while the batch that offers `xet` is answered (issue 19).
+export { preloadXetWasm as preloadXet } from "@hfkit/xet";
+
 /**
  * The CAS connection an LFS batch handed out with `transfer: "xet"`: the upload action's
  * `header` holds `X-Xet-Cas-Url`, `X-Xet-Access-Token` and `X-Xet-Token-Expiration`

@@ -1,4 +1,4 @@
-import { body, I32, name, section, sleb64, uleb, V128, vector, wasm } from "./wasm-asm.js";
+import { body, I32, name, section, sleb64, uleb, V128, vector, wasm, wasmChannel } from "./wasm-asm.js";
 
 // Keyed BLAKE3 with WebAssembly SIMD: four 1 KiB BLAKE3 chunks (or four parent nodes) are
 // compressed at once, one per 32-bit lane, the way the reference implementation's hash_many
@@ -339,6 +339,7 @@ export function createKeyedBlake3Simd(key: Uint8Array): ((data: Uint8Array) => U
   if (key.byteLength !== 32) throw new RangeError(`a BLAKE3 key has 32 bytes, not ${key.byteLength}`);
   if (!blake3SimdAvailable()) return undefined;
   const exports = new wasm.Instance(compiled as object).exports as Blake3Exports;
+  wasmChannel.publish({ module: "blake3" });
   let bytes = new Uint8Array(exports.memory.buffer);
   bytes.set(key, 0);
   let capacity = -1;

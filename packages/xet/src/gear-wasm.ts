@@ -1,5 +1,5 @@
 import { GEAR_TABLE } from "./gear-table.js";
-import { body, I32, I64, name, section, sleb64, uleb, vector, wasm } from "./wasm-asm.js";
+import { body, I32, I64, name, section, sleb64, uleb, vector, wasm, wasmChannel } from "./wasm-asm.js";
 
 // The gear hash needs 64-bit wrapping arithmetic on every byte. In JavaScript that means two
 // 32-bit halves and a carry: 75–120 MB/s on the dev VM. The same loop as WebAssembly i64 runs
@@ -86,30 +86,32 @@ const nextMatchBody = body(
 
 const pages = Math.ceil((INPUT_OFFSET + INPUT_CAPACITY) / 65536);
 
-const MODULE_BYTES = new Uint8Array([
-  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-  ...section(
-    1,
-    vector([
-      [0x60, 0, 0],
-      [0x60, 2, I32, I32, 0],
-      [0x60, 2, I32, I32, 1, I32],
-    ]),
-  ),
-  ...section(3, vector([[0], [1], [2]])),
-  ...section(5, vector([[0x00, ...uleb(pages)]])),
-  ...section(6, vector([[I64, 1, op.i64Const, 0, op.end]])),
-  ...section(
-    7,
-    vector([
-      [...name("memory"), 2, 0],
-      [...name("reset"), 0, 0],
-      [...name("update"), 0, 1],
-      [...name("nextMatch"), 0, 2],
-    ]),
-  ),
-  ...section(10, vector([resetBody, updateBody, nextMatchBody])),
-]);
+// Built on first use (like the module itself), not when @hfkit/xet is imported.
+const moduleBytes = () =>
+  new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(
+      1,
+      vector([
+        [0x60, 0, 0],
+        [0x60, 2, I32, I32, 0],
+        [0x60, 2, I32, I32, 1, I32],
+      ]),
+    ),
+    ...section(3, vector([[0], [1], [2]])),
+    ...section(5, vector([[0x00, ...uleb(pages)]])),
+    ...section(6, vector([[I64, 1, op.i64Const, 0, op.end]])),
+    ...section(
+      7,
+      vector([
+        [...name("memory"), 2, 0],
+        [...name("reset"), 0, 0],
+        [...name("update"), 0, 1],
+        [...name("nextMatch"), 0, 2],
+      ]),
+    ),
+    ...section(10, vector([resetBody, updateBody, nextMatchBody])),
+  ]);
 
 /** One gear hasher: its own memory and hash state. */
 export interface GearKernel {
@@ -123,8 +125,9 @@ export interface GearKernel {
 let compiled: object | undefined;
 
 export function createGearKernel(): GearKernel {
-  compiled ??= new wasm.Module(MODULE_BYTES);
+  compiled ??= new wasm.Module(moduleBytes());
   const instance = new wasm.Instance(compiled);
+  wasmChannel.publish({ module: "gear" });
   const exports = instance.exports as {
     memory: { buffer: ArrayBuffer };
     reset(): void;

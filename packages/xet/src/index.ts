@@ -52,7 +52,13 @@ export {
 export type { XetSource } from "./source.js";
 export type { UploadXetResult, XetUploadConcurrency, XetUploadEvent, XetUploadedFile } from "./types.js";
 export { type UploadShardOptions, uploadShard } from "./upload-shard.js";
-export { type UploadXetOptions, uploadXet, uploadXetIter, XET_CHANNELS } from "./upload-xet.js";
+export {
+  preloadXetWasm,
+  type UploadXetOptions,
+  uploadXet,
+  uploadXetIter,
+  XET_CHANNELS,
+} from "./upload-xet.js";
 export { type UploadXorbOptions, uploadXorb } from "./upload-xorb.js";
 export {
   type CompressionChoice,

@@ -1,4 +1,5 @@
-import { compress as compressBlockWithSize } from "lz4-wasm-nodejs";
+import { createRequire } from "node:module";
+import { wasmChannel } from "./wasm-asm.js";
 
 // Xet chunks use the LZ4 *frame* format (xet-core compression_scheme.rs uses lz4_flex's
 // FrameEncoder / FrameDecoder). We write the frame around blocks from lz4-wasm (lz4_flex built
@@ -18,13 +19,45 @@ const UNCOMPRESSED_BIT = 0x80000000;
 /** Frame bytes around the block: magic, FLG, BD, HC, the block size, and the end mark. */
 export const LZ4_FRAME_OVERHEAD = 4 + 3 + 4 + 4;
 
+type Compress = (data: Uint8Array) => Uint8Array;
+
+let compressWithSize: Compress | undefined;
+let loading: Promise<void> | undefined;
+
+// lz4-wasm-nodejs reads its .wasm file, compiles and instantiates it synchronously when it is
+// required: ~1.2 MB of memory and a few ms of the main thread on import (issue 19). So it is
+// loaded only when a chunk is compressed, or ahead of time by an Xet upload (`preloadLz4`),
+// never by an import of @hfkit/xet nor by an LFS upload that only reads pieces.
+function loaded(lz4: { compress: Compress }): Compress {
+  if (compressWithSize === undefined) {
+    compressWithSize = lz4.compress;
+    wasmChannel.publish({ module: "lz4" });
+  }
+  return compressWithSize;
+}
+
+function loadNow(): Compress {
+  return compressWithSize ?? loaded(createRequire(import.meta.url)("lz4-wasm-nodejs"));
+}
+
+/**
+ * Loads the LZ4 WebAssembly in the background, so that an upload can start it while it waits
+ * for its token; `lz4CompressBlock` loads it itself (synchronously) when called first.
+ */
+export function preloadLz4(): Promise<void> {
+  loading ??= import("lz4-wasm-nodejs").then((lz4) => {
+    loaded(lz4);
+  });
+  return loading;
+}
+
 /**
  * Compresses `data` (at most 4 MiB) into one raw LZ4 block, or returns undefined when the
  * block would not be smaller than the data (it is then stored uncompressed).
  */
 export function lz4CompressBlock(data: Uint8Array): Uint8Array | undefined {
   // lz4-wasm prepends the uncompressed size (4 bytes) to the raw block.
-  const block = compressBlockWithSize(data).subarray(4);
+  const block = loadNow()(data).subarray(4);
   return block.byteLength < data.byteLength ? block : undefined;
 }
 

@@ -5,20 +5,34 @@ import { drain, phase, runWithEvents } from "@hfkit/http/work";
 import { type CasClient, createCasClient, hubXetTokenSource, type XetTokenSource } from "./cas-client.js";
 import { MAX_SHARD_BYTES, MAX_XORB_BYTES } from "./constants.js";
 import { hashToHex, loadXetHashes } from "./hash.js";
+import { preloadLz4 } from "./lz4.js";
 import { type Shard, type ShardFile, type ShardXorb, serializeShard, shardSize } from "./shard.js";
 import { type OpenedSource, openSource, type XetSource } from "./source.js";
 import type { UploadXetResult, XetUploadConcurrency, XetUploadEvent } from "./types.js";
 import { type SessionFile, UploadSession } from "./upload-session.js";
 import { uploadShard } from "./upload-shard.js";
+import { WASM_CHANNEL } from "./wasm-asm.js";
 import type { CompressionChoice } from "./xorb.js";
 import { XorbCache } from "./xorb-cache.js";
 
 /**
  * `node:diagnostics_channel` names `@hfkit/xet` publishes on: every upload event goes to
- * `event` as `{ repo, event }`. The library itself never prints.
+ * `event` as `{ repo, event }`; `wasm` gets `{ module }` ("lz4", "blake3", "gear") each time
+ * one of its WebAssembly modules is instantiated. The library itself never prints.
  */
-export const XET_CHANNELS = { event: "hfkit:xet:event" } as const;
+export const XET_CHANNELS = { event: "hfkit:xet:event", wasm: WASM_CHANNEL } as const;
 const eventChannel = channel(XET_CHANNELS.event);
+
+/**
+ * Starts building the WebAssembly an Xet upload needs (BLAKE3, LZ4) on later turns of the event
+ * loop and returns at once: a caller that is about to wait on the network for an answer that
+ * may lead to an upload (the LFS batch that offers `xet`) hides that work in the wait. Failures
+ * are left for `uploadXet`, which loads them again and reports them.
+ */
+export function preloadXetWasm(): void {
+  loadXetHashes().catch(() => {});
+  preloadLz4().catch(() => {});
+}
 
 export interface UploadXetOptions {
   /** The repo the CAS token is asked for (`"owner/name"`, `"datasets/owner/name"`…). */
@@ -92,6 +106,9 @@ export function uploadXetIter(
       // the local record is read, rather than after them.
       const hashes = loadXetHashes();
       hashes.catch(() => {});
+      // Likewise the LZ4 WebAssembly (loaded on first use, not at import: issue 19).
+      const lz4 = options.compression === "none" ? undefined : preloadLz4();
+      lz4?.catch(() => {});
       const sources: OpenedSource[] = [];
       for (const [i, file] of options.files.entries()) sources.push(await openSource(file, `files[${i}]`));
       const tokenSource =
@@ -109,6 +126,7 @@ export function uploadXetIter(
           ? undefined
           : (options.cacheDir ?? join(client.environment.hfHome, "xet", "hfkit"));
       const cache = cacheDir ? await XorbCache.open(cacheDir, connection.casUrl) : XorbCache.disabled();
+      await lz4;
       const session = new UploadSession({
         cas,
         hashes: await hashes,

@@ -1,3 +1,5 @@
+import { channel } from "node:diagnostics_channel";
+
 // The few pieces needed to write a WebAssembly module out byte by byte (the binary format of
 // the core spec, sections 5.2–5.5): the hot loops of this package are small enough to assemble
 // here from their instructions, with no toolchain and nothing fetched.
@@ -48,3 +50,12 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
 }
 export const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** The `node:diagnostics_channel` name of `wasmChannel` (exported as `XET_CHANNELS.wasm`). */
+export const WASM_CHANNEL = "hfkit:xet:wasm";
+
+/**
+ * Receives `{ module }` ("lz4", "blake3", "gear") each time @hfkit/xet instantiates one of its
+ * WebAssembly modules, so that a caller can see that an LFS-only upload built none of them.
+ */
+export const wasmChannel = channel(WASM_CHANNEL);
