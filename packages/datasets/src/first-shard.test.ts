@@ -40,7 +40,9 @@ function jsonl(name: string, rows: Row[]): string {
 // (rowGroupBytes), the count is foreseen from the second, and shard 0 holds about 30,000 rows.
 const sizes = { rowGroupBytes: 200_000, maxShardSize: "1MB" } as const;
 
-describe("shards of one JSONL file written while it is read", () => {
+// Each test writes and reads back two sets of shards (~2.5 s idle); on CI's loaded 2-core VM
+// one took over the default 20 s, so they get a generous bound.
+describe("shards of one JSONL file written while it is read", { timeout: 120_000 }, () => {
   test("a split of two shards: the same shards as from an array, shard 0 written in the first pass", async () => {
     const rows = Array.from({ length: 60_001 }, (_, i) => ({
       id: i,
