@@ -9,6 +9,7 @@ import {
   type CsvLines,
   type CsvRead,
   type CsvTable,
+  LazyRowChunk,
   type RowChunk,
   type RowSource,
 } from "./source.js";
@@ -198,35 +199,19 @@ function csvRead(feature: Feature): CsvRead {
   return "other";
 }
 
-/**
- * Lines whose rows are made only when asked for (an input the byte path cannot take, a reader
- * other than the shard writer); until then `csv` holds the bytes. Once made, `csv` is dropped:
- * the stream may reuse the bytes of a chunk held back meanwhile.
- */
-class CsvChunk implements RowChunk {
-  private made: Row[] | undefined;
-  private numbers: number[] | undefined;
+/** Whole-record lines whose rows are made when asked for (`LazyRowChunk`). */
+class CsvChunk extends LazyRowChunk {
   constructor(
-    readonly file: string,
+    file: string,
     public csv: CsvLines | undefined,
-  ) {}
-
-  get rows(): Row[] {
-    this.make();
-    return this.made!;
+  ) {
+    super(file);
   }
 
-  get lines(): number[] {
-    this.make();
-    return this.numbers!;
-  }
-
-  private make(): void {
-    const csv = this.csv;
-    if (this.made || !csv) return;
-    this.made = csv.starts.map((_, i) => csv.table.row(csv, i));
-    this.numbers = csv.lines;
+  protected make(): { rows: Row[]; lines: number[] } {
+    const csv = this.csv!;
     this.csv = undefined;
+    return { rows: csv.starts.map((_, i) => csv.table.row(csv, i)), lines: csv.lines };
   }
 }
 

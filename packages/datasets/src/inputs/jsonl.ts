@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import type { Row } from "../encode/batch.js";
 import { dataError } from "../errors.js";
 import { fileBytes, lines } from "./bytes.js";
-import type { JsonlLines, RowChunk, RowSource } from "./source.js";
+import { type JsonlLines, LazyRowChunk, type RowChunk, type RowSource } from "./source.js";
 
 /**
  * Line `i` of `chunk` parsed as the row it holds (undefined for a blank line), or the error that
@@ -36,43 +36,27 @@ export function jsonlRow(chunk: JsonlLines, i: number, file: string | undefined)
   return value as Row;
 }
 
-/**
- * The lines of one read of the file. Their rows are parsed only when asked for (feature
- * inference, or an input the byte-level reader cannot take); until then `jsonl` holds the bytes.
- * Once parsed, `jsonl` is dropped: the stream may reuse the bytes of a chunk held back meanwhile.
- */
-class JsonlChunk implements RowChunk {
-  private parsed: Row[] | undefined;
-  private numbers: number[] | undefined;
+/** The lines of one read of the file, parsed when asked for (`LazyRowChunk`). */
+class JsonlChunk extends LazyRowChunk {
   constructor(
-    readonly file: string,
+    file: string,
     public jsonl: JsonlLines | undefined,
-  ) {}
-
-  get rows(): Row[] {
-    this.parse();
-    return this.parsed!;
+  ) {
+    super(file);
   }
 
-  get lines(): number[] {
-    this.parse();
-    return this.numbers!;
-  }
-
-  private parse(): void {
-    const chunk = this.jsonl;
-    if (this.parsed || !chunk) return;
+  protected make(): { rows: Row[]; lines: number[] } {
+    const chunk = this.jsonl!;
     const rows: Row[] = [];
-    const numbers: number[] = [];
+    const lines: number[] = [];
     for (let i = 0; i < chunk.starts.length; i++) {
       const row = jsonlRow(chunk, i, this.file);
       if (row === undefined) continue;
       rows.push(row);
-      numbers.push(chunk.firstLine + i);
+      lines.push(chunk.firstLine + i);
     }
-    this.parsed = rows;
-    this.numbers = numbers;
     this.jsonl = undefined;
+    return { rows, lines };
   }
 }
 

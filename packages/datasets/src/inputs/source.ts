@@ -19,6 +19,30 @@ export interface RowChunk {
   csv?: CsvLines | undefined;
 }
 
+/**
+ * A chunk whose rows are made from its lines' bytes only when asked for (feature inference, an
+ * input the byte-level readers cannot take, a reader other than the shard writer); until then
+ * the subclass holds the bytes (`jsonl`, `csv`), and `make` drops them: the stream may reuse the
+ * bytes of a chunk held back meanwhile.
+ */
+export abstract class LazyRowChunk implements RowChunk {
+  private made: { rows: Row[]; lines: number[] } | undefined;
+  constructor(readonly file: string) {}
+
+  get rows(): Row[] {
+    this.made ??= this.make();
+    return this.made.rows;
+  }
+
+  get lines(): number[] {
+    this.made ??= this.make();
+    return this.made.lines;
+  }
+
+  /** The rows and their 1-based line numbers, made once; drops the bytes they came from. */
+  protected abstract make(): { rows: Row[]; lines: number[] };
+}
+
 /** Lines of a CSV file as they were read: line `i` is `buffer[starts[i], ends[i])`, number `lines[i]`. */
 export interface CsvLines {
   buffer: Buffer;
