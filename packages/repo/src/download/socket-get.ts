@@ -61,6 +61,12 @@ export function socketGet(options: SocketGetOptions): Promise<SocketGetResult> {
   let fill = 0;
   let phase: "head" | "body" | "done" = "head";
   let paused = false;
+  /**
+   * Reads that arrive while paused. A TLS socket goes on handing over the records it has
+   * already decrypted after the callback returned `false` (measured on Node 20: about one
+   * 16 KiB record per pause), each in the spare buffer, which the next one reuses.
+   */
+  const held: Buffer[] = [];
   let received = 0;
   let writing: Promise<void> | undefined;
   let framing: BodyFraming | undefined;
@@ -156,6 +162,29 @@ export function socketGet(options: SocketGetOptions): Promise<SocketGetResult> {
 
     function onRead(length: number, into: Buffer): boolean {
       if (settled) return false;
+      if (paused) {
+        held.push(Buffer.from(into.subarray(0, length)));
+        return false;
+      }
+      return accept(length, into);
+    }
+
+    /** After the write in flight: its buffer is free, the held reads go in, then the socket reads on. */
+    function resumeAfterWrite(): void {
+      if (settled) return;
+      paused = false;
+      handOn().catch((error: unknown) => finish({ error }));
+      while (held.length > 0) {
+        const read = held.shift() as Buffer;
+        // false: the body is complete (or failed), or the buffer filled again and a new pause
+        // waits for the write just started, with the reads still held
+        if (!accept(read.byteLength, read)) return;
+      }
+      socket.resume();
+    }
+
+    /** Takes one read (in place, or copied to its place), returns whether to read on. */
+    function accept(length: number, into: Buffer): boolean {
       const buffer = buffers[current] as Buffer;
       // After a pause the first read lands in the spare buffer: moved to its place.
       if (into.buffer !== buffer.buffer || into.byteOffset !== buffer.byteOffset + fill) {
@@ -192,15 +221,7 @@ export function socketGet(options: SocketGetOptions): Promise<SocketGetResult> {
         // Both buffers in use: stop reading until the write in flight ends (the socket's and
         // the kernel's buffers hold what the server sends meanwhile).
         paused = true;
-        void writing.then(
-          () => {
-            if (settled) return;
-            paused = false;
-            handOn().catch((error: unknown) => finish({ error }));
-            socket.resume();
-          },
-          (error: unknown) => finish({ error }),
-        );
+        void writing.then(resumeAfterWrite, (error: unknown) => finish({ error }));
         return false;
       }
       handOn().catch((error: unknown) => finish({ error }));
