@@ -71,7 +71,24 @@ async function faultsFrom(file: string): Promise<FaultSpec[]> {
   }
 }
 
+/** Reads `--tls-cert` and `--tls-key` (both or neither); the error names the option and the fix. */
+async function tlsFrom(options: ServeOptions): Promise<{ cert: Buffer; key: Buffer } | undefined> {
+  const { tlsCert, tlsKey } = options;
+  if (!tlsCert && !tlsKey) return undefined;
+  if (!tlsCert || !tlsKey)
+    throw new Error(
+      `${tlsCert ? "--tls-key" : "--tls-cert"} is missing: https needs both a certificate (--tls-cert) and its private key (--tls-key), as PEM files`,
+    );
+  const read = (file: string, option: string) =>
+    readFile(file).catch((error: Error) => {
+      throw new Error(`${option}: cannot read ${file}: ${error.message}`);
+    });
+  return { cert: await read(tlsCert, "--tls-cert"), key: await read(tlsKey, "--tls-key") };
+}
+
 interface ServeOptions {
+  tlsCert?: string;
+  tlsKey?: string;
   port: number;
   storagePort: number;
   host: string;
@@ -98,7 +115,7 @@ export function registerEmulatorCommand(program: Command, context: CliContext): 
     .addHelpText(
       "after",
       examples(
-        "hfkit emulator serve --port 8080 --dir ./hub-data --token hf_ci:ci:write",
+        "hfkit emulator serve --port 8080 --dir ./hub-data --token hf_ci:ci:write --tls-cert cert.pem --tls-key key.pem",
         "hfkit emulator serve --seed ./fixtures --org acme:ci --request-log requests.jsonl --faults faults.json",
       ),
     )
@@ -143,6 +160,11 @@ export function registerEmulatorCommand(program: Command, context: CliContext): 
       'inject faults from a JSON file: [{"path"|"pathRegex", "method"?, "status"?, "times"?, "headers"?, "latencyMs"?, "reset"?}]',
     )
     .option(
+      "--tls-cert <file>",
+      "serve both origins over https with this PEM certificate (it must name 127.0.0.1 and localhost; clients trust it through NODE_EXTRA_CA_CERTS, or SSL_CERT_FILE for Python)",
+    )
+    .option("--tls-key <file>", "the PEM private key of --tls-cert")
+    .option(
       "--seed <dir>",
       "start with the repos of a folder: DIR/{models,datasets,spaces}/NAMESPACE/NAME/files (repos already stored are kept)",
     )
@@ -153,6 +175,9 @@ export function registerEmulatorCommand(program: Command, context: CliContext): 
             command.error(`error: ${error.message}`, { exitCode: 2, code: "hfkit.invalidFaults" }),
           )
         : [];
+      const tls = await tlsFrom(options).catch((error: Error) =>
+        command.error(`error: ${error.message}`, { exitCode: 2, code: "hfkit.invalidTls" }),
+      );
       const { startEmulatorServer } = await import("@hfkit/emulator");
       const server = await startEmulatorServer({
         port: options.port,
@@ -167,6 +192,7 @@ export function registerEmulatorCommand(program: Command, context: CliContext): 
         ...(options.org.length ? { orgs: options.org } : {}),
         ...(options.requestLog ? { requestLogFile: options.requestLog } : {}),
         ...(options.seed ? { seed: options.seed } : {}),
+        ...(tls ? { tls } : {}),
         admin: true,
       });
       for (const fault of faults) server.emulator.faults.inject(fault);
@@ -184,6 +210,10 @@ export function registerEmulatorCommand(program: Command, context: CliContext): 
           `organizations: ${options.org.map((o) => `${o.name} (${o.members.join(", ")})`).join("; ")}`,
         );
       if (options.seed) context.note(`seeded from ${options.seed}`);
+      if (tls)
+        context.note(
+          `https with ${options.tlsCert}: clients trust it with NODE_EXTRA_CA_CERTS=${options.tlsCert} (Node) or SSL_CERT_FILE=${options.tlsCert} (Python huggingface_hub)`,
+        );
       if (faults.length) context.note(`${faults.length} fault rule(s) armed from ${options.faults}`);
       if (options.requestLog) context.note(`request log: ${options.requestLog}`);
       context.note(`admin (loopback only): ${server.url}/_emulator/requests, ${server.url}/_emulator/faults`);

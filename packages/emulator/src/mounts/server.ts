@@ -1,7 +1,8 @@
 import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
+import type { AddressInfo, Server } from "node:net";
 import { nodeBodies, responseTexts } from "../core/body.js";
 import type { EmulatorOptions } from "../core/options.js";
 import { requestLogLine } from "../core/request-log.js";
@@ -32,6 +33,12 @@ export interface EmulatorServerOptions extends Omit<EmulatorOptions, "baseUrl" |
    * (read the request log, add or clear faults while it runs). Default false.
    */
   admin?: boolean;
+  /**
+   * Serve both origins over https with this certificate (PEM), which must name the Hub's and
+   * the storage origin's hosts (by default 127.0.0.1 and localhost). Clients trust it as they
+   * trust any private CA: `NODE_EXTRA_CA_CERTS` for Node, `SSL_CERT_FILE` for Python `huggingface_hub` (httpx).
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface EmulatorServer {
@@ -58,8 +65,8 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
   return (server.address() as AddressInfo).port;
 }
 
-function origin(host: string, port: number): string {
-  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+function origin(host: string, port: number, secure = false): string {
+  return `${secure ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
 /** The name clients use for a listening address (0.0.0.0 is not one). */
@@ -131,7 +138,7 @@ function listener(emulator: Emulator, origin: () => string, admin = false) {
 }
 
 /**
- * Starts the emulator as two node:http servers on loopback: the Hub origin and a storage
+ * Starts the emulator as two node:http servers (https with `tls`) on loopback: the Hub origin and a storage
  * origin for presigned LFS URLs.
  *
  * @example
@@ -148,10 +155,13 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   const storageHost = options.storageHost ?? defaultStorageHost(hubHost);
   // A larger request-stream buffer keeps bulk uploads flowing while storage writes to disk.
   const serverOptions = { keepAliveTimeout: 30_000, highWaterMark: 1024 * 1024 };
-  const hubServer = createServer(serverOptions);
-  const storageServer = createServer(serverOptions);
+  const { tls } = options;
+  const newServer = () =>
+    tls ? createTlsServer({ ...serverOptions, cert: tls.cert, key: tls.key }) : createServer(serverOptions);
+  const hubServer = newServer();
+  const storageServer = newServer();
   const servers = [hubServer, storageServer];
-  const hubUrl = origin(hubHost, await listen(hubServer, options.port ?? 0, host));
+  const hubUrl = origin(hubHost, await listen(hubServer, options.port ?? 0, host), !!tls);
   let storagePort: number;
   try {
     storagePort = await listen(storageServer, options.storagePort ?? 0, host);
@@ -161,7 +171,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   }
   if (storageHost === "localhost" && host === "127.0.0.1") {
     // `localhost` may resolve to ::1 first; answer there too when the machine has IPv6.
-    const v6 = createServer(serverOptions);
+    const v6 = newServer();
     try {
       await listen(v6, storagePort, "::1");
       servers.push(v6);
@@ -169,8 +179,17 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
       v6.close();
     }
   }
-  const storageUrl = origin(storageHost, storagePort);
-  const { port: _p, storagePort: _s, host: _h, storageHost: _sh, requestLogFile, admin, ...rest } = options;
+  const storageUrl = origin(storageHost, storagePort, !!tls);
+  const {
+    port: _p,
+    storagePort: _s,
+    host: _h,
+    storageHost: _sh,
+    tls: _t,
+    requestLogFile,
+    admin,
+    ...rest
+  } = options;
   let emulator: Emulator;
   try {
     emulator = createEmulator({ ...rest, baseUrl: hubUrl, storageBaseUrl: storageUrl });
