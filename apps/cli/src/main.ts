@@ -12,8 +12,27 @@ import { startTraceFile } from "./trace-file.js";
  */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
 
+/** OpenSSL's and Node's codes for a server certificate that no trusted CA vouches for. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+]);
+
+/** The first `code` along an error's `cause` chain that names an untrusted certificate. */
+function untrustedCertificate(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (UNTRUSTED_CERTIFICATE.has(String((e as { code?: unknown }).code))) return true;
+  }
+  return false;
+}
+
 /** One line a user can act on; HubErrors already carry the redacted server message and a hint. */
 export function describeError(error: unknown): string {
+  if (HubError.isInstance(error) && untrustedCertificate(error))
+    return `${error.message}\nhint: if the server's certificate comes from a private CA (a company proxy, an https emulator), trust it with NODE_EXTRA_CA_CERTS=/path/to/ca.pem`;
   if (HubError.isInstance(error)) return error.message;
   if (error instanceof Error) return error.message;
   return String(error);

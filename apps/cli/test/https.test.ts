@@ -118,6 +118,10 @@ print(hashlib.sha256(open(path, "rb").read()).hexdigest())`,
       env: { PATH: process.env.PATH, HOME: root, HF_HOME: join(root, "untrusted"), HF_ENDPOINT: endpoint },
     }).catch((e: { code: number; stderr: string }) => e);
     expect((error as { code: number }).code).not.toBe(0);
-    expect((error as { stderr: string }).stderr).toMatch(/certificate/i);
+    expect((error as { stderr: string }).stderr).toMatch(/self-signed certificate/);
+    expect((error as { stderr: string }).stderr).toContain(
+      "hint: if the server's certificate comes from a private CA",
+    );
+    expect((error as { stderr: string }).stderr).toContain("NODE_EXTRA_CA_CERTS=");
   }, 60_000);
 });
