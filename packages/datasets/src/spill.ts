@@ -2,6 +2,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { FramePool } from "./writer/frames.js";
 
 // A stream's size is unknown until it ends, yet `datasets` picks the shard count from the
 // whole split's Arrow size and cuts shards at equal row counts. So the first pass writes the
@@ -77,9 +78,10 @@ export class SpillFile {
 
   /**
    * The batches back, in order, from the frame that holds row `fromRow` (its first row is
-   * `frameStart(fromRow)`): the frames before it are not read.
+   * `frameStart(fromRow)`): the frames before it are not read. With `pool`, each frame is read
+   * into one of its recycled buffers rather than fresh memory (the writer thread hands them back).
    */
-  async *read(fromRow = 0): AsyncGenerator<SpilledBatch> {
+  async *read(fromRow = 0, pool?: FramePool): AsyncGenerator<SpilledBatch> {
     const file = await open(this.path, "r");
     try {
       const header = Buffer.allocUnsafe(8);
@@ -89,7 +91,7 @@ export class SpillFile {
         if (bytesRead < 8) return;
         const length = header.readUInt32LE(0);
         const rows = header.readUInt32LE(4);
-        const ipc = new Uint8Array(length);
+        const ipc = pool ? pool.take(length) : new Uint8Array(length);
         let got = 0;
         while (got < length) {
           const r = await file.read(ipc, got, length - got, position + 8 + got);

@@ -420,7 +420,7 @@ async function run(
       // shard 0's reused writer has its first `fed` rows: reading starts at the frame holding
       // the next one, and only that frame's earlier rows are skipped
       const resumeAt = reuse ? spill.frameStart(fed) : 0;
-      const batches = spill.read(resumeAt);
+      const batches = spill.read(resumeAt, pool);
       spillReader = batches;
       let current: SpilledBatch | undefined;
       let used = 0;

@@ -448,6 +448,40 @@ export class BytesBuilder extends Builder {
     this.offsets[this.length + 1] = this.used;
     this.length++;
   }
+  /**
+   * Reads the text of a JSON string from `source[start]` (after its opening quote) up to its
+   * closing quote, copying its bytes after this builder's values as it goes (not appended:
+   * `appendScanned` does that), and returns the quote's index; or -1 when the text has an escape
+   * or a control character, or no end. One pass over the bytes instead of a scan and then a copy
+   * (profiled: the two loops were most of the JSONL line reader's time).
+   */
+  scanJsonString(source: Buffer, start: number, end: number): number {
+    this.ensureBytes(end - start);
+    const bytes = this.bytes;
+    const at = this.used - start;
+    for (let i = start; i < end; i++) {
+      const c = source[i]!;
+      if (c === 0x22) return i;
+      if (c === 0x5c || c < 0x20) return -1;
+      bytes[at + i] = c;
+    }
+    return -1;
+  }
+
+  /** Appends the `length` bytes that the last `scanJsonString` copied (valid UTF-8) as a string value. */
+  appendScanned(length: number): void {
+    this.ensureOffsets();
+    this.used += length;
+    if (this.used > 0x7fffffff && !this.large) {
+      throw dataError(
+        { ...this.cursor, column: this.path },
+        "more than 2 GiB of text in one batch; use large_string / large_binary",
+      );
+    }
+    this.offsets[this.length + 1] = this.used;
+    this.length++;
+  }
+
   /** Whether values are text taken as they are (a string or large_string `Value`). */
   get plainText(): boolean {
     return this.text && this.convert === undefined;
