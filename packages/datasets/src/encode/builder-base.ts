@@ -428,7 +428,6 @@ export class BytesBuilder extends Builder {
    * `append` of the decoded string would write), for a text column.
    */
   appendUtf8(source: Buffer, start: number, end: number): void {
-    this.ensureOffsets();
     const length = end - start;
     this.ensureBytes(length);
     if (length < 512) {
@@ -437,16 +436,8 @@ export class BytesBuilder extends Builder {
       const bytes = this.bytes;
       const at = this.used - start;
       for (let i = start; i < end; i++) bytes[at + i] = source[i]!;
-      this.used += length;
-    } else this.used += source.copy(this.bytes, this.used, start, end);
-    if (this.used > 0x7fffffff && !this.large) {
-      throw dataError(
-        { ...this.cursor, column: this.path },
-        "more than 2 GiB of text in one batch; use large_string / large_binary",
-      );
-    }
-    this.offsets[this.length + 1] = this.used;
-    this.length++;
+      this.appendScanned(length);
+    } else this.appendScanned(source.copy(this.bytes, this.used, start, end));
   }
   /**
    * Reads the text of a JSON string from `source[start]` (after its opening quote) up to its
@@ -468,7 +459,10 @@ export class BytesBuilder extends Builder {
     return -1;
   }
 
-  /** Appends the `length` bytes that the last `scanJsonString` copied (valid UTF-8) as a string value. */
+  /**
+   * Appends the `length` bytes already copied after this builder's values (by `scanJsonString`
+   * or `appendUtf8`; valid UTF-8) as a string value.
+   */
   appendScanned(length: number): void {
     this.ensureOffsets();
     this.used += length;
