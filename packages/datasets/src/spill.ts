@@ -2,8 +2,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type * as A from "apache-arrow";
-import { type FramePool, ipcFrame } from "./writer/frames.js";
+import type { FramePool } from "./writer/frames.js";
 
 // A stream's size is unknown until it ends, yet `datasets` picks the shard count from the
 // whole split's Arrow size and cuts shards at equal row counts. So the first pass writes the
@@ -38,24 +37,22 @@ export class SpillFile {
   constructor(readonly path: string) {}
 
   /**
-   * Spills a batch and returns its IPC frame. The write is synchronous (a few MB into the page
-   * cache), so the frame is free once this returns: a writer thread can take its memory over
-   * without a copy (profiled: the copy and the stream's buffering cost about 5% of the main
-   * thread on 1 M rows).
+   * Spills a batch's IPC frame (a self-contained Arrow IPC stream of `rows` rows). The write is
+   * synchronous (a few MB into the page cache), so the frame is free once this returns: a writer
+   * thread can take its memory over without a copy (profiled: the copy and the stream's
+   * buffering cost about 5% of the main thread on 1 M rows).
    */
-  write(batch: A.RecordBatch, pool?: FramePool): Uint8Array {
-    const ipc = ipcFrame(batch, pool);
+  write(ipc: Uint8Array, rows: number): void {
     const header = Buffer.allocUnsafe(8);
     header.writeUInt32LE(ipc.byteLength, 0);
-    header.writeUInt32LE(batch.numRows, 4);
+    header.writeUInt32LE(rows, 4);
     if (this.fd === null) throw new Error("the temporary Arrow file is closed");
     this.fd ??= openSync(this.path, "w");
     writeSync(this.fd, header);
     for (let at = 0; at < ipc.byteLength; ) at += writeSync(this.fd, ipc, at);
     this.frames.push({ row: this.rows, position: this.bytes });
-    this.rows += batch.numRows;
+    this.rows += rows;
     this.bytes += 8 + ipc.byteLength;
-    return ipc;
   }
 
   /** Ends the file (an empty one when nothing was spilled); closing again does nothing. */
@@ -81,9 +78,10 @@ export class SpillFile {
 
   /**
    * The batches back, in order, from the frame that holds row `fromRow` (its first row is
-   * `frameStart(fromRow)`): the frames before it are not read.
+   * `frameStart(fromRow)`): the frames before it are not read. With `pool`, each frame is read
+   * into one of its recycled buffers rather than fresh memory (the writer thread hands them back).
    */
-  async *read(fromRow = 0): AsyncGenerator<SpilledBatch> {
+  async *read(fromRow = 0, pool?: FramePool): AsyncGenerator<SpilledBatch> {
     const file = await open(this.path, "r");
     try {
       const header = Buffer.allocUnsafe(8);
@@ -93,7 +91,7 @@ export class SpillFile {
         if (bytesRead < 8) return;
         const length = header.readUInt32LE(0);
         const rows = header.readUInt32LE(4);
-        const ipc = new Uint8Array(length);
+        const ipc = pool ? pool.take(length) : new Uint8Array(length);
         let got = 0;
         while (got < length) {
           const r = await file.read(ipc, got, length - got, position + 8 + got);

@@ -25,7 +25,7 @@ import {
 } from "./sharding.js";
 import { makeTempDir, type SpilledBatch, SpillFile } from "./spill.js";
 import type { DatasetProgressEvent, WriteShardsOptions, WriteShardsResult, WrittenShard } from "./types.js";
-import { FramePool, ipcFrame } from "./writer/frames.js";
+import { FramePool } from "./writer/frames.js";
 import { createParquetWasmWriter } from "./writer/parquet-wasm.js";
 import type { ShardWriter, ShardWriterBackend } from "./writer/shard-writer.js";
 
@@ -153,6 +153,7 @@ async function run(
   const spill = new SpillFile(join(temp.dir, "split.arrows"));
   try {
     const toWriter = backend.layout(encoder.schema);
+    const layoutSchema = toWriter(emptyBatch(features)).schema;
     const huggingface = featuresToHuggingfaceJson(features);
     const openWriter = async (path: string, rowGroupRows: number) => {
       await mkdir(dirname(path), { recursive: true });
@@ -233,7 +234,7 @@ async function run(
     // split is written again from the start of the file, spilled.
     let spilling: boolean | undefined;
     const flush = async () => {
-      const batch = encoder.flush();
+      const batch = encoder.flushFrame(toWriter, layoutSchema, pool);
       shadow?.flush();
       const bytesSoFar = encoder.nbytes();
       if (batch) {
@@ -252,8 +253,8 @@ async function run(
           (bytesSoFar >= checked.maxShardSize || bytesSoFar / lastFraction >= 1.05 * checked.maxShardSize)
         )
           throw new SpillNeeded();
-        const ipc = spilling !== false ? spill.write(toWriter(batch), pool) : ipcFrame(toWriter(batch), pool);
-        const rows = batch.numRows;
+        const { ipc, rows } = batch;
+        if (spilling !== false) spill.write(ipc, rows);
         if (progress && speculative !== null) {
           if (
             !firstShard &&
@@ -419,7 +420,7 @@ async function run(
       // shard 0's reused writer has its first `fed` rows: reading starts at the frame holding
       // the next one, and only that frame's earlier rows are skipped
       const resumeAt = reuse ? spill.frameStart(fed) : 0;
-      const batches = spill.read(resumeAt);
+      const batches = spill.read(resumeAt, pool);
       spillReader = batches;
       let current: SpilledBatch | undefined;
       let used = 0;

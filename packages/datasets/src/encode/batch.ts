@@ -3,8 +3,10 @@ import * as A from "apache-arrow";
 import { dataError } from "../errors.js";
 import { featuresToArrowSchema } from "../features/arrow.js";
 import type { CsvLines, CsvTable } from "../inputs/source.js";
+import { type FramePool, ipcFrame } from "../writer/frames.js";
 import { type Builder, builderFor, type Cursor } from "./builders.js";
 import { CsvLineReader } from "./csv-line.js";
+import { FlatFrames } from "./ipc-frame.js";
 import { JsonLineReader } from "./json-line.js";
 
 /** A row: column name → value. */
@@ -100,6 +102,28 @@ export class BatchEncoder {
     this.rows = 0;
     const data = A.makeData({ type: new A.Struct(this.schema.fields), length, nullCount: 0, children });
     return new A.RecordBatch(this.schema, data);
+  }
+
+  private flat: FlatFrames | null | undefined;
+
+  /**
+   * The rows appended since the last flush as the writer thread's IPC frame (the bytes of
+   * `ipcFrame(layout(flush()))`), in a buffer of `pool`, or undefined when there are none.
+   * Flat columns are framed straight from the builders (encode/ipc-frame.ts); `layoutSchema`
+   * is the schema `layout` gives the writer.
+   */
+  flushFrame(
+    layout: (batch: A.RecordBatch) => A.RecordBatch,
+    layoutSchema: A.Schema,
+    pool: FramePool,
+  ): { ipc: Uint8Array; rows: number } | undefined {
+    if (this.rows === 0) return undefined;
+    this.flat ??= FlatFrames.for(this.builders, this.schema, layoutSchema) ?? null;
+    const rows = this.rows;
+    if (this.flat === null) return { ipc: ipcFrame(layout(this.flush()!), pool), rows };
+    const ipc = this.flat.frame(rows, pool);
+    this.rows = 0;
+    return { ipc, rows };
   }
 
   /** pyarrow `Table.nbytes` of every row flushed so far (of some columns only, when named). */

@@ -177,6 +177,38 @@ describe("JSONL lines read from their bytes", () => {
     expect(ipc(direct)).toEqual(ipc(parsed));
   });
 
+  test("a line left after its text was read leaves no trace in the rows after it", () => {
+    // the text of a string column is copied while it is read, before the line is known to be
+    // taken: a line left to the row path afterwards must not leave those bytes in the column
+    const lines = [
+      '{"id": 1, "text": "first"}',
+      '{"text": "copied, then the line is refused", "id": 01}',
+      '{"text": "copied too", "text": "a key twice"}',
+      '{"text": "long ✓ text that is read and then dropped", "score": 1.}',
+      '{"id": 2, "text": "second", "ok": true}',
+      '{"text": "an escape \\n after the start"}',
+      '{"text": "third"}',
+    ];
+    const direct = new BatchEncoder(features);
+    const parsed = new BatchEncoder(features);
+    for (const line of lines) {
+      let row: Row | undefined;
+      try {
+        row = JSON.parse(line) as Row;
+      } catch {
+        row = undefined;
+      }
+      if (!direct.appendJsonLine(Buffer.from(line), 0, Buffer.byteLength(line))) {
+        if (row === undefined) continue;
+        direct.append(row);
+      }
+      parsed.append(row!);
+    }
+    // first, second, the key twice (JSON.parse keeps the last), the escape, third
+    expect([direct.rows, parsed.rows]).toEqual([5, 5]);
+    expect(ipc(direct)).toEqual(ipc(parsed));
+  });
+
   test("reads random JSON numbers as JSON.parse does (fast path and the rest)", () => {
     let seed = 7;
     const random = () => {

@@ -149,7 +149,11 @@ export class JsonLineReader {
         const v = b[i]!;
         if (v === 0x22) {
           const s = ++i;
-          i = stringEnd(b, i, end);
+          // a text column's bytes are copied while the string is read (committed at the end)
+          i =
+            this.columns[c] === Column.Text
+              ? (this.builders[c] as BytesBuilder).scanJsonString(b, i, end)
+              : stringEnd(b, i, end);
           if (i === -1) return false;
           kinds[c] = Kind.Text;
           this.starts[c] = s;
@@ -220,7 +224,8 @@ export class JsonLineReader {
           builder.append(null);
           break;
         case Kind.Text:
-          (builder as BytesBuilder).appendUtf8(b, this.starts[c]!, this.ends[c]!);
+          // its bytes were copied by scanJsonString
+          (builder as BytesBuilder).appendScanned(this.ends[c]! - this.starts[c]!);
           break;
         case Kind.Number:
           // the builder's own conversion: range checks and messages as on the row path
