@@ -7,6 +7,7 @@ import { HUB, rejection, useMswServer } from "@hfkit/testing";
 import { HttpResponse, http } from "msw";
 import { afterAll, describe, expect, it } from "vitest";
 import { createCasClient, hubXetTokenSource } from "./cas-client.js";
+import type { XorbRangeReceiver } from "./fetch-xorb-ranges.js";
 import { getXetToken } from "./get-xet-token.js";
 import { hashToHex } from "./hash.js";
 import { readXetFile } from "./read-xet-file.js";
@@ -657,5 +658,92 @@ describe("download by reconstruction", () => {
   it("reads the empty file without asking anything", async () => {
     expect(await read("0".repeat(64))).toHaveLength(0);
     expect(seen).toHaveLength(0);
+  });
+
+  /**
+   * A receiver as @hfkit/repo's own socket is one: it gets the range itself (here from the fake
+   * CAS, marked so that it is not counted as a client request) and lends the bytes in `piece`-byte
+   * views of ONE buffer it overwrites as soon as `take` returns, stopping after `limit` bytes.
+   */
+  const lendingReceiver =
+    (piece: number, limit = Number.POSITIVE_INFINITY, asked: string[] = []): XorbRangeReceiver =>
+    async ({ url, start, end, take }) => {
+      asked.push(`bytes=${start}-${end}`);
+      const answer = await fetch(url, { headers: { range: `bytes=${start}-${end}`, "x-inner": "1" } });
+      const body = new Uint8Array(await answer.arrayBuffer());
+      const lent = new Uint8Array(piece);
+      let received = 0;
+      while (received < Math.min(body.byteLength, limit)) {
+        const n = Math.min(piece, body.byteLength - received, limit - received);
+        lent.set(body.subarray(received, received + n));
+        take(lent.subarray(0, n));
+        lent.fill(0xee); // reused: anything not copied out is now wrong
+        received += n;
+      }
+      return received < body.byteLength ? { received, error: new Error("connection reset") } : { received };
+    };
+  /** `data` on a fresh fake CAS, its chunks stored as they are or compressed. */
+  const uploadData = async (compression: "none" | "lz4") => {
+    useFakeCas(server);
+    const upload = { repo: "acme/m", files: [{ content: data }], cacheDir: false as const, compression };
+    return (await uploadXet(hub(), upload)).files;
+  };
+  const clientRanges = () =>
+    requests(/GET https:\/\/transfer\.test/)
+      .filter((r) => !r.headers.has("x-inner"))
+      .map((r) => r.headers.get("range") ?? "");
+
+  it("takes xorb bytes lent by `receiveRange` in reused buffers, copying each chunk out, stored or compressed", async () => {
+    for (const compression of ["none", "lz4"] as const) {
+      const files = await uploadData(compression);
+      seen.length = 0;
+      const asked: string[] = [];
+      const bytes = await collect(
+        readXetFile(hub(), {
+          repo: "acme/m",
+          fileHash: files[0]!.xetHash,
+          receiveRange: lendingReceiver(7_777, Number.POSITIVE_INFINITY, asked),
+        }),
+      );
+      // Verified against the file hash (the default), and no xorb byte came through the client.
+      expect(Buffer.concat(bytes).equals(Buffer.from(data))).toBe(true);
+      expect(asked.length).toBeGreaterThan(0);
+      expect(clientRanges()).toEqual([]);
+    }
+  });
+
+  it("leaves to the client what `receiveRange` does not deliver, from the first chunk not yet whole", async () => {
+    const fileHash = (await uploadData("none"))[0]!.xetHash;
+    // Breaks off after 1,000,000 bytes of each range.
+    seen.length = 0;
+    const asked: string[] = [];
+    const broken = await collect(
+      readXetFile(hub(), {
+        repo: "acme/m",
+        fileHash,
+        receiveRange: lendingReceiver(65_536, 1_000_000, asked),
+      }),
+    );
+    expect(Buffer.concat(broken).equals(Buffer.from(data))).toBe(true);
+    const again = clientRanges();
+    expect(again).toHaveLength(asked.length);
+    for (const [i, range] of again.entries()) {
+      const [start, end] = /bytes=(\d+)-(\d+)/.exec(asked[i]!)!.slice(1).map(Number);
+      const [from, to] = /bytes=(\d+)-(\d+)/.exec(range)!.slice(1).map(Number);
+      expect(to).toBe(end);
+      expect(from).toBeGreaterThan(start! + 900_000);
+      expect(from).toBeLessThanOrEqual(start! + 1_000_000);
+    }
+    // A receiver that leaves every range alone: the client asks for each whole range.
+    seen.length = 0;
+    const whole = await collect(
+      readXetFile(hub(), {
+        repo: "acme/m",
+        fileHash,
+        receiveRange: async () => ({ received: 0, fallback: "too small" }),
+      }),
+    );
+    expect(Buffer.concat(whole).equals(Buffer.from(data))).toBe(true);
+    expect(clientRanges()).toEqual(asked);
   });
 });

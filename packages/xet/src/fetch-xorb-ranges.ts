@@ -226,6 +226,137 @@ export async function* streamXorbRange(
   }
 }
 
+/** What a {@link XorbRangeReceiver} is asked for: one range of a xorb, by its signed URL. */
+export interface XorbRangeRequest {
+  /** The signed URL from the reconstruction (no token goes with it). */
+  url: string;
+  /** First byte of the range in the xorb. */
+  start: number;
+  /** Last byte of the range (inclusive), as in `Range: bytes=start-end`. */
+  end: number;
+  signal?: AbortSignal | undefined;
+  /**
+   * Takes the next bytes of the body, in order. They are a view of a buffer the receiver
+   * reuses once `take` returns: whatever is kept is copied before then.
+   */
+  take(bytes: Uint8Array): void;
+}
+
+/**
+ * Receives one xorb range by a path of the caller's (@hfkit/repo: its own socket, whose reads
+ * land in reused buffers) instead of the client's. Resolves with the bytes given to `take`;
+ * `fallback` says why it left the range alone before the first byte (too small to be worth a
+ * connection, an answer it does not handle), `error` why the body broke off.
+ */
+export type XorbRangeReceiver = (
+  request: XorbRangeRequest,
+) => Promise<{ received: number; fallback?: string; error?: unknown }>;
+
+/**
+ * The chunks of one range, decoded in order and handed to `onChunk`, with the range's bytes
+ * received through `receive` first: each chunk is copied once out of the receiver's reused
+ * buffers into a buffer of its own. Through node:http each read arrives as a fresh buffer, the
+ * HTTP parser copies its body bytes into another, and a chunk across two reads is gathered
+ * into a third: three fresh buffers per byte, whose page faults and garbage were most of the
+ * CPU of a 32 MiB Xet download (issue 19, packages/repo/README.md). Whatever the receiver does
+ * not deliver (a fallback, a body that broke off) is fetched with `streamXorbRange` from the
+ * first chunk not yet complete, with its retries.
+ */
+export async function receiveXorbRange(
+  client: HubClient,
+  options: StreamXorbRangeOptions & {
+    receive: XorbRangeReceiver;
+    onChunk: (chunk: Uint8Array) => void;
+  },
+): Promise<void> {
+  const { range, url, signal } = options;
+  const parser = new CopyingChunkParser(range.chunkEnd - range.chunkStart, options.onChunk);
+  let error: unknown;
+  try {
+    ({ error } = await options.receive({
+      url,
+      start: range.byteStart,
+      end: range.byteEnd,
+      signal,
+      take: (bytes) => parser.push(bytes),
+    }));
+  } catch (thrown) {
+    error = thrown;
+  }
+  signal?.throwIfAborted();
+  // Bytes that do not decode are the same on any path: reported, not fetched again.
+  if (error instanceof XorbFormatError) throw error;
+  if (parser.done === range.chunkEnd - range.chunkStart) return;
+  const rest: XorbByteRange = {
+    chunkStart: range.chunkStart + parser.done,
+    chunkEnd: range.chunkEnd,
+    byteStart: range.byteStart + parser.completedBytes,
+    byteEnd: range.byteEnd,
+  };
+  for await (const chunk of streamXorbRange(client, { url, range: rest, signal })) options.onChunk(chunk);
+}
+
+/**
+ * Cuts bytes that are only lent (views of a reused buffer) into chunks: each chunk's payload
+ * is copied into a buffer of its own as it arrives, then decoded (a stored chunk is that
+ * buffer). Bytes past the last chunk are ignored.
+ */
+class CopyingChunkParser {
+  private readonly head = new Uint8Array(CHUNK_HEADER_BYTES);
+  private headFill = 0;
+  private header: ChunkHeader | undefined;
+  private payload: Uint8Array | undefined;
+  private payloadFill = 0;
+  /** Chunks complete and handed on. */
+  done = 0;
+  /** Bytes of those chunks, headers included: where the rest of the range starts. */
+  completedBytes = 0;
+
+  constructor(
+    private readonly count: number,
+    private readonly onChunk: (chunk: Uint8Array) => void,
+  ) {}
+
+  push(bytes: Uint8Array): void {
+    let at = 0;
+    while (this.done < this.count) {
+      if (!this.header) {
+        if (at === bytes.byteLength) return;
+        const n = Math.min(CHUNK_HEADER_BYTES - this.headFill, bytes.byteLength - at);
+        this.head.set(bytes.subarray(at, at + n), this.headFill);
+        this.headFill += n;
+        at += n;
+        if (this.headFill < CHUNK_HEADER_BYTES) return;
+        const header = parseChunkHeader(this.head, 0);
+        if (header.scheme === "none" && header.compressedSize !== header.size)
+          throw new XorbFormatError("stored chunk size mismatch");
+        this.header = header;
+        // Not zero-filled: every byte is written below before the chunk is handed on.
+        this.payload = Buffer.allocUnsafe(header.compressedSize);
+        this.payloadFill = 0;
+      }
+      const payload = this.payload as Uint8Array;
+      const n = Math.min(payload.byteLength - this.payloadFill, bytes.byteLength - at);
+      payload.set(bytes.subarray(at, at + n), this.payloadFill);
+      this.payloadFill += n;
+      at += n;
+      if (this.payloadFill < payload.byteLength) return;
+      const header = this.header as ChunkHeader;
+      this.header = undefined;
+      this.payload = undefined;
+      this.headFill = 0;
+      let chunk = payload;
+      if (header.scheme !== "none") {
+        chunk = new Uint8Array(header.size);
+        decodeChunkInto(header, payload, chunk, 0);
+      }
+      this.done++;
+      this.completedBytes += CHUNK_HEADER_BYTES + payload.byteLength;
+      this.onChunk(chunk);
+    }
+  }
+}
+
 /** The decoded chunks of one range held whole (at most `count`). */
 function* chunksOf(bytes: Uint8Array, count: number): Generator<Uint8Array> {
   const { data, offsets } = decodeXorbChunks(bytes, count);

@@ -15,7 +15,12 @@ export {
   MIN_CHUNK_SIZE,
   TARGET_CHUNK_SIZE,
 } from "./constants.js";
-export { type FetchXorbRangesOptions, fetchXorbRanges } from "./fetch-xorb-ranges.js";
+export {
+  type FetchXorbRangesOptions,
+  fetchXorbRanges,
+  type XorbRangeReceiver,
+  type XorbRangeRequest,
+} from "./fetch-xorb-ranges.js";
 export {
   type GetReconstructionOptions,
   getReconstruction,

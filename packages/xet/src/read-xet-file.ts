@@ -1,6 +1,11 @@
 import { type HubClient, InvalidInputError, InvalidResponseError, type RepoDesignation } from "@hfkit/http";
 import { type CasClient, createCasClient, hubXetTokenSource, type XetTokenSource } from "./cas-client.js";
-import { fetchXorbRanges, streamXorbRange } from "./fetch-xorb-ranges.js";
+import {
+  fetchXorbRanges,
+  receiveXorbRange,
+  streamXorbRange,
+  type XorbRangeReceiver,
+} from "./fetch-xorb-ranges.js";
 import { getReconstruction, type ReconstructionTerm, type XorbByteRange } from "./get-reconstruction.js";
 import { hashToHex, hexToHash, loadXetHashes, type XetHash } from "./hash.js";
 import { decodeXorbChunks } from "./xorb.js";
@@ -20,6 +25,11 @@ export interface ReadXetFileOptions {
   range?: { start: number; end: number };
   /** Xorb fetches in flight ahead of the bytes being yielded. Default 4. */
   concurrency?: number;
+  /**
+   * Receives the bytes of single-range xorb fetches by another path than the client's
+   * (@hfkit/repo passes its own socket's); what it leaves goes through the client. Default: the client's.
+   */
+  receiveRange?: XorbRangeReceiver;
   /**
    * Hash the chunks read and compare the file hash at the end (whole-file reads only; the
    * last read rejects on a mismatch). Default true.
@@ -172,8 +182,19 @@ export async function* readXetFile(
     const [only] = unit.ranges;
     if (unit.ranges.length === 1 && only) {
       // One range: decoded chunk by chunk while the rest is still arriving.
+      let index = only.chunkStart;
+      const receive = options.receiveRange;
       void (async () => {
-        let index = only.chunkStart;
+        if (receive) {
+          await receiveXorbRange(client, {
+            url: unit.url,
+            range: only,
+            signal: fetchSignal,
+            receive,
+            onChunk: (chunk) => store.add(index++, chunk),
+          });
+          return;
+        }
         for await (const chunk of streamXorbRange(client, {
           url: unit.url,
           range: only,

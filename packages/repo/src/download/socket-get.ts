@@ -7,8 +7,13 @@ export interface SocketGetOptions {
   url: URL;
   /** First byte wanted (sent as `Range: bytes=<offset>-` when above 0). */
   offset: number;
-  /** Bytes from `offset` to the end of the file. */
+  /** Bytes from `offset` to the end of the file (or of the range, with `closedRange`). */
   expected: number;
+  /**
+   * Ask for `expected` bytes only: `Range: bytes=<offset>-<offset + expected - 1>`, even from
+   * byte 0 (a xorb range). Default: from `offset` to the end.
+   */
+  closedRange?: boolean;
   userAgent: string;
   signal?: AbortSignal | undefined;
   /**
@@ -53,7 +58,7 @@ const IDLE_TIMEOUT_MS = 300_000;
  * `fallback` before any body byte is consumed. No token is ever sent on this socket.
  */
 export function socketGet(options: SocketGetOptions): Promise<SocketGetResult> {
-  const { url, offset, signal } = options;
+  const { url, signal } = options;
   const buffers = [Buffer.allocUnsafe(BUFFER_SIZE), Buffer.allocUnsafe(BUFFER_SIZE)];
   const spare = Buffer.allocUnsafe(ROOM);
   let current = 0;
@@ -112,7 +117,7 @@ export function socketGet(options: SocketGetOptions): Promise<SocketGetResult> {
     socket.once(url.protocol === "https:" ? "secureConnect" : "connect", () => {
       socket.write(
         `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUser-Agent: ${options.userAgent}\r\n` +
-          `Accept-Encoding: identity\r\n${offset > 0 ? `Range: bytes=${offset}-\r\n` : ""}Connection: close\r\n\r\n`,
+          `Accept-Encoding: identity\r\n${rangeHeader(options)}Connection: close\r\n\r\n`,
         "latin1",
       );
     });
@@ -230,6 +235,12 @@ export function socketGet(options: SocketGetOptions): Promise<SocketGetResult> {
   });
 }
 
+/** The Range header line asked for, if any (see `closedRange`). */
+function rangeHeader({ offset, expected, closedRange }: SocketGetOptions): string {
+  if (closedRange) return `Range: bytes=${offset}-${offset + expected - 1}\r\n`;
+  return offset > 0 ? `Range: bytes=${offset}-\r\n` : "";
+}
+
 interface ResponseHead {
   status: number;
   headers: Map<string, string>;
@@ -275,6 +286,11 @@ function framingOf(head: ResponseHead, options: SocketGetOptions): BodyFraming |
     const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(headers.get("content-range") ?? "");
     if (!range || Number(range[1]) !== options.offset) return "a Content-Range other than the one asked for";
     length = Number(range[2]) - Number(range[1]) + 1;
+    if (options.closedRange && length !== options.expected)
+      return "a Content-Range other than the one asked for";
+  } else if (options.closedRange) {
+    // The whole object for a range: left to the client's path, which cuts it.
+    return "status 200 for a range";
   } else if (options.offset > 0) {
     // A server that ignores Range sends the whole file: what we already have is skipped.
     skip = options.offset;
