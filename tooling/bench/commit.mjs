@@ -77,7 +77,7 @@ async function curlToServer(file, oid, size) {
   return (performance.now() - start) / 1000;
 }
 
-const file = ensureFile(join(tmpdir(), `hfkit-bench-${sizeMiB}MiB.bin`), sizeMiB * 2 ** 20); // (<< 20 overflows at 2 GiB)
+const file = ensureFile(join(tmpdir(), `hfkit-bench-unique-${sizeMiB}MiB.bin`), sizeMiB * 2 ** 20); // (<< 20 overflows at 2 GiB)
 const small = ensureFolder(smallFiles);
 const huge = ensureFolder(hugeFolder);
 const serverKind = process.env.HFKIT_BENCH_SERVER === "stub" ? "stub" : "emulator";

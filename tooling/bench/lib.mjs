@@ -1,7 +1,7 @@
 // Helpers shared by the benchmarks: medians, a server in a child process, CPU pinning.
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -38,22 +38,27 @@ export function pinSelf(cpu) {
     execFileSync("taskset", ["-pc", String(cpu), String(process.pid)], { stdio: "ignore" });
 }
 
-/** A file of `bytes` pseudo-random bytes (written once, reused across runs). */
+/**
+ * A file of `bytes` pseudo-random bytes, none repeated (written once, reused across runs). Every
+ * 8 MiB block is new: Xet deduplicates repeated chunks within a file, so a file of one block
+ * repeated would upload (and download) one block's worth and measure chunking alone.
+ */
 export function ensureFile(path, bytes) {
   if (existsSync(path)) return path;
-  const fd = openSync(path, "w");
+  const fd = openSync(`${path}.partial`, "w");
   const block = Buffer.alloc(8 << 20);
   let x = 0x9e3779b9;
-  for (let i = 0; i < block.length; i += 4) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    block.writeUInt32LE(x >>> 0, i);
-  }
   for (let written = 0; written < bytes; written += block.length) {
+    for (let i = 0; i < block.length; i += 4) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      block.writeUInt32LE(x >>> 0, i);
+    }
     writeSync(fd, block, 0, Math.min(block.length, bytes - written));
   }
   closeSync(fd);
+  renameSync(`${path}.partial`, path);
   return path;
 }
 

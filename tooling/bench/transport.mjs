@@ -12,7 +12,7 @@ import { ensureFile, hasCommand, median, pinSelf, startProcess, timed } from "./
 
 const sizeMiB = Number(process.argv[2] ?? 1024);
 const runs = Number(process.argv[3] ?? 5);
-const file = ensureFile(join(tmpdir(), `hfkit-bench-${sizeMiB}MiB.bin`), sizeMiB << 20);
+const file = ensureFile(join(tmpdir(), `hfkit-bench-unique-${sizeMiB}MiB.bin`), sizeMiB << 20);
 const size = statSync(file).size;
 const server = await startProcess(new URL("./discard-server.mjs", import.meta.url).pathname, [], 1);
 pinSelf(0);

@@ -5,28 +5,18 @@
 // Usage: node xet.mjs [sizeMiB=2048] [runs=3]
 import { execFileSync } from "node:child_process";
 import { createHash, randomFillSync } from "node:crypto";
-import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { closeSync, copyFileSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hashXetFile } from "@hfkit/xet";
-import { median, pinSelf, startProcess } from "./lib.mjs";
+import { ensureFile, median, pinSelf, startProcess } from "./lib.mjs";
 
 const sizeMiB = Number(process.argv[2] ?? 2048);
 const runs = Number(process.argv[3] ?? 3);
 const bytes = sizeMiB * 2 ** 20;
-// Random bytes throughout: lib.mjs's ensureFile repeats one 8 MiB block, which Xet would
-// deduplicate down to 8 MiB.
-const file = join(tmpdir(), `hfkit-bench-xet-random-${sizeMiB}MiB.bin`);
-if (!existsSync(file)) {
-  const fd = openSync(file, "w");
-  const block = Buffer.allocUnsafe(8 << 20);
-  for (let written = 0; written < bytes; written += block.length) {
-    randomFillSync(block);
-    writeSync(fd, block, 0, Math.min(block.length, bytes - written));
-  }
-  closeSync(fd);
-}
+// Bytes that never repeat (Xet would deduplicate a repeated block down to one).
+const file = ensureFile(join(tmpdir(), `hfkit-bench-unique-${sizeMiB}MiB.bin`), bytes);
 const MB = (seconds) => Math.round(bytes / 1e6 / seconds);
 
 async function sha256File(path) {

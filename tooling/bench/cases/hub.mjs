@@ -67,7 +67,7 @@ export const uploadFile = {
     `Upload one ${s.fileMiB} MiB file of random bytes (seconds; a fresh HF_HOME per sample, and new bytes or a fresh emulator)`,
   async run(ctx) {
     const file = ensureFile(
-      join(ctx.dataDir, `hfkit-bench-${ctx.sizes.fileMiB}MiB.bin`),
+      join(ctx.dataDir, `hfkit-bench-unique-${ctx.sizes.fileMiB}MiB.bin`),
       ctx.sizes.fileMiB * MiB,
     );
     const fresh = freshUpload(ctx, file);
@@ -138,7 +138,7 @@ export const downloadFile = {
     })`,
   async run(ctx) {
     const file = ensureFile(
-      join(ctx.dataDir, `hfkit-bench-${ctx.sizes.fileMiB}MiB.bin`),
+      join(ctx.dataDir, `hfkit-bench-unique-${ctx.sizes.fileMiB}MiB.bin`),
       ctx.sizes.fileMiB * MiB,
     );
     const name = basename(file);
