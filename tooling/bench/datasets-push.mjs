@@ -58,13 +58,14 @@ async function jsonlFile(path, rows) {
   return path;
 }
 
-/** Runs one push in its own process (pinned to CPU 0 when taskset exists): wall seconds and peak RSS. */
+/** Runs one push in its own process (pinned to CPU 0 when taskset exists, unless HFKIT_BENCH_PIN=0): wall seconds and peak RSS. */
 function timedPush(command, args, env, work) {
   const rssFile = join(work, "rss.txt");
   const timeArgs = ["-f", "%M", "-o", rssFile, command, ...args];
-  const [program, argv] = hasCommand("taskset")
-    ? ["taskset", ["-c", "0", "/usr/bin/time", ...timeArgs]]
-    : ["/usr/bin/time", timeArgs];
+  const [program, argv] =
+    hasCommand("taskset") && process.env.HFKIT_BENCH_PIN !== "0"
+      ? ["taskset", ["-c", "0", "/usr/bin/time", ...timeArgs]]
+      : ["/usr/bin/time", timeArgs];
   const start = performance.now();
   execFileSync(program, argv, { env, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
   const seconds = (performance.now() - start) / 1000;
