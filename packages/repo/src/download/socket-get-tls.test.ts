@@ -1,9 +1,11 @@
 // The own-socket LFS download (socket-get.ts) over TLS, as a user behind an https storage
 // origin meets it: a certificate from a CA that Node trusts through NODE_EXTRA_CA_CERTS (read
 // only when a process starts, hence the download runs in a child process, from the built
-// package), and one that nothing trusts. The certificate is made by `openssl` for each run.
+// package: turbo builds it before these tests, packages/repo/turbo.json), and one that nothing
+// trusts. The certificate is made by `openssl` for each run.
 import { execFileSync, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import {
   createServer as createHttpServer,
@@ -106,13 +108,15 @@ afterAll(async () => {
 
 /** Runs a download in a child process that trusts the test's certificate; resolves with its stdout. */
 async function downloadInChild(cacheDir: string): Promise<string> {
+  const built = join(PACKAGE_DIR, "dist", "index.js");
+  if (!existsSync(built)) throw new Error(`${built} is missing: build the package first (pnpm build)`);
   const script = join(root, "download.mjs");
   await writeFile(
     script,
     `import { createRequire } from "node:module";
 const require = createRequire(${JSON.stringify(join(PACKAGE_DIR, "package.json"))});
 const { createHubClient } = await import(require.resolve("@hfkit/http"));
-const { downloadFile } = await import(${JSON.stringify(join(PACKAGE_DIR, "dist", "index.js"))});
+const { downloadFile } = await import(${JSON.stringify(built)});
 const hub = createHubClient({ endpoint: process.argv[2], token: process.argv[3], env: {} });
 const result = await downloadFile(hub, { repo: "acme/weights", path: "model.bin", cacheDir: process.argv[4] });
 process.stdout.write(result.path);
