@@ -1,5 +1,5 @@
 // One operation by one JS client (hfkit or the official @huggingface/hub), in its own process
-// so that its peak memory is its own. Prints {"seconds", "maxRssMB", "commits"} on stdout
+// so that its peak memory is its own. Prints {"seconds", "cpuSeconds", "maxRssMB", "commits"} on stdout
 // (plus "hashed" and "uploaded", seconds from the start, for a file uploaded by hfkit; "files"
 // for a listing); the time covers the library call only, modules load before the clock starts.
 // Usage: node client-once.mjs <hfkit|official> <op> <endpoint> <path> <repo> [maxFilesPerCommit]
@@ -27,6 +27,7 @@ const hfkit =
     : undefined;
 const official = client === "hfkit" ? undefined : await import("@huggingface/hub");
 const start = performance.now();
+const cpuStart = process.cpuUsage();
 if (hfkit) {
   const env = {
     ...(xet === "0" ? { HF_HUB_DISABLE_XET: "1" } : {}),
@@ -81,6 +82,9 @@ if (hfkit) {
   } else throw new Error(`unknown op ${op}`);
 }
 const seconds = (performance.now() - start) / 1000;
+// Client CPU (user + system, all threads) in the same section: steadier than wall time on a shared VM.
+const cpu = process.cpuUsage(cpuStart);
+extra.cpuSeconds = (cpu.user + cpu.system) / 1e6;
 process.stdout.write(
   `${JSON.stringify({ seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, commits, ...extra })}\n`,
 );

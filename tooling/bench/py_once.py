@@ -1,6 +1,6 @@
 # One operation by Python huggingface_hub (or datasets), in its own process so that its peak
-# memory is its own: the Python twin of client-once.mjs. Prints {"seconds", "maxRssMB"}; the
-# time covers the library call only (imports happen before the clock starts).
+# memory is its own: the Python twin of client-once.mjs. Prints {"seconds", "cpuSeconds",
+# "maxRssMB"}; the times cover the library call only (imports happen before the clock starts).
 # Usage: python py_once.py <op> <path> <repo>, with HF_ENDPOINT, HF_TOKEN and HF_HOME set
 # (HF_HUB_DISABLE_XET=1 for LFS). op: file, folder, download-file, snapshot, list, push.
 import json
@@ -18,6 +18,7 @@ if op == "push":
 
     datasets.disable_progress_bars()
 start = time.perf_counter()
+cpu_start = time.process_time()
 if op == "file":
     api.upload_file(path_or_fileobj=path, path_in_repo=path.rsplit("/", 1)[-1], repo_id=repo)
 elif op == "folder":
@@ -36,4 +37,5 @@ elif op == "push":
 else:
     raise SystemExit(f"unknown op {op}")
 seconds = time.perf_counter() - start
+extra["cpuSeconds"] = time.process_time() - cpu_start
 print(json.dumps({"seconds": seconds, "maxRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **extra}))

@@ -224,7 +224,8 @@ export async function* snapshotDownloadIter(
       const selected = listed.filter((f) => known.has(f));
       if (!options.localDir) await writeRef(layout, revision, commit);
       // The folders, the cache tag and the list of partial downloads: once, not once per file.
-      const prepared = options.localDir || selected.length === 0 ? undefined : await prepareCache(layout);
+      const prepared =
+        options.localDir || selected.length === 0 ? undefined : await prepareCache(layout, commit);
       emit({
         type: "snapshot-resolved",
         commit,

@@ -1,6 +1,7 @@
 import { type HubClient, InvalidInputError, InvalidResponseError, type RepoDesignation } from "@hfkit/http";
 import { type CasClient, createCasClient, hubXetTokenSource, type XetTokenSource } from "./cas-client.js";
 import {
+  ChunkPool,
   fetchXorbRanges,
   receiveXorbRange,
   streamXorbRange,
@@ -35,6 +36,13 @@ export interface ReadXetFileOptions {
    * last read rejects on a mismatch). Default true.
    */
   verify?: boolean;
+  /**
+   * The bytes yielded are lent: valid until the generator is resumed, then their memory may
+   * hold later chunks (copy what you keep). Chunks received through `receiveRange` then reuse
+   * buffers rather than touching fresh memory each (@hfkit/repo's file writes copy anyway).
+   * Default false: every yielded buffer is the caller's to keep.
+   */
+  lendChunks?: boolean;
   /** Bytes of the file yielded so far. */
   onProgress?: (bytes: number) => void;
   signal?: AbortSignal;
@@ -47,7 +55,16 @@ interface Unit {
   /** Terms that still need it; its bytes are dropped after the last. */
   users: number;
   chunks?: ChunkStore;
+  /** With `lendChunks`: how many reads of each chunk index the terms will take from this unit. */
+  uses?: Map<number, number>;
 }
+
+/**
+ * Bytes of lent chunks (`lendChunks`) one fetch unit holds, received but not yet read, above
+ * which its receiver waits: with them bounded, the chunk buffers read are reused by the chunks
+ * received next instead of all of a range's arriving at once into fresh memory (issue 19).
+ */
+const HELD_LIMIT = 4 << 20;
 
 /**
  * The decoded chunks of one fetch unit, by chunk index, filled as they arrive: a term waits
@@ -58,8 +75,36 @@ class ChunkStore {
   private readonly waiting = new Map<number, (chunk: Uint8Array | undefined) => void>();
   private failure: { error: unknown } | undefined;
   private ended = false;
+  /** With counted uses: bytes added and not yet released, and who waits for them to drop. */
+  private held = 0;
+  private roomMade: (() => void) | undefined;
+
+  constructor(private readonly uses?: Map<number, number>) {}
+
+  /**
+   * Undefined while the chunks held are under `HELD_LIMIT` bytes, or while the reader waits for
+   * one of this store's chunks (it may need one behind those held: never a deadlock); else a
+   * promise that settles once they are under it again (backpressure on a receiver).
+   */
+  room(): Promise<void> | undefined {
+    if (this.held < HELD_LIMIT || this.waiting.size > 0 || this.ended) return undefined;
+    return new Promise<void>((resolve) => {
+      const previous = this.roomMade;
+      this.roomMade = () => {
+        previous?.();
+        resolve();
+      };
+    });
+  }
+
+  private makeRoom(): void {
+    const wake = this.roomMade;
+    this.roomMade = undefined;
+    wake?.();
+  }
 
   add(index: number, chunk: Uint8Array): void {
+    if (this.uses?.has(index)) this.held += chunk.byteLength;
     const wake = this.waiting.get(index);
     if (wake) {
       this.waiting.delete(index);
@@ -71,6 +116,7 @@ class ChunkStore {
 
   end(error?: unknown): void {
     this.ended = true;
+    this.makeRoom();
     if (error !== undefined) this.failure = { error };
     const waiting = [...this.waiting.values()];
     this.waiting.clear();
@@ -83,15 +129,38 @@ class ChunkStore {
     if (chunk) return chunk;
     if (this.failure) return Promise.reject(this.failure.error);
     if (this.ended) return undefined;
-    return new Promise<Uint8Array | undefined>((resolve) => this.waiting.set(index, resolve)).then((got) => {
+    const waited = new Promise<Uint8Array | undefined>((resolve) => this.waiting.set(index, resolve));
+    this.makeRoom(); // the reader needs a chunk that has not come: the receiver must go on
+    return waited.then((got) => {
       if (got === undefined && this.failure) throw this.failure.error;
       return got;
     });
   }
 
+  /**
+   * One counted read of chunk `index` is over: after the last, the chunk is dropped and
+   * returned (its memory may be reused); undefined while it is still needed, or not counted.
+   */
+  release(index: number): Uint8Array | undefined {
+    const left = (this.uses?.get(index) ?? 0) - 1;
+    if (left < 0) return undefined;
+    if (left > 0) {
+      this.uses?.set(index, left);
+      return undefined;
+    }
+    this.uses?.delete(index);
+    const chunk = this.chunks.get(index);
+    this.chunks.delete(index);
+    if (chunk) this.held -= chunk.byteLength;
+    if (this.held < HELD_LIMIT) this.makeRoom();
+    return chunk;
+  }
+
   /** Drops the bytes (the last term that needs them is done). */
   clear(): void {
     this.chunks.clear();
+    this.held = 0;
+    this.makeRoom();
   }
 }
 
@@ -149,6 +218,7 @@ export async function* readXetFile(
     signal,
   });
   const { terms } = reconstruction;
+  const pool = options.lendChunks ? new ChunkPool() : undefined;
 
   // Which fetch units each term needs (a term may span ranges; several terms may share one).
   const units: Unit[] = [];
@@ -168,6 +238,15 @@ export async function* readXetFile(
       unit.users++;
       found.push(unit);
     }
+    if (pool) {
+      // The unit `chunkOf` will take each chunk from: the first whose ranges cover it.
+      for (let c = term.chunkStart; c < term.chunkEnd; c++) {
+        const unit = found.find((u) => u.ranges.some((r) => r.chunkStart <= c && c < r.chunkEnd));
+        if (!unit) continue;
+        unit.uses ??= new Map();
+        unit.uses.set(c, (unit.uses.get(c) ?? 0) + 1);
+      }
+    }
     return found;
   });
 
@@ -177,7 +256,7 @@ export async function* readXetFile(
   let started = 0;
   const load = (unit: Unit): ChunkStore => {
     if (unit.chunks) return unit.chunks;
-    const store = new ChunkStore();
+    const store = new ChunkStore(unit.uses);
     unit.chunks = store;
     const [only] = unit.ranges;
     if (unit.ranges.length === 1 && only) {
@@ -191,6 +270,8 @@ export async function* readXetFile(
             range: only,
             signal: fetchSignal,
             receive,
+            pool,
+            room: pool ? () => store.room() : undefined,
             onChunk: (chunk) => store.add(index++, chunk),
           });
           return;
@@ -243,24 +324,30 @@ export async function* readXetFile(
       const stores = needed.map(load);
       let total = 0;
       for (let c = term.chunkStart; c < term.chunkEnd; c++) {
-        let piece = await chunkOf(term, c, needed, stores);
+        const [chunk, from] = await chunkOf(term, c, needed, stores);
+        let piece = chunk;
         total += piece.byteLength;
         if (hashes) chunkHashes.push({ hash: hashes.chunk(piece), size: piece.byteLength });
         if (skip >= piece.byteLength) {
           skip -= piece.byteLength;
-          continue;
-        }
-        if (skip > 0) {
+          piece = piece.subarray(0, 0);
+        } else if (skip > 0) {
           piece = piece.subarray(skip);
           skip = 0;
         }
         if (piece.byteLength > remaining) piece = piece.subarray(0, remaining);
-        if (piece.byteLength === 0) continue;
-        remaining -= piece.byteLength;
-        yielded += piece.byteLength;
-        signal?.throwIfAborted();
-        yield piece;
-        options.onProgress?.(yielded);
+        if (piece.byteLength > 0) {
+          remaining -= piece.byteLength;
+          yielded += piece.byteLength;
+          signal?.throwIfAborted();
+          yield piece;
+          options.onProgress?.(yielded);
+        }
+        // Lent and read: the chunk's memory holds a later chunk once no other term needs it.
+        if (pool) {
+          const done = (stores[from] as ChunkStore).release(c);
+          if (done) pool.give(done);
+        }
       }
       if (total !== term.size) {
         throw new InvalidResponseError(
@@ -282,17 +369,17 @@ export async function* readXetFile(
   }
 }
 
-/** Chunk `c` of a term, from the first of its units whose ranges cover it. */
+/** Chunk `c` of a term, from the first of its units whose ranges cover it, and that unit's index. */
 async function chunkOf(
   term: ReconstructionTerm,
   c: number,
   units: readonly Unit[],
   stores: readonly ChunkStore[],
-): Promise<Uint8Array> {
+): Promise<[Uint8Array, number]> {
   for (const [i, unit] of units.entries()) {
     if (!unit.ranges.some((r) => r.chunkStart <= c && c < r.chunkEnd)) continue;
     const chunk = await (stores[i] as ChunkStore).get(c);
-    if (chunk) return chunk;
+    if (chunk) return [chunk, i];
   }
   throw new InvalidResponseError(
     `Xet reconstruction names chunk ${c} of xorb ${term.xorbHash}, which no fetch covers.`,

@@ -111,9 +111,9 @@ export async function acquireFileLock(path: string, options: FileLockOptions = {
   const staleMs = options.staleMs ?? 60_000;
   const owner: LockOwner = { tool: "hfkit", pid: process.pid, host: hostname(), id: randomSuffix() };
   const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
-  await mkdir(dirname(path), { recursive: true });
   let delay = options.pollMs ?? 50;
   let announced = false;
+  let folderMade = false;
   for (;;) {
     options.signal?.throwIfAborted();
     try {
@@ -121,6 +121,12 @@ export async function acquireFileLock(path: string, options: FileLockOptions = {
       await writeFile(path, JSON.stringify(owner), { flag: "wx", mode: 0o664 });
       return heldLock(path, owner, staleMs);
     } catch (error) {
+      // No folder yet: made, then the create is tried again (a mkdir per lock only when needed).
+      if ((error as NodeJS.ErrnoException).code === "ENOENT" && !folderMade) {
+        await mkdir(dirname(path), { recursive: true });
+        folderMade = true;
+        continue;
+      }
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
     const { state, holder } = await judge(path, staleMs);

@@ -18,6 +18,8 @@ export async function* contentBytes(
   job: FileJob,
   meta: FileMetadata,
   offset: number,
+  /** Xet bytes only valid until the next step (`readXetFile`'s `lendChunks`): the caller copies them. */
+  lendChunks?: boolean,
 ): AsyncGenerator<Uint8Array> {
   const useXet = job.useXet ?? !job.client.environment.disableXet;
   if (meta.xetHash !== undefined && useXet && offset < meta.size) {
@@ -28,6 +30,7 @@ export async function* contentBytes(
       ...(offset > 0 ? { range: { start: offset, end: meta.size } } : {}),
       // The SHA-256 check of the caller covers the whole file, resumed or not.
       verify: false,
+      lendChunks,
       signal: job.signal,
     });
     let started = false;

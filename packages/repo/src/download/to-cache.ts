@@ -1,5 +1,5 @@
 import { mkdir, readdir, readlink, rename, unlink, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, sep } from "node:path";
 import { type HubClient, HubError, isCommitId, type RepoId } from "@hfkit/http";
 import { isAbandoned } from "@hfkit/http/work";
 import {
@@ -66,17 +66,38 @@ const CACHEDIR_TAG =
 export interface PreparedCache {
   /** Names of `*.incomplete` files in `blobs/` when the batch began. */
   leftovers: readonly string[];
+  /** Names of the other files in `blobs/` then: a blob not among them is not looked for before its lock. */
+  blobs: ReadonlySet<string>;
+  /**
+   * Paths (`/`-separated) in `snapshots/<commit>/` then, when the batch is of one commit: a
+   * pointer not among them is not looked for before its download.
+   */
+  pointers?: ReadonlySet<string>;
 }
 
 /**
  * Makes `blobs/` and `CACHEDIR.TAG` once for a batch of downloads into one repo's cache, and
  * notes the partial downloads left there, for `CacheDownload.prepared`.
  */
-export async function prepareCache(layout: RepoCacheLayout): Promise<PreparedCache> {
+export async function prepareCache(layout: RepoCacheLayout, commit?: string): Promise<PreparedCache> {
   await mkdir(layout.blobs, { recursive: true });
+  // The lock folder too: each lock is then one exclusive create, not a mkdir first.
+  await mkdir(dirname(layout.lock("0".repeat(40))), { recursive: true });
   await writeCachedirTag(layout.cacheDir);
   const names = await readdir(layout.blobs).catch(() => [] as string[]);
-  return { leftovers: names.filter((name) => name.endsWith(".incomplete")) };
+  const prepared: PreparedCache = {
+    leftovers: names.filter((name) => name.endsWith(".incomplete")),
+    blobs: new Set(names.filter((name) => !name.endsWith(".incomplete"))),
+  };
+  if (commit !== undefined) {
+    // One listing (ENOENT on a first download) instead of a failed stat per file.
+    const folder = layout.snapshot(commit);
+    const entries = await readdir(folder, { recursive: true }).catch((error: unknown) =>
+      (error as NodeJS.ErrnoException).code === "ENOENT" ? [] : undefined,
+    );
+    if (entries) prepared.pointers = new Set(entries.map((entry) => entry.split(sep).join("/")));
+  }
+  return prepared;
 }
 
 /** Records which commit a branch or tag resolved to (no newline, as Python writes it). */
@@ -179,7 +200,11 @@ export async function downloadToCache(job: CacheDownload): Promise<CachedFile> {
   let absentAt: string | undefined;
   if (isCommitId(job.revision) && !job.force) {
     const pointer = layout.pointer(job.revision, job.path);
-    const cached = await hit(job, layout, pointer, job.revision);
+    // Not there when the batch began (`prepared`): looked for under the lock below, if at all.
+    const cached =
+      job.prepared?.pointers?.has(job.path) === false
+        ? "absent"
+        : await hit(job, layout, pointer, job.revision);
     if (cached === "absent") absentAt = pointer;
     else if (cached) return cached;
   }
@@ -214,6 +239,9 @@ export async function downloadToCache(job: CacheDownload): Promise<CachedFile> {
   }
   // Asked again under the lock, by size only: another process may have fetched it meanwhile.
   const refetch = async (blob: string) => job.force || stale || !(await cachedFileIntact(blob, expected));
+  // Before the lock, a blob absent when the batch began is not looked for: the check under the
+  // lock (the one that counts: another process may have fetched it meanwhile) is enough.
+  const unseen = name !== undefined && job.prepared !== undefined && !job.prepared.blobs.has(name);
   if (!job.prepared) {
     await mkdir(layout.blobs, { recursive: true });
     await writeCachedirTag(job.cacheDir);
@@ -223,7 +251,7 @@ export async function downloadToCache(job: CacheDownload): Promise<CachedFile> {
   if (name === undefined) {
     result.etag = await fetchBlob(job, meta, layout, undefined, false);
     result.fromCache = false;
-  } else if (await refetch(layout.blob(name))) {
+  } else if (unseen || (await refetch(layout.blob(name)))) {
     // The lock only saves bandwidth: correctness comes from private temp files and atomic renames.
     const lock = await acquireCacheLock(layout.lock(name), { ...job.lock, signal: job.signal });
     try {
@@ -253,6 +281,7 @@ async function fetchBlob(
     exclusive && name ? await adoptPartial(layout.blobs, name, temp, meta.size, job.prepared?.leftovers) : 0;
   const write = (from: number) => writeVerified(job, meta, temp, from);
   let keep = false;
+  let renamed = false;
   try {
     let digest: string | undefined;
     try {
@@ -265,6 +294,7 @@ async function fetchBlob(
     const final = name ?? digest;
     if (final === undefined) throw new Error("internal: no name for a downloaded blob");
     await rename(temp, layout.blob(final));
+    renamed = true;
     return final;
   } catch (error) {
     // Bytes received before the network went away (or an interrupt) are kept for the next attempt
@@ -272,6 +302,6 @@ async function fetchBlob(
     keep = exclusive && !isCheckFailure(error) && !isAbandoned(job.signal);
     throw error;
   } finally {
-    if (!keep) await unlink(temp).catch(() => {});
+    if (!keep && !renamed) await unlink(temp).catch(() => {});
   }
 }

@@ -67,14 +67,11 @@ export async function writeVerified(
       });
       done = from >= meta.size;
     }
-    if (!done) {
-      await writePipelined(
-        handle,
-        contentBytes(job, meta, from),
-        from,
-        seen,
-        readsFromXet(job, meta) ? MAX_QUEUED_XET : MAX_QUEUED,
-      );
+    if (!done && readsFromXet(job, meta)) {
+      // Chunks lent by the reconstruction, copied into two reused buffers (see writeCopied).
+      await writeCopied(handle, contentBytes(job, meta, from, true), from, seen);
+    } else if (!done) {
+      await writePipelined(handle, contentBytes(job, meta, from), from, seen);
     }
   } finally {
     await handle.close();
@@ -105,17 +102,65 @@ function readsFromXet(job: FileJob, meta: FileMetadata): boolean {
 export const MAX_QUEUED = 64 << 10;
 
 /**
- * The same bound for bytes reconstructed from Xet, which arrive as separate decoded chunks of
- * about 64 KiB, never joined: with one chunk's worth the reader stopped after every chunk
+ * Write buffers for bytes reconstructed from Xet, which arrive as separate decoded chunks of
+ * about 64 KiB, never joined: written one chunk at a time, the reader stopped after every chunk
  * until its write came back from the thread pool, a pair of context switches each time on a
- * client pinned to one CPU (the profile showed it as `writeBuffers` on the main thread, 1.2 s
- * of a 4.0 s 1 GiB download). 1 GiB Xet-stored, three interleaved rounds, load 10-14
- * (`/usr/bin/time`): 20,000 voluntary and 16,000 involuntary switches at 64 KiB against 3,200
- * and 3,000 at 1 MiB, 2.0-2.2 s of CPU against 1.7-1.8 s; `pnpm bench`, load 9-12: 0.95× the
- * official client's speed before, 1.51× after. 2 MiB and 8 MiB raised system time again
- * (cold buffers: 1.8-1.9 s against 0.4-0.6 s at 8 MiB).
+ * client pinned to one CPU (1.2 s of a 4.0 s 1 GiB download). 1 GiB Xet-stored, three
+ * interleaved rounds, load 10-14 (`/usr/bin/time`): 20,000 voluntary and 16,000 involuntary
+ * switches with 64 KiB writes against 3,200 and 3,000 with 1 MiB, 2.0-2.2 s of CPU against
+ * 1.7-1.8 s. 2 MiB and 8 MiB raised system time again (cold buffers).
  */
-export const MAX_QUEUED_XET = 1 << 20;
+const XET_WRITE_BUFFER = 1 << 20;
+
+/**
+ * Writes lent chunks (valid only until the source is resumed: `readXetFile`'s `lendChunks`) to
+ * `handle` from `position`: each is hashed (`seen`) and copied into one of two reused 1 MiB
+ * buffers; a full buffer is written while the other fills, and reading waits when both are in
+ * use. Holding the chunks themselves until written (as `writePipelined` does) kept every
+ * chunk's memory fresh: a page fault per 4 KiB, a third of a 32 MiB Xet download's CPU (issue
+ * 19); lent, the reconstruction reuses it. Returns the position after the last byte; on a
+ * failed source, what arrived is written before the error is rethrown (a resume starts after it).
+ */
+export async function writeCopied(
+  handle: FileHandle,
+  source: AsyncIterable<Uint8Array>,
+  position: number,
+  seen: (chunk: Uint8Array) => void,
+): Promise<number> {
+  const buffers = [Buffer.allocUnsafe(XET_WRITE_BUFFER), Buffer.allocUnsafe(XET_WRITE_BUFFER)];
+  let current = 0;
+  let fill = 0;
+  let inFlight: Promise<void> | undefined;
+  const flush = async () => {
+    if (inFlight) await inFlight; // the other buffer's write: at most one at a time, in order
+    inFlight = undefined;
+    if (fill === 0) return;
+    const bytes = (buffers[current] as Buffer).subarray(0, fill);
+    const at = position;
+    position += fill;
+    current = 1 - current;
+    fill = 0;
+    inFlight = writeAll(handle, [bytes], at);
+    inFlight.catch(() => {}); // awaited before the next write or at the end, not left unhandled
+  };
+  try {
+    for await (const chunk of source) {
+      seen(chunk);
+      for (let at = 0; at < chunk.byteLength; ) {
+        const n = Math.min(XET_WRITE_BUFFER - fill, chunk.byteLength - at);
+        (buffers[current] as Buffer).set(chunk.subarray(at, at + n), fill);
+        fill += n;
+        at += n;
+        if (fill === XET_WRITE_BUFFER) await flush();
+      }
+    }
+  } finally {
+    // Also on a failed source: what arrived is kept for a resume (the caller decides).
+    await flush();
+    if (inFlight) await inFlight;
+  }
+  return position;
+}
 
 /**
  * Writes `source` to `handle` from `position` while the next chunks are received and hashed
