@@ -152,4 +152,44 @@ describe("commits against the emulator", () => {
     });
     expect(entries.map((e) => e.path).sort()).toEqual(["README.md", "again.bin", "backup/big.bin"]);
   });
+
+  it("uploads a local file given with its SHA-256 ({ path, sha256 }) under that digest, not hashed again", async () => {
+    const dir = await folder();
+    const path = `${dir}/big.bin`;
+    await commit(fixture.hub, {
+      repo,
+      message: "Known digest",
+      operations: [{ type: "add", path: "big.bin", file: { path, sha256: sha256(big) } }],
+    });
+    const [entry] = await getPathsInfo(fixture.hub, { repo, paths: ["big.bin"] });
+    expect(entry?.type === "file" && entry.lfs).toMatchObject({ oid: sha256(big), size: big.byteLength });
+
+    // The digest given is the one announced: a wrong one is refused by the Hub (the emulator
+    // checks uploads' SHA-256 by default), and nothing is committed.
+    const wrong = sha256(bin);
+    const error = await rejection(
+      commit(fixture.hub, {
+        repo,
+        message: "Wrong digest",
+        operations: [{ type: "add", path: "wrong.bin", file: { path, sha256: wrong } }],
+      }),
+    );
+    expect(String(error)).toMatch(/sha|SHA|hash|oid/);
+    const entries = await getPathsInfo(fixture.hub, { repo, paths: ["wrong.bin"] });
+    expect(entries).toEqual([]);
+  });
+
+  it("refuses a malformed SHA-256 next to a file, naming the field, before any request", async () => {
+    const dir = await folder();
+    fixture.server.emulator.clearRequestLog();
+    const error = await rejection(
+      commit(fixture.hub, {
+        repo,
+        message: "m",
+        operations: [{ type: "add", path: "big.bin", file: { path: `${dir}/big.bin`, sha256: "ABC" } }],
+      }),
+    );
+    expect(error).toMatchObject({ field: "operations[0].file.sha256" });
+    expect(log()).toEqual([]);
+  });
 });

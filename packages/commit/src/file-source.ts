@@ -31,6 +31,7 @@ class FileSource implements ContentSource {
     readonly filePath: string,
     readonly size: number,
     private readonly field: string,
+    readonly sha256?: string,
   ) {}
 
   read(start = 0, end = this.size): AsyncIterable<Uint8Array> {
@@ -73,8 +74,30 @@ export function fileSource(path: string, size: number, field: string): ContentSo
 /** The file name of a local path (the default path in the repo for `uploadFile`). */
 export const baseName = (path: string): string => basename(path);
 
-/** A local file given by path, checked to exist and be a regular file. */
-export async function localFile(path: unknown, field: string): Promise<ContentSource> {
+/**
+ * `{ path, sha256 }` (HashedLocalFile): the digest, checked for its form only. Here and not in
+ * plan.ts, which the browser build shares: a page has no local files, and its bundle budget
+ * has no room for this.
+ */
+function knownDigest(given: object, field: string): { path: unknown; sha256: string } {
+  const { path, sha256 } = given as { path?: unknown; sha256?: unknown };
+  if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) {
+    throw new InvalidInputError(
+      `${field}.sha256: give the file's SHA-256 as 64 lowercase hex characters, or pass the path alone to have it hashed.`,
+      { field: `${field}.sha256` },
+    );
+  }
+  return { path, sha256 };
+}
+
+/**
+ * A local file given by path (or, with its SHA-256 known, `{ path, sha256 }`), checked to
+ * exist and be a regular file.
+ */
+export async function localFile(given: unknown, field: string): Promise<ContentSource> {
+  let path = given;
+  let sha256: string | undefined;
+  if (typeof given === "object" && given !== null) ({ path, sha256 } = knownDigest(given, field));
   if (typeof path !== "string" || path === "") {
     throw new InvalidInputError(`${field}: give the path of a local file.`, { field });
   }
@@ -97,5 +120,5 @@ export async function localFile(path: unknown, field: string): Promise<ContentSo
     );
   }
   if (!info.isFile()) throw new InvalidInputError(`${field}: ${path} is not a regular file.`, { field });
-  return fileSource(path, info.size, field);
+  return new FileSource(path, info.size, field, sha256);
 }

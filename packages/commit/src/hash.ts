@@ -82,6 +82,11 @@ async function hashFile(path: string, hash: Hash, job: HashJob): Promise<void> {
 
 /** Hashes a source on this thread, streaming: never more than 8 MiB of a file in memory. */
 export async function hashSource(job: HashJob): Promise<string> {
+  // A local file given with its SHA-256 (`{ path, sha256 }`): the caller hashed it already.
+  if (job.algorithm === "sha256" && job.source.sha256 !== undefined) {
+    job.onProgress?.(job.source.size);
+    return job.source.sha256;
+  }
   const hash = newHash(createHash, job.algorithm, job.source.size);
   if (job.source.filePath !== undefined) {
     await hashFile(job.source.filePath, hash, job);

@@ -20,6 +20,7 @@ export type {
   CommitProgressEvent,
   CommitResult,
   CommitTargetOptions,
+  HashedLocalFile,
   InMemoryContent,
   StreamFactory,
   UploadedObject,

@@ -6,6 +6,8 @@ export interface ContentSource {
   readonly size: number;
   /** The local path, when the bytes are a file on disk (hashing then reads it directly). */
   readonly filePath: string | undefined;
+  /** The SHA-256 the caller gave for a local file (`{ path, sha256 }`, Node only): not hashed again. */
+  readonly sha256?: string;
   /** False for stream factories: `read` then only works from the start to the end. */
   readonly seekable: boolean;
   /** Bytes `[start, end)`, as fresh chunks the caller may keep. */

@@ -22,13 +22,26 @@ export interface UploadedObject {
 }
 
 /**
+ * Node only: a local file whose SHA-256 the caller already computed (for instance while it
+ * wrote the file), so that it is not read once more to hash it before the upload. The digest is
+ * trusted as given: the Hub refuses an LFS upload whose bytes do not match it.
+ */
+export interface HashedLocalFile {
+  /** The local path. */
+  path: string;
+  /** SHA-256 of the file's bytes, 64 lowercase hex characters. */
+  sha256: string;
+}
+
+/**
  * Adds or replaces a file. Give exactly one source: `content` (in memory), `file` (a local
- * path, read in 4 MiB chunks and never held whole), `stream` with its `size`, or `uploaded`
- * (an object `preuploadFiles` already sent).
+ * path, read in 4 MiB chunks and never held whole; or, in Node, `{ path, sha256 }` when its
+ * SHA-256 is known), `stream` with its `size`, or `uploaded` (an object `preuploadFiles`
+ * already sent).
  */
 export type CommitAdd = { type: "add"; path: string } & (
   | { content: InMemoryContent; file?: never; stream?: never; uploaded?: never }
-  | { file: string; content?: never; stream?: never; uploaded?: never }
+  | { file: string | HashedLocalFile; content?: never; stream?: never; uploaded?: never }
   | { stream: StreamFactory; size: number; content?: never; file?: never; uploaded?: never }
   | { uploaded: UploadedObject; content?: never; file?: never; stream?: never }
 );

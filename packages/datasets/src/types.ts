@@ -58,6 +58,12 @@ export interface WriteShardsOptions {
   tempDir?: string;
   /** Called, and awaited, as each shard is closed: upload it, then delete the file to keep disk bounded. */
   onShard?: (shard: WrittenShard) => void | Promise<void>;
+  /**
+   * Hash each shard while it is written (on this thread, from the page cache, as the writer
+   * thread appends row groups) and give its SHA-256 as `WrittenShard.sha256`: an upload then
+   * starts without reading the shard again to hash it. Off by default.
+   */
+  sha256?: boolean;
   signal?: AbortSignal;
 }
 
@@ -72,6 +78,8 @@ export interface WrittenShard {
   rows: number;
   /** File size in bytes. */
   bytes: number;
+  /** The file's SHA-256 (hex), with the `sha256` option (absent if it could not be hashed as written). */
+  sha256?: string;
 }
 
 export interface WriteShardsResult {

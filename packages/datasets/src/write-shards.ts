@@ -163,6 +163,7 @@ async function run(
         features,
         huggingface,
         rowGroupRows,
+        ...(options.sha256 ? { hash: true } : {}),
       });
       open.push(writer);
       return writer;
@@ -384,7 +385,16 @@ async function run(
       const bytes = await writer.close();
       forget(writer);
       if (writtenAt) await rename(writtenAt, localPath);
-      const shard: WrittenShard = { index, numShards, pathInRepo, localPath, rows: counts[index]!, bytes };
+      const sha256 = writer.sha256?.();
+      const shard: WrittenShard = {
+        index,
+        numShards,
+        pathInRepo,
+        localPath,
+        rows: counts[index]!,
+        bytes,
+        ...(sha256 !== undefined ? { sha256 } : {}),
+      };
       shards.push(shard);
       emit({ type: "shard-written", split, shard });
       await options.onShard?.(shard);
@@ -403,7 +413,16 @@ async function run(
         const bytes = await writer.close();
         forget(writer);
         await rename(single.path, localPath);
-        const shard: WrittenShard = { index: 0, numShards, pathInRepo, localPath, rows: numRows, bytes };
+        const sha256 = writer.sha256?.();
+        const shard: WrittenShard = {
+          index: 0,
+          numShards,
+          pathInRepo,
+          localPath,
+          rows: numRows,
+          bytes,
+          ...(sha256 !== undefined ? { sha256 } : {}),
+        };
         shards.push(shard);
         emit({ type: "shard-written", split, shard });
         await options.onShard?.(shard);

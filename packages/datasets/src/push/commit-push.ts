@@ -172,10 +172,24 @@ function backoffMs(attempt: number): number {
  * change is never overwritten (the card is read again and the commit retried on 409/412).
  * Past 50 shards, the shards go first in commits of 50, titled `"<message> (part 00000-of-0000N)"`.
  */
-export async function* commitDatasetPushIter(
+export function commitDatasetPushIter(
   client: HubClient,
   prepared: PreparedDatasetPush,
   options: CommitDatasetPushOptions,
+): AsyncGenerator<PushProgressEvent, PushDatasetResult> {
+  return commitPushSteps(client, prepared, options);
+}
+
+/**
+ * {@link commitDatasetPushIter}, for `pushDataset` with `early`: the branch head's snapshot read
+ * while the shards were uploading, used for the first attempt (if the branch moved since, the
+ * commit's `parentCommit` fails with 412 and the next attempt reads it again).
+ */
+export async function* commitPushSteps(
+  client: HubClient,
+  prepared: PreparedDatasetPush,
+  options: CommitDatasetPushOptions,
+  early?: Promise<Snapshot>,
 ): AsyncGenerator<PushProgressEvent, PushDatasetResult> {
   const repo = datasetRepo(options.repo);
   const revision = options.revision ?? "main";
@@ -248,8 +262,12 @@ export async function* commitDatasetPushIter(
     lastAdditions = [];
   }
 
+  const fresh = () => snapshotOf(client, repo, revision, prepared.dataDir, signal);
   for (let attempt = 1; ; attempt++) {
-    const snapshot = await snapshotOf(client, repo, revision, prepared.dataDir, signal);
+    const snapshot =
+      attempt === 1 && early && lastAdditions.length === prepared.additions.length
+        ? await early.catch(fresh)
+        : await fresh();
     const { readme, deletions, cardOps } = finalPlan(prepared, snapshot);
     const operations: CommitOperation[] = [
       ...lastAdditions,

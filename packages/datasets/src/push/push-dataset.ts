@@ -3,7 +3,7 @@ import type { HubClient } from "@hfkit/http";
 import { formatRepoId } from "@hfkit/http";
 import { drain, runWithEvents } from "@hfkit/http/work";
 import { publishPushEvent } from "../events.js";
-import { commitDatasetPushIter, datasetRepo } from "./commit-push.js";
+import { commitPushSteps, datasetRepo } from "./commit-push.js";
 import { checkPrepare, type DeferredCleanup, prepareWithCleanup } from "./prepare-push.js";
 import type { PushDatasetOptions, PushDatasetResult, PushProgressEvent } from "./types.js";
 
@@ -67,7 +67,7 @@ async function* pushSteps(
     deferred,
   );
   try {
-    return yield* commitDatasetPushIter(client, prepared, options);
+    return yield* commitPushSteps(client, prepared, options, deferred.snapshot);
   } finally {
     await deferred.cleanup?.catch(() => undefined);
     if (!dryRun) await rm(prepared.folder, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import * as A from "apache-arrow";
 import { containsMedia } from "../features/model.js";
 import { VERSION } from "../version.js";
 import { ownsBuffer } from "./frames.js";
+import { GrowingFileHash } from "./growing-hash.js";
 import type { ShardWriter, ShardWriterBackend, ShardWriterOptions } from "./shard-writer.js";
 
 type ParquetWasm = typeof import("parquet-wasm");
@@ -225,7 +226,14 @@ function start({ id, config: c }) {
         await writing;
         bytes += chunk.length;
         if (file.aborted) release(chunk);
-        else writing = writeAll(fd, chunk).then(() => release(chunk));
+        else {
+          const end = bytes;
+          // The main thread may hash the file as it grows (c.report): bytes [0, end) are final.
+          writing = writeAll(fd, chunk).then(() => {
+            release(chunk);
+            if (c.report && !file.aborted) parentPort.postMessage({ type: "written", id, bytes: end });
+          });
+        }
       }
       await writing;
     } finally {
@@ -270,10 +278,11 @@ function snappyColumns(options: ShardWriterOptions): string[] {
 }
 
 interface Reply {
-  type: "ack" | "done" | "error";
+  type: "ack" | "written" | "done" | "error";
   id: number;
   /** With an ack: the buffers of the frames read since the last ack, free again. */
   buffers?: ArrayBuffer[];
+  /** With written: bytes of the file on disk so far; with done: its size. */
   bytes?: number;
   message?: string;
 }
@@ -325,12 +334,18 @@ export function createParquetWasmWriter(
         rejectFinished = reject;
       });
       done.catch(() => undefined);
+      const hasher = options.hash ? new GrowingFileHash(options.path) : undefined;
+      let sha256: string | undefined;
       const wakeUp = () => {
         const r = resume;
         resume = undefined;
         r?.();
       };
       listeners.set(id, (reply) => {
+        if (reply.type === "written") {
+          hasher?.written(reply.bytes ?? 0);
+          return;
+        }
         if (reply.type === "ack") {
           inFlight -= reply.buffers?.length ?? 0;
           for (const buffer of reply.buffers ?? []) backendOptions.recycle?.(buffer);
@@ -350,6 +365,7 @@ export function createParquetWasmWriter(
           createdBy: `hfkit-datasets version ${VERSION} (parquet-wasm)`,
           huggingface: options.huggingface,
           snappyColumns: snappyColumns(options),
+          report: hasher !== undefined,
         },
       });
       const writer: ShardWriter = {
@@ -368,15 +384,20 @@ export function createParquetWasmWriter(
         async close() {
           thread.postMessage({ type: "close", id });
           try {
-            return await done;
+            const bytes = await done;
+            sha256 = await hasher?.finish(bytes);
+            return bytes;
           } finally {
             listeners.delete(id);
+            await hasher?.close();
           }
         },
+        sha256: () => sha256,
         async abort() {
           thread.postMessage({ type: "abort", id });
           await done.catch(() => undefined);
           listeners.delete(id);
+          await hasher?.close();
           await rm(options.path, { force: true });
         },
       };

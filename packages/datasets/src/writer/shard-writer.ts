@@ -14,6 +14,11 @@ export interface ShardWriterOptions {
   huggingface: string;
   /** Rows per row group (the writer cuts incoming batches at this count). */
   rowGroupRows: number;
+  /**
+   * Hash the file while it is written, for {@link ShardWriter.sha256}: the upload then need
+   * not read the whole shard again before it starts.
+   */
+  hash?: boolean;
 }
 
 export interface ShardWriter {
@@ -21,6 +26,11 @@ export interface ShardWriter {
   write(ipc: Uint8Array, offset: number, length: number): Promise<void>;
   /** Finishes the file; resolves its size in bytes. */
   close(): Promise<number>;
+  /**
+   * After `close`, with `hash`: the file's SHA-256 (hex), or undefined when it could not be
+   * hashed as it was written (the upload then hashes it).
+   */
+  sha256?(): string | undefined;
   /** Stops and removes the partial file. */
   abort(): Promise<void>;
 }
