@@ -23,8 +23,9 @@ export interface UploadedObject {
 
 /**
  * Node only: a local file whose SHA-256 the caller already computed (for instance while it
- * wrote the file), so that it is not read once more to hash it before the upload. The digest is
- * trusted as given: the Hub refuses an LFS upload whose bytes do not match it.
+ * wrote the file), so that it is not read once more to hash it before the upload. Only the
+ * digest's form is checked: a wrong one would name the wrong object, so give it only when it was
+ * computed from the file's bytes (the emulator, which checks each upload's SHA-256, refuses it).
  */
 export interface HashedLocalFile {
   /** The local path. */
