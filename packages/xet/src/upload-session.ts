@@ -61,6 +61,16 @@ interface DedupTable {
 /** At most one global dedup query per this many bytes of a file (hub-docs deduplication.md). */
 const DEDUP_QUERY_SPACING = 4 << 20;
 
+/**
+ * While a xorb is being sent, chunking hands the event loop a turn every this many bytes.
+ * Chunking is synchronous between file reads (one a 4 MiB piece, ~70 ms of CPU), and a socket
+ * takes more of a xorb only when the loop polls: a 32 MiB upload's first 8 MiB xorb took
+ * ~800 ms to go out and be answered, while the CAS sat idle, its slabs never came back to the
+ * pool for the next xorbs (fresh memory, page faults), and the CAS verified all three xorbs at
+ * the end (issue 19).
+ */
+const YIELD_SPACING = 256 << 10;
+
 /** The smallest xorb the size policy aims for (the last one of an upload may be smaller). */
 export const MIN_XORB_TARGET = 8 << 20;
 
@@ -160,6 +170,7 @@ export class UploadSession {
     const terms: PendingTerm[] = [];
     let read = 0;
     let sinceQuery = Number.POSITIVE_INFINITY;
+    let sinceYield = 0;
     const progressKey = `file:${index}`;
     const signal = this.signal;
     const tap = async function* (pieces: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -217,6 +228,11 @@ export class UploadSession {
         const size = data.byteLength;
         chunks.push({ hash, size });
         sinceQuery += size;
+        sinceYield += size;
+        if (sinceYield >= YIELD_SPACING) {
+          sinceYield = 0;
+          if (this.queue.pending > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        }
         const first = chunks.length === 1;
         if (query && (answered || heldBytes + size > SLAB)) await release();
         if (query) {
