@@ -89,11 +89,31 @@ export function pyOnce(python, op, { endpoint, path = "", repo, xet = true, home
   }
 }
 
-/** The last line of a failed child's stderr (or the error's message): why a contender did not run. */
+/**
+ * Why a contender did not run, in one line: the error line of a failed child's stderr (Node ends
+ * an uncaught error with its version line, Python with the exception), else its last line, else
+ * the error's message.
+ */
 export function reason(error) {
-  const stderr = String(error?.stderr ?? "").trim();
-  const line = stderr ? stderr.split("\n").filter(Boolean).at(-1) : String(error?.message ?? error);
+  const lines = String(error?.stderr ?? "")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const line =
+    lines.findLast((l) => /^(\w*Error|error)\b|^\w+(\.\w+)*(Error|Exception):/.test(l)) ??
+    lines.at(-1) ??
+    String(error?.message ?? error);
   return line.slice(0, 160).replaceAll("|", "/");
+}
+
+/** The end of a failed child's stderr, for the log (the table keeps one line). */
+function stderrTail(error) {
+  return String(error?.stderr ?? "")
+    .trimEnd()
+    .split("\n")
+    .slice(-30)
+    .map((l) => `    ${l}`)
+    .join("\n");
 }
 
 /** `--contenders`: name parts a contender must contain to run (the reference always runs). */
@@ -131,6 +151,8 @@ export async function rounds(all, runs, log) {
       } catch (error) {
         row.skipped = reason(error);
         log(`  ${row.contender}: not run (${row.skipped})`);
+        const tail = stderrTail(error);
+        if (tail.trim()) log(tail);
       }
     }
   }

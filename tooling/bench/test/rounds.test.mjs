@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { chooseContenders, rounds } from "../cases/context.mjs";
+import { chooseContenders, reason, rounds } from "../cases/context.mjs";
 
 const contender = (name, seconds, reference = false) => ({
   name,
@@ -37,5 +37,25 @@ describe("rounds", () => {
     chooseContenders(["curl", ""]);
     const rows = await rounds(field, 1, () => {});
     expect(rows.map((r) => r.contender)).toEqual(["hfkit (Xet)", "curl"]);
+  });
+
+  it("reports a failed contender by its error line, and logs the end of its stderr", async () => {
+    const stderr =
+      "file:///x/upload.js:12\n  throw error;\n  ^\n\nTypeError: slab already given back\n    at give (x.js:3:9)\n\nNode.js v20.20.2\n";
+    const failing = {
+      name: "hfkit (LFS)",
+      run: async () => {
+        throw Object.assign(new Error("Command failed"), { stderr });
+      },
+    };
+    const lines = [];
+    const rows = await rounds([field[0], failing], 2, (line) => lines.push(line));
+    expect(rows[1]).toMatchObject({ samples: [], skipped: "TypeError: slab already given back" });
+    expect(lines.join("\n")).toContain("    at give (x.js:3:9)");
+    expect(lines.filter((l) => l.includes("not run"))).toHaveLength(1);
+    expect(reason({ stderr: "Traceback\n  File x\nhttpx.ConnectError: refused\n" })).toBe(
+      "httpx.ConnectError: refused",
+    );
+    expect(reason(new Error("spawn curl ENOENT"))).toBe("spawn curl ENOENT");
   });
 });
