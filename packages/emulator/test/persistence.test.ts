@@ -38,7 +38,18 @@ describe("storage: { dir }", () => {
   });
 
   it("keeps presigned URLs valid across a restart of the server", async () => {
-    const first = await startEmulatorServer({ storage: { dir } });
+    // The storage port is taken again after the restart, so it is picked below Linux's ephemeral
+    // range (32768+): a server that another test starts on port 0 meanwhile cannot be given it.
+    let first: Awaited<ReturnType<typeof startEmulatorServer>> | undefined;
+    for (let attempt = 0; !first; attempt++) {
+      const storagePort = 20_000 + Math.floor(Math.random() * 12_000);
+      first = await startEmulatorServer({ storage: { dir }, storagePort }).catch(
+        (error: NodeJS.ErrnoException) => {
+          if (error.code !== "EADDRINUSE" || attempt > 20) throw error;
+          return undefined;
+        },
+      );
+    }
     const hub = first.emulator;
     await createRepo(hub, "urls");
     const bytes = new Uint8Array(randomBytes(100));
