@@ -4,7 +4,7 @@
 // plain-http tests never reach: API calls over its node:https agents, file PUTs, the LFS
 // multipart upload, Xet, and LFS downloads read over its own TLS socket (16 MiB and more). Python
 // `huggingface_hub` reads what hfkit pushed over the same https origins (SSL_CERT_FILE).
-import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { pythonSkipReason, runPython } from "@hfkit/testing/python";
+import { selfSignedCertificate } from "@hfkit/testing/tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const BIN = join(import.meta.dirname, "..", "bin", "hfkit.js");
@@ -27,15 +28,7 @@ let endpoint: string;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "hfkit-https-"));
-  execFileSync(
-    "openssl",
-    [
-      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
-      ...["-keyout", join(root, "key.pem"), "-out", join(root, "cert.pem"), "-days", "1"],
-      ...["-subj", "/CN=hfkit test hub", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
-    ],
-    { stdio: "ignore" },
-  );
+  selfSignedCertificate(root, ["IP:127.0.0.1", "DNS:localhost"], "hfkit test hub");
   server = spawn(
     process.execPath,
     [BIN, "emulator", "serve", "--tls-cert", join(root, "cert.pem"), "--tls-key", join(root, "key.pem")],

@@ -3,7 +3,7 @@
 // only when a process starts, hence the download runs in a child process, from the built
 // package: turbo builds it before these tests, packages/repo/turbo.json), and one that nothing
 // trusts. The certificate is made by `openssl` for each run.
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -18,6 +18,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHubClient, HubError } from "@hfkit/http";
+import { selfSignedCertificate } from "@hfkit/testing/tls";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { downloadFile } from "../download-file.js";
 import { OWN_SOCKET_MIN_BYTES } from "./socket-bytes.js";
@@ -44,31 +45,9 @@ async function listen(server: Server): Promise<number> {
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "hfkit-tls-"));
   // A self-signed certificate for 127.0.0.1, valid for a day.
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      join(root, "key.pem"),
-      "-out",
-      join(root, "cert.pem"),
-      "-days",
-      "1",
-      "-subj",
-      "/CN=hfkit test storage",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-    ],
-    { stdio: "ignore" },
-  );
+  const pem = selfSignedCertificate(root, ["IP:127.0.0.1"], "hfkit test storage");
   const storage = createHttpsServer(
-    { key: await readFile(join(root, "key.pem")), cert: await readFile(join(root, "cert.pem")) },
+    { key: await readFile(pem.key), cert: await readFile(pem.cert) },
     (req, res: ServerResponse) => {
       storageSeen.push({ rawHeaders: req.rawHeaders, url: req.url ?? "" });
       res.writeHead(200, { "content-length": String(CONTENT.byteLength) });
