@@ -55,27 +55,45 @@ function ungroup(grouped: Uint8Array): Uint8Array {
 }
 
 /** The raw bytes of a chunk whose compressed payload is `data`. */
-export function decodeChunk(header: ChunkHeader, data: Uint8Array, hasher: XetHasher): Uint8Array {
+function decodeChunk(header: ChunkHeader, data: Uint8Array, hasher: XetHasher): Uint8Array {
   if (header.scheme === Compression.None) return data;
   const xxh32 = (bytes: Uint8Array) => hasher.xxh32(bytes);
   const decoded = decodeLz4Frame(data, header.rawSize, xxh32);
   return header.scheme === Compression.LZ4 ? decoded : ungroup(decoded);
 }
 
+/**
+ * The raw bytes of a chunk, in pieces: a stored (uncompressed) chunk as the views it arrived
+ * in, so nothing is copied; a compressed one joined, then decoded.
+ */
+export function decodeRawChunk(chunk: RawChunk, hasher: XetHasher): readonly Uint8Array[] {
+  if (chunk.header.scheme === Compression.None) return chunk.parts;
+  const data = chunk.parts.length === 1 ? chunk.parts[0]! : Buffer.concat(chunk.parts);
+  return [decodeChunk(chunk.header, data, hasher)];
+}
+
 export interface RawChunk {
   header: ChunkHeader;
   /** Offset of the chunk's header from the start of the parsed stream. */
   offset: number;
-  /** The compressed payload (a view valid until the next `push`). */
-  data: Uint8Array;
+  /**
+   * The compressed payload, as views of the pieces it arrived in (one view unless it spans
+   * pieces); the pieces pushed must not be changed afterwards.
+   */
+  parts: readonly Uint8Array[];
 }
 
 /**
  * Splits a byte stream into chunks as the bytes arrive, holding at most one chunk (and the
- * piece being read) in memory, so a 64 MiB xorb is verified without being buffered.
+ * piece being read) in memory, so a 64 MiB xorb is verified without being buffered. Chunks are
+ * views of the pushed pieces, never copies: a chunk that spans pieces comes as several views.
  */
 export class ChunkReader {
-  private buffer = new Uint8Array(0);
+  /** The start of a chunk not yet whole: views of the pieces it began in. */
+  private held: Uint8Array[] = [];
+  private heldBytes = 0;
+  /** The held chunk's header, once all 8 bytes of it are held. */
+  private header: ChunkHeader | undefined;
   private consumed = 0;
 
   /** Bytes read so far. */
@@ -84,34 +102,75 @@ export class ChunkReader {
   }
 
   push(bytes: Uint8Array): RawChunk[] {
-    const pending = this.buffer.byteLength ? concat(this.buffer, bytes) : bytes;
     const chunks: RawChunk[] = [];
     let at = 0;
-    while (pending.byteLength - at >= CHUNK_HEADER_SIZE) {
-      const header = parseChunkHeader(pending, at);
+    if (this.heldBytes > 0) {
+      const header = this.heldHeader(bytes);
+      const need = header ? CHUNK_HEADER_SIZE + header.compressedSize - this.heldBytes : Infinity;
+      if (!header || bytes.byteLength < need) {
+        this.hold(bytes);
+        return chunks;
+      }
+      const parts = dropFront([...this.held, bytes.subarray(0, need)], CHUNK_HEADER_SIZE);
+      chunks.push({ header, offset: this.consumed, parts });
+      this.consumed += this.heldBytes + need;
+      this.held = [];
+      this.heldBytes = 0;
+      this.header = undefined;
+      at = need;
+    }
+    while (bytes.byteLength - at >= CHUNK_HEADER_SIZE) {
+      const header = parseChunkHeader(bytes, at);
       const end = at + CHUNK_HEADER_SIZE + header.compressedSize;
-      if (end > pending.byteLength) break;
-      chunks.push({
-        header,
-        offset: this.consumed,
-        data: pending.subarray(at + CHUNK_HEADER_SIZE, end),
-      });
+      if (end > bytes.byteLength) break;
+      chunks.push({ header, offset: this.consumed, parts: [bytes.subarray(at + CHUNK_HEADER_SIZE, end)] });
       this.consumed += end - at;
       at = end;
     }
-    this.buffer = at === pending.byteLength ? new Uint8Array(0) : pending.slice(at);
+    if (at < bytes.byteLength) this.hold(bytes.subarray(at));
     return chunks;
   }
 
   /** Throws when the stream stopped in the middle of a chunk. */
   end(): void {
-    if (this.buffer.byteLength) throw new XetFormatError("The data ends in the middle of a chunk");
+    if (this.heldBytes) throw new XetFormatError("The data ends in the middle of a chunk");
+  }
+
+  private hold(bytes: Uint8Array): void {
+    if (bytes.byteLength === 0) return;
+    this.held.push(bytes);
+    this.heldBytes += bytes.byteLength;
+  }
+
+  /** The held chunk's header, once the held bytes and `next` reach past it. */
+  private heldHeader(next: Uint8Array): ChunkHeader | undefined {
+    if (this.header) return this.header;
+    if (this.heldBytes + next.byteLength < CHUNK_HEADER_SIZE) return undefined;
+    const bytes = new Uint8Array(CHUNK_HEADER_SIZE);
+    let filled = 0;
+    for (let i = 0; filled < CHUNK_HEADER_SIZE; i++) {
+      const piece = i < this.held.length ? this.held[i]! : next;
+      const n = Math.min(piece.byteLength, CHUNK_HEADER_SIZE - filled);
+      bytes.set(piece.subarray(0, n), filled);
+      filled += n;
+    }
+    this.header = parseChunkHeader(bytes, 0);
+    return this.header;
   }
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(a, 0);
-  out.set(b, a.byteLength);
-  return out;
+/** `parts` without their first `n` bytes. */
+function dropFront(parts: Uint8Array[], n: number): Uint8Array[] {
+  let left = n;
+  while (left > 0 && parts.length > 0) {
+    const first = parts[0]!;
+    if (first.byteLength <= left) {
+      left -= first.byteLength;
+      parts.shift();
+    } else {
+      parts[0] = first.subarray(left);
+      left = 0;
+    }
+  }
+  return parts;
 }

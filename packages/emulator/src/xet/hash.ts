@@ -133,8 +133,12 @@ export class XetHasher {
     return hasher;
   }
 
-  chunkHash(data: Uint8Array): Hash {
-    return once(this.data, data);
+  /** A chunk's hash; its raw bytes in one piece or several. */
+  chunkHash(data: Uint8Array | readonly Uint8Array[]): Hash {
+    if (data instanceof Uint8Array) return once(this.data, data);
+    const hasher = this.data.init();
+    for (const part of data) hasher.update(part);
+    return hasher.digest("binary");
   }
 
   /** The aggregated (Merkle) hash of a xorb's chunks; all zeros for none. */

@@ -1,5 +1,5 @@
 import type { BlobStorage } from "../storage/types.js";
-import { ChunkReader, decodeChunk } from "./chunks.js";
+import { ChunkReader, decodeRawChunk } from "./chunks.js";
 import type { XetHasher } from "./hash.js";
 import { XetFormatError } from "./lz4.js";
 import { chunkOffset, type XorbIndex } from "./xorb.js";
@@ -93,7 +93,7 @@ export function byteRange(index: XorbIndex, start: number, end: number): { start
   return { start: chunkOffset(index, start), end: chunkOffset(index, end) - 1 };
 }
 
-/** The uncompressed bytes of chunks `[start, end)` of a stored xorb, one chunk at a time. */
+/** The uncompressed bytes of chunks `[start, end)` of a stored xorb, a chunk (or a piece of one) at a time. */
 export async function* termBytes(
   storage: BlobStorage,
   hasher: XetHasher,
@@ -103,7 +103,7 @@ export async function* termBytes(
   const reader = new ChunkReader();
   const stream = storage.read(`xorb/${term.xorb}`, byteRange(index, term.start, term.end));
   for await (const piece of stream as unknown as AsyncIterable<Uint8Array>) {
-    for (const chunk of reader.push(piece)) yield decodeChunk(chunk.header, chunk.data, hasher);
+    for (const chunk of reader.push(piece)) yield* decodeRawChunk(chunk, hasher);
   }
   reader.end();
 }

@@ -1,4 +1,4 @@
-import { CHUNK_HEADER_SIZE, ChunkReader, decodeChunk } from "./chunks.js";
+import { CHUNK_HEADER_SIZE, ChunkReader, decodeRawChunk } from "./chunks.js";
 import type { Hash, HashedChunk, XetHasher } from "./hash.js";
 import { XetFormatError } from "./lz4.js";
 
@@ -45,9 +45,10 @@ export class XorbVerifier {
     if (this.reader.offset + bytes.byteLength > MAX_XORB_BYTES + CHUNK_HEADER_SIZE)
       throw new XetFormatError(`A xorb may not exceed ${MAX_XORB_BYTES} bytes`);
     for (const chunk of this.reader.push(bytes)) {
-      const raw = decodeChunk(chunk.header, chunk.data, this.hasher);
-      this.chunks.push({ hash: this.hasher.chunkHash(raw), size: raw.byteLength, offset: chunk.offset });
-      this.rawBytes += raw.byteLength;
+      const raw = decodeRawChunk(chunk, this.hasher);
+      const size = raw.reduce((n, part) => n + part.byteLength, 0);
+      this.chunks.push({ hash: this.hasher.chunkHash(raw), size, offset: chunk.offset });
+      this.rawBytes += size;
       if (this.chunks.length > MAX_XORB_CHUNKS)
         throw new XetFormatError(`A xorb may hold at most ${MAX_XORB_CHUNKS} chunks`);
       if (this.rawBytes > MAX_XORB_RAW_BYTES)
