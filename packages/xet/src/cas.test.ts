@@ -262,7 +262,7 @@ describe("upload through the CAS", () => {
     // Replays the policy over what was sent: each xorb stops within one chunk of its target.
     let before = 0;
     for (const [i, size] of sizes.entries()) {
-      const target = xorbTarget(i, total - before);
+      const target = xorbTarget(i, total - before, 96 << 20);
       expect(size).toBeLessThanOrEqual(target);
       if (i < sizes.length - 1) expect(size).toBeGreaterThan(target - (128 << 10));
       before += size;
@@ -284,6 +284,31 @@ describe("upload through the CAS", () => {
     expect(xorbTarget(9, 20 * MiB)).toBe(10 * MiB);
     expect(xorbTarget(9, 15 * MiB)).toBe(15 * MiB); // the rest, in one
     expect(xorbTarget(9, 3 * MiB)).toBe(MIN_XORB_TARGET);
+    // At most half of the memory budget, so the next xorb is whole while the CAS checks one.
+    expect(xorbTarget(9, 2048 * MiB, 96 * MiB)).toBe(48 * MiB);
+    expect(xorbTarget(9, 2048 * MiB, 64 * MiB)).toBe(32 * MiB);
+    expect(xorbTarget(9, 2048 * MiB, 256 * MiB)).toBe(64 * MiB);
+    expect(xorbTarget(9, 40 * MiB, 64 * MiB)).toBe(20 * MiB);
+  });
+
+  it("keeps every xorb within half of maxBufferedBytes, so two fit in the budget", {
+    timeout: 120_000,
+  }, async () => {
+    const cas = useFakeCas(server);
+    const MiB = 1 << 20;
+    const total = 128 * MiB;
+    await uploadXet(hub(), {
+      repo: "acme/m",
+      files: [{ content: noiseBytes(total, 11) }],
+      cacheDir: false,
+      globalDedup: false,
+      maxBufferedBytes: 64 * MiB,
+    });
+    const sizes = parseShard(cas.shards[0]!).xorbs.map((x) => x.rawBytes);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(total);
+    // 8, 16, 32, then 32 where a 96 MiB budget allows 36 (half of the 72 MiB left), then the taper.
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(32 * MiB);
+    expect(sizes[3]).toBeGreaterThan(32 * MiB - 128 * 1024);
   });
 
   it("retries a xorb POST that fails with 503, re-sending the same bytes", async () => {

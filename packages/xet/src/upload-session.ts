@@ -81,8 +81,17 @@ export const MIN_XORB_TARGET = 8 << 20;
  * throughout left it idle until the first 64 MiB were chunked, and left the client idle while it
  * verified the last 64 MiB: a 32 MiB upload was one xorb sent after all its chunking, with
  * nothing overlapped. Any size up to 64 MiB is valid (hub-docs xorb.md).
+ *
+ * No xorb is larger than half of `budget` (the bytes of xorbs memory may hold), so that the
+ * next one is whole and sent while the CAS still verifies the one before: with 64 MiB xorbs in
+ * a 96 MiB budget, chunking stopped 32 MiB into each xorb until the previous one was answered,
+ * and the CAS then sat idle while the other 32 MiB were chunked (issue 19).
  */
-export function xorbTarget(closed: number, remaining: number | undefined): number {
+export function xorbTarget(
+  closed: number,
+  remaining: number | undefined,
+  budget = 2 * MAX_XORB_BYTES,
+): number {
   const ramp = MIN_XORB_TARGET * 2 ** Math.min(closed, 3);
   // Up to 16 MiB left goes in one xorb: halving further would only add a tiny last xorb.
   const taper =
@@ -91,7 +100,8 @@ export function xorbTarget(closed: number, remaining: number | undefined): numbe
       : remaining <= 2 * MIN_XORB_TARGET
         ? Math.max(MIN_XORB_TARGET, remaining)
         : Math.ceil(remaining / 2);
-  return Math.min(MAX_XORB_BYTES, ramp, taper);
+  const pipelined = Math.max(MIN_XORB_TARGET, Math.floor(budget / 2));
+  return Math.min(MAX_XORB_BYTES, ramp, taper, pipelined);
 }
 
 export interface SessionOptions {
@@ -402,7 +412,7 @@ export class UploadSession {
       const { totalBytes } = this.options;
       // What is left to chunk when this xorb starts, this chunk included.
       const remaining = totalBytes === undefined ? undefined : Math.max(0, totalBytes - this.chunked);
-      this.target = xorbTarget(this.closed, remaining);
+      this.target = xorbTarget(this.closed, remaining, this.options.maxBufferedBytes);
     }
     // Bounded memory: wait while the xorbs held (built, queued, sending) would pass the budget.
     while (this.buffered + encoded.byteLength > this.options.maxBufferedBytes && this.queue.pending > 0) {

@@ -56,7 +56,8 @@ export interface UploadXetOptions {
   concurrency?: Partial<XetUploadConcurrency>;
   /**
    * Serialized xorb bytes held at once (being built, queued and sending); reading waits above
-   * it. Default 96 MiB: the next xorb builds while the previous one is sent (a 2 GiB upload
+   * it, and xorbs are at most half of it (48 MiB by default, up to the format's 64 MiB), so the
+   * next xorb builds whole while the previous one is sent. Default 96 MiB (a 2 GiB upload
    * peaked at 265–295 MB of RSS with 128 MiB). At least 64 MiB; raise it for more xorbs in
    * flight on a slow link.
    */
