@@ -68,7 +68,10 @@ async function startEmulator(tree, name) {
   child.stderr.on("data", (d) => (stderr += d));
   const url = await new Promise((resolve, reject) => {
     let out = "";
-    child.stdout.on("data", (d) => (out += d) && out.includes("\n") && resolve(out.trim()));
+    child.stdout.on("data", (d) => {
+      out += d;
+      if (out.includes("\n")) resolve(out.trim());
+    });
     child.on("exit", () => reject(new Error(`emulator exited: ${stderr}`)));
   });
   const stop = () =>
