@@ -9,6 +9,12 @@ import { CsvLineReader } from "./csv-line.js";
 import { FlatFrames } from "./ipc-frame.js";
 import { JsonLineReader } from "./json-line.js";
 
+/**
+ * Rows a first batch needs for `BatchEncoder.plainColumns` to look at it: smaller splits keep a
+ * dictionary on every column, as pyarrow writes them.
+ */
+export const PLAIN_SAMPLE_ROWS = 8192;
+
 /** A row: column name → value. */
 export type Row = Record<string, unknown>;
 
@@ -105,6 +111,27 @@ export class BatchEncoder {
   }
 
   private flat: FlatFrames | null | undefined;
+  private plain: string[] | undefined;
+
+  /**
+   * The numeric columns whose values in the first batch (of at least PLAIN_SAMPLE_ROWS rows) were
+   * all different, with no null: ids, row numbers, measurements. Their Parquet dictionary would
+   * hold every value and cost more than it saves (indices on top of the same values), and its
+   * hash table was ~15-20% of the writer thread on 2 M JSONL rows with a unique `id`, so the
+   * writer leaves it off for them (PLAIN pages, what pyarrow falls back to once the dictionary
+   * passes 1 MiB). Decided at the first `flushFrame`, the same for every shard of the split.
+   */
+  plainColumns(): readonly string[] {
+    return this.plain ?? [];
+  }
+
+  private decidePlain(): void {
+    if (this.plain !== undefined) return;
+    this.plain =
+      this.rows < PLAIN_SAMPLE_ROWS
+        ? []
+        : this.features.filter((_, i) => this.builders[i]!.allDistinct()).map((f) => f.name);
+  }
 
   /**
    * The rows appended since the last flush as the writer thread's IPC frame (the bytes of
@@ -118,6 +145,7 @@ export class BatchEncoder {
     pool: FramePool,
   ): { ipc: Uint8Array; rows: number } | undefined {
     if (this.rows === 0) return undefined;
+    this.decidePlain();
     this.flat ??= FlatFrames.for(this.builders, this.schema, layoutSchema) ?? null;
     const rows = this.rows;
     if (this.flat === null) return { ipc: ipcFrame(layout(this.flush()!), pool), rows };

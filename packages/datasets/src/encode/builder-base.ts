@@ -109,6 +109,14 @@ export abstract class Builder {
     return size;
   }
 
+  /**
+   * Whether the rows appended since the last finish hold values all different from one another
+   * and no null: only fixed-width numbers say so (see `BatchEncoder.plainColumns`).
+   */
+  allDistinct(): boolean {
+    return false;
+  }
+
   /** The nulls among the rows appended since the last finish. */
   get nullCount(): number {
     return this.nullAt.length;
@@ -217,6 +225,23 @@ type TypedArray =
   | Float64Array;
 export type TypedCtor = { new (length: number): TypedArray; BYTES_PER_ELEMENT: number };
 
+/** Whether the `width`-byte values in `bytes` are all different bit patterns (sorted on a copy). */
+function distinctBits(bytes: Uint8Array, width: number): boolean {
+  const count = bytes.byteLength / width;
+  if (width === 1 && count > 256) return false;
+  const copy = bytes.slice().buffer;
+  const sorted =
+    width === 8
+      ? new BigUint64Array(copy).sort()
+      : width === 4
+        ? new Uint32Array(copy).sort()
+        : width === 2
+          ? new Uint16Array(copy).sort()
+          : new Uint8Array(copy).sort();
+  for (let i = 1; i < count; i++) if (sorted[i] === sorted[i - 1]) return false;
+  return true;
+}
+
 /** Fixed-width values of at most 32 bits (ints, floats, date32, time32, float16 bits). */
 export class FixedBuilder extends Builder {
   private values: TypedArray;
@@ -257,6 +282,9 @@ export class FixedBuilder extends Builder {
   override ipcBuffers(): Uint8Array[] {
     const v = this.values;
     return [new Uint8Array(v.buffer, v.byteOffset, this.length * this.Ctor.BYTES_PER_ELEMENT)];
+  }
+  override allDistinct(): boolean {
+    return this.nullAt.length === 0 && distinctBits(this.ipcBuffers()[0]!, this.Ctor.BYTES_PER_ELEMENT);
   }
   protected override resetIpc(length: number): void {
     this.dataBytes += length * this.Ctor.BYTES_PER_ELEMENT;
@@ -320,6 +348,9 @@ export class WideBuilder extends Builder {
   }
   override ipcBuffers(): Uint8Array[] {
     return [new Uint8Array(this.words.buffer, 0, this.length * 8)];
+  }
+  override allDistinct(): boolean {
+    return this.nullAt.length === 0 && distinctBits(this.ipcBuffers()[0]!, 8);
   }
   protected override resetIpc(length: number): void {
     this.dataBytes += length * 8;
