@@ -114,12 +114,15 @@ export class BatchEncoder {
   private plain: string[] | undefined;
 
   /**
-   * The numeric columns whose values in the first batch (of at least PLAIN_SAMPLE_ROWS rows) were
-   * all different, with no null: ids, row numbers, measurements. Their Parquet dictionary would
-   * hold every value and cost more than it saves (indices on top of the same values), and its
-   * hash table was ~15-20% of the writer thread on 2 M JSONL rows with a unique `id`, so the
-   * writer leaves it off for them (PLAIN pages, what pyarrow falls back to once the dictionary
-   * passes 1 MiB). Decided at the first `flushFrame`, the same for every shard of the split.
+   * The numeric columns whose values in the first batch (of at least PLAIN_SAMPLE_ROWS rows)
+   * were nearly all different (at most 1% repeats, a null counting as one): ids, row numbers,
+   * measurements. Their Parquet dictionary would hold about every value of a row group and be
+   * as large as the values it replaces or larger (the indices come on top), and building it was
+   * ~15-20% of the writer thread on 2 M JSONL rows with a unique `id`, so the writer leaves it
+   * off for them (PLAIN pages, what pyarrow falls back to once a dictionary passes 1 MiB). 99%
+   * different in 8,192 rows means some 400,000 values or more to draw from: a row group of
+   * ~125,000 rows would hold ~110,000 of them. Decided at the first `flushFrame`, the same for
+   * every shard of the split.
    */
   plainColumns(): readonly string[] {
     return this.plain ?? [];
@@ -127,10 +130,13 @@ export class BatchEncoder {
 
   private decidePlain(): void {
     if (this.plain !== undefined) return;
+    const rows = this.rows;
     this.plain =
-      this.rows < PLAIN_SAMPLE_ROWS
+      rows < PLAIN_SAMPLE_ROWS
         ? []
-        : this.features.filter((_, i) => this.builders[i]!.allDistinct()).map((f) => f.name);
+        : this.features
+            .filter((_, i) => this.builders[i]!.distinctValues() >= 0.99 * rows)
+            .map((f) => f.name);
   }
 
   /**

@@ -110,11 +110,12 @@ export abstract class Builder {
   }
 
   /**
-   * Whether the rows appended since the last finish hold values all different from one another
-   * and no null: only fixed-width numbers say so (see `BatchEncoder.plainColumns`).
+   * How many different values the rows appended since the last finish hold (nulls are one value
+   * among them); only fixed-width numbers count them, other builders say 0 (see
+   * `BatchEncoder.plainColumns`).
    */
-  allDistinct(): boolean {
-    return false;
+  distinctValues(): number {
+    return 0;
   }
 
   /** The nulls among the rows appended since the last finish. */
@@ -225,10 +226,9 @@ type TypedArray =
   | Float64Array;
 export type TypedCtor = { new (length: number): TypedArray; BYTES_PER_ELEMENT: number };
 
-/** Whether the `width`-byte values in `bytes` are all different bit patterns (sorted on a copy). */
-function distinctBits(bytes: Uint8Array, width: number): boolean {
+/** How many different bit patterns the `width`-byte values in `bytes` hold (sorted on a copy). */
+function distinctBits(bytes: Uint8Array, width: number): number {
   const count = bytes.byteLength / width;
-  if (width === 1 && count > 256) return false;
   const copy = bytes.slice().buffer;
   const sorted =
     width === 8
@@ -238,8 +238,9 @@ function distinctBits(bytes: Uint8Array, width: number): boolean {
         : width === 2
           ? new Uint16Array(copy).sort()
           : new Uint8Array(copy).sort();
-  for (let i = 1; i < count; i++) if (sorted[i] === sorted[i - 1]) return false;
-  return true;
+  let distinct = count > 0 ? 1 : 0;
+  for (let i = 1; i < count; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+  return distinct;
 }
 
 /** Fixed-width values of at most 32 bits (ints, floats, date32, time32, float16 bits). */
@@ -283,8 +284,8 @@ export class FixedBuilder extends Builder {
     const v = this.values;
     return [new Uint8Array(v.buffer, v.byteOffset, this.length * this.Ctor.BYTES_PER_ELEMENT)];
   }
-  override allDistinct(): boolean {
-    return this.nullAt.length === 0 && distinctBits(this.ipcBuffers()[0]!, this.Ctor.BYTES_PER_ELEMENT);
+  override distinctValues(): number {
+    return distinctBits(this.ipcBuffers()[0]!, this.Ctor.BYTES_PER_ELEMENT);
   }
   protected override resetIpc(length: number): void {
     this.dataBytes += length * this.Ctor.BYTES_PER_ELEMENT;
@@ -349,8 +350,8 @@ export class WideBuilder extends Builder {
   override ipcBuffers(): Uint8Array[] {
     return [new Uint8Array(this.words.buffer, 0, this.length * 8)];
   }
-  override allDistinct(): boolean {
-    return this.nullAt.length === 0 && distinctBits(this.ipcBuffers()[0]!, 8);
+  override distinctValues(): number {
+    return distinctBits(this.ipcBuffers()[0]!, 8);
   }
   protected override resetIpc(length: number): void {
     this.dataBytes += length * 8;
