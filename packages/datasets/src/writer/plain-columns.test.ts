@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pythonSkipReason, runPython } from "@hfkit/testing/python";
 import { afterAll, describe, expect, test } from "vitest";
 import { hyparquetRead } from "../test-utils/hyparquet.js";
 import { writeShards } from "../write-shards.js";
@@ -74,4 +75,36 @@ describe("columns written without a dictionary", () => {
     const d = await dictionaries(result.shards[0]!.localPath);
     expect(Object.values(d).every(([, dictionary]) => dictionary)).toBe(true);
   });
+});
+
+describe.skipIf(pythonSkipReason())("a shard with PLAIN columns in Python", () => {
+  test("datasets loads it with the features and values written", async () => {
+    const data = rows(10_000);
+    const result = await writeShards({ data, outputDir: join(work, "python") });
+    const out = await runPython(
+      "import json, sys, datasets\n" +
+        "datasets.disable_progress_bars()\n" +
+        "ds = datasets.load_dataset('parquet', data_files=sys.argv[1], split='train', cache_dir=sys.argv[2])\n" +
+        "print(json.dumps({'features': {k: v.dtype for k, v in ds.features.items()}, 'rows': ds.to_list()}))\n",
+      {
+        args: [result.shards[0]!.localPath, join(work, "py-cache")],
+        env: { HF_HOME: join(work, "hf") },
+        timeoutMs: 300_000,
+      },
+    );
+    const answer = JSON.parse(out.trim().split("\n").at(-1)!) as {
+      features: Record<string, string>;
+      rows: unknown[];
+    };
+    expect(answer.features).toEqual({
+      id: "int64",
+      x: "float64",
+      small: "int64",
+      flag: "int64",
+      sometimes: "int64",
+      repeats: "int64",
+      label: "string",
+    });
+    expect(answer.rows).toEqual(data);
+  }, 300_000);
 });
