@@ -163,6 +163,7 @@ async function run(
         features,
         huggingface,
         rowGroupRows,
+        plainColumns: encoder.plainColumns(),
         ...(options.sha256 ? { hash: true } : {}),
       });
       open.push(writer);

@@ -109,6 +109,15 @@ export abstract class Builder {
     return size;
   }
 
+  /**
+   * How many different values the rows appended since the last finish hold (nulls are one value
+   * among them); only fixed-width numbers count them, other builders say 0 (see
+   * `BatchEncoder.plainColumns`).
+   */
+  distinctValues(): number {
+    return 0;
+  }
+
   /** The nulls among the rows appended since the last finish. */
   get nullCount(): number {
     return this.nullAt.length;
@@ -217,6 +226,23 @@ type TypedArray =
   | Float64Array;
 export type TypedCtor = { new (length: number): TypedArray; BYTES_PER_ELEMENT: number };
 
+/** How many different bit patterns the `width`-byte values in `bytes` hold (sorted on a copy). */
+function distinctBits(bytes: Uint8Array, width: number): number {
+  const count = bytes.byteLength / width;
+  const copy = bytes.slice().buffer;
+  const sorted =
+    width === 8
+      ? new BigUint64Array(copy).sort()
+      : width === 4
+        ? new Uint32Array(copy).sort()
+        : width === 2
+          ? new Uint16Array(copy).sort()
+          : new Uint8Array(copy).sort();
+  let distinct = count > 0 ? 1 : 0;
+  for (let i = 1; i < count; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+  return distinct;
+}
+
 /** Fixed-width values of at most 32 bits (ints, floats, date32, time32, float16 bits). */
 export class FixedBuilder extends Builder {
   private values: TypedArray;
@@ -257,6 +283,9 @@ export class FixedBuilder extends Builder {
   override ipcBuffers(): Uint8Array[] {
     const v = this.values;
     return [new Uint8Array(v.buffer, v.byteOffset, this.length * this.Ctor.BYTES_PER_ELEMENT)];
+  }
+  override distinctValues(): number {
+    return distinctBits(this.ipcBuffers()[0]!, this.Ctor.BYTES_PER_ELEMENT);
   }
   protected override resetIpc(length: number): void {
     this.dataBytes += length * this.Ctor.BYTES_PER_ELEMENT;
@@ -320,6 +349,9 @@ export class WideBuilder extends Builder {
   }
   override ipcBuffers(): Uint8Array[] {
     return [new Uint8Array(this.words.buffer, 0, this.length * 8)];
+  }
+  override distinctValues(): number {
+    return distinctBits(this.ipcBuffers()[0]!, 8);
   }
   protected override resetIpc(length: number): void {
     this.dataBytes += length * 8;

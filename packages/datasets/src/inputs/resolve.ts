@@ -81,6 +81,10 @@ export async function resolveInput(
   if (isFileInput(data)) return fileSource(typeof data === "string" ? { file: data } : data, options);
   if (Array.isArray(data) && data.length > 0 && data.every(isFileInput)) {
     const files = (data as (string | FileInput)[]).map((f) => (typeof f === "string" ? { file: f } : f));
+    // One file in a list (how the CLI passes a split) is that file, with its progress: without
+    // it the writer cannot foresee the split's size, so it spilled the whole split to disk
+    // (profiled: ~0.3 s of the main thread and 257 MB written for 2 M JSONL rows).
+    if (files.length === 1) return fileSource(files[0]!, options);
     const first = await fileSource(files[0]!, options);
     async function* chunks(): AsyncGenerator<RowChunk> {
       yield* first.chunks;

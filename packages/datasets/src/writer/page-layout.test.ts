@@ -107,12 +107,24 @@ describe.skipIf(pythonSkipReason())("shard layout against pyarrow's for datasets
     for (const [i, column] of ours.columns.entries()) {
       const py = theirs.columns[i]!;
       const name = column.path;
-      expect([name, column.codec, column.encodings, column.pageKinds]).toEqual([
-        name,
-        py.codec,
-        py.encodings,
-        py.pageKinds,
-      ]);
+      if (name === "id" || name === "score") {
+        // (nearly) all different in the first 8,192 rows: no dictionary (BatchEncoder.plainColumns),
+        // the PLAIN pages pyarrow falls back to once its dictionary passes 1 MiB
+        expect([name, column.codec, column.encodings, column.pageKinds]).toEqual([
+          name,
+          py.codec,
+          ["PLAIN", "RLE"],
+          ["DATA_PAGE/PLAIN"],
+        ]);
+        expect(py.pageKinds).toContain("DICTIONARY_PAGE/PLAIN");
+      } else {
+        expect([name, column.codec, column.encodings, column.pageKinds]).toEqual([
+          name,
+          py.codec,
+          py.encodings,
+          py.pageKinds,
+        ]);
+      }
       // page indexes, chunk statistics; no page-header statistics, checksums or bloom filters
       for (const key of [
         "columnIndex",

@@ -186,7 +186,9 @@ function start({ id, config: c }) {
     .setCreatedBy(c.createdBy)
     .setKeyValueMetadata(new Map([["huggingface", c.huggingface]]));
   for (const name of c.snappyColumns) {
-    props = props.setColumnCompression(name, pw.Compression.SNAPPY).setColumnDictionaryEnabled(name, true);
+    props = props
+      .setColumnCompression(name, pw.Compression.SNAPPY)
+      .setColumnDictionaryEnabled(name, !c.plainColumns.includes(name));
   }
   const source = new ReadableStream({
     async pull(controller) {
@@ -365,6 +367,7 @@ export function createParquetWasmWriter(
           createdBy: `hfkit-datasets version ${VERSION} (parquet-wasm)`,
           huggingface: options.huggingface,
           snappyColumns: snappyColumns(options),
+          plainColumns: options.plainColumns ?? [],
           report: hasher !== undefined,
         },
       });

@@ -14,6 +14,8 @@ export interface ShardWriterOptions {
   huggingface: string;
   /** Rows per row group (the writer cuts incoming batches at this count). */
   rowGroupRows: number;
+  /** Top-level columns written without a dictionary (see `BatchEncoder.plainColumns`). */
+  plainColumns?: readonly string[];
   /**
    * Hash the file while it is written, for {@link ShardWriter.sha256}: the upload then need
    * not read the whole shard again before it starts.
