@@ -19,7 +19,14 @@ export function loadParquetWasm(): Promise<ParquetWasm> {
   return wasm;
 }
 
-let writerModule: Promise<WebAssembly.Module> | undefined;
+/** The WebAssembly API this file uses (the package's types have no DOM lib). */
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<object>;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** A compiled module, posted to a writer thread (structured clone shares it). */
+let writerModule: Promise<object> | undefined;
 
 /**
  * parquet-wasm's module for the writer threads, compiled once per process off the main thread
@@ -28,9 +35,9 @@ let writerModule: Promise<WebAssembly.Module> | undefined;
  * second thread of the process (the next split of a push) ran its first rows unoptimised again;
  * sharing one module, it runs the code V8 optimised for the first (measured: ~0.3 s to ~0.05 s).
  */
-function compiledWriterModule(bindings: string): Promise<WebAssembly.Module> {
+function compiledWriterModule(bindings: string): Promise<object> {
   writerModule ??= readFile(join(dirname(bindings), "parquet_wasm_bg.wasm")).then((bytes) =>
-    WebAssembly.compile(bytes),
+    wasmApi.compile(bytes),
   );
   writerModule.catch(() => {
     writerModule = undefined;

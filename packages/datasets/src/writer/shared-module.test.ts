@@ -8,6 +8,9 @@ import { afterAll, afterEach, describe, expect, test, vi } from "vitest";
 // V8 optimised for the first instead of starting unoptimised again. The files must not change:
 // the same rows give the same bytes through the shared module and through a thread's own compile.
 const work = mkdtempSync(join(tmpdir(), "hfkit-datasets-shared-module-"));
+// the package's types have no DOM lib: the one method spied on
+const wasmApi = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<object> } })
+  .WebAssembly;
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 afterEach(() => {
   vi.restoreAllMocks();
@@ -31,7 +34,7 @@ async function write(name: string): Promise<Buffer> {
 
 describe("the writer threads' parquet-wasm module", { timeout: 60_000 }, () => {
   test("is compiled once for every writeShards of a process, and the files are the same", async () => {
-    const compile = vi.spyOn(WebAssembly, "compile");
+    const compile = vi.spyOn(wasmApi, "compile");
     const first = await write("first");
     const second = await write("second");
     expect(second.equals(first)).toBe(true);
@@ -41,7 +44,7 @@ describe("the writer threads' parquet-wasm module", { timeout: 60_000 }, () => {
   test("falls back to each thread's own compile when the main thread's fails, with the same bytes", async () => {
     const shared = await write("shared");
     vi.resetModules();
-    vi.spyOn(WebAssembly, "compile").mockRejectedValue(new Error("no compile here"));
+    vi.spyOn(wasmApi, "compile").mockRejectedValue(new Error("no compile here"));
     const own = await write("own");
     expect(own.equals(shared)).toBe(true);
   });
