@@ -1,6 +1,5 @@
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Feature } from "@hfkit/cards";
 import * as A from "apache-arrow";
@@ -19,31 +18,13 @@ export function loadParquetWasm(): Promise<ParquetWasm> {
   return wasm;
 }
 
-/** The WebAssembly API this file uses (the package's types have no DOM lib). */
-interface WasmApi {
-  compile(bytes: Uint8Array): Promise<object>;
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-/** A compiled module, posted to a writer thread (structured clone shares it). */
-let writerModule: Promise<object> | undefined;
-
 /**
- * parquet-wasm's module for the writer threads, compiled once per process off the main thread
- * (WebAssembly.compile): each thread instantiates it rather than compiling its own copy.
- * Profiled on 20 k JSONL rows: a thread's own compile was ~65 ms before its first row, and a
- * second thread of the process (the next split of a push) ran its first rows unoptimised again;
- * sharing one module, it runs the code V8 optimised for the first (measured: ~0.3 s to ~0.05 s).
+ * parquet-wasm's module as the first writer thread of the process compiled it, handed to the
+ * later ones (a push's next split, the next writeShards). Profiled on 20 k JSONL rows: a thread
+ * with its own copy ran its first rows in unoptimised code again (writeShards' second call in a
+ * process took as much CPU as the first); with this one, about half.
  */
-function compiledWriterModule(bindings: string): Promise<object> {
-  writerModule ??= readFile(join(dirname(bindings), "parquet_wasm_bg.wasm")).then((bytes) =>
-    wasmApi.compile(bytes),
-  );
-  writerModule.catch(() => {
-    writerModule = undefined;
-  });
-  return writerModule;
-}
+let sharedModule: object | undefined;
 
 function isNested(feature: Feature): boolean {
   return ["list", "largeList", "struct", "array", "translation", "translationVariableLanguages"].includes(
@@ -175,14 +156,18 @@ function release(chunk) {
   pool.free.push(chunk.buffer);
   if (pool.free.length > 4) pool.free.shift();
 }
-// The module compiled once per process (in the main thread, while this thread starts): its
-// bindings' own "new WebAssembly.Module(bytes)" is handed that module instead. Every writer
-// thread of the process then shares one compiled module, and so the machine code V8 optimises
-// while the first one runs.
+// parquet-wasm's compiled module is shared by the writer threads of a process: the first
+// thread compiles it (its bindings' own "new WebAssembly.Module(bytes)") and posts it to the
+// main thread, which hands it to the next threads (workerData.module). They then run the
+// machine code V8 has already optimised rather than compiling and warming a copy of their own.
 function loadParquetWasm(path, compiled) {
   const Instance = WebAssembly.Instance;
   const Module = WebAssembly.Module;
-  if (compiled) WebAssembly.Module = function () { return compiled; };
+  let shared = compiled;
+  WebAssembly.Module = function (bytes) {
+    shared ??= new Module(bytes);
+    return shared;
+  };
   WebAssembly.Instance = function (module, imports) {
     const bindings = imports && imports["./parquet_wasm_bg.js"];
     const name = bindings && Object.keys(bindings).find((key) => key.startsWith("__wbg_new_from_slice_"));
@@ -195,16 +180,15 @@ function loadParquetWasm(path, compiled) {
     return instance;
   };
   try {
-    return require(path);
+    const bindings = require(path);
+    if (!compiled) parentPort.postMessage({ type: "module", module: shared });
+    return bindings;
   } finally {
     WebAssembly.Instance = Instance;
     WebAssembly.Module = Module;
   }
 }
-// Set by the first message (the compiled module, or none: then the bindings compile it here);
-// what comes before it waits.
-let pw;
-const early = [];
+const pw = loadParquetWasm(workerData.parquetWasm, workerData.module);
 let current;
 const ACK_EVERY = workerData.ackEvery;
 function ack(file) {
@@ -290,13 +274,6 @@ async function writeAll(fd, chunk) {
   }
 }
 parentPort.on("message", (message) => {
-  if (message.type === "module") {
-    pw = loadParquetWasm(workerData.parquetWasm, message.module);
-    for (const waiting of early.splice(0)) handle(waiting);
-  } else if (pw) handle(message);
-  else early.push(message);
-});
-function handle(message) {
   if (message.type === "open") return start(message);
   const file = current;
   if (!file || file.id !== message.id) return;
@@ -308,7 +285,7 @@ function handle(message) {
   const wake = file.wake;
   file.wake = undefined;
   if (wake) wake();
-}
+});
 `;
 
 /** Frames the writer thread reads before it hands their buffers back in one message. */
@@ -322,8 +299,10 @@ function snappyColumns(options: ShardWriterOptions): string[] {
 }
 
 interface Reply {
-  type: "ack" | "written" | "done" | "error";
+  type: "ack" | "written" | "done" | "error" | "module";
   id: number;
+  /** With module: parquet-wasm's compiled module (once, from a thread that compiled it). */
+  module?: object;
   /** With an ack: the buffers of the frames read since the last ack, free again. */
   buffers?: ArrayBuffer[];
   /** With written: bytes of the file on disk so far; with done: its size. */
@@ -349,14 +328,12 @@ export function createParquetWasmWriter(
     const parquetWasm = createRequire(import.meta.url).resolve("parquet-wasm");
     const started = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { parquetWasm, ackEvery: ACK_EVERY },
+      workerData: { parquetWasm, ackEvery: ACK_EVERY, module: sharedModule },
     });
-    // The thread starts while the module compiles; it waits for this first message.
-    compiledWriterModule(parquetWasm).then(
-      (module) => started.postMessage({ type: "module", module }),
-      () => started.postMessage({ type: "module" }),
-    );
-    started.on("message", (reply: Reply) => listeners.get(reply.id)?.(reply));
+    started.on("message", (reply: Reply) => {
+      if (reply.type === "module") sharedModule ??= reply.module;
+      else listeners.get(reply.id)?.(reply);
+    });
     started.on("error", (error) => broadcast(error.message));
     started.on("exit", (code) => {
       if (worker === started) worker = undefined;
