@@ -10,6 +10,8 @@ import {
   PreconditionFailedError,
   parseRepoId,
   type RepoId,
+  RepoNotFoundError,
+  RevisionNotFoundError,
 } from "@hfkit/http";
 import { drain, sleep } from "@hfkit/http/work";
 import { downloadFile, getRepoInfo, listFiles, type RepoFile } from "@hfkit/repo";
@@ -52,6 +54,11 @@ export interface Snapshot {
   legacySplits: string[];
   /** The legacy `dataset_infos.json`, when the repo has one. */
   legacyInfos: string | undefined;
+  /**
+   * Whether the repo exists, as this read showed: "missing" when the Hub said the repo was not
+   * found, "exists" when it or the revision was; undefined when a 404 did not say which.
+   */
+  repoState?: "exists" | "missing" | undefined;
 }
 
 /** datasets' `config.DATASETDICT_INFOS_FILENAME`: the metadata file cards replaced. */
@@ -90,8 +97,22 @@ export async function snapshotOf(
     parent = (await getRepoInfo(client, { repo, revision, expand: ["sha"], ...(signal ? { signal } : {}) }))
       .sha;
   } catch (error) {
-    if (isMissing(error))
-      return { parent: undefined, readme: undefined, files: [], legacySplits: [], legacyInfos: undefined };
+    if (isMissing(error)) {
+      const repoState =
+        error instanceof RepoNotFoundError
+          ? "missing"
+          : error instanceof RevisionNotFoundError
+            ? "exists"
+            : undefined;
+      return {
+        parent: undefined,
+        readme: undefined,
+        files: [],
+        legacySplits: [],
+        legacyInfos: undefined,
+        repoState,
+      };
+    }
     throw error;
   }
   // Read at the parent commit, so the card and the deletions match what the commit replaces.
@@ -122,7 +143,7 @@ export async function snapshotOf(
     const data = dataDir === "data" ? files : await filesUnder(client, repo, at, "data", signal);
     legacySplits = [...new Set(data.flatMap((f) => LEGACY_SHARD.exec(f.path)?.[1] ?? []))];
   }
-  return { parent, readme, files, legacySplits, legacyInfos };
+  return { parent, readme, files, legacySplits, legacyInfos, repoState: "exists" };
 }
 
 /** The final commit's plan: README.md and the stale shards to delete (arrow_dataset.py / dataset_dict.py `_push_to_repo`). */

@@ -7,6 +7,11 @@ export interface EnsureRepoOptions {
   revision?: string | undefined;
   private?: boolean | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * What a read made just before showed (the push's card check reads the branch head): the
+   * repo's own lookup is then skipped, one round trip less before the first upload.
+   */
+  known?: "exists" | "missing" | undefined;
 }
 
 /**
@@ -16,10 +21,17 @@ export interface EnsureRepoOptions {
 export async function ensureRepo(client: HubClient, options: EnsureRepoOptions): Promise<string | undefined> {
   const { repo, signal } = options;
   let createdUrl: string | undefined;
-  try {
-    await getRepoInfo(client, { repo, expand: ["sha"], ...(signal ? { signal } : {}) });
-  } catch (error) {
-    if (!(error instanceof RepoNotFoundError)) throw error;
+  let missing = options.known === "missing";
+  if (options.known === undefined) {
+    try {
+      await getRepoInfo(client, { repo, expand: ["sha"], ...(signal ? { signal } : {}) });
+    } catch (error) {
+      if (!(error instanceof RepoNotFoundError)) throw error;
+      missing = true;
+    }
+  }
+  if (missing) {
+    // existOk: a repo made meanwhile (or hidden from this token's read) is not an error here
     const created = await createRepo(client, {
       repo,
       existOk: true,

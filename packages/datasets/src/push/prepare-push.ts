@@ -157,12 +157,13 @@ function shardUploader(
   const group = new TaskGroup(signal);
   const inFlight: Promise<void>[] = [];
   const uploaded = new Map<string, CommitAdd>();
-  const ensure = async () => {
+  const ensure = async (known: Snapshot["repoState"]) => {
     const url = await ensureRepo(upload.client, {
       repo,
       revision: upload.revision,
       private: upload.private,
       signal: group.signal,
+      known,
     });
     if (url) emit({ type: "repo-created", repo: formatRepoId(repo), url });
   };
@@ -171,10 +172,8 @@ function shardUploader(
    * splits, `setDefault` next to a config named `default`) is refused before the split's first
    * upload, from the card at the branch head.
    */
-  const preflight = async (split: string) => {
+  const preflight = async (split: string, snapshot: Snapshot) => {
     const features = await featuresOf(split);
-    const revision = upload.revision ?? "main";
-    const snapshot = await snapshotOf(upload.client, repo, revision, checked.dataDir, group.signal);
     updatedDatasetCard({
       readme: snapshot.readme,
       configName: checked.configName,
@@ -260,9 +259,13 @@ function shardUploader(
   const held: [string, WrittenShard][] = [];
   let opened: Promise<void> | undefined;
   const open = async () => {
-    // What the final commit would refuse about the card is refused before the first upload.
-    for (const [split] of checked.splits) await preflight(split);
-    await ensure();
+    // What the final commit would refuse about the card is refused before the first upload,
+    // from one read of the branch head for every split; that read also tells whether the repo
+    // exists, so the repo's own lookup is skipped (one round trip less before the first upload).
+    const revision = upload.revision ?? "main";
+    const snapshot = await snapshotOf(upload.client, repo, revision, checked.dataDir, group.signal);
+    for (const [split] of checked.splits) await preflight(split, snapshot);
+    await ensure(snapshot.repoState);
     for (const [split, shard] of held.splice(0)) await startUpload(split, shard);
   };
   const lastSplit = order[order.length - 1]![0];

@@ -1,9 +1,10 @@
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { commit } from "@hfkit/commit";
 import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
-import { createHubClient, type HubClient } from "@hfkit/http";
+import { createHubClient, HTTP_CHANNELS, type HubClient, type RequestStartEvent } from "@hfkit/http";
 import { listCommits } from "@hfkit/refs";
 import { createRepo, downloadFile } from "@hfkit/repo";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -290,5 +291,50 @@ describe("pushes against the emulator", () => {
     }))
       pr.push(row);
     expect(pr).toEqual(rows(4, 20));
+  });
+});
+
+/** "METHOD path" of each request the push starts, up to its first preupload. */
+async function requestsBeforeUpload(push: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const listener = (message: unknown) => {
+    const { method, url } = message as RequestStartEvent;
+    seen.push(`${method} ${new URL(url).pathname}`);
+  };
+  subscribe(HTTP_CHANNELS.start, listener);
+  try {
+    await push();
+  } finally {
+    unsubscribe(HTTP_CHANNELS.start, listener);
+  }
+  const first = seen.findIndex((r) => r.includes("/preupload/"));
+  expect(first).toBeGreaterThan(0);
+  return seen.slice(0, first);
+}
+
+/** Two splits pushed to local/checks, what was requested before the first upload. */
+const pushTwoSplits = (n: number) =>
+  requestsBeforeUpload(() =>
+    pushDataset(hub, {
+      repo: "datasets/local/checks",
+      splits: { train: rows(n, 0), test: rows(5, n) },
+      tempDir: work,
+    }),
+  );
+
+// The requests before the first upload are on a small push's critical path (on the Hub, a round
+// trip each). The card check reads the branch head once for every split, and that read also
+// says whether the repo exists: the repo is not looked up a second time.
+describe("the repo checks before a push's first upload", () => {
+  test("a new repo: the branch head is read once, then the repo is created without another lookup", async () => {
+    const before = await pushTwoSplits(20);
+    expect(before).toEqual(["GET /api/datasets/local/checks/revision/main", "POST /api/repos/create"]);
+  });
+
+  test("an existing repo: the branch head and card are read once, and the repo is not looked up again", async () => {
+    const before = await pushTwoSplits(30);
+    expect(before.filter((r) => r.endsWith("/revision/main"))).toHaveLength(1);
+    expect(before).not.toContain("GET /api/datasets/local/checks");
+    expect(before).not.toContain("POST /api/repos/create");
   });
 });
