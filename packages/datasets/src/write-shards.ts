@@ -163,7 +163,7 @@ async function run(
         features,
         huggingface,
         rowGroupRows,
-        ...(options.sha256 ? { hash: true } : {}),
+        ...(options.sha256 ? { hash: true, ...(options.xetChunks ? { xetChunks: true } : {}) } : {}),
       });
       open.push(writer);
       return writer;
@@ -386,6 +386,7 @@ async function run(
       forget(writer);
       if (writtenAt) await rename(writtenAt, localPath);
       const sha256 = writer.sha256?.();
+      const xetChunks = writer.xetChunks?.();
       const shard: WrittenShard = {
         index,
         numShards,
@@ -394,6 +395,7 @@ async function run(
         rows: counts[index]!,
         bytes,
         ...(sha256 !== undefined ? { sha256 } : {}),
+        ...(xetChunks !== undefined ? { xetChunks } : {}),
       };
       shards.push(shard);
       emit({ type: "shard-written", split, shard });
@@ -414,6 +416,7 @@ async function run(
         forget(writer);
         await rename(single.path, localPath);
         const sha256 = writer.sha256?.();
+        const xetChunks = writer.xetChunks?.();
         const shard: WrittenShard = {
           index: 0,
           numShards,
@@ -422,6 +425,7 @@ async function run(
           rows: numRows,
           bytes,
           ...(sha256 !== undefined ? { sha256 } : {}),
+          ...(xetChunks !== undefined ? { xetChunks } : {}),
         };
         shards.push(shard);
         emit({ type: "shard-written", split, shard });
