@@ -1,5 +1,4 @@
 import type { NamedFeature, SplitInfo } from "@hfkit/cards";
-import type { XetChunk } from "@hfkit/xet";
 import type * as A from "apache-arrow";
 import type { Row } from "./encode/batch.js";
 import type { FeaturesInput } from "./features/model.js";
@@ -65,12 +64,6 @@ export interface WriteShardsOptions {
    * starts without reading the shard again to hash it. Off by default.
    */
   sha256?: boolean;
-  /**
-   * With `sha256`, also chunk and hash each shard for Xet as it is written
-   * (`WrittenShard.xetChunks`): an Xet upload then cuts it at those chunks instead of chunking
-   * and hashing all of it after it closed. Off by default.
-   */
-  xetChunks?: boolean;
   signal?: AbortSignal;
 }
 
@@ -87,8 +80,6 @@ export interface WrittenShard {
   bytes: number;
   /** The file's SHA-256 (hex), with the `sha256` option (absent if it could not be hashed as written). */
   sha256?: string;
-  /** The file's Xet chunks (hash, size), with the `xetChunks` option, computed as it was written. */
-  xetChunks?: XetChunk[];
 }
 
 export interface WriteShardsResult {

@@ -163,7 +163,7 @@ async function run(
         features,
         huggingface,
         rowGroupRows,
-        ...(options.sha256 ? { hash: true, ...(options.xetChunks ? { xetChunks: true } : {}) } : {}),
+        ...(options.sha256 ? { hash: true } : {}),
       });
       open.push(writer);
       return writer;
@@ -386,7 +386,6 @@ async function run(
       forget(writer);
       if (writtenAt) await rename(writtenAt, localPath);
       const sha256 = writer.sha256?.();
-      const xetChunks = writer.xetChunks?.();
       const shard: WrittenShard = {
         index,
         numShards,
@@ -395,7 +394,6 @@ async function run(
         rows: counts[index]!,
         bytes,
         ...(sha256 !== undefined ? { sha256 } : {}),
-        ...(xetChunks !== undefined ? { xetChunks } : {}),
       };
       shards.push(shard);
       emit({ type: "shard-written", split, shard });
@@ -416,7 +414,6 @@ async function run(
         forget(writer);
         await rename(single.path, localPath);
         const sha256 = writer.sha256?.();
-        const xetChunks = writer.xetChunks?.();
         const shard: WrittenShard = {
           index: 0,
           numShards,
@@ -425,7 +422,6 @@ async function run(
           rows: numRows,
           bytes,
           ...(sha256 !== undefined ? { sha256 } : {}),
-          ...(xetChunks !== undefined ? { xetChunks } : {}),
         };
         shards.push(shard);
         emit({ type: "shard-written", split, shard });

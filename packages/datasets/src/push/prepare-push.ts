@@ -217,14 +217,9 @@ function shardUploader(
                   {
                     type: "add",
                     path: shard.pathInRepo,
-                    // …and cut into Xet chunks then too: an Xet upload does not chunk it again.
                     file:
                       shard.sha256 !== undefined
-                        ? {
-                            path: shard.localPath,
-                            sha256: shard.sha256,
-                            ...(shard.xetChunks ? { chunks: shard.xetChunks } : {}),
-                          }
+                        ? { path: shard.localPath, sha256: shard.sha256 }
                         : shard.localPath,
                   },
                 ],
@@ -318,11 +313,6 @@ function shardUploader(
   };
 }
 
-/** Whether the shards' uploads may go through Xet (as `@hfkit/commit` decides whether to offer it). */
-function mayUseXet(upload: PrepareUploadTarget): boolean {
-  return upload.useXet ?? !upload.client.environment.disableXet;
-}
-
 /** Lets `pushDataset` commit while the temporary folder is still being deleted. */
 export interface DeferredCleanup {
   cleanup?: Promise<void>;
@@ -363,9 +353,7 @@ async function prepareWork(
         ...(options.inferenceRows !== undefined ? { inferenceRows: options.inferenceRows } : {}),
         ...(options.csv !== undefined ? { csv: options.csv } : {}),
         ...(options.tempDir !== undefined ? { tempDir: options.tempDir } : {}),
-        // Chunked for Xet as they are written when the upload may go through Xet (the LFS
-        // batch decides); not when the user or HF_HUB_DISABLE_XET turned Xet off.
-        ...(onShard ? { onShard, sha256: true, xetChunks: mayUseXet(options.upload!) } : {}),
+        ...(onShard ? { onShard, sha256: true } : {}),
         signal: uploader?.signal ?? signal,
       });
       written.set(

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { type FileHandle, open } from "node:fs/promises";
-import type { XetChunk, XetFileHasher } from "@hfkit/xet";
 
 /** Bytes read per step: large enough that a read is one syscall per ~2.5 ms of hashing. */
 const PIECE = 4 << 20;
@@ -16,10 +15,6 @@ const PIECE = 4 << 20;
  * `fs.write` in flight, at the file position). Any sign of something else (the reported size
  * going back, a short read, a final size other than the writer's) gives no digest: the caller
  * then hashes the file as before, so a wrong digest cannot come out of here.
- *
- * Given an `XetFileHasher`, the bytes are also cut into Xet chunks and hashed (gear hash, BLAKE3)
- * here, and that hasher computes the SHA-256: an Xet upload of the shard then only reads,
- * compresses and sends it, rather than chunking and hashing the whole shard after it closed.
  */
 export class GrowingFileHash {
   private readonly hash = createHash("sha256");
@@ -30,10 +25,7 @@ export class GrowingFileHash {
   private running: Promise<void> = Promise.resolve();
   private readonly buffer = Buffer.allocUnsafe(PIECE);
 
-  constructor(
-    private readonly path: string,
-    private readonly xet?: XetFileHasher,
-  ) {}
+  constructor(private readonly path: string) {}
 
   /** The writer has `bytes` bytes on disk, final. */
   written(bytes: number): void {
@@ -58,9 +50,7 @@ export class GrowingFileHash {
           this.broken = true;
           return;
         }
-        const piece = this.buffer.subarray(0, bytesRead);
-        if (this.xet) this.xet.update(piece);
-        else this.hash.update(piece);
+        this.hash.update(this.buffer.subarray(0, bytesRead));
         this.hashed += bytesRead;
       }
     } catch {
@@ -70,10 +60,9 @@ export class GrowingFileHash {
 
   /**
    * Hashes what is left once the writer closed the file at `size` bytes, and returns the
-   * SHA-256 (hex) and, with an Xet hasher, the chunks; undefined when the file did not grow as
-   * this expects.
+   * SHA-256 (hex), or undefined when the file did not grow as this expects.
    */
-  async finish(size: number): Promise<{ sha256: string; xetChunks?: XetChunk[] } | undefined> {
+  async finish(size: number): Promise<string | undefined> {
     this.written(size);
     await this.running;
     try {
@@ -81,9 +70,7 @@ export class GrowingFileHash {
       const handle = await this.handle;
       // A file of 0 bytes was never opened: the writer never reported it.
       if (handle && (await handle.stat()).size !== size) return undefined;
-      if (!this.xet) return { sha256: this.hash.digest("hex") };
-      const { sha256, chunks } = this.xet.digest();
-      return { sha256, xetChunks: chunks };
+      return this.hash.digest("hex");
     } finally {
       await this.close();
     }

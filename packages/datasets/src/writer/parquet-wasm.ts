@@ -2,7 +2,6 @@ import { rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type { Feature } from "@hfkit/cards";
-import { type XetChunk, XetFileHasher } from "@hfkit/xet";
 import * as A from "apache-arrow";
 import { containsMedia } from "../features/model.js";
 import { VERSION } from "../version.js";
@@ -335,10 +334,8 @@ export function createParquetWasmWriter(
         rejectFinished = reject;
       });
       done.catch(() => undefined);
-      const hasher = options.hash
-        ? new GrowingFileHash(options.path, options.xetChunks ? await XetFileHasher.create() : undefined)
-        : undefined;
-      let hashed: { sha256: string; xetChunks?: XetChunk[] } | undefined;
+      const hasher = options.hash ? new GrowingFileHash(options.path) : undefined;
+      let sha256: string | undefined;
       const wakeUp = () => {
         const r = resume;
         resume = undefined;
@@ -388,15 +385,14 @@ export function createParquetWasmWriter(
           thread.postMessage({ type: "close", id });
           try {
             const bytes = await done;
-            hashed = await hasher?.finish(bytes);
+            sha256 = await hasher?.finish(bytes);
             return bytes;
           } finally {
             listeners.delete(id);
             await hasher?.close();
           }
         },
-        sha256: () => hashed?.sha256,
-        xetChunks: () => hashed?.xetChunks,
+        sha256: () => sha256,
         async abort() {
           thread.postMessage({ type: "abort", id });
           await done.catch(() => undefined);

@@ -1,5 +1,4 @@
 import type { NamedFeature } from "@hfkit/cards";
-import type { XetChunk } from "@hfkit/xet";
 import type * as A from "apache-arrow";
 
 // The one seam between the shard pipeline and a Parquet library, so the library can change
@@ -20,8 +19,6 @@ export interface ShardWriterOptions {
    * not read the whole shard again before it starts.
    */
   hash?: boolean;
-  /** With `hash`, also cut and hash it into Xet chunks as it is written ({@link ShardWriter.xetChunks}). */
-  xetChunks?: boolean;
 }
 
 export interface ShardWriter {
@@ -34,8 +31,6 @@ export interface ShardWriter {
    * hashed as it was written (the upload then hashes it).
    */
   sha256?(): string | undefined;
-  /** After `close`, with `hash` and `xetChunks`: the file's Xet chunks, or undefined as for `sha256`. */
-  xetChunks?(): XetChunk[] | undefined;
   /** Stops and removes the partial file. */
   abort(): Promise<void>;
 }
