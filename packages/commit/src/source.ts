@@ -8,6 +8,8 @@ export interface ContentSource {
   readonly filePath: string | undefined;
   /** The SHA-256 the caller gave for a local file (`{ path, sha256 }`, Node only): not hashed again. */
   readonly sha256?: string;
+  /** The Xet chunks the caller gave with it (`{ path, sha256, chunks }`): not computed again. */
+  readonly xetChunks?: readonly { hash: string; size: number }[] | undefined;
   /** False for stream factories: `read` then only works from the start to the end. */
   readonly seekable: boolean;
   /** Bytes `[start, end)`, as fresh chunks the caller may keep. */

@@ -32,6 +32,11 @@ export interface HashedLocalFile {
   path: string;
   /** SHA-256 of the file's bytes, 64 lowercase hex characters. */
   sha256: string;
+  /**
+   * Its Xet chunks, when computed already (`XetFileHasher` of `@hfkit/xet`, while the file was
+   * written): an Xet upload cuts the file at their sizes instead of chunking and hashing it.
+   */
+  chunks?: readonly { hash: string; size: number }[];
 }
 
 /**

@@ -50,11 +50,19 @@ function tokenSource(ctx: CommitContext, initial: XetConnection | undefined): Xe
   };
 }
 
-/** The object's SHA-256 (its oid, hashed before the batch) goes along: Xet need not hash it again. */
+/**
+ * The object's SHA-256 (its oid, hashed before the batch) goes along, and its chunks when the
+ * caller gave them: Xet need not hash it again.
+ */
 function xetSource(object: LfsObject): XetSource {
   const { source } = object;
   return source.filePath !== undefined
-    ? { path: source.filePath, name: object.path, sha256: object.oid }
+    ? {
+        path: source.filePath,
+        name: object.path,
+        sha256: object.oid,
+        ...(source.xetChunks ? { chunks: source.xetChunks } : {}),
+      }
     : { stream: () => source.read(), size: source.size, name: object.path, sha256: object.oid };
 }
 

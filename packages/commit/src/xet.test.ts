@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getPathsInfo } from "@hfkit/repo";
 import { type SeenRequest, STORAGE, useMswServer } from "@hfkit/testing";
-import { readXetFile } from "@hfkit/xet";
+import { hashToHex, loadXetHashes, readXetFile, type XetHash } from "@hfkit/xet";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { commit, commitIter } from "./commit.js";
 import { decode, noise, sha256, tempTree } from "./test-utils/files.js";
@@ -160,6 +160,44 @@ describe("commit through Xet", () => {
     await flush();
     expect(xorbBytes()).toBeLessThan(512 * 1024 + 192 * 1024);
     expect(sha256((await stored("data.bin")).bytes)).toBe(sha256(third));
+  });
+
+  it("cuts a file given with its chunks ({ path, sha256, chunks }) there, without chunking it", async () => {
+    const data = noise(2 * MiB + 9, 46);
+    const dir = await tempTree({ "given.bin": data });
+    const path = join(dir, "given.bin");
+    // Fixed 50 000-byte chunks, not where content-defined chunking cuts: the stored file hash
+    // says which chunks the upload used.
+    const hashes = await loadXetHashes();
+    const chunks: { hash: XetHash; size: number }[] = [];
+    for (let at = 0; at < data.byteLength; at += 50_000) {
+      const chunk = data.subarray(at, at + 50_000);
+      chunks.push({ hash: hashes.chunk(chunk), size: chunk.byteLength });
+    }
+    const given = chunks.map((c) => ({ hash: hashToHex(c.hash), size: c.size }));
+    const { client } = await clientWithHome();
+    await commit(client, {
+      repo: "acme/m",
+      message: "pre-chunked",
+      operations: [{ type: "add", path: "given.bin", file: { path, sha256: sha256(data), chunks: given } }],
+    });
+    await flush();
+    const { info, bytes } = await stored("given.bin");
+    expect((info as { xetHash?: string }).xetHash).toBe(hashToHex(hashes.file(chunks)));
+    expect(bytes.equals(Buffer.from(data))).toBe(true);
+
+    // Chunks of another file are refused before any request, naming the operation.
+    seen.length = 0;
+    await expect(
+      commit(client, {
+        repo: "acme/m",
+        message: "wrong chunks",
+        operations: [
+          { type: "add", path: "given.bin", file: { path, sha256: sha256(data), chunks: given.slice(1) } },
+        ],
+      }),
+    ).rejects.toMatchObject({ field: "operations[0].file.chunks" });
+    expect(seen).toEqual([]);
   });
 
   it("opens a pull request through Xet: the batch has no ref, the commit create_pr=1", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Chunker, chunkStream } from "./chunker.js";
 import vectors from "./fixtures/chunk-boundaries.json" with { type: "json" };
+import { hashXetFile, XetFileHasher } from "./hash-file.js";
 import { boundariesOf, collect, pieces, splitmixBytes } from "./test-utils/index.js";
 
 // Test vectors from xet-core's chunker tests (xet_data/src/deduplication/chunking.rs).
@@ -79,4 +80,23 @@ describe("content-defined chunking", () => {
     expect(chunker.push(new Uint8Array(0))).toEqual([]);
     expect(chunker.finish()).toBe(0);
   });
+});
+
+describe("a file chunked and hashed a piece at a time (XetFileHasher)", () => {
+  it("gives hashXetFile's chunks, file hash and SHA-256 whatever the pieces' sizes", async () => {
+    const data = splitmixBytes(1_500_000, 11);
+    const whole = await hashXetFile({ content: data });
+    for (const size of [1, 4093, 65_536, 1_000_003]) {
+      const hasher = await XetFileHasher.create();
+      // the piece's buffer is overwritten after each update, as a file reader reusing it does
+      const buffer = new Uint8Array(size);
+      for (let at = 0; at < data.byteLength; at += size) {
+        const piece = buffer.subarray(0, Math.min(size, data.byteLength - at));
+        piece.set(data.subarray(at, at + piece.byteLength));
+        hasher.update(piece);
+        buffer.fill(0);
+      }
+      expect(hasher.digest()).toEqual(whole);
+    }
+  }, 60_000);
 });

@@ -85,39 +85,104 @@ export class Chunker {
   }
 }
 
+/** Where chunks end in a stream of pieces: {@link Chunker}, or {@link KnownBoundaries}. */
+interface ChunkBoundaries {
+  /** Offsets in `data` where chunks end (exclusive), in order. */
+  push(data: Uint8Array): number[];
+  /** Ends the stream: the size of the last, partial chunk (0 when none). */
+  finish(): number;
+}
+
 /**
- * Splits a byte stream into content-defined chunks. Each chunk is a fresh copy when it spans
- * several input pieces, else a view of the input piece (copy it to keep it past the next step).
+ * Boundaries known in advance: the chunk sizes of a file chunked earlier (while it was
+ * written, say), so that its bytes are cut at the same places without hashing them again.
+ * Bytes past the last size make one more chunk (the caller then knows the file is not the one
+ * the sizes came from).
  */
-export async function* chunkStream(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const chunker = new Chunker();
-  let carry: Uint8Array[] = [];
-  let carried = 0;
-  const joined = (tail: Uint8Array): Uint8Array => {
-    if (carried === 0) return tail;
-    const out = new Uint8Array(carried + tail.byteLength);
-    let offset = 0;
-    for (const piece of carry) {
-      out.set(piece, offset);
-      offset += piece.byteLength;
+export class KnownBoundaries implements ChunkBoundaries {
+  private next = 0;
+  private current = 0;
+
+  constructor(private readonly sizes: readonly number[]) {}
+
+  push(data: Uint8Array): number[] {
+    const cuts: number[] = [];
+    let pos = 0;
+    const { sizes } = this;
+    while (this.next < sizes.length && this.current + data.byteLength - pos >= sizes[this.next]!) {
+      pos += sizes[this.next]! - this.current;
+      cuts.push(pos);
+      this.current = 0;
+      this.next++;
     }
-    out.set(tail, offset);
-    carry = [];
-    carried = 0;
-    return out;
-  };
-  for await (const piece of source) {
+    this.current += data.byteLength - pos;
+    return cuts;
+  }
+
+  finish(): number {
+    return this.current;
+  }
+}
+
+/**
+ * Cuts pieces of a byte stream into chunks, pushed a piece at a time. A chunk is a view of the
+ * piece when it lies inside it, else a fresh copy: use (or copy) the chunks of a piece before
+ * the source reuses its buffer.
+ */
+export class ChunkSplitter {
+  private carry: Uint8Array[] = [];
+  private carried = 0;
+
+  constructor(private readonly boundaries: ChunkBoundaries = new Chunker()) {}
+
+  /** The chunks `piece` completes, in order. */
+  push(piece: Uint8Array): Uint8Array[] {
+    const chunks: Uint8Array[] = [];
     let start = 0;
-    for (const cut of chunker.push(piece)) {
-      yield joined(piece.subarray(start, cut));
+    for (const cut of this.boundaries.push(piece)) {
+      chunks.push(this.joined(piece.subarray(start, cut)));
       start = cut;
     }
     if (start < piece.byteLength) {
       // The bytes are held until their chunk ends, and the source may reuse its buffer: copy
       // them (a Buffer's own slice() would return a view).
-      carry.push(new Uint8Array(piece.subarray(start)));
-      carried += piece.byteLength - start;
+      this.carry.push(new Uint8Array(piece.subarray(start)));
+      this.carried += piece.byteLength - start;
     }
+    return chunks;
   }
-  if (chunker.finish() > 0) yield joined(new Uint8Array(0));
+
+  /** Ends the stream: the last, partial chunk, if any. */
+  end(): Uint8Array | undefined {
+    return this.boundaries.finish() > 0 ? this.joined(new Uint8Array(0)) : undefined;
+  }
+
+  private joined(tail: Uint8Array): Uint8Array {
+    if (this.carried === 0) return tail;
+    const out = new Uint8Array(this.carried + tail.byteLength);
+    let offset = 0;
+    for (const piece of this.carry) {
+      out.set(piece, offset);
+      offset += piece.byteLength;
+    }
+    out.set(tail, offset);
+    this.carry = [];
+    this.carried = 0;
+    return out;
+  }
+}
+
+/**
+ * Splits a byte stream into chunks (content-defined unless `boundaries` says otherwise). Each
+ * chunk is a fresh copy when it spans several input pieces, else a view of the input piece
+ * (copy it to keep it past the next step).
+ */
+export async function* chunkStream(
+  source: AsyncIterable<Uint8Array>,
+  boundaries?: ChunkBoundaries,
+): AsyncGenerator<Uint8Array> {
+  const splitter = new ChunkSplitter(boundaries);
+  for await (const piece of source) yield* splitter.push(piece);
+  const last = splitter.end();
+  if (last) yield last;
 }

@@ -11,6 +11,8 @@ import { pythonSkipReason, runPython } from "@hfkit/testing/python";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { hubXetTokenSource } from "./cas-client.js";
+import { hashToHex, loadXetHashes, type XetHash } from "./hash.js";
+import { hashXetFile } from "./hash-file.js";
 import { readXetFile } from "./read-xet-file.js";
 import { collect, noiseBytes, splitmixBytes } from "./test-utils/index.js";
 import { uploadXet } from "./upload-xet.js";
@@ -126,6 +128,37 @@ describe("round trips through the emulator's CAS", () => {
     expect(second.bytesUploaded).toBeLessThan(3_000_000);
     expect(second.bytesDeduplicated).toBeGreaterThan(21 * MiB);
     expect((await read(second.files[0]!.xetHash)).equals(Buffer.from(edited))).toBe(true);
+  }, 120_000);
+
+  it("cuts a file at the chunks given with it rather than chunking and hashing it again", async () => {
+    const data = noiseBytes(3 * MiB + 5, 25);
+    const path = join(work, `given-${repos}.bin`);
+    writeFileSync(path, data);
+    // Fixed 40 000-byte chunks, not where content-defined chunking cuts: the file hash says
+    // which chunks the upload used.
+    const hashes = await loadXetHashes();
+    const chunks: { hash: XetHash; size: number }[] = [];
+    for (let at = 0; at < data.byteLength; at += 40_000) {
+      const chunk = data.subarray(at, at + 40_000);
+      chunks.push({ hash: hashes.chunk(chunk), size: chunk.byteLength });
+    }
+    const given = chunks.map((c) => ({ hash: hashToHex(c.hash), size: c.size }));
+    const { files } = await uploadXet(hub, {
+      repo,
+      files: [{ path, sha256: sha256(data), chunks: given }],
+      cacheDir: false,
+    });
+    expect(files[0]!.xetHash).toBe(hashToHex(hashes.file(chunks)));
+    expect(files[0]!.xetHash).not.toBe((await hashXetFile({ path })).xetHash);
+    expect((await read(files[0]!.xetHash)).equals(Buffer.from(data))).toBe(true);
+
+    // Chunks that are not this file's are refused before anything is sent.
+    server.emulator.clearRequestLog();
+    const short = given.slice(0, -1);
+    await expect(
+      uploadXet(hub, { repo, files: [{ path, chunks: short }], cacheDir: false }),
+    ).rejects.toMatchObject({ field: "files[0].chunks", message: expect.stringContaining("add up to") });
+    expect(server.emulator.requestLog).toEqual([]);
   }, 120_000);
 
   it("finds a file's chunks with the global dedup query when no local record exists", async () => {

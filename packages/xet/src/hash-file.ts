@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
-import { chunkStream } from "./chunker.js";
-import { hashToHex, loadXetHashes, type XetHash } from "./hash.js";
+import { ChunkSplitter } from "./chunker.js";
+import { hashToHex, loadXetHashes, type XetHash, type XetHashes } from "./hash.js";
 import { openSource, type XetSource } from "./source.js";
+
+/** One chunk of a file: its hash (string form) and size. */
+export interface XetChunk {
+  hash: string;
+  size: number;
+}
 
 export interface XetFileHash {
   /** The Xet file hash, string form. */
@@ -9,8 +15,58 @@ export interface XetFileHash {
   /** SHA-256 of the content, hex. */
   sha256: string;
   size: number;
-  /** The chunks, in order: their hashes (string form) and sizes. */
-  chunks: { hash: string; size: number }[];
+  /**
+   * The chunks, in order: their hashes (string form) and sizes. An upload given them with the
+   * file (`{ path, sha256, chunks }`) cuts the bytes at these sizes without hashing them again.
+   */
+  chunks: XetChunk[];
+}
+
+/**
+ * Chunks and hashes a file given a piece at a time, as an upload would: for bytes that arrive
+ * over time (a file hashed while another thread writes it), where {@link hashXetFile} wants a
+ * source it can read through.
+ *
+ * @example
+ * const hasher = await XetFileHasher.create();
+ * for await (const piece of pieces) hasher.update(piece);
+ * const { xetHash, sha256, chunks } = hasher.digest();
+ */
+export class XetFileHasher {
+  private readonly sha = createHash("sha256");
+  private readonly splitter = new ChunkSplitter();
+  private readonly chunks: { hash: XetHash; size: number }[] = [];
+  private size = 0;
+
+  private constructor(private readonly hashes: XetHashes) {}
+
+  /** Loads the hashing WebAssembly (once per process) and starts an empty file. */
+  static async create(): Promise<XetFileHasher> {
+    return new XetFileHasher(await loadXetHashes());
+  }
+
+  /** The next bytes of the file; they may be reused once this returns. */
+  update(piece: Uint8Array): void {
+    this.sha.update(piece);
+    this.size += piece.byteLength;
+    for (const chunk of this.splitter.push(piece)) this.add(chunk);
+  }
+
+  /** Ends the file: its hashes. Call once. */
+  digest(): XetFileHash {
+    const last = this.splitter.end();
+    if (last) this.add(last);
+    return {
+      xetHash: hashToHex(this.hashes.file(this.chunks)),
+      sha256: this.sha.digest("hex"),
+      size: this.size,
+      chunks: this.chunks.map((c) => ({ hash: hashToHex(c.hash), size: c.size })),
+    };
+  }
+
+  private add(chunk: Uint8Array): void {
+    this.chunks.push({ hash: this.hashes.chunk(chunk), size: chunk.byteLength });
+  }
 }
 
 /**
@@ -25,23 +81,10 @@ export async function hashXetFile(
   options: { signal?: AbortSignal } = {},
 ): Promise<XetFileHash> {
   const opened = await openSource(source, "source");
-  const hashes = await loadXetHashes();
-  const sha = createHash("sha256");
-  const chunks: { hash: XetHash; size: number }[] = [];
-  const tap = async function* (pieces: AsyncIterable<Uint8Array>) {
-    for await (const piece of pieces) {
-      options.signal?.throwIfAborted();
-      sha.update(piece);
-      yield piece;
-    }
-  };
-  for await (const chunk of chunkStream(tap(opened.read(options.signal)))) {
-    chunks.push({ hash: hashes.chunk(chunk), size: chunk.byteLength });
+  const hasher = await XetFileHasher.create();
+  for await (const piece of opened.read(options.signal)) {
+    options.signal?.throwIfAborted();
+    hasher.update(piece);
   }
-  return {
-    xetHash: hashToHex(hashes.file(chunks)),
-    sha256: sha.digest("hex"),
-    size: chunks.reduce((sum, c) => sum + c.size, 0),
-    chunks: chunks.map((c) => ({ hash: hashToHex(c.hash), size: c.size })),
-  };
+  return hasher.digest();
 }

@@ -39,7 +39,7 @@ export {
   type XetHash,
   type XetHashes,
 } from "./hash.js";
-export { hashXetFile, type XetFileHash } from "./hash-file.js";
+export { hashXetFile, type XetChunk, type XetFileHash, XetFileHasher } from "./hash-file.js";
 export { type QueryDedupOptions, queryDedup } from "./query-dedup.js";
 export { readPieces } from "./read-pieces.js";
 export { type ReadXetFileOptions, readXetFile } from "./read-xet-file.js";

@@ -1,5 +1,8 @@
 import { open, stat } from "node:fs/promises";
 import { InvalidInputError } from "@hfkit/http";
+import { MAX_CHUNK_SIZE } from "./constants.js";
+import { hexToHash, type XetHash } from "./hash.js";
+import type { XetChunk } from "./hash-file.js";
 import { readPieces } from "./read-pieces.js";
 
 /**
@@ -12,9 +15,12 @@ import { readPieces } from "./read-pieces.js";
  * `name` labels the file in events and errors (default: the path, or `file #i`). `sha256` (hex),
  * when the caller computed it already (a commit hashes its files first), is used as given
  * instead of hashing the bytes a second time, as huggingface_hub hands its hashes to hf_xet.
+ * Likewise a file's `chunks` (as `hashXetFile` or `XetFileHasher` computed them, for instance
+ * while the file was written): its bytes are cut at those sizes and not hashed again; only the
+ * sizes are checked against the file, so give chunks computed from its bytes.
  */
 export type XetSource =
-  | { path: string; name?: string; sha256?: string }
+  | { path: string; name?: string; sha256?: string; chunks?: readonly XetChunk[] }
   | { content: Uint8Array | string; name?: string }
   | { stream: () => AsyncIterable<Uint8Array>; size?: number; name?: string; sha256?: string }
   | AsyncIterable<Uint8Array>;
@@ -30,6 +36,8 @@ export interface OpenedSource {
   size: number | undefined;
   /** The content's SHA-256 (hex) when the caller gave it: not computed again. */
   sha256?: string | undefined;
+  /** The content's chunks when the caller gave them: cut at their sizes, not hashed again. */
+  chunks?: { hash: XetHash; size: number }[] | undefined;
   /**
    * The bytes in order. A piece stays valid until the piece after the next one is asked for
    * (file reads reuse two buffers): consume or copy it before then.
@@ -89,6 +97,7 @@ export async function openSource(source: XetSource, field: string): Promise<Open
       field,
       size,
       sha256: knownSha256(source.sha256, field),
+      chunks: knownChunks(source.chunks, size, field),
       read: (signal) => readFile(path, size, field, signal),
     };
   }
@@ -136,6 +145,35 @@ function knownSha256(value: unknown, field: string): string | undefined {
     );
   }
   return value;
+}
+
+function knownChunks(
+  value: unknown,
+  size: number,
+  field: string,
+): { hash: XetHash; size: number }[] | undefined {
+  if (value === undefined) return undefined;
+  const refuse = (why: string) =>
+    new InvalidInputError(
+      `${field}.chunks: ${why}; give the chunks hashXetFile or XetFileHasher computed from this file, or leave them out to have them computed.`,
+      { field: `${field}.chunks` },
+    );
+  if (!Array.isArray(value)) throw refuse("expected an array of { hash, size }");
+  let total = 0;
+  const chunks = value.map((chunk: Partial<XetChunk> | null, i) => {
+    const hash = chunk?.hash;
+    const bytes = chunk?.size;
+    if (typeof hash !== "string" || !/^[0-9a-f]{64}$/.test(hash)) {
+      throw refuse(`chunk ${i} has no hash of 64 lower-case hex digits`);
+    }
+    if (!(Number.isInteger(bytes) && (bytes as number) > 0 && (bytes as number) <= MAX_CHUNK_SIZE)) {
+      throw refuse(`chunk ${i} has no size between 1 and ${MAX_CHUNK_SIZE}`);
+    }
+    total += bytes as number;
+    return { hash: hexToHash(hash), size: bytes as number };
+  });
+  if (total !== size) throw refuse(`their sizes add up to ${total} bytes, the file has ${size}`);
+  return chunks;
 }
 
 /** The file's bytes through {@link readPieces}, checked to be the size it had when opened. */

@@ -4,7 +4,7 @@ import type { Emit } from "@hfkit/http/work";
 import { phase, TaskGroup } from "@hfkit/http/work";
 import PQueue from "p-queue";
 import type { CasClient } from "./cas-client.js";
-import { chunkStream } from "./chunker.js";
+import { chunkStream, KnownBoundaries } from "./chunker.js";
 import { MAX_XORB_BYTES } from "./constants.js";
 import {
   hashToHex,
@@ -233,8 +233,15 @@ export class UploadSession {
       slab = undefined;
     };
     try {
-      for await (const data of chunkStream(tap(source.read(signal)))) {
-        const hash = hashes.chunk(data);
+      // Chunks the caller computed (while writing the file) are cut at their sizes, not hashed.
+      const given = source.chunks;
+      const pieces = tap(source.read(signal));
+      const cut = given
+        ? chunkStream(pieces, new KnownBoundaries(given.map((c) => c.size)))
+        : chunkStream(pieces);
+      for await (const data of cut) {
+        const hash = given ? given[chunks.length]?.hash : hashes.chunk(data);
+        if (!hash) throw chunksUnlike(source);
         const size = data.byteLength;
         chunks.push({ hash, size });
         sinceQuery += size;
@@ -275,6 +282,7 @@ export class UploadSession {
         await place(data, hash, first, location);
       }
       await release();
+      if (source.chunks && chunks.length !== source.chunks.length) throw chunksUnlike(source);
     } finally {
       if (slab) this.slabs.give([slab]);
       slab = undefined;
@@ -481,6 +489,13 @@ export class UploadSession {
       }),
     );
   }
+}
+
+function chunksUnlike(source: OpenedSource): InvalidInputError {
+  return new InvalidInputError(
+    `${source.field}.chunks: ${source.name} does not split into the chunks given (it changed since they were computed?). Do not modify files during an upload.`,
+    { field: `${source.field}.chunks` },
+  );
 }
 
 function casInfo(
