@@ -1,0 +1,24 @@
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { afterAll, describe, expect, it, vi } from "vitest";
+
+// A file of its own: the modules are built once per process, and wasm-lazy.test.ts builds them.
+const built: string[] = [];
+const listener = (message: unknown) => built.push((message as { module: string }).module);
+subscribe("hfkit:xet:wasm", listener);
+const xet = await import("./index.js");
+afterAll(() => unsubscribe("hfkit:xet:wasm", listener));
+
+describe("preloadXetWasm", () => {
+  it("builds LZ4 and BLAKE3 on later turns of the event loop, not during the call", async () => {
+    xet.preloadXetWasm();
+    expect(built).toEqual([]);
+    await vi.waitFor(() => expect(new Set(built)).toEqual(new Set(["lz4", "blake3"])));
+    const blake3Instances = built.filter((m) => m === "blake3").length;
+    // A file hashed and a chunk compressed afterwards use them: only the gear hash is new.
+    const text = new TextEncoder().encode("abcd".repeat(4096));
+    await xet.hashXetFile({ content: text });
+    xet.serializeChunk(text, "lz4");
+    expect(built.filter((m) => m !== "gear")).toHaveLength(1 + blake3Instances);
+    expect(built).toContain("gear");
+  });
+});
