@@ -148,22 +148,19 @@ function g(
       .append(R.v128Or);
     set(w, B);
   };
-  get(get(w, A), B).append(R.i32x4Add);
-  message(x).append(R.i32x4Add);
-  set(w, A);
-  get(tee(get(get(w, D), A).append(R.v128Xor), D), D).append(R.rotr16);
-  set(w, D);
-  set(get(get(w, C), D).append(R.i32x4Add), C);
-  get(get(w, B), C).append(R.v128Xor);
-  rotr(12);
-  get(get(w, A), B).append(R.i32x4Add);
-  message(y).append(R.i32x4Add);
-  set(w, A);
-  get(tee(get(get(w, D), A).append(R.v128Xor), D), D).append(R.rotr8);
-  set(w, D);
-  set(get(get(w, C), D).append(R.i32x4Add), C);
-  get(get(w, B), C).append(R.v128Xor);
-  rotr(7);
+  // Each half: a += b + m; d = (d ^ a) >>> 16 (then 8); c += d; b = (b ^ c) >>> 12 (then 7).
+  const half = (word: number, rotateD: Uint8Array, rotateB: number) => {
+    get(get(w, A), B).append(R.i32x4Add);
+    message(word).append(R.i32x4Add);
+    set(w, A);
+    get(tee(get(get(w, D), A).append(R.v128Xor), D), D).append(rotateD);
+    set(w, D);
+    set(get(get(w, C), D).append(R.i32x4Add), C);
+    get(get(w, B), C).append(R.v128Xor);
+    rotr(rotateB);
+  };
+  half(x, R.rotr16, 12);
+  half(y, R.rotr8, 7);
 }
 
 /**

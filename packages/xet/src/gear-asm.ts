@@ -42,21 +42,22 @@ const storeHash = (w: WasmWriter) => w.op(op.localGet, 2, op.globalSet, 0);
 const exitWhenDone = (w: WasmWriter) => w.op(op.localGet, 0, op.localGet, 1, op.i32GeU, op.brIf, 1);
 
 const resetBody = (w: WasmWriter) => w.body([0], (c) => c.op(op.i64Const, 0, op.globalSet, 0));
+/** Both loops open alike: load h, enter the loop, leave it at `end`, take one step. */
+const loopAndStep = (c: WasmWriter) => {
+  loadHash(c);
+  c.op(op.block, op.void, op.loop, op.void);
+  exitWhenDone(c);
+  step(c);
+};
 const updateBody = (w: WasmWriter) =>
   w.body([1, 1, I64], (c) => {
-    loadHash(c);
-    c.op(op.block, op.void, op.loop, op.void);
-    exitWhenDone(c);
-    step(c);
+    loopAndStep(c);
     c.op(op.br, 0, op.end, op.end);
     storeHash(c);
   });
 const nextMatchBody = (w: WasmWriter) =>
   w.body([1, 1, I64], (c) => {
-    loadHash(c);
-    c.op(op.block, op.void, op.loop, op.void);
-    exitWhenDone(c);
-    step(c);
+    loopAndStep(c);
     // Go round again while h & MASK != 0; otherwise store h and return p.
     c.op(op.localGet, 2, op.i64Const).sleb64(0xffff000000000000n).op(op.i64And, op.i64Const, 0, op.i64Ne);
     c.op(op.brIf, 0);

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import type * as Lz4Wasm from "lz4-wasm-nodejs";
 import { wasmChannel } from "./wasm-asm.js";
 
 // Xet chunks use the LZ4 *frame* format (xet-core compression_scheme.rs uses lz4_flex's
@@ -37,7 +38,7 @@ function loaded(lz4: { compress: Compress }): Compress {
 }
 
 function loadNow(): Compress {
-  return compressWithSize ?? loaded(createRequire(import.meta.url)("lz4-wasm-nodejs"));
+  return compressWithSize ?? loaded(createRequire(import.meta.url)("lz4-wasm-nodejs") as typeof Lz4Wasm);
 }
 
 /**

@@ -1,12 +1,9 @@
-import { subscribe, unsubscribe } from "node:diagnostics_channel";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { recordWasmBuilds } from "./test-utils/wasm-builds.js";
 
 // A file of its own: the modules are built once per process, and wasm-lazy.test.ts builds them.
-const built: string[] = [];
-const listener = (message: unknown) => built.push((message as { module: string }).module);
-subscribe("hfkit:xet:wasm", listener);
+const built = recordWasmBuilds();
 const xet = await import("./index.js");
-afterAll(() => unsubscribe("hfkit:xet:wasm", listener));
 
 describe("preloadXetWasm", () => {
   it("builds LZ4 and BLAKE3 on later turns of the event loop, not during the call", async () => {
