@@ -1,14 +1,11 @@
-import { subscribe, unsubscribe } from "node:diagnostics_channel";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { recordWasmBuilds } from "./test-utils/wasm-builds.js";
 
 // @hfkit/xet builds its WebAssembly modules on first use, not when it is imported: the
 // package is loaded by hfkit's LFS uploads and downloads too (issue 19). Subscribed before
 // the import, so a module built at import time would be seen.
-const built: string[] = [];
-const listener = (message: unknown) => built.push((message as { module: string }).module);
-subscribe("hfkit:xet:wasm", listener);
+const built = recordWasmBuilds();
 const xet = await import("./index.js");
-afterAll(() => unsubscribe("hfkit:xet:wasm", listener));
 
 describe("the WebAssembly of @hfkit/xet", () => {
   it("is built on first use: none at import, LZ4 for a compressed chunk, the others for hashing", async () => {
