@@ -150,7 +150,13 @@ export async function uploadThroughXet(
   const result = await sendThroughXet(ctx, entries, initial, signal, (entry, bytesRead) => {
     const { oid } = entry as (typeof entries)[number];
     ctx.emit(
-      { type: "lfs-upload-progress", path: entry.path, oid, bytesUploaded: bytesRead, totalBytes: entry.size },
+      {
+        type: "lfs-upload-progress",
+        path: entry.path,
+        oid,
+        bytesUploaded: bytesRead,
+        totalBytes: entry.size,
+      },
       `upload:${oid}`,
     );
   });
@@ -163,7 +169,11 @@ export async function uploadThroughXet(
       );
     }
   }
-  reportXet(ctx, objects.map((o) => o.object), result);
+  reportXet(
+    ctx,
+    objects.map((o) => o.object),
+    result,
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-// Node only: the browser build has xet-one-pass.browser.ts, the shared phases unchanged
+// Node only: the browser build has read-once.browser.ts, the shared phases unchanged
 // (ADR 0017: a page has no local files to read in one pass).
 import { HubError } from "@hfkit/http";
 import { TaskGroup } from "@hfkit/http/work";

@@ -116,7 +116,8 @@ describe("a new local file through Xet", () => {
 
     // The first xorb is accepted before the last bytes of the file are read (and hashed).
     const readEnd = log.findIndex(
-      (l) => l.from === "commit" && l.event.type === "file-hash-progress" && l.event.bytesHashed === bytes.length,
+      (l) =>
+        l.from === "commit" && l.event.type === "file-hash-progress" && l.event.bytesHashed === bytes.length,
     );
     const firstXorb = log.findIndex((l) => l.from === "xet" && l.event.type === "xet-xorb-uploaded");
     expect(readEnd).toBeGreaterThan(0);
@@ -137,7 +138,9 @@ describe("a new local file through Xet", () => {
     expect((info as { xetHash?: string }).xetHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it("is refused when it is modified while read, and nothing is committed", { timeout: 120_000 }, async () => {
+  it("is refused when it is modified while read, and nothing is committed", {
+    timeout: 120_000,
+  }, async () => {
     const bytes = noise(40 * MiB, 72);
     const path = await localFile("edited.bin", bytes);
     let edited = false;
@@ -177,12 +180,12 @@ describe("a new local file through Xet", () => {
   });
 
   it("goes through Git LFS when the repo has Xet turned off", { timeout: 120_000 }, async () => {
-    await hub.request({
+    const settings = await fetch(`${server.url}/api/models/${repo}/settings`, {
       method: "PUT",
-      path: `/api/models/${repo}/settings`,
-      body: { json: { xetEnabled: false } },
-      operation: "test",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ xetEnabled: false }),
     });
+    expect(settings.status).toBe(200);
     server.emulator.clearRequestLog();
     const bytes = noise(12 * MiB, 75);
     const path = await localFile("lfs.bin", bytes);
@@ -204,22 +207,26 @@ describe("a new local file through Xet", () => {
     });
   });
 
-  it.skipIf(pythonSkipReason())("is downloaded byte for byte by huggingface_hub (hf_xet)", {
-    timeout: 300_000,
-  }, async () => {
-    const bytes = noise(12 * MiB + 3, 76);
-    const path = await localFile("py.bin", bytes);
-    await uploadFile(hub, { repo, file: path, pathInRepo: "py.bin" });
-    expect(calls().some((c) => c.includes("/info/lfs/objects/batch"))).toBe(false);
-    const out = await runPython(
-      `import sys
+  it.skipIf(pythonSkipReason())(
+    "is downloaded byte for byte by huggingface_hub (hf_xet)",
+    {
+      timeout: 300_000,
+    },
+    async () => {
+      const bytes = noise(12 * MiB + 3, 76);
+      const path = await localFile("py.bin", bytes);
+      await uploadFile(hub, { repo, file: path, pathInRepo: "py.bin" });
+      expect(calls().some((c) => c.includes("/info/lfs/objects/batch"))).toBe(false);
+      const out = await runPython(
+        `import sys
 from huggingface_hub import hf_hub_download
 print(hf_hub_download(sys.argv[1], "py.bin"))`,
-      {
-        env: { HF_ENDPOINT: server.url, HF_TOKEN: TOKEN, HF_HOME: join(home, "py") },
-        args: [repo],
-      },
-    );
-    expect(sha256(readFileSync(out.trim()))).toBe(sha256(bytes));
-  });
+        {
+          env: { HF_ENDPOINT: server.url, HF_TOKEN: TOKEN, HF_HOME: join(home, "py") },
+          args: [repo],
+        },
+      );
+      expect(sha256(readFileSync(out.trim()))).toBe(sha256(bytes));
+    },
+  );
 });
