@@ -38,7 +38,7 @@ const file = join(tmpdir(), `hfkit-xet-upload-cpu-${mib}MiB.bin`);
 if (!existsSync(file)) {
   const fd = openSync(file, "w");
   const block = Buffer.alloc(8 << 20);
-  for (let left = Number(mib) << 20; left > 0; left -= block.length) {
+  for (let left = Number(mib) * 2 ** 20; left > 0; left -= block.length) {
     randomFillSync(block);
     writeSync(fd, block, 0, Math.min(left, block.length));
   }
