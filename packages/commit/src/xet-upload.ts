@@ -101,8 +101,10 @@ async function sendThroughXet(
   let step = await upload.next();
   while (!step.done) {
     const event = step.value;
-    const entry = event.type === "xet-file-progress" ? byName.get(event.file) : undefined;
-    if (entry) onRead(entry, (event as { bytesRead: number }).bytesRead);
+    if (event.type === "xet-file-progress") {
+      const entry = byName.get(event.file);
+      if (entry) onRead(entry, event.bytesRead);
+    }
     step = await upload.next();
   }
   const result = step.value;
