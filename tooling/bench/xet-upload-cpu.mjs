@@ -4,7 +4,8 @@
 // CPU 1, the client on CPU 0 under GNU time, and prints one JSON line: wall seconds, load
 // average, the client's user/system CPU, peak RSS and minor page faults, the emulator's CPU
 // (process.cpuUsage, from its start to the end of the upload) and its busy tenths per 250 ms
-// (`busy`: "9" a full slot, "0" idle). Contenders, comma-separated, rotated each round:
+// (`busy`: "9" a full slot, "0" idle), and for JS clients `firstXorb`: seconds from the commit's
+// start to the first xorb sent and accepted (first-xorb-probe.mjs). Contenders, comma-separated, rotated each round:
 //   hfkit        this checkout's client and emulator
 //   py           huggingface_hub + hf_xet from the @hfkit/testing/python venv
 //   X@base       contender X against the emulator of $HFKIT_BASE (a built checkout, e.g. main)
@@ -37,7 +38,7 @@ const file = join(tmpdir(), `hfkit-xet-upload-cpu-${mib}MiB.bin`);
 if (!existsSync(file)) {
   const fd = openSync(file, "w");
   const block = Buffer.alloc(8 << 20);
-  for (let left = Number(mib) << 20; left > 0; left -= block.length) {
+  for (let left = Number(mib) * 2 ** 20; left > 0; left -= block.length) {
     randomFillSync(block);
     writeSync(fd, block, 0, Math.min(left, block.length));
   }
@@ -111,6 +112,7 @@ for (let round = 0; round < Number(rounds); round++) {
         : [
             process.execPath,
             ...prof(`client-${name}`),
+            `--import=${join(HERE, "tooling/bench/first-xorb-probe.mjs")}`,
             join(client === "base" ? BASE : HERE, "tooling/bench/client-once.mjs"),
             "hfkit",
             "file",
@@ -147,6 +149,9 @@ for (let round = 0; round < Number(rounds); round++) {
         clientRssMB: Math.round(rssKB / 1024),
         minorFaults: faults,
         emulatorCpu: +side.cpu.toFixed(2),
+        ...(client === "py"
+          ? {}
+          : { firstXorb: JSON.parse(/FIRSTXORB (.*)/.exec(run.stderr)?.[1] ?? "null") }),
         busy: side.busy,
       }),
     );

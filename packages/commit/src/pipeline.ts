@@ -5,10 +5,9 @@ import type { CommitHeader } from "./commit-payload.js";
 import type { CommitContext } from "./context.js";
 import { resolveCopies } from "./copies.js";
 import { createCommit } from "./create-commit.js";
-import { preuploadWhileHashing } from "./hashing.js";
 import type { PlannedAdd, PlannedOp } from "./plan.js";
 import { runPreupload } from "./preupload.js";
-import { transferFiles } from "./transfer.js";
+import { preuploadWhileHashing, transferFiles } from "./read-once.js";
 import type { CommitResult } from "./types.js";
 
 export function addsOf(ops: readonly PlannedOp[]): PlannedAdd[] {

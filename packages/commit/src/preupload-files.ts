@@ -3,11 +3,10 @@ import { base64Of, InvalidInputError } from "@hfkit/http";
 import { drain } from "@hfkit/http/work";
 import { checkTarget, contextFor, labelOf } from "./commit.js";
 import { withEvents } from "./events.js";
-import { preuploadWhileHashing } from "./hashing.js";
 import { addsOf, preuploadAndReport } from "./pipeline.js";
 import { planOperations } from "./plan.js";
 import { SAMPLE_BYTES } from "./preupload.js";
-import { transferFiles } from "./transfer.js";
+import { preuploadWhileHashing, transferFiles } from "./read-once.js";
 import type { CommitAdd, CommitProgressEvent, CommitTargetOptions } from "./types.js";
 
 export interface PreuploadFilesOptions extends Omit<CommitTargetOptions, "parentCommit" | "description"> {

@@ -134,7 +134,10 @@ export interface CommitResult {
 }
 
 export type CommitProgressEvent =
-  /** Bytes of a file hashed so far (SHA-256 for LFS files, the git blob id for regular ones). */
+  /**
+   * Bytes of a file hashed so far (SHA-256 for LFS files, the git blob id for regular ones). For a
+   * new local file read once through Xet: bytes read, hashed and chunked (xorbs leave meanwhile).
+   */
   | { type: "file-hash-progress"; path: string; bytesHashed: number; totalBytes: number }
   /** The Hub said how each file is stored. */
   | { type: "preupload-done"; files: number; lfsFiles: number; regularFiles: number; ignoredFiles: number }

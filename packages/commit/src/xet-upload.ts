@@ -1,6 +1,8 @@
 import { InvalidInputError, InvalidResponseError } from "@hfkit/http";
+import { phase } from "@hfkit/http/work";
 import {
   hubXetTokenSource,
+  type UploadXetResult,
   uploadXetIter,
   type XetConnection,
   type XetSource,
@@ -8,6 +10,8 @@ import {
 } from "@hfkit/xet";
 import type { CommitContext } from "./context.js";
 import type { LfsObject } from "./lfs-upload.js";
+import type { PlannedAdd } from "./plan.js";
+import { changed } from "./source.js";
 import type { WireLfsAction } from "./wire/lfs-batch.js";
 
 // Started by lfs-batch.ts while the batch that offers `xet` is answered (issue 19).
@@ -66,6 +70,69 @@ function xetSource(object: LfsObject): XetSource {
     : { stream: () => source.read(), size: source.size, name: object.path, sha256: object.oid };
 }
 
+/** An object of one Xet upload: where it goes in the repo, its size, and its bytes. */
+interface XetEntry {
+  path: string;
+  size: number;
+  source: XetSource;
+}
+
+/**
+ * One `@hfkit/xet` upload session for `entries` (their chunks deduplicated together, one
+ * shard), reporting each entry's bytes read through `onRead`. Returns what the session
+ * computed, per entry in order.
+ */
+async function sendThroughXet(
+  ctx: CommitContext,
+  entries: readonly XetEntry[],
+  initial: XetConnection | undefined,
+  signal: AbortSignal,
+  onRead: (entry: XetEntry, bytesRead: number) => void,
+): Promise<UploadXetResult> {
+  const upload = uploadXetIter(ctx.client, {
+    repo: ctx.repo,
+    revision: ctx.revision,
+    createPr: ctx.createPr,
+    files: entries.map((e) => e.source),
+    tokenSource: tokenSource(ctx, initial),
+    signal,
+  });
+  const byName = new Map(entries.map((e) => [e.path, e]));
+  let step = await upload.next();
+  while (!step.done) {
+    const event = step.value;
+    if (event.type === "xet-file-progress") {
+      const entry = byName.get(event.file);
+      if (entry) onRead(entry, event.bytesRead);
+    }
+    step = await upload.next();
+  }
+  const result = step.value;
+  entries.forEach((entry, i) => {
+    if (!result.files[i]) throw new InvalidResponseError(`The Xet upload left out ${entry.path}.`);
+  });
+  return result;
+}
+
+/** The events of a finished Xet upload: each object uploaded, then the session's figures. */
+function reportXet(
+  ctx: CommitContext,
+  objects: readonly { path: string; oid: string; size: number }[],
+  result: UploadXetResult,
+): void {
+  for (const { path, oid, size } of objects) {
+    ctx.emit({ type: "lfs-object-uploaded", path, oid, size, transfer: "xet" });
+  }
+  ctx.emit({
+    type: "xet-upload-done",
+    files: objects.length,
+    xorbsUploaded: result.xorbsUploaded,
+    bytesUploaded: result.bytesUploaded,
+    chunksDeduplicated: result.chunksDeduplicated,
+    bytesDeduplicated: result.bytesDeduplicated,
+  });
+}
+
 /**
  * Uploads the objects of one LFS batch answer through Xet (hub-protocol.md 10.4): one upload
  * session for all of them, so chunks they share, chunks recorded by earlier runs
@@ -81,57 +148,72 @@ export async function uploadThroughXet(
 ): Promise<void> {
   if (objects.length === 0) return;
   const initial = objects.map((o) => connectionOf(o.action)).find((c) => c !== undefined);
-  const upload = uploadXetIter(ctx.client, {
-    repo: ctx.repo,
-    revision: ctx.revision,
-    createPr: ctx.createPr,
-    files: objects.map((o) => xetSource(o.object)),
-    tokenSource: tokenSource(ctx, initial),
-    signal,
+  const entries = objects.map(({ object }) => ({ ...object, source: xetSource(object) }));
+  const result = await sendThroughXet(ctx, entries, initial, signal, (entry, bytesRead) => {
+    const { oid } = entry as (typeof entries)[number];
+    ctx.emit(
+      {
+        type: "lfs-upload-progress",
+        path: entry.path,
+        oid,
+        bytesUploaded: bytesRead,
+        totalBytes: entry.size,
+      },
+      `upload:${oid}`,
+    );
   });
-  const byName = new Map(objects.map(({ object }) => [object.path, object]));
-  let step = await upload.next();
-  while (!step.done) {
-    const event = step.value;
-    const object = "file" in event ? byName.get(event.file) : undefined;
-    if (event.type === "xet-file-progress" && object) {
-      ctx.emit(
-        {
-          type: "lfs-upload-progress",
-          path: object.path,
-          oid: object.oid,
-          bytesUploaded: event.bytesRead,
-          totalBytes: object.size,
-        },
-        `upload:${object.oid}`,
-      );
-    }
-    step = await upload.next();
-  }
-  const result = step.value;
   for (const [i, { object }] of objects.entries()) {
-    const file = result.files[i];
-    if (!file) throw new InvalidResponseError(`The Xet upload left out ${object.path}.`);
+    const file = result.files[i]!;
     if (file.sha256 !== object.oid || file.size !== object.size) {
       throw new InvalidInputError(
         `${object.source.filePath ?? object.path}: the content changed while it was being committed (hashed ${object.size} bytes with SHA-256 ${object.oid}, uploaded ${file.size} bytes with ${file.sha256}). Do not modify files during an upload, then run it again.`,
         { field: object.path },
       );
     }
-    ctx.emit({
-      type: "lfs-object-uploaded",
-      path: object.path,
-      oid: object.oid,
-      size: object.size,
-      transfer: "xet",
-    });
   }
-  ctx.emit({
-    type: "xet-upload-done",
-    files: objects.length,
-    xorbsUploaded: result.xorbsUploaded,
-    bytesUploaded: result.bytesUploaded,
-    chunksDeduplicated: result.chunksDeduplicated,
-    bytesDeduplicated: result.bytesDeduplicated,
-  });
+  reportXet(
+    ctx,
+    objects.map((o) => o.object),
+    result,
+  );
+}
+
+/**
+ * Uploads local files through Xet in one read each (ADR 0019): chunked, hashed (BLAKE3) and
+ * SHA-256-hashed together, xorbs leaving while the file is still read, as huggingface_hub 1.33
+ * does with hf_xet. The SHA-256 the commit names comes out of that pass; the session refuses a
+ * file whose size or modification time changed while it was read, and a file whose size is not
+ * the one planned is refused here. `connection` is the token the Hub's exchange handed out: its
+ * answer is what said the repo takes Xet. Progress is `file-hash-progress` (bytes read, hashed
+ * and chunked); each file ends with `lfs-object-uploaded`.
+ */
+export async function uploadInOnePass(
+  ctx: CommitContext,
+  files: readonly PlannedAdd[],
+  connection: XetConnection,
+  signal: AbortSignal,
+): Promise<void> {
+  const entries = files.map((file) => ({
+    path: file.path,
+    size: file.source.size,
+    source: { path: file.source.filePath as string, name: file.path },
+  }));
+  const onRead = (entry: XetEntry, bytesHashed: number) =>
+    ctx.emit(
+      { type: "file-hash-progress", path: entry.path, bytesHashed, totalBytes: entry.size },
+      `hash:${entry.path}`,
+    );
+  const result = await phase("commit.xet-upload", { files: files.length }, () =>
+    sendThroughXet(ctx, entries, connection, signal, onRead),
+  );
+  for (const [i, file] of files.entries()) {
+    const { sha256, size } = result.files[i]!;
+    if (size !== file.source.size) throw changed(file.field, file.source.size, size);
+    file.sha256 = sha256;
+  }
+  reportXet(
+    ctx,
+    files.map((f) => ({ path: f.path, oid: f.sha256 as string, size: f.source.size })),
+    result,
+  );
 }

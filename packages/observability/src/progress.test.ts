@@ -125,6 +125,38 @@ describe("renderProgress", () => {
     expect(Object.values(HFKIT_CHANNELS).filter((name) => channel(name).hasSubscribers)).toEqual([]);
   });
 
+  it("times a file read once through Xet from its read's start: it reports no upload progress of its own", () => {
+    const commits = channel(HFKIT_CHANNELS.commit);
+    const out: string[] = [];
+    let t = 1_000;
+    const progress = renderProgress({ stream: { write: (s: string) => out.push(s) }, now: () => t, env: {} });
+    const label = { repo: "me/m", revision: "main" };
+    const hashed = (bytes: number) =>
+      commits.publish({
+        ...label,
+        event: { type: "file-hash-progress", path: "w.bin", bytesHashed: bytes, totalBytes: 4_000_000 },
+      });
+    try {
+      hashed(0);
+      t = 3_000;
+      hashed(4_000_000);
+      t = 6_000;
+      commits.publish({
+        ...label,
+        event: {
+          type: "lfs-object-uploaded",
+          path: "w.bin",
+          oid: "a".repeat(64),
+          size: 4_000_000,
+          transfer: "xet",
+        },
+      });
+    } finally {
+      progress.stop();
+    }
+    expect(out.join("")).toContain("uploaded w.bin (4.0 MB in 5.0s)");
+  });
+
   it("draws a new file at once, even right after a redraw; its later progress waits for the interval", () => {
     const datasets = channel(HFKIT_CHANNELS.datasets);
     const out: string[] = [];

@@ -132,6 +132,12 @@ export function renderProgress(options: ProgressOptions): {
   const bars = !json && stream.isTTY === true;
   const colour = bars && env.NO_COLOR === undefined;
   const files = new Map<string, FileState>();
+  /**
+   * When each file (by name) first showed progress: a file read once through Xet reports
+   * `file-hash-progress` while it is read and sent, then `lfs-object-uploaded` with no upload
+   * progress of its own, and its time is counted from the read's start.
+   */
+  const firstSeen = new Map<string, number>();
   const phases = new Map<number, string>();
   const lastJson = new Map<string, number>();
   let drawnLines = 0;
@@ -196,7 +202,8 @@ export function renderProgress(options: ProgressOptions): {
     const existing = files.get(update.key);
     if (update.finished) {
       files.delete(update.key);
-      const started = existing?.started ?? now();
+      const started = existing?.started ?? firstSeen.get(update.name) ?? now();
+      if (update.verb === "uploaded") firstSeen.delete(update.name);
       if (update.verb !== "hashing" && update.verb !== "read")
         line(
           `${update.verb === "uploaded" ? "uploaded" : "done"} ${update.name} (${formatBytes(update.done)} in ${formatDuration(now() - started)})`,
@@ -211,6 +218,7 @@ export function renderProgress(options: ProgressOptions): {
       draw();
     } else {
       files.set(update.key, { ...update, started: now() });
+      if (!firstSeen.has(update.name)) firstSeen.set(update.name, now());
       draw(true); // a file shows up at once, however recent the last redraw
     }
   };

@@ -176,7 +176,11 @@ function knownChunks(
   return chunks;
 }
 
-/** The file's bytes through {@link readPieces}, checked to be the size it had when opened. */
+/**
+ * The file's bytes through {@link readPieces}, checked to be the size it had when opened and
+ * not modified while read (same modification time at the end as at the start): its hashes
+ * then describe one version of the file, not a mix of two.
+ */
 async function* readFile(
   path: string,
   size: number,
@@ -185,16 +189,17 @@ async function* readFile(
 ): AsyncGenerator<Uint8Array> {
   const handle = await open(path, "r");
   try {
+    const before = (await handle.stat()).mtimeMs;
     let position = 0;
     for await (const piece of readPieces(handle, size, READ_SIZE)) {
       position += piece.byteLength;
       signal?.throwIfAborted();
       yield piece;
     }
-    const now = (await handle.stat()).size;
-    if (position !== size || now !== size) {
+    const now = await handle.stat();
+    if (position !== size || now.size !== size || now.mtimeMs !== before) {
       throw new InvalidInputError(
-        `${field}: ${path} changed while it was read (expected ${size} bytes, found ${now}). Do not modify files during an upload.`,
+        `${field}: ${path} changed while it was read (${now.size === size ? "modified" : `expected ${size} bytes, found ${now.size}`}). Do not modify files during an upload.`,
         { field },
       );
     }
