@@ -82,12 +82,12 @@ interface XetEntry {
  * shard), reporting each entry's bytes read through `onRead`. Returns what the session
  * computed, per entry in order.
  */
-async function sendThroughXet(
+async function sendThroughXet<E extends XetEntry>(
   ctx: CommitContext,
-  entries: readonly XetEntry[],
+  entries: readonly E[],
   initial: XetConnection | undefined,
   signal: AbortSignal,
-  onRead: (entry: XetEntry, bytesRead: number) => void,
+  onRead: (entry: E, bytesRead: number) => void,
 ): Promise<UploadXetResult> {
   const upload = uploadXetIter(ctx.client, {
     repo: ctx.repo,
@@ -149,19 +149,18 @@ export async function uploadThroughXet(
   if (objects.length === 0) return;
   const initial = objects.map((o) => connectionOf(o.action)).find((c) => c !== undefined);
   const entries = objects.map(({ object }) => ({ ...object, source: xetSource(object) }));
-  const result = await sendThroughXet(ctx, entries, initial, signal, (entry, bytesRead) => {
-    const { oid } = entry as (typeof entries)[number];
+  const result = await sendThroughXet(ctx, entries, initial, signal, ({ path, oid, size }, bytesRead) =>
     ctx.emit(
       {
         type: "lfs-upload-progress",
-        path: entry.path,
+        path,
         oid,
         bytesUploaded: bytesRead,
-        totalBytes: entry.size,
+        totalBytes: size,
       },
       `upload:${oid}`,
-    );
-  });
+    ),
+  );
   for (const [i, { object }] of objects.entries()) {
     const file = result.files[i]!;
     if (file.sha256 !== object.oid || file.size !== object.size) {
