@@ -253,6 +253,26 @@ describe("file bodies", () => {
     await client.close();
   });
 
+  it("fails a file PUT whose answer cannot be decoded, instead of never settling", async () => {
+    const garbled = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(200, { "content-encoding": "gzip" }).end("not gzip at all"));
+    });
+    const url = await listen(garbled);
+    onTestFinished(() => void garbled.close());
+    const client = createHubClient({ endpoint: "https://hub.test", env: {} });
+    const put = client.request({
+      method: "PUT",
+      url: `${url}/part/1`,
+      body: { file: path },
+      bulk: true,
+      idempotent: true,
+      responseType: "none",
+    });
+    await expect(put).rejects.toThrow(/incorrect header check|Network error/);
+    await client.close();
+  }, 5_000);
+
   it("uploads the whole file when no range is given", async () => {
     seen.length = 0;
     const client = createHubClient({ endpoint: "https://hub.test", token: false, env: {} });
