@@ -57,25 +57,6 @@ function textOf(response: Response): Promise<string> {
   return response.text();
 }
 
-/** How many answers each schema has validated in this process. */
-const schemaUses = new WeakMap<object, number>();
-const ONE_OFF = { jitless: true } as const;
-
-/**
- * zod turns an object schema into a function with `new Function` on its first parse: a few
- * KB of source built, compiled and allocated per object schema, which only pays back over
- * many parses (pages of a list, answers per xorb). An upload's preupload, LFS batch and commit
- * answers are each parsed once: their first parse took ~6.5 ms of CPU with the compiled path
- * and ~3.5 ms without, and ~240 KB less garbage, enough to keep a fresh process's first 32 MiB
- * LFS upload clear of a mark-compact (issue 19). So a schema is read without the compiled
- * path (`jitless`, zod's documented parse option) for its first two answers, compiled from its third.
- */
-function parseContext(schema: object): typeof ONE_OFF | undefined {
-  const uses = (schemaUses.get(schema) ?? 0) + 1;
-  schemaUses.set(schema, uses);
-  return uses <= 2 ? ONE_OFF : undefined;
-}
-
 export interface ReadOptions {
   /** The answer must be a JSON array (a page of a list), checked before the schema. */
   list?: boolean;
@@ -122,7 +103,7 @@ export async function readResponse(
     throw unexpected(response, url, secrets, "expected a JSON array (a page of a list)");
   }
   if (!request.schema) return json;
-  const parsed = request.schema.safeParse(json, parseContext(request.schema));
+  const parsed = request.schema.safeParse(json);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues
     .slice(0, 5)
