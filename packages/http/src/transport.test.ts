@@ -219,6 +219,17 @@ describe("file bodies", () => {
     await client.close();
   });
 
+  /** An LFS-style PUT of the whole test file (idempotent, answer dropped). */
+  const putFile = (client: ReturnType<typeof createHubClient>, to: string) =>
+    client.request({
+      method: "PUT",
+      url: to,
+      body: { file: path },
+      bulk: true,
+      idempotent: true,
+      responseType: "none",
+    });
+
   it("reads a file PUT's answer through its events, and retries one cut short mid-body", async () => {
     // A fresh process compiles the async iterator of a message only for the PUT answers if they
     // are read with it (~1 ms of CPU): the other calls read theirs through events (issue 19).
@@ -240,14 +251,7 @@ describe("file bodies", () => {
     const url = await listen(cut);
     onTestFinished(() => void cut.close());
     const client = createHubClient({ endpoint: "https://hub.test", env: {}, retry: { initialDelayMs: 1 } });
-    const res = await client.request({
-      method: "PUT",
-      url: `${url}/part/1`,
-      body: { file: path },
-      bulk: true,
-      idempotent: true,
-      responseType: "none",
-    });
+    const res = await putFile(client, `${url}/part/1`);
     expect([calls, res.headers.get("etag")]).toEqual([2, '"whole"']);
     expect(iterate).not.toHaveBeenCalled();
     await client.close();
@@ -261,15 +265,7 @@ describe("file bodies", () => {
     const url = await listen(garbled);
     onTestFinished(() => void garbled.close());
     const client = createHubClient({ endpoint: "https://hub.test", env: {} });
-    const put = client.request({
-      method: "PUT",
-      url: `${url}/part/1`,
-      body: { file: path },
-      bulk: true,
-      idempotent: true,
-      responseType: "none",
-    });
-    await expect(put).rejects.toThrow(/incorrect header check|Network error/);
+    await expect(putFile(client, `${url}/part/1`)).rejects.toThrow(/incorrect header check|Network error/);
     await client.close();
   }, 5_000);
 
