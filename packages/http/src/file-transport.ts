@@ -1,10 +1,10 @@
 import type { FileHandle } from "node:fs/promises";
 import { open } from "node:fs/promises";
-import { type Agent, request as httpRequest, type IncomingMessage } from "node:http";
+import { type Agent, request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { FILE_CHUNK } from "./body.js";
 import { fileReadSize } from "./file-reads.js";
-import { toResponse } from "./node-api-transport.js";
+import { readWhole, toResponse } from "./node-api-transport.js";
 import { toHeaderRecord } from "./node-headers.js";
 import type { PreparedRequest } from "./types.js";
 
@@ -104,12 +104,6 @@ class Lease {
   }
 }
 
-async function readBody(response: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 /**
  * PUTs a byte range of a file through node:http(s), reading it into a few reused buffers and
  * writing each as soon as it is read; a buffer is refilled once the socket has taken it. Never
@@ -142,11 +136,13 @@ export async function nodeFileTransport(
         url,
         { method: request.method, headers, agent, ...(request.signal ? { signal: request.signal } : {}) },
         (incoming) => {
-          readBody(incoming).then((bytes) => {
-            pool.stop();
-            // Held whole, so a dropped answer (`responseType: "none"`) needs no web stream (discard.ts).
-            resolve(toResponse(incoming, bytes, request.method, url));
-          }, fail);
+          readWhole(incoming)
+            .then((bytes) => {
+              pool.stop();
+              // Held whole, so a dropped answer (`responseType: "none"`) needs no web stream (discard.ts).
+              return toResponse(incoming, bytes, request.method, url);
+            })
+            .then(resolve, fail);
         },
       );
       outgoing.on("error", fail);
