@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRepo } from "../create-repo.js";
 import { downloadFile } from "../download-file.js";
 import { socketGet } from "./socket-get.js";
-import { OWN_SOCKET_MIN_RANGE } from "./xet-bytes.js";
+import { OWN_SOCKET_MIN_RANGE, readXetFile } from "./xet-bytes.js";
 
 const TOKEN = "hf_xet_own_socket_token";
 let emulator: EmulatorServer;
@@ -80,6 +80,23 @@ describe("Xet downloads over hfkit's own socket", () => {
     expect(bytes.equals(content)).toBe(true);
     expect(clientUrls.some((url) => url.includes("/reconstructions/"))).toBe(true);
     expect(clientUrls.filter((url) => url.includes("/xorbs/"))).toEqual([]);
+  });
+
+  it("lends the socket's receive buffers: stored chunks are read as views of them, not copied out", async () => {
+    const hub = createHubClient({ endpoint: emulator.url, token: TOKEN, env: {} });
+    const content = randomBytes(OWN_SOCKET_MIN_RANGE + 2_345_678);
+    const repo = `local/lent`;
+    await createRepo(hub, { repo });
+    const [file] = (await uploadXet(hub, { repo, files: [{ content }], cacheDir: false })).files;
+    const copies: Buffer[] = [];
+    let views = 0;
+    for await (const lent of readXetFile(hub, { repo, fileHash: file!.xetHash, lendChunks: true })) {
+      copies.push(Buffer.from(lent));
+      // socketGet's reused 1 MiB buffers (chunk memory is 128 KiB per chunk).
+      if (lent.buffer.byteLength === 1 << 20) views++;
+    }
+    expect(Buffer.concat(copies).equals(content)).toBe(true);
+    expect(views).toBeGreaterThan(copies.length / 2);
   });
 
   it("leaves a range under the threshold, or a client given its own fetch, to the client", async () => {
