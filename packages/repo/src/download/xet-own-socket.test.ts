@@ -146,6 +146,8 @@ describe("socketGet with a closed range", () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+  /** The memory of each `consume` call's bytes, in order. */
+  let memory: ArrayBufferLike[] = [];
   const get = (offset: number, expected: number) => {
     const got: Buffer[] = [];
     const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/xorb`);
@@ -156,6 +158,7 @@ describe("socketGet with a closed range", () => {
       closedRange: true,
       userAgent: "test",
       consume: async (bytes) => {
+        memory.push(bytes.buffer);
         got.push(Buffer.from(bytes));
       },
     }).then((result) => ({ ...result, bytes: Buffer.concat(got) }));
@@ -170,6 +173,17 @@ describe("socketGet with a closed range", () => {
     const later = await get(250, 500);
     expect(seen[1]?.range).toBe("bytes=250-749");
     expect(later.bytes.equals(body.subarray(250, 750))).toBe(true);
+  });
+
+  it("reads the next GET into the memory of the one before, once it is done with it", async () => {
+    answer = "206";
+    memory = [];
+    const first = await get(0, 300);
+    const second = await get(300, 400);
+    expect(first.bytes.equals(body.subarray(0, 300))).toBe(true);
+    expect(second.bytes.equals(body.subarray(300, 700))).toBe(true);
+    expect(memory).toHaveLength(2);
+    expect(memory[1]).toBe(memory[0]);
   });
 
   it("leaves a whole-object answer (200) to the client's path before taking any byte", async () => {
