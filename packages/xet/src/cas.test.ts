@@ -846,7 +846,12 @@ describe("download by reconstruction", () => {
     // The file's one xorb read twice over, by two terms of the same range: every chunk is kept
     // for the second term while the first goes on, which a receiver of two buffers cannot hold.
     const cas = useFakeCas(server);
-    const upload = { repo: "acme/m", files: [{ content: data }], cacheDir: false as const, compression: "none" as const };
+    const upload = {
+      repo: "acme/m",
+      files: [{ content: data }],
+      cacheDir: false as const,
+      compression: "none" as const,
+    };
     const [file] = (await uploadXet(hub(), upload)).files;
     const stored = cas.files.get(file!.xetHash)!;
     cas.files.set(file!.xetHash, { ...stored, terms: [...stored.terms, ...stored.terms] });

@@ -189,7 +189,8 @@ class ChunkStore {
   /** Drops the bytes (the last term that needs them is done, or the read stopped). */
   clear(): void {
     // Views of a receiver's buffers go back, so that it is not left waiting for them.
-    if (this.pool) for (const chunk of this.chunks.values()) if (this.pool.isLent(chunk)) this.pool.give(chunk);
+    if (this.pool)
+      for (const chunk of this.chunks.values()) if (this.pool.isLent(chunk)) this.pool.give(chunk);
     this.closed = true;
     this.chunks.clear();
     this.held = 0;
