@@ -779,10 +779,15 @@ describe("download by reconstruction", () => {
    * A receiver as @hfkit/repo's own socket is one when it lends: two buffers of `size` bytes,
    * each handed on whole through `lend` and overwritten only once the promise it returned
    * settles (then at once, so that a chunk read later from it would be wrong). `buffers` gets
-   * their memory; `done` each range's end.
+   * their memory; `done` each range's end; the connection "breaks" after `limit` bytes.
    */
   const holdingReceiver =
-    (size: number, buffers: Set<ArrayBufferLike>, done: Promise<unknown>[] = []): XorbRangeReceiver =>
+    (
+      size: number,
+      buffers: Set<ArrayBufferLike>,
+      done: Promise<unknown>[] = [],
+      limit = Number.POSITIVE_INFINITY,
+    ): XorbRangeReceiver =>
     (request) => {
       const receiving = (async () => {
         const { url, start, end, signal, take, lend } = request;
@@ -792,10 +797,11 @@ describe("download by reconstruction", () => {
         for (const buffer of pair) buffers.add(buffer.buffer);
         const busy: (Promise<void> | undefined)[] = [undefined, undefined];
         let received = 0;
-        for (let i = 0; received < body.byteLength && !signal?.aborted; i = 1 - i) {
+        const last = Math.min(body.byteLength, limit);
+        for (let i = 0; received < last && !signal?.aborted; i = 1 - i) {
           await busy[i];
           const buffer = pair[i]!;
-          const n = Math.min(size, body.byteLength - received);
+          const n = Math.min(size, last - received);
           buffer.set(body.subarray(received, received + n));
           received += n;
           busy[i] = Promise.resolve((lend ?? take)(buffer.subarray(0, n))).then(() => {
@@ -803,7 +809,7 @@ describe("download by reconstruction", () => {
           });
         }
         await Promise.all(busy);
-        return { received };
+        return received < body.byteLength ? { received, error: new Error("connection reset") } : { received };
       })();
       done.push(receiving);
       return receiving;
@@ -866,6 +872,25 @@ describe("download by reconstruction", () => {
       copies.push(Buffer.from(lent));
     }
     expect(Buffer.concat(copies).equals(Buffer.concat([data, data]))).toBe(true);
+  });
+
+  it("asks the client for the rest of a range a lending receiver broke off, from the first chunk not yet whole", async () => {
+    const fileHash = (await uploadData("none"))[0]!.xetHash;
+    seen.length = 0;
+    const copies: Buffer[] = [];
+    for await (const lent of readXetFile(hub(), {
+      repo: "acme/m",
+      fileHash,
+      receiveRange: holdingReceiver(256 << 10, new Set(), [], 1_000_000),
+      lendChunks: true,
+    })) {
+      copies.push(Buffer.from(lent));
+    }
+    // Verified against the file hash (the default) as well.
+    expect(Buffer.concat(copies).equals(Buffer.from(data))).toBe(true);
+    const [from] = clientRanges().map((range) => Number(/bytes=(\d+)-/.exec(range)![1]));
+    expect(from).toBeGreaterThan(900_000);
+    expect(from).toBeLessThanOrEqual(1_000_000);
   });
 
   it("gives a lending receiver its buffers back when the reader stops early", async () => {
