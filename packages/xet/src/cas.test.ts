@@ -775,6 +775,141 @@ describe("download by reconstruction", () => {
     }
   });
 
+  /**
+   * A receiver as @hfkit/repo's own socket is one when it lends: two buffers of `size` bytes,
+   * each handed on whole through `lend` and overwritten only once the promise it returned
+   * settles (then at once, so that a chunk read later from it would be wrong). `buffers` gets
+   * their memory; `done` each range's end; the connection "breaks" after `limit` bytes.
+   */
+  const holdingReceiver =
+    (
+      size: number,
+      buffers: Set<ArrayBufferLike>,
+      done: Promise<unknown>[] = [],
+      limit = Number.POSITIVE_INFINITY,
+    ): XorbRangeReceiver =>
+    (request) => {
+      const receiving = (async () => {
+        const { url, start, end, signal, take, lend } = request;
+        const answer = await fetch(url, { headers: { range: `bytes=${start}-${end}`, "x-inner": "1" } });
+        const body = new Uint8Array(await answer.arrayBuffer());
+        const pair = [new Uint8Array(size), new Uint8Array(size)];
+        for (const buffer of pair) buffers.add(buffer.buffer);
+        const busy: (Promise<void> | undefined)[] = [undefined, undefined];
+        let received = 0;
+        const last = Math.min(body.byteLength, limit);
+        for (let i = 0; received < last && !signal?.aborted; i = 1 - i) {
+          await busy[i];
+          const buffer = pair[i]!;
+          const n = Math.min(size, last - received);
+          buffer.set(body.subarray(received, received + n));
+          received += n;
+          busy[i] = Promise.resolve((lend ?? take)(buffer.subarray(0, n))).then(() => {
+            buffer.fill(0xee);
+          });
+        }
+        await Promise.all(busy);
+        return received < body.byteLength ? { received, error: new Error("connection reset") } : { received };
+      })();
+      done.push(receiving);
+      return receiving;
+    };
+
+  it("with `lendChunks`, hands stored chunks on as views of a lending receiver's buffers, read before it reuses them", async () => {
+    // Bytes of 4 random bits each: LZ4 shrinks every chunk, so none is stored as it is.
+    const compressible = data.map((byte) => byte & 0x0f);
+    for (const [compression, content] of [
+      ["none", data],
+      ["lz4", compressible],
+    ] as const) {
+      useFakeCas(server);
+      const upload = { repo: "acme/m", files: [{ content }], cacheDir: false as const, compression };
+      const [file] = (await uploadXet(hub(), upload)).files;
+      const buffers = new Set<ArrayBufferLike>();
+      const copies: Buffer[] = [];
+      let views = 0;
+      for await (const lent of readXetFile(hub(), {
+        repo: "acme/m",
+        fileHash: file!.xetHash,
+        receiveRange: holdingReceiver(256 << 10, buffers),
+        lendChunks: true,
+      })) {
+        copies.push(Buffer.from(lent));
+        if (buffers.has(lent.buffer)) views++;
+      }
+      // Verified against the file hash (the default) as well.
+      expect(Buffer.concat(copies).equals(Buffer.from(content))).toBe(true);
+      expect(buffers.size).toBeGreaterThan(0);
+      // Stored chunks are not copied out of the receiver's memory (only those across two of
+      // its buffers); compressed ones are decoded from it into chunk memory (a short last chunk
+      // LZ4 does not shrink may be stored as it is).
+      if (compression === "none") expect(views).toBeGreaterThan(copies.length / 2);
+      else expect(views).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("copies out lent chunks read again later, so that a lending receiver is never left waiting for room", async () => {
+    // The file's one xorb read twice over, by two terms of the same range: every chunk is kept
+    // for the second term while the first goes on, which a receiver of two buffers cannot hold.
+    const cas = useFakeCas(server);
+    const upload = {
+      repo: "acme/m",
+      files: [{ content: data }],
+      cacheDir: false as const,
+      compression: "none" as const,
+    };
+    const [file] = (await uploadXet(hub(), upload)).files;
+    const stored = cas.files.get(file!.xetHash)!;
+    cas.files.set(file!.xetHash, { ...stored, terms: [...stored.terms, ...stored.terms] });
+    const copies: Buffer[] = [];
+    for await (const lent of readXetFile(hub(), {
+      repo: "acme/m",
+      fileHash: file!.xetHash,
+      receiveRange: holdingReceiver(256 << 10, new Set()),
+      lendChunks: true,
+      verify: false, // the file hash names the file once over
+    })) {
+      copies.push(Buffer.from(lent));
+    }
+    expect(Buffer.concat(copies).equals(Buffer.concat([data, data]))).toBe(true);
+  });
+
+  it("asks the client for the rest of a range a lending receiver broke off, from the first chunk not yet whole", async () => {
+    const fileHash = (await uploadData("none"))[0]!.xetHash;
+    seen.length = 0;
+    const copies: Buffer[] = [];
+    for await (const lent of readXetFile(hub(), {
+      repo: "acme/m",
+      fileHash,
+      receiveRange: holdingReceiver(256 << 10, new Set(), [], 1_000_000),
+      lendChunks: true,
+    })) {
+      copies.push(Buffer.from(lent));
+    }
+    // Verified against the file hash (the default) as well.
+    expect(Buffer.concat(copies).equals(Buffer.from(data))).toBe(true);
+    const [from] = clientRanges().map((range) => Number(/bytes=(\d+)-/.exec(range)![1]));
+    expect(from).toBeGreaterThan(900_000);
+    expect(from).toBeLessThanOrEqual(1_000_000);
+  });
+
+  it("gives a lending receiver its buffers back when the reader stops early", async () => {
+    const fileHash = (await uploadData("none"))[0]!.xetHash;
+    const done: Promise<unknown>[] = [];
+    let pieces = 0;
+    for await (const _ of readXetFile(hub(), {
+      repo: "acme/m",
+      fileHash,
+      receiveRange: holdingReceiver(256 << 10, new Set(), done),
+      lendChunks: true,
+    })) {
+      if (++pieces === 3) break;
+    }
+    expect(done.length).toBeGreaterThan(0);
+    // Every range's receiver ends: none is left waiting for chunks no one will read.
+    await Promise.all(done);
+  });
+
   it("leaves to the client what `receiveRange` does not deliver, from the first chunk not yet whole", async () => {
     const fileHash = (await uploadData("none"))[0]!.xetHash;
     // Breaks off after 1,000,000 bytes of each range.

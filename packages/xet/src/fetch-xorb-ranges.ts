@@ -242,6 +242,14 @@ export interface XorbRangeRequest {
    * means the reader holds enough chunks not yet read: receive no more until it settles.
    */
   take(bytes: Uint8Array): void | Promise<void>;
+  /**
+   * `take` for a receiver that leaves the bytes untouched until the promise returned settles
+   * (@hfkit/repo's socket: its two buffers are read into only once handed back): stored chunks
+   * that lie whole in them are then lent to the reader as views of them, not copied out, and
+   * the promise settles once every such chunk has been read (or copied out because the reader
+   * waits for a later one). Receive no more until it settles.
+   */
+  lend?(bytes: Uint8Array): void | Promise<void>;
 }
 
 /**
@@ -288,6 +296,13 @@ export async function receiveXorbRange(
         parser.push(bytes);
         return options.room?.();
       },
+      lend: (bytes) => {
+        const lease = options.pool ? new Lease() : undefined;
+        parser.push(bytes, lease);
+        const read = lease?.seal();
+        const room = options.room?.();
+        return read && room ? Promise.all([read, room]).then(() => {}) : (read ?? room);
+      },
     }));
   } catch (thrown) {
     error = thrown;
@@ -327,9 +342,39 @@ class CopyingChunkParser {
     private readonly pool?: ChunkPool | undefined,
   ) {}
 
-  push(bytes: Uint8Array): void {
+  /**
+   * Cuts `bytes` into chunks. With a `lease` (the receiver keeps `bytes` untouched until the
+   * lease's promise settles), a stored chunk that lies whole in `bytes` is handed on as a view
+   * of them, counted in the lease, and a compressed one is decoded straight from them.
+   */
+  push(bytes: Uint8Array, lease?: Lease): void {
     let at = 0;
     while (this.done < this.count) {
+      if (lease && this.pool && !this.header && this.headFill === 0) {
+        // Whole in `bytes`: no copy of the payload (a stored chunk is not copied at all).
+        if (bytes.byteLength - at < CHUNK_HEADER_BYTES) {
+          if (at === bytes.byteLength) return;
+        } else {
+          const header = parseChunkHeader(bytes, at);
+          const end = at + CHUNK_HEADER_BYTES + header.compressedSize;
+          if (end <= bytes.byteLength) {
+            if (header.scheme === "none" && header.compressedSize !== header.size)
+              throw new XorbFormatError("stored chunk size mismatch");
+            const payload = bytes.subarray(at + CHUNK_HEADER_BYTES, end);
+            let chunk = payload;
+            if (header.scheme === "none") this.pool.lend(chunk, lease);
+            else {
+              chunk = this.pool.take(header.size);
+              decodeChunkInto(header, payload, chunk, 0);
+            }
+            at = end;
+            this.done++;
+            this.completedBytes += CHUNK_HEADER_BYTES + header.compressedSize;
+            this.onChunk(chunk);
+            continue;
+          }
+        }
+      }
       if (!this.header) {
         if (at === bytes.byteLength) return;
         const n = Math.min(CHUNK_HEADER_BYTES - this.headFill, bytes.byteLength - at);
@@ -396,13 +441,61 @@ export class ChunkPool {
     return slab.subarray(0, size);
   }
 
-  /** Hands back a chunk from `take` (or a view of it): its bytes may be overwritten from now on. */
+  /** Chunks that are views of a receiver's buffer (`lend`), each with the lease it counts in. */
+  private readonly lent = new WeakMap<Uint8Array, Lease>();
+
+  /** Records `chunk` (a view of bytes a receiver lent) as out until it is given back. */
+  lend(chunk: Uint8Array, lease: Lease): void {
+    lease.count++;
+    this.lent.set(chunk, lease);
+  }
+
+  /** Whether `chunk` is a view of a receiver's buffer, still out. */
+  isLent(chunk: Uint8Array): boolean {
+    return this.lent.has(chunk);
+  }
+
+  /**
+   * Hands back a chunk from `take` (or a view of it), or one lent from a receiver's buffer:
+   * its bytes may be overwritten from now on.
+   */
   give(chunk: Uint8Array): void {
+    const lease = this.lent.get(chunk);
+    if (lease) {
+      this.lent.delete(chunk);
+      lease.release();
+      return;
+    }
     const { buffer } = chunk;
     if (!this.own.has(buffer) || this.idle.has(buffer)) return; // not ours, or already back
     if ((this.free.length + 1) * MAX_CHUNK_SIZE > ChunkPool.MAX_FREE) return;
     this.idle.add(buffer);
     this.free.push(Buffer.from(buffer, 0, MAX_CHUNK_SIZE));
+  }
+}
+
+/**
+ * The chunks lent as views of one piece of a receiver's bytes (`lend`): its promise settles
+ * once all of them are given back, so that the receiver may read into that memory again.
+ */
+export class Lease {
+  /** Chunks out. */
+  count = 0;
+  private sealed = false;
+  private settle: (() => void) | undefined;
+
+  /** No more chunks will be added: undefined if none is out, else a promise of the last one back. */
+  seal(): Promise<void> | undefined {
+    this.sealed = true;
+    if (this.count === 0) return undefined;
+    return new Promise<void>((resolve) => {
+      this.settle = resolve;
+    });
+  }
+
+  release(): void {
+    this.count--;
+    if (this.count === 0 && this.sealed) this.settle?.();
   }
 }
 

@@ -75,11 +75,17 @@ class ChunkStore {
   private readonly waiting = new Map<number, (chunk: Uint8Array | undefined) => void>();
   private failure: { error: unknown } | undefined;
   private ended = false;
+  /** Cleared: no term reads from it any more, so chunks still arriving go back at once. */
+  private closed = false;
   /** With counted uses: bytes added and not yet released, and who waits for them to drop. */
   private held = 0;
   private roomMade: (() => void) | undefined;
 
-  constructor(private readonly uses?: Map<number, number>) {}
+  constructor(
+    private readonly uses?: Map<number, number>,
+    /** With `lendChunks`: where chunks go back, and which are views of a receiver's buffer. */
+    private readonly pool?: ChunkPool,
+  ) {}
 
   /**
    * Undefined while the chunks held are under `HELD_LIMIT` bytes, or while the reader waits for
@@ -104,6 +110,15 @@ class ChunkStore {
   }
 
   add(index: number, chunk: Uint8Array): void {
+    if (this.closed || (this.pool && !this.uses?.has(index))) {
+      // No term reads it from here (uses are counted with a pool), or none ever will again.
+      this.pool?.give(chunk);
+      return;
+    }
+    // A view of a receiver's buffer holds that buffer until read. While the reader waits for a
+    // later chunk of this store, one it will read after that is copied out instead (the
+    // receiver could otherwise stop for room before the chunk waited for: a deadlock).
+    if (this.waiting.size > 0 && !this.waiting.has(index)) chunk = this.copyOut(chunk);
     if (this.uses?.has(index)) this.held += chunk.byteLength;
     const wake = this.waiting.get(index);
     if (wake) {
@@ -130,7 +145,13 @@ class ChunkStore {
     if (this.failure) return Promise.reject(this.failure.error);
     if (this.ended) return undefined;
     const waited = new Promise<Uint8Array | undefined>((resolve) => this.waiting.set(index, resolve));
-    this.makeRoom(); // the reader needs a chunk that has not come: the receiver must go on
+    // The reader needs a chunk that has not come: the receiver must go on, so no chunk held
+    // here may keep its buffer (see `add`).
+    for (const [i, held] of this.chunks) {
+      const copy = this.copyOut(held);
+      if (copy !== held) this.chunks.set(i, copy);
+    }
+    this.makeRoom();
     return waited.then((got) => {
       if (got === undefined && this.failure) throw this.failure.error;
       return got;
@@ -156,8 +177,21 @@ class ChunkStore {
     return chunk;
   }
 
-  /** Drops the bytes (the last term that needs them is done). */
+  /** `chunk`, or a copy of it in pool memory if it is a view of a receiver's buffer (handed back). */
+  private copyOut(chunk: Uint8Array): Uint8Array {
+    if (!this.pool?.isLent(chunk)) return chunk;
+    const copy = this.pool.take(chunk.byteLength);
+    copy.set(chunk);
+    this.pool.give(chunk);
+    return copy;
+  }
+
+  /** Drops the bytes (the last term that needs them is done, or the read stopped). */
   clear(): void {
+    // Views of a receiver's buffers go back, so that it is not left waiting for them.
+    if (this.pool)
+      for (const chunk of this.chunks.values()) if (this.pool.isLent(chunk)) this.pool.give(chunk);
+    this.closed = true;
     this.chunks.clear();
     this.held = 0;
     this.makeRoom();
@@ -256,7 +290,7 @@ export async function* readXetFile(
   let started = 0;
   const load = (unit: Unit): ChunkStore => {
     if (unit.chunks) return unit.chunks;
-    const store = new ChunkStore(unit.uses);
+    const store = new ChunkStore(unit.uses, pool);
     unit.chunks = store;
     const [only] = unit.ranges;
     if (unit.ranges.length === 1 && only) {
@@ -358,6 +392,7 @@ export async function* readXetFile(
     }
   } finally {
     stop.abort();
+    for (const unit of units) unit.chunks?.clear();
   }
   if (hashes) {
     const got = hashToHex(hashes.file(chunkHashes));

@@ -41,6 +41,13 @@ export interface SocketGetResult {
 
 /** Reused receive buffers: two, so that one is written while the other fills (measured: README). */
 const BUFFER_SIZE = 1 << 20;
+/**
+ * Receive buffers of finished GETs, for the next ones: a Xet download opens a socket per xorb
+ * range (a 2 GiB file: ~50), and two fresh 1 MiB buffers each were ~25,000 page faults (the
+ * kernel zeroes every page on first touch). At most `KEPT_BUFFERS` are kept.
+ */
+const freeBuffers: Buffer[] = [];
+const KEPT_BUFFERS = 8;
 /** A buffer with less room than this is handed on rather than read into again. */
 const ROOM = 64 << 10;
 const MAX_HEAD = 64 << 10;
@@ -59,7 +66,10 @@ const IDLE_TIMEOUT_MS = 300_000;
  */
 export function socketGet(options: SocketGetOptions): Promise<SocketGetResult> {
   const { url, signal } = options;
-  const buffers = [Buffer.allocUnsafe(BUFFER_SIZE), Buffer.allocUnsafe(BUFFER_SIZE)];
+  const buffers = [
+    freeBuffers.pop() ?? Buffer.allocUnsafe(BUFFER_SIZE),
+    freeBuffers.pop() ?? Buffer.allocUnsafe(BUFFER_SIZE),
+  ];
   const spare = Buffer.allocUnsafe(ROOM);
   let current = 0;
   /** Bytes held in `buffers[current]`: the response head while it arrives, then body bytes. */
@@ -146,6 +156,11 @@ export function socketGet(options: SocketGetOptions): Promise<SocketGetResult> {
         } catch (writeError) {
           error ??= writeError;
         }
+        // Nothing reads them any more (every `consume` has settled): the next GET may.
+        // (Last in, first out: the next GET reads into the same buffer first.)
+        if (!writing)
+          for (const buffer of [...buffers].reverse())
+            if (freeBuffers.length < KEPT_BUFFERS) freeBuffers.push(buffer);
         if (outcome.fallback !== undefined && received === 0)
           resolve({ received, fallback: outcome.fallback });
         else resolve(error === undefined ? { received } : { received, error });

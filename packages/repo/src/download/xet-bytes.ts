@@ -22,7 +22,7 @@ export const OWN_SOCKET_MIN_RANGE = 4 << 20;
 export function readXetFile(client: HubClient, options: ReadXetFileOptions): AsyncGenerator<Uint8Array> {
   const own = mayOpenOwnSockets(client);
   if (!own || options.receiveRange) return readXet(client, options);
-  const receiveRange: XorbRangeReceiver = async ({ url, start, end, signal, take }) => {
+  const receiveRange: XorbRangeReceiver = async ({ url, start, end, signal, take, lend }) => {
     const target = URL.parse(url);
     if (end - start + 1 < OWN_SOCKET_MIN_RANGE) return { received: 0, fallback: "a small range" };
     if (target === null || (target.protocol !== "http:" && target.protocol !== "https:"))
@@ -38,8 +38,9 @@ export function readXetFile(client: HubClient, options: ReadXetFileOptions): Asy
       closedRange: true,
       userAgent: `hfkit/${VERSION}; node/${process.versions.node}`,
       signal: stop,
-      // `take` copies what it keeps before returning: the buffer can be read into again at once.
-      consume: async (bytes) => take(bytes),
+      // socketGet reads into a buffer again only once `consume` settles: `lend` may hand its
+      // stored chunks to the reader as views of it, the promise settling once they are read.
+      consume: async (bytes) => (lend ? lend(bytes) : take(bytes)),
     });
   };
   return readXet(client, { ...options, receiveRange });

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRepo } from "../create-repo.js";
 import { downloadFile } from "../download-file.js";
 import { socketGet } from "./socket-get.js";
-import { OWN_SOCKET_MIN_RANGE } from "./xet-bytes.js";
+import { OWN_SOCKET_MIN_RANGE, readXetFile } from "./xet-bytes.js";
 
 const TOKEN = "hf_xet_own_socket_token";
 let emulator: EmulatorServer;
@@ -82,6 +82,23 @@ describe("Xet downloads over hfkit's own socket", () => {
     expect(clientUrls.filter((url) => url.includes("/xorbs/"))).toEqual([]);
   });
 
+  it("lends the socket's receive buffers: stored chunks are read as views of them, not copied out", async () => {
+    const hub = createHubClient({ endpoint: emulator.url, token: TOKEN, env: {} });
+    const content = randomBytes(OWN_SOCKET_MIN_RANGE + 2_345_678);
+    const repo = `local/lent`;
+    await createRepo(hub, { repo });
+    const [file] = (await uploadXet(hub, { repo, files: [{ content }], cacheDir: false })).files;
+    const copies: Buffer[] = [];
+    let views = 0;
+    for await (const lent of readXetFile(hub, { repo, fileHash: file!.xetHash, lendChunks: true })) {
+      copies.push(Buffer.from(lent));
+      // socketGet's reused 1 MiB buffers (chunk memory is 128 KiB per chunk).
+      if (lent.buffer.byteLength === 1 << 20) views++;
+    }
+    expect(Buffer.concat(copies).equals(content)).toBe(true);
+    expect(views).toBeGreaterThan(copies.length / 2);
+  });
+
   it("leaves a range under the threshold, or a client given its own fetch, to the client", async () => {
     const hub = createHubClient({ endpoint: emulator.url, token: TOKEN, env: {} });
     const small = randomBytes(300_000);
@@ -129,6 +146,8 @@ describe("socketGet with a closed range", () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+  /** The memory of each `consume` call's bytes, in order. */
+  let memory: ArrayBufferLike[] = [];
   const get = (offset: number, expected: number) => {
     const got: Buffer[] = [];
     const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/xorb`);
@@ -139,6 +158,7 @@ describe("socketGet with a closed range", () => {
       closedRange: true,
       userAgent: "test",
       consume: async (bytes) => {
+        memory.push(bytes.buffer);
         got.push(Buffer.from(bytes));
       },
     }).then((result) => ({ ...result, bytes: Buffer.concat(got) }));
@@ -153,6 +173,17 @@ describe("socketGet with a closed range", () => {
     const later = await get(250, 500);
     expect(seen[1]?.range).toBe("bytes=250-749");
     expect(later.bytes.equals(body.subarray(250, 750))).toBe(true);
+  });
+
+  it("reads the next GET into the memory of the one before, once it is done with it", async () => {
+    answer = "206";
+    memory = [];
+    const first = await get(0, 300);
+    const second = await get(300, 400);
+    expect(first.bytes.equals(body.subarray(0, 300))).toBe(true);
+    expect(second.bytes.equals(body.subarray(300, 700))).toBe(true);
+    expect(memory).toHaveLength(2);
+    expect(memory[1]).toBe(memory[0]);
   });
 
   it("leaves a whole-object answer (200) to the client's path before taking any byte", async () => {
