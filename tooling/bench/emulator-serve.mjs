@@ -1,8 +1,13 @@
 // `hfkit emulator serve` for client benchmarks: memory storage and the SHA-256 check of
 // uploads switched off (the emulator README's advice), in its own process so that it can be
 // pinned to its own CPU. Prints the Hub URL on its first stdout line.
-import { startEmulatorServer } from "@hfkit/emulator";
+// HFKIT_BENCH_EMULATOR=<path of an emulator build's dist/index.js> serves that build instead
+// (push-emulators.mjs compares two).
+import { pathToFileURL } from "node:url";
 
+const { startEmulatorServer } = process.env.HFKIT_BENCH_EMULATOR
+  ? await import(pathToFileURL(process.env.HFKIT_BENCH_EMULATOR).href)
+  : await import("@hfkit/emulator");
 const server = await startEmulatorServer({ port: 0, verifyLfsSha256: false });
 process.stdout.write(`${server.url}\n`);
 process.on("SIGTERM", () => server.close().then(() => process.exit(0)));

@@ -1,7 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { hashToHex, hexToHash, isDedupEligible, xetHasher } from "./hash.js";
+import { hashToHex, hexToHash, isDedupEligible, XetHasher, xetHasher } from "./hash.js";
 
 interface Vectors {
   cases: Array<{
@@ -33,26 +34,52 @@ describe("Xet hash strings", () => {
   });
 });
 
-describe("aggregated hashes against xet-core's reference values", () => {
-  it.each(vectors.cases.map((c, i) => [i, c.chunks.length, c] as const))(
-    "case %i (%i chunks): xorb hash and salted file hashes",
-    async (_i, _n, testCase) => {
-      const hasher = await xetHasher();
-      const chunks = testCase.chunks.map(([hash, size]) => ({ hash: hexToHash(hash), size }));
-      expect(hashToHex(hasher.xorbHash(chunks))).toBe(testCase.xorbHash);
-      for (const { salt, hash } of testCase.fileHashes) {
-        await hasher.loadKey(hexToHash(salt));
-        expect(hashToHex(hasher.fileHash(chunks, hexToHash(salt)))).toBe(hash);
-      }
+describe.each(["native", "wasm"] as const)(
+  "aggregated hashes against xet-core's reference values (%s BLAKE3)",
+  (backend) => {
+    it.each(vectors.cases.map((c, i) => [i, c.chunks.length, c] as const))(
+      "case %i (%i chunks): xorb hash and salted file hashes",
+      async (_i, _n, testCase) => {
+        const hasher = await XetHasher.create(backend);
+        const chunks = testCase.chunks.map(([hash, size]) => ({ hash: hexToHash(hash), size }));
+        expect(hashToHex(hasher.xorbHash(chunks))).toBe(testCase.xorbHash);
+        for (const { salt, hash } of testCase.fileHashes) {
+          await hasher.loadKey(hexToHash(salt));
+          expect(hashToHex(hasher.fileHash(chunks, hexToHash(salt)))).toBe(hash);
+        }
+      },
+    );
+
+    it("covers groups cut by the hash (% 4) and by the maximum of 9 children", () => {
+      const sizes = vectors.cases.map((c) => c.chunks.length);
+      expect(Math.max(...sizes)).toBeGreaterThan(9);
+      expect(sizes).toContain(0);
+      expect(sizes).toContain(1);
+    });
+  },
+);
+
+describe("BLAKE3 backends", () => {
+  it("hash chunks, in one piece or several, and verification ranges alike", async () => {
+    const native = await XetHasher.create("native");
+    const wasm = await XetHasher.create("wasm");
+    const bytes = randomBytes(200_000);
+    const parts = [bytes.subarray(0, 1), bytes.subarray(1, 70_001), bytes.subarray(70_001)];
+    const hash = hashToHex(wasm.chunkHash(bytes));
+    expect(hashToHex(native.chunkHash(bytes))).toBe(hash);
+    expect(hashToHex(native.chunkHash(parts))).toBe(hash);
+    expect(hashToHex(wasm.chunkHash(parts))).toBe(hash);
+    const hashes = [native.chunkHash(parts[0]!), native.chunkHash(parts[1]!), native.chunkHash(parts[2]!)];
+    expect(hashToHex(native.verificationHash(hashes))).toBe(hashToHex(wasm.verificationHash(hashes)));
+  });
+
+  // The lockfile holds the binaries of x86-64 Linux (glibc and musl): the machines of this project.
+  it.runIf(process.platform === "linux" && process.arch === "x64")(
+    "is the Rust crate's by default on x86-64 Linux",
+    async () => {
+      expect((await xetHasher()).backend).toBe("native");
     },
   );
-
-  it("covers groups cut by the hash (% 4) and by the maximum of 9 children", () => {
-    const sizes = vectors.cases.map((c) => c.chunks.length);
-    expect(Math.max(...sizes)).toBeGreaterThan(9);
-    expect(sizes).toContain(0);
-    expect(sizes).toContain(1);
-  });
 });
 
 describe("global dedup eligibility", () => {

@@ -1,8 +1,9 @@
-import { createBLAKE3, createXXHash32, type IHasher } from "hash-wasm";
+import { createXXHash32, type IHasher } from "hash-wasm";
+import { type Blake3Backend, defaultBlake3Backend, type KeyedBlake3, keyedBlake3 } from "./blake3.js";
 
 /**
- * Xet hashes (hub-docs `docs/xet/hashing.md`): every hash is a keyed BLAKE3 of 32 bytes.
- * BLAKE3 comes from hash-wasm (ADR 0010: ~200 MB/s here, where a pure-JS BLAKE3 ran at ~15).
+ * Xet hashes (hub-docs `docs/xet/hashing.md`): every hash is a keyed BLAKE3 of 32 bytes, from
+ * the Rust `blake3` crate where its binary loads, else hash-wasm (ADR 0020, `blake3.ts`).
  */
 
 /** Chunk hashes. */
@@ -30,6 +31,9 @@ export interface HashedChunk {
   size: number;
 }
 
+/** Two hex digits per byte value: a lookup instead of `toString(16).padStart` (a sixth of the time). */
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
 /**
  * The string form of a hash (hub-docs `docs/xet/api.md`, "Converting Hashes to Strings"):
  * each 8-byte group is read as a little-endian u64 and printed as 16 hex digits, so the bytes
@@ -38,7 +42,7 @@ export interface HashedChunk {
 export function hashToHex(hash: Hash): string {
   let out = "";
   for (let group = 0; group < 32; group += 8) {
-    for (let i = group + 7; i >= group; i--) out += hash[i]!.toString(16).padStart(2, "0");
+    for (let i = group + 7; i >= group; i--) out += HEX_BYTE[hash[i]!];
   }
   return out;
 }
@@ -90,33 +94,32 @@ function nextCut(nodes: readonly HashedChunk[], start: number): number {
 
 const encoder = new TextEncoder();
 
-function once(hasher: IHasher, data: Uint8Array): Hash {
-  return hasher.init().update(data).digest("binary");
-}
-
 /**
- * Every Xet hash, synchronous once created (hash-wasm instances are made asynchronously).
- * Hashing is a synchronous init/update/digest on one instance, so requests can share it.
+ * Every Xet hash, synchronous once created (the hashers are made asynchronously). Each hash is
+ * a synchronous reset/update/digest on one keyed instance, so requests can share it.
  */
 export class XetHasher {
   /** Keyed hashers for salts and HMAC keys, by the key's hex. */
-  private readonly keyed = new Map<string, IHasher>();
+  private readonly keyed = new Map<string, KeyedBlake3>();
 
   private constructor(
-    private readonly data: IHasher,
-    private readonly internal: IHasher,
-    private readonly verification: IHasher,
+    /** Where BLAKE3 comes from: the Rust crate (`native`) or hash-wasm (`wasm`). */
+    readonly backend: Blake3Backend,
+    private readonly data: KeyedBlake3,
+    private readonly internal: KeyedBlake3,
+    private readonly verification: KeyedBlake3,
     private readonly xxhash32: IHasher,
   ) {}
 
-  static async create(): Promise<XetHasher> {
+  /** `backend` defaults to `native` when `@napi-rs/blake-hash` loads on this platform. */
+  static async create(backend: Blake3Backend = defaultBlake3Backend()): Promise<XetHasher> {
     const [data, internal, verification, xxhash32] = await Promise.all([
-      createBLAKE3(256, DATA_KEY),
-      createBLAKE3(256, INTERNAL_NODE_KEY),
-      createBLAKE3(256, VERIFICATION_KEY),
+      keyedBlake3(DATA_KEY, backend),
+      keyedBlake3(INTERNAL_NODE_KEY, backend),
+      keyedBlake3(VERIFICATION_KEY, backend),
       createXXHash32(0),
     ]);
-    const hasher = new XetHasher(data, internal, verification, xxhash32);
+    const hasher = new XetHasher(backend, data, internal, verification, xxhash32);
     await hasher.loadKey(ZERO_KEY);
     return hasher;
   }
@@ -124,10 +127,10 @@ export class XetHasher {
   /** Makes `fileHash(chunks, key)` and `hmac(hash, key)` usable with this key. */
   async loadKey(key: Hash): Promise<void> {
     const id = hashToHex(key);
-    if (!this.keyed.has(id)) this.keyed.set(id, await createBLAKE3(256, key));
+    if (!this.keyed.has(id)) this.keyed.set(id, await keyedBlake3(key, this.backend));
   }
 
-  private withKey(key: Hash): IHasher {
+  private withKey(key: Hash): KeyedBlake3 {
     const hasher = this.keyed.get(hashToHex(key));
     if (!hasher) throw new Error("XetHasher: loadKey(key) first");
     return hasher;
@@ -135,10 +138,7 @@ export class XetHasher {
 
   /** A chunk's hash; its raw bytes in one piece or several. */
   chunkHash(data: Uint8Array | readonly Uint8Array[]): Hash {
-    if (data instanceof Uint8Array) return once(this.data, data);
-    const hasher = this.data.init();
-    for (const part of data) hasher.update(part);
-    return hasher.digest("binary");
+    return this.data(data);
   }
 
   /** The aggregated (Merkle) hash of a xorb's chunks; all zeros for none. */
@@ -165,19 +165,17 @@ export class XetHasher {
 
   /** The verification hash of a term: the raw chunk hashes of its range, concatenated. */
   verificationHash(chunkHashes: readonly Hash[]): Hash {
-    const hasher = this.verification.init();
-    for (const hash of chunkHashes) hasher.update(hash);
-    return hasher.digest("binary");
+    return this.verification(Buffer.concat(chunkHashes));
   }
 
   /** `HMAC(hash, key)` as Xet defines it: a BLAKE3 of the hash bytes keyed with `key`. */
   hmac(hash: Hash, key: Hash): Hash {
-    return once(this.withKey(key), hash);
+    return this.withKey(key)(hash);
   }
 
   /** xxHash32 with seed 0, for the checksums of LZ4 frames. */
   xxh32(data: Uint8Array): number {
-    const digest = once(this.xxhash32, data);
+    const digest = this.xxhash32.init().update(data).digest("binary");
     return ((digest[0]! << 24) | (digest[1]! << 16) | (digest[2]! << 8) | digest[3]!) >>> 0;
   }
 
@@ -189,7 +187,7 @@ export class XetHasher {
       text += `${hashToHex(node.hash)} : ${node.size}\n`;
       size += node.size;
     }
-    return { hash: once(this.internal, encoder.encode(text)), size };
+    return { hash: this.internal(encoder.encode(text)), size };
   }
 }
 

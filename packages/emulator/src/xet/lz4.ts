@@ -14,6 +14,9 @@ const MAGIC = 0x184d2204;
 /** Maximum block sizes by the BD byte's code (4 to 7). */
 const BLOCK_MAX = [0, 0, 0, 0, 64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024];
 
+/** Runs shorter than this are copied byte by byte. */
+const SHORT = 32;
+
 function u32(src: Uint8Array, at: number): number {
   if (at + 4 > src.byteLength) throw new XetFormatError("LZ4 frame truncated");
   return (src[at]! | (src[at + 1]! << 8) | (src[at + 2]! << 16) | (src[at + 3]! << 24)) >>> 0;
@@ -52,7 +55,12 @@ function decodeBlock(
     const literals = length(token >>> 4);
     if (s + literals > end) fail("literals run past the block");
     if (dPos + literals > dst.byteLength) fail("decodes to more bytes than the chunk header says");
-    dst.set(src.subarray(s, s + literals), dPos);
+    if (literals < SHORT) {
+      // A loop beats a subarray view plus `set` for the short runs that dominate.
+      for (let i = 0; i < literals; i++) dst[dPos + i] = src[s + i]!;
+    } else {
+      dst.set(src.subarray(s, s + literals), dPos);
+    }
     s += literals;
     dPos += literals;
     if (s === end) break; // the last sequence has literals only
@@ -62,7 +70,11 @@ function decodeBlock(
     if (offset === 0 || dPos - offset < windowStart) fail("match offset outside the decoded data");
     const matchLength = length(token & 15) + 4;
     if (dPos + matchLength > dst.byteLength) fail("decodes to more bytes than the chunk header says");
-    if (offset >= matchLength) {
+    if (matchLength < SHORT) {
+      // Byte by byte, forward: an overlapping match repeats its pattern as LZ4 means it to.
+      for (let i = 0, from = dPos - offset; i < matchLength; i++) dst[dPos + i] = dst[from + i]!;
+      dPos += matchLength;
+    } else if (offset >= matchLength) {
       dst.copyWithin(dPos, dPos - offset, dPos - offset + matchLength);
       dPos += matchLength;
     } else {
