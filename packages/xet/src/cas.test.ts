@@ -284,14 +284,14 @@ describe("upload through the CAS", () => {
     expect(xorbTarget(9, 20 * MiB)).toBe(10 * MiB);
     expect(xorbTarget(9, 15 * MiB)).toBe(15 * MiB); // the rest, in one
     expect(xorbTarget(9, 3 * MiB)).toBe(MIN_XORB_TARGET);
-    // At most half of the memory budget, so the next xorb is whole while the CAS checks one.
-    expect(xorbTarget(9, 2048 * MiB, 96 * MiB)).toBe(48 * MiB);
-    expect(xorbTarget(9, 2048 * MiB, 64 * MiB)).toBe(32 * MiB);
-    expect(xorbTarget(9, 2048 * MiB, 256 * MiB)).toBe(64 * MiB);
+    // At most a third of the memory budget: the CAS has two xorbs to check while one is built.
+    expect(xorbTarget(9, 2048 * MiB, 96 * MiB)).toBe(32 * MiB);
+    expect(xorbTarget(9, 2048 * MiB, 64 * MiB)).toBe(Math.floor((64 * MiB) / 3));
+    expect(xorbTarget(9, 2048 * MiB, 192 * MiB)).toBe(64 * MiB);
     expect(xorbTarget(9, 40 * MiB, 64 * MiB)).toBe(20 * MiB);
   });
 
-  it("keeps every xorb within half of maxBufferedBytes, so two fit in the budget", {
+  it("keeps every xorb within a third of maxBufferedBytes, so the CAS has two to check while one is built", {
     timeout: 120_000,
   }, async () => {
     const cas = useFakeCas(server);
@@ -302,11 +302,11 @@ describe("upload through the CAS", () => {
       files: [{ content: noiseBytes(total, 11) }],
       cacheDir: false,
       globalDedup: false,
-      maxBufferedBytes: 64 * MiB,
+      maxBufferedBytes: 96 * MiB,
     });
     const sizes = parseShard(cas.shards[0]!).xorbs.map((x) => x.rawBytes);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(total);
-    // 8, 16, 32, then 32 where a 96 MiB budget allows 36 (half of the 72 MiB left), then the taper.
+    // 8, 16, 32, then 32 where half of the budget allowed 36 (half of the 72 MiB left), then the taper.
     expect(Math.max(...sizes)).toBeLessThanOrEqual(32 * MiB);
     expect(sizes[3]).toBeGreaterThan(32 * MiB - 128 * 1024);
   });

@@ -82,15 +82,19 @@ export const MIN_XORB_TARGET = 8 << 20;
  * verified the last 64 MiB: a 32 MiB upload was one xorb sent after all its chunking, with
  * nothing overlapped. Any size up to 64 MiB is valid (hub-docs xorb.md).
  *
- * No xorb is larger than half of `budget` (the bytes of xorbs memory may hold), so that the
- * next one is whole and sent while the CAS still verifies the one before: with 64 MiB xorbs in
- * a 96 MiB budget, chunking stopped 32 MiB into each xorb until the previous one was answered,
- * and the CAS then sat idle while the other 32 MiB were chunked (issue 19).
+ * No xorb is larger than a third of `budget` (the bytes of xorbs memory may hold). Memory frees
+ * a whole xorb at a time, when the CAS accepts it; chunking then fills the next xorb while the
+ * CAS works through what was sent after the accepted one. With xorbs of half the budget that
+ * was one xorb: the CAS needed as long to verify it (~5 ms per MiB on the emulator) as the
+ * client took to chunk and hash the next (~5.5 ms per MiB), so the CAS went idle whenever the
+ * client slowed. A third leaves it two xorbs to verify while one is built (issue 19). With 64
+ * MiB xorbs in a 96 MiB budget, chunking had stopped 32 MiB into each xorb until the previous
+ * one was answered.
  */
 export function xorbTarget(
   closed: number,
   remaining: number | undefined,
-  budget = 2 * MAX_XORB_BYTES,
+  budget = 3 * MAX_XORB_BYTES,
 ): number {
   const ramp = MIN_XORB_TARGET * 2 ** Math.min(closed, 3);
   // Up to 16 MiB left goes in one xorb: halving further would only add a tiny last xorb.
@@ -100,7 +104,7 @@ export function xorbTarget(
       : remaining <= 2 * MIN_XORB_TARGET
         ? Math.max(MIN_XORB_TARGET, remaining)
         : Math.ceil(remaining / 2);
-  const pipelined = Math.max(MIN_XORB_TARGET, Math.floor(budget / 2));
+  const pipelined = Math.max(MIN_XORB_TARGET, Math.floor(budget / 3));
   return Math.min(MAX_XORB_BYTES, ramp, taper, pipelined);
 }
 

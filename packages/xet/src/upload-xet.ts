@@ -56,8 +56,8 @@ export interface UploadXetOptions {
   concurrency?: Partial<XetUploadConcurrency>;
   /**
    * Serialized xorb bytes held at once (being built, queued and sending); reading waits above
-   * it, and xorbs are at most half of it (48 MiB by default, up to the format's 64 MiB), so the
-   * next xorb builds whole while the previous one is sent. Default 96 MiB (a 2 GiB upload
+   * it, and xorbs are at most a third of it (32 MiB by default, up to the format's 64 MiB), so
+   * the CAS checks two xorbs while the next one is built. Default 96 MiB (a 2 GiB upload
    * peaked at 265–295 MB of RSS with 128 MiB). At least 64 MiB; raise it for more xorbs in
    * flight on a slow link.
    */
