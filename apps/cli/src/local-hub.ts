@@ -2,7 +2,8 @@ import { join } from "node:path";
 // The emulator is loaded only when the local hub is used (see commands/emulator.ts).
 import type { Emulator } from "@hfkit/emulator";
 import { readHubEnvironment } from "@hfkit/http";
-import { acquireFileLock, type FileLock, type LockHolder } from "@hfkit/repo";
+// So is @hfkit/repo (its file lock): only a command that opens the local hub needs it.
+import type { FileLock, LockHolder } from "@hfkit/repo";
 
 /** `--endpoint local` (or `HF_ENDPOINT=local`) selects the embedded local hub. */
 export const LOCAL_ENDPOINT = "local";
@@ -41,6 +42,7 @@ export class LocalHub {
     const lockPath = join(dir, ".hfkit-lock");
     let holder: LockHolder | undefined;
     let lock: FileLock;
+    const { acquireFileLock } = await import("@hfkit/repo");
     try {
       lock = await acquireFileLock(lockPath, {
         timeoutMs: options.waitMs ?? 30_000,

@@ -79,7 +79,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   let stopTracing: (() => Promise<void>) | undefined;
   program.hook("preAction", async () => {
     const options = program.opts<LogOptions & { traceFile?: string }>();
-    stopLogging ??= startLogging(options, io);
+    stopLogging ??= await startLogging(options, io);
     context.logFormat = options.logFormat ?? "human";
     if (options.traceFile !== undefined) stopTracing ??= await startTraceFile(options.traceFile, io.env);
   });

@@ -1,11 +1,6 @@
-import {
-  createLogger,
-  type LogLevel,
-  logHfkitEvents,
-  parseLogLevel,
-  renderProgress,
-  streamSink,
-} from "@hfkit/observability";
+// `@hfkit/observability` (and OpenTelemetry's API under it) is loaded only when a run logs or
+// draws progress: `hfkit --version`, `--help` and most piped runs never need it.
+import type { LogLevel } from "@hfkit/observability";
 import { type Command, Option } from "commander";
 import type { CliContext } from "./context.js";
 import type { CliIO } from "./io.js";
@@ -49,10 +44,12 @@ export interface LogOptions {
  * and level `trace` add each request's redacted headers and the preupload, LFS batch, commit and
  * Xet token answers. Returns the stop.
  */
-export function startLogging(options: LogOptions, io: CliIO): () => void {
+export async function startLogging(options: LogOptions, io: CliIO): Promise<() => void> {
   const asked = options.logLevel ?? io.env.HFKIT_LOG;
   const verbose = options.verbose ?? 0;
   const debug = ["1", "true"].includes((io.env.HF_DEBUG ?? "").toLowerCase());
+  if (!asked && verbose === 0 && !debug) return () => {};
+  const { createLogger, logHfkitEvents, parseLogLevel, streamSink } = await import("@hfkit/observability");
   let level: LogLevel | "silent" = asked ? parseLogLevel(asked) : "silent";
   if (!asked && (verbose > 0 || debug)) level = "debug";
   if (level === "silent") return () => {};
@@ -74,10 +71,11 @@ export function startLogging(options: LogOptions, io: CliIO): () => void {
  * machines. Piped human output gets no progress at all (only the command's notes), and `-q`
  * nothing. While it runs, `context.note()` prints above the bars. Returns the stop.
  */
-export function startProgress(context: CliContext): () => void {
+export async function startProgress(context: CliContext): Promise<() => void> {
   const stream = context.progressStream;
   const json = context.logFormat === "json";
   if (context.quiet || (!json && stream.isTTY !== true)) return () => {};
+  const { renderProgress } = await import("@hfkit/observability");
   const progress = renderProgress({ stream, env: context.io.env, format: json ? "json" : "auto" });
   context.progressNote = (text) => progress.note(text);
   return () => {

@@ -1,5 +1,4 @@
 import { InvalidInputError, readHubEnvironment, UnauthorizedError } from "@hfkit/http";
-import { whoami } from "@hfkit/repo";
 import type { Command } from "commander";
 import { authGroup, noteEnvironmentToken } from "../auth-command.js";
 import { type CliContext, type OutputFormat, withOutputOptions } from "../context.js";
@@ -62,6 +61,7 @@ export function registerAuthLoginCommand(program: Command, context: CliContext):
   )
     .addHelpText("after", examples("hfkit auth login", "printenv HF_WRITE_TOKEN | hfkit auth login"))
     .action(async (options: LoginOptions) => {
+      const { whoami } = await import("@hfkit/repo");
       if (context.isLocal(options)) {
         throw new InvalidInputError(
           'endpoint: the local hub needs no login; commands with --endpoint local run as the user "local"',

@@ -1,19 +1,7 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
-import {
-  type Card,
-  type CardKind,
-  type CardProblem,
-  guessCardKind,
-  parseCard,
-  parseKeyPath,
-  parseYamlValue,
-  removeMetadata,
-  setMetadata,
-  stringifyCard,
-  validateCard,
-} from "@hfkit/cards";
+// @hfkit/cards (with yaml and zod) and @hfkit/repo are loaded when a card command runs.
+import type { Card, CardKind, CardProblem } from "@hfkit/cards";
 import { formatRepoId, type HubClient, InvalidInputError, type RepoId, type RepoType } from "@hfkit/http";
-import { downloadFile } from "@hfkit/repo";
 import type { Command } from "commander";
 import {
   type CliContext,
@@ -46,6 +34,7 @@ async function fetchReadme(
 ): Promise<{ text: string; kind: CardKind; repo: RepoId; revision: string }> {
   const repo = repoArgument(target, options.repoType);
   const revision = options.revision ?? "main";
+  const { downloadFile } = await import("@hfkit/repo");
   const { bytes } = await downloadFile(client, { repo, path: "README.md", revision, to: "memory", signal });
   return { text: new TextDecoder().decode(bytes), kind: repo.type, repo, revision };
 }
@@ -61,6 +50,7 @@ async function loadCard(
   label: string;
   source: { path: string } | { repo: RepoId; revision: string };
 }> {
+  const { guessCardKind, parseCard } = await import("@hfkit/cards");
   if ((await isFile(target)) || target.toLowerCase().endsWith(".md")) {
     const text = await readFile(target, "utf8");
     const card = parseCard(text);
@@ -85,7 +75,7 @@ function count(n: number, word: string): string {
 }
 
 /** `key=value` → [path, value]; the value is read as a YAML scalar or flow collection. */
-function parseAssignment(assignment: string): [string, unknown] {
+function parseAssignment(assignment: string, parseYamlValue: (text: string) => unknown): [string, unknown] {
   const equals = assignment.indexOf("=");
   if (equals <= 0) {
     throw new InvalidInputError(`"${assignment}" is not key=value; write e.g. license=mit or tags=[a, b]`, {
@@ -116,6 +106,7 @@ export function registerCardCommand(program: Command, context: CliContext): void
       .option("--revision <revision>", "branch, tag or commit of a repo on the Hub (default: main)"),
   ).action(async (target: string, options: RemoteOptions & { format: OutputFormat }) => {
     const { card: parsed, kind, label, source } = await loadCard(context, target, options);
+    const { validateCard } = await import("@hfkit/cards");
     const problems = validateCard(parsed, { kind });
     const errors = problems.filter((problem) => problem.severity === "error").length;
     const warnings = problems.length - errors;
@@ -146,6 +137,7 @@ export function registerCardCommand(program: Command, context: CliContext): void
       .addOption(repoTypeOption())
       .option("--revision <revision>", "branch, tag or commit (default: main)"),
   ).action(async (target: string, options: RemoteOptions & { format: OutputFormat }) => {
+    const { parseCard, validateCard } = await import("@hfkit/cards");
     const remote = await fetchReadme(await context.client(options), target, options, context.signal);
     const parsed = parseCard(remote.text);
     const kind = options.repoType ?? remote.kind;
@@ -190,9 +182,11 @@ export function registerCardCommand(program: Command, context: CliContext): void
           field: "assignments",
         });
       }
+      const { parseCard, parseKeyPath, parseYamlValue, removeMetadata, setMetadata, stringifyCard } =
+        await import("@hfkit/cards");
       const before = await readFile(path, "utf8");
       let edited = parseCard(before);
-      const set = assignments.map(parseAssignment);
+      const set = assignments.map((assignment) => parseAssignment(assignment, parseYamlValue));
       for (const [key, value] of set) edited = setMetadata(edited, parseKeyPath(key), value);
       for (const key of options.remove) edited = removeMetadata(edited, parseKeyPath(key));
       const after = stringifyCard(edited);

@@ -1,18 +1,9 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { getDatasetConfigs, getDatasetInfos, parseCard } from "@hfkit/cards";
-import {
-  type DatasetInput,
-  deleteDatasetConfig,
-  featuresFromHuggingfaceJson,
-  loadDataset,
-  type PushDatasetResult,
-  type PushProgressEvent,
-  pushDatasetIter,
-} from "@hfkit/datasets";
+// @hfkit/datasets (Apache Arrow, Parquet), @hfkit/cards, @hfkit/repo and @hfkit/observability
+// are loaded by the command that runs, not by `hfkit --help` or the other commands.
+import type { DatasetInput, PushDatasetResult, PushProgressEvent } from "@hfkit/datasets";
 import { InvalidInputError, NotFoundError } from "@hfkit/http";
-import { formatBytes } from "@hfkit/observability";
-import { downloadFile } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
 import { examples, HELP_GROUPS } from "../help.js";
@@ -94,6 +85,7 @@ async function featuresOption(value: string | undefined) {
     );
   }
   const footer = typeof parsed === "object" && parsed !== null && "info" in parsed;
+  const { featuresFromHuggingfaceJson } = await import("@hfkit/datasets");
   try {
     return featuresFromHuggingfaceJson(footer ? text : JSON.stringify({ info: { features: parsed } }));
   } catch (error) {
@@ -116,21 +108,26 @@ function positiveInt(value: string | undefined, field: string): number | undefin
  * read and the bytes uploaded, JSON lines with --log-format json). Call `finish()` at the end.
  */
 class PushProgress {
-  private readonly stop: () => void;
-  constructor(private readonly context: CliContext) {
+  private constructor(
+    private readonly context: CliContext,
+    private readonly stop: () => void,
+    private readonly formatBytes: (bytes: number) => string,
+  ) {}
+  static async start(context: CliContext): Promise<PushProgress> {
+    const { formatBytes } = await import("@hfkit/observability");
     // Before the push starts, so that its spans (the phases the bars name) are seen from the first.
-    this.stop = startProgress(context);
+    return new PushProgress(context, await startProgress(context), formatBytes);
   }
   update(event: PushProgressEvent): void {
     switch (event.type) {
       case "shards-planned":
         this.context.note(
-          `${event.split}: ${event.numRows.toLocaleString("en")} rows, ${formatBytes(event.numBytes)} in Arrow → ${event.numShards} shard(s)`,
+          `${event.split}: ${event.numRows.toLocaleString("en")} rows, ${this.formatBytes(event.numBytes)} in Arrow → ${event.numShards} shard(s)`,
         );
         break;
       case "shard-written":
         this.context.note(
-          `  ${event.shard.pathInRepo} (${event.shard.rows.toLocaleString("en")} rows, ${formatBytes(event.shard.bytes)})`,
+          `  ${event.shard.pathInRepo} (${event.shard.rows.toLocaleString("en")} rows, ${this.formatBytes(event.shard.bytes)})`,
         );
         break;
       case "repo-created":
@@ -200,6 +197,7 @@ function registerPush(group: Command, context: CliContext): void {
         ].join("\n"),
       ),
   ).action(async (repoId: string, files: string[], options: PushOptions) => {
+    const { pushDatasetIter } = await import("@hfkit/datasets");
     const repo = repoArgument(repoId, "dataset");
     const bySplit = await filesBySplit(files, options.split ?? "train");
     const features = await featuresOption(options.features);
@@ -209,7 +207,7 @@ function registerPush(group: Command, context: CliContext): void {
         ? { data: [...bySplit.values()][0]!, split: [...bySplit.keys()][0]! }
         : { splits: Object.fromEntries(bySplit) };
     const client = await context.client(options);
-    const progress = new PushProgress(context);
+    const progress = await PushProgress.start(context);
     const run = pushDatasetIter(client, {
       repo,
       ...data,
@@ -264,6 +262,7 @@ function registerDeleteConfig(group: Command, context: CliContext): void {
       config: string,
       options: HubCommandOptions & { revision: string; createPr?: boolean },
     ) => {
+      const { deleteDatasetConfig } = await import("@hfkit/datasets");
       const repo = repoArgument(repoId, "dataset");
       const result = await deleteDatasetConfig(await context.client(options), {
         repo,
@@ -289,6 +288,8 @@ function registerInfo(group: Command, context: CliContext): void {
       .option("--revision <rev>", "branch, tag or commit", "main")
       .addHelpText("after", examples("hfkit datasets info acme/reviews --format json")),
   ).action(async (repoId: string, options: HubCommandOptions & { revision: string }) => {
+    const [{ downloadFile }, { getDatasetConfigs, getDatasetInfos, parseCard }, { formatBytes }] =
+      await Promise.all([import("@hfkit/repo"), import("@hfkit/cards"), import("@hfkit/observability")]);
     const repo = repoArgument(repoId, "dataset");
     let text = "";
     try {
@@ -362,6 +363,7 @@ function registerRows(group: Command, context: CliContext): void {
       repoId: string,
       options: HubCommandOptions & { config?: string; split?: string; limit?: string; revision: string },
     ) => {
+      const { loadDataset } = await import("@hfkit/datasets");
       const repo = repoArgument(repoId, "dataset");
       const limit = positiveInt(options.limit, "limit") ?? Number.POSITIVE_INFINITY;
       const rows: string[] = [];

@@ -1,5 +1,5 @@
 import { formatRepoId, type RepoType } from "@hfkit/http";
-import { type DownloadedFile, downloadFile, snapshotDownloadIter } from "@hfkit/repo";
+import type { DownloadedFile } from "@hfkit/repo";
 import { type Command, Option } from "commander";
 import { type CliContext, type HubCommandOptions, repeatable, withHubOptions } from "../context.js";
 import { examples, HELP_GROUPS } from "../help.js";
@@ -58,8 +58,9 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
       .option("--verify", "re-hash cached files before using them, and fetch again any that do not match")
       .option("--max-workers <n>", "files downloaded at once (default: 8)"),
   ).action(async (id: string, files: string[], options: DownloadOptions) => {
+    const { downloadFile, snapshotDownloadIter } = await import("@hfkit/repo");
     // Bars on a terminal (JSON lines with --log-format json): piped output stays the command's own lines.
-    const stopProgress = startProgress(context);
+    const stopProgress = await startProgress(context);
     try {
       const client = await context.client(options);
       const repo = repoArgument(id, options.repoType);

@@ -1,5 +1,4 @@
 import { formatRepoId, type RepoType } from "@hfkit/http";
-import { createBranch } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
 import { examples } from "../help.js";
@@ -30,6 +29,7 @@ export function registerRepoBranchCreateCommand(program: Command, context: CliCo
       .option("--revision <rev>", "branch, tag or commit to start from (default: main)")
       .option("--exist-ok", "succeed if the branch already exists"),
   ).action(async (id: string, branch: string, options: BranchCreateOptions) => {
+    const { createBranch } = await import("@hfkit/refs");
     const repo = repoArgument(id, options.repoType);
     const { created } = await createBranch(await context.client(options), {
       repo,

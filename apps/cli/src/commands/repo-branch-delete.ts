@@ -1,5 +1,4 @@
 import { formatRepoId, type RepoType } from "@hfkit/http";
-import { deleteBranch } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
 import { examples } from "../help.js";
@@ -20,6 +19,7 @@ export function registerRepoBranchDeleteCommand(program: Command, context: CliCo
       .argument("<branch>", "branch to delete")
       .addOption(repoTypeOption()),
   ).action(async (id: string, branch: string, options: BranchDeleteOptions) => {
+    const { deleteBranch } = await import("@hfkit/refs");
     const repo = repoArgument(id, options.repoType);
     await deleteBranch(await context.client(options), { repo, branch });
     context.print(

@@ -1,5 +1,5 @@
 import { InvalidInputError, type RepoType } from "@hfkit/http";
-import { type Commit, listCommits } from "@hfkit/refs";
+import type { Commit } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
 import { examples } from "../help.js";
@@ -29,6 +29,7 @@ export function registerRepoCommitsCommand(program: Command, context: CliContext
       .option("--revision <rev>", "branch, tag or commit (default: main)")
       .option("--limit <n>", "show at most this many commits"),
   ).action(async (id: string, options: CommitsOptions) => {
+    const { listCommits } = await import("@hfkit/refs");
     const limit = options.limit === undefined ? undefined : Number(options.limit);
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
       throw new InvalidInputError("--limit: use a positive whole number.", { field: "limit" });

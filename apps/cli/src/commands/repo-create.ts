@@ -1,5 +1,5 @@
 import type { RepoType } from "@hfkit/http";
-import { createRepo, type SpaceSdk } from "@hfkit/repo";
+import type { SpaceSdk } from "@hfkit/repo";
 import { type Command, Option } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
 import { examples } from "../help.js";
@@ -38,6 +38,7 @@ export function registerRepoCreateCommand(program: Command, context: CliContext)
         ]),
       ),
   ).action(async (id: string, options: CreateOptions) => {
+    const { createRepo } = await import("@hfkit/repo");
     const repo = repoArgument(id, options.repoType);
     const result = await createRepo(await context.client(options), {
       repo,

@@ -1,4 +1,3 @@
-import { deleteFiles } from "@hfkit/commit";
 import type { RepoType } from "@hfkit/http";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
@@ -34,6 +33,7 @@ export function registerRepoDeleteFilesCommand(program: Command, context: CliCon
       .option("--commit-description <text>", "commit description")
       .option("--create-pr", "open a pull request instead of committing to the branch"),
   ).action(async (repoId: string, patterns: string[], options: DeleteFilesCommandOptions) => {
+    const { deleteFiles } = await import("@hfkit/commit");
     const repo = repoArgument(repoId, options.repoType);
     const result = await deleteFiles(await context.client(options), {
       repo,

@@ -1,5 +1,4 @@
 import { formatRepoId, type RepoType } from "@hfkit/http";
-import { deleteRepo } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
 import { examples } from "../help.js";
@@ -29,6 +28,7 @@ export function registerRepoDeleteCommand(program: Command, context: CliContext)
       .option("-y, --yes", "do not ask for confirmation")
       .option("--missing-ok", "succeed if the repo does not exist"),
   ).action(async (id: string, options: DeleteOptions) => {
+    const { deleteRepo } = await import("@hfkit/repo");
     const repo = repoArgument(id, options.repoType);
     const label = formatRepoId(repo);
     if (!(await confirm(context, `Delete ${label} and all its files? This cannot be undone.`, options.yes))) {

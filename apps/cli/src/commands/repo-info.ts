@@ -1,5 +1,4 @@
 import { formatRepoId, type RepoType } from "@hfkit/http";
-import { getRepoInfo } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
 import { examples } from "../help.js";
@@ -29,6 +28,7 @@ export function registerRepoInfoCommand(program: Command, context: CliContext): 
       .option("--revision <rev>", "branch, tag or commit (default: the default branch)")
       .option("--expand <property...>", "properties to return instead of the default set"),
   ).action(async (id: string, options: InfoOptions) => {
+    const { getRepoInfo } = await import("@hfkit/repo");
     const repo = repoArgument(id, options.repoType);
     const info = await getRepoInfo(await context.client(options), {
       repo,

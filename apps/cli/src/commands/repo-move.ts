@@ -1,5 +1,4 @@
 import { formatRepoId, type RepoType } from "@hfkit/http";
-import { moveRepo } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
 import { examples } from "../help.js";
@@ -26,6 +25,7 @@ export function registerRepoMoveCommand(program: Command, context: CliContext): 
       .argument("<to>", 'new "namespace/name"')
       .addOption(repoTypeOption()),
   ).action(async (from: string, to: string, options: MoveOptions) => {
+    const { moveRepo } = await import("@hfkit/repo");
     const repo = repoArgument(from, options.repoType, "from");
     const result = await moveRepo(await context.client(options), {
       repo,

@@ -1,5 +1,5 @@
 import type { RepoType } from "@hfkit/http";
-import { type GitRef, listRefs } from "@hfkit/refs";
+import type { GitRef } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
 import { examples } from "../help.js";
@@ -24,6 +24,7 @@ export function registerRepoRefsCommand(program: Command, context: CliContext): 
       .addOption(repoTypeOption())
       .option("--prs", "include pull requests (refs/pr/N)"),
   ).action(async (id: string, options: RefsOptions) => {
+    const { listRefs } = await import("@hfkit/refs");
     const repo = repoArgument(id, options.repoType);
     const refs = await listRefs(await context.client(options), {
       repo,

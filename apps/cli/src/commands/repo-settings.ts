@@ -1,5 +1,5 @@
 import { formatRepoId, InvalidInputError, type RepoType } from "@hfkit/http";
-import { type GatedMode, updateRepoSettings } from "@hfkit/repo";
+import type { GatedMode } from "@hfkit/repo";
 import { type Command, Option } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
 import { examples } from "../help.js";
@@ -36,6 +36,7 @@ export function registerRepoSettingsCommand(program: Command, context: CliContex
       .option("--discussions", "turn the Community tab on")
       .option("--no-discussions", "turn the Community tab off"),
   ).action(async (id: string, options: SettingsOptions) => {
+    const { updateRepoSettings } = await import("@hfkit/repo");
     const repo = repoArgument(id, options.repoType);
     const gated: GatedMode | undefined =
       options.gated === undefined ? undefined : options.gated === "false" ? false : options.gated;

@@ -1,5 +1,4 @@
 import { formatRepoId, type RepoType } from "@hfkit/http";
-import { createTag } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
 import { examples } from "../help.js";
@@ -32,6 +31,7 @@ export function registerRepoTagCreateCommand(program: Command, context: CliConte
       .option("-m, --message <message>", "annotation stored with the tag")
       .option("--exist-ok", "succeed if the tag already exists"),
   ).action(async (id: string, tag: string, options: TagCreateOptions) => {
+    const { createTag } = await import("@hfkit/refs");
     const repo = repoArgument(id, options.repoType);
     const { created } = await createTag(await context.client(options), {
       repo,

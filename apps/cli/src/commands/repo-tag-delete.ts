@@ -1,5 +1,4 @@
 import { formatRepoId, type RepoType } from "@hfkit/http";
-import { deleteTag } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
 import { examples } from "../help.js";
@@ -20,6 +19,7 @@ export function registerRepoTagDeleteCommand(program: Command, context: CliConte
       .argument("<tag>", "tag to delete")
       .addOption(repoTypeOption()),
   ).action(async (id: string, tag: string, options: TagDeleteOptions) => {
+    const { deleteTag } = await import("@hfkit/refs");
     const repo = repoArgument(id, options.repoType);
     await deleteTag(await context.client(options), { repo, tag });
     context.print(

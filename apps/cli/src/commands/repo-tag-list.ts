@@ -1,5 +1,4 @@
 import type { RepoType } from "@hfkit/http";
-import { listRefs } from "@hfkit/refs";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
 import { examples } from "../help.js";
@@ -22,6 +21,7 @@ export function registerRepoTagListCommand(program: Command, context: CliContext
       .argument("<repo_id>", REPO_ID_HELP)
       .addOption(repoTypeOption()),
   ).action(async (id: string, options: TagListOptions) => {
+    const { listRefs } = await import("@hfkit/refs");
     const repo = repoArgument(id, options.repoType);
     const { tags } = await listRefs(await context.client(options), { repo });
     context.print(

@@ -1,8 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { parseSize } from "@hfkit/datasets";
 import { InvalidInputError } from "@hfkit/http";
-import { formatBytes } from "@hfkit/observability";
 import type { Command } from "commander";
 import {
   type CliContext,
@@ -13,10 +11,10 @@ import {
 } from "../context.js";
 import { examples, HELP_GROUPS } from "../help.js";
 import { startProgress } from "../observe.js";
-import { applySync, type SyncEvent, type SyncResults } from "../sync/apply.js";
-import { formatProblem } from "../sync/requests.js";
-import { syncStatus } from "../sync/status.js";
-import { validateSync } from "../sync/validate.js";
+import type { SyncResults } from "../sync/apply.js";
+
+/** What the sync commands run on (zod, yaml, @hfkit/datasets…), loaded when one of them runs. */
+const load = () => import("../sync/run.js");
 
 interface SyncOptions extends HubCommandOptions {
   storage?: string;
@@ -57,49 +55,6 @@ function concurrencyOf(value: string | undefined): number | undefined {
   return n;
 }
 
-function progressNote(context: CliContext, event: SyncEvent): void {
-  switch (event.type) {
-    case "dataset-started":
-      context.note(
-        `[${event.index}/${event.total}] ${event.hfId} → ${event.folder}: ${event.files} file(s), ${formatBytes(event.bytes)}`,
-      );
-      break;
-    case "dataset-skipped":
-      context.note(`[${event.index}/${event.total}] ${event.hfId} → ${event.folder}: complete, skipped`);
-      break;
-    case "dataset-added":
-      context.note(`  done: ${event.downloaded} downloaded, ${event.fromCache} from the cache`);
-      break;
-    case "dataset-failed":
-      context.note(`  failed: ${event.reason}`);
-      break;
-    case "dataset-archived":
-      context.note(`archived ${event.folder}: ${event.reason}`);
-      break;
-    case "archive-pruned":
-      context.note(`deleted archived ${event.folder}`);
-      break;
-  }
-}
-
-function humanResults(results: SyncResults): string {
-  if (results.problems.length > 0) {
-    return `${results.problems.map(formatProblem).join("\n")}\n${results.problems.length} problem(s): nothing was downloaded`;
-  }
-  const verb = results.dryRun ? "would " : "";
-  const lines = [
-    ...results.added.map(
-      (d) => `${verb}${results.dryRun ? "add" : "added"} ${d.folder} (${formatBytes(d.bytes ?? 0)})`,
-    ),
-    ...results.skipped.map((d) => `up to date ${d.folder}`),
-    ...results.removed.map(
-      (d) => `${verb}${results.dryRun ? "archive" : "archived"} ${d.folder}: ${d.reason}`,
-    ),
-    ...results.failed.map((d) => `FAILED ${d.hfId ?? `${d.requestFile}:${d.requestLine}`}: ${d.reason}`),
-  ];
-  return lines.join("\n") || "nothing requested";
-}
-
 function registerValidate(group: Command, context: CliContext): void {
   withHubOptions(
     group
@@ -118,6 +73,7 @@ function registerValidate(group: Command, context: CliContext): void {
       .option("--storage <dir>", STORAGE_HELP)
       .option("--max-storage <size>", 'largest total size of the requested datasets, e.g. "500GB"'),
   ).action(async (path: string, options: SyncOptions) => {
+    const { formatBytes, formatProblem, parseSize, validateSync } = await load();
     const client = await context.client(options);
     const storage = storageOf(options, context, false);
     const validated = await validateSync(client, {
@@ -188,9 +144,10 @@ function registerApply(group: Command, context: CliContext): void {
         "write a JSON summary (added, skipped, removed, failed, with reasons) to FILE",
       ),
   ).action(async (path: string, options: SyncOptions) => {
+    const { applySync, humanResults, parseSize, progressNote } = await load();
     const client = await context.client(options);
     const storage = storageOf(options, context, true);
-    const stopProgress = startProgress(context);
+    const stopProgress = await startProgress(context);
     let results: SyncResults;
     try {
       results = await applySync(client, {
@@ -240,6 +197,7 @@ function registerStatus(group: Command, context: CliContext): void {
       )
       .option("--storage <dir>", STORAGE_HELP),
   ).action(async (options: SyncOptions & { format: OutputFormat }) => {
+    const { formatBytes, syncStatus } = await load();
     const status = await syncStatus(storageOf(options, context, true));
     const incomplete = status.active.filter((a) => !a.complete);
     context.print(

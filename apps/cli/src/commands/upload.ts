@@ -1,12 +1,7 @@
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
-import {
-  type CommitProgressEvent,
-  type CommitResult,
-  type UploadFolderResult,
-  uploadFileIter,
-  uploadFolderIter,
-} from "@hfkit/commit";
+// @hfkit/commit and @hfkit/repo are loaded when the upload runs.
+import type { CommitProgressEvent, CommitResult, UploadFolderResult } from "@hfkit/commit";
 import {
   type HubClient,
   InvalidInputError,
@@ -14,7 +9,6 @@ import {
   RepoNotFoundError,
   type RepoType,
 } from "@hfkit/http";
-import { createRepo, repoExists } from "@hfkit/repo";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, repeatable, withHubOptions } from "../context.js";
 import { examples, HELP_GROUPS } from "../help.js";
@@ -61,6 +55,7 @@ async function createMissingRepo(
   const { signal } = context;
   // Opening a pull request needs an existing repo (and usually no write access to create one).
   if (!RepoNotFoundError.isInstance(error) || options.createPr) throw error;
+  const { createRepo, repoExists } = await import("@hfkit/repo");
   if (await repoExists(client, { repo, signal })) throw error;
   const { url } = await createRepo(client, {
     repo,
@@ -76,7 +71,7 @@ async function createMissingRepo(
  * with --log-format json) and its phases as notes. Ctrl-C stops it through the run's signal.
  */
 async function follow<R>(iterator: AsyncGenerator<CommitProgressEvent, R>, context: CliContext): Promise<R> {
-  const stopProgress = startProgress(context);
+  const stopProgress = await startProgress(context);
   try {
     for (;;) {
       const step = await iterator.next();
@@ -143,6 +138,7 @@ export function registerUploadCommand(program: Command, context: CliContext): vo
       ),
   ).action(
     async (repoId: string, localPath: string, pathInRepo: string | undefined, options: UploadOptions) => {
+      const { uploadFileIter, uploadFolderIter } = await import("@hfkit/commit");
       const repo = repoArgument(repoId, options.repoType);
       const kind = await kindOf(localPath);
       const client = await context.client(options);

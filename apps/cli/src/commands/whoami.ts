@@ -1,4 +1,3 @@
-import { whoami } from "@hfkit/repo";
 import type { Command } from "commander";
 import { authGroup } from "../auth-command.js";
 import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
@@ -8,6 +7,7 @@ function addWhoami(parent: Command, context: CliContext, hidden: boolean): void 
   withHubOptions(parent.command("whoami", { hidden }).description("show which account the token belongs to"))
     .addHelpText("after", examples("hfkit auth whoami", "hfkit auth whoami --format json"))
     .action(async (options: HubCommandOptions) => {
+      const { whoami } = await import("@hfkit/repo");
       const me = await whoami(await context.client(options));
       context.print(
         options.format,
