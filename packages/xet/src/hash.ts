@@ -1,4 +1,5 @@
 import { InvalidInputError } from "@hfkit/http";
+import { createKeyedBlake3Native } from "./blake3-native.js";
 import { createKeyedBlake3Simd } from "./blake3-simd.js";
 import {
   DATA_KEY,
@@ -107,6 +108,12 @@ export function isGlobalDedupEligible(chunkHash: XetHash): boolean {
 export interface XetHashes {
   /** Keyed BLAKE3 of chunk bytes (DATA_KEY). */
   chunk: KeyedHash;
+  /**
+   * What hashes chunk bytes: `native`, the Rust `blake3` crate through the optional dependency
+   * `@napi-rs/blake-hash` where its prebuilt binary loads (x86-64 Linux, macOS, Windows…);
+   * `wasm` otherwise (hfkit's WebAssembly SIMD kernel, else hash-wasm). Same hashes either way.
+   */
+  readonly chunkBackend: "native" | "wasm";
   /** Root of the Merkle tree over chunks: a xorb's hash (the zero hash for no chunks). */
   xorb(chunks: readonly HashedRange[]): XetHash;
   /** A file's hash: the Merkle root re-hashed with an all-zero key (the zero hash for an empty file). */
@@ -121,14 +128,14 @@ let loaded: Promise<XetHashes> | undefined;
 export function loadXetHashes(): Promise<XetHashes> {
   loaded ??= (async () => {
     const [chunk, node, fileKey, verify] = await Promise.all([
-      keyedBlake3(DATA_KEY),
+      chunkHasher(),
       keyedBlake3(INTERNAL_NODE_KEY),
       keyedBlake3(FILE_HASH_KEY),
       keyedBlake3(VERIFICATION_KEY),
     ]);
     const xorb = (chunks: readonly HashedRange[]) => merkleRoot(chunks, node);
     return {
-      chunk,
+      ...chunk,
       xorb,
       file: (chunks) => (chunks.length === 0 ? new Uint8Array(32) : fileKey(xorb(chunks))),
       verification(chunkHashes) {
@@ -139,6 +146,19 @@ export function loadXetHashes(): Promise<XetHashes> {
     };
   })();
   return loaded;
+}
+
+/**
+ * Chunk bytes (8–128 KiB, most of what an upload hashes) go to the Rust crate where it loads:
+ * ~3.3 times the CPU throughput of the WebAssembly kernel (ADR 0009 addendum). Its module is
+ * loaded on a later turn of the event loop, as the WebAssembly is (see keyedBlake3).
+ */
+async function chunkHasher(): Promise<Pick<XetHashes, "chunk" | "chunkBackend">> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  const native = createKeyedBlake3Native(DATA_KEY);
+  return native
+    ? { chunk: native, chunkBackend: "native" }
+    : { chunk: await keyedBlake3(DATA_KEY), chunkBackend: "wasm" };
 }
 
 /** Groups have 2 to 9 children; a child whose hash's last u64 is ≡ 0 mod 4 ends its group. */

@@ -15,6 +15,12 @@ export function splitmixBytes(length: number, seed: number): Uint8Array {
   return out.subarray(0, length);
 }
 
+/**
+ * The Xet hash hf_xet.hash_files gives `splitmixBytes(5_000_000, 11)` ("random-5mb" in
+ * python.test.ts, which asks hf_xet each run): checked against both BLAKE3 backends.
+ */
+export const RANDOM_5MB_XET_HASH = "89dc745aa2f155d48b46e3076717b6b4278c04cbadf301f06bb20eb3ce563d03";
+
 /** Cumulative chunk ends, as xet-core's tests compare them. */
 export function boundariesOf(chunks: readonly Uint8Array[]): number[] {
   let total = 0;
