@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -75,11 +76,11 @@ beforeAll(async () => {
   await writeFile(join(fixture.dir, "probe.mjs"), PROBE);
   await writeFile(join(fixture.dir, "config.json"), '{"hidden_size": 8}\n');
   await writeFile(join(fixture.dir, "train.jsonl"), '{"text": "good", "label": 1}\n');
+  // A binary file goes to the Xet storage of the emulator (its Hub announces `X-Xet-Hash`).
+  await writeFile(join(fixture.dir, "weights.bin"), randomBytes(1 << 20));
   const { io, stderr } = capture(env());
-  expect(
-    await main(["upload", "local/startup", join(fixture.dir, "config.json"), "config.json"], io),
-    stderr(),
-  ).toBe(0);
+  for (const file of ["config.json", "weights.bin"])
+    expect(await main(["upload", "local/startup", join(fixture.dir, file), file], io), stderr()).toBe(0);
 });
 afterEach(() => owners.clear());
 
@@ -101,6 +102,21 @@ describe("what a run of hfkit loads", () => {
       for (const heavy of ["apache-arrow", "yaml", "@opentelemetry/api", "@hfkit/cards", "@hfkit/datasets"])
         expect(loaded, argv.join(" ")).not.toContain(heavy);
     }
+  });
+
+  it("hfkit repo info and a download through /resolve do not load @hfkit/xet; a Xet download does", async () => {
+    for (const argv of [
+      ["repo", "info", "local/startup"],
+      ["download", "local/startup", "config.json", "--local-dir", join(fixture.dir, "plain")],
+    ])
+      expect(await packagesLoaded(...argv), argv.join(" ")).not.toContain("@hfkit/xet");
+    const xet = join(fixture.dir, "xet");
+    expect(await packagesLoaded("download", "local/startup", "weights.bin", "--local-dir", xet)).toContain(
+      "@hfkit/xet",
+    );
+    expect(await readFile(join(xet, "weights.bin"))).toEqual(
+      await readFile(join(fixture.dir, "weights.bin")),
+    );
   });
 
   it("hfkit datasets push still loads what it needs", async () => {
