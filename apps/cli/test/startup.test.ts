@@ -32,6 +32,8 @@ const log = process.env.HFKIT_MODULE_LOG;
 register("./hooks.mjs", import.meta.url, { data: { log } });
 const { cache } = createRequire(import.meta.url);
 process.on("exit", () => appendFileSync(log, Object.keys(cache).map((f) => pathToFileURL(f).href + "\\n").join("")));
+const before = new Set(process.moduleLoadList);
+process.on("exit", () => appendFileSync(log + ".builtins", process.moduleLoadList.filter((m) => !before.has(m)).join("\\n")));
 `;
 
 /** The npm package a loaded file belongs to: the nearest package.json with a name. */
@@ -59,6 +61,11 @@ const env = () => ({ HF_ENDPOINT: fixture.server.url, HF_TOKEN: TOKEN, HF_HOME: 
 
 /** Runs the built CLI and returns the packages it loaded, besides the CLI itself. */
 async function packagesLoaded(...argv: string[]): Promise<string[]> {
+  return (await modulesLoaded(...argv)).packages;
+}
+
+/** Runs the built CLI: the packages it loaded (besides the CLI) and Node's built-in modules. */
+async function modulesLoaded(...argv: string[]): Promise<{ packages: string[]; builtins: string[] }> {
   const log = join(fixture.dir, `modules-${Math.random().toString(36).slice(2)}.log`);
   await writeFile(log, "");
   await promisify(execFile)(
@@ -68,7 +75,11 @@ async function packagesLoaded(...argv: string[]): Promise<string[]> {
   );
   const urls = (await readFile(log, "utf8")).split("\n").filter(Boolean);
   const names = new Set(urls.map(packageOf).filter((name) => name !== undefined && name !== "@hfkit/cli"));
-  return [...names].sort() as string[];
+  const builtins = (await readFile(`${log}.builtins`, "utf8"))
+    .split("\n")
+    .filter((entry) => entry.startsWith("NativeModule "))
+    .map((entry) => entry.slice("NativeModule ".length));
+  return { packages: [...names].sort() as string[], builtins };
 }
 
 beforeAll(async () => {
@@ -91,6 +102,16 @@ describe("what a run of hfkit loads", () => {
       expect(await packagesLoaded(...command.split(" "))).toEqual(["@hfkit/http", "commander"]);
     },
   );
+
+  it("hfkit --version and completion load none of Node's network, TLS, crypto or zlib modules; a request does", async () => {
+    const network = ["http", "https", "tls", "crypto", "zlib"];
+    for (const command of ["--version", "completion bash"]) {
+      const { builtins } = await modulesLoaded(...command.split(" "));
+      for (const name of network) expect(builtins, command).not.toContain(name);
+    }
+    const { builtins } = await modulesLoaded("repo", "info", "local/startup");
+    expect(builtins).toEqual(expect.arrayContaining(["http", "https", "tls", "crypto"]));
+  });
 
   it("hfkit download and hfkit repo info load @hfkit/repo, not datasets, cards, yaml or OpenTelemetry", async () => {
     for (const argv of [
