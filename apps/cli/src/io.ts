@@ -27,6 +27,13 @@ export interface CliIO {
 }
 
 export function processIO(): CliIO {
+  // The reader of stdout went away (`hfkit … | head`): nobody is left to read what the command
+  // prints, so it stops at once, quietly and with 0, as command lines piped into `head` do (an
+  // unhandled EPIPE printed a stack trace and exited 1). Other write errors stay errors.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(0);
+  });
   return {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -31,6 +32,8 @@ const log = process.env.HFKIT_MODULE_LOG;
 register("./hooks.mjs", import.meta.url, { data: { log } });
 const { cache } = createRequire(import.meta.url);
 process.on("exit", () => appendFileSync(log, Object.keys(cache).map((f) => pathToFileURL(f).href + "\\n").join("")));
+const before = new Set(process.moduleLoadList);
+process.on("exit", () => appendFileSync(log + ".builtins", process.moduleLoadList.filter((m) => !before.has(m)).join("\\n")));
 `;
 
 /** The npm package a loaded file belongs to: the nearest package.json with a name. */
@@ -58,6 +61,11 @@ const env = () => ({ HF_ENDPOINT: fixture.server.url, HF_TOKEN: TOKEN, HF_HOME: 
 
 /** Runs the built CLI and returns the packages it loaded, besides the CLI itself. */
 async function packagesLoaded(...argv: string[]): Promise<string[]> {
+  return (await modulesLoaded(...argv)).packages;
+}
+
+/** Runs the built CLI: the packages it loaded (besides the CLI) and Node's built-in modules. */
+async function modulesLoaded(...argv: string[]): Promise<{ packages: string[]; builtins: string[] }> {
   const log = join(fixture.dir, `modules-${Math.random().toString(36).slice(2)}.log`);
   await writeFile(log, "");
   await promisify(execFile)(
@@ -67,7 +75,11 @@ async function packagesLoaded(...argv: string[]): Promise<string[]> {
   );
   const urls = (await readFile(log, "utf8")).split("\n").filter(Boolean);
   const names = new Set(urls.map(packageOf).filter((name) => name !== undefined && name !== "@hfkit/cli"));
-  return [...names].sort() as string[];
+  const builtins = (await readFile(`${log}.builtins`, "utf8"))
+    .split("\n")
+    .filter((entry) => entry.startsWith("NativeModule "))
+    .map((entry) => entry.slice("NativeModule ".length));
+  return { packages: [...names].sort() as string[], builtins };
 }
 
 beforeAll(async () => {
@@ -75,11 +87,11 @@ beforeAll(async () => {
   await writeFile(join(fixture.dir, "probe.mjs"), PROBE);
   await writeFile(join(fixture.dir, "config.json"), '{"hidden_size": 8}\n');
   await writeFile(join(fixture.dir, "train.jsonl"), '{"text": "good", "label": 1}\n');
+  // A binary file goes to the Xet storage of the emulator (its Hub announces `X-Xet-Hash`).
+  await writeFile(join(fixture.dir, "weights.bin"), randomBytes(1 << 20));
   const { io, stderr } = capture(env());
-  expect(
-    await main(["upload", "local/startup", join(fixture.dir, "config.json"), "config.json"], io),
-    stderr(),
-  ).toBe(0);
+  for (const file of ["config.json", "weights.bin"])
+    expect(await main(["upload", "local/startup", join(fixture.dir, file), file], io), stderr()).toBe(0);
 });
 afterEach(() => owners.clear());
 
@@ -91,6 +103,17 @@ describe("what a run of hfkit loads", () => {
     },
   );
 
+  it("hfkit --version and completion load none of Node's network, TLS, crypto or zlib modules; a request does", async () => {
+    const network = ["http", "https", "tls", "crypto", "zlib"];
+    for (const command of ["--version", "completion bash"]) {
+      const { builtins } = await modulesLoaded(...command.split(" "));
+      for (const name of network) expect(builtins, command).not.toContain(name);
+    }
+    const { builtins } = await modulesLoaded("repo", "info", "local/startup");
+    // The emulator is plain http: its request needs node:http, and the probe does see it.
+    expect(builtins).toContain("http");
+  });
+
   it("hfkit download and hfkit repo info load @hfkit/repo, not datasets, cards, yaml or OpenTelemetry", async () => {
     for (const argv of [
       ["download", "local/startup", "config.json"],
@@ -101,6 +124,24 @@ describe("what a run of hfkit loads", () => {
       for (const heavy of ["apache-arrow", "yaml", "@opentelemetry/api", "@hfkit/cards", "@hfkit/datasets"])
         expect(loaded, argv.join(" ")).not.toContain(heavy);
     }
+  });
+
+  it("hfkit repo info and a download through /resolve load neither @hfkit/xet nor zod's files; a Xet download does", async () => {
+    for (const argv of [
+      ["repo", "info", "local/startup"],
+      ["download", "local/startup", "config.json", "--local-dir", join(fixture.dir, "plain")],
+    ]) {
+      const loaded = await packagesLoaded(...argv);
+      // zod comes inside @hfkit/repo's Node build (its tsup.config.ts), not as ~100 files.
+      for (const lazy of ["@hfkit/xet", "zod"]) expect(loaded, argv.join(" ")).not.toContain(lazy);
+    }
+    const xet = join(fixture.dir, "xet");
+    expect(await packagesLoaded("download", "local/startup", "weights.bin", "--local-dir", xet)).toContain(
+      "@hfkit/xet",
+    );
+    expect(await readFile(join(xet, "weights.bin"))).toEqual(
+      await readFile(join(fixture.dir, "weights.bin")),
+    );
   });
 
   it("hfkit datasets push still loads what it needs", async () => {

@@ -1,5 +1,5 @@
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
+import type { Agent as HttpAgent } from "node:http";
+import type { Agent as HttpsAgent } from "node:https";
 import type { Dispatcher } from "undici";
 import type { HubEnvironment } from "./env.js";
 import { BufferPool, nodeFileTransport } from "./file-transport.js";
@@ -9,6 +9,7 @@ import {
   fitsNodeOneShot,
   nodeApiTransport,
 } from "./node-api-transport.js";
+import { nodeHttp, nodeHttps } from "./node-builtins.js";
 import { type FetchLike, fetchTransport } from "./transport.js";
 import type { Next } from "./types.js";
 import { undiciTransport } from "./undici-transport.js";
@@ -50,11 +51,17 @@ export function createTransport(options: TransportOptions): ClientTransport {
   let fileBuffers: BufferPool | undefined;
   let oneShot: { http: HttpAgent; https: HttpsAgent } | undefined;
   const ownAgents = () =>
-    (agents ??= { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) });
+    (agents ??= {
+      http: new (nodeHttp().Agent)({ keepAlive: true }),
+      https: new (nodeHttps().Agent)({ keepAlive: true }),
+    });
   // No keep-alive: each non-idempotent call on a connection of its own (ADR 0002). The https
   // agent still caches TLS sessions, so a later commit resumes the first one's handshake.
   const oneShotAgents = () =>
-    (oneShot ??= { http: new HttpAgent({ keepAlive: false }), https: new HttpsAgent({ keepAlive: false }) });
+    (oneShot ??= {
+      http: new (nodeHttp().Agent)({ keepAlive: false }),
+      https: new (nodeHttps().Agent)({ keepAlive: false }),
+    });
 
   const getDispatcher = (): Promise<Dispatcher> => {
     if (!dispatcher && !options.dispatcher) ownDispatcher = true;

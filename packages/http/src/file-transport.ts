@@ -1,10 +1,10 @@
 import type { FileHandle } from "node:fs/promises";
 import { open } from "node:fs/promises";
-import { type Agent, request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
+import type { Agent } from "node:http";
 import { FILE_CHUNK } from "./body.js";
 import { fileReadSize } from "./file-reads.js";
 import { readWhole, toResponse } from "./node-api-transport.js";
+import { nodeHttp, nodeHttps } from "./node-builtins.js";
 import { toHeaderRecord } from "./node-headers.js";
 import type { PreparedRequest } from "./types.js";
 
@@ -117,7 +117,7 @@ export async function nodeFileTransport(
   agent: Agent,
 ): Promise<Response> {
   const { url } = request;
-  const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+  const send = url.protocol === "https:" ? nodeHttps().request : nodeHttp().request;
   const headers = toHeaderRecord(request.headers);
   headers["content-length"] = String(range.end - range.start);
   // A small body's reads fill only the start of each 4 MiB buffer: pages never written never fault in.

@@ -1,16 +1,10 @@
 import { once } from "node:events";
-// Called through the module objects, as node:http users do, so that a library that patches
-// them (nock, msw's interceptors) sees these requests too.
-import http, {
-  type Agent,
-  type ClientRequest,
-  type IncomingMessage,
-  type OutgoingHttpHeaders,
-} from "node:http";
-import https from "node:https";
-import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
+import type { Agent, ClientRequest, IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import { bufferedBodies } from "./buffered-body.js";
 import { LightResponse } from "./light-response.js";
+// Called through the module objects, as node:http users do, so that a library that patches
+// them (nock, msw's interceptors) sees these requests too.
+import { nodeHttp, nodeHttps, nodeZlib } from "./node-builtins.js";
 import { hasNullBody, toHeaderRecord, toWebHeaders } from "./node-headers.js";
 import { followRedirects, REDIRECT_STATUSES } from "./transport.js";
 import type { BodyPayload, PreparedRequest } from "./types.js";
@@ -109,6 +103,7 @@ function decode(bytes: Buffer, contentEncoding: string | undefined): Buffer {
   const known = new Set(["gzip", "x-gzip", "deflate", "br"]);
   if (!codings.every((c) => known.has(c))) return bytes;
   // Lenient like fetch: a body cut after its last complete block still decodes.
+  const { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync } = nodeZlib();
   const lenient = { finishFlush: constants.Z_SYNC_FLUSH };
   let out = bytes;
   for (const coding of codings) {
@@ -223,7 +218,7 @@ export function nodeApiTransport(
       else if (payload === null && (method === "POST" || method === "PUT")) out["content-length"] = "0";
     }
     const secure = url.protocol === "https:";
-    const send = secure ? https.request : http.request;
+    const send = secure ? nodeHttps().request : nodeHttp().request;
     return new Promise<Response>((resolve, reject) => {
       const outgoing = send(
         url,

@@ -1,12 +1,12 @@
 // Everything Node-specific that the shared modules of @hfkit/http need, in one place. The
 // browser build swaps this file for platform.browser.ts (ADR 0017): same names, web APIs.
 import { AsyncLocalStorage } from "node:async_hooks";
-import { createHash } from "node:crypto";
 import { channel } from "node:diagnostics_channel";
 import { createReadStream, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { nodeCrypto } from "./node-builtins.js";
 
 /** Xet transfers need node:fs and worker-free WebAssembly loading: Node only for now. */
 export const XET_AVAILABLE: boolean = true;
@@ -55,7 +55,8 @@ export interface StreamingHash {
   digestHex(): string;
 }
 export function createStreamingHash(algorithm: "sha256" | "sha1"): StreamingHash {
-  const hash = createHash(algorithm);
+  // node:crypto at the first hash, not at import (node-builtins.ts): a run that sends nothing never needs it.
+  const hash = nodeCrypto().createHash(algorithm);
   const self: StreamingHash = {
     update(bytes) {
       hash.update(bytes);

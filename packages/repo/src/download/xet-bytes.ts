@@ -1,7 +1,9 @@
 // Xet reconstruction reads, in a module of their own so the browser build can leave Xet out
-// (xet-bytes.browser.ts, ADR 0017).
+// (xet-bytes.browser.ts, ADR 0017). @hfkit/xet (and the zod schemas and WebAssembly loaders it
+// brings) is imported by the first Xet read, not with @hfkit/repo: `repo info`, listings and
+// downloads through /resolve never need it (packages/repo/README.md, "Import cost").
 import { type HubClient, mayOpenOwnSockets, VERSION } from "@hfkit/http";
-import { type ReadXetFileOptions, readXetFile as readXet, type XorbRangeReceiver } from "@hfkit/xet";
+import type { ReadXetFileOptions, XorbRangeReceiver } from "@hfkit/xet";
 import { socketGet } from "./socket-get.js";
 
 /**
@@ -19,9 +21,13 @@ export const OWN_SOCKET_MIN_RANGE = 4 << 20;
  * may open one (`mayOpenOwnSockets`: the platform's network, no proxy, no `fetch` given). The
  * URLs are signed: no token goes on that socket, as none goes with the client's request.
  */
-export function readXetFile(client: HubClient, options: ReadXetFileOptions): AsyncGenerator<Uint8Array> {
+export async function* readXetFile(
+  client: HubClient,
+  options: ReadXetFileOptions,
+): AsyncGenerator<Uint8Array> {
+  const { readXetFile: readXet } = await import("@hfkit/xet");
   const own = mayOpenOwnSockets(client);
-  if (!own || options.receiveRange) return readXet(client, options);
+  if (!own || options.receiveRange) return yield* readXet(client, options);
   const receiveRange: XorbRangeReceiver = async ({ url, start, end, signal, take, lend }) => {
     const target = URL.parse(url);
     if (end - start + 1 < OWN_SOCKET_MIN_RANGE) return { received: 0, fallback: "a small range" };
@@ -43,5 +49,5 @@ export function readXetFile(client: HubClient, options: ReadXetFileOptions): Asy
       consume: async (bytes) => (lend ? lend(bytes) : take(bytes)),
     });
   };
-  return readXet(client, { ...options, receiveRange });
+  yield* readXet(client, { ...options, receiveRange });
 }
