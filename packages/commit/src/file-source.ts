@@ -4,6 +4,7 @@ import { closeSync, createReadStream, openSync, readFileSync, readSync } from "n
 import { open, readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { InvalidInputError } from "@hfkit/http";
+import { checkXetChunks } from "@hfkit/xet";
 import { type ContentSource, changed, exactly } from "./source.js";
 import type { HashedLocalFile } from "./types.js";
 
@@ -81,22 +82,12 @@ export const baseName = (path: string): string => basename(path);
  * plan.ts, which the browser build shares: a page has no local files, and its bundle budget
  * has no room for this.
  */
-function knownDigest(
-  given: object,
-  field: string,
-): { path: unknown; sha256: string; chunks: HashedLocalFile["chunks"] } {
+function knownDigest(given: object, field: string): { path: unknown; sha256: string; chunks: unknown } {
   const { path, sha256, chunks } = given as { path?: unknown; sha256?: unknown; chunks?: unknown };
   if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) {
     throw new InvalidInputError(
       `${field}.sha256: give the file's SHA-256 as 64 lowercase hex characters, or pass the path alone to have it hashed.`,
       { field: `${field}.sha256` },
-    );
-  }
-  // The Xet upload checks each chunk (and their sizes against the file) before reading it.
-  if (chunks !== undefined && !Array.isArray(chunks)) {
-    throw new InvalidInputError(
-      `${field}.chunks: give the file's Xet chunks as an array of { hash, size }, or leave them out.`,
-      { field: `${field}.chunks` },
     );
   }
   return { path, sha256, chunks };
@@ -109,7 +100,7 @@ function knownDigest(
 export async function localFile(given: unknown, field: string): Promise<ContentSource> {
   let path = given;
   let sha256: string | undefined;
-  let chunks: HashedLocalFile["chunks"];
+  let chunks: unknown;
   if (typeof given === "object" && given !== null) ({ path, sha256, chunks } = knownDigest(given, field));
   if (typeof path !== "string" || path === "") {
     throw new InvalidInputError(`${field}: give the path of a local file.`, { field });
@@ -133,12 +124,7 @@ export async function localFile(given: unknown, field: string): Promise<ContentS
     );
   }
   if (!info.isFile()) throw new InvalidInputError(`${field}: ${path} is not a regular file.`, { field });
-  const chunked = chunks?.reduce((sum, c) => sum + (Number(c?.size) || 0), 0);
-  if (chunked !== undefined && chunked !== info.size) {
-    throw new InvalidInputError(
-      `${field}.chunks: their sizes add up to ${chunked} bytes, ${path} has ${info.size}; give the chunks computed from this file, or leave them out.`,
-      { field: `${field}.chunks` },
-    );
-  }
-  return new FileSource(path, info.size, field, sha256, chunks);
+  // Refused before any request, with the check the Xet upload makes when it reads them.
+  checkXetChunks(chunks, info.size, field);
+  return new FileSource(path, info.size, field, sha256, chunks as HashedLocalFile["chunks"]);
 }

@@ -54,7 +54,7 @@ export {
   type ShardXorbChunk,
   serializeShard,
 } from "./shard.js";
-export type { XetSource } from "./source.js";
+export { checkXetChunks, type XetSource } from "./source.js";
 export type { UploadXetResult, XetUploadConcurrency, XetUploadEvent, XetUploadedFile } from "./types.js";
 export { type UploadShardOptions, uploadShard } from "./upload-shard.js";
 export {

@@ -97,7 +97,7 @@ export async function openSource(source: XetSource, field: string): Promise<Open
       field,
       size,
       sha256: knownSha256(source.sha256, field),
-      chunks: knownChunks(source.chunks, size, field),
+      chunks: checkXetChunks(source.chunks, size, field),
       read: (signal) => readFile(path, size, field, signal),
     };
   }
@@ -147,7 +147,11 @@ function knownSha256(value: unknown, field: string): string | undefined {
   return value;
 }
 
-function knownChunks(
+/**
+ * A file's given Xet chunks (`{ hash, size }[]`, hashes in hex), checked against the file's
+ * `size`, as the upload reads them: `@hfkit/commit` calls it too, to refuse them before any request.
+ */
+export function checkXetChunks(
   value: unknown,
   size: number,
   field: string,
