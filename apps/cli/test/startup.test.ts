@@ -64,8 +64,10 @@ async function packagesLoaded(...argv: string[]): Promise<string[]> {
   return (await modulesLoaded(...argv)).packages;
 }
 
-/** Runs the built CLI: the packages it loaded (besides the CLI) and Node's built-in modules. */
-async function modulesLoaded(...argv: string[]): Promise<{ packages: string[]; builtins: string[] }> {
+/** Runs the built CLI: the packages it loaded (besides the CLI), Node's built-in modules, every file's URL. */
+async function modulesLoaded(
+  ...argv: string[]
+): Promise<{ packages: string[]; builtins: string[]; urls: string[] }> {
   const log = join(fixture.dir, `modules-${Math.random().toString(36).slice(2)}.log`);
   await writeFile(log, "");
   await promisify(execFile)(
@@ -79,7 +81,7 @@ async function modulesLoaded(...argv: string[]): Promise<{ packages: string[]; b
     .split("\n")
     .filter((entry) => entry.startsWith("NativeModule "))
     .map((entry) => entry.slice("NativeModule ".length));
-  return { packages: [...names].sort() as string[], builtins };
+  return { packages: [...names].sort() as string[], builtins, urls };
 }
 
 beforeAll(async () => {
@@ -126,22 +128,41 @@ describe("what a run of hfkit loads", () => {
     }
   });
 
-  it("hfkit repo info and a download through /resolve load neither @hfkit/xet nor zod's files; a Xet download does", async () => {
+  it("hfkit repo info and a download through /resolve load neither @hfkit/xet nor zod's files; a Xet download loads @hfkit/xet", async () => {
     for (const argv of [
       ["repo", "info", "local/startup"],
       ["download", "local/startup", "config.json", "--local-dir", join(fixture.dir, "plain")],
     ]) {
       const loaded = await packagesLoaded(...argv);
-      // zod comes inside @hfkit/repo's Node build (its tsup.config.ts), not as ~100 files.
       for (const lazy of ["@hfkit/xet", "zod"]) expect(loaded, argv.join(" ")).not.toContain(lazy);
     }
     const xet = join(fixture.dir, "xet");
-    expect(await packagesLoaded("download", "local/startup", "weights.bin", "--local-dir", xet)).toContain(
-      "@hfkit/xet",
-    );
+    const loaded = await packagesLoaded("download", "local/startup", "weights.bin", "--local-dir", xet);
+    expect(loaded).toContain("@hfkit/xet");
+    expect(loaded).not.toContain("zod");
     expect(await readFile(join(xet, "weights.bin"))).toEqual(
       await readFile(join(fixture.dir, "weights.bin")),
     );
+  });
+
+  it("uploads through LFS and Xet, and card commands, load zod once, inside @hfkit/http/zod, never zod's own files", async () => {
+    // Each @hfkit package imports its schema builders from @hfkit/http/zod, whose Node build
+    // carries the parts of zod they use (packages/http/tsup.config.ts): one copy per program.
+    await writeFile(join(fixture.dir, "other.bin"), randomBytes(1 << 20));
+    await writeFile(join(fixture.dir, "README.md"), "---\nlicense: mit\n---\n# A model\n");
+    for (const argv of [
+      ["upload", "local/startup", join(fixture.dir, "config.json"), "again.json"],
+      ["upload", "local/startup", join(fixture.dir, "other.bin"), "other.bin"],
+      ["card", "validate", join(fixture.dir, "README.md")],
+    ]) {
+      const { packages, urls } = await modulesLoaded(...argv);
+      expect(packages, argv.join(" ")).toContain("@hfkit/http");
+      expect(packages, argv.join(" ")).not.toContain("zod");
+      expect(
+        urls.filter((url) => url.endsWith("/http/dist/zod.js")),
+        argv.join(" "),
+      ).toHaveLength(1);
+    }
   });
 
   it("hfkit datasets push still loads what it needs", async () => {

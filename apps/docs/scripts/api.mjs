@@ -11,6 +11,9 @@ const docsDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = join(docsDir, "..", "..");
 const out = join(docsDir, "pages", "api");
 
+/** Entries for the @hfkit packages themselves, not for applications (ADR 0021). */
+const INTERNAL = new Set(["@hfkit/http:./zod"]);
+
 /** `{ importPath, file }` for every public entry point of every published package. */
 function publicEntries() {
   const entries = [];
@@ -22,7 +25,7 @@ function publicEntries() {
     if (pkg.private) continue;
     for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
       const source = typeof target === "object" && target !== null ? target["@hfkit/source"] : undefined;
-      if (!source) continue;
+      if (!source || INTERNAL.has(`${pkg.name}:${subpath}`)) continue;
       entries.push({
         importPath: subpath === "." ? pkg.name : `${pkg.name}/${subpath.replace(/^\.\//, "")}`,
         file: resolve(packagesDir, name, source),

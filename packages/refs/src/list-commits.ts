@@ -6,7 +6,7 @@ import {
   parseRepoId,
   repoApiPath,
 } from "@hfkit/http";
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 import type { RefsOperationOptions } from "./types.js";
 import { WireCommit } from "./wire/commit.js";
 

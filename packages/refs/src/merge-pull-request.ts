@@ -1,5 +1,5 @@
 import { type HubClient, parseRepoId } from "@hfkit/http";
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 import { discussionPath } from "./pull-request.js";
 import type { RefsOperationOptions } from "./types.js";
 

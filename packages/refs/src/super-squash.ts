@@ -1,5 +1,5 @@
 import { encodeRevision, type HubClient, parseRepoId, repoApiPath } from "@hfkit/http";
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 import { checkRefName } from "./revision.js";
 import type { RefsOperationOptions } from "./types.js";
 

@@ -1,5 +1,5 @@
 import { encodePathInRepo, encodeRevision, type HubClient, parseRepoId, repoApiPath } from "@hfkit/http";
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 import { toRepoEntry } from "./entries.js";
 import type { RepoEntry, RepoOperationOptions } from "./types.js";
 import { WireTreeEntry } from "./wire/tree-entry.js";

@@ -1,5 +1,5 @@
 import { type HubClient, InvalidInputError, type RepoType, repoTypePlural } from "@hfkit/http";
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 import { type RepoInfo, toRepoInfo } from "./repo-info.js";
 import { WireRepoInfo } from "./wire/repo-info.js";
 

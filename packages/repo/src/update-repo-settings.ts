@@ -1,5 +1,5 @@
 import { type HubClient, InvalidInputError, parseRepoId, repoApiPath } from "@hfkit/http";
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 import type { RepoVisibility } from "./create-repo.js";
 import { toGatedMode } from "./repo-info.js";
 import type { RepoOperationOptions } from "./types.js";

@@ -2,8 +2,8 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { formatPath, type MetadataPath, parseYamlFile, type YamlFile } from "@hfkit/cards";
 import { InvalidInputError, parseRepoId, type RepoId, type RepoType, revisionProblem } from "@hfkit/http";
+import * as z from "@hfkit/http/zod";
 import { pathMatcher } from "@hfkit/repo";
-import { z } from "zod";
 
 /** Where a request (or a problem) is: the request file, and the 1-based line and column in it. */
 export interface SourceLocation {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { appendFile, mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "@hfkit/http/zod";
 import type { ManifestFile } from "./resolve.js";
 
 /** The folder of a storage root that holds the manifests, the audit log and the archive. */

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 import { LICENSES } from "../hub-lists/licenses.js";
 import type { ProblemParams } from "./problem.js";
 

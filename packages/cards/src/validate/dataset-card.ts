@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 import { SIZE_CATEGORIES } from "../hub-lists/sizes.js";
 import { PIPELINE_TAGS, TASK_IDS } from "../hub-lists/tasks.js";
 import { byShape, language, license, oneOf, report, stringOrList, strings, text } from "./checks.js";

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 import { PIPELINE_TAGS } from "../hub-lists/tasks.js";
 import { language, license, oneOf, repoIds, stringOrList, strings, text } from "./checks.js";
 

@@ -1,5 +1,5 @@
+import type * as z from "@hfkit/http/zod";
 import { isMap, isSeq } from "yaml";
-import type { z } from "zod";
 import { type Card, positionOf } from "../card.js";
 import { formatPath, type MetadataPath, pathOffset } from "../yaml/nodes.js";
 import { datasetCardSchema } from "./dataset-card.js";

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 
 // `POST /api/{type}/{repo}/commit/{rev}` answer (hub-protocol.md 6.3).
 export const WireCommitResponse = z.object({

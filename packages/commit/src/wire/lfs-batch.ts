@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 
 // Git LFS batch answer as the Hub sends it (hub-protocol.md 7.2). `header` is a bag of
 // strings: for multipart it holds `chunk_size` and one presigned URL per part ("00001"…).

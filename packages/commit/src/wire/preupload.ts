@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 
 // `POST /api/{type}/{repo}/preupload/{rev}` answer (hub-protocol.md 6.2). `oid` is what the
 // revision holds at that path now: a git blob id, or the SHA-256 of an LFS file.

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 
 // One item of `GET /api/{type}/{repo}/commits/{rev}` (hub-protocol §8.4).
 export const WireCommit = z

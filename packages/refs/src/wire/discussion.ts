@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 
 // Discussions and pull requests (hub-protocol §9; huggingface_hub community.py).
 export const WireEvent = z

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 
 // `GET /api/{type}/{repo}/refs[?include_prs=1]` (hub-protocol §8.1).
 export const WireRef = z.object({ name: z.string(), ref: z.string(), targetCommit: z.string() }).loose();

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 import type { RepoFile } from "../types.js";
 import { readTextIfExists, writeFileAtomic } from "./fs-utils.js";
 

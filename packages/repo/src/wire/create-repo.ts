@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 
 // `POST /api/repos/create` answers `{id, name, url}`; its 409 carries `{error, url}` (hub-protocol §3.1).
 export const WireCreateRepo = z

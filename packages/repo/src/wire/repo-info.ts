@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 
 // `GET /api/{type}/{repo}[/revision/{rev}]` and the items of `GET /api/{models|datasets|spaces}`
 // (hub-protocol §3.3, §3.4). Lenient: every field but `id` may be missing (listings and `expand`

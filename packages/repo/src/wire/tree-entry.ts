@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 
 // One entry of `GET /api/{type}/{repo}/tree/{rev}` and `POST …/paths-info/{rev}` (hub-protocol §4.1).
 // Lenient: unknown keys pass, optional fields may be absent on older servers.

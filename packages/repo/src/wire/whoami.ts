@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "@hfkit/http/zod";
 
 // `GET /api/whoami-v2` (hub-protocol §3.5). Users, orgs and apps share `type`, `name`;
 // the rest varies, so everything else is optional.

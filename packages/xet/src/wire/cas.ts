@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "@hfkit/http/zod";
 
 // Wire JSON of the Xet token exchange and the CAS API (hub-docs docs/xet/auth.md, api.md,
 // download-protocol.md). Lenient: unknown keys pass.
