@@ -1,7 +1,7 @@
 // Opt-in check that hfkit and Python's huggingface_hub share one cache (`pnpm conformance:python`).
 // Not part of the default test run: it needs python3 and a package index that has
 // huggingface_hub (this machine's /opt/pypi mirror, or HFKIT_PYPI_INDEX). It:
-//   1. makes a venv in a temp dir and installs huggingface_hub into it;
+//   1. takes the test suite's cached Python venv (or one with HFKIT_HF_HUB_SPEC's version);
 //   2. starts the emulator and fills a repo (regular files, an LFS file, nested paths);
 //   3. hfkit downloads into cache A; Python must find everything there with local_files_only=True,
 //      and scan_cache_dir() must report no warnings;
@@ -16,7 +16,7 @@ import { startEmulatorServer } from "@hfkit/emulator";
 import { createHubClient } from "@hfkit/http";
 import { createRepo, downloadFile, repoFolderName, snapshotDownload } from "@hfkit/repo";
 import { uploadFiles } from "@huggingface/hub";
-import { makeVenv, runPython } from "./python-env.mjs";
+import { judgePython, runCheck } from "./python-env.mjs";
 
 const keep = process.argv.includes("--keep");
 const TOKEN = "hf_conformance_check_token";
@@ -46,7 +46,7 @@ const work = mkdtempSync(join(tmpdir(), "hfkit-pyconf-"));
 const server = await startEmulatorServer({ port: 0 });
 try {
   console.error(`work dir: ${work}\nemulator: ${server.url} (storage ${server.storageUrl})`);
-  const { venv, version: pyVersion } = makeVenv(work);
+  const { python, version: pyVersion } = await judgePython(work);
   console.error(`huggingface_hub ${pyVersion}`);
 
   // Seed the repo: created by hfkit, files committed by the official JS client in its default
@@ -78,8 +78,8 @@ try {
   const hfkitPaths = {};
   for (const path of ALL) hfkitPaths[path] = (await downloadFile(online(cacheA), { repo: REPO, path })).path;
   const hfkitSnapshot = await snapshotDownload(online(cacheA), { repo: REPO });
-  const pyA = await runPython(
-    venv,
+  const pyA = await runCheck(
+    python,
     "check_cache.py",
     { ...job, mode: "offline", cache_dir: cacheA },
     { HF_HUB_OFFLINE: "1" },
@@ -110,7 +110,12 @@ try {
 
   // Python writes, hfkit reads offline.
   const cacheB = join(work, "cache-b");
-  const pyB = await runPython(venv, "check_cache.py", { ...job, mode: "download", cache_dir: cacheB }, pyEnv);
+  const pyB = await runCheck(
+    python,
+    "check_cache.py",
+    { ...job, mode: "download", cache_dir: cacheB },
+    pyEnv,
+  );
   check("Python downloads from the emulator without errors", () => assert.deepEqual(pyB.errors, []));
   const logBefore = server.emulator.requestLog.length;
   const offline = createHubClient({
@@ -146,8 +151,8 @@ try {
 
   // Both at once, same file, same cache.
   const cacheC = join(work, "cache-c");
-  const pyRun = runPython(
-    venv,
+  const pyRun = runCheck(
+    python,
     "check_cache.py",
     { ...job, files: ["weights/model.bin"], mode: "download", cache_dir: cacheC },
     pyEnv,

@@ -7,21 +7,21 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulatorServer } from "@hfkit/emulator";
-import { makeVenv, runPython } from "./python-env.mjs";
+import { judgePython, runCheck } from "./python-env.mjs";
 
 const keep = process.argv.includes("--keep");
 const work = mkdtempSync(join(tmpdir(), "hfkit-pyapi-"));
 let failed = false;
 try {
-  const { venv, version } = makeVenv(work);
+  const { python, version } = await judgePython(work);
   for (const xet of [true, false]) {
     const server = await startEmulatorServer({ port: 0, xet });
     try {
       console.log(
         `huggingface_hub ${version}, emulator ${server.url} (storage ${server.storageUrl}), Xet ${xet ? "on" : "off"}`,
       );
-      const results = await runPython(
-        venv,
+      const results = await runCheck(
+        python,
         "check_emulator_api.py",
         { endpoint: server.url, token: "hf_python_conformance", cache_dir: join(work, `cache-${xet}`) },
         xet ? {} : { HF_HUB_DISABLE_XET: "1" },

@@ -7,7 +7,13 @@ export declare function pythonSkipReason(): string | undefined;
 /** The cached venv, created on first use; rejects with pip's output when it cannot be made. */
 export declare function ensurePython(): Promise<{ python: string; venv: string }>;
 
-/** Runs Python code (or `{ file }`) in the cached venv; resolves stdout, rejects with stderr. */
+/** The package index pip is given: `HFKIT_PYPI_INDEX`, else this machine kind's mirror, else pip's default. */
+export declare function packageIndex(): string | undefined;
+
+/** Makes a venv in `dir` with `requirements` (pip specs) from `packageIndex()`; resolves its python. */
+export declare function installVenv(dir: string, requirements: readonly string[]): Promise<string>;
+
+/** Runs Python code (or `{ file }`) in the cached venv or `python`; resolves stdout, rejects with stderr. */
 export declare function runPython(
   code: string | { file: string },
   options?: {
@@ -16,5 +22,7 @@ export declare function runPython(
     args?: string[];
     cwd?: string;
     timeoutMs?: number;
+    /** A venv's python (from `installVenv`) instead of the cached venv's. */
+    python?: string;
   },
 ): Promise<string>;

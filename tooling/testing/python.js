@@ -26,7 +26,8 @@ export function pythonSkipReason() {
     : undefined;
 }
 
-function packageIndex() {
+/** The package index pip is given: `HFKIT_PYPI_INDEX`, else this machine kind's mirror, else pip's default. */
+export function packageIndex() {
   if (process.env.HFKIT_PYPI_INDEX) return process.env.HFKIT_PYPI_INDEX;
   // This machine kind's local mirror. Naming it as the only index keeps pip from trying
   // pypi.org first (minutes of retries on a closed network).
@@ -79,6 +80,25 @@ export function ensurePython() {
   return pending;
 }
 
+/**
+ * Makes a venv in `dir` with `requirements` installed by pip from `packageIndex()`; resolves
+ * its python. For a venv of other versions than the cached one (`ensurePython`).
+ */
+export async function installVenv(dir, requirements) {
+  const index = packageIndex();
+  await run(process.env.HFKIT_PYTHON ?? "python3", ["-m", "venv", dir]);
+  await run(join(dir, "bin", "python"), [
+    "-m",
+    "pip",
+    "install",
+    "--quiet",
+    "--disable-pip-version-check",
+    ...(index ? ["--index-url", index] : []),
+    ...requirements,
+  ]);
+  return join(dir, "bin", "python");
+}
+
 async function makeVenv() {
   const index = packageIndex();
   const key = createHash("sha256")
@@ -96,14 +116,7 @@ async function makeVenv() {
   const building = `${venv}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
   try {
-    await run(process.env.HFKIT_PYTHON ?? "python3", ["-m", "venv", building]);
-    await run(join(building, "bin", "pip"), [
-      "install",
-      "--quiet",
-      "--disable-pip-version-check",
-      ...(index ? ["--index-url", index] : []),
-      ...PYTHON_REQUIREMENTS,
-    ]);
+    await installVenv(building, PYTHON_REQUIREMENTS);
     writeFileSync(join(building, ".hfkit-ready"), `${JSON.stringify(PYTHON_REQUIREMENTS)}\n`);
     // A venv's console scripts embed its path; run tools as `python -m pip|pytest`, which do not.
     try {
@@ -124,12 +137,13 @@ async function makeVenv() {
 }
 
 /**
- * Runs Python code (a string, or `{ file }`) in the cached venv, asynchronously so that an
- * in-process emulator keeps answering. `input` is written to stdin; resolves stdout, rejects
- * with stderr. `env` is added to a clean environment (PATH and HOME only, telemetry off).
+ * Runs Python code (a string, or `{ file }`) in the cached venv (or the given `python`),
+ * asynchronously so that an in-process emulator keeps answering. `input` is written to stdin;
+ * resolves stdout, rejects with stderr. `env` is added to a clean environment (PATH and HOME
+ * only, telemetry off).
  */
-export async function runPython(code, { env = {}, input, args = [], cwd, timeoutMs = 300_000 } = {}) {
-  const { python } = await ensurePython();
+export async function runPython(code, { env = {}, input, args = [], cwd, timeoutMs = 300_000, python } = {}) {
+  python ??= (await ensurePython()).python;
   const script = typeof code === "string" ? ["-c", code] : [code.file];
   return run(python, [...script, ...args], {
     cwd,
