@@ -375,6 +375,9 @@ async function run(
     emit({ type: "shards-planned", split, features, numShards, numRows, numBytes, rowGroupRows: groupRows });
 
     const counts = shardRowCounts(numRows, numShards);
+    // The split's last shard is chunked for Xet as the writer finishes it: its upload is what
+    // is left of the push once it closes (the others upload while later shards are written).
+    const closing = (index: number) => ({ xetChunks: options.xetChunks === true && index === numShards - 1 });
     const shards: WrittenShard[] = [];
     const finish = async (
       writer: ShardWriter,
@@ -383,10 +386,9 @@ async function run(
       pathInRepo: string,
       writtenAt?: string,
     ) => {
-      const bytes = await writer.close();
+      const bytes = await writer.close(closing(index));
       forget(writer);
       if (writtenAt) await rename(writtenAt, localPath);
-      const sha256 = writer.sha256?.();
       const shard: WrittenShard = {
         index,
         numShards,
@@ -394,7 +396,7 @@ async function run(
         localPath,
         rows: counts[index]!,
         bytes,
-        ...(sha256 !== undefined ? { sha256 } : {}),
+        ...digests(writer),
       };
       shards.push(shard);
       emit({ type: "shard-written", split, shard });
@@ -411,10 +413,9 @@ async function run(
       await phase("datasets.shard", { split, shard: 0, path: pathInRepo }, async () => {
         const writer = speculative as unknown as ShardWriter;
         emit({ type: "shard-progress", split, index: 0, rows: numRows }, `shard:${split}`);
-        const bytes = await writer.close();
+        const bytes = await writer.close(closing(0));
         forget(writer);
         await rename(single.path, localPath);
-        const sha256 = writer.sha256?.();
         const shard: WrittenShard = {
           index: 0,
           numShards,
@@ -422,7 +423,7 @@ async function run(
           localPath,
           rows: numRows,
           bytes,
-          ...(sha256 !== undefined ? { sha256 } : {}),
+          ...digests(writer),
         };
         shards.push(shard);
         emit({ type: "shard-written", split, shard });
@@ -561,4 +562,14 @@ export async function* writeShardsIter(
  */
 export async function writeShards(options: WriteShardsOptions): Promise<WriteShardsResult> {
   return drain(writeShardsIter(options));
+}
+
+/** What a closed writer computed of its file as it wrote it: its SHA-256, its Xet chunks. */
+function digests(writer: ShardWriter): Pick<WrittenShard, "sha256" | "xetChunks"> {
+  const sha256 = writer.sha256?.();
+  const xetChunks = writer.xetChunks?.();
+  return {
+    ...(sha256 !== undefined ? { sha256 } : {}),
+    ...(xetChunks !== undefined ? { xetChunks } : {}),
+  };
 }
