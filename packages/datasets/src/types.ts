@@ -64,13 +64,6 @@ export interface WriteShardsOptions {
    * starts without reading the shard again to hash it. Off by default.
    */
   sha256?: boolean;
-  /**
-   * With `sha256`: also cut each split's last shard into Xet chunks and hash them, on this
-   * thread while the writer thread finishes the file, and give them as `WrittenShard.xetChunks`
-   * (when enough of the file was chunked by then): an upload through Xet given them with the
-   * file (`{ path, sha256, chunks }`) does not chunk it again. Off by default.
-   */
-  xetChunks?: boolean;
   signal?: AbortSignal;
 }
 
@@ -87,8 +80,6 @@ export interface WrittenShard {
   bytes: number;
   /** The file's SHA-256 (hex), with the `sha256` option (absent if it could not be hashed as written). */
   sha256?: string;
-  /** The file's Xet chunks (hash in string form, size), with the `xetChunks` option, when computed. */
-  xetChunks?: readonly { hash: string; size: number }[];
 }
 
 export interface WriteShardsResult {

@@ -375,9 +375,6 @@ async function run(
     emit({ type: "shards-planned", split, features, numShards, numRows, numBytes, rowGroupRows: groupRows });
 
     const counts = shardRowCounts(numRows, numShards);
-    // The split's last shard is chunked for Xet as the writer finishes it: its upload is what
-    // is left of the push once it closes (the others upload while later shards are written).
-    const closing = (index: number) => ({ xetChunks: options.xetChunks === true && index === numShards - 1 });
     const shards: WrittenShard[] = [];
     const finish = async (
       writer: ShardWriter,
@@ -386,9 +383,10 @@ async function run(
       pathInRepo: string,
       writtenAt?: string,
     ) => {
-      const bytes = await writer.close(closing(index));
+      const bytes = await writer.close();
       forget(writer);
       if (writtenAt) await rename(writtenAt, localPath);
+      const sha256 = writer.sha256?.();
       const shard: WrittenShard = {
         index,
         numShards,
@@ -396,7 +394,7 @@ async function run(
         localPath,
         rows: counts[index]!,
         bytes,
-        ...digests(writer),
+        ...(sha256 !== undefined ? { sha256 } : {}),
       };
       shards.push(shard);
       emit({ type: "shard-written", split, shard });
@@ -413,9 +411,10 @@ async function run(
       await phase("datasets.shard", { split, shard: 0, path: pathInRepo }, async () => {
         const writer = speculative as unknown as ShardWriter;
         emit({ type: "shard-progress", split, index: 0, rows: numRows }, `shard:${split}`);
-        const bytes = await writer.close(closing(0));
+        const bytes = await writer.close();
         forget(writer);
         await rename(single.path, localPath);
+        const sha256 = writer.sha256?.();
         const shard: WrittenShard = {
           index: 0,
           numShards,
@@ -423,7 +422,7 @@ async function run(
           localPath,
           rows: numRows,
           bytes,
-          ...digests(writer),
+          ...(sha256 !== undefined ? { sha256 } : {}),
         };
         shards.push(shard);
         emit({ type: "shard-written", split, shard });
@@ -562,14 +561,4 @@ export async function* writeShardsIter(
  */
 export async function writeShards(options: WriteShardsOptions): Promise<WriteShardsResult> {
   return drain(writeShardsIter(options));
-}
-
-/** What a closed writer computed of its file as it wrote it: its SHA-256, its Xet chunks. */
-function digests(writer: ShardWriter): Pick<WrittenShard, "sha256" | "xetChunks"> {
-  const sha256 = writer.sha256?.();
-  const xetChunks = writer.xetChunks?.();
-  return {
-    ...(sha256 !== undefined ? { sha256 } : {}),
-    ...(xetChunks !== undefined ? { xetChunks } : {}),
-  };
 }

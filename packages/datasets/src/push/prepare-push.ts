@@ -211,19 +211,14 @@ function shardUploader(
                 ...(upload.revision !== undefined ? { revision: upload.revision } : {}),
                 ...(upload.createPr ? { createPr: true } : {}),
                 ...(upload.useXet !== undefined ? { useXet: upload.useXet } : {}),
-                // Hashed while it was written (writeShards' `sha256`): the upload starts at once;
-                // and the last shard's Xet chunks, when computed as it closed, are not computed again.
+                // Hashed while it was written (writeShards' `sha256`): the upload starts at once.
                 operations: [
                   {
                     type: "add",
                     path: shard.pathInRepo,
                     file:
                       shard.sha256 !== undefined
-                        ? {
-                            path: shard.localPath,
-                            sha256: shard.sha256,
-                            ...(shard.xetChunks ? { chunks: shard.xetChunks } : {}),
-                          }
+                        ? { path: shard.localPath, sha256: shard.sha256 }
                         : shard.localPath,
                   },
                 ],
@@ -277,8 +272,6 @@ function shardUploader(
 
   return {
     signal: group.signal,
-    /** Whether the shards go up through Xet where the Hub offers it (commit's own default). */
-    xet: upload.useXet ?? !upload.client.environment.disableXet,
     uploaded,
     /** Deletions of uploaded shards, under way. */
     removals,
@@ -363,9 +356,7 @@ async function prepareWork(
         ...(options.inferenceRows !== undefined ? { inferenceRows: options.inferenceRows } : {}),
         ...(options.csv !== undefined ? { csv: options.csv } : {}),
         ...(options.tempDir !== undefined ? { tempDir: options.tempDir } : {}),
-        // Through Xet (as the upload will go unless told not to), the last shard is also chunked
-        // as it closes, on the main thread the conversion no longer needs.
-        ...(onShard ? { onShard, sha256: true, xetChunks: uploader?.xet === true } : {}),
+        ...(onShard ? { onShard, sha256: true } : {}),
         signal: uploader?.signal ?? signal,
       });
       written.set(

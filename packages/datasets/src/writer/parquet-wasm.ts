@@ -1,19 +1,12 @@
 import { rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Feature } from "@hfkit/cards";
 import * as A from "apache-arrow";
 import { containsMedia } from "../features/model.js";
 import { VERSION } from "../version.js";
 import { ownsBuffer } from "./frames.js";
-import {
-  type ChunkElsewhere,
-  type ChunksFrom,
-  GrowingFileHash,
-  GrowingXetChunks,
-  type ShardXetChunk,
-} from "./growing-hash.js";
+import { GrowingFileHash } from "./growing-hash.js";
 import type { ShardWriter, ShardWriterBackend, ShardWriterOptions } from "./shard-writer.js";
 
 type ParquetWasm = typeof import("parquet-wasm");
@@ -282,38 +275,8 @@ async function writeAll(fd, chunk) {
     );
   }
 }
-// The Xet chunks of bytes [from, to) of a closed shard, for the main thread's GrowingXetChunks,
-// which chunks the first half meanwhile: this thread is idle once the last shard is closed.
-// @hfkit/xet's own chunker and hashes, loaded here on first use. The first chunk starts at from,
-// which is no boundary: the main thread takes these chunks only from a cut it found too.
-async function xetChunks(message) {
-  const xet = await import(message.xet);
-  const hashes = await xet.loadXetHashes();
-  const handle = await fs.promises.open(message.path, "r");
-  try {
-    const from = message.from;
-    const shifted = { read: (buffer, offset, length, position) => handle.read(buffer, offset, length, position + from) };
-    const ends = [];
-    const digests = [];
-    let at = from;
-    for await (const chunk of xet.chunkStream(xet.readPieces(shifted, message.to - from, 4 << 20))) {
-      at += chunk.byteLength;
-      ends.push(at);
-      digests.push(xet.hashToHex(hashes.chunk(chunk)));
-    }
-    parentPort.postMessage({ type: "xet-chunks", id: message.id, ends, hashes: digests });
-  } finally {
-    await handle.close();
-  }
-}
 parentPort.on("message", (message) => {
   if (message.type === "open") return start(message);
-  if (message.type === "xet-chunks") {
-    xetChunks(message).catch((error) =>
-      parentPort.postMessage({ type: "error", id: message.id, message: String((error && error.message) || error) }),
-    );
-    return;
-  }
   const file = current;
   if (!file || file.id !== message.id) return;
   if (message.type === "write") file.queue.push(message);
@@ -338,7 +301,7 @@ function snappyColumns(options: ShardWriterOptions): string[] {
 }
 
 interface Reply {
-  type: "ack" | "written" | "done" | "error" | "module" | "xet-chunks";
+  type: "ack" | "written" | "done" | "error" | "module";
   id: number;
   /** With module: parquet-wasm's compiled module (once, from a thread that compiled it). */
   module?: object;
@@ -347,9 +310,6 @@ interface Reply {
   /** With written: bytes of the file on disk so far; with done: its size. */
   bytes?: number;
   message?: string;
-  /** With xet-chunks: the chunks of the range asked for (see `ChunksFrom`). */
-  ends?: number[];
-  hashes?: string[];
 }
 
 /**
@@ -361,7 +321,6 @@ export function createParquetWasmWriter(
 ): ShardWriterBackend {
   let worker: Worker | undefined;
   let nextId = 0;
-  let xetModule: string | undefined;
   const listeners = new Map<number, (reply: Reply) => void>();
   const broadcast = (message: string) => {
     for (const [id, listener] of listeners) listener({ type: "error", id, message });
@@ -393,18 +352,6 @@ export function createParquetWasmWriter(
     async open(options) {
       const thread = getWorker();
       const id = nextId++;
-      // The second half of a closed shard's Xet chunks, on the writer thread (idle by then).
-      const elsewhere: ChunkElsewhere = (from, to) =>
-        new Promise<ChunksFrom | undefined>((resolve) => {
-          const asked = nextId++;
-          listeners.set(asked, (reply) => {
-            listeners.delete(asked);
-            const { ends, hashes } = reply;
-            resolve(reply.type === "xet-chunks" && ends && hashes ? { ends, hashes } : undefined);
-          });
-          xetModule ??= pathToFileURL(createRequire(import.meta.url).resolve("@hfkit/xet")).href;
-          thread.postMessage({ type: "xet-chunks", id: asked, path: options.path, from, to, xet: xetModule });
-        });
       let inFlight = 0;
       let failed: Error | undefined;
       let resume: (() => void) | undefined;
@@ -417,10 +364,6 @@ export function createParquetWasmWriter(
       done.catch(() => undefined);
       const hasher = options.hash ? new GrowingFileHash(options.path) : undefined;
       let sha256: string | undefined;
-      // Bytes the writer reported on disk; with `close({ xetChunks })`, the chunker that follows them.
-      let reported = 0;
-      let chunker: GrowingXetChunks | undefined;
-      let xetChunks: ShardXetChunk[] | undefined;
       const wakeUp = () => {
         const r = resume;
         resume = undefined;
@@ -428,9 +371,7 @@ export function createParquetWasmWriter(
       };
       listeners.set(id, (reply) => {
         if (reply.type === "written") {
-          reported = reply.bytes ?? 0;
-          hasher?.written(reported);
-          chunker?.written(reported);
+          hasher?.written(reply.bytes ?? 0);
           return;
         }
         if (reply.type === "ack") {
@@ -469,27 +410,23 @@ export function createParquetWasmWriter(
           while (inFlight > ACK_EVERY + 2 && !failed) await new Promise<void>((r) => (resume = r));
           if (failed) throw failed;
         },
-        async close(closing = {}) {
+        async close() {
           thread.postMessage({ type: "close", id });
-          if (closing.xetChunks && hasher) chunker = new GrowingXetChunks(options.path, reported);
           try {
             const bytes = await done;
-            [sha256, xetChunks] = await Promise.all([hasher?.finish(bytes), chunker?.finish(bytes, elsewhere)]);
-            // Chunks go with a digest only: an upload takes them as `{ path, sha256, chunks }`.
-            if (sha256 === undefined) xetChunks = undefined;
+            sha256 = await hasher?.finish(bytes);
             return bytes;
           } finally {
             listeners.delete(id);
-            await Promise.all([hasher?.close(), chunker?.close()]);
+            await hasher?.close();
           }
         },
         sha256: () => sha256,
-        xetChunks: () => xetChunks,
         async abort() {
           thread.postMessage({ type: "abort", id });
           await done.catch(() => undefined);
           listeners.delete(id);
-          await Promise.all([hasher?.close(), chunker?.close()]);
+          await hasher?.close();
           await rm(options.path, { force: true });
         },
       };

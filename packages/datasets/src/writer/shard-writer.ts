@@ -1,6 +1,5 @@
 import type { NamedFeature } from "@hfkit/cards";
 import type * as A from "apache-arrow";
-import type { ShardXetChunk } from "./growing-hash.js";
 
 // The one seam between the shard pipeline and a Parquet library, so the library can change
 // (docs/adr/0013-parquet-shard-writer.md says which one and why).
@@ -27,21 +26,13 @@ export interface ShardWriterOptions {
 export interface ShardWriter {
   /** Rows `[offset, offset + length)` of one batch, given as a self-contained Arrow IPC stream. */
   write(ipc: Uint8Array, offset: number, length: number): Promise<void>;
-  /**
-   * Finishes the file; resolves its size in bytes. With `xetChunks` (and `hash`), the file's Xet
-   * chunks are computed on this thread while the writer finishes it, for {@link ShardWriter.xetChunks}.
-   */
-  close(options?: { xetChunks?: boolean }): Promise<number>;
+  /** Finishes the file; resolves its size in bytes. */
+  close(): Promise<number>;
   /**
    * After `close`, with `hash`: the file's SHA-256 (hex), or undefined when it could not be
    * hashed as it was written (the upload then hashes it).
    */
   sha256?(): string | undefined;
-  /**
-   * After `close({ xetChunks: true })`: the file's Xet chunks, or undefined when too little of
-   * it was chunked by the time it closed (see `GrowingXetChunks`) or it has no digest.
-   */
-  xetChunks?(): readonly ShardXetChunk[] | undefined;
   /** Stops and removes the partial file. */
   abort(): Promise<void>;
 }
