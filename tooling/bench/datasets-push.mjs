@@ -10,7 +10,7 @@
 import { execFileSync } from "node:child_process";
 import { once } from "node:events";
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ensurePython } from "@hfkit/testing/python";
@@ -64,18 +64,22 @@ async function jsonlFile(path, rows) {
 // reader and writer threads, pyarrow's reader threads) and the emulator then share both cores.
 const PIN = hasCommand("taskset") && process.env.HFKIT_BENCH_PIN !== "0";
 
-/** Runs one push in its own process (pinned to CPU 0 unless told not to): wall seconds and peak RSS. */
+/**
+ * Runs one push in its own process (pinned to CPU 0 unless told not to): wall seconds, CPU
+ * seconds (user + system, every thread), peak RSS and the 1-minute load average at its end (on a
+ * shared VM the wall ratio follows each tool's CPU time: compare both).
+ */
 function timedPush(command, args, env, work) {
   const rssFile = join(work, "rss.txt");
-  const timeArgs = ["-f", "%M", "-o", rssFile, command, ...args];
+  const timeArgs = ["-f", "%M %U %S", "-o", rssFile, command, ...args];
   const [program, argv] = PIN
     ? ["taskset", ["-c", "0", "/usr/bin/time", ...timeArgs]]
     : ["/usr/bin/time", timeArgs];
   const start = performance.now();
   execFileSync(program, argv, { env, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
   const seconds = (performance.now() - start) / 1000;
-  const maxRssMB = Math.round(Number(readFileSync(rssFile, "utf8").trim().split("\n").at(-1)) / 1024);
-  return { seconds, maxRssMB };
+  const [rss, user, system] = readFileSync(rssFile, "utf8").trim().split("\n").at(-1).split(" ").map(Number);
+  return { seconds, cpuSeconds: user + system, maxRssMB: Math.round(rss / 1024), load: loadavg()[0] };
 }
 
 /**
@@ -124,7 +128,7 @@ export async function benchDatasetsPush({
           rmSync(work, { recursive: true, force: true });
           results.push({ tool, mode, run, ...measured });
           log(
-            `run ${run + 1} ${mode} ${tool}: ${measured.seconds.toFixed(1)} s, peak RSS ${measured.maxRssMB} MB`,
+            `run ${run + 1} ${mode} ${tool}: ${measured.seconds.toFixed(1)} s, CPU ${measured.cpuSeconds.toFixed(1)} s, peak RSS ${measured.maxRssMB} MB, load ${measured.load.toFixed(1)}`,
           );
         }
       }

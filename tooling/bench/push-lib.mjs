@@ -80,11 +80,15 @@ export function tracedPush(cli, endpoint, repo, input, mode) {
       ...spans.filter((s) => s.name.startsWith("datasets.") && s.name !== "datasets.push").map((s) => s.end),
     );
     const end = Math.max(...spans.map((s) => s.end));
+    // The last shard's span starts once its rows are all read (for a one-shard split, the whole
+    // input): what follows is closing it and the upload, whatever work moves between the two.
+    const lastShard = Math.max(...spans.filter((s) => s.name === "datasets.shard").map((s) => s.start));
     const round = (x) => Math.round(x * 100) / 100;
     return {
       wall: round(wall),
       close: round(close),
       tail: round(end - close),
+      afterRead: round(end - lastShard),
       cpu: round(user + system),
       rssMB: Math.round(rss / 1024),
       load: round(loadavg()[0]),

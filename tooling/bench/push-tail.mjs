@@ -5,7 +5,8 @@
 // of a shared VM drifts: always running one build first biases the comparison).
 //   node push-tail.mjs <cli-a> <cli-b> [rounds] [xet|lfs]
 //   e.g. node push-tail.mjs /work/main/apps/cli/bin/hfkit.js ../../apps/cli/bin/hfkit.js 4 xet
-// Prints one JSON line per push (wall, close, tail, process CPU and peak RSS from GNU time, the
+// Prints one JSON line per push (wall, close, tail, the time after the last shard's rows were
+// read: its close and upload, whichever does the work, process CPU and peak RSS from GNU time, the
 // 1-minute load average), then the medians per build.
 import { join } from "node:path";
 import { median, startProcess } from "./lib.mjs";
@@ -42,6 +43,6 @@ try {
 for (const which of ["a", "b"]) {
   const of = (key) => Math.round(median(results[which].map((r) => r[key])) * 100) / 100;
   console.log(
-    `${which} (${which === "a" ? a : b}): median wall ${of("wall")} s, close ${of("close")} s, tail ${of("tail")} s, CPU ${of("cpu")} s`,
+    `${which} (${which === "a" ? a : b}): median wall ${of("wall")} s, close ${of("close")} s, tail ${of("tail")} s, after the last shard's rows ${of("afterRead")} s, CPU ${of("cpu")} s`,
   );
 }
