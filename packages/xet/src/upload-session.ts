@@ -23,7 +23,7 @@ import {
   ShardFormatError,
   type ShardXorb,
 } from "./shard.js";
-import type { OpenedSource } from "./source.js";
+import { type OpenedSource, readSize } from "./source.js";
 import type { XetUploadEvent, XetUploadedFile } from "./types.js";
 import { uploadXorb } from "./upload-xorb.js";
 import {
@@ -202,7 +202,12 @@ export class UploadSession {
         signal.throwIfAborted();
         sha?.update(piece);
         read += piece.byteLength;
-        yield piece;
+        // Every chunk a plain Uint8Array (file reads give Buffers, joined chunks are not): the
+        // per-chunk code (hashing, BG4, LZ4, xorb slabs) then sees one kind of array, and V8 no
+        // longer threw away its optimised code each time the other kind came (issue 19).
+        yield piece.constructor === Uint8Array
+          ? piece
+          : new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength);
         emit(
           { type: "xet-file-progress", file: source.name, bytesRead: read, totalBytes: source.size },
           progressKey,
@@ -323,7 +328,12 @@ export class UploadSession {
     };
     try {
       const splitter = new ChunkSplitter(given ? new KnownBoundaries(given.map((c) => c.size)) : undefined);
-      for await (const piece of tap(source.read(signal))) {
+      // A file is read straight into the chunker's memory, where its bytes are hashed.
+      const into =
+        source.readsInto && source.size !== undefined
+          ? splitter.readBuffers(readSize(source.size))
+          : undefined;
+      for await (const piece of tap(source.read(signal, into))) {
         for (const data of splitter.push(piece)) {
           const waiting = handle(data);
           if (waiting) await waiting;
