@@ -260,9 +260,8 @@ export class UploadSession {
       (first || (isGlobalDedupEligible(hash) && sinceQuery >= DEDUP_QUERY_SPACING)) &&
       !this.queried.has(hashToHex(hash));
     /** The rest of {@link handle} when the chunk cannot be placed without waiting. */
-    const handleLater = async (data: Uint8Array, hash: XetHash, first: boolean, yieldFirst: boolean) => {
+    const handleLater = async (data: Uint8Array, hash: XetHash, first: boolean) => {
       const size = data.byteLength;
-      if (yieldFirst) await new Promise<void>((resolve) => setImmediate(resolve));
       if (query && (answered || heldBytes + size > SLAB)) await release();
       if (query) {
         (slab as Uint8Array).set(data, heldBytes);
@@ -292,7 +291,7 @@ export class UploadSession {
     const given = source.chunks;
     /**
      * One chunk: hashed, then referenced or stored. Synchronous (undefined) unless it has to wait
-     * (a turn for the sockets, a dedup query, a cached xorb to confirm, the memory budget): a
+     * (a dedup query, a cached xorb to confirm, the memory budget): a
      * promise and an async generator step per chunk, ~8,000 of each per 512 MiB, and the large
      * async loop that held them, which V8 optimised again after each deoptimisation, cost more
      * CPU than the copies of the bytes (issue 19).
@@ -305,15 +304,10 @@ export class UploadSession {
       sinceQuery += size;
       sinceYield += size;
       const first = chunks.length === 1;
-      let yieldFirst = false;
-      if (sinceYield >= YIELD_SPACING) {
-        sinceYield = 0;
-        yieldFirst = this.queue.pending > 0;
-      }
-      if (yieldFirst || query) return handleLater(data, hash, first, yieldFirst);
+      if (query) return handleLater(data, hash, first);
       const location = this.lookupNow(hash, size);
       if (location === CONFIRM || (!location && asks(hash, first))) {
-        return handleLater(data, hash, first, false);
+        return handleLater(data, hash, first);
       }
       if (location) {
         this.stats.chunksDeduplicated++;
@@ -337,6 +331,11 @@ export class UploadSession {
         for (const data of splitter.push(piece)) {
           const waiting = handle(data);
           if (waiting) await waiting;
+          // A turn for the sockets between chunks, not inside the chunk's own path.
+          if (sinceYield >= YIELD_SPACING) {
+            sinceYield = 0;
+            if (this.queue.pending > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+          }
         }
       }
       const last = splitter.end();
