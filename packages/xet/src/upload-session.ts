@@ -81,6 +81,40 @@ const DEDUP_QUERY_SPACING = 4 << 20;
  */
 const YIELD_SPACING = 256 << 10;
 
+/** After this many chunks in a row stored raw, `auto` tries to compress one chunk in this many. */
+export const PROBE_AFTER_RAW = 8;
+
+/**
+ * The compression choice for each new chunk of a file. Under `auto`, once
+ * {@link PROBE_AFTER_RAW} chunks in a row were stored raw (random or already compressed bytes),
+ * only every {@link PROBE_AFTER_RAW}th chunk is tried (BG4 predictor, LZ4 probe) until one
+ * compresses; the others are stored raw. A try cost ~9 µs per chunk, ~4 % of the client's CPU on
+ * such data (issue 19), where `hf_xet` compresses every chunk with Rust's LZ4; a compressible
+ * stretch after a raw one is found within that many chunks. The bytes read back never change.
+ */
+export class CompressionProbe {
+  private rawStreak = 0;
+  private untried = 0;
+
+  constructor(private readonly choice: CompressionChoice) {}
+
+  /** The choice for the next chunk. */
+  next(): CompressionChoice {
+    if (this.choice !== "auto") return this.choice;
+    this.untried++;
+    if (this.rawStreak < PROBE_AFTER_RAW || this.untried >= PROBE_AFTER_RAW) {
+      this.untried = 0;
+      return "auto";
+    }
+    return "none";
+  }
+
+  /** Records how the chunk was stored (its header's scheme byte: 0 is raw). */
+  stored(encoded: EncodedChunk): void {
+    this.rawStreak = encoded.header[4] === 0 ? this.rawStreak + 1 : 0;
+  }
+}
+
 /** The smallest xorb the size policy aims for (the last one of an upload may be smaller). */
 export const MIN_XORB_TARGET = 8 << 20;
 
@@ -166,6 +200,8 @@ export class UploadSession {
   private closed = 0;
   private target = 0;
   private released: (() => void) | undefined;
+  /** The compression choice per new chunk (one per file). */
+  private probe: CompressionProbe;
   stats = { xorbsUploaded: 0, bytesUploaded: 0, chunksDeduplicated: 0, bytesDeduplicated: 0 };
 
   constructor(private readonly options: SessionOptions) {
@@ -173,6 +209,7 @@ export class UploadSession {
     this.slabs = new SlabPool(Math.ceil(options.maxBufferedBytes / SLAB) + 1);
     this.builder = new XorbBuilder(this.slabs);
     this.queue = new PQueue({ concurrency: options.xorbUploads });
+    this.probe = new CompressionProbe(options.compression);
     for (const xorb of options.cache.xorbs.values()) {
       const ref: XorbRef = { hash: xorb.hash, cached: xorb.hex };
       xorb.chunks.forEach((chunk, index) => {
@@ -196,6 +233,7 @@ export class UploadSession {
     let sinceQuery = Number.POSITIVE_INFINITY;
     let sinceYield = 0;
     const progressKey = `file:${index}`;
+    this.probe = new CompressionProbe(this.options.compression);
     const signal = this.signal;
     const tap = async function* (pieces: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
       for await (const piece of pieces) {
@@ -483,7 +521,7 @@ export class UploadSession {
 
   /** Puts a new chunk in the xorb being built, closing it first if the chunk would not fit. */
   private store(data: Uint8Array, hash: XetHash, fileStart: boolean): Location | Promise<Location> {
-    const encoded = encodeChunk(data, this.options.compression);
+    const encoded = encodeChunk(data, this.probe.next());
     if (
       !this.builder.fits(encoded.byteLength, data.byteLength) ||
       (this.builder.count > 0 && this.builder.rawLength + data.byteLength > this.target)
@@ -523,6 +561,7 @@ export class UploadSession {
   }
 
   private add(encoded: EncodedChunk, size: number, hash: XetHash, fileStart: boolean): Location {
+    this.probe.stored(encoded);
     this.buffered += encoded.byteLength;
     const index = this.builder.add(hash, size, encoded);
     if (fileStart) this.fileStarts.push(index);
