@@ -24,7 +24,6 @@ const op = {
   if: 0x04,
   i32Eqz: 0x45,
   i32Add: 0x6a,
-  i32Sub: 0x6b,
   i32Shl: 0x74,
   i64Add: 0x7c,
   i64And: 0x83,
@@ -39,7 +38,8 @@ const MASK = 0xffff000000000000n;
 // hashes, each warmed up on the 64 bytes before its lane: the hash a byte gets then depends on
 // the 64 bytes up to it only (the gear hash forgets older bytes), as the chunker's hash does
 // wherever it tests. Their chains of dependent operations interleave, and the lanes' fixed
-// distance is a load's constant offset: ~1.45 times the bytes per second of nextMatch (issue 19).
+// distance is a load's constant offset: ~1.45 times the bytes per second of the one-lane loop
+// this replaced (issue 19, ADR 0009 addendum).
 
 const laneStep = (c: WasmWriter, lane: number) =>
   c
