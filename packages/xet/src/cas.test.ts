@@ -15,8 +15,9 @@ import { parseShard } from "./shard.js";
 import { CAS, TRANSFER, useFakeCas } from "./test-utils/fake-cas.js";
 import { collect, noiseBytes, splitmixBytes } from "./test-utils/index.js";
 import type { XetUploadEvent } from "./types.js";
-import { MIN_XORB_TARGET, xorbTarget } from "./upload-session.js";
+import { CompressionProbe, MIN_XORB_TARGET, PROBE_AFTER_RAW, xorbTarget } from "./upload-session.js";
 import { uploadXet, uploadXetIter } from "./upload-xet.js";
+import { CHUNK_HEADER_BYTES, type EncodedChunk, parseChunkHeader } from "./xorb.js";
 
 const { server, seen, flush } = useMswServer();
 const HUB_TOKEN = "hf_hubtoken123";
@@ -325,6 +326,58 @@ describe("upload through the CAS", () => {
     expect(posts).toHaveLength(3);
     expect(Buffer.from(posts[0]!.body).equals(Buffer.from(posts[2]!.body))).toBe(true);
     expect(posts[0]!.body.byteLength).toBeGreaterThan(2_900_000);
+  });
+});
+
+describe("compression under auto", () => {
+  const raw = { header: Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0) } as EncodedChunk;
+  const lz4 = { header: Uint8Array.of(0, 0, 0, 0, 1, 0, 0, 0) } as EncodedChunk;
+
+  it("tries one chunk in 8 once 8 in a row were stored raw, and every chunk again once one compresses", () => {
+    const probe = new CompressionProbe("auto");
+    const choices: string[] = [];
+    for (let i = 0; i < 24; i++) {
+      const choice = probe.next();
+      choices.push(choice === "auto" ? "a" : "n");
+      probe.stored(raw);
+    }
+    expect(choices.join("")).toBe(`${"a".repeat(8)}nnnnnnna${"nnnnnnna"}`);
+    // The try that compresses: every chunk is tried again.
+    expect(probe.next()).toBe("none");
+    for (let i = 0; i < 6; i++) probe.next();
+    expect(probe.next()).toBe("auto");
+    probe.stored(lz4);
+    expect([probe.next(), probe.next(), probe.next()]).toEqual(["auto", "auto", "auto"]);
+    // A fixed choice is kept whatever was stored.
+    const fixed = new CompressionProbe("lz4");
+    for (let i = 0; i < 20; i++) fixed.stored(raw);
+    expect(fixed.next()).toBe("lz4");
+  });
+
+  it("compresses what follows raw bytes within 8 chunks, and reads back the same bytes", async () => {
+    const cas = useFakeCas(server);
+    const text = new TextEncoder().encode(
+      Array.from(
+        { length: 40_000 },
+        (_, i) => `row ${i}: the quick brown fox jumps over the lazy dog\n`,
+      ).join(""),
+    );
+    const content = Buffer.concat([noiseBytes(2_000_000, 3), text]);
+    const { files } = await uploadXet(hub(), { repo: "acme/m", files: [{ content }], cacheDir: false });
+    const bytes = [...cas.xorbs.values()][0]!.bytes;
+    const schemes: { scheme: string; at: number }[] = [];
+    for (let at = 0, raw = 0; at < bytes.byteLength; ) {
+      const header = parseChunkHeader(bytes, at);
+      schemes.push({ scheme: header.scheme, at: raw });
+      raw += header.size;
+      at += CHUNK_HEADER_BYTES + header.compressedSize;
+    }
+    const inText = schemes.filter((c) => c.at >= 2_000_000);
+    expect(inText.length).toBeGreaterThan(16);
+    const rawInText = inText.filter((c) => c.scheme === "none").length;
+    expect(rawInText).toBeLessThan(PROBE_AFTER_RAW);
+    expect(schemes.filter((c) => c.at < 2_000_000 - 131_072).every((c) => c.scheme === "none")).toBe(true);
+    expect((await read(files[0]!.xetHash)).equals(content)).toBe(true);
   });
 });
 

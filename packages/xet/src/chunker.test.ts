@@ -72,6 +72,26 @@ describe("content-defined chunking", () => {
     expect(Buffer.concat(chunks).equals(Buffer.from(data))).toBe(true);
   });
 
+  it("cuts bytes read into its own buffers, alternately, where it cuts them copied in", async () => {
+    const data = splitmixBytes(3_000_000, 9);
+    const expected = await boundaries(data);
+    const chunker = new Chunker();
+    const buffers = chunker.readBuffers(1 << 20);
+    const cuts: number[] = [];
+    let at = 0;
+    // Pieces shorter than the 64 bytes the lanes warm up on, then longer than one lane's stretch.
+    for (const [i, size] of [1, 63, 64, 65, 5000, 70_000, 1 << 20, 1 << 20, 1 << 20].entries()) {
+      const buffer = buffers[i % 2] as Uint8Array;
+      const n = Math.min(size, data.byteLength - at);
+      buffer.set(data.subarray(at, at + n));
+      for (const cut of chunker.push(buffer.subarray(0, n))) cuts.push(at + cut);
+      at += n;
+    }
+    for (const cut of chunker.push(data.subarray(at))) cuts.push(at + cut);
+    const tail = chunker.finish();
+    expect(tail > 0 ? [...cuts, data.byteLength] : cuts).toEqual(expected);
+  });
+
   it("makes one chunk of data shorter than the minimum, and none of nothing", async () => {
     expect(await boundaries(new Uint8Array(1))).toEqual([1]);
     expect(await boundaries(new Uint8Array(8191).fill(3))).toEqual([8191]);

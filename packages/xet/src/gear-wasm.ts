@@ -8,25 +8,43 @@ import { GEAR_WASM } from "./wasm-bytes.js";
 // assembled from its instructions in gear-asm.ts (no toolchain, nothing fetched); its bytes
 // ship in wasm-bytes.ts.
 //
-// Memory layout: bytes [0, 2048) hold the table (256 little-endian u64), input is copied to
-// [INPUT_OFFSET, INPUT_OFFSET + INPUT_CAPACITY). The rolling hash lives in a mutable global.
+// Memory layout: bytes [0, 2048) hold the table (256 little-endian u64), [2048, 2064) the ends
+// of the candidate lists, input is copied to [INPUT_OFFSET, INPUT_OFFSET + INPUT_CAPACITY) (the
+// 64 bytes before it hold the bytes before the input), the candidate lists follow; the read
+// buffers, when asked for, come after them.
 //
-//   (func $reset  (global.set $h (i64.const 0)))
-//   (func $update (param $p i32) (param $end i32)          ;; hash [p, end) without testing
-//   (func $nextMatch (param $p i32) (param $end i32) (result i32)
-//       ;; hash from p on; return the offset just past the first byte where
-//       ;; h & 0xFFFF000000000000 == 0, or 0 when none in [p, end)
+//   (func $candidates (param $p i32) (param $count i32) (param $out i32))
+//       ;; four lanes, lane k from p + k * LANE_CAPACITY: hash the 64 bytes before each, then
+//       ;; `count` bytes of each, writing the offset of every byte whose hash has its top 16
+//       ;; bits zero (i32s) to lane k's list at out + k * 4 * LANE_CAPACITY; the lists' ends go
+//       ;; to CANDIDATE_ENDS
 
 export const INPUT_OFFSET = 4096;
 export const INPUT_CAPACITY = 1 << 20;
+/** Where `candidates` leaves the ends of its four lists (between the table and the input). */
+export const CANDIDATE_ENDS = 2048;
+/** Lanes of `candidates`: their distance and the most bytes each scans per call. */
+export const LANES = 4;
+export const LANE_CAPACITY = 16 << 10;
+/** The lists of `candidates`, one i32 per byte scanned at most, after the input. */
+export const CANDIDATES = INPUT_OFFSET + INPUT_CAPACITY;
+/** A call may read up to LANES * LANE_CAPACITY bytes past the input: the lists are there. */
+export const MEMORY_BYTES = CANDIDATES + LANES * 4 * LANE_CAPACITY;
 
-/** One gear hasher: its own memory and hash state. */
+/** One gear hasher: its own memory. */
 export interface GearKernel {
   /** The input window: copy bytes here, then pass offsets `INPUT_OFFSET + i`. */
-  readonly input: Uint8Array;
-  reset(): void;
-  update(start: number, end: number): void;
-  nextMatch(start: number, end: number): number;
+  input: Uint8Array;
+  /** The whole memory, as bytes and as i32s (for the candidate lists); new views after a grow. */
+  bytes: Uint8Array;
+  words: Int32Array;
+  candidates(p: number, count: number, out: number): void;
+  /**
+   * Two buffers of `size` bytes in the kernel's memory (made once; its memory grows for them),
+   * each with room for 64 bytes before it and for the lanes reading past its end: bytes read
+   * into them are scanned where they lie, without being copied into the input window.
+   */
+  readBuffers(size: number): [Uint8Array, Uint8Array];
 }
 
 let compiled: object | undefined;
@@ -36,22 +54,39 @@ let compiled: object | undefined;
  */
 let tableBytes: Uint8Array | undefined;
 
+const PAGE = 65536;
+const align = (n: number) => Math.ceil(n / 4096) * 4096;
+
 export function createGearKernel(): GearKernel {
   compiled ??= new wasm.Module(Buffer.from(GEAR_WASM, "base64"));
   const instance = new wasm.Instance(compiled);
   wasmChannel.publish({ module: "gear" });
   const exports = instance.exports as {
-    memory: { buffer: ArrayBuffer };
-    reset(): void;
-    update(start: number, end: number): void;
-    nextMatch(start: number, end: number): number;
+    memory: { buffer: ArrayBuffer; grow(pages: number): number };
+    candidates(p: number, count: number, out: number): void;
   };
   tableBytes ??= Buffer.from(GEAR_TABLE.join(""), "hex").swap64();
   new Uint8Array(exports.memory.buffer).set(tableBytes, 0);
-  return {
+  let buffers: [Uint8Array, Uint8Array] | undefined;
+  const kernel = {
     input: new Uint8Array(exports.memory.buffer, INPUT_OFFSET, INPUT_CAPACITY),
-    reset: exports.reset,
-    update: exports.update,
-    nextMatch: exports.nextMatch,
+    bytes: new Uint8Array(exports.memory.buffer),
+    words: new Int32Array(exports.memory.buffer),
+    candidates: exports.candidates,
+    readBuffers(size: number): [Uint8Array, Uint8Array] {
+      if (buffers && buffers[0].byteLength === size) return buffers;
+      if (buffers) throw new Error("internal: a gear kernel's read buffers are made once");
+      const first = align(MEMORY_BYTES + 64);
+      const second = align(first + size + 64);
+      const end = second + size + LANES * LANE_CAPACITY;
+      exports.memory.grow(Math.ceil(end / PAGE) - exports.memory.buffer.byteLength / PAGE);
+      const memory = exports.memory.buffer;
+      kernel.input = new Uint8Array(memory, INPUT_OFFSET, INPUT_CAPACITY);
+      kernel.bytes = new Uint8Array(memory);
+      kernel.words = new Int32Array(memory);
+      buffers = [new Uint8Array(memory, first, size), new Uint8Array(memory, second, size)];
+      return buffers;
+    },
   };
+  return kernel;
 }

@@ -14,12 +14,14 @@ export async function* readPieces(
   handle: Pick<FileHandle, "read">,
   size: number,
   chunk: number,
+  into?: readonly [Uint8Array, Uint8Array],
 ): AsyncGenerator<Uint8Array> {
   const length = Math.max(1, Math.min(chunk, size));
-  const buffers = [Buffer.allocUnsafe(length), Buffer.allocUnsafe(length)];
+  // Buffers the caller gives (at least `length` bytes each) are read into instead.
+  const buffers = into ?? [Buffer.allocUnsafe(length), Buffer.allocUnsafe(length)];
   let position = 0;
   let which = 0;
-  let pending = size > 0 ? handle.read(buffers[0] as Buffer, 0, Math.min(length, size), 0) : undefined;
+  let pending = size > 0 ? handle.read(buffers[0] as Uint8Array, 0, Math.min(length, size), 0) : undefined;
   try {
     while (pending) {
       const { bytesRead, buffer } = await pending;
@@ -28,7 +30,7 @@ export async function* readPieces(
       which ^= 1;
       pending =
         position < size
-          ? handle.read(buffers[which] as Buffer, 0, Math.min(length, size - position), position)
+          ? handle.read(buffers[which] as Uint8Array, 0, Math.min(length, size - position), position)
           : undefined;
       yield buffer.subarray(0, bytesRead);
     }

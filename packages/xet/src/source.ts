@@ -28,6 +28,9 @@ export type XetSource =
 /** Reads of 4 MiB: the default 64 KiB halves hashing speed (perf-limits.md). */
 export const READ_SIZE = 4 << 20;
 
+/** The bytes of each read of a file of `size` bytes: the buffers `OpenedSource.read` takes. */
+export const readSize = (size: number): number => Math.max(1, Math.min(READ_SIZE, size));
+
 export interface OpenedSource {
   name: string;
   /** The option that named it (`files[2]`), for errors. */
@@ -36,13 +39,16 @@ export interface OpenedSource {
   size: number | undefined;
   /** The content's SHA-256 (hex) when the caller gave it: not computed again. */
   sha256?: string | undefined;
+  /** A local file: `read` reads it into the buffers it is given. */
+  readsInto?: boolean;
   /** The content's chunks when the caller gave them: cut at their sizes, not hashed again. */
   chunks?: { hash: XetHash; size: number }[] | undefined;
   /**
    * The bytes in order. A piece stays valid until the piece after the next one is asked for
-   * (file reads reuse two buffers): consume or copy it before then.
+   * (file reads reuse two buffers): consume or copy it before then. A file (`readsInto`) is read
+   * into `into` when given (two buffers of at least `readSize(size)` bytes).
    */
-  read(signal?: AbortSignal): AsyncIterable<Uint8Array>;
+  read(signal?: AbortSignal, into?: readonly [Uint8Array, Uint8Array]): AsyncIterable<Uint8Array>;
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
@@ -98,7 +104,8 @@ export async function openSource(source: XetSource, field: string): Promise<Open
       size,
       sha256: knownSha256(source.sha256, field),
       chunks: checkXetChunks(source.chunks, size, field),
-      read: (signal) => readFile(path, size, field, signal),
+      readsInto: true,
+      read: (signal, into) => readFile(path, size, field, signal, into),
     };
   }
   if ("content" in source) {
@@ -190,12 +197,13 @@ async function* readFile(
   size: number,
   field: string,
   signal?: AbortSignal,
+  into?: readonly [Uint8Array, Uint8Array],
 ): AsyncGenerator<Uint8Array> {
   const handle = await open(path, "r");
   try {
     const before = (await handle.stat()).mtimeMs;
     let position = 0;
-    for await (const piece of readPieces(handle, size, READ_SIZE)) {
+    for await (const piece of readPieces(handle, size, READ_SIZE, into)) {
       position += piece.byteLength;
       signal?.throwIfAborted();
       yield piece;

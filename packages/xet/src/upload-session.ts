@@ -4,7 +4,7 @@ import type { Emit } from "@hfkit/http/work";
 import { phase, TaskGroup } from "@hfkit/http/work";
 import PQueue from "p-queue";
 import type { CasClient } from "./cas-client.js";
-import { chunkStream, KnownBoundaries } from "./chunker.js";
+import { ChunkSplitter, KnownBoundaries } from "./chunker.js";
 import { MAX_XORB_BYTES } from "./constants.js";
 import {
   hashToHex,
@@ -23,10 +23,17 @@ import {
   ShardFormatError,
   type ShardXorb,
 } from "./shard.js";
-import type { OpenedSource } from "./source.js";
+import { type OpenedSource, readSize } from "./source.js";
 import type { XetUploadEvent, XetUploadedFile } from "./types.js";
 import { uploadXorb } from "./upload-xorb.js";
-import { type CompressionChoice, encodeChunk, SLAB, SlabPool, XorbBuilder } from "./xorb.js";
+import {
+  type CompressionChoice,
+  type EncodedChunk,
+  encodeChunk,
+  SLAB,
+  SlabPool,
+  XorbBuilder,
+} from "./xorb.js";
 import type { XorbCache } from "./xorb-cache.js";
 import { xorbExists } from "./xorb-exists.js";
 
@@ -58,6 +65,9 @@ interface DedupTable {
   chunks: Map<string, Location>;
 }
 
+/** {@link UploadSession.lookupNow}'s answer for a chunk of a cached xorb: ask `lookup`. */
+const CONFIRM = Symbol("confirm");
+
 /** At most one global dedup query per this many bytes of a file (hub-docs deduplication.md). */
 const DEDUP_QUERY_SPACING = 4 << 20;
 
@@ -70,6 +80,40 @@ const DEDUP_QUERY_SPACING = 4 << 20;
  * the end (issue 19).
  */
 const YIELD_SPACING = 256 << 10;
+
+/** After this many chunks in a row stored raw, `auto` tries to compress one chunk in this many. */
+export const PROBE_AFTER_RAW = 8;
+
+/**
+ * The compression choice for each new chunk of a file. Under `auto`, once
+ * {@link PROBE_AFTER_RAW} chunks in a row were stored raw (random or already compressed bytes),
+ * only every {@link PROBE_AFTER_RAW}th chunk is tried (BG4 predictor, LZ4 probe) until one
+ * compresses; the others are stored raw. A try cost ~9 µs per chunk, ~4 % of the client's CPU on
+ * such data (issue 19), where `hf_xet` compresses every chunk with Rust's LZ4; a compressible
+ * stretch after a raw one is found within that many chunks. The bytes read back never change.
+ */
+export class CompressionProbe {
+  private rawStreak = 0;
+  private untried = 0;
+
+  constructor(private readonly choice: CompressionChoice) {}
+
+  /** The choice for the next chunk. */
+  next(): CompressionChoice {
+    if (this.choice !== "auto") return this.choice;
+    this.untried++;
+    if (this.rawStreak < PROBE_AFTER_RAW || this.untried >= PROBE_AFTER_RAW) {
+      this.untried = 0;
+      return "auto";
+    }
+    return "none";
+  }
+
+  /** Records how the chunk was stored (its header's scheme byte: 0 is raw). */
+  stored(encoded: EncodedChunk): void {
+    this.rawStreak = encoded.header[4] === 0 ? this.rawStreak + 1 : 0;
+  }
+}
 
 /** The smallest xorb the size policy aims for (the last one of an upload may be smaller). */
 export const MIN_XORB_TARGET = 8 << 20;
@@ -156,6 +200,8 @@ export class UploadSession {
   private closed = 0;
   private target = 0;
   private released: (() => void) | undefined;
+  /** The compression choice per new chunk (one per file). */
+  private probe: CompressionProbe;
   stats = { xorbsUploaded: 0, bytesUploaded: 0, chunksDeduplicated: 0, bytesDeduplicated: 0 };
 
   constructor(private readonly options: SessionOptions) {
@@ -163,6 +209,7 @@ export class UploadSession {
     this.slabs = new SlabPool(Math.ceil(options.maxBufferedBytes / SLAB) + 1);
     this.builder = new XorbBuilder(this.slabs);
     this.queue = new PQueue({ concurrency: options.xorbUploads });
+    this.probe = new CompressionProbe(options.compression);
     for (const xorb of options.cache.xorbs.values()) {
       const ref: XorbRef = { hash: xorb.hash, cached: xorb.hex };
       xorb.chunks.forEach((chunk, index) => {
@@ -186,13 +233,19 @@ export class UploadSession {
     let sinceQuery = Number.POSITIVE_INFINITY;
     let sinceYield = 0;
     const progressKey = `file:${index}`;
+    this.probe = new CompressionProbe(this.options.compression);
     const signal = this.signal;
     const tap = async function* (pieces: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
       for await (const piece of pieces) {
         signal.throwIfAborted();
         sha?.update(piece);
         read += piece.byteLength;
-        yield piece;
+        // Every chunk a plain Uint8Array (file reads give Buffers, joined chunks are not): the
+        // per-chunk code (hashing, BG4, LZ4, xorb slabs) then sees one kind of array, and V8 no
+        // longer threw away its optimised code each time the other kind came (issue 19).
+        yield piece.constructor === Uint8Array
+          ? piece
+          : new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength);
         emit(
           { type: "xet-file-progress", file: source.name, bytesRead: read, totalBytes: source.size },
           progressKey,
@@ -213,6 +266,10 @@ export class UploadSession {
     const held: { hash: XetHash; size: number; at: number; first: boolean }[] = [];
     let heldBytes = 0;
     let slab: Uint8Array | undefined;
+    const placed = (location: Location, hash: XetHash, size: number) => {
+      appendTerm(terms, location, hash);
+      this.chunked += size;
+    };
     const place = async (data: Uint8Array, hash: XetHash, first: boolean, known?: Location) => {
       const size = data.byteLength;
       let location = known ?? (await this.lookup(hash, size));
@@ -222,8 +279,7 @@ export class UploadSession {
       } else {
         location = await this.store(data, hash, first);
       }
-      appendTerm(terms, location, hash);
-      this.chunked += size;
+      placed(location, hash, size);
     };
     const release = async () => {
       if (query) await query;
@@ -236,55 +292,92 @@ export class UploadSession {
       if (slab) this.slabs.give([slab]);
       slab = undefined;
     };
-    try {
-      // Chunks the caller computed (while writing the file) are cut at their sizes, not hashed.
-      const given = source.chunks;
-      const pieces = tap(source.read(signal));
-      const cut = given
-        ? chunkStream(pieces, new KnownBoundaries(given.map((c) => c.size)))
-        : chunkStream(pieces);
-      for await (const data of cut) {
-        const hash = given ? given[chunks.length]?.hash : hashes.chunk(data);
-        if (!hash) throw chunksUnlike(source);
-        const size = data.byteLength;
-        chunks.push({ hash, size });
-        sinceQuery += size;
-        sinceYield += size;
-        if (sinceYield >= YIELD_SPACING) {
-          sinceYield = 0;
-          if (this.queue.pending > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-        const first = chunks.length === 1;
-        if (query && (answered || heldBytes + size > SLAB)) await release();
-        if (query) {
-          (slab as Uint8Array).set(data, heldBytes);
-          held.push({ hash, size, at: heldBytes, first });
-          heldBytes += size;
-          continue;
-        }
-        const location = await this.lookup(hash, size);
-        if (
-          !location &&
-          this.options.globalDedup &&
-          (first || (isGlobalDedupEligible(hash) && sinceQuery >= DEDUP_QUERY_SPACING)) &&
-          !this.queried.has(hashToHex(hash))
-        ) {
-          sinceQuery = 0;
-          answered = false;
-          const asked = this.askGlobalDedup(hash).finally(() => {
-            answered = true;
-          });
-          // Settled in release(); a failure meanwhile must not go unhandled.
-          asked.catch(() => {});
-          query = asked;
-          slab = this.slabs.take(SLAB);
-          slab.set(data, 0);
-          held.push({ hash, size, at: 0, first });
-          heldBytes = size;
-          continue;
-        }
-        await place(data, hash, first, location);
+    /** Whether a new chunk is asked about in a global dedup query. */
+    const asks = (hash: XetHash, first: boolean) =>
+      this.options.globalDedup &&
+      (first || (isGlobalDedupEligible(hash) && sinceQuery >= DEDUP_QUERY_SPACING)) &&
+      !this.queried.has(hashToHex(hash));
+    /** The rest of {@link handle} when the chunk cannot be placed without waiting. */
+    const handleLater = async (data: Uint8Array, hash: XetHash, first: boolean) => {
+      const size = data.byteLength;
+      if (query && (answered || heldBytes + size > SLAB)) await release();
+      if (query) {
+        (slab as Uint8Array).set(data, heldBytes);
+        held.push({ hash, size, at: heldBytes, first });
+        heldBytes += size;
+        return;
       }
+      const location = await this.lookup(hash, size);
+      if (!location && asks(hash, first)) {
+        sinceQuery = 0;
+        answered = false;
+        const asked = this.askGlobalDedup(hash).finally(() => {
+          answered = true;
+        });
+        // Settled in release(); a failure meanwhile must not go unhandled.
+        asked.catch(() => {});
+        query = asked;
+        slab = this.slabs.take(SLAB);
+        slab.set(data, 0);
+        held.push({ hash, size, at: 0, first });
+        heldBytes = size;
+        return;
+      }
+      await place(data, hash, first, location);
+    };
+    // Chunks the caller computed (while writing the file) are cut at their sizes, not hashed.
+    const given = source.chunks;
+    /**
+     * One chunk: hashed, then referenced or stored. Synchronous (undefined) unless it has to wait
+     * (a dedup query, a cached xorb to confirm, the memory budget): a
+     * promise and an async generator step per chunk, ~8,000 of each per 512 MiB, and the large
+     * async loop that held them, which V8 optimised again after each deoptimisation, cost more
+     * CPU than the copies of the bytes (issue 19).
+     */
+    const handle = (data: Uint8Array): Promise<void> | undefined => {
+      const hash = given ? given[chunks.length]?.hash : hashes.chunk(data);
+      if (!hash) throw chunksUnlike(source);
+      const size = data.byteLength;
+      chunks.push({ hash, size });
+      sinceQuery += size;
+      sinceYield += size;
+      const first = chunks.length === 1;
+      if (query) return handleLater(data, hash, first);
+      const location = this.lookupNow(hash, size);
+      if (location === CONFIRM || (!location && asks(hash, first))) {
+        return handleLater(data, hash, first);
+      }
+      if (location) {
+        this.stats.chunksDeduplicated++;
+        this.stats.bytesDeduplicated += size;
+        placed(location, hash, size);
+        return undefined;
+      }
+      const stored = this.store(data, hash, first);
+      if (stored instanceof Promise) return stored.then((at) => placed(at, hash, size));
+      placed(stored, hash, size);
+      return undefined;
+    };
+    try {
+      const splitter = new ChunkSplitter(given ? new KnownBoundaries(given.map((c) => c.size)) : undefined);
+      // A file is read straight into the chunker's memory, where its bytes are hashed.
+      const into =
+        source.readsInto && source.size !== undefined
+          ? splitter.readBuffers(readSize(source.size))
+          : undefined;
+      for await (const piece of tap(source.read(signal, into))) {
+        for (const data of splitter.push(piece)) {
+          const waiting = handle(data);
+          if (waiting) await waiting;
+          // A turn for the sockets between chunks, not inside the chunk's own path.
+          if (sinceYield >= YIELD_SPACING) {
+            sinceYield = 0;
+            if (this.queue.pending > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+          }
+        }
+      }
+      const last = splitter.end();
+      if (last) await handle(last);
       await release();
       if (source.chunks && chunks.length !== source.chunks.length) throw chunksUnlike(source);
     } finally {
@@ -344,15 +437,8 @@ export class UploadSession {
 
   /** The chunk's place in a xorb already uploaded (or being built), when known. */
   private async lookup(hash: XetHash, size: number): Promise<Location | undefined> {
-    const key = keyOf(hash);
-    let location = this.known.get(key);
-    if (!location) {
-      for (const table of this.dedupTables) {
-        location = table.chunks.get(table.key ? keyOf(table.key(hash)) : key);
-        if (location) break;
-      }
-    }
-    if (!location || location.size !== size) return undefined;
+    const location = this.find(hash, size);
+    if (!location) return undefined;
     const { xorb } = location;
     if (xorb.cached !== undefined) {
       // Recorded in an earlier run: make sure the CAS still has it before relying on it.
@@ -362,12 +448,34 @@ export class UploadSession {
       );
       if (!(await xorb.present)) {
         this.options.cache.forget(xorb.cached);
-        this.known.delete(key);
+        this.known.delete(keyOf(hash));
         return undefined;
       }
       this.listCachedXorb(xorb.cached);
     }
     return location;
+  }
+
+  /**
+   * {@link lookup} without waiting: the location, undefined when the chunk is new, or
+   * {@link CONFIRM} when it lies in a cached xorb, which only `lookup` may confirm.
+   */
+  private lookupNow(hash: XetHash, size: number): Location | undefined | typeof CONFIRM {
+    const location = this.find(hash, size);
+    return location?.xorb.cached !== undefined ? CONFIRM : location;
+  }
+
+  /** The chunk's recorded place, if any (of the same size), not yet confirmed. */
+  private find(hash: XetHash, size: number): Location | undefined {
+    const key = keyOf(hash);
+    let location = this.known.get(key);
+    if (!location) {
+      for (const table of this.dedupTables) {
+        location = table.chunks.get(table.key ? keyOf(table.key(hash)) : key);
+        if (location) break;
+      }
+    }
+    return location && location.size === size ? location : undefined;
   }
 
   /** A cached xorb no shard registered yet goes into this run's shard (its CAS info). */
@@ -412,8 +520,8 @@ export class UploadSession {
   }
 
   /** Puts a new chunk in the xorb being built, closing it first if the chunk would not fit. */
-  private async store(data: Uint8Array, hash: XetHash, fileStart: boolean): Promise<Location> {
-    const encoded = encodeChunk(data, this.options.compression);
+  private store(data: Uint8Array, hash: XetHash, fileStart: boolean): Location | Promise<Location> {
+    const encoded = encodeChunk(data, this.probe.next());
     if (
       !this.builder.fits(encoded.byteLength, data.byteLength) ||
       (this.builder.count > 0 && this.builder.rawLength + data.byteLength > this.target)
@@ -426,17 +534,38 @@ export class UploadSession {
       const remaining = totalBytes === undefined ? undefined : Math.max(0, totalBytes - this.chunked);
       this.target = xorbTarget(this.closed, remaining, this.options.maxBufferedBytes);
     }
-    // Bounded memory: wait while the xorbs held (built, queued, sending) would pass the budget.
-    while (this.buffered + encoded.byteLength > this.options.maxBufferedBytes && this.queue.pending > 0) {
+    return this.overBudget(encoded.byteLength)
+      ? this.storeLater(encoded, data.byteLength, hash, fileStart)
+      : this.add(encoded, data.byteLength, hash, fileStart);
+  }
+
+  /** Bounded memory: whether the xorbs held (built, queued, sending) would pass the budget. */
+  private overBudget(bytes: number): boolean {
+    return this.buffered + bytes > this.options.maxBufferedBytes && this.queue.pending > 0;
+  }
+
+  /** Waits until the chunk fits in the budget, then adds it. */
+  private async storeLater(
+    encoded: EncodedChunk,
+    size: number,
+    hash: XetHash,
+    fileStart: boolean,
+  ): Promise<Location> {
+    while (this.overBudget(encoded.byteLength)) {
       await new Promise<void>((resolve) => {
         this.released = resolve;
       });
       this.signal.throwIfAborted();
     }
+    return this.add(encoded, size, hash, fileStart);
+  }
+
+  private add(encoded: EncodedChunk, size: number, hash: XetHash, fileStart: boolean): Location {
+    this.probe.stored(encoded);
     this.buffered += encoded.byteLength;
-    const index = this.builder.add(hash, data.byteLength, encoded);
+    const index = this.builder.add(hash, size, encoded);
     if (fileStart) this.fileStarts.push(index);
-    const location = { xorb: this.building, index, size: data.byteLength };
+    const location = { xorb: this.building, index, size };
     this.known.set(keyOf(hash), location);
     return location;
   }

@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { bg4RegroupInto, bg4Split } from "./bg4.js";
+import { bg4Recommended, bg4RegroupInto, bg4Split } from "./bg4.js";
 import { lz4CompressFrame, lz4DecompressFrameInto } from "./lz4.js";
 import {
   CHUNK_HEADER_BYTES,
   decodeXorbChunks,
   parseChunkHeader,
+  SLAB,
+  SlabPool,
   serializeChunk,
   XorbBuilder,
 } from "./xorb.js";
@@ -148,5 +150,101 @@ describe("byte grouping", () => {
       bg4RegroupInto(bg4Split(data), back, 0);
       expect(Buffer.from(back).equals(data)).toBe(true);
     }
+  });
+});
+
+/**
+ * xet-core's BG4 predictor on the windows bg4Recommended samples, one byte at a time: the
+ * popcount histogram of each byte position mod 4 against the overall one (KL > 0.02).
+ */
+function bg4ByBytes(data: Uint8Array): boolean {
+  const n = data.byteLength;
+  if (n < 64) return false;
+  const windows = n <= 2048 ? 1 : 4;
+  const length = windows === 1 ? n & ~3 : 512;
+  const stride = windows === 1 ? 0 : Math.floor((n - length) / 3) & ~3;
+  const counts = Array.from({ length: 4 }, () => new Array<number>(9).fill(0));
+  for (let w = 0; w < windows; w++) {
+    for (let i = w * stride; i < w * stride + length; i++) {
+      let bits = 0;
+      for (let v = data[i]!; v > 0; v >>= 1) bits += v & 1;
+      counts[i % 4]![bits]!++;
+    }
+  }
+  const overall = Array.from({ length: 9 }, (_, j) => 1 + counts.reduce((sum, c) => sum + c[j]!, 0));
+  const overallTotal = overall.reduce((a, b) => a + b, 0);
+  return counts.some((c) => {
+    const total = c.reduce((a, b) => a + b, 0);
+    let divergence = 0;
+    c.forEach((count, j) => {
+      if (count > 0) divergence += (count / total) * Math.log(count / total / (overall[j]! / overallTotal));
+    });
+    return divergence > 0.02;
+  });
+}
+
+describe("BG4 prediction", () => {
+  it("answers as counting popcounts byte by byte would, for views at any offset and length", () => {
+    const backing = Buffer.alloc(200_000);
+    const values = new Float32Array(40_000).map((_, i) => Math.sin(i / 30) * (1 + (i % 7)));
+    Buffer.from(values.buffer).copy(backing, 3);
+    randomBytes(60_000).copy(backing, 140_000);
+    const answers = new Set<boolean>();
+    for (const offset of [0, 1, 2, 3, 5, 139_990, 140_001]) {
+      for (const length of [63, 64, 67, 1000, 2048, 2051, 8191, 40_000, 59_000]) {
+        if (offset + length > backing.byteLength) continue;
+        const view = backing.subarray(offset, offset + length);
+        for (const data of [view, new Uint8Array(view)]) {
+          const expected = bg4ByBytes(data);
+          expect(bg4Recommended(data), `offset ${offset}, ${length} bytes`).toBe(expected);
+          answers.add(expected);
+        }
+      }
+    }
+    expect([...answers].sort()).toEqual([false, true]);
+  });
+
+  it("counts each byte position in its own histogram (answers near the threshold agree)", () => {
+    // Bytes of one position mod 4 are zeroed with a growing probability: the divergence crosses
+    // 0.02 somewhere in the range, where any byte counted in the wrong place changes the answer.
+    let seed = 0x9e3779b9;
+    const next = () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return seed >>> 0;
+    };
+    const answers = new Set<boolean>();
+    for (const lane of [0, 1, 2, 3]) {
+      for (const offset of [0, 1, 2, 3]) {
+        for (let step = 0; step < 40; step++) {
+          const data = new Uint8Array(offset + 3000 + step * 997).map(() => next() & 0xff);
+          for (let i = lane; i < data.byteLength; i += 4) if (next() % 400 < step) data[i] = 0;
+          const view = data.subarray(offset);
+          const expected = bg4ByBytes(view);
+          expect(bg4Recommended(view), `lane ${lane}, offset ${offset}, step ${step}`).toBe(expected);
+          answers.add(expected);
+        }
+      }
+    }
+    expect([...answers].sort()).toEqual([false, true]);
+  });
+});
+
+describe("xorb slabs", () => {
+  it("takes a xorb's first and last slabs from the pool when it holds a free one", () => {
+    const pool = new SlabPool(4);
+    const free = [new Uint8Array(SLAB), new Uint8Array(SLAB)];
+    pool.give(free);
+    const builder = new XorbBuilder(pool);
+    const small = randomBytes(1000);
+    builder.add(new Uint8Array(32), small.byteLength, serializeChunk(small, "none"));
+    const built = builder.take();
+    expect(built.slabs).toHaveLength(1);
+    expect(free).toContain(built.slabs[0]);
+    expect(built.pieces[0]!.byteLength).toBe(1000 + CHUNK_HEADER_BYTES);
+    expect(Buffer.from(decodeXorbChunks(built.pieces[0]!).data).equals(small)).toBe(true);
+    // A size above a slab's is fresh memory of that size.
+    expect(pool.take(SLAB + 1).byteLength).toBe(SLAB + 1);
   });
 });

@@ -206,8 +206,15 @@ export interface BuiltXorb {
 export class SlabPool {
   private readonly free: Uint8Array[] = [];
   constructor(private readonly keep: number) {}
+  /**
+   * A slab of at least `size` bytes: a free one whenever `size` is at most {@link SLAB}, else
+   * fresh memory of exactly `size`. A xorb's first (small) slab and its last (the rest up to the
+   * xorb's limit) were always fresh: ~4 MiB of new memory per 64 MiB xorb, whose page faults and
+   * the garbage collections V8 ran for its external memory cost more than the unused bytes of a
+   * reused slab (issue 19).
+   */
   take(size: number): Uint8Array {
-    if (size === SLAB) {
+    if (size <= SLAB) {
       const slab = this.free.pop();
       if (slab) return slab;
     }
