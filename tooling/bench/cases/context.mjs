@@ -10,7 +10,9 @@ import { hasCommand, startProcess } from "../lib.mjs";
 
 export const BENCH_DIR = dirname(import.meta.dirname);
 export const TOKEN = "hf_bench_token_not_secret";
-const work = join(process.env.HFKIT_BENCH_DIR ?? tmpdir(), "hfkit-bench-run");
+// This run's own folder of HF_HOMEs: two runs at once (or one left behind by a killed run) do not
+// remove each other's homes.
+const work = join(process.env.HFKIT_BENCH_DIR ?? tmpdir(), `hfkit-bench-run-${process.pid}`);
 
 /** `[command, args]`, pinned to CPU 0 with taskset when there is one. */
 export function pinned(command, args) {
