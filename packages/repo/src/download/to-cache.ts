@@ -1,3 +1,4 @@
+import { renameSync } from "node:fs";
 import { mkdir, readdir, readlink, rename, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import { type HubClient, HubError, isCommitId, type RepoId } from "@hfkit/http";
@@ -16,7 +17,7 @@ import { acquireCacheLock, type FileLockOptions } from "../cache/lock.js";
 import { cacheMiss, lookupCachedFile } from "../cache/lookup.js";
 import { commitOfMissingFile, type FileMetadata, getFileMetadata } from "../get-file-metadata.js";
 import { blobNameOf } from "./server-values.js";
-import { adoptPartial, type TransferOptions, writeVerified } from "./write-verified.js";
+import { adoptPartial, type TransferOptions, writeVerified, writtenWhole } from "./write-verified.js";
 
 /** A file in the hub cache. */
 export interface CachedFile {
@@ -301,7 +302,9 @@ async function fetchBlob(
     }
     const final = name ?? digest;
     if (final === undefined) throw new Error("internal: no name for a downloaded blob");
-    await rename(temp, layout.blob(final));
+    // A small file's rename on the main thread too: a thread-pool round trip costs more.
+    if (writtenWhole(meta, offset)) renameSync(temp, layout.blob(final));
+    else await rename(temp, layout.blob(final));
     renamed = true;
     return final;
   } catch (error) {
