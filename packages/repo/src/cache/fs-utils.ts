@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { symlinkSync } from "node:fs";
 import { copyFile, mkdir, readFile, rename, stat, symlink, unlink, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 
@@ -54,12 +53,10 @@ const NO_SYMLINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"]);
  */
 export async function linkPointer(blob: string, pointer: string): Promise<void> {
   const target = relative(dirname(pointer), blob);
-  // The common case, a new pointer in a folder that exists: one symlink call, itself atomic,
-  // made on the main thread (a thread-pool round trip per file cost more than the call, most
-  // of all in a snapshot of many small files). Otherwise (no folder yet, a stale link to
-  // replace, no symlinks) the steps below.
+  // The common case, a new pointer in a folder that exists: one symlink call, itself atomic.
+  // Otherwise (no folder yet, a stale link to replace, no symlinks) the steps below.
   try {
-    symlinkSync(target, pointer);
+    await symlink(target, pointer);
     return;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -1,4 +1,3 @@
-import { renameSync } from "node:fs";
 import { mkdir, readdir, readlink, rename, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import { type HubClient, HubError, isCommitId, type RepoId } from "@hfkit/http";
@@ -17,7 +16,7 @@ import { acquireCacheLock, type FileLockOptions } from "../cache/lock.js";
 import { cacheMiss, lookupCachedFile } from "../cache/lookup.js";
 import { commitOfMissingFile, type FileMetadata, getFileMetadata } from "../get-file-metadata.js";
 import { blobNameOf } from "./server-values.js";
-import { adoptPartial, type TransferOptions, writeVerified, writtenWhole } from "./write-verified.js";
+import { adoptPartial, type TransferOptions, writeVerified } from "./write-verified.js";
 
 /** A file in the hub cache. */
 export interface CachedFile {
@@ -302,9 +301,7 @@ async function fetchBlob(
     }
     const final = name ?? digest;
     if (final === undefined) throw new Error("internal: no name for a downloaded blob");
-    // A small file's rename on the main thread too: a thread-pool round trip costs more.
-    if (writtenWhole(meta, offset)) renameSync(temp, layout.blob(final));
-    else await rename(temp, layout.blob(final));
+    await rename(temp, layout.blob(final));
     renamed = true;
     return final;
   } catch (error) {

@@ -1,4 +1,4 @@
-import { createReadStream, writeFileSync } from "node:fs";
+import { createReadStream } from "node:fs";
 import { type FileHandle, open, readdir, rename, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { HubClient, RepoId } from "@hfkit/http";
@@ -31,24 +31,7 @@ export interface FileJob extends TransferOptions {
 }
 
 /**
- * Regular (git-stored) files up to this size, most of a snapshot's (configs, tokenizers, small
- * shards), are held in memory until checked, then written with one synchronous call: a file's
- * open, write and close through the thread pool cost more than they do on the main thread
- * (each a round trip, and a pair of context switches on a client pinned to one CPU). Larger
- * files, and LFS and Xet ones (which resume from a partial file), are written as they arrive.
- */
-const WHOLE_MAX_BYTES = 1 << 20;
-
-/** Whether `writeVerified` writes this file in one synchronous call (see WHOLE_MAX_BYTES). */
-export const writtenWhole = (meta: FileMetadata, offset = 0): boolean =>
-  offset === 0 &&
-  !meta.lfs &&
-  Number.isSafeInteger(meta.size) &&
-  meta.size >= 0 &&
-  meta.size <= WHOLE_MAX_BYTES;
-
-/**
- * Streams a file into `temp` (never holding it in memory, unless it is a small regular file), resuming from `offset`, and checks
+ * Streams a file into `temp` (never holding it in memory), resuming from `offset`, and checks
  * size and hash before returning. The caller renames `temp` into place only after this resolves.
  * Resolves with the content hash that names the blob (see `createVerifier`).
  */
@@ -59,21 +42,6 @@ export async function writeVerified(
   offset: number,
 ): Promise<string | undefined> {
   const verifier = createVerifier(job.path, meta.etag, meta.size, meta.lfs);
-  if (writtenWhole(meta, offset)) {
-    // Held until checked, then written at once. Bytes past the announced size are counted
-    // (the check refuses them) but not held: a server cannot make this buffer grow.
-    const bytes = new Uint8Array(meta.size);
-    let received = 0;
-    for await (const chunk of contentBytes(job, meta, 0)) {
-      verifier.update(chunk);
-      if (received < meta.size) bytes.set(chunk.subarray(0, meta.size - received), received);
-      received += chunk.byteLength;
-      job.onProgress?.(received, meta.size);
-    }
-    const digest = verifier.finish(); // before anything is written
-    writeFileSync(temp, bytes);
-    return digest;
-  }
   if (offset > 0) {
     // The hash covers the whole file: feed it the bytes a previous attempt left.
     for await (const chunk of createReadStream(temp, { start: 0, end: offset - 1 })) verifier.update(chunk);
