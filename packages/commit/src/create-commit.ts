@@ -1,12 +1,12 @@
 import { encodeRevision, repoApiPath } from "@hfkit/http";
-import { type CommitHeader, commitBody } from "./commit-payload.js";
+import { type CommitHeader, commitLines } from "./commit-payload.js";
 import { type CommitContext, prQuery } from "./context.js";
 import type { PlannedOp } from "./plan.js";
 import type { CommitResult } from "./types.js";
 import { WireCommitResponse } from "./wire/commit.js";
 
 /**
- * `POST /api/{type}/{repo}/commit/{rev}` with the NDJSON body streamed as it is made.
+ * `POST /api/{type}/{repo}/commit/{rev}` with the NDJSON body streamed from a generator.
  * Sent exactly once: a lost answer could otherwise create the commit twice (huggingface_hub
  * never retries it either). A stale `parentCommit` comes back as PreconditionFailedError.
  */
@@ -18,9 +18,9 @@ export async function createCommit(
   // A file that fails while the body streams (it changed size, it vanished) surfaces as a
   // transport error; report the file's own error instead.
   let bodyError: { error: unknown } | undefined;
-  async function* body() {
+  async function* lines() {
     try {
-      yield* commitBody(header, ops);
+      yield* commitLines(header, ops);
     } catch (error) {
       bodyError = { error };
       throw error;
@@ -31,7 +31,7 @@ export async function createCommit(
       method: "POST",
       path: `${repoApiPath(ctx.repo)}/commit/${encodeRevision(ctx.revision)}`,
       query: prQuery(ctx),
-      body: { binary: body, contentType: "application/x-ndjson" },
+      body: { ndjson: lines },
       schema: WireCommitResponse,
       idempotent: false,
       retry: false,

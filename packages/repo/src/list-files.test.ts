@@ -59,58 +59,6 @@ describe("listFiles", () => {
     expect(seen).toHaveLength(2);
   });
 
-  it("asks for the next page while the current one is handed out, and cancels it when the caller stops", async () => {
-    const pageLink = (n: number) =>
-      `<${HUB}/api/models/acme/bert/tree/main?recursive=false&expand=false&cursor=p${n}>; rel="next"`;
-    const asked: string[] = [];
-    let cancelled = 0;
-    server.use(
-      http.get(`${HUB}/api/models/acme/bert/tree/main`, async ({ request }) => {
-        const page = Number(new URL(request.url).searchParams.get("cursor")?.slice(1) ?? 1);
-        asked.push(`page ${page}`);
-        if (page === 3) {
-          // Held until the caller's stop cancels it.
-          await new Promise((resolve) => request.signal.addEventListener("abort", resolve));
-          cancelled++;
-        }
-        const entries = [1, 2].map((i) => ({ ...README, path: `p${page}-${i}.md` }));
-        return HttpResponse.json(entries, { headers: { link: pageLink(page + 1) } });
-      }),
-    );
-    const got: string[] = [];
-    for await (const entry of listFiles(hub(), { repo: "acme/bert" })) {
-      got.push(entry.path);
-      // By the first entry of page 1, page 2 is on its way.
-      if (got.length === 1) {
-        await new Promise((r) => setTimeout(r, 20));
-        expect(asked).toEqual(["page 1", "page 2"]);
-      }
-      if (entry.path === "p2-1.md") break;
-    }
-    expect(got).toEqual(["p1-1.md", "p1-2.md", "p2-1.md"]);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(asked).toEqual(["page 1", "page 2", "page 3"]);
-    expect(cancelled).toBe(1);
-  });
-
-  it("stops with the caller's abort while the next page is on its way", async () => {
-    server.use(
-      http.get(`${HUB}/api/models/acme/bert/tree/main`, async ({ request }) => {
-        if (new URL(request.url).searchParams.get("cursor")) {
-          await new Promise((resolve) => request.signal.addEventListener("abort", resolve));
-        }
-        return HttpResponse.json([README], {
-          headers: { link: `<${HUB}/api/models/acme/bert/tree/main?cursor=p2>; rel="next"` },
-        });
-      }),
-    );
-    const controller = new AbortController();
-    const listing = collect(listFiles(hub(), { repo: "acme/bert", signal: controller.signal }));
-    await new Promise((r) => setTimeout(r, 20));
-    controller.abort(new Error("stopped by the caller"));
-    expect((await rejection(listing)).message).toBe("stopped by the caller");
-  });
-
   it("encodes the revision as one segment and the folder segment by segment", async () => {
     server.use(http.get(`${HUB}/api/models/acme/bert/tree/:rev/*`, () => HttpResponse.json([])));
     await collect(listFiles(hub(), { repo: "acme/bert", revision: "refs/pr/3", path: "my data/ünï/" }));

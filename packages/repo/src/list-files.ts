@@ -16,8 +16,7 @@ export interface ListFilesOptions extends RepoOperationOptions {
 }
 
 /**
- * Lists the files and folders of a repo at a revision, page by page as you iterate (the next
- * page is fetched while the current one is handed out).
+ * Lists the files and folders of a repo at a revision, page by page as you iterate.
  *
  * @example
  * for await (const entry of listFiles(hub, { repo: "datasets/acme/reviews", recursive: true })) {
@@ -28,38 +27,15 @@ export async function* listFiles(client: HubClient, options: ListFilesOptions): 
   const repo = parseRepoId(options.repo);
   const folder = options.path?.replace(/^\/+|\/+$/g, "");
   const path = `${repoApiPath(repo)}/tree/${encodeRevision(options.revision ?? "main")}${folder ? `/${encodePathInRepo(folder)}` : ""}`;
-  // The next page is asked for as soon as one arrives, while its entries are handed out: the
-  // server makes page n+1 while the caller (and the parse) works through page n. A caller who
-  // stops early has that one request cancelled.
-  const stop = new AbortController();
-  const forward = () => stop.abort(options.signal?.reason);
-  if (options.signal?.aborted) forward();
-  options.signal?.addEventListener("abort", forward, { once: true });
-  const pages = client
-    .pages({
-      path,
-      query: { recursive: options.recursive ?? false, expand: options.expand ?? false },
-      schema: z.array(WireTreeEntry),
-      signal: stop.signal,
-      operation: "listFiles",
-    })
-    [Symbol.asyncIterator]();
-  let finished = false;
-  try {
-    let next = pages.next();
-    for (;;) {
-      const page = await next;
-      finished = page.done === true;
-      if (finished) return;
-      next = pages.next();
-      next.catch(() => {}); // awaited on the next turn, or dropped (and cancelled) on an early stop
-      for (const wire of page.value.data) {
-        const entry = toRepoEntry(wire);
-        if (entry) yield entry;
-      }
-    }
-  } finally {
-    options.signal?.removeEventListener("abort", forward);
-    if (!finished) stop.abort();
+  const entries = client.paginate({
+    path,
+    query: { recursive: options.recursive ?? false, expand: options.expand ?? false },
+    schema: z.array(WireTreeEntry),
+    signal: options.signal,
+    operation: "listFiles",
+  });
+  for await (const wire of entries) {
+    const entry = toRepoEntry(wire);
+    if (entry) yield entry;
   }
 }
