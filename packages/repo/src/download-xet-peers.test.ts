@@ -27,20 +27,26 @@ afterAll(async () => {
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
+/** A new repo, an hfkit client and a Python environment sharing one hub cache. */
+async function sharedCache(folder: string, repo: string) {
+  const cache = join(work, folder);
+  const hub = createHubClient({ endpoint: server.url, token: TOKEN, env: { HF_HUB_CACHE: cache } });
+  await createRepo(hub, { repo });
+  const env = {
+    HF_ENDPOINT: server.url,
+    HF_TOKEN: TOKEN,
+    HF_HOME: join(work, "py-home"),
+    HF_HUB_CACHE: cache,
+  };
+  return { hub, env };
+}
+
 describe.skipIf(pythonSkipReason())("hfkit reads what huggingface_hub uploaded through hf_xet", () => {
   it("downloads it byte-identical through the CAS, where Python finds it", { timeout: 300_000 }, async () => {
-    const cache = join(work, "hub");
-    const hub = createHubClient({ endpoint: server.url, token: TOKEN, env: { HF_HUB_CACHE: cache } });
-    await createRepo(hub, { repo: "local/from-python" });
+    const { hub, env } = await sharedCache("hub", "local/from-python");
     const data = new Uint8Array(7 * 1024 * 1024 + 5).map((_, i) => (i * 2_654_435_761) >>> 23);
     const local = join(work, "py.bin");
     await writeFile(local, data);
-    const env = {
-      HF_ENDPOINT: server.url,
-      HF_TOKEN: TOKEN,
-      HF_HOME: join(work, "py-home"),
-      HF_HUB_CACHE: cache,
-    };
     await runPython(
       `import sys
 from huggingface_hub import HfApi
@@ -71,9 +77,7 @@ describe.skipIf(pythonSkipReason())("huggingface_hub reads a snapshot hfkit wrot
   it("finds every small file offline, and its cache scan sees the files, blobs and ref", {
     timeout: 300_000,
   }, async () => {
-    const cache = join(work, "hub-snapshot");
-    const hub = createHubClient({ endpoint: server.url, token: TOKEN, env: { HF_HUB_CACHE: cache } });
-    await createRepo(hub, { repo: "local/small-files" });
+    const { hub, env } = await sharedCache("hub-snapshot", "local/small-files");
     const folder = join(work, "small-files");
     const files: Record<string, string> = { "README.md": "# small\n", "a/b/c.json": '{"c":1}\n' };
     for (let i = 0; i < 40; i++) files[`part-${i % 4}/row-${i}.txt`] = `${i} `.repeat(50 + i);
@@ -83,12 +87,6 @@ describe.skipIf(pythonSkipReason())("huggingface_hub reads a snapshot hfkit wrot
       await mkdir(dirname(join(folder, path)), { recursive: true });
       await writeFile(join(folder, path), content);
     }
-    const env = {
-      HF_ENDPOINT: server.url,
-      HF_TOKEN: TOKEN,
-      HF_HOME: join(work, "py-home"),
-      HF_HUB_CACHE: cache,
-    };
     await runPython(
       `import sys
 from huggingface_hub import HfApi
