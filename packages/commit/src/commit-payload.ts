@@ -1,5 +1,4 @@
 import { base64Of } from "@hfkit/http";
-import { gitBlobOid } from "./hash.js";
 import type { PlannedAdd, PlannedOp } from "./plan.js";
 
 export interface CommitHeader {
@@ -73,11 +72,9 @@ export async function* commitLines(header: CommitHeader, ops: readonly PlannedOp
           };
           continue;
         }
-        const bytes = await contentOf(index);
-        op.gitOid ??= gitBlobOid(bytes); // kept for `verify`
         yield {
           key: "file",
-          value: { content: base64Of(bytes), path: op.path, encoding: "base64" },
+          value: { content: base64Of(await contentOf(index)), path: op.path, encoding: "base64" },
         };
         continue;
       }

@@ -1,5 +1,7 @@
-import { opendir, realpath, stat } from "node:fs/promises";
+import { readdirSync, realpathSync, type Stats, statSync } from "node:fs";
+import { realpath, stat } from "node:fs/promises";
 import { isAbsolute, join, relative as relativePath, sep } from "node:path";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { InvalidInputError } from "@hfkit/http";
 
 export interface LocalFile {
@@ -52,37 +54,50 @@ export async function walkFolder(
   }
   const out: LocalFile[] = [];
   const inside = await insideFolder(root);
+  // Synchronous calls, as huggingface_hub's os.walk: from the page cache a statSync takes a few
+  // µs, its promise form four thread-pool round trips (2,000 files: ~30 ms of CPU against
+  // ~80). The event loop gets a turn every WALK_SLICE entries, so it is never held long.
+  let sinceTurn = 0;
   const visit = async (dir: string, prefix: string): Promise<void> => {
-    const subfolders: Promise<void>[] = [];
-    const files: Promise<void>[] = [];
-    for await (const entry of await opendir(dir)) {
+    const subfolders: [string, string][] = [];
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (++sinceTurn >= WALK_SLICE) {
+        sinceTurn = 0;
+        await nextTurn();
+      }
       const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
       const absolute = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!skippedFolder(relative)) subfolders.push(visit(absolute, relative));
+        if (!skippedFolder(relative)) subfolders.push([absolute, relative]);
       } else if ((entry.isFile() || entry.isSymbolicLink()) && keep(relative)) {
-        // Sizes are read in parallel: one stat after the other is slow for 20,000 files.
-        files.push(
-          (async () => {
-            const target = await stat(absolute).catch(() => undefined); // undefined: a dangling link
-            if (!target?.isFile()) return;
-            if (entry.isSymbolicLink() && !external.follow) {
-              const real = await realpath(absolute);
-              if (!inside(real)) {
-                external.refused.push({ relative, target: real });
-                return;
-              }
-            }
-            out.push({ relative, absolute, size: target.size });
-          })(),
-        );
+        const target = statOrUndefined(absolute); // undefined: a dangling link
+        if (!target?.isFile()) continue;
+        if (entry.isSymbolicLink() && !external.follow) {
+          const real = realpathSync(absolute);
+          if (!inside(real)) {
+            external.refused.push({ relative, target: real });
+            continue;
+          }
+        }
+        out.push({ relative, absolute, size: target.size });
       }
     }
-    await Promise.all([...files, ...subfolders]);
+    for (const [absolute, relative] of subfolders) await visit(absolute, relative);
   };
   await visit(root, "");
   external.refused.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
   return out.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
+}
+
+/** Entries read between two turns of the event loop (a few ms of blocking at most). */
+const WALK_SLICE = 512;
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether a resolved path lies inside `root` (itself resolved: the folder may be a link). */

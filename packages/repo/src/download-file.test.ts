@@ -193,16 +193,34 @@ describe("downloadFile into the cache", () => {
   });
 
   it("takes over a lock whose hfkit holder died", async () => {
-    const lock = join(cacheDir, ".locks", "models--acme--bert", `${gitBlobId(CONFIG)}.lock`);
+    const lock = join(cacheDir, ".locks", "models--acme--bert", `${sha256(WEIGHTS)}.lock`);
     await mkdir(dirname(lock), { recursive: true });
     const { hostname } = await import("node:os");
     await writeFile(
       lock,
       JSON.stringify({ tool: "hfkit", pid: 2 ** 22 + 12345, host: hostname(), id: "dead" }),
     );
-    const result = await downloadFile(hub(), { repo: "acme/bert", path: "config.json" });
-    expect(await readFile(result.path, "utf8")).toBe(new TextDecoder().decode(CONFIG));
+    const result = await downloadFile(hub(), { repo: "acme/bert", path: "weights/model.safetensors" });
+    expect(sha256(await readFile(result.path))).toBe(sha256(WEIGHTS));
     expect(await readdir(dirname(lock))).toEqual([]);
+  });
+
+  it("fetches a regular (git-stored) file without its lock: a live holder of that lock does not hold it up", async () => {
+    const lock = join(cacheDir, ".locks", "models--acme--bert", `${gitBlobId(CONFIG)}.lock`);
+    await mkdir(dirname(lock), { recursive: true });
+    const { hostname } = await import("node:os");
+    const held = JSON.stringify({ tool: "hfkit", pid: process.pid, host: hostname(), id: "live" });
+    await writeFile(lock, held);
+    const result = await downloadFile(hub(), {
+      repo: "acme/bert",
+      path: "config.json",
+      signal: AbortSignal.timeout(3_000),
+    });
+    expect(await readFile(result.path, "utf8")).toBe(new TextDecoder().decode(CONFIG));
+    expect(await readFile(join(cacheDir, "models--acme--bert", "blobs", gitBlobId(CONFIG)), "utf8")).toBe(
+      new TextDecoder().decode(CONFIG),
+    );
+    expect(await readFile(lock, "utf8")).toBe(held); // another holder's lock is never touched
   });
 
   it("rejects paths that would escape the cache before any request", async () => {

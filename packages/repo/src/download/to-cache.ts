@@ -251,6 +251,14 @@ export async function downloadToCache(job: CacheDownload): Promise<CachedFile> {
   if (name === undefined) {
     result.etag = await fetchBlob(job, meta, layout, undefined, false);
     result.fromCache = false;
+  } else if (!meta.lfs) {
+    // A regular (git-stored) file: at most 10 MiB, most a few KB. Its lock (a file created,
+    // read back and removed: 9 of the 14 system calls of a new file) would cost more than the
+    // duplicate transfer it may save; correctness never rested on it (ADR 0006).
+    if (unseen || (await refetch(layout.blob(name)))) {
+      await fetchBlob(job, meta, layout, name, false);
+      result.fromCache = false;
+    }
   } else if (unseen || (await refetch(layout.blob(name)))) {
     // The lock only saves bandwidth: correctness comes from private temp files and atomic renames.
     const lock = await acquireCacheLock(layout.lock(name), { ...job.lock, signal: job.signal });
