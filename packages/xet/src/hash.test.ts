@@ -39,6 +39,9 @@ describe("Merkle hashes (xet-core aggregated_hashes.rs reference vectors)", () =
       for (const { salt, fileHash } of c.fileHashes) {
         if (/^0+$/.test(salt)) {
           expect(hashToHex(hashes.file(chunks))).toBe(fileHash);
+          const fed = hashes.fileHasher();
+          for (const chunk of chunks) fed.push(chunk);
+          expect(hashToHex(fed.digest())).toBe(fileHash);
         } else if (chunks.length === 0) {
           expect(fileHash).toBe("0".repeat(64));
         } else {
@@ -49,6 +52,28 @@ describe("Merkle hashes (xet-core aggregated_hashes.rs reference vectors)", () =
       }
     },
   );
+});
+
+describe("a file hash fed a chunk at a time", () => {
+  it("equals the hash over the whole list, for trees of every shape up to several levels", async () => {
+    const hashes = await loadXetHashes();
+    // Chunk hashes drawn so that groups end at every place a real tree cuts them (2 to 9 children).
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed;
+    };
+    const chunks = Array.from({ length: 700 }, () => ({
+      hash: Uint8Array.from({ length: 32 }, () => next() >>> 24),
+      size: 1 + (next() % 131072),
+    }));
+    const lengths = [...Array.from({ length: 100 }, (_, i) => i), 181, 333, 700];
+    for (const n of lengths) {
+      const fed = hashes.fileHasher();
+      for (const chunk of chunks.slice(0, n)) fed.push(chunk);
+      expect(hashToHex(fed.digest()), `${n} chunks`).toBe(hashToHex(hashes.file(chunks.slice(0, n))));
+    }
+  });
 });
 
 describe("verification hashes", () => {

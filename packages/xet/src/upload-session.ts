@@ -228,6 +228,8 @@ export class UploadSession {
     // A SHA-256 the caller already computed is not computed again (a fifth of the CPU per byte).
     const sha = source.sha256 === undefined ? createHash("sha256") : undefined;
     const chunks: { hash: XetHash; size: number }[] = [];
+    // The file hash is built as the chunks come: after the last one only the tree's edge is left.
+    const fileTree = hashes.fileHasher();
     const terms: PendingTerm[] = [];
     let read = 0;
     let sinceQuery = Number.POSITIVE_INFINITY;
@@ -338,7 +340,9 @@ export class UploadSession {
       const hash = given ? given[chunks.length]?.hash : hashes.chunk(data);
       if (!hash) throw chunksUnlike(source);
       const size = data.byteLength;
-      chunks.push({ hash, size });
+      const chunk = { hash, size };
+      chunks.push(chunk);
+      fileTree.push(chunk);
       sinceQuery += size;
       sinceYield += size;
       const first = chunks.length === 1;
@@ -391,7 +395,7 @@ export class UploadSession {
         { field: source.field },
       );
     }
-    const fileHash = hashes.file(chunks);
+    const fileHash = fileTree.digest();
     const sha256 = sha ? sha.digest("hex") : (source.sha256 as string);
     const result: SessionFile = {
       name: source.name,
