@@ -98,13 +98,16 @@ export async function benchDatasetsPush({
   mkdirSync(dir, { recursive: true });
   const input = await jsonlFile(join(dir, `rows-${rows}.jsonl`), rows);
   const { python } = await ensurePython();
-  const server = await startProcess(join(here, "emulator-serve.mjs"), [], PIN ? 1 : undefined);
-  const endpoint = server.line;
   const results = [];
   let repos = 0;
-  try {
-    for (let run = 0; run < runs; run++) {
-      for (const mode of modes) {
+  for (let run = 0; run < runs; run++) {
+    for (const mode of modes) {
+      // A fresh emulator for each pair of pushes: in one that holds an earlier round's xorbs, an
+      // Xet push of the same rows deduplicates nearly every chunk (its shard's bytes are those of
+      // its tool's previous push) and measures a re-push, not an upload.
+      const server = await startProcess(join(here, "emulator-serve.mjs"), [], PIN ? 1 : undefined);
+      const endpoint = server.line;
+      try {
         const order = (run + modes.indexOf(mode)) % 2 ? ["python", "hfkit"] : ["hfkit", "python"];
         for (const tool of order) {
           const work = mkdtempSync(join(dir, `${tool}-`));
@@ -131,10 +134,10 @@ export async function benchDatasetsPush({
             `run ${run + 1} ${mode} ${tool}: ${measured.seconds.toFixed(1)} s, CPU ${measured.cpuSeconds.toFixed(1)} s, peak RSS ${measured.maxRssMB} MB, load ${measured.load.toFixed(1)}`,
           );
         }
+      } finally {
+        server.stop();
       }
     }
-  } finally {
-    server.stop();
   }
   const medians = modes.map((mode) => {
     const of = (tool, key) =>
