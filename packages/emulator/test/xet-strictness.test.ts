@@ -252,6 +252,28 @@ describe("shard uploads", () => {
     await expectUnregistered({ fileHash: encoded.fileHash, sha256: lie }, data.length);
   });
 
+  it("with verifyLfsSha256: false (benchmarks), take a file's SHA-256 metadata on trust, as an LFS upload's oid", async () => {
+    hub = createEmulator({ now: () => clock, verifyLfsSha256: false });
+    await createRepo(hub, "xet");
+    token = (await writeAccess(hub, "local/xet")).accessToken;
+    await uploadXorb(encoded.xorb);
+    const lie = sha256(Buffer.from("something else"));
+    const res = await cas(hub, "POST", "/v1/shards", {
+      token,
+      body: await shardWith((f) => (f.sha256 = lie)),
+    });
+    expect(res.status).toBe(200);
+    // Every other check of the shard still holds.
+    await rejected(
+      await cas(hub, "POST", "/v1/shards", {
+        token,
+        body: await shardWith((f) => (f.verification = [new Uint8Array(32)])),
+      }),
+      400,
+      /verification hash does not match/,
+    );
+  });
+
   it("refuse wrong verification hashes, a wrong file hash, missing verification or SHA-256, and lying CAS info", async () => {
     await uploadXorb(encoded.xorb);
     const wrongXorbInfo = { ...encoded.xorb, chunks: [...encoded.xorb.chunks].reverse() };

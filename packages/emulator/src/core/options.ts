@@ -11,7 +11,10 @@ export interface EmulatorOptions {
   multipartChunkSize?: number;
   /** Objects of at least this many bytes get a multipart action. Default 32 MiB. */
   multipartThreshold?: number;
-  /** Verify the SHA-256 of uploaded LFS objects. Default true; turn off only for benchmarks. */
+  /**
+   * Verify the SHA-256 of uploaded LFS objects, and of each new Xet file (its shard's SHA-256
+   * metadata against the bytes its terms reconstruct). Default true; turn off only for benchmarks.
+   */
   verifyLfsSha256?: boolean;
   /** Origin of the Hub API in absolute URLs. Default `http://hub.emulator.local`. */
   baseUrl?: string;
