@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ChunkSplitter } from "./chunker.js";
-import { hashToHex, loadXetHashes, type XetHash, type XetHashes } from "./hash.js";
+import { type FileHasher, hashToHex, loadXetHashes, type XetHash, type XetHashes } from "./hash.js";
 import { openSource, type XetSource } from "./source.js";
 
 /** One chunk of a file: its hash (string form) and size. */
@@ -36,9 +36,13 @@ export class XetFileHasher {
   private readonly sha = createHash("sha256");
   private readonly splitter = new ChunkSplitter();
   private readonly chunks: { hash: XetHash; size: number }[] = [];
+  /** The file hash, built as the chunks come (only the tree's right edge is left at the end). */
+  private readonly fileTree: FileHasher;
   private size = 0;
 
-  private constructor(private readonly hashes: XetHashes) {}
+  private constructor(private readonly hashes: XetHashes) {
+    this.fileTree = hashes.fileHasher();
+  }
 
   /** Loads the hashing WebAssembly (once per process) and starts an empty file. */
   static async create(): Promise<XetFileHasher> {
@@ -57,15 +61,17 @@ export class XetFileHasher {
     const last = this.splitter.end();
     if (last) this.add(last);
     return {
-      xetHash: hashToHex(this.hashes.file(this.chunks)),
+      xetHash: hashToHex(this.fileTree.digest()),
       sha256: this.sha.digest("hex"),
       size: this.size,
       chunks: this.chunks.map((c) => ({ hash: hashToHex(c.hash), size: c.size })),
     };
   }
 
-  private add(chunk: Uint8Array): void {
-    this.chunks.push({ hash: this.hashes.chunk(chunk), size: chunk.byteLength });
+  private add(bytes: Uint8Array): void {
+    const chunk = { hash: this.hashes.chunk(bytes), size: bytes.byteLength };
+    this.chunks.push(chunk);
+    this.fileTree.push(chunk);
   }
 }
 
