@@ -19,9 +19,12 @@ export function pinned(command, args) {
   return hasCommand("taskset") ? ["taskset", ["-c", "0", command, ...args]] : [command, args];
 }
 
-/** `hfkit emulator serve` (memory storage, no SHA-256 check of uploads, Xet on) on CPU 1. */
-export async function startEmulator() {
-  const server = await startProcess(join(BENCH_DIR, "emulator-serve.mjs"), [], 1);
+/**
+ * `hfkit emulator serve` (memory storage, no SHA-256 check of uploads, Xet on) on CPU 1, or on
+ * any CPU with `{ pin: false }`.
+ */
+export async function startEmulator({ pin = true } = {}) {
+  const server = await startProcess(join(BENCH_DIR, "emulator-serve.mjs"), [], pin ? 1 : undefined);
   return { endpoint: server.line, stop: server.stop };
 }
 
@@ -52,8 +55,8 @@ function lastJsonLine(out) {
   return JSON.parse(out.trim().split("\n").at(-1));
 }
 
-function run(command, args, env) {
-  const [bin, rest] = pinned(command, args);
+function run(command, args, env, pin = true) {
+  const [bin, rest] = pin ? pinned(command, args) : [command, args];
   return lastJsonLine(
     execFileSync(bin, rest, {
       env: { ...process.env, ...env },
@@ -74,8 +77,12 @@ export function jsOnce(client, op, { endpoint, path = "", repo, xet, home = fres
   }
 }
 
-/** One operation by Python huggingface_hub / datasets; see py_once.py. */
-export function pyOnce(python, op, { endpoint, path = "", repo, xet = true, home = freshHome() }) {
+/** One operation by Python huggingface_hub / datasets (on CPU 0 unless `pin: false`); see py_once.py. */
+export function pyOnce(
+  python,
+  op,
+  { endpoint, path = "", repo, xet = true, pin = true, home = freshHome() },
+) {
   const env = {
     HF_ENDPOINT: endpoint,
     HF_TOKEN: TOKEN,
@@ -85,7 +92,7 @@ export function pyOnce(python, op, { endpoint, path = "", repo, xet = true, home
     ...(xet ? {} : { HF_HUB_DISABLE_XET: "1" }),
   };
   try {
-    return run(python, [join(BENCH_DIR, "py_once.py"), op, path, repo], env);
+    return run(python, [join(BENCH_DIR, "py_once.py"), op, path, repo], env, pin);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
