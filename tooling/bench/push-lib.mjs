@@ -17,8 +17,11 @@ export function pushInput() {
   return input;
 }
 
-/** Every span of an OTLP JSON trace file, with start and end in seconds from the first span. */
-function spansOf(text) {
+/**
+ * Every span of an OTLP JSON trace file, with start and end in seconds from the first span, or
+ * from `origin` (Unix time in seconds) when given.
+ */
+export function spansOf(text, origin) {
   const spans = [];
   const walk = (o) => {
     if (Array.isArray(o)) o.forEach(walk);
@@ -29,12 +32,26 @@ function spansOf(text) {
   };
   walk(JSON.parse(text));
   const at = (ns) => Number(BigInt(ns)) / 1e9;
-  const start = Math.min(...spans.map((s) => at(s.startTimeUnixNano)));
+  const start = origin ?? Math.min(...spans.map((s) => at(s.startTimeUnixNano)));
   return spans.map((s) => ({
     name: s.name,
     start: at(s.startTimeUnixNano) - start,
     end: at(s.endTimeUnixNano) - start,
   }));
+}
+
+/** The environment of one push to `endpoint`, its home and temporary files in `work`. */
+export function pushEnv(endpoint, work, mode) {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    HF_ENDPOINT: endpoint,
+    HF_TOKEN: "hf_bench_token_not_secret",
+    HF_HOME: join(work, "home"),
+    TMPDIR: work,
+    HF_HUB_DISABLE_TELEMETRY: "1",
+    ...(mode === "lfs" ? { HF_HUB_DISABLE_XET: "1" } : {}),
+  };
 }
 
 /** `mode` "lfs" pushes with HF_HUB_DISABLE_XET=1. */
@@ -43,16 +60,7 @@ export function tracedPush(cli, endpoint, repo, input, mode) {
   try {
     const trace = join(work, "trace.json");
     const times = join(work, "time.txt");
-    const env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      HF_ENDPOINT: endpoint,
-      HF_TOKEN: "hf_bench_token_not_secret",
-      HF_HOME: join(work, "home"),
-      TMPDIR: work,
-      HF_HUB_DISABLE_TELEMETRY: "1",
-      ...(mode === "lfs" ? { HF_HUB_DISABLE_XET: "1" } : {}),
-    };
+    const env = pushEnv(endpoint, work, mode);
     const started = performance.now();
     execFileSync(
       "/usr/bin/time",

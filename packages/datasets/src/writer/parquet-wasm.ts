@@ -313,12 +313,26 @@ interface Reply {
 }
 
 /**
+ * Detaches an empty ArrayBuffer (transfers it): V8's optimised code reads typed arrays without
+ * checking for a detached buffer until the first buffer of the process is detached, and then
+ * throws all such code away at once. The writer detaches a buffer with its first frame (frames
+ * are transferred to its thread), by which time the JSONL reader and the column builders were
+ * optimised: ~20 functions went back to the interpreter and were compiled again (`--trace-deopt`
+ * on a 2 M-row push, issue 12). Done before the first row is read, that happens to nothing.
+ */
+function settleDetachState(): void {
+  const buffer = new ArrayBuffer(0);
+  structuredClone(buffer, { transfer: [buffer] });
+}
+
+/**
  * Writes shards with parquet-wasm (arrow-rs) in one worker thread, fed the spilled Arrow IPC
  * batches as they are. `dispose` stops the worker.
  */
 export function createParquetWasmWriter(
   backendOptions: { recycle?: (buffer: ArrayBuffer) => void } = {},
 ): ShardWriterBackend {
+  settleDetachState();
   let worker: Worker | undefined;
   let nextId = 0;
   const listeners = new Map<number, (reply: Reply) => void>();
