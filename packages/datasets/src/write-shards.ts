@@ -146,6 +146,17 @@ function appendCsvLines(encoder: BatchEncoder, csv: CsvLines, from: number): num
   return lines.length;
 }
 
+/** Appends rows of `chunk` from `from` until the encoder holds a batch or the chunk ends; returns the next row. */
+function appendRows(encoder: BatchEncoder, chunk: RowChunk, from: number): number {
+  const { rows, lines } = chunk;
+  for (let i = from; i < rows.length; i++) {
+    encoder.cursor.line = lines?.[i];
+    encoder.append(rows[i]!);
+    if (encoder.rows >= BATCH_ROWS) return i + 1;
+  }
+  return rows.length;
+}
+
 /** Thrown when a split written without a spill turns out to need one: the split is written again, spilled. */
 class SpillNeeded extends Error {}
 
@@ -368,24 +379,30 @@ async function run(
         }
         continue;
       }
+      if (media.length === 0) {
+        for (let i = 0; i < chunk.rows.length; ) {
+          i = appendRows(encoder, chunk, i);
+          if (encoder.rows >= BATCH_ROWS) await flush();
+        }
+        continue;
+      }
+      // rows with media: their files are read (and sized) as they come
       for (let i = 0; i < chunk.rows.length; i++) {
         let row = chunk.rows[i]!;
         cursor.line = chunk.lines?.[i];
-        if (media.length > 0) {
-          if (shadow) {
-            await estimate.add(row);
-            const pre: Row = {};
-            for (const f of topMedia) {
-              try {
-                pre[f.name] = mediaInput(row[f.name]);
-              } catch (error) {
-                throw dataError({ ...cursor, column: f.name }, (error as Error).message);
-              }
+        if (shadow) {
+          await estimate.add(row);
+          const pre: Row = {};
+          for (const f of topMedia) {
+            try {
+              pre[f.name] = mediaInput(row[f.name]);
+            } catch (error) {
+              throw dataError({ ...cursor, column: f.name }, (error as Error).message);
             }
-            shadow.append(pre);
           }
-          row = await embedRow(row, media, embedFiles, cursor);
+          shadow.append(pre);
         }
+        row = await embedRow(row, media, embedFiles, cursor);
         encoder.append(row);
         if (encoder.rows >= BATCH_ROWS) await flush();
       }
