@@ -40,6 +40,24 @@ async function* zstdChunks(input: Readable): AsyncGenerator<Uint8Array> {
 }
 
 /**
+ * Pushes the bounds of the complete lines of `buffer` from `start` (without the line break) and
+ * returns where the unfinished tail starts. Its own function, not a loop in the generator below:
+ * V8 then optimises this small loop alone instead of the whole generator (profiled on 50 k JSONL
+ * rows: the generator's TurboFan compile took ~40-80 ms of a background thread, twice after a
+ * deopt, in every process).
+ */
+function splitLines(buffer: Buffer, from: number, starts: number[], ends: number[]): number {
+  let start = from;
+  for (;;) {
+    const nl = buffer.indexOf(10, start);
+    if (nl === -1) return start;
+    starts.push(start);
+    ends.push(nl > start && buffer[nl - 1] === 13 ? nl - 1 : nl);
+    start = nl + 1;
+  }
+}
+
+/**
  * Complete lines of a byte stream (without the line break), with their 1-based numbers. A line
  * cut by a chunk boundary is joined on its own (a small copy); the rest of each chunk is split in
  * place, never copied (profiled: concatenating every 1 MiB chunk with the previous tail cost ~4% of
@@ -69,13 +87,7 @@ export async function* lines(
     }
     const starts: number[] = [];
     const ends: number[] = [];
-    for (;;) {
-      const nl = buffer.indexOf(10, start);
-      if (nl === -1) break;
-      starts.push(start);
-      ends.push(endOf(buffer, nl, start));
-      start = nl + 1;
-    }
+    start = splitLines(buffer, start, starts, ends);
     if (starts.length > 0) {
       yield { buffer, starts, ends, firstLine: line };
       line += starts.length;

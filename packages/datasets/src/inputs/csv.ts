@@ -406,6 +406,30 @@ export function readCsv(
       return quotes;
     };
 
+    /**
+     * Every complete line of `buffer` from `from`, to `line`; returns where the unfinished tail
+     * starts. A function of its own, not a loop in this generator: V8 then optimises this small
+     * loop alone rather than the whole generator (profiled on 50 k CSV rows: compiling the
+     * generator took ~30-50 ms of a background thread in every process).
+     */
+    const lines = (buffer: Buffer, from: number): number => {
+      let at = from;
+      // the next quote in the buffer, searched once and moved forward
+      let quoteAt = buffer.indexOf(34, at);
+      for (;;) {
+        const nl = buffer.indexOf(10, at);
+        if (nl === -1) return at;
+        const end = nl > at && buffer[nl - 1] === 13 ? nl - 1 : nl;
+        let quotes = 0;
+        while (quoteAt !== -1 && quoteAt < end) {
+          quotes++;
+          quoteAt = buffer.indexOf(34, quoteAt + 1);
+        }
+        line(buffer, at, end, quotes);
+        at = nl + 1;
+      }
+    };
+
     // The tail of the last chunk that has no line break yet (copied: never a whole chunk kept).
     let carry: Buffer | undefined;
     let first = true;
@@ -431,20 +455,7 @@ export function readCsv(
         line(joined, 0, end, countQuotes(joined, 0, end));
         at = nl + 1;
       }
-      // the next quote in the buffer, searched once and moved forward
-      let quoteAt = buffer.indexOf(34, at);
-      for (;;) {
-        const nl = buffer.indexOf(10, at);
-        if (nl === -1) break;
-        const end = nl > at && buffer[nl - 1] === 13 ? nl - 1 : nl;
-        let quotes = 0;
-        while (quoteAt !== -1 && quoteAt < end) {
-          quotes++;
-          quoteAt = buffer.indexOf(34, quoteAt + 1);
-        }
-        line(buffer, at, end, quotes);
-        at = nl + 1;
-      }
+      at = lines(buffer, at);
       if (at < buffer.length) carry = Buffer.from(buffer.subarray(at));
       // the lines of this buffer go now: the stream may reuse its memory once asked for more
       closeRun();

@@ -10,7 +10,8 @@ import type { PushDatasetOptions, PushDatasetResult, PushProgressEvent } from ".
 /**
  * Pushes tabular data to a Hub dataset repo as `datasets.push_to_hub` does, yielding progress
  * events (`rows-progress`, `shard-written`, `shard-uploaded`, `commit-created`…): reads the
- * input through (so bad input fails before any request), creates the repo when missing,
+ * input through (so bad input fails before any upload or write; the branch head is read
+ * meanwhile), creates the repo when missing,
  * uploads each Parquet shard as soon as it is written (at most `MAX_SHARDS_ON_DISK` on disk),
  * then commits the shards with README.md's
  * `configs` and `dataset_info` updated and the split's stale shards deleted. Pushing the same

@@ -224,6 +224,31 @@ describe("pushes against the emulator", () => {
     expect(await titles(repo)).toEqual(["Upload dataset", "initial commit"]);
   });
 
+  test("the branch head is read while the input still is, and nothing but reads goes before its end", async () => {
+    const repo = "datasets/local/early-head";
+    await pushDataset(hub, { repo, data: rows(2, 0) });
+    server.emulator.clearRequestLog();
+    const headRead = () =>
+      server.emulator.requestLog.some(
+        (r) => r.method === "GET" && new URL(r.url).pathname.includes("/revision/"),
+      );
+    let readMeanwhile = false;
+    let writes: unknown[] = ["not looked at"];
+    async function* input() {
+      yield* rows(3, 10);
+      // the rest of the input waits (up to 5 s) for the push's read of the branch head
+      for (let i = 0; i < 250 && !headRead(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      readMeanwhile = headRead();
+      writes = server.emulator.requestLog.filter((r) => r.method !== "GET" && r.method !== "HEAD");
+      yield* rows(3, 13);
+    }
+    await pushDataset(hub, { repo, data: input(), split: "test" });
+    expect(readMeanwhile).toBe(true);
+    expect(writes).toEqual([]);
+    expect(await readBack(repo, "test")).toEqual(rows(6, 10));
+    expect(await readBack(repo, "train")).toEqual(rows(2, 0));
+  });
+
   test("a bad line in a later split fails before any upload, naming file, line and column, and nothing is committed", async () => {
     const repo = "datasets/local/bad-later-split";
     await pushDataset(hub, { repo, data: rows(2, 0) });

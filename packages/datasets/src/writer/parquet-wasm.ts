@@ -125,6 +125,7 @@ function pyarrowLayout(schema: A.Schema): {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const fs = require("node:fs");
+const v8 = require("node:v8");
 // Output chunks in reused buffers. arrow-rs hands each finished row group (~10 MB) to JS through
 // one import of parquet-wasm's bindings, which copies it into a fresh Uint8Array: fresh pages,
 // faulted in and zeroed every time, then garbage (profiled on 1 M JSONL rows: 13.6% of this
@@ -160,12 +161,22 @@ function release(chunk) {
 // thread compiles it (its bindings' own "new WebAssembly.Module(bytes)") and posts it to the
 // main thread, which hands it to the next threads (workerData.module). They then run the
 // machine code V8 has already optimised rather than compiling and warming a copy of their own.
+// With workerData.tieringBudget, V8's tier-up budget is raised while this module compiles (V8
+// 11.3 gives a module its budgets then) and put back at once: see wasmTieringBudget.
 function loadParquetWasm(path, compiled) {
   const Instance = WebAssembly.Instance;
   const Module = WebAssembly.Module;
   let shared = compiled;
   WebAssembly.Module = function (bytes) {
-    shared ??= new Module(bytes);
+    if (!shared) {
+      const budget = workerData.tieringBudget;
+      if (budget) v8.setFlagsFromString("--wasm-tiering-budget=" + budget.compile);
+      try {
+        shared = new Module(bytes);
+      } finally {
+        if (budget) v8.setFlagsFromString("--wasm-tiering-budget=" + budget.restore);
+      }
+    }
     return shared;
   };
   WebAssembly.Instance = function (module, imports) {
@@ -290,6 +301,40 @@ parentPort.on("message", (message) => {
 });
 `;
 
+/**
+ * V8's budget before a wasm function is recompiled with TurboFan ("bytes executed"), raised while
+ * parquet-wasm's module compiles: 100 times Node 20's default. Node 20's V8 (11.3) sends a
+ * function to TurboFan after ~1.8 M bytes of it ran, so a small split (50 k JSONL rows) had
+ * ~80-100 ms of arrow-rs compiled by TurboFan on V8's threads in every process, for code that
+ * ran a few ms more before the split ended; on two cores that CPU came out of the two threads
+ * that do the work. With this budget the functions of a small split stay in Liftoff's code, and
+ * the hot ones of a large split still reach TurboFan within its first second (measured in
+ * docs/adr/0013-parquet-shard-writer.md). Later V8s raised their own default (13 M).
+ */
+const RAISED_TIERING_BUDGET = 180_000_000;
+
+/** Node 20's V8 default for `--wasm-tiering-budget` (flag-definitions.h of V8 11.3). */
+const V8_11_TIERING_BUDGET = 1_800_000;
+
+/**
+ * The tier-up budget the first writer thread compiles parquet-wasm's module with, and the value
+ * it puts back right after (V8 flags are the process's): only on Node 20's V8 (11.3, where the
+ * budget is read at compile time and its default is known), and never when the process was
+ * started with a flag of its own about wasm tier-up.
+ */
+export function wasmTieringBudget(
+  v8Version: string = process.versions.v8,
+  flags: readonly string[] = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)],
+): { compile: number; restore: number } | undefined {
+  if (!/^11\.3\./.test(v8Version)) return undefined;
+  const own = flags.some((flag) =>
+    /^--(no-)?(wasm[-_]tiering[-_]budget|liftoff[-_]only|liftoff|wasm[-_]tier[-_]up|wasm[-_]dynamic[-_]tiering)(=|$)/.test(
+      flag,
+    ),
+  );
+  return own ? undefined : { compile: RAISED_TIERING_BUDGET, restore: V8_11_TIERING_BUDGET };
+}
+
 /** Frames the writer thread reads before it hands their buffers back in one message. */
 const ACK_EVERY = 2;
 
@@ -344,7 +389,12 @@ export function createParquetWasmWriter(
     const parquetWasm = createRequire(import.meta.url).resolve("parquet-wasm");
     const started = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { parquetWasm, ackEvery: ACK_EVERY, module: sharedModule },
+      workerData: {
+        parquetWasm,
+        ackEvery: ACK_EVERY,
+        module: sharedModule,
+        ...(sharedModule ? {} : { tieringBudget: wasmTieringBudget() }),
+      },
     });
     started.on("message", (reply: Reply) => {
       if (reply.type === "module") sharedModule ??= reply.module;

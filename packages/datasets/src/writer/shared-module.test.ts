@@ -11,13 +11,13 @@ const work = mkdtempSync(join(tmpdir(), "hfkit-datasets-shared-module-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The workerData of every writer thread started, in order. */
-const started: { module?: unknown }[] = [];
+const started: { module?: unknown; tieringBudget?: unknown }[] = [];
 vi.mock("node:worker_threads", async (original) => {
   const real = await original<typeof import("node:worker_threads")>();
   class Recorded extends real.Worker {
     constructor(source: string, options: import("node:worker_threads").WorkerOptions) {
       super(source, options);
-      started.push(options.workerData as { module?: unknown });
+      started.push(options.workerData as { module?: unknown; tieringBudget?: unknown });
     }
   }
   return { ...real, Worker: Recorded };
@@ -52,6 +52,12 @@ describe("the writer threads' parquet-wasm module", { timeout: 60_000 }, () => {
       (globalThis as unknown as { WebAssembly: { Module: new () => object } }).WebAssembly.Module,
     );
     expect(started[2]!.module).toBe(started[1]!.module);
+    // the thread that compiles it raises V8's wasm tier-up budget meanwhile (Node 20); the
+    // others compile nothing
+    expect(started[0]!.tieringBudget).toEqual(
+      process.versions.v8.startsWith("11.3.") ? { compile: 180_000_000, restore: 1_800_000 } : undefined,
+    );
+    expect(started[1]!.tieringBudget).toBeUndefined();
     expect(second.equals(first)).toBe(true);
     expect(third.equals(first)).toBe(true);
   });
