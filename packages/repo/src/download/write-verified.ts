@@ -18,6 +18,12 @@ export interface TransferOptions {
    * the peers do. Default true, unless `HF_HUB_DISABLE_XET` is set.
    */
   useXet?: boolean;
+  /**
+   * Check files read through Xet against their SHA-256 (the ETag, their name in the cache) as
+   * well, as every other file is. Default false: a whole file read by Xet reconstruction is
+   * checked against its Xet hash (`X-Xet-Hash`) instead, at a fraction of the CPU (ADR 0022).
+   */
+  verifySha256?: boolean;
 }
 
 /** One file to fetch, as every download target describes it. */
@@ -69,9 +75,9 @@ export async function writeVerified(
     }
     if (!done && readsFromXet(job, meta)) {
       // Chunks lent by the reconstruction, copied into two reused buffers (see writeCopied).
-      await writeCopied(handle, contentBytes(job, meta, from, true), from, seen);
+      await writeCopied(handle, contentBytes(job, meta, from, true, verifier), from, seen);
     } else if (!done) {
-      await writePipelined(handle, contentBytes(job, meta, from), from, seen);
+      await writePipelined(handle, contentBytes(job, meta, from, false, verifier), from, seen);
     }
   } finally {
     await handle.close();
