@@ -7,7 +7,7 @@ import { HUB, rejection, STORAGE, useMswServer } from "@hfkit/testing";
 import { readXetFile, uploadXet } from "@hfkit/xet";
 import { HttpResponse, http } from "msw";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { downloadFile } from "./download-file.js";
+import { downloadFile, downloadFileIter } from "./download-file.js";
 import { getFileMetadata } from "./get-file-metadata.js";
 import { snapshotDownload } from "./snapshot-download.js";
 import { sha256 } from "./test-utils/bodies.js";
@@ -203,12 +203,14 @@ describe("downloads of files stored on Xet", () => {
     const left = await readdir(localDir, { recursive: true });
     expect(left.filter((name) => name.endsWith("model.bin") || name.endsWith(".incomplete"))).toEqual([]);
 
-    for (const to of ["memory", "stream"] as const) {
-      const read = downloadFile(hub(), { repo: "acme/bert", path: "model.bin", to }).then(async (got) => {
-        if ("stream" in got) for await (const _ of got.stream as unknown as AsyncIterable<Uint8Array>);
-      });
-      expect((await rejection(read)).message).toContain(xetCheck);
-    }
+    const toMemory = downloadFile(hub(), { repo: "acme/bert", path: "model.bin", to: "memory" });
+    expect((await rejection(toMemory)).message).toContain(xetCheck);
+    // A stream errors at its end.
+    const { stream } = await downloadFile(hub(), { repo: "acme/bert", path: "model.bin", to: "stream" });
+    const drained = (async () => {
+      for await (const _ of stream as unknown as AsyncIterable<Uint8Array>);
+    })();
+    expect((await rejection(drained)).message).toContain(xetCheck);
   });
 
   it("refuses a file whose announced Xet hash is not that of the bytes the CAS reconstructs", async () => {
@@ -270,6 +272,18 @@ describe("downloads of files stored on Xet", () => {
     expect(calls().some((c) => /^GET STORAGE \/v[12]\/reconstructions\//.test(c))).toBe(true);
     expect(hashed.sha256).toBe(WEIGHTS.byteLength);
     expect(await blobs()).toEqual([sha256(WEIGHTS)]);
+  });
+
+  it("tells a Xet download's progress once per MiB written, and at its end", async () => {
+    const told: number[] = [];
+    for await (const event of downloadFileIter(hub(), { repo: "acme/bert", path: "model.bin" })) {
+      told.push(event.bytes);
+    }
+    // Not once per decoded chunk (~64 KiB each): what a progress bar needs, at a fraction of the cost.
+    expect(told.at(-1)).toBe(WEIGHTS.byteLength);
+    expect(told.length).toBeGreaterThan(1);
+    expect(told.length).toBeLessThanOrEqual(Math.ceil(WEIGHTS.byteLength / 2 ** 20));
+    for (let i = 1; i < told.length; i++) expect(told[i]! - told[i - 1]!).toBeGreaterThanOrEqual(0);
   });
 
   it("reads into memory and into a stream through Xet too", async () => {
