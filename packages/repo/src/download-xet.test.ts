@@ -15,24 +15,12 @@ import { useAcmeHub } from "./test-utils/hub.js";
 
 // Bytes fed to each streaming hash of the download checks (the seam every check hashes through).
 const hashed = vi.hoisted(() => ({ sha256: 0, sha1: 0 }));
-vi.mock("@hfkit/http", async (importOriginal) => {
-  const http = await importOriginal<typeof import("@hfkit/http")>();
-  return {
-    ...http,
-    createStreamingHash(algorithm: "sha256" | "sha1") {
-      const hash = http.createStreamingHash(algorithm);
-      const counted: ReturnType<typeof http.createStreamingHash> = {
-        update(bytes) {
-          hashed[algorithm] += bytes.length;
-          hash.update(bytes);
-          return counted;
-        },
-        digestHex: () => hash.digestHex(),
-      };
-      return counted;
-    },
-  };
-});
+vi.mock("@hfkit/http", async (importOriginal) =>
+  (await import("@hfkit/testing/hashes")).countingStreamingHashes(
+    await importOriginal<typeof import("@hfkit/http")>(),
+    hashed,
+  ),
+);
 
 // Files stored on Xet (uploaded to the emulator's CAS, committed as LFS pointers, as every
 // client does today), read back through the Xet CAS or, when Xet is off, the plain redirect.

@@ -11,24 +11,12 @@ import { capture as captureIO } from "../test-utils.js";
 // `hfkit download` of a file stored on Xet: which hash checks it (ADR 0022). Bytes fed to each
 // streaming hash are counted at the seam every download check hashes through.
 const hashed = vi.hoisted(() => ({ sha256: 0 }));
-vi.mock("@hfkit/http", async (importOriginal) => {
-  const http = await importOriginal<typeof import("@hfkit/http")>();
-  return {
-    ...http,
-    createStreamingHash(algorithm: "sha256" | "sha1") {
-      const hash = http.createStreamingHash(algorithm);
-      const counted: ReturnType<typeof http.createStreamingHash> = {
-        update(bytes) {
-          if (algorithm === "sha256") hashed.sha256 += bytes.length;
-          hash.update(bytes);
-          return counted;
-        },
-        digestHex: () => hash.digestHex(),
-      };
-      return counted;
-    },
-  };
-});
+vi.mock("@hfkit/http", async (importOriginal) =>
+  (await import("@hfkit/testing/hashes")).countingStreamingHashes(
+    await importOriginal<typeof import("@hfkit/http")>(),
+    hashed,
+  ),
+);
 
 const TOKEN = "hf_cli_download_token";
 const WEIGHTS = new Uint8Array(3_000_000).map((_, i) => (i * 2_654_435_761) >>> 24);

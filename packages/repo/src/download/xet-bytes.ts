@@ -4,10 +4,8 @@
 // downloads through /resolve never need it (packages/repo/README.md, "Import cost").
 import { type HubClient, mayOpenOwnSockets, VERSION } from "@hfkit/http";
 import type { ReadXetFileOptions, XorbRangeReceiver } from "@hfkit/xet";
-import type { FileMetadata } from "../get-file-metadata.js";
+import type { contentBytes } from "./content-bytes.js";
 import { socketGet } from "./socket-get.js";
-import type { Verifier } from "./verify.js";
-import type { FileJob } from "./write-verified.js";
 
 /**
  * Xorb ranges from this size on take hfkit's own socket. Each opens a connection (`Connection:
@@ -65,11 +63,7 @@ export async function* readXetFile(
  * ETag is not a SHA-256 (then the SHA-256 of the bytes names the blob). ADR 0022.
  */
 export async function* xetBytes(
-  job: FileJob,
-  meta: FileMetadata,
-  offset: number,
-  lendChunks: boolean | undefined,
-  verifier: Verifier,
+  ...[job, meta, offset, lendChunks, verifier]: Parameters<typeof contentBytes>
 ): AsyncGenerator<Uint8Array> {
   const byXetHash = offset === 0 && !job.verifySha256 && /^[0-9a-f]{64}$/.test(meta.etag);
   let first = true;
