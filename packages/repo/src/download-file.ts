@@ -125,17 +125,14 @@ export async function* downloadFileIter(
   return yield* downloadEvents(label, { signal: options.signal, onEvent }, async (emit, signal) => {
     const to = options.to ?? "cache";
     const job: ReadJob = {
+      // force, verify and the TransferOptions (maxResumes, useXet, verifySha256…) as given.
+      ...options,
       client,
       repo,
       path,
       revision,
       cacheDir: options.cacheDir ?? client.environment.hubCache,
       network: networkPolicy(client, options.localFilesOnly),
-      force: options.force,
-      verify: options.verify,
-      maxResumes: options.maxResumes,
-      resumeDelayMs: options.resumeDelayMs,
-      useXet: options.useXet,
       onProgress: (bytes, totalBytes) =>
         emit({ type: "file-download-progress", path: options.path, bytes, totalBytes }, "progress"),
       // A stream is read after this work returns: the caller's signal must still reach it.

@@ -254,6 +254,7 @@ export async function* snapshotDownloadIter(
           maxResumes: options.maxResumes,
           resumeDelayMs: options.resumeDelayMs,
           useXet: options.useXet,
+          verifySha256: options.verifySha256,
           onProgress: (bytes: number, totalBytes: number) =>
             emit({ type: "file-download-progress", path: file.path, bytes, totalBytes }, file.path),
           signal: stop,

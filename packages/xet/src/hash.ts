@@ -214,18 +214,40 @@ function merkleRoot(chunks: readonly HashedRange[], node: KeyedHash): XetHash {
   return (level[0] as HashedRange).hash;
 }
 
-const encoder = new TextEncoder();
+/** ASCII codes of the two hex digits of each byte value (high digit in the upper 8 bits). */
+const BYTE_HEX_CODES = Uint16Array.from(BYTE_HEX, (pair) => (pair.charCodeAt(0) << 8) | pair.charCodeAt(1));
+/** A group's lines: at most MAX_GROUP of 64 hex digits, " : ", a size (≤ 16 digits) and "\n". */
+const nodeText = new Uint8Array(MAX_GROUP * (64 + 3 + 16 + 1));
 
-/** The node over `level[start..end)`. */
+/**
+ * The node over `level[start..end)`: keyed BLAKE3 of its lines `"{hash hex} : {size}\n"`,
+ * written as ASCII bytes into one reused buffer (a string per line, then its UTF-8 encoding,
+ * was ~40 % of a 2 GiB file's tree: ~20 of ~50 ms over 32,768 chunks).
+ */
 function groupNode(level: readonly HashedRange[], start: number, end: number, node: KeyedHash): HashedRange {
-  let text = "";
+  const out = nodeText;
+  let at = 0;
   let size = 0;
   for (let i = start; i < end; i++) {
     const child = level[i] as HashedRange;
-    text += `${hashToHex(child.hash)} : ${child.size}\n`;
+    const { hash } = child;
+    // hashToHex's order: each 8-byte group as a little-endian u64, most significant byte first.
+    for (let group = 0; group < 32; group += 8) {
+      for (let b = group + 7; b >= group; b--) {
+        const code = BYTE_HEX_CODES[hash[b] as number] as number;
+        out[at++] = code >> 8;
+        out[at++] = code & 0xff;
+      }
+    }
+    out[at++] = 0x20; // " : "
+    out[at++] = 0x3a;
+    out[at++] = 0x20;
+    const digits = String(child.size);
+    for (let d = 0; d < digits.length; d++) out[at++] = digits.charCodeAt(d);
+    out[at++] = 0x0a;
     size += child.size;
   }
-  return { hash: node(encoder.encode(text)), size };
+  return { hash: node(out.subarray(0, at)), size };
 }
 
 /**

@@ -15,6 +15,7 @@ interface DownloadOptions extends HubCommandOptions {
   cacheDir?: string;
   force?: boolean;
   verify?: boolean;
+  verifySha256?: boolean;
   maxWorkers?: string;
 }
 
@@ -56,6 +57,10 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
       // Python's `hf download` spells it --force-download.
       .addOption(new Option("--force-download", "same as --force").implies({ force: true }).hideHelp())
       .option("--verify", "re-hash cached files before using them, and fetch again any that do not match")
+      .option(
+        "--verify-sha256",
+        "check files read through Xet against their SHA-256 as well as their Xet hash (more CPU)",
+      )
       .option("--max-workers <n>", "files downloaded at once (default: 8)"),
   ).action(async (id: string, files: string[], options: DownloadOptions) => {
     const { downloadFile, snapshotDownloadIter } = await import("@hfkit/repo");
@@ -71,6 +76,7 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
         ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
         ...(options.force ? { force: true } : {}),
         ...(options.verify ? { verify: true } : {}),
+        ...(options.verifySha256 ? { verifySha256: true } : {}),
         signal: context.signal,
       };
       if (files.length > 0) {

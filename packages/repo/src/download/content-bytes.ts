@@ -1,8 +1,9 @@
 import { HubError } from "@hfkit/http";
 import { type FileMetadata, resolvePath } from "../get-file-metadata.js";
 import { fetchBytes } from "./fetch-bytes.js";
+import type { Verifier } from "./verify.js";
 import type { FileJob } from "./write-verified.js";
-import { readXetFile } from "./xet-bytes.js";
+import { xetBytes } from "./xet-bytes.js";
 
 /**
  * A file's bytes from `offset` on. A file the Hub announced with `X-Xet-Hash` is read by
@@ -11,28 +12,25 @@ import { readXetFile } from "./xet-bytes.js";
  * through `/resolve` and its redirect. The read token comes from the Hub's own
  * `xet-read-token` endpoint for the commit (so the Hub token goes to the Hub only, and the CAS
  * token to the CAS only). If the CAS cannot be used at all (no token, no reconstruction) the
- * plain download takes over; a failure after the first byte is reported. Callers verify the
- * bytes against the SHA-256 either way.
+ * plain download takes over; a failure after the first byte is reported. Callers check the
+ * bytes with `verifier`: against the SHA-256, or only their count when the Xet read checks
+ * them against the Xet hash (`xetBytes`, ADR 0022).
  */
 export async function* contentBytes(
   job: FileJob,
   meta: FileMetadata,
   offset: number,
   /** Xet bytes only valid until the next step (`readXetFile`'s `lendChunks`): the caller copies them. */
-  lendChunks?: boolean,
+  lendChunks: boolean | undefined,
+  /** What the caller checks the bytes with; a Xet read may take the check over (`xetBytes`). */
+  verifier: Verifier,
 ): AsyncGenerator<Uint8Array> {
-  const useXet = job.useXet ?? !job.client.environment.disableXet;
-  if (meta.xetHash !== undefined && useXet && offset < meta.size) {
-    const bytes = readXetFile(job.client, {
-      repo: job.repo,
-      revision: meta.commit,
-      fileHash: meta.xetHash,
-      ...(offset > 0 ? { range: { start: offset, end: meta.size } } : {}),
-      // The SHA-256 check of the caller covers the whole file, resumed or not.
-      verify: false,
-      lendChunks,
-      signal: job.signal,
-    });
+  if (
+    meta.xetHash !== undefined &&
+    (job.useXet ?? !job.client.environment.disableXet) &&
+    offset < meta.size
+  ) {
+    const bytes = xetBytes(job, meta, offset, lendChunks, verifier);
     let started = false;
     try {
       for await (const chunk of bytes) {

@@ -4,7 +4,7 @@ import { type FileMetadata, getFileMetadata } from "../get-file-metadata.js";
 import { findCached, readCachedBytes, streamCachedFile } from "./cached-source.js";
 import { contentBytes } from "./content-bytes.js";
 import type { CacheDownload } from "./to-cache.js";
-import { createVerifier } from "./verify.js";
+import { createVerifier, type Verifier } from "./verify.js";
 
 export type ReadJob = Omit<CacheDownload, "lock" | "known">;
 
@@ -35,8 +35,8 @@ export async function chooseSource(job: ReadJob): Promise<Source> {
   return { kind: "hub", meta };
 }
 
-function hubBytes(job: ReadJob, meta: FileMetadata): AsyncGenerator<Uint8Array> {
-  return contentBytes(job, meta, 0);
+function hubBytes(job: ReadJob, meta: FileMetadata, verifier: Verifier): AsyncGenerator<Uint8Array> {
+  return contentBytes(job, meta, 0, false, verifier);
 }
 
 /** The whole file in memory, checked against its size and hash. */
@@ -53,7 +53,7 @@ export async function readToMemory(job: ReadJob, source: Source): Promise<Uint8A
   // gigabytes and sends a few bytes costs a few bytes.
   let out = new Uint8Array(Math.min(size, 1 << 20));
   let position = 0;
-  for await (const chunk of hubBytes(job, source.meta)) {
+  for await (const chunk of hubBytes(job, source.meta, verifier)) {
     verifier.update(chunk);
     const end = position + chunk.byteLength;
     if (end <= size) {
@@ -76,7 +76,7 @@ export function readToStream(job: ReadJob, source: Source): ReadableStream<Uint8
   if (source.kind === "cache") return streamCachedFile(source.file);
   const { meta } = source;
   const verifier = createVerifier(job.path, meta.etag, meta.size, meta.lfs);
-  const chunks = hubBytes(job, meta);
+  const chunks = hubBytes(job, meta, verifier);
   let position = 0;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {

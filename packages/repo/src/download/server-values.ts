@@ -103,6 +103,9 @@ export function listedFileMetadata(file: RepoFile, commit: string, where: string
     etag: checkServerEtag(file.lfs?.oid ?? file.oid, about),
     size: checkServerSize(file.lfs?.size ?? file.size, about),
     lfs: !!file.lfs,
+    // As `X-Xet-Hash` on `/resolve` (get-file-metadata.ts): the file is then read through Xet
+    // and checked against it, as `downloadFile` reads it (a value that is no Xet hash is left out).
+    ...(file.xetHash && /^[0-9a-f]{64}$/i.test(file.xetHash) ? { xetHash: file.xetHash.toLowerCase() } : {}),
   };
 }
 

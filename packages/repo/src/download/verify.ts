@@ -7,6 +7,11 @@ const GIT_SHA1 = /^[0-9a-f]{40}$/;
 export interface Verifier {
   update(chunk: Uint8Array): void;
   /**
+   * The bytes from here on are checked by the reader against another hash the Hub names for
+   * this file (a Xet file's, ADR 0022): they are counted, not hashed, and `finish` names nothing.
+   */
+  countOnly(): void;
+  /**
    * Throws if the byte count or the content hash differs from what was announced; returns the
    * content's name (the hash that names the blob), computed when the ETag could not be one.
    */
@@ -35,6 +40,9 @@ export function createVerifier(path: string, etag: string, size: number | undefi
     update(chunk) {
       received += chunk.byteLength;
       hash?.update(chunk);
+    },
+    countOnly() {
+      hash = undefined;
     },
     finish() {
       if (size !== undefined && received !== size) {

@@ -4,6 +4,7 @@
 // downloads through /resolve never need it (packages/repo/README.md, "Import cost").
 import { type HubClient, mayOpenOwnSockets, VERSION } from "@hfkit/http";
 import type { ReadXetFileOptions, XorbRangeReceiver } from "@hfkit/xet";
+import type { contentBytes } from "./content-bytes.js";
 import { socketGet } from "./socket-get.js";
 
 /**
@@ -50,4 +51,33 @@ export async function* readXetFile(
     });
   };
   yield* readXet(client, { ...options, receiveRange });
+}
+
+/**
+ * A Xet-stored file's bytes from `offset` on, for `contentBytes`. A whole file is checked
+ * against its Xet hash while it is read (`readXetFile`'s `verify`: the keyed-BLAKE3 chunk
+ * hashes' Merkle root, a fraction of a SHA-256's CPU), and `verifier` counts its bytes without
+ * hashing them, from the first byte on (before it, the plain download may still take over and
+ * is hashed). The SHA-256 stays when the caller asks for it (`verifySha256`), on a resumed read
+ * (a range: the chunks before it were not read, so their hashes are unknown), and when the
+ * ETag is not a SHA-256 (then the SHA-256 of the bytes names the blob). ADR 0022.
+ */
+export async function* xetBytes(
+  ...[job, meta, offset, lendChunks, verifier]: Parameters<typeof contentBytes>
+): AsyncGenerator<Uint8Array> {
+  const byXetHash = offset === 0 && !job.verifySha256 && /^[0-9a-f]{64}$/.test(meta.etag);
+  let first = true;
+  for await (const chunk of readXetFile(job.client, {
+    repo: job.repo,
+    revision: meta.commit,
+    fileHash: meta.xetHash as string,
+    ...(offset > 0 ? { range: { start: offset, end: meta.size } } : {}),
+    verify: byXetHash,
+    lendChunks,
+    signal: job.signal,
+  })) {
+    if (first && byXetHash) verifier.countOnly();
+    first = false;
+    yield chunk;
+  }
 }
