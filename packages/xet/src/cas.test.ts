@@ -601,6 +601,46 @@ describe("global dedup queries in flight", () => {
     expect(again.bytesUploaded).toBeLessThan(content.byteLength - firstXorb + (1 << 20));
     expect(Buffer.from(await read(again.files[0]!.xetHash)).equals(content)).toBe(true);
   });
+  it("hold up to 16 MiB of chunks before they wait for a late answer", {
+    timeout: 120_000,
+  }, async () => {
+    const cas = useFakeCas(server);
+    const content = noiseBytes(20 << 20, 43);
+    const first = await uploadXet(hub(), { repo: "acme/m", files: [{ content }], cacheDir: false });
+    const firstXorb = parseShard(cas.shards[0]!).xorbs[0]!.rawBytes;
+    // The answer comes once the upload has read past 12 MiB, or after 5 s. One 4 MiB slab of
+    // held chunks stopped chunking ~4 MiB after the query: only the timer would then answer.
+    let opened: "read" | "timer" | undefined;
+    let open = (_by: "read" | "timer") => {};
+    const gate = new Promise<void>((resolve) => {
+      open = (by) => {
+        opened ??= by;
+        resolve();
+      };
+    });
+    const timer = setTimeout(() => open("timer"), 5_000);
+    server.use(
+      http.get(`${CAS}/v1/chunks/default-merkledb/:hash`, async () => {
+        await gate;
+        return undefined;
+      }),
+    );
+    seen.length = 0;
+    const again = await uploadXet(hub(), {
+      repo: "acme/m",
+      files: [{ content }],
+      cacheDir: false,
+      onProgress: (event) => {
+        if (event.type === "xet-file-progress" && event.bytesRead >= 12 << 20) open("read");
+      },
+    }).finally(() => clearTimeout(timer));
+    expect(opened).toBe("read");
+    expect(again.files[0]!.xetHash).toBe(first.files[0]!.xetHash);
+    // The chunks held meanwhile were placed by the answer: the first xorb is not sent again.
+    expect(again.bytesDeduplicated).toBeGreaterThanOrEqual(firstXorb);
+    expect(again.bytesUploaded).toBeLessThan(content.byteLength - firstXorb + (1 << 20));
+    expect(Buffer.from(await read(again.files[0]!.xetHash)).equals(content)).toBe(true);
+  });
 });
 
 describe("download by reconstruction", () => {

@@ -72,6 +72,14 @@ const CONFIRM = Symbol("confirm");
 const DEDUP_QUERY_SPACING = 4 << 20;
 
 /**
+ * Bytes of chunks held while a global dedup query is pending; past them, chunking waits for the
+ * answer. One 4 MiB slab was ~10 ms of chunking: a 32 MiB upload then stopped for the rest of
+ * the round trip (40-120 ms under load, `pnpm bench` sharing the VM; issue 19), where xet-core
+ * never waits (an answer only covers the chunks after it comes).
+ */
+export const HELD_BYTES = 16 << 20;
+
+/**
  * While a xorb is being sent, chunking hands the event loop a turn every this many bytes.
  * Chunking is synchronous between file reads (one a 4 MiB piece, ~70 ms of CPU), and a socket
  * takes more of a xorb only when the loop polls: a 32 MiB upload's first 8 MiB xorb took
@@ -259,15 +267,21 @@ export class UploadSession {
       progressKey,
     );
     // A global dedup query is not waited for chunk by chunk: chunking and hashing go on while it
-    // is in flight, the chunks after it held (copied into a pooled slab) until the answer comes
-    // or the slab is full, then placed in order, so the answer still covers them. Waiting cost a
+    // is in flight, the chunks after it held (copied into pooled slabs) until the answer comes
+    // or HELD_BYTES are held, then placed in order, so the answer still covers them. Waiting cost a
     // round trip per query, more while the CAS was busy verifying a xorb (profiled: 30-110 ms
     // each, two queries in a 32 MiB upload).
     let query: Promise<void> | undefined;
     let answered = false;
-    const held: { hash: XetHash; size: number; at: number; first: boolean }[] = [];
+    const held: { hash: XetHash; size: number; slab: Uint8Array; at: number; first: boolean }[] = [];
     let heldBytes = 0;
-    let slab: Uint8Array | undefined;
+    /** The slabs the held chunks are in, the last one filled up to `slabUsed`. */
+    const heldSlabs: Uint8Array[] = [];
+    let slabUsed = 0;
+    const giveHeldSlabs = () => {
+      this.slabs.give(heldSlabs);
+      heldSlabs.length = 0;
+    };
     const placed = (location: Location, hash: XetHash, size: number) => {
       appendTerm(terms, location, hash);
       this.chunked += size;
@@ -287,12 +301,28 @@ export class UploadSession {
       if (query) await query;
       query = undefined;
       for (const chunk of held) {
-        await place((slab as Uint8Array).subarray(chunk.at, chunk.at + chunk.size), chunk.hash, chunk.first);
+        // A slab whose chunks are all placed goes back to the pool at once, for the xorb's next
+        // slab: the held bytes then cost one slab of memory more than the chunks, not two times.
+        if (chunk.slab !== heldSlabs[0]) this.slabs.give(heldSlabs.splice(0, 1));
+        await place(chunk.slab.subarray(chunk.at, chunk.at + chunk.size), chunk.hash, chunk.first);
       }
       held.length = 0;
       heldBytes = 0;
-      if (slab) this.slabs.give([slab]);
-      slab = undefined;
+      giveHeldSlabs();
+    };
+    /** Keeps a copy of the chunk (its bytes are in a reused read buffer) until the answer comes. */
+    const hold = (data: Uint8Array, hash: XetHash, first: boolean) => {
+      const size = data.byteLength;
+      let slab = heldSlabs[heldSlabs.length - 1];
+      if (!slab || slabUsed + size > slab.byteLength) {
+        slab = this.slabs.take(SLAB);
+        heldSlabs.push(slab);
+        slabUsed = 0;
+      }
+      slab.set(data, slabUsed);
+      held.push({ hash, size, slab, at: slabUsed, first });
+      slabUsed += size;
+      heldBytes += size;
     };
     /** Whether a new chunk is asked about in a global dedup query. */
     const asks = (hash: XetHash, first: boolean) =>
@@ -302,11 +332,9 @@ export class UploadSession {
     /** The rest of {@link handle} when the chunk cannot be placed without waiting. */
     const handleLater = async (data: Uint8Array, hash: XetHash, first: boolean) => {
       const size = data.byteLength;
-      if (query && (answered || heldBytes + size > SLAB)) await release();
+      if (query && (answered || heldBytes + size > HELD_BYTES)) await release();
       if (query) {
-        (slab as Uint8Array).set(data, heldBytes);
-        held.push({ hash, size, at: heldBytes, first });
-        heldBytes += size;
+        hold(data, hash, first);
         return;
       }
       const location = await this.lookup(hash, size);
@@ -319,10 +347,7 @@ export class UploadSession {
         // Settled in release(); a failure meanwhile must not go unhandled.
         asked.catch(() => {});
         query = asked;
-        slab = this.slabs.take(SLAB);
-        slab.set(data, 0);
-        held.push({ hash, size, at: 0, first });
-        heldBytes = size;
+        hold(data, hash, first);
         return;
       }
       await place(data, hash, first, location);
@@ -385,8 +410,7 @@ export class UploadSession {
       await release();
       if (source.chunks && chunks.length !== source.chunks.length) throw chunksUnlike(source);
     } finally {
-      if (slab) this.slabs.give([slab]);
-      slab = undefined;
+      giveHeldSlabs();
     }
     if (source.size !== undefined && read !== source.size) {
       throw new InvalidInputError(
