@@ -398,10 +398,12 @@ export class UploadSession {
         for (const data of splitter.push(piece)) {
           const waiting = handle(data);
           if (waiting) await waiting;
-          // A turn for the sockets between chunks, not inside the chunk's own path.
+          // A turn for the sockets between chunks, not inside the chunk's own path: for xorbs
+          // being sent, and for a pending dedup query, whose host lookup, connection, request
+          // and answer each need one (a turn per 4 MiB read made its answer ~30 ms late).
           if (sinceYield >= YIELD_SPACING) {
             sinceYield = 0;
-            if (this.queue.pending > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+            if (this.queue.pending > 0 || query) await new Promise<void>((resolve) => setImmediate(resolve));
           }
         }
       }
