@@ -565,51 +565,16 @@ describe("deduplication", () => {
 });
 
 describe("global dedup queries in flight", () => {
-  it("go on chunking while the answer is pending, and the chunks held meanwhile are still deduplicated", {
-    timeout: 120_000,
-  }, async () => {
+  /**
+   * Uploads `size` bytes of noise, then again with the dedup answer held back until the second
+   * upload has read `readBefore` bytes (or 5 s passed: `opened` then says "timer").
+   */
+  async function reuploadWithLateAnswer(size: number, seed: number, readBefore: number) {
     const cas = useFakeCas(server);
-    const content = noiseBytes(10 << 20, 41);
+    const content = noiseBytes(size, seed);
     const first = await uploadXet(hub(), { repo: "acme/m", files: [{ content }], cacheDir: false });
     // A dedup answer lists the one xorb holding the chunk asked about: here the first one.
     const firstXorb = parseShard(cas.shards[0]!).xorbs[0]!.rawBytes;
-    expect(firstXorb).toBeGreaterThan(3 << 20);
-    // The next answer is held back until the upload has read past its first 4 MiB piece: an
-    // upload that waited for the answer before chunking on would never get there.
-    let open = () => {};
-    const gate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    server.use(
-      http.get(`${CAS}/v1/chunks/default-merkledb/:hash`, async () => {
-        await gate;
-        return undefined; // then the fake CAS answers
-      }),
-    );
-    seen.length = 0;
-    const again = await uploadXet(hub(), {
-      repo: "acme/m",
-      files: [{ content }],
-      cacheDir: false,
-      onProgress: (event) => {
-        if (event.type === "xet-file-progress" && event.bytesRead >= 4 << 20) open();
-      },
-    });
-    expect(again.files[0]!.xetHash).toBe(first.files[0]!.xetHash);
-    // The chunks held while the query was pending were placed by its answer: not sent again.
-    expect(again.bytesDeduplicated).toBeGreaterThanOrEqual(firstXorb);
-    expect(again.bytesUploaded).toBeLessThan(content.byteLength - firstXorb + (1 << 20));
-    expect(Buffer.from(await read(again.files[0]!.xetHash)).equals(content)).toBe(true);
-  });
-  it("hold up to 16 MiB of chunks before they wait for a late answer", {
-    timeout: 120_000,
-  }, async () => {
-    const cas = useFakeCas(server);
-    const content = noiseBytes(20 << 20, 43);
-    const first = await uploadXet(hub(), { repo: "acme/m", files: [{ content }], cacheDir: false });
-    const firstXorb = parseShard(cas.shards[0]!).xorbs[0]!.rawBytes;
-    // The answer comes once the upload has read past 12 MiB, or after 5 s. One 4 MiB slab of
-    // held chunks stopped chunking ~4 MiB after the query: only the timer would then answer.
     let opened: "read" | "timer" | undefined;
     let open = (_by: "read" | "timer") => {};
     const gate = new Promise<void>((resolve) => {
@@ -622,7 +587,7 @@ describe("global dedup queries in flight", () => {
     server.use(
       http.get(`${CAS}/v1/chunks/default-merkledb/:hash`, async () => {
         await gate;
-        return undefined;
+        return undefined; // then the fake CAS answers
       }),
     );
     seen.length = 0;
@@ -631,15 +596,32 @@ describe("global dedup queries in flight", () => {
       files: [{ content }],
       cacheDir: false,
       onProgress: (event) => {
-        if (event.type === "xet-file-progress" && event.bytesRead >= 12 << 20) open("read");
+        if (event.type === "xet-file-progress" && event.bytesRead >= readBefore) open("read");
       },
     }).finally(() => clearTimeout(timer));
-    expect(opened).toBe("read");
     expect(again.files[0]!.xetHash).toBe(first.files[0]!.xetHash);
-    // The chunks held meanwhile were placed by the answer: the first xorb is not sent again.
+    // The chunks held while the query was pending were placed by its answer: not sent again.
     expect(again.bytesDeduplicated).toBeGreaterThanOrEqual(firstXorb);
     expect(again.bytesUploaded).toBeLessThan(content.byteLength - firstXorb + (1 << 20));
     expect(Buffer.from(await read(again.files[0]!.xetHash)).equals(content)).toBe(true);
+    return { opened, firstXorb };
+  }
+
+  it("go on chunking while the answer is pending, and the chunks held meanwhile are still deduplicated", {
+    timeout: 120_000,
+  }, async () => {
+    // Held back until the upload has read past its first 4 MiB piece: an upload that waited
+    // for the answer before chunking on would never get there.
+    const { opened, firstXorb } = await reuploadWithLateAnswer(10 << 20, 41, 4 << 20);
+    expect(firstXorb).toBeGreaterThan(3 << 20);
+    expect(opened).toBe("read");
+  });
+
+  it("hold up to 16 MiB of chunks before they wait for a late answer", { timeout: 120_000 }, async () => {
+    // Held back until the upload has read past 12 MiB: with one 4 MiB slab of held chunks,
+    // chunking stopped ~4 MiB after the query and only the timer answered.
+    const { opened } = await reuploadWithLateAnswer(20 << 20, 43, 12 << 20);
+    expect(opened).toBe("read");
   });
 });
 

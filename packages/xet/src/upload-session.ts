@@ -77,7 +77,7 @@ const DEDUP_QUERY_SPACING = 4 << 20;
  * the round trip (40-120 ms under load, `pnpm bench` sharing the VM; issue 19), where xet-core
  * never waits (an answer only covers the chunks after it comes).
  */
-export const HELD_BYTES = 16 << 20;
+const HELD_BYTES = 16 << 20;
 
 /**
  * While a xorb is being sent, chunking hands the event loop a turn every this many bytes.
