@@ -123,13 +123,20 @@ export class CompressionProbe {
   }
 }
 
-/** The smallest xorb the size policy aims for (the last one of an upload may be smaller). */
+/** The smallest xorb the size policy aims for after the first (the last one may be smaller). */
 export const MIN_XORB_TARGET = 8 << 20;
 
 /**
- * Raw bytes a xorb is closed at: the first xorbs of an upload are small (8, 16, 32 MiB, then
- * 64 MiB), and so are the last ones (half of what is left to chunk, when the sizes are known;
- * the last 16 MiB or less in one). The CAS verifies each xorb while the next one is being chunked; 64 MiB xorbs
+ * The first xorb of an upload of more than 16 MiB (or of unknown size): the CAS starts checking
+ * xorbs once this much is chunked. With 8 MiB, a 32 MiB upload's CAS sat idle for its first
+ * ~70 ms of chunking and was the limit at the end (issue 19).
+ */
+const FIRST_XORB_TARGET = 4 << 20;
+
+/**
+ * Raw bytes a xorb is closed at: the first xorbs of an upload are small (4, 8, 16, 32 MiB, then
+ * 64 MiB; 8 MiB first when all of it is 16 MiB or less), and so are the last ones (half of what
+ * is left to chunk, when the sizes are known; the last 16 MiB or less in one). The CAS verifies each xorb while the next one is being chunked; 64 MiB xorbs
  * throughout left it idle until the first 64 MiB were chunked, and left the client idle while it
  * verified the last 64 MiB: a 32 MiB upload was one xorb sent after all its chunking, with
  * nothing overlapped. Any size up to 64 MiB is valid (hub-docs xorb.md).
@@ -148,7 +155,10 @@ export function xorbTarget(
   remaining: number | undefined,
   budget = 3 * MAX_XORB_BYTES,
 ): number {
-  const ramp = MIN_XORB_TARGET * 2 ** Math.min(closed, 3);
+  const ramp =
+    closed === 0 && remaining !== undefined && remaining <= 2 * MIN_XORB_TARGET
+      ? MIN_XORB_TARGET
+      : FIRST_XORB_TARGET * 2 ** Math.min(closed, 4);
   // Up to 16 MiB left goes in one xorb: halving further would only add a tiny last xorb.
   const taper =
     remaining === undefined
