@@ -244,7 +244,7 @@ describe("upload through the CAS", () => {
     expect((await client.connection()).accessToken).toBe("xet_read_2");
   });
 
-  it("closes small xorbs first and last (8, 16, 32 then 64 MiB; at most half of what is left), each the bytes the shard lists", {
+  it("closes small xorbs first and last (4, 8, 16, 32 then 64 MiB; at most half of what is left), each the bytes the shard lists", {
     timeout: 120_000,
   }, async () => {
     const cas = useFakeCas(server);
@@ -268,7 +268,7 @@ describe("upload through the CAS", () => {
       if (i < sizes.length - 1) expect(size).toBeGreaterThan(target - (128 << 10));
       before += size;
     }
-    expect(sizes.length).toBe(4); // 8, 16, then 8 (half of the 16 left) and the rest
+    expect(sizes.length).toBe(4); // 4, 8, then 14 (half of the 28 left) and the rest
     expect(sizes[1]).toBeGreaterThan(sizes[0]!);
     // Each xorb POST carried exactly the chunks the shard lists for it.
     const posted = requests(/POST .*\/v1\/xorbs/).map((r) => r.url.pathname.split("/").at(-1));
@@ -276,10 +276,14 @@ describe("upload through the CAS", () => {
     expect(Buffer.from(await read(result.files[0]!.xetHash)).equals(content)).toBe(true);
   });
 
-  it("sizes xorbs by the policy: ramp up from 8 MiB, taper to half of what is left, never past 64 MiB", () => {
+  it("sizes xorbs by the policy: ramp up from 4 MiB, taper to half of what is left, never past 64 MiB", () => {
     const MiB = 1 << 20;
-    expect([0, 1, 2, 3, 4].map((n) => xorbTarget(n, undefined) / MiB)).toEqual([8, 16, 32, 64, 64]);
-    expect(xorbTarget(0, 2048 * MiB)).toBe(MIN_XORB_TARGET);
+    expect([0, 1, 2, 3, 4, 5].map((n) => xorbTarget(n, undefined) / MiB)).toEqual([4, 8, 16, 32, 64, 64]);
+    expect(xorbTarget(0, 2048 * MiB)).toBe(4 * MiB);
+    // An upload of 16 MiB or less starts at 8 MiB, as before: one or two xorbs.
+    expect(xorbTarget(0, 16 * MiB)).toBe(MIN_XORB_TARGET);
+    expect(xorbTarget(0, 6 * MiB)).toBe(MIN_XORB_TARGET);
+    expect(xorbTarget(0, 17 * MiB)).toBe(4 * MiB);
     expect(xorbTarget(9, 2048 * MiB)).toBe(64 * MiB);
     expect(xorbTarget(9, 100 * MiB)).toBe(50 * MiB);
     expect(xorbTarget(9, 20 * MiB)).toBe(10 * MiB);
@@ -307,7 +311,7 @@ describe("upload through the CAS", () => {
     });
     const sizes = parseShard(cas.shards[0]!).xorbs.map((x) => x.rawBytes);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(total);
-    // 8, 16, 32, then 32 where half of the budget allowed 36 (half of the 72 MiB left), then the taper.
+    // 4, 8, 16, then 32 where a third of the budget allows 32 (half of the 100 MiB left is 50), then the taper.
     expect(Math.max(...sizes)).toBeLessThanOrEqual(32 * MiB);
     expect(sizes[3]).toBeGreaterThan(32 * MiB - 128 * 1024);
   });
@@ -489,7 +493,7 @@ describe("deduplication", () => {
   }, async () => {
     const cas = useFakeCas(server);
     const cacheDir = freshCache();
-    // 3 files of 24 MiB: several xorbs (8, 16, 32 MiB…), so the stop comes after the first is accepted.
+    // 3 files of 24 MiB: several xorbs (4, 8, 16 MiB…), so the stop comes after the first is accepted.
     const big = [1, 2, 3].map((seed) => ({ content: noiseBytes(24 << 20, seed) }));
     const controller = new AbortController();
     const stopped = uploadXetIter(hub(), {
@@ -518,8 +522,8 @@ describe("deduplication", () => {
     await flush();
     const sentAgain = requests(/POST .*\/v1\/xorbs/).map((r) => r.url.pathname.split("/").at(-1));
     for (const xorb of accepted) expect(sentAgain).not.toContain(xorb);
-    // Every chunk of the accepted xorbs is referenced, not sent (~128 in an 8 MiB xorb).
-    expect(acceptedChunks).toBeGreaterThan(100);
+    // Every chunk of the accepted xorbs is referenced, not sent (~64 in the first, 4 MiB xorb).
+    expect(acceptedChunks).toBeGreaterThan(40);
     expect(result.chunksDeduplicated).toBeGreaterThanOrEqual(acceptedChunks);
     // The shard lists the xorbs of the first run in its CAS info, and registers all three files.
     const shard = parseShard(cas.shards[0]!);
@@ -565,21 +569,25 @@ describe("deduplication", () => {
 });
 
 describe("global dedup queries in flight", () => {
-  it("go on chunking while the answer is pending, and the chunks held meanwhile are still deduplicated", {
-    timeout: 120_000,
-  }, async () => {
+  /**
+   * Uploads `size` bytes of noise, then again with the dedup answer held back until the second
+   * upload has read `readBefore` bytes (or 5 s passed: `opened` then says "timer").
+   */
+  async function reuploadWithLateAnswer(size: number, seed: number, readBefore: number) {
     const cas = useFakeCas(server);
-    const content = noiseBytes(10 << 20, 41);
+    const content = noiseBytes(size, seed);
     const first = await uploadXet(hub(), { repo: "acme/m", files: [{ content }], cacheDir: false });
     // A dedup answer lists the one xorb holding the chunk asked about: here the first one.
     const firstXorb = parseShard(cas.shards[0]!).xorbs[0]!.rawBytes;
-    expect(firstXorb).toBeGreaterThan(3 << 20);
-    // The next answer is held back until the upload has read past its first 4 MiB piece: an
-    // upload that waited for the answer before chunking on would never get there.
-    let open = () => {};
+    let opened: "read" | "timer" | undefined;
+    let open = (_by: "read" | "timer") => {};
     const gate = new Promise<void>((resolve) => {
-      open = resolve;
+      open = (by) => {
+        opened ??= by;
+        resolve();
+      };
     });
+    const timer = setTimeout(() => open("timer"), 5_000);
     server.use(
       http.get(`${CAS}/v1/chunks/default-merkledb/:hash`, async () => {
         await gate;
@@ -592,14 +600,32 @@ describe("global dedup queries in flight", () => {
       files: [{ content }],
       cacheDir: false,
       onProgress: (event) => {
-        if (event.type === "xet-file-progress" && event.bytesRead >= 4 << 20) open();
+        if (event.type === "xet-file-progress" && event.bytesRead >= readBefore) open("read");
       },
-    });
+    }).finally(() => clearTimeout(timer));
     expect(again.files[0]!.xetHash).toBe(first.files[0]!.xetHash);
     // The chunks held while the query was pending were placed by its answer: not sent again.
     expect(again.bytesDeduplicated).toBeGreaterThanOrEqual(firstXorb);
     expect(again.bytesUploaded).toBeLessThan(content.byteLength - firstXorb + (1 << 20));
     expect(Buffer.from(await read(again.files[0]!.xetHash)).equals(content)).toBe(true);
+    return { opened, firstXorb };
+  }
+
+  it("go on chunking while the answer is pending, and the chunks held meanwhile are still deduplicated", {
+    timeout: 120_000,
+  }, async () => {
+    // Held back until the upload has read past its first 4 MiB piece: an upload that waited
+    // for the answer before chunking on would never get there.
+    const { opened, firstXorb } = await reuploadWithLateAnswer(10 << 20, 41, 4 << 20);
+    expect(firstXorb).toBeGreaterThan(3 << 20);
+    expect(opened).toBe("read");
+  });
+
+  it("hold up to 16 MiB of chunks before they wait for a late answer", { timeout: 120_000 }, async () => {
+    // Held back until the upload has read past 12 MiB: with one 4 MiB slab of held chunks,
+    // chunking stopped ~4 MiB after the query and only the timer answered.
+    const { opened } = await reuploadWithLateAnswer(20 << 20, 43, 12 << 20);
+    expect(opened).toBe("read");
   });
 });
 

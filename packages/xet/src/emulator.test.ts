@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
-import { createHubClient, type HubClient } from "@hfkit/http";
+import { createHubClient, HTTP_CHANNELS, type HubClient } from "@hfkit/http";
 import { pythonSkipReason, runPython } from "@hfkit/testing/python";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -166,6 +167,34 @@ describe("round trips through the emulator's CAS", () => {
     await uploadXet(hub, { repo, files: [{ content: data }], cacheDir: false });
     const again = await uploadXet(hub, { repo, files: [{ content: data }], cacheDir: false });
     expect(again.xorbsUploaded).toBe(0);
+  }, 120_000);
+
+  it("takes a dedup query's answer while the file's first 4 MiB read is still being chunked", async () => {
+    // Over a real socket the query needs several turns of the event loop (host lookup,
+    // connection, request, answer): chunking hands the loop one every 256 KiB while a query is
+    // pending, not only between 4 MiB reads, so the answer comes ~one read earlier.
+    const path = join(work, "dedup-answer.bin");
+    writeFileSync(path, noiseBytes(16 * MiB, 25));
+    let bytesRead = 0;
+    let readWhenAnswered: number | undefined;
+    const onEnd = (event: unknown) => {
+      const { url } = event as { url: string };
+      if (url.includes("/v1/chunks/")) readWhenAnswered ??= bytesRead;
+    };
+    subscribe(HTTP_CHANNELS.end, onEnd);
+    try {
+      await uploadXet(hub, {
+        repo,
+        files: [{ path }],
+        cacheDir: false,
+        onProgress: (event) => {
+          if (event.type === "xet-file-progress") bytesRead = event.bytesRead;
+        },
+      });
+    } finally {
+      unsubscribe(HTTP_CHANNELS.end, onEnd);
+    }
+    expect(readWhenAnswered).toBe(0);
   }, 120_000);
 });
 

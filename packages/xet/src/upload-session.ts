@@ -72,6 +72,14 @@ const CONFIRM = Symbol("confirm");
 const DEDUP_QUERY_SPACING = 4 << 20;
 
 /**
+ * Bytes of chunks held while a global dedup query is pending; past them, chunking waits for the
+ * answer. One 4 MiB slab was ~10 ms of chunking: a 32 MiB upload then stopped for the rest of
+ * the round trip (40-120 ms under load, `pnpm bench` sharing the VM; issue 19), where xet-core
+ * never waits (an answer only covers the chunks after it comes).
+ */
+const HELD_BYTES = 16 << 20;
+
+/**
  * While a xorb is being sent, chunking hands the event loop a turn every this many bytes.
  * Chunking is synchronous between file reads (one a 4 MiB piece, ~70 ms of CPU), and a socket
  * takes more of a xorb only when the loop polls: a 32 MiB upload's first 8 MiB xorb took
@@ -115,13 +123,20 @@ export class CompressionProbe {
   }
 }
 
-/** The smallest xorb the size policy aims for (the last one of an upload may be smaller). */
+/** The smallest xorb the size policy aims for after the first (the last one may be smaller). */
 export const MIN_XORB_TARGET = 8 << 20;
 
 /**
- * Raw bytes a xorb is closed at: the first xorbs of an upload are small (8, 16, 32 MiB, then
- * 64 MiB), and so are the last ones (half of what is left to chunk, when the sizes are known;
- * the last 16 MiB or less in one). The CAS verifies each xorb while the next one is being chunked; 64 MiB xorbs
+ * The first xorb of an upload of more than 16 MiB (or of unknown size): the CAS starts checking
+ * xorbs once this much is chunked. With 8 MiB, a 32 MiB upload's CAS sat idle for its first
+ * ~70 ms of chunking and was the limit at the end (issue 19).
+ */
+const FIRST_XORB_TARGET = 4 << 20;
+
+/**
+ * Raw bytes a xorb is closed at: the first xorbs of an upload are small (4, 8, 16, 32 MiB, then
+ * 64 MiB; 8 MiB first when all of it is 16 MiB or less), and so are the last ones (half of what
+ * is left to chunk, when the sizes are known; the last 16 MiB or less in one). The CAS verifies each xorb while the next one is being chunked; 64 MiB xorbs
  * throughout left it idle until the first 64 MiB were chunked, and left the client idle while it
  * verified the last 64 MiB: a 32 MiB upload was one xorb sent after all its chunking, with
  * nothing overlapped. Any size up to 64 MiB is valid (hub-docs xorb.md).
@@ -140,7 +155,10 @@ export function xorbTarget(
   remaining: number | undefined,
   budget = 3 * MAX_XORB_BYTES,
 ): number {
-  const ramp = MIN_XORB_TARGET * 2 ** Math.min(closed, 3);
+  const ramp =
+    closed === 0 && remaining !== undefined && remaining <= 2 * MIN_XORB_TARGET
+      ? MIN_XORB_TARGET
+      : FIRST_XORB_TARGET * 2 ** Math.min(closed, 4);
   // Up to 16 MiB left goes in one xorb: halving further would only add a tiny last xorb.
   const taper =
     remaining === undefined
@@ -259,15 +277,21 @@ export class UploadSession {
       progressKey,
     );
     // A global dedup query is not waited for chunk by chunk: chunking and hashing go on while it
-    // is in flight, the chunks after it held (copied into a pooled slab) until the answer comes
-    // or the slab is full, then placed in order, so the answer still covers them. Waiting cost a
+    // is in flight, the chunks after it held (copied into pooled slabs) until the answer comes
+    // or HELD_BYTES are held, then placed in order, so the answer still covers them. Waiting cost a
     // round trip per query, more while the CAS was busy verifying a xorb (profiled: 30-110 ms
     // each, two queries in a 32 MiB upload).
     let query: Promise<void> | undefined;
     let answered = false;
-    const held: { hash: XetHash; size: number; at: number; first: boolean }[] = [];
+    const held: { hash: XetHash; size: number; slab: Uint8Array; at: number; first: boolean }[] = [];
     let heldBytes = 0;
-    let slab: Uint8Array | undefined;
+    /** The slabs the held chunks are in, the last one filled up to `slabUsed`. */
+    const heldSlabs: Uint8Array[] = [];
+    let slabUsed = 0;
+    const giveHeldSlabs = () => {
+      this.slabs.give(heldSlabs);
+      heldSlabs.length = 0;
+    };
     const placed = (location: Location, hash: XetHash, size: number) => {
       appendTerm(terms, location, hash);
       this.chunked += size;
@@ -287,12 +311,28 @@ export class UploadSession {
       if (query) await query;
       query = undefined;
       for (const chunk of held) {
-        await place((slab as Uint8Array).subarray(chunk.at, chunk.at + chunk.size), chunk.hash, chunk.first);
+        // A slab whose chunks are all placed goes back to the pool at once, for the xorb's next
+        // slab: the held bytes then cost one slab of memory more than the chunks, not two times.
+        if (chunk.slab !== heldSlabs[0]) this.slabs.give(heldSlabs.splice(0, 1));
+        await place(chunk.slab.subarray(chunk.at, chunk.at + chunk.size), chunk.hash, chunk.first);
       }
       held.length = 0;
       heldBytes = 0;
-      if (slab) this.slabs.give([slab]);
-      slab = undefined;
+      giveHeldSlabs();
+    };
+    /** Keeps a copy of the chunk (its bytes are in a reused read buffer) until the answer comes. */
+    const hold = (data: Uint8Array, hash: XetHash, first: boolean) => {
+      const size = data.byteLength;
+      let slab = heldSlabs[heldSlabs.length - 1];
+      if (!slab || slabUsed + size > slab.byteLength) {
+        slab = this.slabs.take(SLAB);
+        heldSlabs.push(slab);
+        slabUsed = 0;
+      }
+      slab.set(data, slabUsed);
+      held.push({ hash, size, slab, at: slabUsed, first });
+      slabUsed += size;
+      heldBytes += size;
     };
     /** Whether a new chunk is asked about in a global dedup query. */
     const asks = (hash: XetHash, first: boolean) =>
@@ -302,11 +342,9 @@ export class UploadSession {
     /** The rest of {@link handle} when the chunk cannot be placed without waiting. */
     const handleLater = async (data: Uint8Array, hash: XetHash, first: boolean) => {
       const size = data.byteLength;
-      if (query && (answered || heldBytes + size > SLAB)) await release();
+      if (query && (answered || heldBytes + size > HELD_BYTES)) await release();
       if (query) {
-        (slab as Uint8Array).set(data, heldBytes);
-        held.push({ hash, size, at: heldBytes, first });
-        heldBytes += size;
+        hold(data, hash, first);
         return;
       }
       const location = await this.lookup(hash, size);
@@ -319,10 +357,7 @@ export class UploadSession {
         // Settled in release(); a failure meanwhile must not go unhandled.
         asked.catch(() => {});
         query = asked;
-        slab = this.slabs.take(SLAB);
-        slab.set(data, 0);
-        held.push({ hash, size, at: 0, first });
-        heldBytes = size;
+        hold(data, hash, first);
         return;
       }
       await place(data, hash, first, location);
@@ -373,10 +408,12 @@ export class UploadSession {
         for (const data of splitter.push(piece)) {
           const waiting = handle(data);
           if (waiting) await waiting;
-          // A turn for the sockets between chunks, not inside the chunk's own path.
+          // A turn for the sockets between chunks, not inside the chunk's own path: for xorbs
+          // being sent, and for a pending dedup query, whose host lookup, connection, request
+          // and answer each need one (a turn per 4 MiB read made its answer ~30 ms late).
           if (sinceYield >= YIELD_SPACING) {
             sinceYield = 0;
-            if (this.queue.pending > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+            if (this.queue.pending > 0 || query) await new Promise<void>((resolve) => setImmediate(resolve));
           }
         }
       }
@@ -385,8 +422,7 @@ export class UploadSession {
       await release();
       if (source.chunks && chunks.length !== source.chunks.length) throw chunksUnlike(source);
     } finally {
-      if (slab) this.slabs.give([slab]);
-      slab = undefined;
+      giveHeldSlabs();
     }
     if (source.size !== undefined && read !== source.size) {
       throw new InvalidInputError(

@@ -1,0 +1,83 @@
+// One-file uploads of two hfkit builds (and Python) interleaved in `pnpm bench`'s own setting:
+// one warm emulator on CPU 1 for every sample, each sample a new file of random bytes, a new
+// repo and a fresh HF_HOME, the client alone in its process on CPU 0 (client-once.mjs of each
+// build, py_once.py). Prints one JSON line per sample (the call's seconds and CPU, as the
+// bench's clients report them), then the medians and, per contender, the median of its
+// per-round ratio to the first contender with how many rounds it was faster.
+//   HFKIT_BASE=<a built checkout, e.g. main> node upload-ab.mjs <xet|lfs> <rounds> <contenders> [fileMiB]
+// Contenders, comma-separated, rotated each round: hfkit (this checkout), base ($HFKIT_BASE), py.
+import { execFileSync } from "node:child_process";
+import { randomFillSync } from "node:crypto";
+import { closeSync, openSync, rmSync, writeSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join } from "node:path";
+import { ensurePython } from "@hfkit/testing/python";
+import { BENCH_DIR, freshHome, newRepo, pinned, startEmulator, TOKEN } from "./cases/context.mjs";
+import { median } from "./lib.mjs";
+
+const [mode, rounds, list, mib = "32"] = process.argv.slice(2);
+if (!["xet", "lfs"].includes(mode) || !rounds || !list)
+  throw new Error("usage: upload-ab.mjs <xet|lfs> <rounds> <contenders> [fileMiB]");
+const order = list.split(",");
+if (order.includes("base") && !process.env.HFKIT_BASE) throw new Error("set HFKIT_BASE");
+const { python } = order.includes("py") ? await ensurePython() : {};
+const { endpoint, stop } = await startEmulator();
+
+function sample(contender, file, repo, home) {
+  const env = { ...process.env, HF_HOME: home };
+  let command;
+  if (contender === "py") {
+    Object.assign(env, { HF_ENDPOINT: endpoint, HF_TOKEN: TOKEN, HF_HUB_DISABLE_PROGRESS_BARS: "1" });
+    if (mode === "lfs") env.HF_HUB_DISABLE_XET = "1";
+    command = [python, [join(BENCH_DIR, "py_once.py"), "file", file, repo]];
+  } else {
+    env.HFKIT_BENCH_XET = mode === "xet" ? "1" : "0";
+    const tree = contender === "base" ? join(process.env.HFKIT_BASE, "tooling/bench") : BENCH_DIR;
+    command = [process.execPath, [join(tree, "client-once.mjs"), "hfkit", "file", endpoint, file, repo]];
+  }
+  const [bin, args] = pinned(...command);
+  const out = execFileSync(bin, args, { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return JSON.parse(out.trim().split("\n").at(-1));
+}
+
+const byRound = [];
+try {
+  for (let round = 0; round < Number(rounds); round++) {
+    const results = {};
+    for (const contender of [...order.slice(round % order.length), ...order.slice(0, round % order.length)]) {
+      const home = freshHome();
+      const file = join(home, "model.bin");
+      const fd = openSync(file, "w");
+      const block = Buffer.allocUnsafe(8 << 20);
+      for (let left = Number(mib) << 20; left > 0; left -= block.length)
+        writeSync(fd, randomFillSync(block), 0, Math.min(left, block.length));
+      closeSync(fd);
+      const load = +loadavg()[0].toFixed(1);
+      try {
+        const { seconds, cpuSeconds, maxRssMB } = sample(
+          contender,
+          file,
+          await newRepo(endpoint, "ab"),
+          home,
+        );
+        results[contender] = { seconds, cpuSeconds };
+        console.log(JSON.stringify({ round, contender, load, seconds, cpuSeconds, maxRssMB }));
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    }
+    byRound.push(results);
+  }
+} finally {
+  stop();
+}
+for (const contender of order) {
+  const ratios = byRound.map((r) => r[contender].seconds / r[order[0]].seconds);
+  console.log(
+    `${contender}: seconds ${median(byRound.map((r) => r[contender].seconds)).toFixed(3)}, CPU ${median(
+      byRound.map((r) => r[contender].cpuSeconds),
+    ).toFixed(3)}, ÷ ${order[0]} per round ${median(ratios).toFixed(3)} (faster in ${
+      ratios.filter((x) => x < 1).length
+    } of ${ratios.length})`,
+  );
+}
