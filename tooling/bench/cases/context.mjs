@@ -136,6 +136,15 @@ export function chooseContenders(parts) {
  * shared machine hits all of them alike. A contender that fails once is reported as not run,
  * with the reason, and not tried again.
  */
+/**
+ * Before each sample: the page cache's dirty pages written out (`sync`), so that no sample pays
+ * for the writeback of the files an earlier one wrote (a 2 GiB download writes 2 GiB; the
+ * official client's 8-10 s of it left the flushing to the next samples).
+ */
+function settle() {
+  if (hasCommand("sync")) execFileSync("sync", { stdio: "ignore" });
+}
+
 export async function rounds(all, runs, log) {
   const contenders =
     contenderFilter.length === 0
@@ -152,6 +161,7 @@ export async function rounds(all, runs, log) {
       const index = (k + i) % contenders.length;
       const row = rows[index];
       if (row.skipped) continue;
+      settle();
       try {
         const result = await contenders[index].run();
         row.samples.push(result.value ?? result.seconds);
