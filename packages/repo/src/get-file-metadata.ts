@@ -15,7 +15,12 @@ import {
   repoWebPath,
 } from "@hfkit/http";
 import { checkRepoPath } from "./cache/names.js";
-import { checkServerCommit, checkServerEtag, checkServerSize } from "./download/server-values.js";
+import {
+  checkServerCommit,
+  checkServerEtag,
+  checkServerSize,
+  xetHashField,
+} from "./download/server-values.js";
 import { getPathsInfo } from "./get-paths-info.js";
 import { getRepoInfo } from "./get-repo-info.js";
 import type { RepoOperationOptions } from "./types.js";
@@ -123,7 +128,6 @@ export async function getFileMetadata(
     }
     const commit = headers.get("x-repo-commit");
     const linkedEtag = normaliseEtag(headers.get("x-linked-etag"));
-    const xetHash = headers.get("x-xet-hash")?.toLowerCase();
     const etag = linkedEtag ?? normaliseEtag(headers.get("etag"));
     // On a redirect Content-Length is the redirect's own; LFS files announce X-Linked-Size.
     const sizeHeader =
@@ -143,7 +147,7 @@ export async function getFileMetadata(
       // Digits only: Number() would read "", "0x10" or "1e3" as sizes.
       size: checkServerSize(/^\d{1,16}$/.test(sizeHeader) ? Number(sizeHeader) : sizeHeader, where),
       lfs: linkedEtag !== undefined,
-      ...(xetHash && /^[0-9a-f]{64}$/.test(xetHash) ? { xetHash } : {}),
+      ...xetHashField(headers.get("x-xet-hash")),
     };
   }
 }

@@ -20,6 +20,18 @@ export function blobNameOf(etag: string): string | undefined {
   return BLOB_NAME.test(etag) ? etag : undefined;
 }
 
+const XET_HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * `{ xetHash }` for a file's metadata from the Xet file hash the server sent (`X-Xet-Hash`, a
+ * listing's `xetHash`), lowercased; nothing when absent or not 64 hex characters, so the file
+ * is then read through `/resolve`.
+ */
+export function xetHashField(value: string | null | undefined): { xetHash?: string } {
+  const xetHash = value?.toLowerCase();
+  return xetHash && XET_HASH.test(xetHash) ? { xetHash } : {};
+}
+
 /** A commit id the server sent (`X-Repo-Commit`, repo info `sha`): exactly 40 lowercase hex. */
 export function checkServerCommit(value: unknown, where: string): string {
   if (typeof value === "string" && isCommitId(value)) return value;
@@ -105,7 +117,7 @@ export function listedFileMetadata(file: RepoFile, commit: string, where: string
     lfs: !!file.lfs,
     // As `X-Xet-Hash` on `/resolve` (get-file-metadata.ts): the file is then read through Xet
     // and checked against it, as `downloadFile` reads it (a value that is no Xet hash is left out).
-    ...(file.xetHash && /^[0-9a-f]{64}$/i.test(file.xetHash) ? { xetHash: file.xetHash.toLowerCase() } : {}),
+    ...xetHashField(file.xetHash),
   };
 }
 

@@ -3,6 +3,11 @@ import { createStreamingHash, InvalidResponseError, type StreamingHash } from "@
 const SHA256 = /^[0-9a-f]{64}$/;
 const GIT_SHA1 = /^[0-9a-f]{40}$/;
 
+/** Whether an ETag names the content by its SHA-256 (LFS and Xet files), as the verifier checks it. */
+export function namesBySha256(etag: string): boolean {
+  return SHA256.test(etag);
+}
+
 /** Checks downloaded bytes against what the Hub announced, as they stream by. */
 export interface Verifier {
   update(chunk: Uint8Array): void;
@@ -27,8 +32,8 @@ export interface Verifier {
 export function createVerifier(path: string, etag: string, size: number | undefined, lfs = false): Verifier {
   let hash: StreamingHash | undefined;
   let algorithm = "";
-  const known = SHA256.test(etag) || GIT_SHA1.test(etag);
-  if (SHA256.test(etag) || (!known && lfs)) {
+  const known = namesBySha256(etag) || GIT_SHA1.test(etag);
+  if (namesBySha256(etag) || (!known && lfs)) {
     hash = createStreamingHash("sha256");
     algorithm = "SHA-256";
   } else if (size !== undefined) {

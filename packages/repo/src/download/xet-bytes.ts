@@ -6,6 +6,7 @@ import { type HubClient, mayOpenOwnSockets, VERSION } from "@hfkit/http";
 import type { ReadXetFileOptions, XorbRangeReceiver } from "@hfkit/xet";
 import type { contentBytes } from "./content-bytes.js";
 import { socketGet } from "./socket-get.js";
+import { namesBySha256 } from "./verify.js";
 
 /**
  * Xorb ranges from this size on take hfkit's own socket. Each opens a connection (`Connection:
@@ -65,7 +66,7 @@ export async function* readXetFile(
 export async function* xetBytes(
   ...[job, meta, offset, lendChunks, verifier]: Parameters<typeof contentBytes>
 ): AsyncGenerator<Uint8Array> {
-  const byXetHash = offset === 0 && !job.verifySha256 && /^[0-9a-f]{64}$/.test(meta.etag);
+  const byXetHash = offset === 0 && !job.verifySha256 && namesBySha256(meta.etag);
   let first = true;
   for await (const chunk of readXetFile(job.client, {
     repo: job.repo,
