@@ -39,6 +39,11 @@ async function* zstdChunks(input: Readable): AsyncGenerator<Uint8Array> {
   while (out.length > 0) yield out.shift()!;
 }
 
+/** Where the line ending at the line feed `nl` ends without its break (a CR before it dropped). */
+function endOf(buffer: Buffer, nl: number, start: number): number {
+  return nl > start && buffer[nl - 1] === 13 ? nl - 1 : nl;
+}
+
 /**
  * Pushes the bounds of the complete lines of `buffer` from `start` (without the line break) and
  * returns where the unfinished tail starts. Its own function, not a loop in the generator below:
@@ -52,7 +57,7 @@ function splitLines(buffer: Buffer, from: number, starts: number[], ends: number
     const nl = buffer.indexOf(10, start);
     if (nl === -1) return start;
     starts.push(start);
-    ends.push(nl > start && buffer[nl - 1] === 13 ? nl - 1 : nl);
+    ends.push(endOf(buffer, nl, start));
     start = nl + 1;
   }
 }
@@ -68,8 +73,6 @@ export async function* lines(
 ): AsyncGenerator<{ buffer: Buffer; starts: number[]; ends: number[]; firstLine: number }> {
   let carry: Buffer[] = [];
   let line = 1;
-  const endOf = (buffer: Buffer, nl: number, start: number) =>
-    nl > start && buffer[nl - 1] === 13 ? nl - 1 : nl;
   for await (const chunk of chunks) {
     const buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
