@@ -13,9 +13,12 @@ import { namesBySha256 } from "./verify.js";
  * close`) where the client keeps one alive: a TCP and TLS handshake, tens of milliseconds on a
  * real network but in parallel with the other fetches, against ~3 ms of CPU saved per MiB on
  * the dev VM (three fresh buffers per byte through node:http, one here; packages/repo/README.md).
- * Xet's xorbs are up to 64 MiB, so a large file's ranges are mostly above it.
+ * Xet's xorbs are up to 64 MiB, so a large file's ranges are mostly above it. 3 MiB, not 4:
+ * an hfkit upload's first xorb is closed before 4 MiB of chunks (@hfkit/xet's
+ * FIRST_XORB_TARGET), so its range fell just below 4 MiB and through node:http (~14 ms of a
+ * fresh process's 32 MiB download; issue 19).
  */
-export const OWN_SOCKET_MIN_RANGE = 4 << 20;
+export const OWN_SOCKET_MIN_RANGE = 3 << 20;
 
 /**
  * `@hfkit/xet`'s `readXetFile`, with xorb ranges of `OWN_SOCKET_MIN_RANGE` bytes or more
