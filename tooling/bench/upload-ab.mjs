@@ -27,7 +27,7 @@ function randomFile(home) {
   const file = join(home, "model.bin");
   const fd = openSync(file, "w");
   const block = Buffer.allocUnsafe(8 << 20);
-  for (let left = Number(mib) << 20; left > 0; left -= block.length)
+  for (let left = Number(mib) * 2 ** 20; left > 0; left -= block.length)
     writeSync(fd, randomFillSync(block), 0, Math.min(left, block.length));
   closeSync(fd);
   return file;
