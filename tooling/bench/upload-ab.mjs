@@ -10,30 +10,49 @@ import { execFileSync } from "node:child_process";
 import { randomFillSync } from "node:crypto";
 import { closeSync, openSync, rmSync, writeSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { ensurePython } from "@hfkit/testing/python";
-import { BENCH_DIR, freshHome, newRepo, pinned, startEmulator, TOKEN } from "./cases/context.mjs";
+import { BENCH_DIR, freshHome, jsOnce, newRepo, pinned, startEmulator, TOKEN } from "./cases/context.mjs";
 import { median } from "./lib.mjs";
 
 const [mode, rounds, list, mib = "32"] = process.argv.slice(2);
-if (!["xet", "lfs"].includes(mode) || !rounds || !list)
-  throw new Error("usage: upload-ab.mjs <xet|lfs> <rounds> <contenders> [fileMiB]");
+if (!["xet", "lfs", "download"].includes(mode) || !rounds || !list)
+  throw new Error("usage: upload-ab.mjs <xet|lfs|download> <rounds> <contenders> [fileMiB]");
 const order = list.split(",");
 if (order.includes("base") && !process.env.HFKIT_BASE) throw new Error("set HFKIT_BASE");
 const { python } = order.includes("py") ? await ensurePython() : {};
 const { endpoint, stop } = await startEmulator();
+/** A new file of random bytes in `home`. */
+function randomFile(home) {
+  const file = join(home, "model.bin");
+  const fd = openSync(file, "w");
+  const block = Buffer.allocUnsafe(8 << 20);
+  for (let left = Number(mib) * 2 ** 20; left > 0; left -= block.length)
+    writeSync(fd, randomFillSync(block), 0, Math.min(left, block.length));
+  closeSync(fd);
+  return file;
+}
+// A download reads one file, uploaded once through Xet by this checkout.
+let stored;
+if (mode === "download") {
+  const home = freshHome();
+  const repo = await newRepo(endpoint, "ab");
+  jsOnce("hfkit", "file", { endpoint, path: randomFile(home), repo, xet: true, home });
+  stored = { file: join(home, "model.bin"), repo };
+}
 
 function sample(contender, file, repo, home) {
   const env = { ...process.env, HF_HOME: home };
+  const [op, path] = mode === "download" ? ["download-file", basename(file)] : ["file", file];
   let command;
   if (contender === "py") {
     Object.assign(env, { HF_ENDPOINT: endpoint, HF_TOKEN: TOKEN, HF_HUB_DISABLE_PROGRESS_BARS: "1" });
     if (mode === "lfs") env.HF_HUB_DISABLE_XET = "1";
-    command = [python, [join(BENCH_DIR, "py_once.py"), "file", file, repo]];
+    command = [python, [join(BENCH_DIR, "py_once.py"), op, path, repo]];
   } else {
-    env.HFKIT_BENCH_XET = mode === "xet" ? "1" : "0";
+    if (mode !== "download") env.HFKIT_BENCH_XET = mode === "xet" ? "1" : "0";
     const tree = contender === "base" ? join(process.env.HFKIT_BASE, "tooling/bench") : BENCH_DIR;
-    command = [process.execPath, [join(tree, "client-once.mjs"), "hfkit", "file", endpoint, file, repo]];
+    command = [process.execPath, [join(tree, "client-once.mjs"), "hfkit", op, endpoint, path, repo]];
   }
   const [bin, args] = pinned(...command);
   const out = execFileSync(bin, args, { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -46,18 +65,14 @@ try {
     const results = {};
     for (const contender of [...order.slice(round % order.length), ...order.slice(0, round % order.length)]) {
       const home = freshHome();
-      const file = join(home, "model.bin");
-      const fd = openSync(file, "w");
-      const block = Buffer.allocUnsafe(8 << 20);
-      for (let left = Number(mib) << 20; left > 0; left -= block.length)
-        writeSync(fd, randomFillSync(block), 0, Math.min(left, block.length));
-      closeSync(fd);
+      const file = stored ? stored.file : randomFile(home);
+      execFileSync("sync"); // as `pnpm bench`: no sample pays for an earlier one's writeback
       const load = +loadavg()[0].toFixed(1);
       try {
         const { seconds, cpuSeconds, maxRssMB } = sample(
           contender,
           file,
-          await newRepo(endpoint, "ab"),
+          stored ? stored.repo : await newRepo(endpoint, "ab"),
           home,
         );
         results[contender] = { seconds, cpuSeconds };

@@ -232,6 +232,19 @@ describe("downloadFile into the cache", () => {
     ).toBe("revision");
     expect(seen).toHaveLength(0);
   });
+
+  it("gives a caller's internal field names no effect: the HEAD still decides what is fetched", async () => {
+    // A plain-JS caller can pass anything; `known` and `prepared` are a snapshot's own.
+    const internals = {
+      known: { commit: "0".repeat(40), etag: sha256(WEIGHTS), size: 5, lfs: true },
+      prepared: { leftovers: [], blobs: new Set([sha256(WEIGHTS)]), pointers: new Set() },
+    };
+    const options = { repo: "acme/bert", path: "weights/model.safetensors", ...internals };
+    const done = await downloadFile(hub(), options);
+    expect(seen[0]).toMatchObject({ method: "HEAD" });
+    expect(done).toMatchObject({ commit: COMMIT, size: WEIGHTS.byteLength, fromCache: false });
+    expect(sha256(await readFile(done.path))).toBe(sha256(WEIGHTS));
+  });
 });
 
 describe("downloadFileIter", () => {

@@ -124,9 +124,15 @@ export async function* downloadFileIter(
     : undefined;
   return yield* downloadEvents(label, { signal: options.signal, onEvent }, async (emit, signal) => {
     const to = options.to ?? "cache";
+    // Built from the public options by name: a caller's other fields (a plain-JS caller passing
+    // `known`, `prepared` or `lock`, internal to a snapshot) never reach the download.
     const job: ReadJob = {
-      // force, verify and the TransferOptions (maxResumes, useXet, verifySha256…) as given.
-      ...options,
+      force: options.force,
+      verify: options.verify,
+      maxResumes: options.maxResumes,
+      resumeDelayMs: options.resumeDelayMs,
+      useXet: options.useXet,
+      verifySha256: options.verifySha256,
       client,
       repo,
       path,

@@ -1,4 +1,3 @@
-import { HubError } from "@hfkit/http";
 import { type FileMetadata, resolvePath } from "../get-file-metadata.js";
 import { fetchBytes } from "./fetch-bytes.js";
 import type { Verifier } from "./verify.js";
@@ -16,7 +15,7 @@ import { xetBytes } from "./xet-bytes.js";
  * bytes with `verifier`: against the SHA-256, or only their count when the Xet read checks
  * them against the Xet hash (`xetBytes`, ADR 0022).
  */
-export async function* contentBytes(
+export function contentBytes(
   job: FileJob,
   meta: FileMetadata,
   offset: number,
@@ -25,32 +24,23 @@ export async function* contentBytes(
   /** What the caller checks the bytes with; a Xet read may take the check over (`xetBytes`). */
   verifier: Verifier,
 ): AsyncGenerator<Uint8Array> {
-  if (
-    meta.xetHash !== undefined &&
+  // The source's own generator, not one that yields each of its chunks again: every chunk
+  // paid a hop per generator on its way (a Xet file's ~64 KiB chunks), and TurboFan compiled
+  // each in a fresh process's download (issue 19).
+  const plain = () =>
+    fetchBytes(job.client, {
+      // Pinned to the commit the metadata came from, so a branch moving meanwhile cannot mix versions.
+      path: resolvePath({ repo: job.repo, path: job.path, revision: meta.commit }),
+      offset,
+      size: meta.size,
+      maxResumes: job.maxResumes,
+      resumeDelayMs: job.resumeDelayMs,
+      signal: job.signal,
+      operation: "downloadFile",
+    });
+  return meta.xetHash !== undefined &&
     (job.useXet ?? !job.client.environment.disableXet) &&
     offset < meta.size
-  ) {
-    const bytes = xetBytes(job, meta, offset, lendChunks, verifier);
-    let started = false;
-    try {
-      for await (const chunk of bytes) {
-        started = true;
-        yield chunk;
-      }
-      return;
-    } catch (error) {
-      if (started || job.signal?.aborted || !HubError.isInstance(error)) throw error;
-      // Xet unusable for this file (token refused, no reconstruction): the plain path below.
-    }
-  }
-  yield* fetchBytes(job.client, {
-    // Pinned to the commit the metadata came from, so a branch moving meanwhile cannot mix versions.
-    path: resolvePath({ repo: job.repo, path: job.path, revision: meta.commit }),
-    offset,
-    size: meta.size,
-    maxResumes: job.maxResumes,
-    resumeDelayMs: job.resumeDelayMs,
-    signal: job.signal,
-    operation: "downloadFile",
-  });
+    ? xetBytes(job, meta, offset, lendChunks, verifier, plain)
+    : plain();
 }

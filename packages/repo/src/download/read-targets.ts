@@ -6,7 +6,7 @@ import { contentBytes } from "./content-bytes.js";
 import type { CacheDownload } from "./to-cache.js";
 import { createVerifier, type Verifier } from "./verify.js";
 
-export type ReadJob = Omit<CacheDownload, "lock" | "known">;
+export type ReadJob = Omit<CacheDownload, "lock" | "known" | "prepared">;
 
 // The largest Uint8Array Node allocates (buffer.constants.MAX_LENGTH on 64-bit Node 20+).
 const MAX_IN_MEMORY = 2 ** 32;

@@ -2,7 +2,7 @@
 // (xet-bytes.browser.ts, ADR 0017). @hfkit/xet (and the zod schemas and WebAssembly loaders it
 // brings) is imported by the first Xet read, not with @hfkit/repo: `repo info`, listings and
 // downloads through /resolve never need it (packages/repo/README.md, "Import cost").
-import { type HubClient, mayOpenOwnSockets, VERSION } from "@hfkit/http";
+import { type HubClient, HubError, mayOpenOwnSockets, VERSION } from "@hfkit/http";
 import type { ReadXetFileOptions, XorbRangeReceiver } from "@hfkit/xet";
 import type { contentBytes } from "./content-bytes.js";
 import { socketGet } from "./socket-get.js";
@@ -13,23 +13,34 @@ import { namesBySha256 } from "./verify.js";
  * close`) where the client keeps one alive: a TCP and TLS handshake, tens of milliseconds on a
  * real network but in parallel with the other fetches, against ~3 ms of CPU saved per MiB on
  * the dev VM (three fresh buffers per byte through node:http, one here; packages/repo/README.md).
- * Xet's xorbs are up to 64 MiB, so a large file's ranges are mostly above it.
+ * Xet's xorbs are up to 64 MiB, so a large file's ranges are mostly above it. 3 MiB, not 4:
+ * an hfkit upload's first xorb is closed before 4 MiB of chunks (@hfkit/xet's
+ * FIRST_XORB_TARGET), so its range fell just below 4 MiB and through node:http (~14 ms of a
+ * fresh process's 32 MiB download; issue 19).
  */
-export const OWN_SOCKET_MIN_RANGE = 4 << 20;
+export const OWN_SOCKET_MIN_RANGE = 3 << 20;
 
 /**
  * `@hfkit/xet`'s `readXetFile`, with xorb ranges of `OWN_SOCKET_MIN_RANGE` bytes or more
- * received over hfkit's own socket (`socketGet`, reads into two reused buffers) when the client
- * may open one (`mayOpenOwnSockets`: the platform's network, no proxy, no `fetch` given). The
- * URLs are signed: no token goes on that socket, as none goes with the client's request.
+ * received over hfkit's own socket (`overOwnSocket`).
  */
 export async function* readXetFile(
   client: HubClient,
   options: ReadXetFileOptions,
 ): AsyncGenerator<Uint8Array> {
   const { readXetFile: readXet } = await import("@hfkit/xet");
+  yield* readXet(client, overOwnSocket(client, options));
+}
+
+/**
+ * `options` with xorb ranges of `OWN_SOCKET_MIN_RANGE` bytes or more received over hfkit's
+ * own socket (`socketGet`, reads into two reused buffers) when the client may open one
+ * (`mayOpenOwnSockets`: the platform's network, no proxy, no `fetch` given). The URLs are
+ * signed: no token goes on that socket, as none goes with the client's request.
+ */
+function overOwnSocket(client: HubClient, options: ReadXetFileOptions): ReadXetFileOptions {
   const own = mayOpenOwnSockets(client);
-  if (!own || options.receiveRange) return yield* readXet(client, options);
+  if (!own || options.receiveRange) return options;
   const receiveRange: XorbRangeReceiver = async ({ url, start, end, signal, take, lend }) => {
     const target = URL.parse(url);
     if (end - start + 1 < OWN_SOCKET_MIN_RANGE) return { received: 0, fallback: "a small range" };
@@ -51,7 +62,7 @@ export async function* readXetFile(
       consume: async (bytes) => (lend ? lend(bytes) : take(bytes)),
     });
   };
-  yield* readXet(client, { ...options, receiveRange });
+  return { ...options, receiveRange };
 }
 
 /**
@@ -64,21 +75,38 @@ export async function* readXetFile(
  * ETag is not a SHA-256 (then the SHA-256 of the bytes names the blob). ADR 0022.
  */
 export async function* xetBytes(
-  ...[job, meta, offset, lendChunks, verifier]: Parameters<typeof contentBytes>
+  ...[job, meta, offset, lendChunks, verifier, plain]: [
+    ...Parameters<typeof contentBytes>,
+    /** The bytes through `/resolve`: they take over when Xet is unusable for the file. */
+    plain: () => AsyncGenerator<Uint8Array>,
+  ]
 ): AsyncGenerator<Uint8Array> {
   const byXetHash = offset === 0 && !job.verifySha256 && namesBySha256(meta.etag);
   let first = true;
-  for await (const chunk of readXetFile(job.client, {
-    repo: job.repo,
-    revision: meta.commit,
-    fileHash: meta.xetHash as string,
-    ...(offset > 0 ? { range: { start: offset, end: meta.size } } : {}),
-    verify: byXetHash,
-    lendChunks,
-    signal: job.signal,
-  })) {
-    if (first && byXetHash) verifier.countOnly();
-    first = false;
-    yield chunk;
+  try {
+    // `@hfkit/xet`'s reader itself, not through `readXetFile` above: every chunk passes each
+    // generator on its way (a 32 MiB file's ~500 chunks), and that one's `yield*` was the
+    // costliest function TurboFan compiled in a fresh process's download (~12 ms; issue 19).
+    const { readXetFile: readXet } = await import("@hfkit/xet");
+    for await (const chunk of readXet(
+      job.client,
+      overOwnSocket(job.client, {
+        repo: job.repo,
+        revision: meta.commit,
+        fileHash: meta.xetHash as string,
+        ...(offset > 0 ? { range: { start: offset, end: meta.size } } : {}),
+        verify: byXetHash,
+        lendChunks,
+        signal: job.signal,
+      }),
+    )) {
+      if (first && byXetHash) verifier.countOnly();
+      first = false;
+      yield chunk;
+    }
+  } catch (error) {
+    if (!first || job.signal?.aborted || !HubError.isInstance(error)) throw error;
+    // Xet unusable for this file (token refused, no reconstruction): through /resolve.
+    yield* plain();
   }
 }

@@ -82,6 +82,16 @@ describe("Xet downloads over hfkit's own socket", () => {
     expect(clientUrls.filter((url) => url.includes("/xorbs/"))).toEqual([]);
   });
 
+  it("takes an hfkit upload's first xorb (closed just under 4 MiB) over its own socket too", async () => {
+    const hub = createHubClient({ endpoint: emulator.url, token: TOKEN, env: {} });
+    // Over 16 MiB: the upload starts with a 4 MiB xorb, then 8 and 16 MiB ones.
+    const content = randomBytes(17 << 20);
+    const repo = await xetRepo(hub, "first-xorb", content);
+    const { bytes, clientUrls } = await download(hub, repo);
+    expect(bytes.equals(content)).toBe(true);
+    expect(clientUrls.filter((url) => url.includes("/xorbs/"))).toEqual([]);
+  });
+
   it("lends the socket's receive buffers: stored chunks are read as views of them, not copied out", async () => {
     const hub = createHubClient({ endpoint: emulator.url, token: TOKEN, env: {} });
     const content = randomBytes(OWN_SOCKET_MIN_RANGE + 2_345_678);
