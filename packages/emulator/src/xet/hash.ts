@@ -94,13 +94,7 @@ function nextCut(nodes: readonly HashedChunk[], start: number): number {
   return end;
 }
 
-/** Two hex digits per byte value as character codes, for node lines written as bytes. */
-const HEX_CODES = Uint16Array.from({ length: 256 }, (_, i) => {
-  const text = HEX_BYTE[i]!;
-  return text.charCodeAt(0) | (text.charCodeAt(1) << 8);
-});
-/** One node line: 64 hex digits, " : ", a size (a u64: at most 20 digits), "\n". */
-const LINE_MAX = 64 + 3 + 20 + 1;
+const encoder = new TextEncoder();
 
 /**
  * Every Xet hash, synchronous once created (the hashers are made asynchronously). Each hash is
@@ -109,8 +103,6 @@ const LINE_MAX = 64 + 3 + 20 + 1;
 export class XetHasher {
   /** Keyed hashers for salts and HMAC keys, by the key's hex. */
   private readonly keyed = new Map<string, KeyedBlake3>();
-  /** Scratch for the text of one internal node (`merge`). */
-  private readonly lines = new Uint8Array(MAX_GROUP * LINE_MAX);
 
   private constructor(
     /** Where BLAKE3 comes from: the Rust crate (`native`) or hash-wasm (`wasm`). */
@@ -191,41 +183,15 @@ export class XetHasher {
 
   /** One internal node: `"{hash} : {size}\n"` per child, hashed with INTERNAL_NODE_KEY. */
   private merge(level: readonly HashedChunk[], from: number, to: number): HashedChunk {
-    // Written as ASCII bytes straight into one buffer: building the text as a string and
-    // encoding it was most of a 64 MiB xorb's tree (profiled).
-    const text = this.lines;
-    let at = 0;
+    let text = "";
     let size = 0;
     for (let i = from; i < to; i++) {
       const node = level[i]!;
-      for (let group = 0; group < 32; group += 8) {
-        for (let b = group + 7; b >= group; b--) {
-          const pair = HEX_CODES[node.hash[b]!]!;
-          text[at++] = pair & 0xff;
-          text[at++] = pair >>> 8;
-        }
-      }
-      text[at++] = 0x20; // " : "
-      text[at++] = 0x3a;
-      text[at++] = 0x20;
-      at = writeDecimal(text, at, node.size);
-      text[at++] = 0x0a;
+      text += `${hashToHex(node.hash)} : ${node.size}\n`;
       size += node.size;
     }
-    return { hash: this.internal(text.subarray(0, at)), size };
+    return { hash: this.internal(encoder.encode(text)), size };
   }
-}
-
-/** Writes `n` (a non-negative integer) in decimal at `at`; returns the end. */
-function writeDecimal(out: Uint8Array, at: number, n: number): number {
-  let digits = 1;
-  for (let power = 10; power <= n; power *= 10) digits++;
-  let value = n;
-  for (let i = at + digits - 1; i >= at; i--) {
-    out[i] = 0x30 + (value % 10);
-    value = Math.floor(value / 10);
-  }
-  return at + digits;
 }
 
 let shared: Promise<XetHasher> | undefined;
