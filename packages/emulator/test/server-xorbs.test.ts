@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type EmulatorServer, startEmulatorServer } from "../src/index.js";
+import { createEmulator, type EmulatorServer, startEmulatorServer } from "../src/index.js";
 import { xetHasher } from "../src/xet/hash.js";
 import { createRepo } from "./helpers.js";
 import { type CasAccess, writeAccess } from "./xet/client.js";
@@ -12,12 +12,6 @@ import { buildXorb, cut, type Xorb } from "./xet/encoder.js";
 
 let server: EmulatorServer;
 let access: CasAccess;
-beforeEach(async () => {
-  server = await startEmulatorServer();
-  await createRepo(server.emulator, "x");
-  access = await writeAccess(server.emulator, "local/x");
-});
-afterEach(() => server.close());
 
 /** A xorb of stored (uncompressed) 64 KiB chunks of random bytes. */
 async function xorbOf(bytes: number): Promise<Xorb> {
@@ -70,6 +64,13 @@ async function stored(hash: string): Promise<number> {
 }
 
 describe("xorb uploads over node:http", () => {
+  beforeEach(async () => {
+    server = await startEmulatorServer();
+    await createRepo(server.emulator, "x");
+    access = await writeAccess(server.emulator, "local/x");
+  });
+  afterEach(() => server.close());
+
   it("takes a 5 MiB xorb sent in small writes whole, and stores it", async () => {
     const xorb = await xorbOf(5 * 1024 * 1024);
     expect(await post(xorb.hash, xorb.bytes)).toEqual({ status: 200, text: '{"was_inserted":true}' });
@@ -92,5 +93,34 @@ describe("xorb uploads over node:http", () => {
     expect(await post(xorb.hash, xorb.bytes, 2 * 1024 * 1024)).toBe("reset");
     expect(await stored(xorb.hash)).toBe(404);
     expect(await post(xorb.hash, xorb.bytes)).toEqual({ status: 200, text: '{"was_inserted":true}' });
+  });
+});
+
+describe("xorb uploads in-process (web stream bodies)", () => {
+  it("cancels the body of a xorb refused mid-stream instead of leaving it unread", async () => {
+    const hub = createEmulator();
+    await createRepo(hub, "y");
+    const { accessToken } = await writeAccess(hub, "local/y");
+    let pulls = 0;
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls++;
+        // A chunk header of an unknown version: the first piece is refused.
+        controller.enqueue(pulls === 1 ? new Uint8Array(64 * 1024).fill(7) : new Uint8Array(64 * 1024));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const res = await hub.fetch(`${hub.storageBaseUrl}/v1/xorbs/default/${"0".repeat(64)}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${accessToken}` },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/Unsupported chunk header version 7/);
+    expect(cancelled).toBe(true);
   });
 });

@@ -47,7 +47,14 @@ export class BodyReader {
       const result = await pieces.next();
       if (!result.done) {
         this.bytesRead += result.value.byteLength;
-        each?.(result.value);
+        try {
+          each?.(result.value);
+        } catch (error) {
+          // Stop the source as a generator's loop would (a web body is cancelled; node:http's
+          // is left for the mount to discard).
+          await pieces.return?.();
+          throw error;
+        }
       }
       return result;
     };
