@@ -8,6 +8,7 @@ import type { EmulatorOptions } from "../core/options.js";
 import { requestLogLine } from "../core/request-log.js";
 import { createEmulator, type Emulator } from "../emulator.js";
 import { ADMIN_PREFIX, adminRoute } from "./admin.js";
+import { bodyPieces } from "./body-pieces.js";
 
 export interface EmulatorServerOptions extends Omit<EmulatorOptions, "baseUrl" | "storageBaseUrl"> {
   /** Hub port; 0 (default) picks a free one. */
@@ -90,8 +91,7 @@ function toRequest(req: IncomingMessage, origin: string): Request {
   // Bodies are read straight from the socket stream (no web-stream conversion): see core/body.ts.
   // A route that stops reading early (a 4xx on a bad first line) must not destroy the socket:
   // the client is owed its answer, and node:http discards the rest of the body after it.
-  if (req.method !== "GET" && req.method !== "HEAD")
-    nodeBodies.set(request, req.iterator({ destroyOnReturn: false }));
+  if (req.method !== "GET" && req.method !== "HEAD") nodeBodies.set(request, bodyPieces(req));
   return request;
 }
 

@@ -41,13 +41,6 @@ function prefixParam(value: string | undefined, allowed: readonly string[]): voi
 
 const badXorb = (message: string) => new EmulatorHttpError(400, "InvalidXorb", message);
 
-async function* tap(source: AsyncIterable<Uint8Array>, verifier: XorbVerifier): AsyncIterable<Uint8Array> {
-  for await (const piece of source) {
-    verifier.push(piece);
-    yield piece;
-  }
-}
-
 /**
  * `POST /v1/xorbs/default/{hash}`: the body is verified while it streams to staging (chunk
  * headers, decompression, chunk hashes, then the xorb's Merkle hash against `{hash}`), and
@@ -68,7 +61,10 @@ export async function uploadXorb(
   const verifier = new XorbVerifier(ctx.xet.hasher);
   let staged: StagedBlob;
   try {
-    staged = await ctx.hub.storage.stage(tap(ctx.body.stream(), verifier), { sha256: false });
+    staged = await ctx.hub.storage.stage(
+      ctx.body.stream((piece) => verifier.push(piece)),
+      { sha256: false },
+    );
   } catch (error) {
     if (error instanceof XetFormatError) throw badXorb(`Invalid xorb: ${error.message}`);
     throw error;

@@ -54,3 +54,26 @@ describe("decodeRawChunk", () => {
     }
   });
 });
+
+describe("decodeRawChunk, transient (the xorb check)", () => {
+  it("decodes every compressed chunk into the same shared buffers, each time exactly its own bytes", async () => {
+    const hasher = await xetHasher();
+    // Longest first, so a shorter chunk decoded after it lands on its leftovers; the last one
+    // spans two pieces, so its payload is joined in the shared buffer too.
+    const raws = [mixed(131_072), mixed(70_001), mixed(5), mixed(40_003), mixed(90_000)];
+    const encoded = raws.map((raw, i) => encodeChunk({ raw, scheme: i % 2 ? 1 : 2 }, hasher));
+    const last = encoded.pop()!;
+    const reader = new ChunkReader();
+    const chunks = [...reader.push(Buffer.concat(encoded)), ...reader.push(last.subarray(0, 1000))];
+    chunks.push(...reader.push(last.subarray(1000)));
+    expect(chunks.at(-1)!.parts).toHaveLength(2);
+    const buffers = new Set<ArrayBufferLike>();
+    chunks.forEach((chunk, i) => {
+      const [bytes] = decodeRawChunk(chunk, hasher, true);
+      buffers.add(bytes!.buffer);
+      expect(Buffer.from(bytes!).equals(Buffer.from(raws[i]!)), `chunk ${i}`).toBe(true);
+    });
+    // Two buffers in all (LZ4 output; ungrouped output), none allocated per chunk.
+    expect(buffers.size).toBe(2);
+  });
+});

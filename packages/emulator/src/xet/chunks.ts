@@ -42,9 +42,9 @@ const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
  * Byte grouping 4 undone: the stored bytes are four groups (byte 0 of every 4-byte word, then
  * byte 1, ...), the first `n % 4` groups one byte longer (hub-docs `xorb.md`, ByteGrouping4LZ4).
  */
-function ungroup(grouped: Uint8Array): Uint8Array {
+function ungroup(grouped: Uint8Array, into?: Uint8Array): Uint8Array {
   const n = grouped.byteLength;
-  const out = new Uint8Array(n);
+  const out = into ? into.subarray(0, n) : new Uint8Array(n);
   const base = Math.floor(n / 4);
   const extra = n % 4;
   // Where each group starts: the first `extra` groups hold one byte more.
@@ -70,22 +70,55 @@ function ungroup(grouped: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The raw bytes of a chunk whose compressed payload is `data`. */
-function decodeChunk(header: ChunkHeader, data: Uint8Array, hasher: XetHasher): Uint8Array {
+/**
+ * Where `decodeRawChunk` may decode when its result is used at once: the joined payload of a
+ * chunk that spans pieces, the LZ4 output, the ungrouped bytes. Allocating them per chunk
+ * (zeroed, 64-256 KiB each) cost more than decoding a byte-grouped chunk (profiled).
+ */
+interface Scratch {
+  joined: Uint8Array;
+  decoded: Uint8Array;
+  ungrouped: Uint8Array;
+}
+
+let scratch: Scratch | undefined;
+
+/** The raw bytes of a chunk whose compressed payload is `data`, in `into` when given. */
+function decodeChunk(header: ChunkHeader, data: Uint8Array, hasher: XetHasher, into?: Scratch): Uint8Array {
   if (header.scheme === Compression.None) return data;
   const xxh32 = (bytes: Uint8Array) => hasher.xxh32(bytes);
-  const decoded = decodeLz4Frame(data, header.rawSize, xxh32);
-  return header.scheme === Compression.LZ4 ? decoded : ungroup(decoded);
+  const decoded = decodeLz4Frame(data, header.rawSize, xxh32, into?.decoded);
+  return header.scheme === Compression.LZ4 ? decoded : ungroup(decoded, into?.ungrouped);
 }
 
 /**
  * The raw bytes of a chunk, in pieces: a stored (uncompressed) chunk as the views it arrived
- * in, so nothing is copied; a compressed one joined, then decoded.
+ * in, so nothing is copied; a compressed one joined, then decoded. With `transient`, a
+ * compressed chunk is decoded into buffers shared by every call: the result is only valid
+ * until the next call (the xorb check hashes it at once; downloads keep theirs).
  */
-export function decodeRawChunk(chunk: RawChunk, hasher: XetHasher): readonly Uint8Array[] {
+export function decodeRawChunk(chunk: RawChunk, hasher: XetHasher, transient = false): readonly Uint8Array[] {
   if (chunk.header.scheme === Compression.None) return chunk.parts;
-  const data = chunk.parts.length === 1 ? chunk.parts[0]! : Buffer.concat(chunk.parts);
-  return [decodeChunk(chunk.header, data, hasher)];
+  const into = transient
+    ? (scratch ??= {
+        joined: new Uint8Array(MAX_COMPRESSED_SIZE),
+        decoded: new Uint8Array(MAX_CHUNK_SIZE),
+        ungrouped: new Uint8Array(MAX_CHUNK_SIZE),
+      })
+    : undefined;
+  const data = chunk.parts.length === 1 ? chunk.parts[0]! : join(chunk.parts, into?.joined);
+  return [decodeChunk(chunk.header, data, hasher, into)];
+}
+
+/** `parts` as one array, copied into `into` when given. */
+function join(parts: readonly Uint8Array[], into: Uint8Array | undefined): Uint8Array {
+  if (!into) return Buffer.concat(parts);
+  let at = 0;
+  for (const part of parts) {
+    into.set(part, at);
+    at += part.byteLength;
+  }
+  return into.subarray(0, at);
 }
 
 export interface RawChunk {

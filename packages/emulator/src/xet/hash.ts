@@ -69,10 +69,12 @@ export function hashEquals(a: Hash, b: Hash): boolean {
   return true;
 }
 
-/** `hash % n` as xet-core computes it: the last 8 bytes as a little-endian u64. */
+/**
+ * `hash % n` as xet-core computes it (the last 8 bytes as a little-endian u64), for `n` a power
+ * of two up to 2^16: the low bits of the word's first two bytes, no BigInt.
+ */
 function lastWordMod(hash: Hash, n: number): number {
-  const view = new DataView(hash.buffer, hash.byteOffset + 24, 8);
-  return Number(view.getBigUint64(0, true) % BigInt(n));
+  return (hash[24]! | (hash[25]! << 8)) & (n - 1);
 }
 
 /** Global dedup eligibility by hash (hub-docs `docs/xet/deduplication.md`): `% 1024 == 0`. */
@@ -149,7 +151,7 @@ export class XetHasher {
       const next: HashedChunk[] = [];
       for (let i = 0; i < level.length; ) {
         const cut = i + nextCut(level, i);
-        next.push(this.merge(level.slice(i, cut)));
+        next.push(this.merge(level, i, cut));
         i = cut;
       }
       level = next;
@@ -180,10 +182,11 @@ export class XetHasher {
   }
 
   /** One internal node: `"{hash} : {size}\n"` per child, hashed with INTERNAL_NODE_KEY. */
-  private merge(group: readonly HashedChunk[]): HashedChunk {
+  private merge(level: readonly HashedChunk[], from: number, to: number): HashedChunk {
     let text = "";
     let size = 0;
-    for (const node of group) {
+    for (let i = from; i < to; i++) {
+      const node = level[i]!;
       text += `${hashToHex(node.hash)} : ${node.size}\n`;
       size += node.size;
     }

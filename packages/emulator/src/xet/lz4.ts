@@ -93,11 +93,16 @@ function decodeBlock(
   return dPos;
 }
 
-/** Decodes an LZ4 frame that must decompress to exactly `size` bytes. */
+/**
+ * Decodes an LZ4 frame that must decompress to exactly `size` bytes, into `into` when given (at
+ * least `size` bytes; matches only ever read what this frame wrote, so its old contents do not
+ * matter).
+ */
 export function decodeLz4Frame(
   src: Uint8Array,
   size: number,
   xxh32: (data: Uint8Array) => number,
+  into?: Uint8Array,
 ): Uint8Array {
   if (u32(src, 0) !== MAGIC)
     throw new XetFormatError("LZ4 chunk does not start with the LZ4 frame magic number");
@@ -127,7 +132,7 @@ export function decodeLz4Frame(
   if (((xxh32(src.subarray(4, pos)) >>> 8) & 0xff) !== src[pos])
     throw new XetFormatError("LZ4 frame descriptor checksum mismatch");
   pos += 1;
-  const out = new Uint8Array(size);
+  const out = into ? into.subarray(0, size) : new Uint8Array(size);
   let written = 0;
   for (;;) {
     const header = u32(src, pos);

@@ -45,8 +45,10 @@ export class XorbVerifier {
     if (this.reader.offset + bytes.byteLength > MAX_XORB_BYTES + CHUNK_HEADER_SIZE)
       throw new XetFormatError(`A xorb may not exceed ${MAX_XORB_BYTES} bytes`);
     for (const chunk of this.reader.push(bytes)) {
-      const raw = decodeRawChunk(chunk, this.hasher);
-      const size = raw.reduce((n, part) => n + part.byteLength, 0);
+      // Hashed at once, so a compressed chunk may be decoded into the shared scratch buffers.
+      const raw = decodeRawChunk(chunk, this.hasher, true);
+      // A decoded chunk holds exactly the size its header announced (decodeRawChunk checks).
+      const size = chunk.header.rawSize;
       this.chunks.push({ hash: this.hasher.chunkHash(raw), size, offset: chunk.offset });
       this.rawBytes += size;
       if (this.chunks.length > MAX_XORB_CHUNKS)
