@@ -356,6 +356,27 @@ describe("the repo checks before a push's first upload", () => {
     expect(before).toEqual(["GET /api/datasets/local/checks/revision/main", "POST /api/repos/create"]);
   });
 
+  test("an existing repo: the branch head read with the input is the final commit's, not read again", async () => {
+    await pushDataset(hub, { repo: "datasets/local/head-once", data: rows(10, 0), tempDir: work });
+    const seen: string[] = [];
+    const listener = (message: unknown) => {
+      const { method, url } = message as RequestStartEvent;
+      seen.push(`${method} ${new URL(url).pathname}`);
+    };
+    subscribe(HTTP_CHANNELS.start, listener);
+    try {
+      const result = await pushDataset(hub, { repo: "datasets/local/head-once", data: rows(12, 0), tempDir: work });
+      expect(result.created).toBe(true);
+    } finally {
+      unsubscribe(HTTP_CHANNELS.start, listener);
+    }
+    expect(seen.filter((r) => r === "GET /api/datasets/local/head-once/revision/main")).toHaveLength(1);
+    expect(seen.filter((r) => r.startsWith("GET ") && r.endsWith("/README.md"))).toHaveLength(1);
+    expect(seen.filter((r) => r.includes("/tree/"))).toHaveLength(1);
+    expect(seen.filter((r) => r.endsWith("/commit/main"))).toHaveLength(1);
+    expect(await readBack("datasets/local/head-once", "train")).toEqual(rows(12, 0));
+  });
+
   test("an existing repo: the branch head and card are read once, and the repo is not looked up again", async () => {
     const before = await pushTwoSplits(30);
     expect(before.filter((r) => r.endsWith("/revision/main"))).toHaveLength(1);
