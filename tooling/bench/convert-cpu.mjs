@@ -66,7 +66,9 @@ if (process.argv[2] === "--one") {
     const order = builds.map((_, i) => i);
     if (round % 2) order.reverse();
     for (const i of order) {
-      const line = execFileSync(process.execPath, [import.meta.filename, "--one", builds[i]], { encoding: "utf8" });
+      const line = execFileSync(process.execPath, [import.meta.filename, "--one", builds[i]], {
+        encoding: "utf8",
+      });
       const result = JSON.parse(line.trim().split("\n").pop());
       results[i].push(result);
       console.log(JSON.stringify({ build: i, round, ...result }));

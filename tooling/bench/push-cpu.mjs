@@ -90,7 +90,12 @@ async function push(cli, server, repo) {
       // the whole push: its main thread, and its busiest other thread (the Parquet writer's)
       cpuMain: r(upTo("push", Number.POSITIVE_INFINITY).get(pid) ?? 0),
       cpuWriter: r(
-        Math.max(0, ...[...upTo("push", Number.POSITIVE_INFINITY)].filter(([t]) => t >= 0 && t !== pid).map(([, v]) => v)),
+        Math.max(
+          0,
+          ...[...upTo("push", Number.POSITIVE_INFINITY)]
+            .filter(([t]) => t >= 0 && t !== pid)
+            .map(([, v]) => v),
+        ),
       ),
       tailMain: r(after("push", (t) => t === pid)),
       tailOther: r(after("push", (t) => t >= 0 && t !== pid)),

@@ -234,7 +234,7 @@ describe("JSONL lines read from their bytes", () => {
     // copies the words without one; the bytes next to those (and UTF-8 bytes with the same low
     // seven bits: 0xa2, 0xdc, 0xa0) must be copied as they are, each marker found wherever it
     // falls in a word, at every alignment of the line in its buffer and of its end
-    const markers = ["\\n", "\\\"", "\\\\", "\u0001", "\u001f", "\t"];
+    const markers = ["\\n", '\\"', "\\\\", "\u0001", "\u001f", "\t"];
     const neighbours = ["!", "#", "[", "]", " ", "\u007f", "¢", "ܐ", "\u00a0", "é", "😀"];
     const lines: string[] = [];
     for (let length = 0; length < 13; length++) {
@@ -247,7 +247,11 @@ describe("JSONL lines read from their bytes", () => {
       }
     }
     // texts past the builder's first 64 KiB, which it then grows (words are written to the new bytes)
-    lines.push(`{"text": "${"long ¢ text ".repeat(7000)}"}`, `{"text": "${"x".repeat(200_001)}"}`, '{"text": "after"}');
+    lines.push(
+      `{"text": "${"long ¢ text ".repeat(7000)}"}`,
+      `{"text": "${"x".repeat(200_001)}"}`,
+      '{"text": "after"}',
+    );
     const columns: NamedFeature[] = [
       { name: "id", feature: Value("int64") },
       { name: "text", feature: Value("string") },
@@ -307,7 +311,10 @@ describe("JSONL lines read from their bytes", () => {
     const direct = new BatchEncoder(columns);
     const parsed = new BatchEncoder(columns);
     for (const [line, taken] of cases) {
-      expect([line, direct.appendJsonLine(Buffer.from(line), 0, Buffer.byteLength(line))]).toEqual([line, taken]);
+      expect([line, direct.appendJsonLine(Buffer.from(line), 0, Buffer.byteLength(line))]).toEqual([
+        line,
+        taken,
+      ]);
       if (taken) parsed.append(JSON.parse(line) as Row);
     }
     expect(ipc(direct)).toEqual(ipc(parsed));

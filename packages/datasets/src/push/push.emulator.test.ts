@@ -365,7 +365,11 @@ describe("the repo checks before a push's first upload", () => {
     };
     subscribe(HTTP_CHANNELS.start, listener);
     try {
-      const result = await pushDataset(hub, { repo: "datasets/local/head-once", data: rows(12, 0), tempDir: work });
+      const result = await pushDataset(hub, {
+        repo: "datasets/local/head-once",
+        data: rows(12, 0),
+        tempDir: work,
+      });
       expect(result.created).toBe(true);
     } finally {
       unsubscribe(HTTP_CHANNELS.start, listener);
