@@ -4,7 +4,8 @@
 // alternating which goes first. The CPU of every thread of the push and of the emulator is read
 // from /proc every 10 ms, so the time after the shard's close (from `--trace-file` spans) splits
 // into the push's main thread, its other threads (V8's compiler and GC, libuv) and the emulator;
-// the main thread's wait for a core (schedstat) says how much of the tail was the VM's load.
+// the main thread's wait for a core (schedstat) says how much of the tail was the VM's load. Over
+// the whole push: the CPU of all threads, of the main thread and of the busiest other (the writer).
 //   node push-cpu.mjs <rounds> <xet|lfs> <cli> [<cli>…]
 // Prints one JSON line per push, then the medians per build (seconds).
 import { spawn } from "node:child_process";
@@ -86,6 +87,16 @@ async function push(cli, server, repo) {
       close: r(close),
       tail: r(end - close),
       cpu: r([...upTo("push", Number.POSITIVE_INFINITY)].reduce((s, [t, v]) => (t >= 0 ? s + v : s), 0)),
+      // the whole push: its main thread, and its busiest other thread (the Parquet writer's)
+      cpuMain: r(upTo("push", Number.POSITIVE_INFINITY).get(pid) ?? 0),
+      cpuWriter: r(
+        Math.max(
+          0,
+          ...[...upTo("push", Number.POSITIVE_INFINITY)]
+            .filter(([t]) => t >= 0 && t !== pid)
+            .map(([, v]) => v),
+        ),
+      ),
       tailMain: r(after("push", (t) => t === pid)),
       tailOther: r(after("push", (t) => t >= 0 && t !== pid)),
       tailMainWait: r(after("push", (t) => t === -1)),
@@ -115,6 +126,6 @@ for (let round = 0; round < Number(rounds); round++) {
 for (const [i, pushes] of results.entries()) {
   const of = (key) => Math.round(median(pushes.map((p) => p[key])) * 100) / 100;
   console.log(
-    `${i} (${clis[i]}): median wall ${of("wall")} s, close ${of("close")} s, tail ${of("tail")} s, CPU ${of("cpu")} s; after the close: main thread ${of("tailMain")} s (waiting for a core ${of("tailMainWait")} s), other threads ${of("tailOther")} s, emulator ${of("tailEmulator")} s`,
+    `${i} (${clis[i]}): median wall ${of("wall")} s, close ${of("close")} s, tail ${of("tail")} s, CPU ${of("cpu")} s (main thread ${of("cpuMain")} s, writer thread ${of("cpuWriter")} s); after the close: main thread ${of("tailMain")} s (waiting for a core ${of("tailMainWait")} s), other threads ${of("tailOther")} s, emulator ${of("tailEmulator")} s`,
   );
 }

@@ -229,6 +229,97 @@ describe("JSONL lines read from their bytes", () => {
     expect(ipc(direct)).toEqual(ipc(parsed));
   });
 
+  test("reads text four bytes at a time: a quote, escape or control byte at every offset of a word", () => {
+    // scanJsonString tests whole 32-bit words for a quote, a backslash or a byte under 0x20 and
+    // copies the words without one; the bytes next to those (and UTF-8 bytes with the same low
+    // seven bits: 0xa2, 0xdc, 0xa0) must be copied as they are, each marker found wherever it
+    // falls in a word, at every alignment of the line in its buffer and of its end
+    const markers = ["\\n", '\\"', "\\\\", "\u0001", "\u001f", "\t"];
+    const neighbours = ["!", "#", "[", "]", " ", "\u007f", "¢", "ܐ", "\u00a0", "é", "😀"];
+    const lines: string[] = [];
+    for (let length = 0; length < 13; length++) {
+      const base = "abcdefghijklm".slice(0, length);
+      for (let at = 0; at <= length; at++) {
+        for (const insert of [...markers, ...neighbours]) {
+          const text = base.slice(0, at) + insert + base.slice(at);
+          lines.push(`{"text": "${text}"}`, `{"text":"${text}","id":${length}}`);
+        }
+      }
+    }
+    // texts past the builder's first 64 KiB, which it then grows (words are written to the new bytes)
+    lines.push(
+      `{"text": "${"long ¢ text ".repeat(7000)}"}`,
+      `{"text": "${"x".repeat(200_001)}"}`,
+      '{"text": "after"}',
+    );
+    const columns: NamedFeature[] = [
+      { name: "id", feature: Value("int64") },
+      { name: "text", feature: Value("string") },
+    ];
+    const direct = new BatchEncoder(columns);
+    const parsed = new BatchEncoder(columns);
+    let taken = 0;
+    for (const [i, line] of lines.entries()) {
+      const pad = "xyz".slice(0, i % 4);
+      const buffer = Buffer.from(`${pad}${line}`);
+      let row: Row | undefined;
+      try {
+        row = JSON.parse(line) as Row;
+      } catch {
+        row = undefined;
+      }
+      const took = direct.appendJsonLine(buffer, pad.length, buffer.length);
+      // taken exactly when the line is JSON with no escape in its text
+      expect([line, took]).toEqual([line, row !== undefined && !line.includes("\\")]);
+      if (!took) continue;
+      taken++;
+      parsed.append(row!);
+    }
+    expect([direct.rows, parsed.rows]).toEqual([taken, taken]);
+    expect(ipc(direct)).toEqual(ipc(parsed));
+    expect(taken).toBeGreaterThan(1000);
+  });
+
+  test("matches keys in any order, only whole names, and names with a quote or backslash only escaped", () => {
+    const columns: NamedFeature[] = [
+      { name: "id", feature: Value("int64") },
+      { name: "text", feature: Value("string") },
+      { name: 'a"b', feature: Value("int64") },
+      { name: "back\\slash", feature: Value("int64") },
+    ];
+    // [line, taken by the byte-level reader]
+    const cases: [string, boolean][] = [
+      ['{"id": 1, "text": "a"}', true],
+      ['{"text": "b", "id": 2}', true],
+      ['{"text": "c"}', true],
+      ['{"id": 3}', true],
+      ['{"text": "d", "id": 4, "text": "twice"}', false],
+      ['{"tex": "short key"}', false],
+      ['{"texts": "long key"}', false],
+      ['{"id": 5, "idx": 6}', false],
+      ['{"textX: "not JSON"}', false],
+      ['{"id": 7, "textX: "not JSON"}', false],
+      ['{"a\\"b": 8}', false],
+      ['{"a"b": 9}', false],
+      // after "text", the key tried first is the next column's name, a"b: its bytes are no key
+      ['{"text": "x", "a"b": 9}', false],
+      ['{"id": 1, "text": "x", "a"b": 9, "back\\slash": 10}', false],
+      ['{"back\\\\slash": 10}', false],
+      ['{"back\\slash": 11}', false],
+      ['{"id": 12, "text": "e"}', true],
+    ];
+    const direct = new BatchEncoder(columns);
+    const parsed = new BatchEncoder(columns);
+    for (const [line, taken] of cases) {
+      expect([line, direct.appendJsonLine(Buffer.from(line), 0, Buffer.byteLength(line))]).toEqual([
+        line,
+        taken,
+      ]);
+      if (taken) parsed.append(JSON.parse(line) as Row);
+    }
+    expect(ipc(direct)).toEqual(ipc(parsed));
+  });
+
   test("is not used when a column is named like an object's inherited property", () => {
     const encoder = new BatchEncoder([{ name: "constructor", feature: Value("string") }]);
     const line = '{"constructor": "x"}';

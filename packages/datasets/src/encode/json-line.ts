@@ -59,6 +59,8 @@ function isSpace(c: number): boolean {
 
 export class JsonLineReader {
   private readonly names: Buffer[];
+  /** Per column: its name has no quote, backslash or control character (`expected` may match it). */
+  private readonly plainNames: boolean[];
   private readonly columns: Column[];
   private readonly kinds: Uint8Array;
   private readonly starts: Int32Array;
@@ -78,6 +80,7 @@ export class JsonLineReader {
     private readonly builders: readonly Builder[],
   ) {
     this.names = names.map((name) => Buffer.from(name, "utf8"));
+    this.plainNames = this.names.map((name) => name.every((c) => c !== 0x22 && c !== 0x5c && c >= 0x20));
     this.columns = builders.map((b) => {
       switch (b.type.typeId) {
         case A.Type.Int:
@@ -103,8 +106,9 @@ export class JsonLineReader {
   private column(b: Buffer, start: number, end: number, guess: number): number {
     const names = this.names;
     const length = end - start;
-    for (let k = 0; k < names.length; k++) {
-      const c = (guess + k) % names.length;
+    const n = names.length;
+    for (let k = 0, c = guess; k < n; k++, c++) {
+      if (c >= n) c -= n;
       const name = names[c]!;
       if (name.length !== length) continue;
       let j = 0;
@@ -115,13 +119,28 @@ export class JsonLineReader {
   }
 
   /**
+   * `guess` (the column after the last key, the first after the last column) when the key at
+   * `b[start]` is its name, read up to its closing quote; else -1. One pass over the key where
+   * `stringEnd` and then `column` took two (profiled: a sixth of this reader's time on a 4-column
+   * line). A name with no quote, backslash or control character can only match its own bytes.
+   */
+  private expected(b: Buffer, start: number, end: number, guess: number): number {
+    const c = guess < this.names.length ? guess : 0;
+    const name = this.names[c]!;
+    const length = name.length;
+    if (!this.plainNames[c] || start + length >= end || b[start + length] !== 0x22) return -1;
+    for (let j = 0; j < length; j++) if (name[j] !== b[start + j]) return -1;
+    return c;
+  }
+
+  /**
    * Appends the row of the line `b[start, end)` to the builders and returns true, or returns
    * false, having appended nothing, when the line is not one this reader takes.
    */
   append(b: Buffer, start: number, end: number): boolean {
     const kinds = this.kinds;
     const n = kinds.length;
-    kinds.fill(Kind.Missing);
+    for (let c = 0; c < n; c++) kinds[c] = Kind.Missing;
     let i = start;
     while (i < end && isSpace(b[i]!)) i++;
     if (b[i] !== 0x7b /* { */ || i >= end) return false;
@@ -134,9 +153,13 @@ export class JsonLineReader {
         // key
         if (i >= end || b[i] !== 0x22) return false;
         const keyStart = ++i;
-        i = stringEnd(b, i, end);
-        if (i === -1) return false;
-        const c = this.column(b, keyStart, i, guess);
+        let c = this.expected(b, keyStart, end, guess);
+        if (c !== -1) i = keyStart + this.names[c]!.length;
+        else {
+          i = stringEnd(b, i, end);
+          if (i === -1) return false;
+          c = this.column(b, keyStart, i, guess);
+        }
         if (c === -1 || kinds[c] !== Kind.Missing) return false;
         guess = c + 1;
         i++;

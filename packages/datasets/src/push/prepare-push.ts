@@ -316,13 +316,17 @@ function shardUploader(
       await startUpload(split, shard);
     },
     /**
-     * The final commit's snapshot, read once the repo exists, while the shards upload (the
-     * uploads do not move the branch; a commit that does is caught by `parentCommit`).
+     * The final commit's snapshot: the branch head read while the input was, when it found a
+     * commit there (the repo and branch existed, so the repo checks created nothing); else read
+     * again once the repo exists, while the shards upload. The uploads do not move the branch; a
+     * commit that does is caught by `parentCommit`, and the final commit then reads it again.
      */
-    snapshot: (): Promise<Snapshot> =>
-      (opened ?? Promise.resolve()).then(() =>
-        snapshotOf(upload.client, repo, upload.revision ?? "main", checked.dataDir, group.signal),
-      ),
+    snapshot: async (): Promise<Snapshot> => {
+      await opened;
+      const first = await readHead();
+      if (first.parent !== undefined) return first;
+      return snapshotOf(upload.client, repo, upload.revision ?? "main", checked.dataDir, group.signal);
+    },
     wait: async () => {
       // a push that failed on its input does not leave the head's read running behind it
       await head?.catch(() => undefined);

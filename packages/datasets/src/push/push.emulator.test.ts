@@ -319,8 +319,8 @@ describe("pushes against the emulator", () => {
   });
 });
 
-/** "METHOD path" of each request the push starts, up to its first preupload. */
-async function requestsBeforeUpload(push: () => Promise<unknown>): Promise<string[]> {
+/** "METHOD path" of each request the push starts. */
+async function requestsOf(push: () => Promise<unknown>): Promise<string[]> {
   const seen: string[] = [];
   const listener = (message: unknown) => {
     const { method, url } = message as RequestStartEvent;
@@ -332,6 +332,12 @@ async function requestsBeforeUpload(push: () => Promise<unknown>): Promise<strin
   } finally {
     unsubscribe(HTTP_CHANNELS.start, listener);
   }
+  return seen;
+}
+
+/** "METHOD path" of each request the push starts, up to its first preupload. */
+async function requestsBeforeUpload(push: () => Promise<unknown>): Promise<string[]> {
+  const seen = await requestsOf(push);
   const first = seen.findIndex((r) => r.includes("/preupload/"));
   expect(first).toBeGreaterThan(0);
   return seen.slice(0, first);
@@ -354,6 +360,23 @@ describe("the repo checks before a push's first upload", () => {
   test("a new repo: the branch head is read once, then the repo is created without another lookup", async () => {
     const before = await pushTwoSplits(20);
     expect(before).toEqual(["GET /api/datasets/local/checks/revision/main", "POST /api/repos/create"]);
+  });
+
+  test("an existing repo: the branch head read with the input is the final commit's, not read again", async () => {
+    await pushDataset(hub, { repo: "datasets/local/head-once", data: rows(10, 0), tempDir: work });
+    const seen = await requestsOf(async () => {
+      const result = await pushDataset(hub, {
+        repo: "datasets/local/head-once",
+        data: rows(12, 0),
+        tempDir: work,
+      });
+      expect(result.created).toBe(true);
+    });
+    expect(seen.filter((r) => r === "GET /api/datasets/local/head-once/revision/main")).toHaveLength(1);
+    expect(seen.filter((r) => r.startsWith("GET ") && r.endsWith("/README.md"))).toHaveLength(1);
+    expect(seen.filter((r) => r.includes("/tree/"))).toHaveLength(1);
+    expect(seen.filter((r) => r.endsWith("/commit/main"))).toHaveLength(1);
+    expect(await readBack("datasets/local/head-once", "train")).toEqual(rows(12, 0));
   });
 
   test("an existing repo: the branch head and card are read once, and the repo is not looked up again", async () => {
