@@ -46,6 +46,32 @@ const received = (value: unknown) =>
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
+/**
+ * The common entry (a listing without `expand`: plain, LFS or Xet files, folders) passes here
+ * without the loop of `mismatch`, which is for the rest and for the messages: ~10% of a
+ * 20,000-entry listing's client CPU, most of it before V8 optimises the loop.
+ */
+function isPlain(entry: unknown): boolean {
+  const e = entry as Record<string, unknown> | null;
+  if (typeof e !== "object" || e === null) return false;
+  const lfs = e.lfs as Record<string, unknown> | null | undefined;
+  return (
+    typeof e.type === "string" &&
+    typeof e.oid === "string" &&
+    typeof e.path === "string" &&
+    (e.size === undefined || typeof e.size === "number") &&
+    (lfs === undefined ||
+      (typeof lfs === "object" &&
+        lfs !== null &&
+        typeof lfs.oid === "string" &&
+        typeof lfs.size === "number" &&
+        (lfs.pointerSize === undefined || typeof lfs.pointerSize === "number"))) &&
+    (e.xetHash === undefined || typeof e.xetHash === "string") &&
+    e.lastCommit === undefined &&
+    e.securityFileStatus === undefined
+  );
+}
+
 /** The first field of `value` that does not match `fields`: its path below `value` and the message. */
 function mismatch(value: Record<string, unknown>, fields: readonly Field[]): [string[], string] | undefined {
   for (let i = 0; i < fields.length; i++) {
@@ -80,6 +106,7 @@ export const WireTreePage: z.ZodType<WireTreeEntry[]> = z
     let issues = 0;
     for (let i = 0; i < page.length && issues < 5; i++) {
       const entry: unknown = page[i];
+      if (isPlain(entry)) continue;
       const found = isRecord(entry)
         ? mismatch(entry, ENTRY)
         : ([[], `Invalid input: expected object, received ${received(entry)}`] as const);
