@@ -8,7 +8,8 @@ import { diagnosticsMiddleware } from "./middleware/diagnostics.js";
 import { DEFAULT_RETRY, networkErrorCode, retryMiddleware } from "./middleware/retry.js";
 import { buildUserAgent, userAgentMiddleware } from "./middleware/user-agent.js";
 import { markDirectClient } from "./own-sockets.js";
-import { itemsOf, pagesOf } from "./paginate.js";
+import { itemsOf } from "./page-items.js";
+import { type PageOptions, pagesOf } from "./paginate.js";
 import { appendQuery, normaliseEndpoint, prepareRequest } from "./prepare.js";
 import { redactText, redactUrl } from "./redact.js";
 import { checkResponse, readResponse } from "./response.js";
@@ -69,8 +70,8 @@ export interface HubClient {
   request<R extends RawResponseType>(request: RawRequest<R>): Promise<HubResponse<RawResponseData[R]>>;
   /** Every item of a paginated list, following `Link: rel="next"`; stops fetching when you stop iterating. */
   paginate<T>(request: JsonRequest<T[]>): AsyncIterable<T>;
-  /** The pages of a paginated list, with their headers (`X-Total-Count`…). */
-  pages<T>(request: JsonRequest<T[]>): AsyncIterable<HubResponse<T[]>>;
+  /** The pages of a paginated list, with their headers (`X-Total-Count`…); `prefetch` fetches the next one ahead (Node). */
+  pages<T>(request: JsonRequest<T[]>, options?: PageOptions): AsyncIterable<HubResponse<T[]>>;
   /** The absolute URL of a Hub path. */
   url(path: string, query?: Record<string, QueryValue>): URL;
   /** Removes this client's token (and anything token-shaped) from text meant for humans. */
@@ -183,7 +184,7 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
     environment,
     request: (async (request: HubRequest<unknown>) =>
       (await exchange(request)).result) as HubClient["request"],
-    pages: (request) => pagesOf(pageExchange, request),
+    pages: (request, pageOptions) => pagesOf(pageExchange, request, pageOptions),
     paginate: (request) => itemsOf(pagesOf(pageExchange, request)),
     url(path, query) {
       const url = new URL(endpoint + path);

@@ -31,6 +31,8 @@ export { fileReadSize } from "./file-reads.js";
 export { DEFAULT_RETRY } from "./middleware/retry.js";
 export { nodeOnlyError } from "./node-only.js";
 export { mayOpenOwnSockets } from "./own-sockets.js";
+export { type ItemMap, pageItems } from "./page-items.js";
+export type { PageOptions } from "./paginate.js";
 export { checkPathInRepo, pathInRepoProblem } from "./path-in-repo.js";
 export {
   base64Of,

@@ -13,6 +13,7 @@ export type { core, infer, RefinementCtx, ZodType } from "zod";
 export {
   array,
   boolean,
+  custom,
   literal,
   looseObject,
   number,

@@ -1,8 +1,7 @@
 import { encodeRevision, type HubClient, InvalidInputError, parseRepoId, repoApiPath } from "@hfkit/http";
-import * as z from "@hfkit/http/zod";
 import { toRepoEntry } from "./entries.js";
 import type { RepoEntry, RepoOperationOptions } from "./types.js";
-import { WireTreeEntry } from "./wire/tree-entry.js";
+import { WireTreePage } from "./wire/tree-entry.js";
 
 export interface GetPathsInfoOptions extends RepoOperationOptions {
   /** Files or folders to look up. Missing paths are left out of the result. */
@@ -37,7 +36,7 @@ export async function getPathsInfo(client: HubClient, options: GetPathsInfoOptio
       body: {
         json: { paths: options.paths.slice(i, i + PATHS_PER_REQUEST), expand: options.expand ?? false },
       },
-      schema: z.array(WireTreeEntry),
+      schema: WireTreePage,
       idempotent: true, // a read, sent as POST only because the list can be long
       signal: options.signal,
       operation: "getPathsInfo",
