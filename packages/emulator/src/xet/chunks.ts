@@ -83,6 +83,16 @@ interface Scratch {
 
 let scratch: Scratch | undefined;
 
+/** The buffers a transient decode writes into, allocated by the first compressed chunk. */
+function sharedScratch(): Scratch {
+  scratch ??= {
+    joined: new Uint8Array(MAX_COMPRESSED_SIZE),
+    decoded: new Uint8Array(MAX_CHUNK_SIZE),
+    ungrouped: new Uint8Array(MAX_CHUNK_SIZE),
+  };
+  return scratch;
+}
+
 /** The raw bytes of a chunk whose compressed payload is `data`, in `into` when given. */
 function decodeChunk(header: ChunkHeader, data: Uint8Array, hasher: XetHasher, into?: Scratch): Uint8Array {
   if (header.scheme === Compression.None) return data;
@@ -99,13 +109,7 @@ function decodeChunk(header: ChunkHeader, data: Uint8Array, hasher: XetHasher, i
  */
 export function decodeRawChunk(chunk: RawChunk, hasher: XetHasher, transient = false): readonly Uint8Array[] {
   if (chunk.header.scheme === Compression.None) return chunk.parts;
-  const into = transient
-    ? (scratch ??= {
-        joined: new Uint8Array(MAX_COMPRESSED_SIZE),
-        decoded: new Uint8Array(MAX_CHUNK_SIZE),
-        ungrouped: new Uint8Array(MAX_CHUNK_SIZE),
-      })
-    : undefined;
+  const into = transient ? sharedScratch() : undefined;
   const data = chunk.parts.length === 1 ? chunk.parts[0]! : join(chunk.parts, into?.joined);
   return [decodeChunk(chunk.header, data, hasher, into)];
 }
