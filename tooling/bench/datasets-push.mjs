@@ -14,7 +14,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ensurePython } from "@hfkit/testing/python";
-import { hasCommand, median, startProcess } from "./lib.mjs";
+import { hasCommand, median, settle, startProcess } from "./lib.mjs";
 
 const here = import.meta.dirname;
 const CLI = join(here, "..", "..", "apps", "cli", "bin", "hfkit.js");
@@ -124,6 +124,7 @@ export async function benchDatasetsPush({
             TMPDIR: work,
             ...(mode === "lfs" ? { HF_HUB_DISABLE_XET: "1" } : {}),
           };
+          settle();
           const measured =
             tool === "hfkit"
               ? timedPush(process.execPath, [CLI, "datasets", "push", repo, input], env, work)

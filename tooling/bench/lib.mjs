@@ -20,6 +20,16 @@ export function hasCommand(name) {
   }
 }
 
+/**
+ * Before each sample: the page cache's dirty pages written out (`sync`), so that no sample pays
+ * for the writeback of the files an earlier one wrote (a 2 GiB download writes 2 GiB, the
+ * official client's 8-10 s of it flushed into the next samples; Python's dataset push writes its
+ * Arrow cache and its shards, ~0.5 GB for 2 M rows).
+ */
+export function settle() {
+  if (hasCommand("sync")) execFileSync("sync", { stdio: "ignore" });
+}
+
 /** Starts `node script` (pinned to `cpu` with taskset when available); resolves its first stdout line. */
 export async function startProcess(script, args = [], cpu) {
   const pinned = cpu !== undefined && hasCommand("taskset");

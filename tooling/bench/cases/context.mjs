@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { hasCommand, startProcess } from "../lib.mjs";
+import { hasCommand, settle, startProcess } from "../lib.mjs";
 
 export const BENCH_DIR = dirname(import.meta.dirname);
 export const TOKEN = "hf_bench_token_not_secret";
@@ -136,15 +136,6 @@ export function chooseContenders(parts) {
  * shared machine hits all of them alike. A contender that fails once is reported as not run,
  * with the reason, and not tried again.
  */
-/**
- * Before each sample: the page cache's dirty pages written out (`sync`), so that no sample pays
- * for the writeback of the files an earlier one wrote (a 2 GiB download writes 2 GiB; the
- * official client's 8-10 s of it left the flushing to the next samples).
- */
-function settle() {
-  if (hasCommand("sync")) execFileSync("sync", { stdio: "ignore" });
-}
-
 export async function rounds(all, runs, log) {
   const contenders =
     contenderFilter.length === 0
