@@ -209,6 +209,6 @@ async function metadataFromApi(client: HubClient, options: GetFileMetadataOption
     etag: entry.lfs?.oid ?? entry.oid,
     size: entry.lfs?.size ?? entry.size,
     lfs: entry.lfs !== undefined,
-    ...(entry.xetHash ? { xetHash: entry.xetHash } : {}),
+    ...xetHashField(entry.xetHash),
   };
 }
