@@ -15,6 +15,8 @@ const token = "hf_bench_token_not_secret";
 const xet = process.env.HFKIT_BENCH_XET;
 const cacheDir = process.env.HF_HOME ? join(process.env.HF_HOME, "hub") : undefined;
 let commits = 1;
+/** The hfkit client, closed after the clock stops (neither peer's timing includes a close). */
+let hub;
 const extra = {};
 
 const hfkit =
@@ -33,7 +35,7 @@ if (hfkit) {
     ...(xet === "0" ? { HF_HUB_DISABLE_XET: "1" } : {}),
     ...(process.env.HF_HOME ? { HF_HOME: process.env.HF_HOME } : {}),
   };
-  const hub = hfkit.createHubClient({ endpoint, token, env });
+  hub = hfkit.createHubClient({ endpoint, token, env });
   if (op === "file") {
     for await (const event of hfkit.uploadFileIter(hub, { repo, file: path })) {
       if (event.type === "file-hash-progress" && event.bytesHashed === event.totalBytes) {
@@ -58,7 +60,6 @@ if (hfkit) {
       if (entry.type === "file") extra.files++;
     }
   } else throw new Error(`unknown op ${op}`);
-  await hub.close?.();
 } else {
   const common = { repo, accessToken: token, hubUrl: endpoint };
   const useXet = xet === "1";
@@ -85,6 +86,7 @@ const seconds = (performance.now() - start) / 1000;
 // Client CPU (user + system, all threads) in the same section: steadier than wall time on a shared VM.
 const cpu = process.cpuUsage(cpuStart);
 extra.cpuSeconds = (cpu.user + cpu.system) / 1e6;
+await hub?.close?.();
 process.stdout.write(
   `${JSON.stringify({ seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, commits, ...extra })}\n`,
 );
