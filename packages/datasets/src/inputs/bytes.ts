@@ -39,8 +39,11 @@ async function* zstdChunks(input: Readable): AsyncGenerator<Uint8Array> {
   while (out.length > 0) yield out.shift()!;
 }
 
-/** Where the line ending at the line feed `nl` ends without its break (a CR before it dropped). */
-function endOf(buffer: Buffer, nl: number, start: number): number {
+/**
+ * Where the line from `start` up to `nl` (its line feed, or the end of the data) ends without
+ * its break: a CR before `nl` dropped.
+ */
+export function endOf(buffer: Buffer, nl: number, start: number): number {
   return nl > start && buffer[nl - 1] === 13 ? nl - 1 : nl;
 }
 
@@ -100,7 +103,7 @@ export async function* lines(
   }
   if (carry.length > 0) {
     const last = Buffer.concat(carry);
-    const end = last[last.length - 1] === 13 ? last.length - 1 : last.length;
+    const end = endOf(last, last.length, 0);
     yield { buffer: last, starts: [0], ends: [end], firstLine: line };
   }
 }

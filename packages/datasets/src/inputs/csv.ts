@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import type { Feature, NamedFeature } from "@hfkit/cards";
 import type { Row } from "../encode/batch.js";
 import { dataError } from "../errors.js";
-import { fileBytes } from "./bytes.js";
+import { endOf, fileBytes } from "./bytes.js";
 import {
   CHUNK_ROWS,
   type CsvLines,
@@ -419,7 +419,7 @@ export function readCsv(
       for (;;) {
         const nl = buffer.indexOf(10, at);
         if (nl === -1) return at;
-        const end = nl > at && buffer[nl - 1] === 13 ? nl - 1 : nl;
+        const end = endOf(buffer, nl, at);
         let quotes = 0;
         while (quoteAt !== -1 && quoteAt < end) {
           quotes++;
@@ -451,7 +451,7 @@ export function readCsv(
         }
         const joined = Buffer.concat([carry, buffer.subarray(0, nl)]);
         carry = undefined;
-        const end = joined.length > 0 && joined[joined.length - 1] === 13 ? joined.length - 1 : joined.length;
+        const end = endOf(joined, joined.length, 0);
         line(joined, 0, end, countQuotes(joined, 0, end));
         at = nl + 1;
       }
@@ -463,7 +463,7 @@ export function readCsv(
       if (out.length > 0) yield* out.splice(0);
     }
     if (carry) {
-      const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
+      const end = endOf(carry, carry.length, 0);
       line(carry, 0, end, countQuotes(carry, 0, end));
     }
     if (acc !== undefined)
