@@ -262,9 +262,11 @@ function shardUploader(
   // through), and their outcome, a failure too, is looked at only after that, so a bad line still
   // fails first. Profiled on a 20 k-row push: read after the input, these round trips (and the
   // process's first request) were on the critical path between the last row and the first upload.
+  const readSnapshot = () =>
+    snapshotOf(upload.client, repo, upload.revision ?? "main", checked.dataDir, group.signal);
   let head: Promise<Snapshot> | undefined;
   const readHead = (): Promise<Snapshot> => {
-    head ??= snapshotOf(upload.client, repo, upload.revision ?? "main", checked.dataDir, group.signal);
+    head ??= readSnapshot();
     head.catch(() => undefined); // looked at by open()
     return head;
   };
@@ -324,8 +326,7 @@ function shardUploader(
     snapshot: async (): Promise<Snapshot> => {
       await opened;
       const first = await readHead();
-      if (first.parent !== undefined) return first;
-      return snapshotOf(upload.client, repo, upload.revision ?? "main", checked.dataDir, group.signal);
+      return first.parent !== undefined ? first : readSnapshot();
     },
     wait: async () => {
       // a push that failed on its input does not leave the head's read running behind it
