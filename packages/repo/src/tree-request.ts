@@ -13,7 +13,10 @@ export interface ListFilesOptions extends RepoOperationOptions {
   expand?: boolean;
 }
 
-/** The first page's request of a tree listing (both builds of `listFiles`); throws on bad input. */
+/**
+ * The first page's request of a tree listing; throws on bad input. The Node build's: the web
+ * build's list-files.browser.ts writes it out, as the call would take the page over its budget.
+ */
 export function treeRequest(options: ListFilesOptions): JsonRequest<WireTreeEntry[]> {
   const repo = parseRepoId(options.repo);
   const folder = options.path?.replace(/^\/+|\/+$/g, "");
