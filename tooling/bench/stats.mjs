@@ -20,19 +20,44 @@ export function advantage(reference, other, higherIsBetter = false) {
   return higherIsBetter ? reference.median / other.median : other.median / reference.median;
 }
 
-/** Adds `stats` and `hfkitAdvantage` to every row; the reference is the row marked `reference`, else the first. */
+/**
+ * In how many rounds hfkit's sample beat the contender's from the same round (`rounds` says which
+ * round each sample came from; rows without it are paired in order), out of the rounds both ran.
+ */
+export function roundsAhead(reference, other, higherIsBetter = false) {
+  const byRound = new Map(reference.samples.map((v, i) => [reference.rounds?.[i] ?? i, v]));
+  let ahead = 0;
+  let of = 0;
+  other.samples.forEach((v, i) => {
+    const mine = byRound.get(other.rounds?.[i] ?? i);
+    if (mine === undefined || !Number.isFinite(mine) || !Number.isFinite(v)) return;
+    of++;
+    if (higherIsBetter ? mine > v : mine < v) ahead++;
+  });
+  return { ahead, of };
+}
+
+/**
+ * Adds `stats`, `hfkitAdvantage` and `roundsAhead` to every row. A row is compared with the
+ * hfkit row its `versus` names, else with the row marked `reference` (else the first); a row
+ * that is compared with is shown as a reference.
+ */
 export function scoreCase(benchCase) {
   const rows = benchCase.rows.map((row) => ({ ...row, stats: summarize(row.samples ?? []) }));
-  const reference = rows.find((r) => r.reference && r.stats) ?? rows.find((r) => r.stats);
+  const main = rows.find((r) => r.reference && r.stats) ?? rows.find((r) => r.stats);
+  const references = new Set([main, ...rows.map((r) => rows.find((x) => x.contender === r.versus))]);
   return {
     ...benchCase,
-    rows: rows.map((row) => ({
-      ...row,
-      hfkitAdvantage:
-        row === reference || !row.stats
-          ? undefined
-          : advantage(reference?.stats, row.stats, benchCase.higherIsBetter),
-    })),
+    rows: rows.map((row) => {
+      const against = rows.find((r) => r.contender === row.versus) ?? main;
+      if (references.has(row) || !row.stats || !against?.stats) return row;
+      return {
+        ...row,
+        ...(against === main ? {} : { versus: against.contender }),
+        hfkitAdvantage: advantage(against.stats, row.stats, benchCase.higherIsBetter),
+        roundsAhead: roundsAhead(against, row, benchCase.higherIsBetter),
+      };
+    }),
   };
 }
 
@@ -62,17 +87,23 @@ export function renderMarkdown(report) {
     }
     const unit = c.unit ?? "s";
     const ahead = c.higherIsBetter ? "hfkit ÷ contender" : "contender ÷ hfkit";
-    out.push(`| contender | min ${unit} | median ${unit} | max ${unit} | ${ahead} | peak RSS MB |`);
-    out.push("| --- | ---: | ---: | ---: | ---: | ---: |");
+    out.push(
+      `| contender | min ${unit} | median ${unit} | max ${unit} | ${ahead} | rounds hfkit ahead | peak RSS MB |`,
+    );
+    out.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (const row of c.rows) {
       if (!row.stats) {
-        out.push(`| ${row.contender} | – | – | – | not run: ${row.skipped ?? "no sample"} | – |`);
+        out.push(`| ${row.contender} | – | – | – | not run: ${row.skipped ?? "no sample"} | – | – |`);
         continue;
       }
       const rss = row.rssMB?.length ? figure(Math.max(...row.rssMB)) : "–";
-      const ratio = row.hfkitAdvantage === undefined ? "(reference)" : `${row.hfkitAdvantage.toFixed(2)}×`;
+      const ratio =
+        row.hfkitAdvantage === undefined
+          ? "(reference)"
+          : `${row.hfkitAdvantage.toFixed(2)}×${row.versus ? ` vs ${row.versus}` : ""}`;
+      const won = row.roundsAhead ? `${row.roundsAhead.ahead} of ${row.roundsAhead.of}` : "";
       out.push(
-        `| ${row.contender} | ${figure(row.stats.min)} | ${figure(row.stats.median)} | ${figure(row.stats.max)} | ${ratio} | ${rss} |`,
+        `| ${row.contender} | ${figure(row.stats.min)} | ${figure(row.stats.median)} | ${figure(row.stats.max)} | ${ratio} | ${won} | ${rss} |`,
       );
     }
     if (c.note) out.push("", c.note);

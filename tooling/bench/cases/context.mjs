@@ -133,19 +133,25 @@ export function chooseContenders(parts) {
 
 /**
  * Runs `runs` rounds of the contenders, in a rotated order each round so that drift on a
- * shared machine hits all of them alike. A contender that fails once is reported as not run,
+ * shared machine hits all of them alike; `rounds` keeps which round each sample came from.
+ * A contender may name the hfkit row it is compared with (`versus`, default the `reference`
+ * row): through the same transfer, say. A contender that fails once is reported as not run,
  * with the reason, and not tried again.
  */
 export async function rounds(all, runs, log) {
+  const named = (c) => c.reference || contenderFilter.some((part) => c.name.includes(part));
+  // A kept contender's `versus` row (the hfkit row it is compared with) runs too.
   const contenders =
     contenderFilter.length === 0
       ? all
-      : all.filter((c) => c.reference || contenderFilter.some((part) => c.name.includes(part)));
+      : all.filter((c) => named(c) || all.some((other) => named(other) && other.versus === c.name));
   const rows = contenders.map((c) => ({
     contender: c.name,
     samples: [],
+    rounds: [],
     rssMB: [],
     ...(c.reference ? { reference: true } : {}),
+    ...(c.versus ? { versus: c.versus } : {}),
   }));
   for (let i = 0; i < runs; i++) {
     for (let k = 0; k < contenders.length; k++) {
@@ -156,6 +162,7 @@ export async function rounds(all, runs, log) {
       try {
         const result = await contenders[index].run();
         row.samples.push(result.value ?? result.seconds);
+        row.rounds.push(i);
         if (result.maxRssMB !== undefined) row.rssMB.push(result.maxRssMB);
         log(`  ${row.contender}: ${(result.value ?? result.seconds).toFixed(3)}`);
       } catch (error) {

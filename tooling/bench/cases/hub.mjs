@@ -79,11 +79,12 @@ export const uploadFile = {
       { name: "hfkit (Xet)", reference: true, run: js("hfkit", true) },
       { name: "hfkit (LFS)", run: js("hfkit", false) },
       { name: "@huggingface/hub (Xet)", run: js("official", true) },
-      { name: "@huggingface/hub (LFS)", run: js("official", false) },
+      { name: "@huggingface/hub (LFS)", versus: "hfkit (LFS)", run: js("official", false) },
       pythonContender(ctx, "huggingface_hub + hf_xet", py(true)),
-      pythonContender(ctx, "huggingface_hub (LFS)", py(false)),
+      { ...pythonContender(ctx, "huggingface_hub (LFS)", py(false)), versus: "hfkit (LFS)" },
       {
         name: "floor: openssl dgst -sha256 + curl -T to a discarding server",
+        versus: "hfkit (LFS)",
         run: () => {
           if (!hasCommand("openssl") || !hasCommand("curl")) throw new Error("openssl or curl missing");
           return floorUpload(file, ctx.discardUrl, hasCommand("taskset") ? ["taskset", "-c", "0"] : []);

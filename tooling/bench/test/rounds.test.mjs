@@ -39,6 +39,18 @@ describe("rounds", () => {
     expect(rows.map((r) => r.contender)).toEqual(["hfkit (Xet)", "curl"]);
   });
 
+  it("--contenders also keeps the hfkit row a kept contender is compared with, and rounds say when", async () => {
+    const lfs = [
+      ...field,
+      contender("hfkit (LFS)", 1),
+      { ...contender("peer (LFS)", 2), versus: "hfkit (LFS)" },
+    ];
+    chooseContenders(["peer"]);
+    const rows = await rounds(lfs, 2, () => {});
+    expect(rows.map((r) => r.contender)).toEqual(["hfkit (Xet)", "hfkit (LFS)", "peer (LFS)"]);
+    expect(rows[2]).toMatchObject({ versus: "hfkit (LFS)", samples: [2, 2], rounds: [0, 1] });
+  });
+
   it("reports a failed contender by its error line, and logs the end of its stderr", async () => {
     const stderr =
       "file:///x/upload.js:12\n  throw error;\n  ^\n\nTypeError: slab already given back\n    at give (x.js:3:9)\n\nNode.js v20.20.2\n";
