@@ -49,6 +49,42 @@ describe("the gear hash kernel", () => {
     expect(matches).toBeGreaterThan(0);
   });
 
+  it("reports a match at the first and at the last byte of a stretch, of odd or even length", () => {
+    // The main loop takes two bytes per lane per turn, an odd count's first byte alone: a match
+    // on either side of that split must be reported once, in every lane, and none past the end.
+    const kernel = createGearKernel();
+    let match = -1;
+    while (match < 0) {
+      kernel.bytes.set(randomBytes(LANES * LANE_CAPACITY + 64), INPUT_OFFSET - 64);
+      match = reference(kernel.bytes, INPUT_OFFSET + 8, INPUT_OFFSET + LANE_CAPACITY - 72)[0] ?? -1;
+    }
+    // The same bytes in every lane: each lane sees the match at the same place in its stretch.
+    const stretch = kernel.bytes.slice(INPUT_OFFSET - 64, INPUT_OFFSET + LANE_CAPACITY);
+    for (let lane = 1; lane < LANES; lane++)
+      kernel.bytes.set(stretch, INPUT_OFFSET - 64 + lane * LANE_CAPACITY);
+    for (const [from, count] of [
+      [match, 1],
+      [match, 2],
+      [match, 3],
+      [match, 4],
+      [match - 1, 2],
+      [match - 2, 3],
+      [match - 3, 4],
+      [match - 4, 5],
+      [match - 1, 1],
+      [match - 3, 3],
+      [match + 1, 3],
+    ] as const) {
+      kernel.candidates(from, count, CANDIDATES);
+      for (let lane = 0; lane < LANES; lane++) {
+        const end = kernel.words[(CANDIDATE_ENDS >> 2) + lane] as number;
+        const list = [...kernel.words.subarray((CANDIDATES >> 2) + lane * LANE_CAPACITY, end >> 2)];
+        const found = match >= from && match < from + count ? [match + lane * LANE_CAPACITY] : [];
+        expect(list, `lane ${lane}, ${count} bytes from ${from - match}`).toEqual(found);
+      }
+    }
+  });
+
   it("reads bytes in its read buffers where they lie, after a grow of its memory", () => {
     const kernel = createGearKernel();
     const [one, two] = kernel.readBuffers(200_000);
