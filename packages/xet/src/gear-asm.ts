@@ -48,8 +48,10 @@ const MASK = 0xffff000000000000n;
 // turn's slow copy, which warms the lanes up again on the 64 bytes before the turn and takes it
 // once more, recording its matches. The lists' ends live in memory (CANDIDATE_ENDS), not in
 // locals: the hashes, p, count and the mask then stay in registers (with the ends in locals,
-// TurboFan stored every lane's hash to the stack after each byte). 0.82–0.86 times the CPU per
-// byte of the loop of one byte per turn with a branch over each match's code (issue 19).
+// TurboFan stored every lane's hash to the stack after each byte). 0.83–0.89 times the CPU per
+// byte of the loop of one byte per turn with a branch over each match's code (issue 19,
+// tooling/bench/xet-chunker-ab.mjs). One test for the four lanes (the product of their top 16
+// bits, or an OR of `h < 2^48`) and 5 or 6 lanes took more CPU than a branch per lane and byte.
 const UNROLL = 8;
 
 /** Lane `lane`'s hash after the byte `at` bytes after p in its stretch, left on the stack. */
