@@ -49,6 +49,42 @@ describe("the gear hash kernel", () => {
     expect(matches).toBeGreaterThan(0);
   });
 
+  it("reports a match wherever it falls in the kernel's turns, in every lane, and none past the end", () => {
+    // The main loop takes 8 bytes per lane per turn (a count's first count % 8 bytes one at a
+    // time), leaving for a slow copy of the turn on a match: a match at each place in a turn, or
+    // among the single bytes, or just past the end, must be reported exactly where it is.
+    const kernel = createGearKernel();
+    // A match with no other within 64 bytes of it.
+    let match: number | undefined;
+    while (match === undefined) {
+      kernel.bytes.set(randomBytes(LANES * LANE_CAPACITY + 64), INPUT_OFFSET - 64);
+      const all = reference(kernel.bytes, INPUT_OFFSET, INPUT_OFFSET + LANE_CAPACITY - 128);
+      match = all.find(
+        (m, i) => m >= INPUT_OFFSET + 64 && (all[i - 1] ?? 0) < m - 64 && (all[i + 1] ?? Infinity) > m + 64,
+      );
+    }
+    const stretch = kernel.bytes.slice(INPUT_OFFSET - 64, INPUT_OFFSET + LANE_CAPACITY - 64);
+    const offset = match - INPUT_OFFSET;
+    // The match in one lane (the others random), then in all four: met in the same turn.
+    for (const lanes of [[0], [1], [2], [3], [0, 1, 2, 3]]) {
+      kernel.bytes.set(randomBytes(LANES * LANE_CAPACITY + 64), INPUT_OFFSET - 64);
+      for (const lane of lanes) kernel.bytes.set(stretch, INPUT_OFFSET - 64 + lane * LANE_CAPACITY);
+      for (let before = 0; before < 20; before++) {
+        for (const count of [before, before + 1, 8, 16, 17, 23, 31, 40]) {
+          kernel.candidates(match - before, count, CANDIDATES);
+          for (let lane = 0; lane < LANES; lane++) {
+            const end = kernel.words[(CANDIDATE_ENDS >> 2) + lane] as number;
+            const list = [...kernel.words.subarray((CANDIDATES >> 2) + lane * LANE_CAPACITY, end >> 2)];
+            const start = INPUT_OFFSET + lane * LANE_CAPACITY + offset - before;
+            const found = reference(kernel.bytes, start, start + count);
+            if (lanes.includes(lane)) expect(found).toEqual(before < count ? [start + before] : []);
+            expect(list, `lane ${lane}, ${count} bytes from ${before} before the match`).toEqual(found);
+          }
+        }
+      }
+    }
+  });
+
   it("reads bytes in its read buffers where they lie, after a grow of its memory", () => {
     const kernel = createGearKernel();
     const [one, two] = kernel.readBuffers(200_000);
