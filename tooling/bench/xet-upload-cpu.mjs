@@ -11,6 +11,8 @@
 //   X@base       contender X against the emulator of $HFKIT_BASE (a built checkout, e.g. main)
 //   base         the client of $HFKIT_BASE (against this checkout's emulator unless @base)
 // With profileDir, both processes write --cpu-prof profiles there (500 µs sampling).
+// HFKIT_BENCH_XET=0 uploads through Git LFS instead (multipart above the emulator's 16 MiB
+// chunk size).
 import { spawn, spawnSync } from "node:child_process";
 import { randomFillSync } from "node:crypto";
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
@@ -24,6 +26,7 @@ if (!mib || !rounds || !list)
   throw new Error("usage: xet-upload-cpu.mjs <fileMiB> <rounds> <contenders> [profileDir]");
 const HERE = join(import.meta.dirname, "../..");
 const BASE = process.env.HFKIT_BASE;
+const LFS = process.env.HFKIT_BENCH_XET === "0";
 const prof = (name) =>
   profileDir
     ? [
@@ -105,7 +108,7 @@ for (let round = 0; round < Number(rounds); round++) {
     const emulator = await startEmulator(emulatorTree === "base" ? BASE : HERE, `emulator-${name}`);
     const repo = await newRepo(emulator.url);
     const home = mkdtempSync(join(tmpdir(), "hfkit-xet-upload-cpu-"));
-    const env = { ...process.env, HF_HOME: home, HFKIT_BENCH_XET: "1" };
+    const env = { ...process.env, HF_HOME: home, HFKIT_BENCH_XET: LFS ? "0" : "1" };
     const command =
       client === "py"
         ? [python, join(HERE, "tooling/bench/py_once.py"), "file", file, repo]
@@ -121,7 +124,12 @@ for (let round = 0; round < Number(rounds); round++) {
             repo,
           ];
     if (client === "py")
-      Object.assign(env, { HF_ENDPOINT: emulator.url, HF_TOKEN: TOKEN, HF_HUB_DISABLE_PROGRESS_BARS: "1" });
+      Object.assign(env, {
+        HF_ENDPOINT: emulator.url,
+        HF_TOKEN: TOKEN,
+        HF_HUB_DISABLE_PROGRESS_BARS: "1",
+        ...(LFS ? { HF_HUB_DISABLE_XET: "1" } : {}),
+      });
     const load = loadavg()[0];
     const start = performance.now();
     const run = spawnSync("/usr/bin/time", ["-f", "TIME %U %S %M %R", "taskset", "-c", "0", ...command], {

