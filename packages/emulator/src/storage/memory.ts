@@ -12,7 +12,7 @@ import { assertKey, type BlobStorage, type ByteRange, type StagedBlob, type Stag
  * inside the emulator: `readBytes` copies, and the in-process mounts copy response bodies
  * (`unsharedResponse`), because some APIs (`crypto.subtle`) refuse shared memory.
  */
-export const MAX_REGION = 1024 * 1024 * 1024;
+const MAX_REGION = 1024 * 1024 * 1024;
 export const REGION = 1024 * 1024;
 
 /** Blobs as lists of chunks (never concatenated, so a multi-GiB object costs no copy). */
