@@ -3,7 +3,8 @@
 // (made once, kept in $TMPDIR) to a fresh `hfkit emulator serve` (the bench's settings) on
 // CPU 1, the client on CPU 0 under GNU time, and prints one JSON line: wall seconds, load
 // average, the client's user/system CPU, peak RSS and minor page faults, the emulator's CPU
-// (process.cpuUsage, from its start to the end of the upload) and its busy tenths per 250 ms
+// (process.cpuUsage, from its start to the end of the upload; `intakeCpu`: /proc, from the
+// client's start to its end, so without the emulator's own start-up) and its busy tenths per 250 ms
 // (`busy`: "9" a full slot, "0" idle), and for JS clients `firstXorb`: seconds from the commit's
 // start to the first xorb sent and accepted (first-xorb-probe.mjs). Contenders, comma-separated, rotated each round:
 //   hfkit        this checkout's client and emulator
@@ -20,6 +21,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensurePython } from "@hfkit/testing/python";
 import { TOKEN } from "./cases/context.mjs";
+import { cpuOf } from "./lib.mjs";
 
 const [mib, rounds, list, profileDir] = process.argv.slice(2);
 if (!mib || !rounds || !list)
@@ -83,7 +85,7 @@ async function startEmulator(tree, name) {
       child.on("exit", () => resolve(JSON.parse(/EMULATOR (.*)/.exec(stderr)?.[1] ?? "null")));
       child.kill("SIGTERM");
     });
-  return { url, stop };
+  return { url, stop, cpu: () => cpuOf(child.pid) };
 }
 
 let repos = 0;
@@ -131,6 +133,7 @@ for (let round = 0; round < Number(rounds); round++) {
         ...(LFS ? { HF_HUB_DISABLE_XET: "1" } : {}),
       });
     const load = loadavg()[0];
+    const cpuBefore = emulator.cpu();
     const start = performance.now();
     const run = spawnSync("/usr/bin/time", ["-f", "TIME %U %S %M %R", "taskset", "-c", "0", ...command], {
       env,
@@ -138,6 +141,7 @@ for (let round = 0; round < Number(rounds); round++) {
       maxBuffer: 16 << 20,
     });
     const wall = (performance.now() - start) / 1000;
+    const intakeCpu = emulator.cpu() - cpuBefore;
     const side = await emulator.stop();
     rmSync(home, { recursive: true, force: true });
     if (run.status !== 0) throw new Error(`${contender} failed: ${run.stderr}`);
@@ -157,6 +161,7 @@ for (let round = 0; round < Number(rounds); round++) {
         clientRssMB: Math.round(rssKB / 1024),
         minorFaults: faults,
         emulatorCpu: +side.cpu.toFixed(2),
+        intakeCpu: +intakeCpu.toFixed(2),
         ...(client === "py"
           ? {}
           : { firstXorb: JSON.parse(/FIRSTXORB (.*)/.exec(run.stderr)?.[1] ?? "null") }),

@@ -15,7 +15,7 @@ import { request } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
-import { median } from "./lib.mjs";
+import { cpuOf, median } from "./lib.mjs";
 import { pushEnv, pushInput } from "./push-lib.mjs";
 
 const here = import.meta.dirname;
@@ -64,12 +64,6 @@ async function capturedXorbs() {
   return readdirSync(dir).flatMap((sub) =>
     readdirSync(join(dir, sub)).map((hash) => ({ hash, bytes: readFileSync(join(dir, sub, hash)) })),
   );
-}
-
-/** User + system CPU seconds of a process so far, every thread (Linux /proc, 100 ticks a second). */
-function cpuOf(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function post(url, headers, body) {
