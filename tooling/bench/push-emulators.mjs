@@ -7,9 +7,8 @@
 //   node push-emulators.mjs <emulator-dist-a> <emulator-dist-b> [rounds] [pushes] [xet|lfs]
 //   e.g. node push-emulators.mjs /tmp/base/dist/index.js ../../packages/emulator/dist/index.js 3 3
 // HFKIT_BENCH_CLI picks the CLI (default: this checkout's apps/cli/bin/hfkit.js).
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { median, startProcess } from "./lib.mjs";
+import { cpuOf, median, startProcess } from "./lib.mjs";
 import { pushInput, tracedPush } from "./push-lib.mjs";
 
 const here = import.meta.dirname;
@@ -20,12 +19,6 @@ if (!a || !b)
   );
 const cli = process.env.HFKIT_BENCH_CLI ?? join(here, "..", "..", "apps", "cli", "bin", "hfkit.js");
 const input = pushInput();
-
-/** User + system CPU seconds of a process so far (Linux /proc, 100 ticks a second). */
-function cpuOf(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 const results = [];
 for (let round = 0; round < Number(rounds); round++) {

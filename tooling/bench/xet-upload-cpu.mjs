@@ -3,7 +3,8 @@
 // (made once, kept in $TMPDIR) to a fresh `hfkit emulator serve` (the bench's settings) on
 // CPU 1, the client on CPU 0 under GNU time, and prints one JSON line: wall seconds, load
 // average, the client's user/system CPU, peak RSS and minor page faults, the emulator's CPU
-// (process.cpuUsage, from its start to the end of the upload) and its busy tenths per 250 ms
+// (process.cpuUsage, from its start to the end of the upload; `intakeCpu`: /proc, from the
+// client's start to its end, so without the emulator's own start-up) and its busy tenths per 250 ms
 // (`busy`: "9" a full slot, "0" idle), and for JS clients `firstXorb`: seconds from the commit's
 // start to the first xorb sent and accepted (first-xorb-probe.mjs). Contenders, comma-separated, rotated each round:
 //   hfkit        this checkout's client and emulator
@@ -11,6 +12,8 @@
 //   X@base       contender X against the emulator of $HFKIT_BASE (a built checkout, e.g. main)
 //   base         the client of $HFKIT_BASE (against this checkout's emulator unless @base)
 // With profileDir, both processes write --cpu-prof profiles there (500 µs sampling).
+// HFKIT_BENCH_XET=0 uploads through Git LFS instead (multipart above the emulator's 16 MiB
+// chunk size).
 import { spawn, spawnSync } from "node:child_process";
 import { randomFillSync } from "node:crypto";
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
@@ -18,12 +21,14 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensurePython } from "@hfkit/testing/python";
 import { TOKEN } from "./cases/context.mjs";
+import { cpuOf } from "./lib.mjs";
 
 const [mib, rounds, list, profileDir] = process.argv.slice(2);
 if (!mib || !rounds || !list)
   throw new Error("usage: xet-upload-cpu.mjs <fileMiB> <rounds> <contenders> [profileDir]");
 const HERE = join(import.meta.dirname, "../..");
 const BASE = process.env.HFKIT_BASE;
+const LFS = process.env.HFKIT_BENCH_XET === "0";
 const prof = (name) =>
   profileDir
     ? [
@@ -80,7 +85,7 @@ async function startEmulator(tree, name) {
       child.on("exit", () => resolve(JSON.parse(/EMULATOR (.*)/.exec(stderr)?.[1] ?? "null")));
       child.kill("SIGTERM");
     });
-  return { url, stop };
+  return { url, stop, cpu: () => cpuOf(child.pid) };
 }
 
 let repos = 0;
@@ -105,7 +110,7 @@ for (let round = 0; round < Number(rounds); round++) {
     const emulator = await startEmulator(emulatorTree === "base" ? BASE : HERE, `emulator-${name}`);
     const repo = await newRepo(emulator.url);
     const home = mkdtempSync(join(tmpdir(), "hfkit-xet-upload-cpu-"));
-    const env = { ...process.env, HF_HOME: home, HFKIT_BENCH_XET: "1" };
+    const env = { ...process.env, HF_HOME: home, HFKIT_BENCH_XET: LFS ? "0" : "1" };
     const command =
       client === "py"
         ? [python, join(HERE, "tooling/bench/py_once.py"), "file", file, repo]
@@ -121,8 +126,14 @@ for (let round = 0; round < Number(rounds); round++) {
             repo,
           ];
     if (client === "py")
-      Object.assign(env, { HF_ENDPOINT: emulator.url, HF_TOKEN: TOKEN, HF_HUB_DISABLE_PROGRESS_BARS: "1" });
+      Object.assign(env, {
+        HF_ENDPOINT: emulator.url,
+        HF_TOKEN: TOKEN,
+        HF_HUB_DISABLE_PROGRESS_BARS: "1",
+        ...(LFS ? { HF_HUB_DISABLE_XET: "1" } : {}),
+      });
     const load = loadavg()[0];
+    const cpuBefore = emulator.cpu();
     const start = performance.now();
     const run = spawnSync("/usr/bin/time", ["-f", "TIME %U %S %M %R", "taskset", "-c", "0", ...command], {
       env,
@@ -130,6 +141,7 @@ for (let round = 0; round < Number(rounds); round++) {
       maxBuffer: 16 << 20,
     });
     const wall = (performance.now() - start) / 1000;
+    const intakeCpu = emulator.cpu() - cpuBefore;
     const side = await emulator.stop();
     rmSync(home, { recursive: true, force: true });
     if (run.status !== 0) throw new Error(`${contender} failed: ${run.stderr}`);
@@ -149,6 +161,7 @@ for (let round = 0; round < Number(rounds); round++) {
         clientRssMB: Math.round(rssKB / 1024),
         minorFaults: faults,
         emulatorCpu: +side.cpu.toFixed(2),
+        intakeCpu: +intakeCpu.toFixed(2),
         ...(client === "py"
           ? {}
           : { firstXorb: JSON.parse(/FIRSTXORB (.*)/.exec(run.stderr)?.[1] ?? "null") }),

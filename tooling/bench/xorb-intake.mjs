@@ -7,13 +7,15 @@
 // the rest of the push.
 //   node xorb-intake.mjs <emulator-dist-a> <emulator-dist-b> [rounds]
 // datasets-push.mjs must have written its JSONL file once; the CLI must be built.
+// HFKIT_BENCH_XORB_FILE=<file> takes the xorbs of that one file's upload by hfkit instead
+// (client-once.mjs; e.g. the 1 GiB of random bytes xet-upload-cpu.mjs writes).
 import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { promisify } from "node:util";
-import { median } from "./lib.mjs";
+import { cpuOf, median } from "./lib.mjs";
 import { pushEnv, pushInput } from "./push-lib.mjs";
 
 const here = import.meta.dirname;
@@ -24,20 +26,35 @@ const TOKEN = "hf_bench_token_not_secret";
 
 /** The push's xorbs, from one push to a disk emulator of this checkout (once). */
 async function capturedXorbs() {
-  const input = pushInput();
-  const dir = join(input, "..", "xorbs");
+  const file = process.env.HFKIT_BENCH_XORB_FILE;
+  const input = file ?? pushInput();
+  const dir = file
+    ? join(process.env.HFKIT_BENCH_DIR ?? tmpdir(), `hfkit-xorb-intake-${basename(file)}`)
+    : join(input, "..", "xorbs");
   if (!existsSync(dir)) {
     const { startEmulatorServer } = await import("@hfkit/emulator");
     const work = mkdtempSync(join(tmpdir(), "hfkit-xorb-intake-"));
     const server = await startEmulatorServer({ port: 0, verifyLfsSha256: false, storage: { dir: work } });
     try {
-      await promisify(execFile)(
-        process.execPath,
-        [cli, "datasets", "push", "datasets/local/capture", input],
-        {
-          env: pushEnv(server.url, work, "xet"),
-        },
-      );
+      if (file) {
+        await post(
+          `${server.url}/api/repos/create`,
+          { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+          Buffer.from(JSON.stringify({ name: "capture", type: "model" })),
+        );
+        await promisify(execFile)(
+          process.execPath,
+          [join(here, "client-once.mjs"), "hfkit", "file", server.url, file, "local/capture"],
+          { env: { ...process.env, HF_HOME: join(work, "home"), HFKIT_BENCH_XET: "1" } },
+        );
+      } else
+        await promisify(execFile)(
+          process.execPath,
+          [cli, "datasets", "push", "datasets/local/capture", input],
+          {
+            env: pushEnv(server.url, work, "xet"),
+          },
+        );
     } finally {
       await server.close();
     }
@@ -47,12 +64,6 @@ async function capturedXorbs() {
   return readdirSync(dir).flatMap((sub) =>
     readdirSync(join(dir, sub)).map((hash) => ({ hash, bytes: readFileSync(join(dir, sub, hash)) })),
   );
-}
-
-/** User + system CPU seconds of a process so far, every thread (Linux /proc, 100 ticks a second). */
-function cpuOf(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function post(url, headers, body) {
@@ -84,7 +95,10 @@ function post(url, headers, body) {
 
 /** One intake by a fresh emulator of build `dist`: its CPU seconds. */
 async function intake(dist, xorbs, repo) {
-  const child = spawn(process.execPath, [join(here, "emulator-serve.mjs")], {
+  // HFKIT_BENCH_PIN=1 pins the emulator (every thread) to CPU 1, as `pnpm bench` does.
+  const command = [process.execPath, join(here, "emulator-serve.mjs")];
+  if (process.env.HFKIT_BENCH_PIN === "1") command.unshift("taskset", "-c", "1");
+  const child = spawn(command[0], command.slice(1), {
     env: { ...process.env, HFKIT_BENCH_EMULATOR: dist },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -58,6 +58,17 @@ describe("resolve and raw", () => {
     expect(storageHits.every((e) => !e.hasAuthorization)).toBe(true);
   });
 
+  it("hands a stored LFS object to in-process callers as ordinary memory (crypto.subtle takes each chunk)", async () => {
+    const res = await call(hub, "GET", `/${REPO}/resolve/main/data/w.bin`, { headers: {} });
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      expect(chunk.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+      await crypto.subtle.digest("SHA-256", chunk);
+      chunks.push(chunk);
+    }
+    expect(sha256(Buffer.concat(chunks))).toBe(sha256(lfsBytes));
+  });
+
   it("raw returns the LFS pointer file", async () => {
     const res = await call(hub, "GET", `/${REPO}/raw/main/data/w.bin`);
     expect(await res.text()).toBe(lfsPointer(sha256(lfsBytes), 5000));

@@ -67,6 +67,15 @@ describe("xorbs and shards round trip", () => {
       body: up.xorb.bytes,
     });
     expect(await again.json()).toEqual({ was_inserted: false });
+    // It is still checked whole, though not kept: a flipped byte in the last chunk is refused.
+    const flipped = Uint8Array.from(up.xorb.bytes);
+    flipped[flipped.byteLength - 1]! ^= 1;
+    const bad = await cas(hub, "POST", `/v1/xorbs/default/${up.xorb.hash}`, {
+      token: accessToken,
+      body: flipped,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("x-error-code")).toBe("InvalidXorb");
     const head = await cas(hub, "HEAD", `/v1/xorbs/default/${up.xorb.hash}`, { token: accessToken });
     expect(head.headers.get("content-length")).toBe(String(up.xorb.bytes.byteLength));
     const file = await cas(hub, "HEAD", `/v1/files/${up.fileHash}`, { token: accessToken });

@@ -1,3 +1,5 @@
+import { unsharedResponse } from "./unshared.js";
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 function networkError(message: string): TypeError {
@@ -24,9 +26,10 @@ export function createInProcessFetch(
         );
       }
       request.signal.throwIfAborted();
-      const response = await handle(request);
-      if (response.type === "error")
+      const handled = await handle(request);
+      if (handled.type === "error")
         throw networkError("ECONNRESET: connection reset (fault injected by the emulator)");
+      const response = unsharedResponse(handled);
       const location = response.headers.get("location");
       if (!REDIRECTS.has(response.status) || !location || request.redirect === "manual") {
         Object.defineProperty(response, "url", { value: request.url });

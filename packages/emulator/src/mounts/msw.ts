@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import type { HttpHandler } from "msw";
+import { unsharedResponse } from "./unshared.js";
 
 /**
  * msw 2 handlers for both origins. msw is an optional peer dependency, loaded only here;
@@ -21,7 +22,7 @@ export function createMswHandlers(
   }
   const resolver = async ({ request }: { request: Request }) => {
     const response = await handle(request);
-    return response.type === "error" ? msw.HttpResponse.error() : response;
+    return response.type === "error" ? msw.HttpResponse.error() : unsharedResponse(response);
   };
   return [msw.http.all(`${baseUrl}/*`, resolver), msw.http.all(`${storageBaseUrl}/*`, resolver)];
 }

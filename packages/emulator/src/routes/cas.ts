@@ -59,12 +59,12 @@ export async function uploadXorb(
     throw new EmulatorHttpError(413, "PayloadTooLarge", `A xorb may not exceed ${MAX_XORB_BYTES} bytes`);
   const existed = await ctx.xet.hasXorb(hash);
   const verifier = new XorbVerifier(ctx.xet.hasher);
-  let staged: StagedBlob;
+  const body = ctx.body.stream((piece) => verifier.push(piece));
+  let staged: StagedBlob | undefined;
   try {
-    staged = await ctx.hub.storage.stage(
-      ctx.body.stream((piece) => verifier.push(piece)),
-      { sha256: false },
-    );
+    // A xorb already stored is verified as it streams past, not kept.
+    if (existed) for await (const _ of body);
+    else staged = await ctx.hub.storage.stage(body, { sha256: false, expectedSize: declared });
   } catch (error) {
     if (error instanceof XetFormatError) throw badXorb(`Invalid xorb: ${error.message}`);
     throw error;
@@ -73,18 +73,15 @@ export async function uploadXorb(
   try {
     result = verifier.finish();
   } catch (error) {
-    await staged.discard();
+    await staged?.discard();
     throw error instanceof XetFormatError ? badXorb(`Invalid xorb: ${error.message}`) : error;
   }
   const actual = hashToHex(result.hash);
   if (actual !== hash) {
-    await staged.discard();
+    await staged?.discard();
     throw badXorb(`Xorb hash mismatch: the path names ${hash} but the chunks hash to ${actual}`);
   }
-  if (existed) {
-    await staged.discard();
-    return json({ was_inserted: false });
-  }
+  if (!staged) return json({ was_inserted: false });
   await ctx.xet.putXorb(hash, staged, result.index);
   return json({ was_inserted: true });
 }

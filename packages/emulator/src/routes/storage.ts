@@ -4,7 +4,7 @@ import { type Ctx, json } from "../core/context.js";
 import { badRequest, EmulatorHttpError, notFound } from "../core/errors.js";
 import { serveBlob } from "../core/serve-blob.js";
 import { parseBody } from "../core/validate.js";
-import { concatBlobs, type StagedBlob } from "../storage/types.js";
+import type { StagedBlob } from "../storage/types.js";
 
 /**
  * The storage origin (S3 / CDN stand-in) and the multipart completion URL. All of them are
@@ -74,7 +74,7 @@ export async function putPart(ctx: Ctx, segments: string[]): Promise<Response> {
     throw badRequest(`Invalid part number ${partText}`, "InvalidPart");
   const expected = part < count ? upload.chunkSize : upload.size - (count - 1) * upload.chunkSize;
   declaredLength(ctx, expected);
-  const staged = await ctx.hub.storage.stage(ctx.body.stream(), { sha256: false });
+  const staged = await ctx.hub.storage.stage(ctx.body.stream(), { sha256: false, expectedSize: expected });
   if (staged.size !== expected) {
     await staged.discard();
     throw mismatch(`Part ${part} has ${staged.size} bytes; expected ${expected}`);
@@ -117,7 +117,7 @@ export async function completeMultipart(ctx: Ctx): Promise<Response> {
   });
   const storage = ctx.hub.storage;
   const keys = body.parts.map((p) => `part/${upload.id}/${p.partNumber}`);
-  const staged = await storage.stage(concatBlobs(storage, keys), {
+  const staged = await storage.join(keys, {
     sha256: ctx.options.verifyLfsSha256,
     expectedSize: upload.size,
   });

@@ -109,6 +109,9 @@ export function createDiskStorage(dir: string): BlobStorage {
         },
       };
     },
+    async join(keys, options) {
+      return this.stage(concatBlobs(this, keys), options);
+    },
     read(key, range?: ByteRange) {
       const stream = createReadStream(pathOf(key), {
         highWaterMark: READ_CHUNK,
@@ -165,4 +168,16 @@ export function createDiskStorage(dir: string): BlobStorage {
       }
     },
   };
+}
+
+/** Concatenates several blobs as one stream (multipart completion). */
+async function* concatBlobs(storage: BlobStorage, keys: readonly string[]): AsyncIterable<Uint8Array> {
+  for (const key of keys) {
+    const reader = storage.read(key).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      yield value;
+    }
+  }
 }

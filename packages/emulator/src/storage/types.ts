@@ -14,6 +14,11 @@ export interface BlobStorage {
   put(key: string, bytes: Uint8Array): Promise<void>;
   /** Streams `source` to a staging area, counting bytes and (optionally) hashing SHA-256. */
   stage(source: AsyncIterable<Uint8Array>, options: StageOptions): Promise<StagedBlob>;
+  /**
+   * Stages the blobs under `keys`, one after the other, as one blob (multipart completion).
+   * The memory storage refers to their bytes instead of copying them.
+   */
+  join(keys: readonly string[], options: StageOptions): Promise<StagedBlob>;
   /** Reads a blob, or the inclusive byte range `[start, end]` of it. */
   read(key: string, range?: ByteRange): ReadableStream<Uint8Array>;
   readBytes(key: string): Promise<Uint8Array>;
@@ -34,7 +39,10 @@ export interface BlobStorage {
 
 export interface StageOptions {
   sha256: boolean;
-  /** The size the caller expects, when known: large objects are hashed on a worker thread. */
+  /**
+   * The size the caller expects, when known (a declared `Content-Length`): large objects are
+   * hashed on a worker thread, and the memory storage copies the bytes into one buffer of it.
+   */
   expectedSize?: number;
 }
 
@@ -57,16 +65,4 @@ const KEY = /^(lfs|git|part|xorb|xmeta)\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 
 export function assertKey(key: string): void {
   if (!KEY.test(key) || key.includes("..")) throw new Error(`invalid storage key: ${key}`);
-}
-
-/** Concatenates several blobs as one stream (multipart completion). */
-export async function* concatBlobs(storage: BlobStorage, keys: readonly string[]): AsyncIterable<Uint8Array> {
-  for (const key of keys) {
-    const reader = storage.read(key).getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      yield value;
-    }
-  }
 }
