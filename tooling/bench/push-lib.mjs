@@ -6,13 +6,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** The 2 M-row JSONL file datasets-push.mjs writes (it must have run once). */
+/**
+ * The 2 M-row JSONL file datasets-push.mjs writes (it must have run once), or the file
+ * $HFKIT_BENCH_PUSH_INPUT names (a small push: the bench's rows-20000.jsonl).
+ */
 export function pushInput() {
-  const input = join(
-    process.env.HFKIT_BENCH_DIR ?? tmpdir(),
-    "hfkit-bench-datasets-push",
-    "rows-2000000.jsonl",
-  );
+  const input =
+    process.env.HFKIT_BENCH_PUSH_INPUT ??
+    join(process.env.HFKIT_BENCH_DIR ?? tmpdir(), "hfkit-bench-datasets-push", "rows-2000000.jsonl");
   if (!existsSync(input)) throw new Error(`${input} is missing: run datasets-push.mjs once to write it`);
   return input;
 }

@@ -270,6 +270,11 @@ function shardUploader(
     head.catch(() => undefined); // looked at by open()
     return head;
   };
+  // Shards of every split, as planned: past UPLOADS_MAX_NUMBER_PER_COMMIT, commits of their own
+  // move the branch before the final one, which then reads the head itself.
+  let plannedShards = 0;
+  // The head once the repo or branch exists, when the first read found no commit there.
+  let created: Promise<Snapshot> | undefined;
   let opened: Promise<void> | undefined;
   const open = async () => {
     // What the final commit would refuse about the card is refused before the first upload,
@@ -278,6 +283,13 @@ function shardUploader(
     const snapshot = await readHead();
     for (const [split] of checked.splits) await preflight(split, snapshot);
     await ensure(snapshot.repoState);
+    // A repo (or branch) created just now: its head is read again while the shards upload, which
+    // do not move it. Read after the last upload, these round trips (profiled on a 20 k-row push
+    // to a new repo: the head, the card, the listing) came between it and the final commit.
+    if (snapshot.parent === undefined && plannedShards <= UPLOADS_MAX_NUMBER_PER_COMMIT) {
+      created = readSnapshot();
+      created.catch(() => undefined); // awaited by snapshot()
+    }
     for (const [split, shard] of held.splice(0)) await startUpload(split, shard);
   };
   const lastSplit = order[order.length - 1]![0];
@@ -294,6 +306,7 @@ function shardUploader(
     /** Sees the writer's events: a split's input has been read through once its shards are planned. */
     onEvent(event: PushProgressEvent) {
       if (event.type !== "shards-planned") return;
+      plannedShards += event.numShards;
       const waiting = planned.get(event.split);
       planned.set(event.split, { features: event.features });
       if (typeof waiting === "function") waiting(event.features);
@@ -326,7 +339,7 @@ function shardUploader(
     snapshot: async (): Promise<Snapshot> => {
       await opened;
       const first = await readHead();
-      return first.parent !== undefined ? first : readSnapshot();
+      return first.parent !== undefined ? first : (created ?? readSnapshot());
     },
     wait: async () => {
       // a push that failed on its input does not leave the head's read running behind it

@@ -359,7 +359,27 @@ const pushTwoSplits = (n: number) =>
 describe("the repo checks before a push's first upload", () => {
   test("a new repo: the branch head is read once, then the repo is created without another lookup", async () => {
     const before = await pushTwoSplits(20);
-    expect(before).toEqual(["GET /api/datasets/local/checks/revision/main", "POST /api/repos/create"]);
+    expect(before.slice(0, 2)).toEqual([
+      "GET /api/datasets/local/checks/revision/main",
+      "POST /api/repos/create",
+    ]);
+    // then only the new repo's head, read for the final commit while the shards upload
+    expect(before.slice(2).every((r) => r.startsWith("GET ") || r.startsWith("HEAD "))).toBe(true);
+  });
+
+  test("a new repo: its head is read for the final commit as soon as it is created, not after the uploads", async () => {
+    const head = "GET /api/datasets/local/new-head/revision/main";
+    const seen = await requestsOf(() =>
+      pushDataset(hub, { repo: "datasets/local/new-head", data: rows(20, 0), tempDir: work }),
+    );
+    const created = seen.indexOf("POST /api/repos/create");
+    expect(created).toBe(1);
+    expect(seen[2]).toBe(head);
+    // read twice in all (before and after the creation), the card once, and one commit
+    expect(seen.filter((r) => r === head)).toHaveLength(2);
+    expect(seen.filter((r) => r.endsWith("/README.md"))).toHaveLength(1);
+    expect(seen.filter((r) => r.endsWith("/commit/main"))).toHaveLength(1);
+    expect(await readBack("datasets/local/new-head", "train")).toEqual(rows(20, 0));
   });
 
   test("an existing repo: the branch head read with the input is the final commit's, not read again", async () => {
