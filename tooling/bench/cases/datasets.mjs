@@ -4,7 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { generate, runNode, runPyarrow } from "../datasets-lib.mjs";
-import { newRepo, pyOnce, rounds, startEmulator } from "./context.mjs";
+import { pyOnce, rounds, startEmulator } from "./context.mjs";
 
 async function data(ctx, rows) {
   const dir = join(ctx.dataDir, "hfkit-bench-datasets");
@@ -94,10 +94,10 @@ export const datasetsPush = {
           name: "datasets (load_dataset + push_to_hub, hf_xet)",
           run: () => {
             if (!ctx.python) throw new Error(ctx.pythonMissing ?? "no Python venv");
-            return onFreshEmulator(async (endpoint) => {
-              const repo = await newRepo(endpoint, "push-python", "dataset");
-              return pyOnce(ctx.python, "push", { endpoint, path: jsonl, repo, pin: false });
-            });
+            // A repo that does not exist yet, as hfkit's: push_to_hub creates it inside the clock.
+            return onFreshEmulator((endpoint) =>
+              pyOnce(ctx.python, "push", { endpoint, path: jsonl, repo: "local/push-python", pin: false }),
+            );
           },
         },
       ],
