@@ -22,8 +22,8 @@ describe("ChunkIndex", () => {
   it("finds each value by an equal hash (another array with the same bytes)", () => {
     const index = new ChunkIndex<Place>();
     const hashes = Array.from({ length: 2000 }, () => new Uint8Array(randomBytes(32)));
-    hashes.forEach((hash, at) => index.set(place(hash, at)));
-    hashes.forEach((hash, at) => expect(index.get(Uint8Array.from(hash))?.at).toBe(at));
+    for (const [at, hash] of hashes.entries()) index.set(place(hash, at));
+    expect(hashes.map((hash) => index.get(Uint8Array.from(hash))?.at)).toEqual(hashes.map((_, at) => at));
     expect(index.get(new Uint8Array(randomBytes(32)))).toBeUndefined();
   });
 
