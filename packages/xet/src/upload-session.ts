@@ -213,8 +213,12 @@ export class UploadSession {
   private readonly queried = new Set<string>();
   /** One ref per xorb found by dedup queries, so that consecutive chunks make one term. */
   private readonly dedupRefs = new Map<string, XorbRef>();
-  /** CAS info of the xorbs the shard must list: built now, or cached but never registered. */
-  readonly newXorbs: ShardXorb[] = [];
+  /**
+   * The xorbs the shard must list (built now, or cached but never registered), as made: their
+   * CAS info, an object per chunk, is written out only for the shard ({@link newXorbs}), not
+   * kept through the upload (issue 19).
+   */
+  private readonly listed: Parameters<typeof casInfo>[] = [];
   private readonly listedCached = new Set<string>();
   private buffered = 0;
   /** Bytes chunked so far, all files; xorbs closed so far; the raw size the current xorb closes at. */
@@ -474,6 +478,11 @@ export class UploadSession {
     return result;
   }
 
+  /** CAS info of the xorbs the shard must list: built now, or cached but never registered. */
+  get newXorbs(): ShardXorb[] {
+    return this.listed.map((args) => casInfo(...args));
+  }
+
   /** Closes the last xorb and waits for every upload (rejects with the first failure). */
   async finish(): Promise<void> {
     this.closeXorb();
@@ -528,7 +537,7 @@ export class UploadSession {
     this.listedCached.add(hex);
     const cached = this.options.cache.xorbs.get(hex);
     if (!cached || cached.registered) return;
-    this.newXorbs.push(casInfo(cached.hash, cached.chunks, cached.serializedBytes, []));
+    this.listed.push([cached.hash, cached.chunks, cached.serializedBytes, []]);
   }
 
   private async askGlobalDedup(hash: XetHash): Promise<void> {
@@ -623,12 +632,12 @@ export class UploadSession {
     const built = this.builder.take();
     this.closed++;
     const ref = this.building;
-    ref.hash = this.options.hashes.xorb(built.chunks);
-    const info = casInfo(ref.hash, built.chunks, built.byteLength, this.fileStarts);
-    this.newXorbs.push(info);
+    const hash = this.options.hashes.xorb(built.chunks);
+    ref.hash = hash;
+    this.listed.push([hash, built.chunks, built.byteLength, this.fileStarts]);
     this.building = { hash: undefined };
     this.fileStarts = [];
-    const hex = hashToHex(ref.hash);
+    const hex = hashToHex(hash);
     const { emit, cas, cache } = this.options;
     this.group.spawn((signal) =>
       this.queue.add(async () => {
@@ -649,7 +658,7 @@ export class UploadSession {
           this.stats.xorbsUploaded++;
           this.stats.bytesUploaded += built.byteLength;
           await cache.recordXorb({
-            hash: info.hash,
+            hash,
             chunks: built.chunks,
             serializedBytes: built.byteLength,
           });
