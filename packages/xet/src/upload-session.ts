@@ -4,6 +4,7 @@ import type { Emit } from "@hfkit/http/work";
 import { phase, TaskGroup } from "@hfkit/http/work";
 import PQueue from "p-queue";
 import type { CasClient } from "./cas-client.js";
+import { ChunkIndex, HashStore } from "./chunk-index.js";
 import { ChunkSplitter, KnownBoundaries } from "./chunker.js";
 import { MAX_XORB_BYTES } from "./constants.js";
 import {
@@ -45,10 +46,13 @@ interface XorbRef {
   cached?: string;
 }
 
+/** A chunk's place in a xorb (chained in a {@link ChunkIndex} by its hash). */
 interface Location {
   xorb: XorbRef;
   index: number;
   size: number;
+  hash: XetHash;
+  next: Location | undefined;
 }
 
 interface PendingTerm {
@@ -62,7 +66,7 @@ interface PendingTerm {
 /** A global dedup answer, keyed: our chunk hashes must be keyed the same way to match. */
 interface DedupTable {
   key: KeyedHash | undefined;
-  chunks: Map<string, Location>;
+  chunks: ChunkIndex<Location>;
 }
 
 /** {@link UploadSession.lookupNow}'s answer for a chunk of a cached xorb: ask `lookup`. */
@@ -189,8 +193,6 @@ export interface SessionFile extends XetUploadedFile {
   shardEntry(): ShardFile | undefined;
 }
 
-const keyOf = (hash: XetHash): string => Buffer.from(hash.buffer, hash.byteOffset, 32).toString("base64");
-
 /**
  * One upload: files are chunked and hashed in turn, new chunks packed into xorbs (chunks of
  * several files share xorbs) that upload in parallel while reading goes on, known chunks
@@ -204,13 +206,19 @@ export class UploadSession {
   private building: XorbRef = { hash: undefined };
   /** Indices, in the xorb being built, of chunks that start a file (flagged for global dedup). */
   private fileStarts: number[] = [];
-  private readonly known = new Map<string, Location>();
+  private readonly known = new ChunkIndex<Location>();
+  /** The chunk hashes this upload computed (terms, xorbs and the index keep them to the end). */
+  private readonly hashStore = new HashStore();
   private readonly dedupTables: DedupTable[] = [];
   private readonly queried = new Set<string>();
   /** One ref per xorb found by dedup queries, so that consecutive chunks make one term. */
   private readonly dedupRefs = new Map<string, XorbRef>();
-  /** CAS info of the xorbs the shard must list: built now, or cached but never registered. */
-  readonly newXorbs: ShardXorb[] = [];
+  /**
+   * The xorbs the shard must list (built now, or cached but never registered), as made: their
+   * CAS info, an object per chunk, is written out only for the shard ({@link newXorbs}), not
+   * kept through the upload (issue 19).
+   */
+  private readonly listed: Parameters<typeof casInfo>[] = [];
   private readonly listedCached = new Set<string>();
   private buffered = 0;
   /** Bytes chunked so far, all files; xorbs closed so far; the raw size the current xorb closes at. */
@@ -231,8 +239,9 @@ export class UploadSession {
     for (const xorb of options.cache.xorbs.values()) {
       const ref: XorbRef = { hash: xorb.hash, cached: xorb.hex };
       xorb.chunks.forEach((chunk, index) => {
-        const key = keyOf(chunk.hash);
-        if (!this.known.has(key)) this.known.set(key, { xorb: ref, index, size: chunk.size });
+        if (!this.known.get(chunk.hash)) {
+          this.known.set({ xorb: ref, index, size: chunk.size, hash: chunk.hash, next: undefined });
+        }
       });
     }
   }
@@ -245,7 +254,8 @@ export class UploadSession {
     const { hashes, emit } = this.options;
     // A SHA-256 the caller already computed is not computed again (a fifth of the CPU per byte).
     const sha = source.sha256 === undefined ? createHash("sha256") : undefined;
-    const chunks: { hash: XetHash; size: number }[] = [];
+    /** Chunks of the file so far (each one's hash is kept by its term, not in a list). */
+    let chunkCount = 0;
     // The file hash is built as the chunks come: after the last one only the tree's edge is left.
     const fileTree = hashes.fileHasher();
     const terms: PendingTerm[] = [];
@@ -372,15 +382,14 @@ export class UploadSession {
      * CPU than the copies of the bytes (issue 19).
      */
     const handle = (data: Uint8Array): Promise<void> | undefined => {
-      const hash = given ? given[chunks.length]?.hash : hashes.chunk(data);
+      const hash = given ? given[chunkCount]?.hash : this.hashStore.keep(hashes.chunk(data));
       if (!hash) throw chunksUnlike(source);
       const size = data.byteLength;
-      const chunk = { hash, size };
-      chunks.push(chunk);
-      fileTree.push(chunk);
+      chunkCount++;
+      fileTree.push({ hash, size });
       sinceQuery += size;
       sinceYield += size;
-      const first = chunks.length === 1;
+      const first = chunkCount === 1;
       if (query) return handleLater(data, hash, first);
       const location = this.lookupNow(hash, size);
       if (location === CONFIRM || (!location && asks(hash, first))) {
@@ -420,7 +429,7 @@ export class UploadSession {
       const last = splitter.end();
       if (last) await handle(last);
       await release();
-      if (source.chunks && chunks.length !== source.chunks.length) throw chunksUnlike(source);
+      if (source.chunks && chunkCount !== source.chunks.length) throw chunksUnlike(source);
     } finally {
       giveHeldSlabs();
     }
@@ -469,6 +478,11 @@ export class UploadSession {
     return result;
   }
 
+  /** CAS info of the xorbs the shard must list: built now, or cached but never registered. */
+  get newXorbs(): ShardXorb[] {
+    return this.listed.map((args) => casInfo(...args));
+  }
+
   /** Closes the last xorb and waits for every upload (rejects with the first failure). */
   async finish(): Promise<void> {
     this.closeXorb();
@@ -488,7 +502,7 @@ export class UploadSession {
       );
       if (!(await xorb.present)) {
         this.options.cache.forget(xorb.cached);
-        this.known.delete(keyOf(hash));
+        this.known.delete(hash);
         return undefined;
       }
       this.listCachedXorb(xorb.cached);
@@ -507,11 +521,10 @@ export class UploadSession {
 
   /** The chunk's recorded place, if any (of the same size), not yet confirmed. */
   private find(hash: XetHash, size: number): Location | undefined {
-    const key = keyOf(hash);
-    let location = this.known.get(key);
+    let location = this.known.get(hash);
     if (!location) {
       for (const table of this.dedupTables) {
-        location = table.chunks.get(table.key ? keyOf(table.key(hash)) : key);
+        location = table.chunks.get(table.key ? table.key(hash) : hash);
         if (location) break;
       }
     }
@@ -524,7 +537,7 @@ export class UploadSession {
     this.listedCached.add(hex);
     const cached = this.options.cache.xorbs.get(hex);
     if (!cached || cached.registered) return;
-    this.newXorbs.push(casInfo(cached.hash, cached.chunks, cached.serializedBytes, []));
+    this.listed.push([cached.hash, cached.chunks, cached.serializedBytes, []]);
   }
 
   private async askGlobalDedup(hash: XetHash): Promise<void> {
@@ -544,7 +557,7 @@ export class UploadSession {
     const footer = shard.footer;
     if (footer && footer.keyExpiry > 0 && footer.keyExpiry < Date.now() / 1000) return;
     const hmac = footer?.hmacKey.some((b) => b !== 0) ? await keyedBlake3(footer.hmacKey) : undefined;
-    const table: DedupTable = { key: hmac, chunks: new Map() };
+    const table: DedupTable = { key: hmac, chunks: new ChunkIndex() };
     for (const xorb of shard.xorbs) {
       const hex = hashToHex(xorb.hash);
       let ref = this.dedupRefs.get(hex);
@@ -553,7 +566,7 @@ export class UploadSession {
         this.dedupRefs.set(hex, ref);
       }
       xorb.chunks.forEach((chunk, index) => {
-        table.chunks.set(keyOf(chunk.hash), { xorb: ref, index, size: chunk.size });
+        table.chunks.set({ xorb: ref, index, size: chunk.size, hash: chunk.hash, next: undefined });
       });
     }
     this.dedupTables.push(table);
@@ -581,7 +594,11 @@ export class UploadSession {
 
   /** Bounded memory: whether the xorbs held (built, queued, sending) would pass the budget. */
   private overBudget(bytes: number): boolean {
-    return this.buffered + bytes > this.options.maxBufferedBytes && this.queue.pending > 0;
+    // Both sides read every time: read only once memory first filled, `pending` had no type
+    // feedback and the optimised `store` was thrown away then (issue 19).
+    const over = this.buffered + bytes > this.options.maxBufferedBytes;
+    const sending = this.queue.pending > 0;
+    return over && sending;
   }
 
   /** Waits until the chunk fits in the budget, then adds it. */
@@ -605,8 +622,8 @@ export class UploadSession {
     this.buffered += encoded.byteLength;
     const index = this.builder.add(hash, size, encoded);
     if (fileStart) this.fileStarts.push(index);
-    const location = { xorb: this.building, index, size };
-    this.known.set(keyOf(hash), location);
+    const location: Location = { xorb: this.building, index, size, hash, next: undefined };
+    this.known.set(location);
     return location;
   }
 
@@ -615,12 +632,12 @@ export class UploadSession {
     const built = this.builder.take();
     this.closed++;
     const ref = this.building;
-    ref.hash = this.options.hashes.xorb(built.chunks);
-    const info = casInfo(ref.hash, built.chunks, built.byteLength, this.fileStarts);
-    this.newXorbs.push(info);
+    const hash = this.options.hashes.xorb(built.chunks);
+    ref.hash = hash;
+    this.listed.push([hash, built.chunks, built.byteLength, this.fileStarts]);
     this.building = { hash: undefined };
     this.fileStarts = [];
-    const hex = hashToHex(ref.hash);
+    const hex = hashToHex(hash);
     const { emit, cas, cache } = this.options;
     this.group.spawn((signal) =>
       this.queue.add(async () => {
@@ -641,7 +658,7 @@ export class UploadSession {
           this.stats.xorbsUploaded++;
           this.stats.bytesUploaded += built.byteLength;
           await cache.recordXorb({
-            hash: info.hash,
+            hash,
             chunks: built.chunks,
             serializedBytes: built.byteLength,
           });

@@ -152,8 +152,9 @@ export function uploadXetIter(
         throw error;
       }
       await session.finish();
-      const shardsUploaded = await sendShards(cas, files, session.newXorbs, session.signal, emit);
-      await cache.recordShard(session.newXorbs.map((x) => hashToHex(x.hash)));
+      const newXorbs = session.newXorbs;
+      const shardsUploaded = await sendShards(cas, files, newXorbs, session.signal, emit);
+      await cache.recordShard(newXorbs.map((x) => hashToHex(x.hash)));
       return {
         files: files.map(({ name, xetHash, sha256, size }) => ({ name, xetHash, sha256, size })),
         ...session.stats,

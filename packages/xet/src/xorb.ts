@@ -235,14 +235,24 @@ export const SLAB = 4 << 20;
 const FIRST_SLAB = 256 << 10;
 
 /**
+ * An empty list made for objects: V8 makes `[]` a list of small integers, and the optimised
+ * `write` was thrown away when each new xorb's first slab went in ("not a Smi", issue 19).
+ */
+function list<T>(): T[] {
+  const made: unknown[] = [null];
+  made.length = 0;
+  return made as T[];
+}
+
+/**
  * Collects encoded chunks until the next would break a limit: 64 MiB serialized (the CAS
  * refuses more), 64 MiB raw (xet-core's own bound) or 8,192 chunks (hub-docs deduplication.md).
  */
 export class XorbBuilder {
   constructor(private readonly pool: SlabPool = new SlabPool(0)) {}
 
-  chunks: XorbChunk[] = [];
-  private slabs: Uint8Array[] = [];
+  chunks: XorbChunk[] = list();
+  private slabs: Uint8Array[] = list();
   private used = 0;
   byteLength = 0;
   rawLength = 0;
@@ -300,8 +310,8 @@ export class XorbBuilder {
       rawLength: this.rawLength,
       slabs: this.slabs,
     };
-    this.chunks = [];
-    this.slabs = [];
+    this.chunks = list();
+    this.slabs = list();
     this.used = 0;
     this.byteLength = 0;
     this.rawLength = 0;
