@@ -478,8 +478,11 @@ export class UploadSession {
     return result;
   }
 
-  /** CAS info of the xorbs the shard must list: built now, or cached but never registered. */
-  get newXorbs(): ShardXorb[] {
+  /**
+   * CAS info of the xorbs the shard must list: built now, or cached but never registered. Built
+   * on each call (an object per chunk): read it once, for the shard.
+   */
+  newXorbs(): ShardXorb[] {
     return this.listed.map((args) => casInfo(...args));
   }
 

@@ -152,7 +152,7 @@ export function uploadXetIter(
         throw error;
       }
       await session.finish();
-      const newXorbs = session.newXorbs;
+      const newXorbs = session.newXorbs();
       const shardsUploaded = await sendShards(cas, files, newXorbs, session.signal, emit);
       await cache.recordShard(newXorbs.map((x) => hashToHex(x.hash)));
       return {
