@@ -6,6 +6,8 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { DEFAULT_COMMIT_SPLIT } from "@hfkit/commit";
+import { loadDataset } from "@hfkit/datasets";
+import { createHubClient } from "@hfkit/http";
 
 /** path in repo → { size, sha256 } of every file under `folder`. */
 export function localManifest(folder) {
@@ -34,9 +36,9 @@ async function get(url, token) {
 }
 
 /** Every file path of a repo at `revision`, through the tree API (following its `Link` pages). */
-export async function remotePaths(endpoint, repo, { token, revision = "main" } = {}) {
+export async function remotePaths(endpoint, repo, { token, revision = "main", type = "model" } = {}) {
   const paths = [];
-  let url = `${endpoint}/api/models/${repo}/tree/${encodeURIComponent(revision)}?recursive=true`;
+  let url = `${endpoint}/api/${type}s/${repo}/tree/${encodeURIComponent(revision)}?recursive=true`;
   while (url) {
     const res = await get(url, token);
     for (const entry of await res.json()) if (entry.type === "file") paths.push(entry.path);
@@ -108,9 +110,9 @@ export function commitBounds(files, attempts, maxFilesPerCommit = DEFAULT_COMMIT
 }
 
 /** The commits on `revision` (newest first), through the commits API's pages. */
-export async function commitIds(endpoint, repo, { token, revision = "main" } = {}) {
+export async function commitIds(endpoint, repo, { token, revision = "main", type = "model" } = {}) {
   const ids = [];
-  let url = `${endpoint}/api/models/${repo}/commits/${encodeURIComponent(revision)}`;
+  let url = `${endpoint}/api/${type}s/${repo}/commits/${encodeURIComponent(revision)}`;
   while (url) {
     const res = await get(url, token);
     for (const commit of await res.json()) ids.push(commit.id);
@@ -119,3 +121,57 @@ export async function commitIds(endpoint, repo, { token, revision = "main" } = {
   }
   return ids;
 }
+
+/**
+ * One row of the soak's dataset as the digest sees it, written (`makeRows` in soak.mjs) and read
+ * back (`verifyDataset`) alike: int64 columns may come back as bigint.
+ */
+export function rowLine(row) {
+  return `${JSON.stringify([Number(row.id), row.text, row.score, row.ok])}\n`;
+}
+
+/**
+ * Reads the dataset's train split back the way a user would (`loadDataset`: the card's configs,
+ * its shards through a fresh cache) and compares it with what was pushed: the row count and the
+ * SHA-256 of every row in order (`rowLine`; `readError` when the read fails). Also returns the files beside README.md and
+ * .gitattributes that are not one complete set of `data/train-NNNNN-of-MMMMM.parquet` shards
+ * (`strayFiles`, e.g. a shard of a killed attempt's split), the shards of that set the repo lacks
+ * (`missingShards`) and the card's `num_examples`.
+ */
+export async function verifyDataset(endpoint, repo, want, { token, home }) {
+  const hub = createHubClient({ endpoint, token, env: { HF_HOME: home } });
+  const digest = createHash("sha256");
+  let rows = 0;
+  let readError;
+  try {
+    for await (const row of loadDataset(hub, { repo: `datasets/${repo}` })) {
+      digest.update(rowLine(row));
+      rows++;
+    }
+  } catch (error) {
+    readError = error instanceof Error ? error.message : String(error);
+  } finally {
+    await hub.close();
+  }
+  const paths = await remotePaths(endpoint, repo, { token, type: "dataset" });
+  const shards = paths.filter((p) => p.startsWith("data/train-"));
+  const complete = shards.map((_, i) => shardName(i, shards.length));
+  const strayFiles = paths.filter(
+    (p) => p !== "README.md" && p !== ".gitattributes" && !complete.includes(p),
+  );
+  const missingShards = complete.filter((p) => !paths.includes(p));
+  const card = await (await get(`${endpoint}/datasets/${repo}/resolve/main/README.md`, token)).text();
+  const examples = /num_examples:\s*(\d+)/.exec(card);
+  return {
+    rows,
+    sameRows: !readError && rows === want.rows && digest.digest("hex") === want.digest,
+    readError,
+    shards: shards.length,
+    strayFiles,
+    missingShards,
+    cardExamples: examples ? Number(examples[1]) : undefined,
+  };
+}
+
+const shardName = (index, total) =>
+  `data/train-${String(index).padStart(5, "0")}-of-${String(total).padStart(5, "0")}.parquet`;

@@ -1,5 +1,5 @@
 // `pnpm soak`: breaks uploads on purpose and checks that nothing is lost (issue 19).
-//   pnpm soak [--quick] [--seed N] [--files N] [--kills N]
+//   pnpm soak [--quick] [--seed N] [--files N] [--rows N] [--kills N]
 // Scenarios, each against `hfkit emulator` and the built `hfkit` CLI in child processes:
 //  1. chaos: a folder of mixed sizes (small text, binary LFS files, a few multipart ones)
 //     uploaded with faults injected at random (500/503/429 with Retry-After, connection
@@ -7,22 +7,36 @@
 //     it succeeds; once through Git LFS (basic + multipart), once through Xet. Then the repo
 //     must match the folder byte for byte, no object may have been uploaded again after it
 //     completed (request log), and the commit count must stay within the documented split.
-//  2. concurrent writers: two CLI uploads to the same branch at once both succeed, no file lost.
-//  3. disk emulator SIGKILLed during uploads and restarted: every completed commit is still
+//  2. datasets: JSONL rows (2 M; 20,000 with --quick) pushed with `hfkit datasets push` under the
+//     same faults, the CLI SIGKILLed at random moments of the conversion and the upload and run
+//     again until it succeeds, through Xet and through LFS: the rows read back must be the rows
+//     pushed, in order, in one complete set of shards, with one commit.
+//  3. concurrent writers: two CLI uploads to the same branch at once both succeed, no file lost.
+//  4. disk emulator SIGKILLed during uploads and restarted: every completed commit is still
 //     there with its files, and the interrupted upload completes when run again.
-//  4. bad input: invalid repo ids, revisions, paths, YAML bombs, malformed JSONL/CSV/Parquet
+//  5. bad input: invalid repo ids, revisions, paths, YAML bombs, malformed JSONL/CSV/Parquet
 //     and LFS batch bodies, a read-only token: each fails with a clear error, nothing committed.
-// Prints the seed first and one summary line last; exits 1 when a file is lost or a check fails.
+// Prints the seed first and one summary line last; exits 1 when a file or row is lost or a check
+// fails.
 // The seed fixes the folders, the fault draws and the kill points; which request draws which
 // fault still depends on timing, so a replay is close to, not exactly, the same run.
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { startEmulatorServer } from "@hfkit/emulator";
-import { commitBounds, commitIds, localManifest, reuploads, verifyRepo } from "./soak-verify.mjs";
+import {
+  commitBounds,
+  commitIds,
+  localManifest,
+  reuploads,
+  rowLine,
+  verifyDataset,
+  verifyRepo,
+} from "./soak-verify.mjs";
 
 const ROOT = dirname(dirname(import.meta.dirname));
 const CLI = join(ROOT, "apps/cli/bin/hfkit.js");
@@ -32,6 +46,9 @@ const USER = "soak";
 const MiB = 2 ** 20;
 /** Longest a single CLI run may take (5 min with --quick, 1 h otherwise). */
 let cliTimeoutMs = 60 * 60_000;
+
+const section = (name, since) =>
+  console.log(`  (${name}: ${((performance.now() - since) / 1000).toFixed(0)} s)`);
 
 /** mulberry32: a small seeded generator, so that `--seed` replays the folder, faults and kills. */
 export function rng32(seed) {
@@ -151,6 +168,38 @@ async function cli(args, { endpoint, token = WRITE, home, env = {}, killWhen } =
   return { code, signal, stderr, killed };
 }
 
+/**
+ * Runs `run` again until an attempt succeeds (at most 40): the first `kills` attempts get a kill
+ * point (`killWhen()` makes the predicate for the attempt about to start); an attempt that fails
+ * for a reason other than an injected fault ends the loop with a failed check.
+ */
+async function untilDone(label, { kills, killWhen, run, totals, fail }) {
+  let attempts = 0;
+  let killsLeft = kills;
+  while (attempts < 40) {
+    attempts++;
+    totals.operations++;
+    const result = await run(killsLeft > 0 ? killWhen() : undefined);
+    if (result.killed) {
+      totals.kills++;
+      killsLeft--;
+    } else if (result.code === 0) return { attempts, done: true };
+    // An injected reset shows as EPIPE when it lands while a body is being written over
+    // node:http (the commit POST), as "other side closed"/"fetch failed" through fetch.
+    else if (
+      !/InjectedFault|injected|50[03]|429|reset|socket|ECONNRESET|EPIPE|other side closed|fetch failed/i.test(
+        result.stderr,
+      )
+    ) {
+      fail(
+        `${label}: failed for a reason other than an injected fault: ${result.stderr.trim().split("\n").at(-1)}`,
+      );
+      break;
+    }
+  }
+  return { attempts, done: false };
+}
+
 const WRITE_REQUEST = (entry) => {
   const path = new URL(entry.url).pathname;
   return (
@@ -169,6 +218,7 @@ async function main() {
       quick: { type: "boolean", default: false },
       seed: { type: "string" },
       files: { type: "string" },
+      rows: { type: "string" },
       kills: { type: "string" },
       "fault-scale": { type: "string" },
       keep: { type: "boolean", default: false },
@@ -178,12 +228,11 @@ async function main() {
   const quick = values.quick;
   if (quick) cliTimeoutMs = 5 * 60_000;
   const files = Number(values.files ?? (quick ? 150 : 20000));
+  const rows = Number(values.rows ?? (quick ? 20_000 : 2_000_000));
   const kills = Number(values.kills ?? (quick ? 2 : 3));
   // A bounded run makes few requests: it triples the issue's fault rates to still meet faults.
   const faultScale = Number(values["fault-scale"] ?? (quick ? 3 : 1));
   console.log(`soak: seed ${seed} (replay: pnpm soak ${quick ? "--quick " : ""}--seed ${seed})`);
-  const section = (name, since) =>
-    console.log(`  (${name}: ${((performance.now() - since) / 1000).toFixed(0)} s)`);
   // One stream per purpose, so that the folders (and the kill points) do not depend on how many
   // fault draws the requests of a run happened to make.
   const random = rng32(seed);
@@ -196,6 +245,7 @@ async function main() {
     kills: 0,
     bytesVerified: 0,
     filesLost: 0,
+    rowsLost: 0,
     failures: [],
   };
   const fail = (what) => {
@@ -229,39 +279,24 @@ async function main() {
       const logStart = emulator.requestLog.length;
       injectChaos(emulator, faultRandom, totals.faults, faultScale);
       const chaosStart = performance.now();
-      let attempts = 0;
-      let killsLeft = kills;
-      let done = false;
-      while (!done && attempts < 40) {
-        attempts++;
-        totals.operations++;
-        const from = emulator.requestLog.length;
+      const { attempts, done } = await untilDone(`chaos ${transfer}`, {
+        kills,
+        totals,
+        fail,
         // a kill point: this many requests into the attempt (a spread over the upload's requests)
-        const killAt =
-          killsLeft > 0 ? 3 + Math.floor(killRandom() * Math.max(10, files / (quick ? 4 : 20))) : Infinity;
-        const result = await cli(["upload", repo, folder, "--commit-message", `soak ${transfer}`], {
-          endpoint,
-          home,
-          env: transfer === "lfs" ? { HF_HUB_DISABLE_XET: "1" } : {},
-          killWhen: () => emulator.requestLog.length - from >= killAt,
-        });
-        if (result.killed) {
-          totals.kills++;
-          killsLeft--;
-        } else if (result.code === 0) done = true;
-        // An injected reset shows as EPIPE when it lands while a body is being written over
-        // node:http (the commit POST), as "other side closed"/"fetch failed" through fetch.
-        else if (
-          !/InjectedFault|injected|50[03]|429|reset|socket|ECONNRESET|EPIPE|other side closed|fetch failed/i.test(
-            result.stderr,
-          )
-        ) {
-          fail(
-            `chaos ${transfer}: the upload failed for a reason other than an injected fault: ${result.stderr.trim().split("\n").at(-1)}`,
-          );
-          break;
-        }
-      }
+        killWhen: () => {
+          const from = emulator.requestLog.length;
+          const killAt = 3 + Math.floor(killRandom() * Math.max(10, files / (quick ? 4 : 20)));
+          return () => emulator.requestLog.length - from >= killAt;
+        },
+        run: (killWhen) =>
+          cli(["upload", repo, folder, "--commit-message", `soak ${transfer}`], {
+            endpoint,
+            home,
+            env: transfer === "lfs" ? { HF_HUB_DISABLE_XET: "1" } : {},
+            killWhen,
+          }),
+      });
       emulator.faults.clear();
       // the upload's requests only (the checks below download every file)
       const log = emulator.requestLog.slice(logStart);
@@ -296,7 +331,13 @@ async function main() {
       section(`chaos ${transfer}`, chaosStart);
     }
 
-    // 2. concurrent writers
+    // 2. a datasets push, through Xet then through LFS
+    await datasetChaos(
+      { emulator, endpoint, work, random, faultRandom, killRandom, faultScale, totals, fail },
+      rows,
+    );
+
+    // 3. concurrent writers
     {
       const repo = `${USER}/concurrent`;
       const halves = ["a", "b"].map((name) => {
@@ -335,12 +376,12 @@ async function main() {
     await server.close();
   }
 
-  // 3. disk emulator killed and restarted
+  // 4. disk emulator killed and restarted
   let since = performance.now();
   await diskKills({ work, random, killRandom, quick, totals, fail });
   section("disk emulator", since);
 
-  // 4. bad input
+  // 5. bad input
   since = performance.now();
   await badInputSweep({ work, totals, fail });
   section("bad input", since);
@@ -348,10 +389,127 @@ async function main() {
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
   console.log(
     `soak seed ${seed}: operations ${totals.operations}, faults ${totals.faults.count}, kills ${totals.kills}, ` +
-      `bytes verified ${totals.bytesVerified}, files lost ${totals.filesLost}, failed checks ${totals.failures.length} (${seconds} s)`,
+      `bytes verified ${totals.bytesVerified}, files lost ${totals.filesLost}, rows lost ${totals.rowsLost}, failed checks ${totals.failures.length} (${seconds} s)`,
   );
   if (!values.keep) rmSync(work, { recursive: true, force: true });
-  process.exitCode = totals.filesLost === 0 && totals.failures.length === 0 ? 0 : 1;
+  process.exitCode = totals.filesLost === 0 && totals.rowsLost === 0 && totals.failures.length === 0 ? 0 : 1;
+}
+
+/**
+ * `count` JSONL rows drawn from `random` (an id, a short text, null in ~1 % of rows, a score, a
+ * flag), written to `file`; returns the SHA-256 of the rows as `verifyDataset` reads them back.
+ */
+export function makeRows(file, random, count) {
+  const digest = createHash("sha256");
+  const fd = openSync(file, "w");
+  let lines = "";
+  for (let id = 0; id < count; id++) {
+    const words = Array.from({ length: 1 + Math.floor(random() * 12) }, () =>
+      Math.floor(random() * 1e6).toString(36),
+    );
+    const row = {
+      id,
+      text: random() < 0.01 ? null : words.join(" "),
+      score: Math.round(random() * 1e6) / 1e3,
+      ok: random() < 0.5,
+    };
+    digest.update(rowLine(row));
+    lines += `${JSON.stringify(row)}\n`;
+    if (lines.length > MiB) {
+      writeSync(fd, lines);
+      lines = "";
+    }
+  }
+  writeSync(fd, lines);
+  closeSync(fd);
+  return digest.digest("hex");
+}
+
+/**
+ * The issue's datasets soak: JSONL rows pushed with `hfkit datasets push` under the chaos
+ * faults, the CLI SIGKILLed at `kills` random moments (spread over a clean push's duration: the
+ * conversion and the upload) and run again until it succeeds, through Xet (the default) and
+ * through LFS. Then the rows read back must be the rows pushed, in order, in one complete set of
+ * shards with a card that counts them, one commit must hold them (a re-push of the same data
+ * makes none), and no LFS object may be uploaded again after it completed.
+ */
+async function datasetChaos(soak, rows) {
+  const { emulator, endpoint, work, faultRandom, killRandom, faultScale, totals, fail } = soak;
+  const file = join(work, "rows.jsonl");
+  const digest = makeRows(file, soak.random, rows);
+  const kills = 2;
+  console.log(`datasets: ${rows} JSONL rows, ${kills} kills per transfer, fault rates ×${faultScale}`);
+  for (const transfer of ["xet", "lfs"]) {
+    const since = performance.now();
+    const env = transfer === "lfs" ? { HF_HUB_DISABLE_XET: "1" } : {};
+    const push = (repo, killWhen) =>
+      cli(["datasets", "push", `${USER}/${repo}`, file], {
+        endpoint,
+        home: mkdtempSync(join(work, "home-")),
+        env,
+        killWhen,
+      });
+    // A clean push first: how long one takes, so that the kills land anywhere in it.
+    const cleanStart = performance.now();
+    const clean = await push(`dataset-${transfer}-clean`);
+    totals.operations++;
+    const cleanMs = performance.now() - cleanStart;
+    if (clean.code !== 0) {
+      fail(`datasets ${transfer}: the clean push failed: ${clean.stderr.trim().split("\n").at(-1)}`);
+      continue;
+    }
+    const repo = `dataset-${transfer}`;
+    const logStart = emulator.requestLog.length;
+    injectChaos(emulator, faultRandom, totals.faults, faultScale);
+    const { attempts, done } = await untilDone(`datasets ${transfer}`, {
+      kills,
+      totals,
+      fail,
+      killWhen: () => {
+        const start = performance.now();
+        const after = (0.1 + 0.85 * killRandom()) * cleanMs;
+        return () => performance.now() - start >= after;
+      },
+      run: (killWhen) => push(repo, killWhen),
+    });
+    emulator.faults.clear();
+    const log = emulator.requestLog.slice(logStart);
+    if (!done) {
+      fail(`datasets ${transfer}: no successful push in ${attempts} attempts`);
+      continue;
+    }
+    const check = await verifyDataset(
+      endpoint,
+      `${USER}/${repo}`,
+      { rows, digest },
+      { token: WRITE, home: mkdtempSync(join(work, "home-")) },
+    );
+    if (!check.sameRows) {
+      totals.rowsLost += Math.max(1, rows - check.rows);
+      fail(
+        `datasets ${transfer}: ${check.readError ? `the read failed (${check.readError})` : `${check.rows} rows read back`}, not the ${rows} rows pushed in their order`,
+      );
+    }
+    if (check.strayFiles.length || check.missingShards.length)
+      fail(
+        `datasets ${transfer}: not one complete set of shards: ${[...check.strayFiles, ...check.missingShards.map((p) => `${p} missing`)].join(", ")}`,
+      );
+    if (check.cardExamples !== rows)
+      fail(`datasets ${transfer}: the card counts ${check.cardExamples} examples, not ${rows}`);
+    const commits =
+      (await commitIds(endpoint, `${USER}/${repo}`, { token: WRITE, type: "dataset" })).length - 1; // minus the repo's first commit
+    if (commits !== 1) fail(`datasets ${transfer}: ${commits} commits for one push of the same rows`);
+    const twice = reuploads(log, { multipartObjects: check.shards });
+    if (transfer === "lfs" && twice.length)
+      fail(`datasets ${transfer}: uploaded again after completing: ${twice.slice(0, 3).join(", ")}`);
+    if (transfer === "xet" && twice.length)
+      console.log(`  note: xorbs sent again (each to a CAS that already held it): ${twice.length}`);
+    const injected = log.filter((e) => e.status === 0 || [429, 500, 503].includes(e.status)).length;
+    console.log(
+      `  ${transfer}: ${attempts} attempts, ${commits} commits, ${check.shards} shards, ${log.length} requests (${injected} answered 429/5xx or reset), ${check.rows} rows read back${check.sameRows ? " as pushed" : ""}`,
+    );
+    section(`datasets ${transfer}`, since);
+  }
 }
 
 /** `hfkit emulator serve --dir` in a child process (SIGKILL-able); resolves its URL. */
@@ -525,11 +683,17 @@ async function badInputSweep({ work, totals, fail }) {
     else passed++;
     const after = await commitIds(endpoint, repo, { token: WRITE });
     if (after.length !== before.length) fail(`bad input: ${after.length - before.length} commits were made`);
-    for (const name of ["bad-jsonl", "bad-csv", "bad-parquet", "bad..name"]) {
-      const r = await fetch(`${endpoint}/api/datasets/${USER}/${name}`, {
+    // Nothing committed to the repos the failed commands named (created or not).
+    for (const [type, name] of [
+      ["dataset", "bad-jsonl"],
+      ["dataset", "bad-csv"],
+      ["dataset", "bad-parquet"],
+      ["model", "bad..name"],
+    ]) {
+      const r = await fetch(`${endpoint}/api/${type}s/${USER}/${name}`, {
         headers: { authorization: `Bearer ${WRITE}` },
       });
-      if (r.ok && (await commitIds(endpoint, `${USER}/${name}`, { token: WRITE }).catch(() => [])).length > 1)
+      if (r.ok && (await commitIds(endpoint, `${USER}/${name}`, { token: WRITE, type })).length > 1)
         fail(`bad input: ${name} received a commit`);
     }
     console.log(`bad input: ${passed} of ${cases.length + 1} inputs failed clearly with nothing written`);
