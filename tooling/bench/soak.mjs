@@ -14,8 +14,9 @@
 //  3. concurrent writers: two CLI uploads to the same branch at once both succeed, no file lost.
 //  4. disk emulator SIGKILLed during uploads and restarted: every completed commit is still
 //     there with its files, and the interrupted upload completes when run again.
-//  5. bad input: invalid repo ids, revisions, paths, YAML bombs, malformed JSONL/CSV/Parquet
-//     and LFS batch bodies, a read-only token: each fails with a clear error, nothing committed.
+//  5. bad input: invalid repo ids, revisions, paths, YAML bombs, malformed JSONL/CSV/Parquet,
+//     LFS batch and commit NDJSON bodies, a read-only token: each fails with a clear error,
+//     nothing committed.
 // Prints the seed first and one summary line last; exits 1 when a file or row is lost or a check
 // fails.
 // The seed fixes the folders, the fault draws and the kill points; which request draws which
@@ -668,19 +669,47 @@ async function badInputSweep({ work, totals, fail }) {
         fail(`bad input "${name}": no clear error (${message.split("\n")[0] || "no message"}…)`);
       else passed++;
     }
-    // A malformed LFS batch body straight to the server: a 4xx, not a crash, and nothing stored.
-    const from = emulator.requestLog.length;
-    const res = await fetch(`${endpoint}/${repo}.git/info/lfs/objects/batch`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${WRITE}`, "content-type": "application/vnd.git-lfs+json" },
-      body: '{"operation": "upload", "objects": [{"oid": 12, "size": -1}',
-    });
-    totals.operations++;
-    if (res.status < 400 || res.status >= 500)
-      fail(`bad input "malformed LFS batch body": status ${res.status}`);
-    else if (emulator.requestLog.slice(from).some(WRITE_REQUEST))
-      fail(`bad input "malformed LFS batch body": a write followed`);
-    else passed++;
+    // Malformed bodies straight to the server: a 4xx, not a crash, and nothing stored or committed.
+    const header = JSON.stringify({ key: "header", value: { summary: "bad body" } });
+    const raw = [
+      [
+        "malformed LFS batch body",
+        `${repo}.git/info/lfs/objects/batch`,
+        "application/vnd.git-lfs+json",
+        '{"operation": "upload", "objects": [{"oid": 12, "size": -1}',
+      ],
+      [
+        "commit NDJSON cut mid-line",
+        `api/models/${repo}/commit/main`,
+        "application/x-ndjson",
+        `${header}\n{"key": "file", "val`,
+      ],
+      [
+        "commit NDJSON without its header",
+        `api/models/${repo}/commit/main`,
+        "application/x-ndjson",
+        `${JSON.stringify({ key: "file", value: { path: "a.txt", content: "YQ==", encoding: "base64" } })}\n`,
+      ],
+      [
+        "commit NDJSON with content that is not base64",
+        `api/models/${repo}/commit/main`,
+        "application/x-ndjson",
+        `${header}\n${JSON.stringify({ key: "file", value: { path: "a.txt", content: "@@ not base64 @@", encoding: "base64" } })}\n`,
+      ],
+    ];
+    for (const [name, path, type, body] of raw) {
+      const from = emulator.requestLog.length;
+      const res = await fetch(`${endpoint}/${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${WRITE}`, "content-type": type },
+        body,
+      });
+      totals.operations++;
+      if (res.status < 400 || res.status >= 500) fail(`bad input "${name}": status ${res.status}`);
+      else if (emulator.requestLog.slice(from).some(WRITE_REQUEST))
+        fail(`bad input "${name}": a write followed`);
+      else passed++;
+    }
     const after = await commitIds(endpoint, repo, { token: WRITE });
     if (after.length !== before.length) fail(`bad input: ${after.length - before.length} commits were made`);
     // Nothing committed to the repos the failed commands named (created or not).
@@ -696,7 +725,9 @@ async function badInputSweep({ work, totals, fail }) {
       if (r.ok && (await commitIds(endpoint, `${USER}/${name}`, { token: WRITE, type })).length > 1)
         fail(`bad input: ${name} received a commit`);
     }
-    console.log(`bad input: ${passed} of ${cases.length + 1} inputs failed clearly with nothing written`);
+    console.log(
+      `bad input: ${passed} of ${cases.length + raw.length} inputs failed clearly with nothing written`,
+    );
   } finally {
     await server.close();
   }
