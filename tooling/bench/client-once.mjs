@@ -28,6 +28,16 @@ const hfkit =
       }
     : undefined;
 const official = client === "hfkit" ? undefined : await import("@huggingface/hub");
+// HFKIT_BENCH_PHASES=1: hfkit's requests, as [method, redacted URL, start, end] in ms from the
+// clock's start (from its `hfkit:http:request:*` channels), for upload-ab.mjs's phase split.
+const requests = [];
+if (hfkit && process.env.HFKIT_BENCH_PHASES === "1") {
+  const { subscribe } = await import("node:diagnostics_channel");
+  const open = new Map();
+  subscribe("hfkit:http:request:start", (e) => open.set(e.id, [e.method, e.url, performance.now() - start]));
+  subscribe("hfkit:http:request:end", (e) => requests.push([...open.get(e.id), performance.now() - start]));
+  extra.requests = requests;
+}
 const start = performance.now();
 const cpuStart = process.cpuUsage();
 if (hfkit) {

@@ -26,6 +26,29 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * An LFS upload's phases in ms, from a client's request log (`[method, url, start, end]`, ms
+ * from the clock's start, as client-once.mjs and py_once.py write it with
+ * HFKIT_BENCH_PHASES=1) and the call's `seconds`: `batch` (the clock's start to the LFS batch
+ * request), `toPut` (to the first part PUT), `puts` (to the last PUT's answer), `tail`
+ * (completion and commit). Undefined for a log without a batch or a PUT (an Xet upload).
+ */
+export function lfsPhases(requests, seconds) {
+  const batch = requests.find(
+    ([method, url]) => method === "POST" && url.includes("/info/lfs/objects/batch"),
+  );
+  const puts = requests.filter(([method]) => method === "PUT");
+  if (!batch || puts.length === 0) return undefined;
+  const firstPut = Math.min(...puts.map((r) => r[2]));
+  const lastPut = Math.max(...puts.map((r) => r[3]));
+  return {
+    batch: batch[2],
+    toPut: firstPut - batch[2],
+    puts: lastPut - firstPut,
+    tail: seconds * 1000 - lastPut,
+  };
+}
+
 export function hasCommand(name) {
   try {
     execFileSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" });

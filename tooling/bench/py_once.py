@@ -4,6 +4,7 @@
 # Usage: python py_once.py <op> <path> <repo>, with HF_ENDPOINT, HF_TOKEN and HF_HOME set
 # (HF_HUB_DISABLE_XET=1 for LFS). op: file, folder, download-file, snapshot, list, push.
 import json
+import os
 import resource
 import sys
 import time
@@ -13,6 +14,20 @@ from huggingface_hub import HfApi, hf_hub_download, snapshot_download
 op, path, repo = sys.argv[1:4]
 api = HfApi()
 extra = {}
+if os.environ.get("HFKIT_BENCH_PHASES") == "1":
+    # The twin of client-once.mjs's request log: [method, URL, start, end] in ms from the clock's start.
+    import httpx
+
+    extra["requests"] = []
+    send = httpx.Client.send
+
+    def timed_send(self, request, *args, **kwargs):
+        began = (time.perf_counter() - start) * 1000
+        response = send(self, request, *args, **kwargs)
+        extra["requests"].append([request.method, str(request.url), began, (time.perf_counter() - start) * 1000])
+        return response
+
+    httpx.Client.send = timed_send
 if op == "push":
     import datasets
 

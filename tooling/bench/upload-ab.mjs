@@ -5,6 +5,11 @@
 // bench's clients report them), then the medians and, per contender, the median of its
 // per-round ratio to the first contender with how many rounds it was faster.
 //   HFKIT_BASE=<a built checkout, e.g. main> node upload-ab.mjs <xet|lfs> <rounds> <contenders> [fileMiB]
+// HFKIT_BENCH_PHASES=1 (LFS uploads): each client also logs its requests (client-once.mjs,
+// py_once.py), and the call is split into phases, medians per contender: `batch` (the clock's
+// start to the LFS batch request: set-up, preupload, hashing), `toPut` (to the first part PUT),
+// `puts` (to the last PUT's answer), `tail` (completion and commit), with the per-round ratio
+// of each contender's `puts` to the first contender's.
 // Contenders, comma-separated, rotated each round: hfkit (this checkout), base ($HFKIT_BASE), py.
 import { execFileSync } from "node:child_process";
 import { randomFillSync } from "node:crypto";
@@ -13,7 +18,7 @@ import { loadavg } from "node:os";
 import { basename, join } from "node:path";
 import { ensurePython } from "@hfkit/testing/python";
 import { BENCH_DIR, freshHome, jsOnce, newRepo, pinned, startEmulator, TOKEN } from "./cases/context.mjs";
-import { median } from "./lib.mjs";
+import { lfsPhases, median } from "./lib.mjs";
 
 const [mode, rounds, list, mib = "32"] = process.argv.slice(2);
 if (!["xet", "lfs", "download"].includes(mode) || !rounds || !list)
@@ -69,13 +74,17 @@ try {
       execFileSync("sync"); // as `pnpm bench`: no sample pays for an earlier one's writeback
       const load = +loadavg()[0].toFixed(1);
       try {
-        const { seconds, cpuSeconds, maxRssMB } = sample(
+        const { seconds, cpuSeconds, maxRssMB, requests } = sample(
           contender,
           file,
           stored ? stored.repo : await newRepo(endpoint, "ab"),
           home,
         );
-        results[contender] = { seconds, cpuSeconds };
+        results[contender] = {
+          seconds,
+          cpuSeconds,
+          ...(requests ? { phases: lfsPhases(requests, seconds) } : {}),
+        };
         console.log(JSON.stringify({ round, contender, load, seconds, cpuSeconds, maxRssMB }));
       } finally {
         rmSync(home, { recursive: true, force: true });
@@ -95,4 +104,15 @@ for (const contender of order) {
       ratios.filter((x) => x < 1).length
     } of ${ratios.length})`,
   );
+}
+if (byRound.length > 0 && byRound.every((r) => order.every((c) => r[c].phases))) {
+  for (const contender of order) {
+    const phases = byRound.map((r) => r[contender].phases);
+    const ratios = byRound.map((r) => r[contender].phases.puts / r[order[0]].phases.puts);
+    console.log(
+      `${contender} phases (ms): ${Object.keys(phases[0])
+        .map((k) => `${k} ${median(phases.map((p) => p[k])).toFixed(1)}`)
+        .join(", ")}; puts ÷ ${order[0]} per round ${median(ratios).toFixed(3)}`,
+    );
+  }
 }
