@@ -85,6 +85,29 @@ describe("uploadFolder", () => {
     expect(await committedPaths(0)).toEqual(["file config.json", "file sub/deep.json"]);
   });
 
+  it("commits the bytes a small file's preupload sample was read with; a larger one is read again", async () => {
+    const dir = await tempTree({ "small.txt": "before\n", "big.txt": "b".repeat(70_000) });
+    // Rewrites both files (same sizes) once the preupload is answered, as the commit starts.
+    const client = testClient({
+      middleware: [
+        async (ctx, next) => {
+          if (ctx.request.url.pathname.includes("/commit/")) {
+            await writeFile(join(dir, "small.txt"), "after!\n");
+            await writeFile(join(dir, "big.txt"), "c".repeat(70_000));
+          }
+          return next(ctx);
+        },
+      ],
+    });
+    await uploadFolder(client, { repo: "acme/m", folder: dir });
+    const [sent] = await commits();
+    const content = (path: string) =>
+      Buffer.from(String(sent!.lines.find((l) => l.value.path === path)!.value.content), "base64").toString();
+    // Up to 64 KiB a file is read whole, once, with its sample: the commit sends what the Hub judged.
+    expect(content("small.txt")).toBe("before\n");
+    expect(content("big.txt")).toBe("c".repeat(70_000));
+  });
+
   it("follows links inside the folder, and leaves out links that lead out of it, naming each", async () => {
     const outside = await tempTree({ id_rsa: "PRIVATE KEY", "dir/token": "hf_secret" });
     const dir = await tempTree({ "sub/real.json": "{}", "README.md": "# x\n" });

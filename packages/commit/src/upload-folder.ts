@@ -146,12 +146,15 @@ export async function* uploadFolderIter(
       { field: "folder" },
     );
   }
+  // Small files are read once, with their preupload sample, and kept for the commit
+  // (fileSource): 32 MiB at most at a time.
+  const keep = { left: 32 << 20 };
   const adds: PlannedAdd[] = local.map((f) => {
     const field = `folder (${f.relative})`;
     return {
       kind: "add",
       path: checkPathInRepo(prefix + f.relative, field),
-      source: fileSource(f.absolute, f.size, field),
+      source: fileSource(f.absolute, f.size, field, keep),
       field,
     };
   });
