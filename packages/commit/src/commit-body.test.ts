@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commitBody } from "./commit-body.js";
+import { NDJSON_WRITER } from "./commit-body.js";
 import { commitLines } from "./commit-payload.js";
 import type { PlannedOp } from "./plan.js";
 import { bytesSource } from "./source.js";
@@ -20,7 +20,7 @@ function joined(chunks: Uint8Array[]): Uint8Array {
   return body;
 }
 
-describe("commitBody (Node)", () => {
+describe("the commit body on Node", () => {
   it("writes the bytes JSON.stringify makes of each commit line, in chunks of 64 KiB, whatever falls on a chunk's edge", async () => {
     // Sizes chosen so that base64 text, multi-byte paths and line ends fall across chunk edges.
     const ops: PlannedOp[] = [
@@ -37,7 +37,7 @@ describe("commitBody (Node)", () => {
       { kind: "delete", path: "old-dir", folder: true },
     ];
     const chunks: Uint8Array[] = [];
-    for await (const chunk of commitBody(commitLines(header, ops))) chunks.push(chunk);
+    for await (const chunk of NDJSON_WRITER!(commitLines(header, ops))) chunks.push(chunk);
     expect(chunks.length).toBeGreaterThan(4);
     for (const chunk of chunks.slice(0, -1)) expect(chunk.byteLength).toBe(64 << 10);
     let expected = "";

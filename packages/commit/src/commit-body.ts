@@ -72,7 +72,7 @@ interface FileLine {
  * needs no escaping, so the content is copied into the chunk once instead of being
  * stringified, joined and encoded again. Streamed as the lines come (files are read then).
  */
-export async function* commitBody(lines: AsyncIterable<unknown>): AsyncGenerator<Buffer> {
+async function* commitBody(lines: AsyncIterable<unknown>): AsyncGenerator<Buffer> {
   const out = new Chunks();
   for await (const line of lines) {
     const { key, value } = line as FileLine;
