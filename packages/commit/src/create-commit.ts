@@ -21,7 +21,7 @@ export async function createCommit(
   let bodyError: { error: unknown } | undefined;
   async function* lines() {
     try {
-      yield* commitLines(header, ops);
+      yield* header.lines ?? commitLines(header, ops);
     } catch (error) {
       bodyError = { error };
       throw error;

@@ -143,6 +143,37 @@ describe("uploadFolder", () => {
     expect(await committedPaths(0)).toContain("file sub/token");
   });
 
+  it("makes the next part's lines while the Hub answers a commit, and sends them unchanged", async () => {
+    // Over 64 KiB: read when its commit line is made, not with its sample.
+    const dir = await tempTree({ "a.txt": "a".repeat(70_000), "b.txt": "b".repeat(70_000) });
+    let answered = 0;
+    // Rewrites b.txt (same size) once the first commit is answered.
+    const client = testClient({
+      middleware: [
+        async (ctx, next) => {
+          const response = await next(ctx);
+          if (ctx.request.url.pathname.includes("/commit/") && ++answered === 1) {
+            await writeFile(join(dir, "b.txt"), "c".repeat(70_000));
+          }
+          return response;
+        },
+      ],
+    });
+    const result = await uploadFolder(client, { repo: "acme/m", folder: dir, maxFilesPerCommit: 1 });
+    expect(result.commits).toHaveLength(2);
+    const sent = await commits();
+    expect(
+      sent.map((c) => c.lines.map((l) => (l.key === "header" ? l.value.summary : l.value.path))),
+    ).toEqual([
+      ["Upload folder with hfkit (part 1 of 2)", "a.txt"],
+      ["Upload folder with hfkit (part 2 of 2)", "b.txt"],
+    ]);
+    // b.txt was read (and its line made) before the first commit was answered.
+    expect(Buffer.from(String(sent[1]!.lines[1]!.value.content), "base64").toString()).toBe(
+      "b".repeat(70_000),
+    );
+  });
+
   it("splits by file count and by regular bytes, titles each part, deletes in the last one", async () => {
     const files: Record<string, string | Uint8Array> = {};
     for (let i = 0; i < 5; i++) files[`t${i}.txt`] = "x".repeat(400);
