@@ -3,6 +3,8 @@ import type { PlannedOp } from "./plan.js";
 
 /** Base64 text the lines made ahead may hold at a time. */
 const AHEAD_CHARS = 33_554_432; // 32 MiB (a literal: a page bundler drops it unused)
+/** Lines made between two turns of the event loop. */
+const TURN_LINES = 256;
 
 /**
  * The lines of the next commit of a split folder upload, made while the Hub answers the one
@@ -38,6 +40,9 @@ export class LinesAhead implements AsyncIterable<unknown> {
         }
         this.ready.push(step.value);
         chars += (step.value as { value: { content?: string } }).value.content?.length ?? 0;
+        // Small files' lines come from memory, without a turn of the event loop between them:
+        // give it one now and then, as the walk does, so that nothing else waits long.
+        if (this.ready.length % TURN_LINES === 0) await new Promise((resolve) => setImmediate(resolve));
       }
     } catch (error) {
       this.failure = { error };
