@@ -5,6 +5,11 @@ export interface CommitHeader {
   summary: string;
   description?: string | undefined;
   parentCommit?: string | undefined;
+  /**
+   * The commit's lines, when made ahead of the commit (`commitLines` of this header and the
+   * same operations): a folder upload makes the next part's while the Hub answers a commit.
+   */
+  lines?: AsyncIterable<unknown>;
 }
 
 /** Regular files read ahead of the line being sent: small files overlap their reads. */

@@ -1,4 +1,5 @@
 import { encodeRevision, repoApiPath } from "@hfkit/http";
+import { NDJSON_WRITER } from "./commit-body.js";
 import { type CommitHeader, commitLines } from "./commit-payload.js";
 import { type CommitContext, prQuery } from "./context.js";
 import type { PlannedOp } from "./plan.js";
@@ -20,7 +21,7 @@ export async function createCommit(
   let bodyError: { error: unknown } | undefined;
   async function* lines() {
     try {
-      yield* commitLines(header, ops);
+      yield* header.lines ?? commitLines(header, ops);
     } catch (error) {
       bodyError = { error };
       throw error;
@@ -31,7 +32,10 @@ export async function createCommit(
       method: "POST",
       path: `${repoApiPath(ctx.repo)}/commit/${encodeRevision(ctx.revision)}`,
       query: prQuery(ctx),
-      body: { ndjson: lines },
+      // Node writes the body itself (commit-body.ts); the browser build sends the lines as NDJSON.
+      body: NDJSON_WRITER
+        ? { binary: () => NDJSON_WRITER!(lines()), contentType: "application/x-ndjson" }
+        : { ndjson: lines },
       schema: WireCommitResponse,
       idempotent: false,
       retry: false,

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
+import { truncate } from "node:fs/promises";
+import { join } from "node:path";
 import { startEmulatorServer } from "@hfkit/emulator";
-import { createHubClient, PreconditionFailedError } from "@hfkit/http";
-import { createRepo, getPathsInfo, getRepoInfo } from "@hfkit/repo";
+import { createHubClient, InvalidInputError, PreconditionFailedError } from "@hfkit/http";
+import { createRepo, getPathsInfo, getRepoInfo, listFiles } from "@hfkit/repo";
 import { rejection } from "@hfkit/testing";
 import { LFS_SMALL_PARTS, requestCalls, useEmulatorServer } from "@hfkit/testing/emulator";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -49,6 +51,36 @@ async function folder() {
 }
 
 describe("commits against the emulator", () => {
+  it("fails the commit with the file's own error when a regular file shrank before its line went out", async () => {
+    const dir = await tempTree({ "a.txt": "first\n", "b.txt": "text\n".repeat(600) });
+    const file = join(dir, "b.txt");
+    // Shrinks b.txt when the commit request starts: after the preupload, before the body is read.
+    const client = createHubClient({
+      endpoint: fixture.server.url,
+      token: "hf_emulator_test",
+      env: {},
+      middleware: [
+        async (ctx, next) => {
+          if (ctx.request.url.pathname.includes("/commit/")) await truncate(file, 1_000);
+          return next(ctx);
+        },
+      ],
+    });
+    const operations = [
+      { type: "add" as const, path: "a.txt", file: join(dir, "a.txt") },
+      { type: "add" as const, path: "b.txt", file },
+    ];
+    const error = await rejection(commit(client, { repo, message: "two files", operations }));
+    await client.close();
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /^operations\[1\]\.file: the content changed while it was being committed \(expected 3000 bytes, read 1000\)/,
+    );
+    const files: string[] = [];
+    for await (const e of listFiles(fixture.hub, { repo })) files.push(e.path);
+    expect(files).toEqual([".gitattributes"]); // no commit was made
+  });
+
   it("completes a multipart upload through node:http: the parts' ETags, LFS headers, no token", async () => {
     const dir = await tempTree({ "big.bin": big });
     await uploadFolder(fixture.hub, { repo, folder: dir });

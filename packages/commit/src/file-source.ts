@@ -1,6 +1,6 @@
 // Local files as commit sources: Node only. The browser build has file-source.browser.ts
 // (ADR 0017), where a Blob, a File, bytes or a stream take their place.
-import { closeSync, createReadStream, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import { open, readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { InvalidInputError } from "@hfkit/http";
@@ -23,11 +23,24 @@ const UPLOAD_CHUNK = 4 << 20;
 const SYNC_READ_MAX = 1 << 20;
 
 /**
+ * What an upload may keep of its files' content between the preupload and the commit, in
+ * bytes (see `FileSource.head`). Shared by the files of one `uploadFolder` call.
+ */
+export interface KeepBudget {
+  left: number;
+}
+
+/** Files up to this size are read whole when their sample is read. */
+const KEEP_FILE_MAX = 64 << 10;
+
+/**
  * A local file. A class rather than closures: uploadFolder holds one per file, and 100,000
  * files should cost a few megabytes of metadata, not tens.
  */
 class FileSource implements ContentSource {
   readonly seekable = true;
+  /** The whole content, read with the sample, until the commit takes it (`all`). */
+  private kept: Buffer | undefined;
 
   constructor(
     readonly filePath: string,
@@ -35,6 +48,7 @@ class FileSource implements ContentSource {
     private readonly field: string,
     readonly sha256?: string,
     readonly xetChunks?: readonly { hash: string; size: number }[],
+    private readonly keep?: KeepBudget,
   ) {}
 
   read(start = 0, end = this.size): AsyncIterable<Uint8Array> {
@@ -43,7 +57,23 @@ class FileSource implements ContentSource {
     return exactly(stream, end - start, this.field);
   }
 
+  /**
+   * A small file of a folder upload is read whole here, in the one open its sample needs, and
+   * kept for the commit (`all`), which then sends those bytes, those the Hub judged, instead of
+   * opening the file again (2,000 files of a few KB: ~10 ms less CPU, of ~180). Kept while
+   * `keep` has room, and not when the sample holds a NUL byte (the Hub stores such a file in
+   * LFS, whose upload reads it by path). A file that changed size since the walk fails here.
+   */
   async head(n: number): Promise<Uint8Array> {
+    if (this.keep && this.size <= KEEP_FILE_MAX && this.size <= this.keep.left) {
+      const bytes = this.whole();
+      const sample = bytes.subarray(0, n);
+      if (!sample.includes(0)) {
+        this.kept = bytes;
+        this.keep.left -= bytes.byteLength;
+      }
+      return sample;
+    }
     const buffer = Buffer.alloc(Math.min(n, this.size));
     if (this.size <= SYNC_READ_MAX) {
       const fd = openSync(this.filePath, "r");
@@ -64,14 +94,43 @@ class FileSource implements ContentSource {
   }
 
   async all(): Promise<Uint8Array> {
-    const bytes = this.size <= SYNC_READ_MAX ? readFileSync(this.filePath) : await readFile(this.filePath);
+    const kept = this.kept;
+    if (kept) {
+      this.kept = undefined;
+      this.keep!.left += kept.byteLength;
+      return kept;
+    }
+    if (this.size <= SYNC_READ_MAX) return this.whole();
+    const bytes = await readFile(this.filePath);
     if (bytes.byteLength !== this.size) throw changed(this.field, this.size, bytes.byteLength);
     return bytes;
   }
+
+  /**
+   * The whole (small) file, read synchronously into a buffer of its known size plus one byte,
+   * so that a file that grew fails as one that shrank does (readFileSync would fstat it first).
+   */
+  private whole(): Buffer {
+    const buffer = Buffer.allocUnsafe(this.size + 1);
+    const fd = openSync(this.filePath, "r");
+    let read = 0;
+    try {
+      while (read < buffer.byteLength) {
+        const n = readSync(fd, buffer, read, buffer.byteLength - read, read);
+        if (n === 0) break;
+        read += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    if (read !== this.size) throw changed(this.field, this.size, read);
+    return buffer.subarray(0, read);
+  }
 }
 
-export function fileSource(path: string, size: number, field: string): ContentSource {
-  return new FileSource(path, size, field);
+/** A file of a folder upload, whose stat gave `size`; `keep`: see `FileSource.head`. */
+export function fileSource(path: string, size: number, field: string, keep?: KeepBudget): ContentSource {
+  return new FileSource(path, size, field, undefined, undefined, keep);
 }
 
 /** The file name of a local path (the default path in the repo for `uploadFile`). */

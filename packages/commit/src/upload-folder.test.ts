@@ -85,6 +85,29 @@ describe("uploadFolder", () => {
     expect(await committedPaths(0)).toEqual(["file config.json", "file sub/deep.json"]);
   });
 
+  it("commits the bytes a small file's preupload sample was read with; a larger one is read again", async () => {
+    const dir = await tempTree({ "small.txt": "before\n", "big.txt": "b".repeat(70_000) });
+    // Rewrites both files (same sizes) once the preupload is answered, as the commit starts.
+    const client = testClient({
+      middleware: [
+        async (ctx, next) => {
+          if (ctx.request.url.pathname.includes("/commit/")) {
+            await writeFile(join(dir, "small.txt"), "after!\n");
+            await writeFile(join(dir, "big.txt"), "c".repeat(70_000));
+          }
+          return next(ctx);
+        },
+      ],
+    });
+    await uploadFolder(client, { repo: "acme/m", folder: dir });
+    const [sent] = await commits();
+    const content = (path: string) =>
+      Buffer.from(String(sent!.lines.find((l) => l.value.path === path)!.value.content), "base64").toString();
+    // Up to 64 KiB a file is read whole, once, with its sample: the commit sends what the Hub judged.
+    expect(content("small.txt")).toBe("before\n");
+    expect(content("big.txt")).toBe("c".repeat(70_000));
+  });
+
   it("follows links inside the folder, and leaves out links that lead out of it, naming each", async () => {
     const outside = await tempTree({ id_rsa: "PRIVATE KEY", "dir/token": "hf_secret" });
     const dir = await tempTree({ "sub/real.json": "{}", "README.md": "# x\n" });
@@ -118,6 +141,37 @@ describe("uploadFolder", () => {
     expect(followed.refusedSymlinks).toEqual([]);
     expect(await committedPaths(0)).toContain("file key.txt");
     expect(await committedPaths(0)).toContain("file sub/token");
+  });
+
+  it("makes the next part's lines while the Hub answers a commit, and sends them unchanged", async () => {
+    // Over 64 KiB: read when its commit line is made, not with its sample.
+    const dir = await tempTree({ "a.txt": "a".repeat(70_000), "b.txt": "b".repeat(70_000) });
+    let answered = 0;
+    // Rewrites b.txt (same size) once the first commit is answered.
+    const client = testClient({
+      middleware: [
+        async (ctx, next) => {
+          const response = await next(ctx);
+          if (ctx.request.url.pathname.includes("/commit/") && ++answered === 1) {
+            await writeFile(join(dir, "b.txt"), "c".repeat(70_000));
+          }
+          return response;
+        },
+      ],
+    });
+    const result = await uploadFolder(client, { repo: "acme/m", folder: dir, maxFilesPerCommit: 1 });
+    expect(result.commits).toHaveLength(2);
+    const sent = await commits();
+    expect(
+      sent.map((c) => c.lines.map((l) => (l.key === "header" ? l.value.summary : l.value.path))),
+    ).toEqual([
+      ["Upload folder with hfkit (part 1 of 2)", "a.txt"],
+      ["Upload folder with hfkit (part 2 of 2)", "b.txt"],
+    ]);
+    // b.txt was read (and its line made) before the first commit was answered.
+    expect(Buffer.from(String(sent[1]!.lines[1]!.value.content), "base64").toString()).toBe(
+      "b".repeat(70_000),
+    );
   });
 
   it("splits by file count and by regular bytes, titles each part, deletes in the last one", async () => {

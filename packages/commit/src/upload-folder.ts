@@ -2,10 +2,12 @@ import { EntryNotFoundError, type HubClient, InvalidInputError } from "@hfkit/ht
 import { drain } from "@hfkit/http/work";
 import { listFiles, type PathPatterns, pathMatcher } from "@hfkit/repo";
 import { checkTarget, contextFor, labelOf } from "./commit.js";
+import { type CommitHeader, commitLines } from "./commit-payload.js";
 import type { CommitContext } from "./context.js";
 import { withEvents } from "./events.js";
 import { fileSource } from "./file-source.js";
 import { checkUnchanged, hashFiles, needsHash } from "./hashing.js";
+import { aheadFits, LinesAhead, linesThen } from "./lines-ahead.js";
 import { commitUrlOf, headOf, preuploadAndReport, runCommit } from "./pipeline.js";
 import type { PlannedAdd, PlannedOp } from "./plan.js";
 import { preuploadWhileHashing } from "./read-once.js";
@@ -146,12 +148,15 @@ export async function* uploadFolderIter(
       { field: "folder" },
     );
   }
+  // Small files are read once, with their preupload sample, and kept for the commit
+  // (fileSource): 32 MiB at most at a time.
+  const keep = { left: 32 << 20 };
   const adds: PlannedAdd[] = local.map((f) => {
     const field = `folder (${f.relative})`;
     return {
       kind: "add",
       path: checkPathInRepo(prefix + f.relative, field),
-      source: fileSource(f.absolute, f.size, field),
+      source: fileSource(f.absolute, f.size, field, keep),
       field,
     };
   });
@@ -178,18 +183,21 @@ export async function* uploadFolderIter(
     const parts = splitIntoCommits(changed, removals, split);
     const commits: CommitResult[] = [];
     let ctx = base;
+    const headerOf = (i: number): CommitHeader => ({
+      summary: parts.length > 1 ? `${message} (part ${i + 1} of ${parts.length})` : message,
+      description: target.description,
+      parentCommit: i === 0 ? target.parentCommit : undefined,
+    });
+    let ahead: LinesAhead | undefined;
     for (const [i, ops] of parts.entries()) {
       emit({ type: "commit-part-started", part: i + 1, parts: parts.length, files: ops.length });
-      const result = await runCommit(
-        ctx,
-        ops,
-        {
-          summary: parts.length > 1 ? `${message} (part ${i + 1} of ${parts.length})` : message,
-          description: target.description,
-          parentCommit: i === 0 ? target.parentCommit : undefined,
-        },
-        head,
-      );
+      const header = headerOf(i);
+      const following = parts[i + 1];
+      const next = following && aheadFits(following) ? new LinesAhead(headerOf(i + 1), following) : undefined;
+      // The next part's lines are made once this one's body is out, while the Hub applies it.
+      const lines = linesThen(ahead ?? commitLines(header, ops), () => next?.start());
+      const result = await runCommit(ctx, ops, { ...header, lines }, head);
+      ahead = next;
       commits.push(result);
       // Later parts go to the pull request the first one opened, instead of opening more.
       const ref = ctx.createPr ? prRef(result.pullRequestUrl) : undefined;
