@@ -76,6 +76,28 @@ function check(options: WriteShardsOptions): Checked {
   };
 }
 
+/**
+ * A JSONL chunk whose rows were parsed for the feature inference, with its lines' bytes kept: the
+ * writer reads them into the columns from their bytes, as it reads every later line, rather than
+ * appending the parsed rows (the object path encodes each string to UTF-8 again, and is a second
+ * row reader for V8 to warm up in a cold process: profiled on a 20 k-row push, ~20 ms of the main
+ * thread); a line the byte-level reader does not take gets its parsed row, not parsed again. The
+ * bytes are copied: the stream may reuse a chunk's memory once the next is read.
+ */
+function parsedLines(chunk: RowChunk, jsonl: JsonlLines): RowChunk {
+  const parsed: (Row | undefined)[] = new Array(jsonl.starts.length);
+  const lines = chunk.lines!;
+  chunk.rows.forEach((row, k) => {
+    parsed[lines[k]! - jsonl.firstLine] = row;
+  });
+  return {
+    file: chunk.file,
+    rows: chunk.rows,
+    lines,
+    jsonl: { ...jsonl, buffer: Buffer.from(jsonl.buffer), parsed },
+  };
+}
+
 /** Chunks, after holding back enough rows to infer features when nobody gave them. */
 async function settleFeatures(
   chunks: AsyncIterable<RowChunk>,
@@ -90,10 +112,13 @@ async function settleFeatures(
   while (seen < inferenceRows) {
     const next = await iterator.next();
     if (next.done) break;
-    held.push(next.value);
-    next.value.rows.forEach((row, i) => {
+    const chunk = next.value;
+    const jsonl = chunk.jsonl;
+    const rows = chunk.rows; // parses the lines (and drops them from the chunk)
+    held.push(jsonl ? parsedLines(chunk, jsonl) : chunk);
+    rows.forEach((row, i) => {
       if (seen++ < inferenceRows)
-        inference.add(row, { file: next.value.file, line: next.value.lines?.[i], row: seen - 1 });
+        inference.add(row, { file: chunk.file, line: chunk.lines?.[i], row: seen - 1 });
     });
   }
   async function* all(): AsyncGenerator<RowChunk> {
@@ -125,7 +150,7 @@ function appendJsonlLines(
     if (starts[i] === ends[i]) continue;
     cursor.line = firstLine + i;
     if (!(jsonl.utf8 && encoder.appendJsonLine(buffer, starts[i]!, ends[i]!))) {
-      const row = jsonlRow(jsonl, i, file);
+      const row = jsonl.parsed ? jsonl.parsed[i] : jsonlRow(jsonl, i, file);
       if (row === undefined) continue;
       encoder.append(row);
     }
@@ -170,9 +195,6 @@ async function run(
   alwaysSpill: boolean,
 ): Promise<WriteShardsResult> {
   const { split, dataDir } = checked;
-  // The writer thread and its 15 MB wasm module load while the first rows are read and inferred
-  // (profiled on 50 k rows: the main thread otherwise waited ~0.3 s for it at the first batch).
-  backend.warm?.();
   const source = await resolveInput(options.data, {
     ...(checked.features ? { features: checked.features } : {}),
     ...(options.csv ? { csv: options.csv } : {}),
@@ -575,22 +597,64 @@ export async function* writeShardsIter(
 ): AsyncGenerator<DatasetProgressEvent, WriteShardsResult> {
   const checked = check(options);
   return yield* withEvents(options.signal, checked.split, async (emit, signal) => {
-    const pool = new FramePool();
-    const backend = createParquetWasmWriter({ recycle: (buffer) => pool.recycle(buffer) });
+    const writer = startShardWriter();
     try {
-      try {
-        return await run(options, checked, emit, signal, backend, pool, false);
-      } catch (error) {
-        if (!(error instanceof SpillNeeded)) throw error;
-        // rows-progress starts again from 0: the file is read again from its start
-        return await run(options, checked, emit, signal, backend, pool, true);
-      }
+      return await runSplit(options, checked, emit, signal, writer);
     } finally {
       // the one place the writer thread stops: after a success, a failure, or an input that
       // fails before the first batch (the thread was warmed at the start)
-      await backend.dispose();
+      await writer.backend.dispose();
     }
   });
+}
+
+/** The writer thread of a run and the frame buffers it hands back. */
+export interface SplitWriter {
+  backend: ShardWriterBackend;
+  pool: FramePool;
+}
+
+/**
+ * A writer whose thread starts now; the caller disposes it (`backend.dispose()`). The thread and
+ * its 15 MB wasm module load while the first rows are read and inferred (profiled on 50 k rows:
+ * the main thread otherwise waited ~0.3 s for it at the first batch).
+ */
+export function startShardWriter(): SplitWriter {
+  const pool = new FramePool();
+  const backend = createParquetWasmWriter({ recycle: (buffer) => pool.recycle(buffer) });
+  backend.warm?.();
+  return { backend, pool };
+}
+
+async function runSplit(
+  options: WriteShardsOptions,
+  checked: Checked,
+  emit: Emit,
+  signal: AbortSignal,
+  { backend, pool }: SplitWriter,
+): Promise<WriteShardsResult> {
+  try {
+    return await run(options, checked, emit, signal, backend, pool, false);
+  } catch (error) {
+    if (!(error instanceof SpillNeeded)) throw error;
+    // rows-progress starts again from 0: the file is read again from its start
+    return await run(options, checked, emit, signal, backend, pool, true);
+  }
+}
+
+/**
+ * {@link writeShardsIter} on a writer the caller started (`startShardWriter`) and disposes: a
+ * push starts its thread before anything else, so that the thread loads while the push's first
+ * request is made, and one thread writes every split.
+ */
+export async function* writeShardsWith(
+  options: WriteShardsOptions,
+  writer: SplitWriter,
+): AsyncGenerator<DatasetProgressEvent, WriteShardsResult> {
+  const checked = check(options);
+  return yield* withEvents(options.signal, checked.split, (emit, signal) =>
+    runSplit(options, checked, emit, signal, writer),
+  );
 }
 
 /**

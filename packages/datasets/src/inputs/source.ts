@@ -84,6 +84,11 @@ export interface JsonlLines {
   ascii: boolean;
   /** `buffer` is valid UTF-8 (a string's bytes may be copied as they are). */
   utf8: boolean;
+  /**
+   * Line `i`'s row, when the lines were parsed already (the feature inference's sample): a line
+   * the byte-level reader does not take is not parsed again.
+   */
+  parsed?: readonly (Row | undefined)[];
 }
 
 /** A readable input: chunks of rows, and the features its own schema gives (Arrow, Parquet, CSV). */
