@@ -3,10 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, test, vi } from "vitest";
 import { BatchEncoder } from "./encode/batch.js";
+import { SampledJsonlChunk } from "./inputs/jsonl.js";
 import { writeShards } from "./write-shards.js";
 
-// The first rows of a JSONL file are parsed to infer the features (JSON.parse, FeatureInference).
-// The writer then reads them into the columns from their bytes, as it reads every later line,
+// The first rows of a JSONL file are parsed to infer the features (JSON.parse, FeatureInference),
+// the sample's rows only, not the rest of the read that holds its last row. The writer then reads
+// them into the columns from their bytes, as it reads every later line,
 // rather than appending the parsed rows (the object path: each string encoded to UTF-8 again,
 // and a second row reader to warm up in a cold process; profiled on a 20 k-row push, ~20 ms of
 // the main thread). The shard is the same bytes either way.
@@ -31,10 +33,13 @@ describe("a JSONL file's inferred rows", { timeout: 60_000 }, () => {
     writeFileSync(path, `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
     const fromBytes = vi.spyOn(BatchEncoder.prototype, "appendJsonLine");
     const fromRows = vi.spyOn(BatchEncoder.prototype, "append");
+    const parse = vi.spyOn(JSON, "parse");
     const file = await writeShards({ data: path, outputDir: join(work, "jsonl"), tempDir: work });
     expect(file.numExamples).toBe(rows.length);
     expect(fromRows).not.toHaveBeenCalled();
     expect(fromBytes).toHaveBeenCalledTimes(rows.length);
+    // the sample's rows only: the rest of the second read is not parsed for it
+    expect(parse.mock.calls.filter(([text]) => String(text).startsWith('{"id":'))).toHaveLength(10_000);
     vi.restoreAllMocks();
 
     // the same rows given as objects (the object path): the same features and the same bytes
@@ -70,5 +75,30 @@ describe("a JSONL file's inferred rows", { timeout: 60_000 }, () => {
     await expect(writeShards({ data: path, outputDir: join(work, "bad"), tempDir: work })).rejects.toThrow(
       /bad\.jsonl, line 42: not valid JSON/,
     );
+  });
+
+  test("a held chunk's rows, for a reader that needs them, reuse the sample's and parse the rest", () => {
+    const text = '{"a":1}\n\n{"a":2}\n{"a":3}\n';
+    const buffer = Buffer.from(text);
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (let at = 0; at < buffer.length; ) {
+      const nl = buffer.indexOf(10, at);
+      starts.push(at);
+      ends.push(nl);
+      at = nl + 1;
+    }
+    const first = { a: 1 };
+    // the sample took the first two lines (one of them blank)
+    const chunk = new SampledJsonlChunk(
+      "x.jsonl",
+      { buffer, starts, ends, firstLine: 5, ascii: true, utf8: true },
+      [first, undefined],
+    );
+    buffer.fill(0); // the stream's memory, reused: the chunk kept a copy
+    expect(chunk.rows).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
+    expect(chunk.rows[0]).toBe(first);
+    expect(chunk.lines).toEqual([5, 7, 8]);
+    expect(chunk.jsonl.buffer.toString()).toBe(text);
   });
 });

@@ -10,7 +10,7 @@ import { DatasetError, dataError, inputError } from "./errors.js";
 import { type Emit, withEvents } from "./events.js";
 import { featuresToHuggingfaceJson } from "./features/hf-json.js";
 import { containsMedia, isMedia, toFeatureList } from "./features/model.js";
-import { jsonlRow } from "./inputs/jsonl.js";
+import { jsonlRow, SampledJsonlChunk } from "./inputs/jsonl.js";
 import { resolveInput } from "./inputs/resolve.js";
 import type { CsvLines, JsonlLines, RowChunk } from "./inputs/source.js";
 import {
@@ -76,28 +76,6 @@ function check(options: WriteShardsOptions): Checked {
   };
 }
 
-/**
- * A JSONL chunk whose rows were parsed for the feature inference, with its lines' bytes kept: the
- * writer reads them into the columns from their bytes, as it reads every later line, rather than
- * appending the parsed rows (the object path encodes each string to UTF-8 again, and is a second
- * row reader for V8 to warm up in a cold process: profiled on a 20 k-row push, ~20 ms of the main
- * thread); a line the byte-level reader does not take gets its parsed row, not parsed again. The
- * bytes are copied: the stream may reuse a chunk's memory once the next is read.
- */
-function parsedLines(chunk: RowChunk, jsonl: JsonlLines): RowChunk {
-  const parsed: (Row | undefined)[] = new Array(jsonl.starts.length);
-  const lines = chunk.lines!;
-  chunk.rows.forEach((row, k) => {
-    parsed[lines[k]! - jsonl.firstLine] = row;
-  });
-  return {
-    file: chunk.file,
-    rows: chunk.rows,
-    lines,
-    jsonl: { ...jsonl, buffer: Buffer.from(jsonl.buffer), parsed },
-  };
-}
-
 /** Chunks, after holding back enough rows to infer features when nobody gave them. */
 async function settleFeatures(
   chunks: AsyncIterable<RowChunk>,
@@ -114,9 +92,21 @@ async function settleFeatures(
     if (next.done) break;
     const chunk = next.value;
     const jsonl = chunk.jsonl;
-    const rows = chunk.rows; // parses the lines (and drops them from the chunk)
-    held.push(jsonl ? parsedLines(chunk, jsonl) : chunk);
-    rows.forEach((row, i) => {
+    if (jsonl) {
+      // JSONL lines are parsed up to the sample's last row only; the writer reads every line from
+      // its bytes (see SampledJsonlChunk)
+      const parsed: (Row | undefined)[] = [];
+      for (let i = 0; i < jsonl.starts.length && seen < inferenceRows; i++) {
+        const row = jsonlRow(jsonl, i, chunk.file);
+        parsed.push(row);
+        if (row !== undefined)
+          inference.add(row, { file: chunk.file, line: jsonl.firstLine + i, row: seen++ });
+      }
+      held.push(new SampledJsonlChunk(chunk.file!, jsonl, parsed));
+      continue;
+    }
+    held.push(chunk);
+    chunk.rows.forEach((row, i) => {
       if (seen++ < inferenceRows)
         inference.add(row, { file: chunk.file, line: chunk.lines?.[i], row: seen - 1 });
     });
@@ -150,7 +140,7 @@ function appendJsonlLines(
     if (starts[i] === ends[i]) continue;
     cursor.line = firstLine + i;
     if (!(jsonl.utf8 && encoder.appendJsonLine(buffer, starts[i]!, ends[i]!))) {
-      const row = jsonl.parsed ? jsonl.parsed[i] : jsonlRow(jsonl, i, file);
+      const row = jsonl.parsed && i < jsonl.parsed.length ? jsonl.parsed[i] : jsonlRow(jsonl, i, file);
       if (row === undefined) continue;
       encoder.append(row);
     }

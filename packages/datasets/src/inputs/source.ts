@@ -85,8 +85,8 @@ export interface JsonlLines {
   /** `buffer` is valid UTF-8 (a string's bytes may be copied as they are). */
   utf8: boolean;
   /**
-   * Line `i`'s row, when the lines were parsed already (the feature inference's sample): a line
-   * the byte-level reader does not take is not parsed again.
+   * The rows of the first lines (undefined for a blank one), parsed already for the feature
+   * inference: such a line that the byte-level reader does not take is not parsed again.
    */
   parsed?: readonly (Row | undefined)[];
 }
