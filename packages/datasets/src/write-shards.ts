@@ -10,7 +10,7 @@ import { DatasetError, dataError, inputError } from "./errors.js";
 import { type Emit, withEvents } from "./events.js";
 import { featuresToHuggingfaceJson } from "./features/hf-json.js";
 import { containsMedia, isMedia, toFeatureList } from "./features/model.js";
-import { jsonlRow } from "./inputs/jsonl.js";
+import { jsonlRow, SampledJsonlChunk } from "./inputs/jsonl.js";
 import { resolveInput } from "./inputs/resolve.js";
 import type { CsvLines, JsonlLines, RowChunk } from "./inputs/source.js";
 import {
@@ -90,10 +90,25 @@ async function settleFeatures(
   while (seen < inferenceRows) {
     const next = await iterator.next();
     if (next.done) break;
-    held.push(next.value);
-    next.value.rows.forEach((row, i) => {
+    const chunk = next.value;
+    const jsonl = chunk.jsonl;
+    if (jsonl) {
+      // JSONL lines are parsed up to the sample's last row only; the writer reads every line from
+      // its bytes (see SampledJsonlChunk)
+      const parsed: (Row | undefined)[] = [];
+      for (let i = 0; i < jsonl.starts.length && seen < inferenceRows; i++) {
+        const row = jsonlRow(jsonl, i, chunk.file);
+        parsed.push(row);
+        if (row !== undefined)
+          inference.add(row, { file: chunk.file, line: jsonl.firstLine + i, row: seen++ });
+      }
+      held.push(new SampledJsonlChunk(chunk.file!, jsonl, parsed));
+      continue;
+    }
+    held.push(chunk);
+    chunk.rows.forEach((row, i) => {
       if (seen++ < inferenceRows)
-        inference.add(row, { file: next.value.file, line: next.value.lines?.[i], row: seen - 1 });
+        inference.add(row, { file: chunk.file, line: chunk.lines?.[i], row: seen - 1 });
     });
   }
   async function* all(): AsyncGenerator<RowChunk> {
@@ -125,7 +140,7 @@ function appendJsonlLines(
     if (starts[i] === ends[i]) continue;
     cursor.line = firstLine + i;
     if (!(jsonl.utf8 && encoder.appendJsonLine(buffer, starts[i]!, ends[i]!))) {
-      const row = jsonlRow(jsonl, i, file);
+      const row = jsonl.parsed && i < jsonl.parsed.length ? jsonl.parsed[i] : jsonlRow(jsonl, i, file);
       if (row === undefined) continue;
       encoder.append(row);
     }
@@ -170,9 +185,6 @@ async function run(
   alwaysSpill: boolean,
 ): Promise<WriteShardsResult> {
   const { split, dataDir } = checked;
-  // The writer thread and its 15 MB wasm module load while the first rows are read and inferred
-  // (profiled on 50 k rows: the main thread otherwise waited ~0.3 s for it at the first batch).
-  backend.warm?.();
   const source = await resolveInput(options.data, {
     ...(checked.features ? { features: checked.features } : {}),
     ...(options.csv ? { csv: options.csv } : {}),
@@ -575,22 +587,64 @@ export async function* writeShardsIter(
 ): AsyncGenerator<DatasetProgressEvent, WriteShardsResult> {
   const checked = check(options);
   return yield* withEvents(options.signal, checked.split, async (emit, signal) => {
-    const pool = new FramePool();
-    const backend = createParquetWasmWriter({ recycle: (buffer) => pool.recycle(buffer) });
+    const writer = startShardWriter();
     try {
-      try {
-        return await run(options, checked, emit, signal, backend, pool, false);
-      } catch (error) {
-        if (!(error instanceof SpillNeeded)) throw error;
-        // rows-progress starts again from 0: the file is read again from its start
-        return await run(options, checked, emit, signal, backend, pool, true);
-      }
+      return await runSplit(options, checked, emit, signal, writer);
     } finally {
       // the one place the writer thread stops: after a success, a failure, or an input that
       // fails before the first batch (the thread was warmed at the start)
-      await backend.dispose();
+      await writer.backend.dispose();
     }
   });
+}
+
+/** The writer thread of a run and the frame buffers it hands back. */
+export interface SplitWriter {
+  backend: ShardWriterBackend;
+  pool: FramePool;
+}
+
+/**
+ * A writer whose thread starts now; the caller disposes it (`backend.dispose()`). The thread and
+ * its 15 MB wasm module load while the first rows are read and inferred (profiled on 50 k rows:
+ * the main thread otherwise waited ~0.3 s for it at the first batch).
+ */
+export function startShardWriter(): SplitWriter {
+  const pool = new FramePool();
+  const backend = createParquetWasmWriter({ recycle: (buffer) => pool.recycle(buffer) });
+  backend.warm?.();
+  return { backend, pool };
+}
+
+async function runSplit(
+  options: WriteShardsOptions,
+  checked: Checked,
+  emit: Emit,
+  signal: AbortSignal,
+  { backend, pool }: SplitWriter,
+): Promise<WriteShardsResult> {
+  try {
+    return await run(options, checked, emit, signal, backend, pool, false);
+  } catch (error) {
+    if (!(error instanceof SpillNeeded)) throw error;
+    // rows-progress starts again from 0: the file is read again from its start
+    return await run(options, checked, emit, signal, backend, pool, true);
+  }
+}
+
+/**
+ * {@link writeShardsIter} on a writer the caller started (`startShardWriter`) and disposes: a
+ * push starts its thread before anything else, so that the thread loads while the push's first
+ * request is made, and one thread writes every split.
+ */
+export async function* writeShardsWith(
+  options: WriteShardsOptions,
+  writer: SplitWriter,
+): AsyncGenerator<DatasetProgressEvent, WriteShardsResult> {
+  const checked = check(options);
+  return yield* withEvents(options.signal, checked.split, (emit, signal) =>
+    runSplit(options, checked, emit, signal, writer),
+  );
 }
 
 /**

@@ -84,6 +84,11 @@ export interface JsonlLines {
   ascii: boolean;
   /** `buffer` is valid UTF-8 (a string's bytes may be copied as they are). */
   utf8: boolean;
+  /**
+   * The rows of the first lines (undefined for a blank one), parsed already for the feature
+   * inference: such a line that the byte-level reader does not take is not parsed again.
+   */
+  parsed?: readonly (Row | undefined)[];
 }
 
 /** A readable input: chunks of rows, and the features its own schema gives (Arrow, Parquet, CSV). */

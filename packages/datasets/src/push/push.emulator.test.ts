@@ -7,13 +7,32 @@ import { type EmulatorServer, startEmulatorServer } from "@hfkit/emulator";
 import { createHubClient, HTTP_CHANNELS, type HubClient, type RequestStartEvent } from "@hfkit/http";
 import { listCommits } from "@hfkit/refs";
 import { createRepo, downloadFile } from "@hfkit/repo";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import type { Row } from "../encode/batch.js";
 import { commitDatasetPush } from "./commit-push.js";
 import { loadDataset } from "./load-dataset.js";
 import { MAX_SHARDS_ON_DISK, prepareDatasetPush } from "./prepare-push.js";
 import { pushDataset, pushDatasetIter } from "./push-dataset.js";
 import type { PushProgressEvent } from "./types.js";
+
+/** While a test records them (`requestsOf` with `threads`): the writer threads' starts and stops. */
+const threadEvents: { into?: string[] } = {};
+vi.mock("node:worker_threads", async (original) => {
+  const real = await original<typeof import("node:worker_threads")>();
+  class Recorded extends real.Worker {
+    constructor(source: string | URL, options?: import("node:worker_threads").WorkerOptions) {
+      super(source, options);
+      const into = threadEvents.into;
+      into?.push("thread started");
+      this.once("exit", () => into?.push("thread exited"));
+    }
+    override terminate(): Promise<number> {
+      threadEvents.into?.push("thread stopped");
+      return super.terminate();
+    }
+  }
+  return { ...real, Worker: Recorded };
+});
 
 // Flows the golden captures do not show, over loopback HTTP against the emulator: the two
 // halves run apart and committed once, a commit refused because the branch moved, and a card
@@ -319,18 +338,20 @@ describe("pushes against the emulator", () => {
   });
 });
 
-/** "METHOD path" of each request the push starts. */
-async function requestsOf(push: () => Promise<unknown>): Promise<string[]> {
+/** "METHOD path" of each request the push starts (with `threads`, the writer threads' starts and stops among them). */
+async function requestsOf(push: () => Promise<unknown>, { threads = false } = {}): Promise<string[]> {
   const seen: string[] = [];
   const listener = (message: unknown) => {
     const { method, url } = message as RequestStartEvent;
     seen.push(`${method} ${new URL(url).pathname}`);
   };
   subscribe(HTTP_CHANNELS.start, listener);
+  if (threads) threadEvents.into = seen;
   try {
     await push();
   } finally {
     unsubscribe(HTTP_CHANNELS.start, listener);
+    threadEvents.into = undefined;
   }
   return seen;
 }
@@ -404,5 +425,36 @@ describe("the repo checks before a push's first upload", () => {
     expect(before.filter((r) => r.endsWith("/revision/main"))).toHaveLength(1);
     expect(before).not.toContain("GET /api/datasets/local/checks");
     expect(before).not.toContain("POST /api/repos/create");
+  });
+});
+
+// A push's Parquet writer thread starts before anything else (its start-up, ~0.1 s of a core in
+// a cold process, runs while the push's first request is made and the first rows are read), one
+// thread writes every split, and it stops once the shards are uploaded, while the final commit
+// is made (stopped as the last shard's upload began, it took the main thread's time that the
+// upload's requests wait on).
+describe("a push's writer thread", () => {
+  test("starts before the first request, writes every split, and stops while the final commit is made", async () => {
+    const seen = await requestsOf(
+      async () => {
+        await pushDataset(hub, {
+          repo: "datasets/local/writer-thread",
+          splits: { train: rows(40, 0), test: rows(5, 40) },
+          tempDir: work,
+        });
+        threadEvents.into?.push("push returned");
+      },
+      { threads: true },
+    );
+    expect(seen[0]).toBe("thread started");
+    expect(seen[1]).toBe("GET /api/datasets/local/writer-thread/revision/main");
+    expect(seen.filter((e) => e === "thread started")).toHaveLength(1);
+    const stopped = seen.indexOf("thread stopped");
+    // after every request of the shards' uploads (LFS batch, Xet or LFS transfer), before the commit
+    const lastUpload = seen.findLastIndex((e) => /lfs\/objects\/batch|\/v1\/|\/lfs\//.test(e));
+    expect(lastUpload).toBeGreaterThan(0);
+    expect(stopped).toBeGreaterThan(lastUpload);
+    expect(stopped).toBeLessThan(seen.indexOf("POST /api/datasets/local/writer-thread/commit/main"));
+    expect(seen.indexOf("thread exited")).toBeLessThan(seen.indexOf("push returned"));
   });
 });

@@ -8,11 +8,26 @@ const NODE_20_V8 = "11.3.244.8-node.38";
 
 describe("wasmTieringBudget", () => {
   test("raises the budget on Node 20's V8 and puts its default back", () => {
-    expect(wasmTieringBudget(NODE_20_V8, [])).toEqual({ compile: 180_000_000, restore: 1_800_000 });
+    expect(wasmTieringBudget(NODE_20_V8, [])).toEqual({
+      compile: 180_000_000,
+      restore: 1_800_000,
+      lazyValidation: true,
+    });
     expect(wasmTieringBudget(NODE_20_V8, ["--max-old-space-size=4096", "", "--enable-source-maps"])).toEqual({
       compile: 180_000_000,
       restore: 1_800_000,
+      lazyValidation: true,
     });
+  });
+
+  test("validates the module's functions as they are compiled, unless the process chose itself", () => {
+    for (const flag of ["--wasm-lazy-validation", "--no-wasm-lazy-validation", "--wasm_lazy_validation"]) {
+      expect(wasmTieringBudget(NODE_20_V8, [flag]), flag).toEqual({
+        compile: 180_000_000,
+        restore: 1_800_000,
+        lazyValidation: false,
+      });
+    }
   });
 
   test("leaves alone a process started with a wasm tier-up flag of its own", () => {
