@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { randomFillSync } from "node:crypto";
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { ensureFile, ensureFolder, floorUpload, hasCommand } from "../lib.mjs";
+import { ensureFile, ensureFolder, floorUpload, hasCommand, readThrough } from "../lib.mjs";
 import { freshHome, jsOnce, newRepo, pinned, pyOnce, rounds, startEmulator } from "./context.mjs";
 
 const MiB = 2 ** 20;
@@ -30,6 +30,7 @@ function freshUpload(ctx, file) {
   const bytes = ctx.sizes.fileMiB * MiB;
   if (bytes > 256 * MiB) {
     return async (fn) => {
+      readThrough(file);
       const emulator = await startEmulator();
       try {
         return await fn(emulator.endpoint, await newRepo(emulator.endpoint), file);
@@ -87,6 +88,7 @@ export const uploadFile = {
         versus: "hfkit (LFS)",
         run: () => {
           if (!hasCommand("openssl") || !hasCommand("curl")) throw new Error("openssl or curl missing");
+          readThrough(file);
           return floorUpload(file, ctx.discardUrl, hasCommand("taskset") ? ["taskset", "-c", "0"] : []);
         },
       },
