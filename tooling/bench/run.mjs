@@ -183,6 +183,7 @@ async function main() {
   }
   report.versions = versions(python);
   const dataDir = process.env.HFKIT_BENCH_DIR ?? os.tmpdir();
+  mkdirSync(dataDir, { recursive: true }); // a HFKIT_BENCH_DIR that does not exist yet
   const discard = await startProcess(join(BENCH_DIR, "discard-server.mjs"), [], 1);
   const ctx = {
     sizes,
