@@ -160,8 +160,9 @@ async function main() {
       throw new Error(`--set ${key}: unknown size; the sizes are ${Object.keys(sizes).join(", ")}`);
     sizes[key] = Number(value);
   }
-  // --quick: two samples per contender (min and max; the median is their mean), to stay short.
-  const runs = Number(values.runs ?? (values.quick ? 2 : 3));
+  // Three samples per contender, --quick too (about a minute idle): with two, the median was
+  // their mean and one slow sample of either side decided a row.
+  const runs = Number(values.runs ?? 3);
   const started = performance.now();
   const report = {
     startedAt: new Date().toISOString(),
