@@ -1,5 +1,6 @@
 // Helpers shared by the benchmarks: medians, a server in a child process, CPU pinning.
 import { execFileSync, spawn } from "node:child_process";
+import { randomFillSync } from "node:crypto";
 import { once } from "node:events";
 import {
   closeSync,
@@ -126,6 +127,16 @@ export function readThrough(path) {
   } finally {
     closeSync(fd);
   }
+}
+
+/** A new file of `mib` MiB of random bytes at `path` (a new object for every sample). */
+export function randomFile(path, mib) {
+  const fd = openSync(path, "w");
+  const block = Buffer.allocUnsafe(8 << 20);
+  for (let left = mib * 2 ** 20; left > 0; left -= block.length)
+    writeSync(fd, randomFillSync(block), 0, Math.min(left, block.length));
+  closeSync(fd);
+  return path;
 }
 
 export async function timed(fn) {

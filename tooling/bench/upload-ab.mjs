@@ -12,13 +12,12 @@
 // of each contender's `puts` to the first contender's.
 // Contenders, comma-separated, rotated each round: hfkit (this checkout), base ($HFKIT_BASE), py.
 import { execFileSync } from "node:child_process";
-import { randomFillSync } from "node:crypto";
-import { closeSync, openSync, rmSync, writeSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import { basename, join } from "node:path";
 import { ensurePython } from "@hfkit/testing/python";
 import { BENCH_DIR, freshHome, jsOnce, newRepo, pinned, startEmulator, TOKEN } from "./cases/context.mjs";
-import { lfsPhases, median } from "./lib.mjs";
+import { lfsPhases, median, randomFile as newRandomFile } from "./lib.mjs";
 
 const [mode, rounds, list, mib = "32"] = process.argv.slice(2);
 if (!["xet", "lfs", "download"].includes(mode) || !rounds || !list)
@@ -29,13 +28,7 @@ const { python } = order.includes("py") ? await ensurePython() : {};
 const { endpoint, stop } = await startEmulator();
 /** A new file of random bytes in `home`. */
 function randomFile(home) {
-  const file = join(home, "model.bin");
-  const fd = openSync(file, "w");
-  const block = Buffer.allocUnsafe(8 << 20);
-  for (let left = Number(mib) * 2 ** 20; left > 0; left -= block.length)
-    writeSync(fd, randomFillSync(block), 0, Math.min(left, block.length));
-  closeSync(fd);
-  return file;
+  return newRandomFile(join(home, "model.bin"), Number(mib));
 }
 // A download reads one file, uploaded once through Xet by this checkout.
 let stored;
