@@ -12,8 +12,9 @@
 //     again until it succeeds, through Xet and through LFS: the rows read back must be the rows
 //     pushed, in order, in one complete set of shards, with one commit.
 //  3. concurrent writers: two CLI uploads to the same branch at once both succeed, no file lost.
-//  4. disk emulator SIGKILLed during uploads and restarted: every completed commit is still
-//     there with its files, and the interrupted upload completes when run again.
+//  4. disk emulator SIGKILLed during uploads and around commits, and restarted: every completed
+//     commit is still there with its files, the interrupted commit whole or not at all, and the
+//     interrupted upload completes when run again.
 //  5. bad input: invalid repo ids, revisions, paths, YAML bombs, malformed JSONL/CSV/Parquet,
 //     LFS batch and commit NDJSON bodies, a read-only token: each fails with a clear error,
 //     nothing committed.
@@ -24,7 +25,18 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { once } from "node:events";
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
@@ -63,11 +75,11 @@ export function rng32(seed) {
 }
 
 /**
- * A folder of `count` files: ~85 % small text files (regular), ~13 % binary files of 16–256 KB
- * (LFS: a NUL byte in the sample), and `large` binary files of 3–5 MiB (multipart above the
- * emulator's 2 MiB threshold here). Returns the number of multipart-sized files.
+ * A folder of `count` files: ~85 % small text files (regular), ~13 % (`binaryShare`) binary files
+ * of 16–256 KB (LFS: a NUL byte in the sample), and `large` binary files of 3–5 MiB (multipart
+ * above the emulator's 2 MiB threshold here). Returns the number of multipart-sized files.
  */
-export function makeFolder(dir, random, count, large) {
+export function makeFolder(dir, random, count, large, binaryShare = 0.13) {
   let multipart = 0;
   for (let i = 0; i < count; i++) {
     const sub = join(dir, `d${i % 7}`, `e${i % 3}`);
@@ -76,7 +88,7 @@ export function makeFolder(dir, random, count, large) {
     if (i < large) {
       bytes = Buffer.alloc(Math.floor((3 + random() * 2) * MiB));
       multipart++;
-    } else if (random() < 0.13) bytes = Buffer.alloc(16_384 + Math.floor(random() * 240_000));
+    } else if (random() < binaryShare) bytes = Buffer.alloc(16_384 + Math.floor(random() * 240_000));
     if (bytes) {
       for (let j = 0; j + 4 <= bytes.length; j += 4) bytes.writeUInt32LE((random() * 2 ** 32) >>> 0, j);
       bytes[0] = 0; // a NUL in the sample: LFS whatever the size
@@ -513,49 +525,95 @@ async function datasetChaos(soak, rows) {
   }
 }
 
-/** `hfkit emulator serve --dir` in a child process (SIGKILL-able); resolves its URL. */
-async function startDiskEmulator(dir) {
-  const child = spawn(process.execPath, [CLI, "emulator", "serve", "--dir", dir], {
+/**
+ * `hfkit emulator serve --dir` in a child process (SIGKILL-able), logging its requests to
+ * `log`; resolves its URL.
+ */
+async function startDiskEmulator(dir, log) {
+  const child = spawn(process.execPath, [CLI, "emulator", "serve", "--dir", dir, "--request-log", log], {
     stdio: ["ignore", "pipe", "ignore"],
   });
   const [chunk] = await once(child.stdout, "data");
   return { child, endpoint: chunk.toString().trim().split("\n")[0] };
 }
 
+/** Resolves once a request line matching `test` is appended to the log file after byte `from`. */
+async function logged(log, from, test) {
+  for (;;) {
+    const text = existsSync(log) ? readFileSync(log, "utf8").slice(from) : "";
+    if (text.split("\n").some((line) => line && test(JSON.parse(line)))) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/**
+ * The disk emulator SIGKILLed and restarted: every other round's upload is interrupted, at a
+ * random moment of it, or (every second such round) around its commit: the folder is 1,500 small
+ * text files (400 with --quick; no LFS), so the commit body follows the preupload's answer at
+ * once, and the emulator takes ~0.4 s to take and apply each 1,000 files of it (measured on this
+ * VM); the kill lands 0–0.8 s after that answer (0–0.4 s), so before, during or after a commit. After the
+ * restart every completed commit must still be there with its files, and the interrupted one
+ * must be all or nothing: its commit with every file of the round, or no file of the round.
+ */
 async function diskKills({ work, random, killRandom, quick, totals, fail }) {
   const dir = join(work, "disk-hub");
+  const log = join(work, "disk-requests.jsonl");
   const repo = "local/disk";
-  let server = await startDiskEmulator(dir);
+  let server = await startDiskEmulator(dir, log);
   const home = join(work, "h-disk");
   const completed = new Map(); // commit id → manifest prefix
   const expected = new Map();
-  const rounds = quick ? 3 : 6;
+  const rounds = quick ? 4 : 6;
+  let duringCommit = 0;
+  let applied = 0;
   for (let round = 0; round < rounds; round++) {
+    const kill = round % 2 === 1;
+    const atCommit = kill && round % 4 === 3;
     const src = join(work, `disk-${round}`);
-    makeFolder(src, random, quick ? 30 : 200, round === 0 ? 1 : 0);
+    if (atCommit) makeFolder(src, random, quick ? 400 : 1500, 0, 0);
+    else makeFolder(src, random, quick ? 30 : 200, round === 0 ? 1 : 0);
+    const logFrom = existsSync(log) ? statSync(log).size : 0;
     const upload = cli(["upload", repo, src, `r${round}`], {
       endpoint: server.endpoint,
       home,
       token: "hf_local_disk",
     });
     totals.operations++;
-    // Every other round, SIGKILL the emulator at a random moment of the upload, then restart it.
-    const kill = round % 2 === 1;
     if (kill) {
-      await new Promise((resolve) => setTimeout(resolve, 150 + killRandom() * 1500));
+      if (atCommit) {
+        await logged(
+          log,
+          logFrom,
+          (entry) => entry.method === "POST" && /\/preupload\//.test(entry.path) && entry.status === 200,
+        );
+        await new Promise((resolve) => setTimeout(resolve, killRandom() * (quick ? 400 : 800)));
+        duringCommit++;
+      } else await new Promise((resolve) => setTimeout(resolve, 150 + killRandom() * 1500));
       server.child.kill("SIGKILL");
       totals.kills++;
       await once(server.child, "exit");
       await upload;
-      server = await startDiskEmulator(dir);
+      server = await startDiskEmulator(dir, log);
       // every commit completed before the kill is still there, with its files
-      const ids = new Set(await commitIds(server.endpoint, repo));
+      const ids = await commitIds(server.endpoint, repo);
       for (const id of completed.keys())
-        if (!ids.has(id)) fail(`disk: completed commit ${id} lost after the kill`);
+        if (!ids.includes(id)) fail(`disk: completed commit ${id} lost after the kill`);
       const check = await verifyRepo(server.endpoint, repo, expected);
       totals.filesLost += check.lost.length;
       if (check.lost.length)
         fail(`disk: ${check.lost.length} committed files lost after the kill, e.g. ${check.lost[0].path}`);
+      // the interrupted commit: all of the round's files or none
+      const round_ = [...localManifest(src)].map(([path, entry]) => [`r${round}/${path}`, entry]);
+      const present = check.extra.filter((path) => path.startsWith(`r${round}/`));
+      if (ids.length > completed.size + 1) {
+        if (atCommit) applied++;
+        const mine = await verifyRepo(server.endpoint, repo, new Map(round_));
+        if (mine.lost.length)
+          fail(
+            `disk: a commit half applied after the kill: ${mine.lost.length} of its ${round_.length} files missing`,
+          );
+      } else if (present.length)
+        fail(`disk: ${present.length} files of a commit that did not land, e.g. ${present[0]}`);
       // the interrupted upload, run again, completes
       const again = await cli(["upload", repo, src, `r${round}`], {
         endpoint: server.endpoint,
@@ -579,7 +637,7 @@ async function diskKills({ work, random, killRandom, quick, totals, fail }) {
   if (check.lost.length) fail(`disk: ${check.lost.length} files lost at the end, e.g. ${check.lost[0].path}`);
   server.child.kill("SIGKILL");
   console.log(
-    `disk emulator: ${rounds} uploads, ${Math.floor(rounds / 2)} emulator kills, ${completed.size} completed commits kept, ${expected.size} files checked`,
+    `disk emulator: ${rounds} uploads, ${Math.floor(rounds / 2)} emulator kills (${duringCommit} around a commit: ${applied} of those commits landed whole, the others not at all), ${completed.size} completed commits kept, ${expected.size} files checked`,
   );
 }
 
