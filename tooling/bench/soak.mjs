@@ -548,10 +548,10 @@ async function logged(log, from, test) {
 
 /**
  * The disk emulator SIGKILLed and restarted: every other round's upload is interrupted, at a
- * random moment of it, or (every second such round) around its commit: the folder is 1,500 small
- * text files (400 with --quick; no LFS), so the commit body follows the preupload's answer at
- * once, and the emulator takes ~0.4 s to take and apply each 1,000 files of it (measured on this
- * VM); the kill lands 0–0.8 s after that answer (0–0.4 s), so before, during or after a commit. After the
+ * random moment of it, or (every second such round) around its commit: the folder is 900 small
+ * text files (400 with --quick; no LFS; one commit), so the commit body follows the preupload's
+ * answer at once, and the emulator takes ~0.4 s to take and apply 1,000 such files (measured on
+ * this VM); the kill lands 0–0.7 s after that answer (0–0.4 s), before, during or after the commit. After the
  * restart every completed commit must still be there with its files, and the interrupted one
  * must be all or nothing: its commit with every file of the round, or no file of the round.
  */
@@ -570,9 +570,11 @@ async function diskKills({ work, random, killRandom, quick, totals, fail }) {
     const kill = round % 2 === 1;
     const atCommit = kill && round % 4 === 3;
     const src = join(work, `disk-${round}`);
-    if (atCommit) makeFolder(src, random, quick ? 400 : 1500, 0, 0);
+    // one commit's worth (uploadFolder commits 1,000 files at a time): all or nothing is per commit
+    if (atCommit) makeFolder(src, random, quick ? 400 : 900, 0, 0);
     else makeFolder(src, random, quick ? 30 : 200, round === 0 ? 1 : 0);
     const logFrom = existsSync(log) ? statSync(log).size : 0;
+    const before = round === 0 ? 0 : (await commitIds(server.endpoint, repo)).length;
     const upload = cli(["upload", repo, src, `r${round}`], {
       endpoint: server.endpoint,
       home,
@@ -586,7 +588,7 @@ async function diskKills({ work, random, killRandom, quick, totals, fail }) {
           logFrom,
           (entry) => entry.method === "POST" && /\/preupload\//.test(entry.path) && entry.status === 200,
         );
-        await new Promise((resolve) => setTimeout(resolve, killRandom() * (quick ? 400 : 800)));
+        await new Promise((resolve) => setTimeout(resolve, killRandom() * (quick ? 400 : 700)));
         duringCommit++;
       } else await new Promise((resolve) => setTimeout(resolve, 150 + killRandom() * 1500));
       server.child.kill("SIGKILL");
@@ -605,7 +607,7 @@ async function diskKills({ work, random, killRandom, quick, totals, fail }) {
       // the interrupted commit: all of the round's files or none
       const round_ = [...localManifest(src)].map(([path, entry]) => [`r${round}/${path}`, entry]);
       const present = check.extra.filter((path) => path.startsWith(`r${round}/`));
-      if (ids.length > completed.size + 1) {
+      if (ids.length > before) {
         if (atCommit) applied++;
         const mine = await verifyRepo(server.endpoint, repo, new Map(round_));
         if (mine.lost.length)
