@@ -18,22 +18,30 @@ type Kind =
   | { k: "list"; item: Kind }
   | { k: "struct"; fields: Map<string, Kind> };
 
+// The kinds of scalars are shared (never changed): a value of the kind its column already has
+// is then seen by identity, with no object made for it (FeatureInference.add).
 const NULL: Kind = { k: "null" };
+const BOOL: Kind = { k: "bool" };
+const INT: Kind = { k: "int" };
+const FLOAT: Kind = { k: "float" };
+const STRING: Kind = { k: "string" };
+const BINARY: Kind = { k: "binary" };
+const TIMESTAMP: Kind = { k: "timestamp" };
 
 function kindOf(value: unknown): Kind {
   if (value === null || value === undefined) return NULL;
   switch (typeof value) {
     case "boolean":
-      return { k: "bool" };
+      return BOOL;
     case "number":
-      return Number.isInteger(value) ? { k: "int" } : { k: "float" };
+      return Number.isInteger(value) ? INT : FLOAT;
     case "bigint":
-      return { k: "int" };
+      return INT;
     case "string":
-      return { k: "string" };
+      return STRING;
   }
-  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return { k: "binary" };
-  if (value instanceof Date) return { k: "timestamp" };
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return BINARY;
+  if (value instanceof Date) return TIMESTAMP;
   if (Array.isArray(value)) {
     let item = NULL;
     for (const v of value) item = merge(item, kindOf(v));
@@ -42,7 +50,7 @@ function kindOf(value: unknown): Kind {
   if (ArrayBuffer.isView(value)) {
     return {
       k: "list",
-      item: value instanceof Float32Array || value instanceof Float64Array ? { k: "float" } : { k: "int" },
+      item: value instanceof Float32Array || value instanceof Float64Array ? FLOAT : INT,
     };
   }
   if (typeof value === "object") {
@@ -71,7 +79,7 @@ function merge(a: Kind, b: Kind): Kind {
     }
     return a;
   }
-  if ((a.k === "int" && b.k === "float") || (a.k === "float" && b.k === "int")) return { k: "float" };
+  if ((a.k === "int" && b.k === "float") || (a.k === "float" && b.k === "int")) return FLOAT;
   throw new Conflict(`${describe(a)} and ${describe(b)}`);
 }
 
@@ -106,12 +114,16 @@ export class FeatureInference {
   private readonly columns = new Map<string, Kind>();
 
   add(row: Row, at: { file?: string | undefined; line?: number | undefined; row: number }): void {
+    const columns = this.columns;
     for (const key in row) {
       const value = row[key];
       let kind: Kind;
       try {
         kind = kindOf(value);
-        this.columns.set(key, merge(this.columns.get(key) ?? NULL, kind));
+        const known = columns.get(key);
+        // a scalar of the column's kind, or a null in a column already seen, changes nothing
+        if (known === kind || (kind === NULL && known !== undefined)) continue;
+        columns.set(key, merge(known ?? NULL, kind));
       } catch (error) {
         const message =
           error instanceof Conflict ? `mixes ${error.message} values` : (error as Error).message;
