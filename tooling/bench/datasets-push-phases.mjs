@@ -3,7 +3,8 @@
 // alternating. Per push, from the call (modules loaded before the clock): when the writer thread
 // was started, when the push's events came (the input read through: shards-planned; the repo
 // created; the shard closed: shard-written; its upload done: shard-uploaded), the end, and the
-// process's CPU over the call. The phases move less with the machine's load than the end does.
+// process's CPU over the call, and the span from the last upload to the end (the final commit).
+// The phases move less with the machine's load than the end does.
 //   node datasets-push-phases.mjs <rounds> <jsonl> <checkout> [<checkout>…]
 // A checkout is a built hfkit tree. Prints per phase the median (ms) of each build and the median
 // per round of each build's value ÷ the first build's, and the load average before and after.
@@ -16,6 +17,8 @@ import { pathToFileURL } from "node:url";
 import { median, startProcess } from "./lib.mjs";
 
 const PHASES = ["thread", "shards-planned", "repo-created", "shard-written", "shard-uploaded", "end", "cpu"];
+/** Spans between two phases, printed after them: the final commit after the last upload. */
+const SPANS = { "uploaded→end": ["shard-uploaded", "end"] };
 
 if (process.argv[2] === "--one") {
   // one push in this process: <checkout> <jsonl> <endpoint> <dir>
@@ -80,7 +83,9 @@ for (let round = 0; round < Number(rounds); round++) {
 }
 load.push(loadavg());
 rmSync(work, { recursive: true, force: true });
-for (const phase of PHASES) {
+for (const [span, [from, to]] of Object.entries(SPANS))
+  for (const s of samples) for (const x of s) x[span] = x[to] - x[from];
+for (const phase of [...PHASES, ...Object.keys(SPANS)]) {
   const medians = samples.map((s) => Math.round(median(s.map((x) => x[phase]))));
   const ratios = samples
     .slice(1)
