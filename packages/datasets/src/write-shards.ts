@@ -140,7 +140,7 @@ function appendJsonlLines(
     if (starts[i] === ends[i]) continue;
     cursor.line = firstLine + i;
     if (!(jsonl.utf8 && encoder.appendJsonLine(buffer, starts[i]!, ends[i]!))) {
-      const row = jsonl.parsed && i < jsonl.parsed.length ? jsonl.parsed[i] : jsonlRow(jsonl, i, file);
+      const row = jsonlRow(jsonl, i, file);
       if (row === undefined) continue;
       encoder.append(row);
     }

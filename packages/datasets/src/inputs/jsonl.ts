@@ -8,9 +8,12 @@ import { type JsonlLines, LazyRowChunk, type RowChunk, type RowSource } from "./
 /**
  * Line `i` of `chunk` parsed as the row it holds (undefined for a blank line), or the error that
  * names the file and line. The one parser of JSONL rows: the byte-level reader
- * (encode/json-line.ts) hands every line it does not read itself to this one.
+ * (encode/json-line.ts) hands every line it does not read itself to this one. A line the feature
+ * inference parsed already (`chunk.parsed`) is not parsed again.
  */
 export function jsonlRow(chunk: JsonlLines, i: number, file: string | undefined): Row | undefined {
+  const parsed = chunk.parsed;
+  if (parsed && i < parsed.length) return parsed[i];
   const start = chunk.starts[i]!;
   const end = chunk.ends[i]!;
   if (end === start) return undefined;
@@ -46,18 +49,23 @@ class JsonlChunk extends LazyRowChunk {
   }
 
   protected make(): { rows: Row[]; lines: number[] } {
-    const chunk = this.jsonl!;
-    const rows: Row[] = [];
-    const lines: number[] = [];
-    for (let i = 0; i < chunk.starts.length; i++) {
-      const row = jsonlRow(chunk, i, this.file);
-      if (row === undefined) continue;
-      rows.push(row);
-      lines.push(chunk.firstLine + i);
-    }
+    const made = rowsOf(this.jsonl!, this.file);
     this.jsonl = undefined;
-    return { rows, lines };
+    return made;
   }
+}
+
+/** Every non-blank line of `chunk` as its row, with its line number. */
+function rowsOf(chunk: JsonlLines, file: string | undefined): { rows: Row[]; lines: number[] } {
+  const rows: Row[] = [];
+  const lines: number[] = [];
+  for (let i = 0; i < chunk.starts.length; i++) {
+    const row = jsonlRow(chunk, i, file);
+    if (row === undefined) continue;
+    rows.push(row);
+    lines.push(chunk.firstLine + i);
+  }
+  return { rows, lines };
 }
 
 /**
@@ -78,17 +86,7 @@ export class SampledJsonlChunk extends LazyRowChunk {
   }
 
   protected make(): { rows: Row[]; lines: number[] } {
-    const chunk = this.jsonl;
-    const parsed = chunk.parsed!;
-    const rows: Row[] = [];
-    const lines: number[] = [];
-    for (let i = 0; i < chunk.starts.length; i++) {
-      const row = i < parsed.length ? parsed[i] : jsonlRow(chunk, i, this.file);
-      if (row === undefined) continue;
-      rows.push(row);
-      lines.push(chunk.firstLine + i);
-    }
-    return { rows, lines };
+    return rowsOf(this.jsonl, this.file);
   }
 }
 
