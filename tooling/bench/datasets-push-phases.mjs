@@ -9,12 +9,11 @@
 // A checkout is a built hfkit tree. Prints per phase the median (ms) of each build and the median
 // per round of each build's value ÷ the first build's, and the load average before and after.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { createRequire, syncBuiltinESMExports } from "node:module";
-import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { median, startProcess } from "./lib.mjs";
+import { buildRounds, loadLine, median } from "./lib.mjs";
 
 const PHASES = ["thread", "shards-planned", "repo-created", "shard-written", "shard-uploaded", "end", "cpu"];
 /** Spans between two phases, printed after them: the final commit after the last upload. */
@@ -58,31 +57,22 @@ if (process.argv[2] === "--one") {
 const [rounds = "10", input, ...checkouts] = process.argv.slice(2);
 if (!input || checkouts.length === 0)
   throw new Error("usage: node datasets-push-phases.mjs <rounds> <jsonl> <checkout> [<checkout>…]");
-const work = mkdtempSync(join(process.env.HFKIT_BENCH_DIR ?? tmpdir(), "push-phases-"));
-const samples = checkouts.map(() => []);
-const load = [loadavg()];
-for (let round = 0; round < Number(rounds); round++) {
-  const order = checkouts.map((_, i) => i);
-  if (round % 2 === 1) order.reverse();
-  for (const i of order) {
-    const emulator = await startProcess(join(import.meta.dirname, "emulator-serve.mjs"), []);
-    try {
-      const dir = join(work, `push-${i}`);
-      const run = spawnSync(
-        process.execPath,
-        [import.meta.filename, "--one", checkouts[i], input, emulator.line, dir],
-        { encoding: "utf8" },
-      );
-      rmSync(dir, { recursive: true, force: true });
-      if (run.status !== 0) throw new Error(`${checkouts[i]}: ${run.stderr}`);
-      samples[i].push(JSON.parse(run.stdout.trim().split("\n").pop()));
-    } finally {
-      emulator.stop();
-    }
-  }
-}
-load.push(loadavg());
-rmSync(work, { recursive: true, force: true });
+const { samples, load } = await buildRounds(
+  Number(rounds),
+  checkouts.length,
+  "push-phases",
+  (i, _round, endpoint, dir) => {
+    const run = spawnSync(
+      process.execPath,
+      [import.meta.filename, "--one", checkouts[i], input, endpoint, dir],
+      {
+        encoding: "utf8",
+      },
+    );
+    if (run.status !== 0) throw new Error(`${checkouts[i]}: ${run.stderr}`);
+    return JSON.parse(run.stdout.trim().split("\n").pop());
+  },
+);
 for (const [span, [from, to]] of Object.entries(SPANS))
   for (const s of samples) for (const x of s) x[span] = x[to] - x[from];
 for (const phase of [...PHASES, ...Object.keys(SPANS)]) {
@@ -95,4 +85,4 @@ for (const phase of [...PHASES, ...Object.keys(SPANS)]) {
   );
 }
 console.log(`builds: ${checkouts.join(" / ")}; ${rounds} rounds`);
-console.log(`load average ${load.map((l) => l.map((x) => x.toFixed(2)).join(" ")).join(" → ")}`);
+console.log(loadLine(load));

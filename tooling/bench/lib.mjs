@@ -6,14 +6,16 @@ import {
   closeSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   openSync,
   readFileSync,
   readSync,
   renameSync,
+  rmSync,
   writeFileSync,
   writeSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** User + system CPU seconds of a process so far, every thread (Linux /proc, 100 ticks a second). */
@@ -173,4 +175,41 @@ export function floorUpload(file, discardUrl, pin = []) {
   run("curl", ["-s", "-f", "-o", "/dev/null", "-T", file, `${discardUrl}/baseline`]);
   const end = performance.now();
   return { seconds: (end - start) / 1000, hash: (hashed - start) / 1000, upload: (end - hashed) / 1000 };
+}
+
+/**
+ * `rounds` rounds of one sample per build (`builds` of them), the order reversed every other
+ * round, each sample with a fresh bench emulator (emulator-serve.mjs, this checkout's) and a work
+ * folder of its own under HFKIT_BENCH_DIR, removed after it: `sample(i, round, endpoint, dir)`
+ * returns what is kept. Resolves the samples per build and the load average before and after.
+ */
+export async function buildRounds(rounds, builds, name, sample) {
+  const work = mkdtempSync(join(process.env.HFKIT_BENCH_DIR ?? tmpdir(), `${name}-`));
+  const samples = Array.from({ length: builds }, () => []);
+  const load = [loadavg()];
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const order = samples.map((_, i) => i);
+      if (round % 2 === 1) order.reverse();
+      for (const i of order) {
+        const emulator = await startProcess(join(import.meta.dirname, "emulator-serve.mjs"), []);
+        const dir = join(work, `build-${i}`);
+        try {
+          samples[i].push(await sample(i, round, emulator.line, dir));
+        } finally {
+          emulator.stop();
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  load.push(loadavg());
+  return { samples, load };
+}
+
+/** "load average a b c → d e f" of `buildRounds`' load. */
+export function loadLine(load) {
+  return `load average ${load.map((l) => l.map((x) => x.toFixed(2)).join(" ")).join(" → ")}`;
 }
