@@ -2,10 +2,9 @@
 // @huggingface/hub client, Python huggingface_hub and the curl/openssl floor, all against the
 // same `hfkit emulator serve` build in the same run.
 import { execFileSync } from "node:child_process";
-import { randomFillSync } from "node:crypto";
-import { closeSync, mkdirSync, openSync, rmSync, writeSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { ensureFile, ensureFolder, floorUpload, hasCommand, readThrough } from "../lib.mjs";
+import { ensureFile, ensureFolder, floorUpload, hasCommand, randomFile, readThrough } from "../lib.mjs";
 import { freshHome, jsOnce, newRepo, pinned, pyOnce, rounds, startEmulator } from "./context.mjs";
 
 const MiB = 2 ** 20;
@@ -45,13 +44,7 @@ function freshUpload(ctx, file) {
     shared ??= await startEmulator();
     const path = join(ctx.dataDir, `hfkit-bench-fresh-${process.pid}-${++n}`, basename(file));
     mkdirSync(dirname(path), { recursive: true });
-    const fd = openSync(path, "w");
-    const block = Buffer.allocUnsafe(Math.min(bytes, 8 * MiB));
-    for (let written = 0; written < bytes; written += block.length) {
-      randomFillSync(block);
-      writeSync(fd, block, 0, Math.min(block.length, bytes - written));
-    }
-    closeSync(fd);
+    randomFile(path, ctx.sizes.fileMiB);
     try {
       return await fn(shared.endpoint, await newRepo(shared.endpoint), path);
     } finally {
