@@ -213,6 +213,21 @@ async function untilDone(label, { kills, killWhen, run, totals, fail }) {
   return { attempts, done: false };
 }
 
+/**
+ * The request log of a transfer under chaos: through LFS no object may be uploaded again after it
+ * completed (a failed check); through Xet xorbs sent again are noted, not failed (a killed attempt
+ * may leave xorbs the next one cannot know were stored). Returns how many requests the faults
+ * answered (429/5xx or a reset).
+ */
+function checkUploadLog(label, transfer, log, multipartObjects, fail) {
+  const twice = reuploads(log, { multipartObjects });
+  if (transfer === "lfs" && twice.length)
+    fail(`${label}: uploaded again after completing: ${twice.slice(0, 3).join(", ")}`);
+  if (transfer === "xet" && twice.length)
+    console.log(`  note: xorbs sent again (each to a CAS that already held it): ${twice.length}`);
+  return log.filter((e) => e.status === 0 || [429, 500, 503].includes(e.status)).length;
+}
+
 const WRITE_REQUEST = (entry) => {
   const path = new URL(entry.url).pathname;
   return (
@@ -326,12 +341,7 @@ async function main() {
         );
       if (check.extra.length)
         fail(`chaos ${transfer}: ${check.extra.length} unexpected files, e.g. ${check.extra[0]}`);
-      const injected = log.filter((e) => e.status === 0 || [429, 500, 503].includes(e.status)).length;
-      const twice = reuploads(log, { multipartObjects: multipart });
-      if (transfer === "lfs" && twice.length)
-        fail(`chaos ${transfer}: uploaded again after completing: ${twice.slice(0, 3).join(", ")}`);
-      if (transfer === "xet" && twice.length)
-        console.log(`  note: xorbs sent again (each to a CAS that already held it): ${twice.length}`);
+      const injected = checkUploadLog(`chaos ${transfer}`, transfer, log, multipart, fail);
       const commits = (await commitIds(endpoint, repo, { token: WRITE })).length - 1; // minus the repo's first commit
       const bounds = commitBounds(files, attempts);
       if (commits < bounds.min || commits > bounds.max)
@@ -512,12 +522,7 @@ async function datasetChaos(soak, rows) {
     const commits =
       (await commitIds(endpoint, `${USER}/${repo}`, { token: WRITE, type: "dataset" })).length - 1; // minus the repo's first commit
     if (commits !== 1) fail(`datasets ${transfer}: ${commits} commits for one push of the same rows`);
-    const twice = reuploads(log, { multipartObjects: check.shards });
-    if (transfer === "lfs" && twice.length)
-      fail(`datasets ${transfer}: uploaded again after completing: ${twice.slice(0, 3).join(", ")}`);
-    if (transfer === "xet" && twice.length)
-      console.log(`  note: xorbs sent again (each to a CAS that already held it): ${twice.length}`);
-    const injected = log.filter((e) => e.status === 0 || [429, 500, 503].includes(e.status)).length;
+    const injected = checkUploadLog(`datasets ${transfer}`, transfer, log, check.shards, fail);
     console.log(
       `  ${transfer}: ${attempts} attempts, ${commits} commits, ${check.shards} shards, ${log.length} requests (${injected} answered 429/5xx or reset), ${check.rows} rows read back${check.sameRows ? " as pushed" : ""}`,
     );
@@ -540,7 +545,7 @@ async function startDiskEmulator(dir, log) {
 /** Resolves once a request line matching `test` is appended to the log file after byte `from`. */
 async function logged(log, from, test) {
   for (;;) {
-    const text = existsSync(log) ? readFileSync(log, "utf8").slice(from) : "";
+    const text = existsSync(log) ? readFileSync(log).subarray(from).toString() : "";
     if (text.split("\n").some((line) => line && test(JSON.parse(line)))) return;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
