@@ -365,21 +365,16 @@ async function prepareWork(
   deferred?: DeferredCleanup,
 ): Promise<PreparedDatasetPush> {
   const kept = options.folder !== undefined;
-  // The writer thread starts first: it loads (~0.1 s of a core in a cold process) while this
-  // thread makes the push's first request and reads the first rows; it writes every split.
-  const writer = startShardWriter();
-  let folder: string;
-  try {
-    folder = kept ? options.folder! : await mkdtemp(join(options.tempDir ?? tmpdir(), "hfkit-push-"));
-    if (kept) await mkdir(folder, { recursive: true });
-  } catch (error) {
-    await writer.backend.dispose();
-    throw error;
-  }
+  const folder = kept ? options.folder! : await mkdtemp(join(options.tempDir ?? tmpdir(), "hfkit-push-"));
+  if (kept) await mkdir(folder, { recursive: true });
   const order = await processingOrder(checked.splits);
   const uploader = options.upload
     ? shardUploader(options.upload, checked, order, options.setDefault === true, emit, signal, kept)
     : undefined;
+  // The writer thread starts before the push's first request: it loads (~0.1 s of a core in a
+  // cold process) while this thread makes that request and reads the first rows; it writes
+  // every split.
+  const writer = startShardWriter();
   uploader?.begin();
   try {
     const written = new Map<string, WriteShardsResult>();
