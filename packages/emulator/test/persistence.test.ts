@@ -197,4 +197,10 @@ describe("a storage directory that cannot be read", () => {
     const hub = createEmulator({ storage: { dir } });
     await expect(hub.fetch(`${hub.baseUrl}/api/whoami-v2`)).rejects.toThrow(SyntaxError);
   });
+
+  it("fails startEmulatorServer with the cause when its folders cannot be made", async () => {
+    // `objects` taken by a file: the start must report it, not serve and fail on the first blob.
+    await writeFile(join(dir, "objects"), "not a folder");
+    await expect(startEmulatorServer({ storage: { dir } })).rejects.toMatchObject({ code: "EEXIST" });
+  });
 });

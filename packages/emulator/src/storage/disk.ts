@@ -132,6 +132,9 @@ export function createDiskStorage(dir: string): BlobStorage {
       await rm(join(dir, "objects", namespace, id.slice(0, 2), id), { recursive: true, force: true });
     },
     async loadState() {
+      // Every start reads the state first: waiting for the directories here means a start that
+      // fails (a state file that does not parse) leaves no mkdir running behind its error.
+      await ready;
       try {
         return await readFile(statePath, "utf8");
       } catch (error) {
