@@ -173,8 +173,10 @@ export function errorFromResponse(
   const requestId = requestIdFrom(headers);
   const waitMs = status === 429 || status === 503 ? serverWaitMs(headers) : undefined;
   const hint = hintFor(code, context.sentToken, waitMs);
-  const parts = [`${SUMMARY[code]} (${status} on ${context.method} ${context.url})`];
-  if (serverMessage) parts[0] += `: ${serverMessage}`;
+  let first = `${SUMMARY[code]} (${status} on ${context.method} ${context.url})`;
+  if (serverMessage) first += `: ${serverMessage}`;
+  // The Hub's messages often end without a stop: one keeps the hint a sentence of its own.
+  const parts = [/[.!?]$/.test(first) ? first : `${first}.`];
   if (hint) parts.push(hint);
   if (requestId) parts.push(`Request id: ${requestId}.`);
   const message = parts.join(" ");
