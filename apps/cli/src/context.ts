@@ -1,4 +1,4 @@
-import { createHubClient, formatRepoId, type HubClient, type RepoId } from "@hfkit/http";
+import { createHubClient, formatRepoId, type HubClient, InvalidInputError, type RepoId } from "@hfkit/http";
 import { type Command, Option } from "commander";
 import type { CliIO } from "./io.js";
 import { LOCAL_ENDPOINT, LOCAL_TOKEN, LocalHub, localHubDir } from "./local-hub.js";
@@ -21,6 +21,16 @@ export interface HubCommandOptions {
 export interface JsonEnvelope {
   repo?: RepoId;
   [field: string]: unknown;
+}
+
+/** A count option (`--num-shards`, `--max-workers`…): a whole number of at least 1, else bad usage naming `field`. */
+export function positiveInt(value: string | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new InvalidInputError(`${field}: give a whole number of at least 1, not "${value}".`, { field });
+  }
+  return n;
 }
 
 /** Option parser for a repeatable flag (`--include a --include b`): collects the values. */

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { DatasetInput, PushDatasetResult, PushProgressEvent } from "@hfkit/datasets";
 import { InvalidInputError, NotFoundError } from "@hfkit/http";
 import type { Command } from "commander";
-import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
+import { type CliContext, type HubCommandOptions, positiveInt, withHubOptions } from "../context.js";
 import { examples, HELP_GROUPS } from "../help.js";
 import { startProgress } from "../observe.js";
 import { commitNote } from "../progress.js";
@@ -92,15 +92,6 @@ async function featuresOption(value: string | undefined) {
     const message = (error as Error).message.replace(/^huggingface metadata (info\.features\.?)?/, "");
     throw new InvalidInputError(`--features: ${message}${where}; ${FEATURES_FIX}.`, { field: "features" });
   }
-}
-
-function positiveInt(value: string | undefined, field: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new InvalidInputError(`${field}: give a whole number of at least 1, not "${value}".`, { field });
-  }
-  return n;
 }
 
 /**

@@ -170,4 +170,16 @@ describe("hfkit download", () => {
     );
     expect(seen).toHaveLength(0);
   });
+
+  it("refuses a --max-workers that is no count, before any request, instead of using 8", async () => {
+    for (const value of ["0", "many", "2.5"]) {
+      const result = await run(["download", "acme/bert", "--max-workers", value]);
+      expect(result).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `error: --max-workers: give a whole number of at least 1, not "${value}".\n`,
+      });
+    }
+    expect(seen).toHaveLength(0);
+  });
 });

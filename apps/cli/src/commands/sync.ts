@@ -6,6 +6,7 @@ import {
   type CliContext,
   type HubCommandOptions,
   type OutputFormat,
+  positiveInt,
   withHubOptions,
   withOutputOptions,
 } from "../context.js";
@@ -42,17 +43,6 @@ function storageOf(options: SyncOptions, context: CliContext, required: boolean)
     );
   }
   return storage ? resolve(storage) : undefined;
-}
-
-function concurrencyOf(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new InvalidInputError(`concurrency: give a whole number of at least 1, not "${value}".`, {
-      field: "concurrency",
-    });
-  }
-  return n;
 }
 
 function registerValidate(group: Command, context: CliContext): void {
@@ -157,7 +147,7 @@ function registerApply(group: Command, context: CliContext): void {
         ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
         ...(options.dryRun ? { dryRun: true } : {}),
         ...(options.prune ? { prune: true } : {}),
-        ...(options.concurrency ? { concurrency: concurrencyOf(options.concurrency) } : {}),
+        ...(options.concurrency ? { concurrency: positiveInt(options.concurrency, "concurrency") } : {}),
         onEvent: (event) => progressNote(context, event),
         signal: context.signal,
       });
