@@ -227,6 +227,26 @@ describe("hfkit datasets", () => {
     }
   });
 
+  it("a file that does not exist fails as bad usage naming it and the fix, before any request", async () => {
+    const missing = join(fixture.dir, "no-such-file.jsonl");
+    for (const arg of [missing, `test=${missing}`]) {
+      fixture.server.emulator.clearRequestLog();
+      const bad = await run([
+        "datasets",
+        "push",
+        "local/missing-input",
+        join(fixture.dir, "train.jsonl"),
+        arg,
+      ]);
+      expect(bad).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `error: files: ${missing} does not exist; give a .jsonl, .json, .csv, .tsv or .parquet file, a folder of them, or split=file.\n`,
+      });
+      expect(fixture.server.emulator.requestLog).toEqual([]);
+    }
+  });
+
   it("malformed JSONL and CSV lines, and a forbidden split name, fail on one line before any write", async () => {
     const cases: [string[], RegExp][] = [
       [[join(fixture.dir, "malformed.jsonl")], /malformed\.jsonl, line 2\b/],

@@ -35,7 +35,14 @@ const DATA_FILE = /\.(jsonl|ndjson|json|csv|tsv|parquet)(\.gz|\.zst)?$/i;
 
 /** A folder stands for the data files directly in it, in name order. */
 async function expand(path: string): Promise<string[]> {
-  if (!(await stat(path).catch(() => undefined))?.isDirectory()) return [path];
+  const found = await stat(path).catch(() => undefined);
+  if (!found) {
+    throw new InvalidInputError(
+      `files: ${path} does not exist; give a .jsonl, .json, .csv, .tsv or .parquet file, a folder of them, or split=file.`,
+      { field: "files" },
+    );
+  }
+  if (!found.isDirectory()) return [path];
   const files = (await readdir(path)).filter((name) => DATA_FILE.test(name)).sort();
   if (files.length === 0) {
     throw new InvalidInputError(`files: ${path} holds no .jsonl, .json, .csv, .tsv or .parquet file.`, {
