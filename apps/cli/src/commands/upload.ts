@@ -3,6 +3,7 @@ import { basename } from "node:path";
 // @hfkit/commit and @hfkit/repo are loaded when the upload runs.
 import type { CommitProgressEvent, CommitResult, UploadFolderResult } from "@hfkit/commit";
 import {
+  checkPathInRepo,
   type HubClient,
   InvalidInputError,
   type RepoId,
@@ -141,6 +142,11 @@ export function registerUploadCommand(program: Command, context: CliContext): vo
       const { uploadFileIter, uploadFolderIter } = await import("@hfkit/commit");
       const repo = repoArgument(repoId, options.repoType);
       const kind = await kindOf(localPath);
+      // Checked here so that a bad path names the argument as typed (the library's field is
+      // pathInRepo); a folder's may end with "/".
+      if (pathInRepo !== undefined && pathInRepo !== ".") {
+        checkPathInRepo(kind === "folder" ? pathInRepo.replace(/\/+$/, "") : pathInRepo, "path_in_repo");
+      }
       const client = await context.client(options);
       const common = {
         repo,
