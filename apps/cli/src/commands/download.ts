@@ -1,4 +1,5 @@
-import { formatRepoId, type RepoType } from "@hfkit/http";
+import { stat } from "node:fs/promises";
+import { formatRepoId, InvalidInputError, type RepoType } from "@hfkit/http";
 import type { DownloadedFile } from "@hfkit/repo";
 import { type Command, Option } from "commander";
 import {
@@ -23,6 +24,15 @@ interface DownloadOptions extends HubCommandOptions {
   verify?: boolean;
   verifySha256?: boolean;
   maxWorkers?: string;
+}
+
+/** A folder option that names a file is refused before any request (a missing folder is made). */
+async function checkFolder(value: string | undefined, field: string): Promise<void> {
+  if (value !== undefined && (await stat(value).catch(() => undefined))?.isDirectory() === false) {
+    throw new InvalidInputError(`${field}: ${value} is a file; give a folder (it is made if missing).`, {
+      field,
+    });
+  }
 }
 
 function megabytes(bytes: number): string {
@@ -71,6 +81,8 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
   ).action(async (id: string, files: string[], options: DownloadOptions) => {
     // Refused before any request: "0" or "many" used to fall back to 8 without a word.
     const concurrency = positiveInt(options.maxWorkers, "--max-workers");
+    await checkFolder(options.localDir, "--local-dir");
+    await checkFolder(options.cacheDir, "--cache-dir");
     const { downloadFile, snapshotDownloadIter } = await import("@hfkit/repo");
     // Bars on a terminal (JSON lines with --log-format json): piped output stays the command's own lines.
     const stopProgress = await startProgress(context);
