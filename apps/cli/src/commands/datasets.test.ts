@@ -227,6 +227,16 @@ describe("hfkit datasets", () => {
     }
   });
 
+  it("rows names a config the dataset lacks by the repo's id", async () => {
+    expect((await run(["datasets", "push", "local/one-config", join(fixture.dir, "train.jsonl")])).code).toBe(
+      0,
+    );
+    const rows = await run(["datasets", "rows", "local/one-config", "--config", "nope"]);
+    expect(rows.code).not.toBe(0);
+    expect(rows.stdout).toBe("");
+    expect(rows.stderr).toBe('error: config: "nope" is not in datasets/local/one-config (it has default)\n');
+  });
+
   it("a file that does not exist fails as bad usage naming it and the fix, before any request", async () => {
     const missing = join(fixture.dir, "no-such-file.jsonl");
     for (const arg of [missing, `test=${missing}`]) {
