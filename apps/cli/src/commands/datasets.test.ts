@@ -227,6 +227,13 @@ describe("hfkit datasets", () => {
     }
   });
 
+  it("info of a repo that does not exist fails as such, rather than showing no configs", async () => {
+    const missing = await run(["datasets", "info", "local/never-pushed"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toBe("");
+    expect(missing.stderr).toMatch(/^error: Repository datasets\/local\/never-pushed not found/);
+  });
+
   it("rows names a config the dataset lacks by the repo's id", async () => {
     expect((await run(["datasets", "push", "local/one-config", join(fixture.dir, "train.jsonl")])).code).toBe(
       0,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 // @hfkit/datasets (Apache Arrow, Parquet), @hfkit/cards, @hfkit/repo and @hfkit/observability
 // are loaded by the command that runs, not by `hfkit --help` or the other commands.
 import type { DatasetInput, PushDatasetResult, PushProgressEvent } from "@hfkit/datasets";
-import { InvalidInputError, NotFoundError } from "@hfkit/http";
+import { InvalidInputError, NotFoundError, RepoNotFoundError, RevisionNotFoundError } from "@hfkit/http";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, positiveInt, withHubOptions } from "../context.js";
 import { examples, HELP_GROUPS } from "../help.js";
@@ -300,7 +300,14 @@ function registerInfo(group: Command, context: CliContext): void {
       });
       text = new TextDecoder().decode(bytes);
     } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
+      // No README.md is a dataset without configs; no repo or no such revision is an error.
+      if (
+        !(error instanceof NotFoundError) ||
+        error instanceof RepoNotFoundError ||
+        error instanceof RevisionNotFoundError
+      ) {
+        throw error;
+      }
     }
     const card = parseCard(text);
     const infos = getDatasetInfos(card);
