@@ -195,8 +195,16 @@ function registerPush(group: Command, context: CliContext): void {
         ].join("\n"),
       ),
   ).action(async (repoId: string, files: string[], options: PushOptions) => {
-    const { pushDatasetIter } = await import("@hfkit/datasets");
+    const { parseSize, pushDatasetIter } = await import("@hfkit/datasets");
     const repo = repoArgument(repoId, "dataset");
+    if (options.maxShardSize !== undefined) {
+      // Refused as bad usage, named as typed (the library's field is maxShardSize).
+      try {
+        parseSize(options.maxShardSize, "--max-shard-size");
+      } catch (error) {
+        throw new InvalidInputError((error as Error).message, { field: "max-shard-size" });
+      }
+    }
     const bySplit = await filesBySplit(files, options.split ?? "train");
     const features = await featuresOption(options.features);
     const numShards = positiveInt(options.numShards, "num_shards");
