@@ -71,7 +71,7 @@ async function createMissingRepo(
 
 /**
  * A `--revision` branch the repo lacks: the Hub only says "Invalid rev id", so say which branch
- * is missing and the command that makes it (`hf upload` would create it; hfkit does not, yet).
+ * is missing and the command that makes it.
  */
 function missingBranch(error: unknown, repo: RepoId, revision: string | undefined): unknown {
   if (revision === undefined || !RevisionNotFoundError.isInstance(error)) return error;
