@@ -244,40 +244,21 @@ describe("hfkit datasets", () => {
     expect(rows.stderr).toBe('error: config: "nope" is not in datasets/local/one-config (it has default)\n');
   });
 
-  it("a --max-shard-size that is no size fails as bad usage naming the option, before any request", async () => {
-    fixture.server.emulator.clearRequestLog();
-    const bad = await run([
-      "datasets",
-      "push",
-      "local/bad-size",
-      join(fixture.dir, "train.jsonl"),
-      "--max-shard-size",
-      "5XB",
-    ]);
-    expect(bad).toEqual({
-      code: 2,
-      stdout: "",
-      stderr: 'error: --max-shard-size: "5XB" is not a size; write it like "500MB", "1GiB" or 1000000\n',
-    });
-    expect(fixture.server.emulator.requestLog).toEqual([]);
-  });
-
-  it("a file that does not exist fails as bad usage naming it and the fix, before any request", async () => {
+  it("a --max-shard-size that is no size, or a file that does not exist, fails as bad usage naming it and the fix, before any request", async () => {
+    const train = join(fixture.dir, "train.jsonl");
     const missing = join(fixture.dir, "no-such-file.jsonl");
-    for (const arg of [missing, `test=${missing}`]) {
+    const notThere = `does not exist; give a .jsonl, .json, .csv, .tsv or .parquet file, a folder of them, or split=file.`;
+    for (const [args, message] of [
+      [
+        ["--max-shard-size", "5XB"],
+        '--max-shard-size: "5XB" is not a size; write it like "500MB", "1GiB" or 1000000',
+      ],
+      [[missing], `files: ${missing} ${notThere}`],
+      [[`test=${missing}`], `files: ${missing} ${notThere}`],
+    ] as const) {
       fixture.server.emulator.clearRequestLog();
-      const bad = await run([
-        "datasets",
-        "push",
-        "local/missing-input",
-        join(fixture.dir, "train.jsonl"),
-        arg,
-      ]);
-      expect(bad).toEqual({
-        code: 2,
-        stdout: "",
-        stderr: `error: files: ${missing} does not exist; give a .jsonl, .json, .csv, .tsv or .parquet file, a folder of them, or split=file.\n`,
-      });
+      const bad = await run(["datasets", "push", "local/bad-input", train, ...args]);
+      expect(bad).toEqual({ code: 2, stdout: "", stderr: `error: ${message}\n` });
       expect(fixture.server.emulator.requestLog).toEqual([]);
     }
   });
