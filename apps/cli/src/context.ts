@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { createHubClient, formatRepoId, type HubClient, InvalidInputError, type RepoId } from "@hfkit/http";
 import { type Command, Option } from "commander";
 import type { CliIO } from "./io.js";
@@ -21,6 +22,15 @@ export interface HubCommandOptions {
 export interface JsonEnvelope {
   repo?: RepoId;
   [field: string]: unknown;
+}
+
+/** A folder option that names a file is refused before any request (a missing folder is made). */
+export async function checkFolder(value: string | undefined, field: string): Promise<void> {
+  if (value !== undefined && (await stat(value).catch(() => undefined))?.isDirectory() === false) {
+    throw new InvalidInputError(`${field}: ${value} is a file; give a folder (it is made if missing).`, {
+      field,
+    });
+  }
 }
 
 /** A count option (`--num-shards`, `--max-workers`…): a whole number of at least 1, else bad usage naming `field`. */

@@ -1,9 +1,9 @@
-import { stat } from "node:fs/promises";
-import { formatRepoId, InvalidInputError, type RepoType } from "@hfkit/http";
+import { formatRepoId, type RepoType } from "@hfkit/http";
 import type { DownloadedFile } from "@hfkit/repo";
 import { type Command, Option } from "commander";
 import {
   type CliContext,
+  checkFolder,
   type HubCommandOptions,
   positiveInt,
   repeatable,
@@ -24,15 +24,6 @@ interface DownloadOptions extends HubCommandOptions {
   verify?: boolean;
   verifySha256?: boolean;
   maxWorkers?: string;
-}
-
-/** A folder option that names a file is refused before any request (a missing folder is made). */
-async function checkFolder(value: string | undefined, field: string): Promise<void> {
-  if (value !== undefined && (await stat(value).catch(() => undefined))?.isDirectory() === false) {
-    throw new InvalidInputError(`${field}: ${value} is a file; give a folder (it is made if missing).`, {
-      field,
-    });
-  }
 }
 
 function megabytes(bytes: number): string {

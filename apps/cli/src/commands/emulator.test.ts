@@ -204,6 +204,27 @@ describe("hfkit emulator serve", () => {
     }
   });
 
+  it("refuses a --dir that is a file (exit 2), before anything listens", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "hfkit-cli-emulator-dir-"));
+    try {
+      const file = join(dir, "state.json");
+      await writeFile(file, "{}");
+      const out: string[] = [];
+      const err: string[] = [];
+      const io: CliIO = {
+        stdout: { write: (s: string) => out.push(s) },
+        stderr: { write: (s: string) => err.push(s) },
+        env: {},
+        onInterrupt: () => () => {},
+      };
+      expect(await main(["emulator", "serve", "--dir", file], io)).toBe(2);
+      expect(out).toEqual([]);
+      expect(err.join("")).toBe(`error: --dir: ${file} is a file; give a folder (it is made if missing).\n`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a --faults file with a bad rule, naming the file, rule and field (exit 2)", async () => {
     const dir = await mkdtemp(join(tmpdir(), "hfkit-cli-emulator-faults-"));
     try {

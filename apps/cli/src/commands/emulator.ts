@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 // other commands such as `datasets push` do not pay for it at start-up.
 import type { EmulatorOrg, EmulatorUser, FaultSpec } from "@hfkit/emulator";
 import { type Command, InvalidArgumentError } from "commander";
-import type { CliContext } from "../context.js";
+import { type CliContext, checkFolder } from "../context.js";
 import { examples, HELP_GROUPS } from "../help.js";
 
 function integer(value: string): number {
@@ -178,6 +178,7 @@ export function registerEmulatorCommand(program: Command, context: CliContext): 
       const tls = await tlsFrom(options).catch((error: Error) =>
         command.error(`error: ${error.message}`, { exitCode: 2, code: "hfkit.invalidTls" }),
       );
+      await checkFolder(options.dir, "--dir");
       const { startEmulatorServer } = await import("@hfkit/emulator");
       const server = await startEmulatorServer({
         port: options.port,
