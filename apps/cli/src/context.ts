@@ -24,10 +24,10 @@ export interface JsonEnvelope {
   [field: string]: unknown;
 }
 
-/** A folder option that names a file is refused before any request (a missing folder is made). */
+/** A folder option that names a file is refused before any request. */
 export async function checkFolder(value: string | undefined, field: string): Promise<void> {
   if (value !== undefined && (await stat(value).catch(() => undefined))?.isDirectory() === false) {
-    throw new InvalidInputError(`${field}: ${value} is a file; give a folder (it is made if missing).`, {
+    throw new InvalidInputError(`${field}: ${value} is a file; give a folder.`, {
       field,
     });
   }

@@ -219,7 +219,7 @@ describe("hfkit emulator serve", () => {
       };
       expect(await main(["emulator", "serve", "--dir", file], io)).toBe(2);
       expect(out).toEqual([]);
-      expect(err.join("")).toBe(`error: --dir: ${file} is a file; give a folder (it is made if missing).\n`);
+      expect(err.join("")).toBe(`error: --dir: ${file} is a file; give a folder.\n`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

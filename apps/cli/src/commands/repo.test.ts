@@ -180,7 +180,7 @@ describe("hfkit download", () => {
         expect(result).toEqual({
           code: 2,
           stdout: "",
-          stderr: `error: ${option}: ${file} is a file; give a folder (it is made if missing).\n`,
+          stderr: `error: ${option}: ${file} is a file; give a folder.\n`,
         });
       }
     }
