@@ -1,4 +1,5 @@
-import { createHubClient, formatRepoId, type HubClient, type RepoId } from "@hfkit/http";
+import { stat } from "node:fs/promises";
+import { createHubClient, formatRepoId, type HubClient, InvalidInputError, type RepoId } from "@hfkit/http";
 import { type Command, Option } from "commander";
 import type { CliIO } from "./io.js";
 import { LOCAL_ENDPOINT, LOCAL_TOKEN, LocalHub, localHubDir } from "./local-hub.js";
@@ -21,6 +22,25 @@ export interface HubCommandOptions {
 export interface JsonEnvelope {
   repo?: RepoId;
   [field: string]: unknown;
+}
+
+/** A folder option that names a file is refused before any request. */
+export async function checkFolder(value: string | undefined, field: string): Promise<void> {
+  if (value !== undefined && (await stat(value).catch(() => undefined))?.isDirectory() === false) {
+    throw new InvalidInputError(`${field}: ${value} is a file; give a folder.`, {
+      field,
+    });
+  }
+}
+
+/** A count option (`--num-shards`, `--max-workers`…): a whole number of at least 1, else bad usage naming `field`. */
+export function positiveInt(value: string | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new InvalidInputError(`${field}: give a whole number of at least 1, not "${value}".`, { field });
+  }
+  return n;
 }
 
 /** Option parser for a repeatable flag (`--include a --include b`): collects the values. */

@@ -93,6 +93,15 @@ describe("hfkit repo … against the emulator", () => {
   it("whoami names the emulator's user", async () => {
     expect((await hfkit("whoami")).stdout.split("\n")[0]).toBe("local");
   });
+
+  it("tells a write without a token what is missing and what to set, in whole sentences", async () => {
+    const { io, stdout, stderr } = captureIO({ HF_ENDPOINT: fixture.server.url, HF_HOME: fixture.dir });
+    expect(await main(["repo", "create", "local/no-token"], io)).toBe(1);
+    expect(stdout()).toBe("");
+    expect(stderr()).toMatch(
+      /^error: Unauthorized \(401 on POST \S+\/api\/repos\/create\): You must be authenticated to do this \(send an Authorization header with a token\)\. No token was sent: set HF_TOKEN or pass a token \(tokens start with hf_\)\. Request id: \S+\.\n$/,
+    );
+  });
 });
 
 describe("hfkit download against the emulator", () => {

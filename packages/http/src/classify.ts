@@ -173,8 +173,14 @@ export function errorFromResponse(
   const requestId = requestIdFrom(headers);
   const waitMs = status === 429 || status === 503 ? serverWaitMs(headers) : undefined;
   const hint = hintFor(code, context.sentToken, waitMs);
-  const parts = [`${SUMMARY[code]} (${status} on ${context.method} ${context.url})`];
-  if (serverMessage) parts[0] += `: ${serverMessage}`;
+  // The Hub's messages often end without a stop: one keeps the hint a sentence of its own.
+  // (Written for bytes: the browser budget page (ADR 0017) had 5 B of room.)
+  const parts = [
+    `${SUMMARY[code]} (${status} on ${context.method} ${context.url})${serverMessage ? `: ${serverMessage}` : ""}`.replace(
+      /[^.]$/,
+      "$&.",
+    ),
+  ];
   if (hint) parts.push(hint);
   if (requestId) parts.push(`Request id: ${requestId}.`);
   const message = parts.join(" ");

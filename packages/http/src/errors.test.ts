@@ -117,6 +117,24 @@ describe("error classification", () => {
     expect(withToken.message).toContain("rejected the token");
   });
 
+  it("ends the server's message with a stop before the hint, so the two read as sentences", async () => {
+    const repo = await failure(
+      404,
+      { "x-error-code": "RepoNotFound", "x-request-id": "req-2" },
+      {
+        error: "Repository not found",
+      },
+    );
+    expect(repo.message).toBe(
+      `Repository not found (404 on GET ${HUB}/api/thing): Repository not found. Check the repo id and its type (datasets are "datasets/owner/name"), and that this token can read it. Request id: req-2.`,
+    );
+    // A message that has its own stop keeps it; no message at all gets one after the status.
+    expect((await failure(409, {}, { error: "Already exists." })).message).toBe(
+      `Conflict (409 on GET ${HUB}/api/thing): Already exists.`,
+    );
+    expect((await failure(401)).message).toMatch(/^Unauthorized \(401 on GET \S+\)\. The Hub rejected/);
+  });
+
   it("wraps malformed JSON and schema mismatches as InvalidResponseError", async () => {
     server.use(
       http.get(

@@ -1,7 +1,7 @@
 // A hostile or broken Hub (a mirror set in HF_ENDPOINT, anyone on a plain-http path): every
 // value that hfkit turns into a file name is checked, nothing lands outside the cache or the
 // local folder, and each bad answer gives one error that says what was wrong.
-import { mkdir, mkdtemp, readdir, readFile, readlink, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { createHubClient, InvalidResponseError } from "@hfkit/http";
@@ -207,6 +207,17 @@ describe("paths from a listing pass the upload rule, one file at a time", () => 
     expect(error.message).toMatch(/^1 file of the snapshot could not be written \(the other 1 are in /);
     expect(error.message).toContain("the local file system cannot hold this path (ENAMETOOLONG)");
     expect(await readFile(join(deep, "ok.txt"), "utf8")).toBe("content-of ok.txt");
+  });
+
+  it("says a file-system error's own cause, not 'a shorter path', when a local file stands where a folder goes", async () => {
+    await mkdir(localDir, { recursive: true });
+    await writeFile(join(localDir, "sub"), "a local file named like the repo's folder");
+    listing([file("ok.txt"), file("sub/x.txt")]);
+    const error = await rejection(snapshotDownload(hub(), { repo: "acme/bert", localDir }));
+    expect(error.message).toMatch(/^1 file of the snapshot could not be written \(the other 1 are in /);
+    // mkdir's own words (EEXIST: file already exists, mkdir '…/local/sub'), naming the local path.
+    expect(error.message).toMatch(/- "sub\/x\.txt": EEXIST: file already exists, mkdir '.*local\/sub'\n?$/);
+    expect(error.message).not.toContain("shorter path");
   });
 });
 

@@ -232,6 +232,34 @@ describe("hfkit card set", () => {
     expect(await readFile(path, "utf8")).toBe("---\nlicense: mit\n---\n# Model\n");
   });
 
+  it("names a card path that does not exist, or a folder given for its card, as bad usage with the fix", async () => {
+    const missing = join(dir, "nope.md");
+    for (const [argv, message] of [
+      [
+        ["card", "validate", missing],
+        `error: target: ${missing} does not exist; give the path of a card (README.md).\n`,
+      ],
+      [
+        ["card", "set", missing, "license=mit"],
+        `error: path: ${missing} does not exist; give the path of a card (README.md).\n`,
+      ],
+      [
+        ["card", "validate", dir],
+        `error: target: ${dir} is a folder; give its card, ${join(dir, "README.md")}.\n`,
+      ],
+      [
+        ["card", "set", dir, "license=mit"],
+        `error: path: ${dir} is a folder; give its card, ${join(dir, "README.md")}.\n`,
+      ],
+    ] as const) {
+      const { io, stdout, stderr } = capture();
+      expect(await main([...argv], io)).toBe(2);
+      expect(stdout()).toBe("");
+      expect(stderr()).toBe(message);
+    }
+    expect(requests()).toEqual([]);
+  });
+
   it("rejects an assignment without = as a usage error", async () => {
     const path = join(dir, "README.md");
     await writeFile(path, "---\nlicense: mit\n---\n");

@@ -1,4 +1,5 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 // @hfkit/cards (with yaml and zod) and @hfkit/repo are loaded when a card command runs.
 import type { Card, CardKind, CardProblem } from "@hfkit/cards";
 import { formatRepoId, type HubClient, InvalidInputError, type RepoId, type RepoType } from "@hfkit/http";
@@ -18,9 +19,33 @@ interface RemoteOptions extends HubCommandOptions {
   revision?: string;
 }
 
-async function isFile(path: string): Promise<boolean> {
+/** A local card's text; a path that does not exist or is a folder is bad usage naming `field` and the fix. */
+async function readLocalCard(path: string, field: string): Promise<string> {
   try {
-    return (await stat(path)).isFile();
+    return await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      throw new InvalidInputError(`${field}: ${path} does not exist; give the path of a card (README.md).`, {
+        field,
+      });
+    }
+    if (code === "EISDIR") {
+      throw new InvalidInputError(
+        `${field}: ${path} is a folder; give its card, ${join(path, "README.md")}.`,
+        {
+          field,
+        },
+      );
+    }
+    throw error;
+  }
+}
+
+function isRepoId(target: string, repoType: RepoType | undefined): boolean {
+  try {
+    repoArgument(target, repoType);
+    return true;
   } catch {
     return false;
   }
@@ -51,8 +76,15 @@ async function loadCard(
   source: { path: string } | { repo: RepoId; revision: string };
 }> {
   const { guessCardKind, parseCard } = await import("@hfkit/cards");
-  if ((await isFile(target)) || target.toLowerCase().endsWith(".md")) {
-    const text = await readFile(target, "utf8");
+  // A local file, a name ending in .md, or a local folder that is no repo id ("./model", "."):
+  // read from disk. Anything else is a repo id on the Hub.
+  const found = await stat(target).catch(() => undefined);
+  if (
+    found?.isFile() ||
+    target.toLowerCase().endsWith(".md") ||
+    (found?.isDirectory() && !isRepoId(target, options.repoType))
+  ) {
+    const text = await readLocalCard(target, "target");
     const card = parseCard(text);
     return { card, kind: options.repoType ?? guessCardKind(card), label: target, source: { path: target } };
   }
@@ -184,7 +216,7 @@ export function registerCardCommand(program: Command, context: CliContext): void
       }
       const { parseCard, parseKeyPath, parseYamlValue, removeMetadata, setMetadata, stringifyCard } =
         await import("@hfkit/cards");
-      const before = await readFile(path, "utf8");
+      const before = await readLocalCard(path, "path");
       let edited = parseCard(before);
       const set = assignments.map((assignment) => parseAssignment(assignment, parseYamlValue));
       for (const [key, value] of set) edited = setMetadata(edited, parseKeyPath(key), value);

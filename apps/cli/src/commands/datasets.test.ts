@@ -227,6 +227,42 @@ describe("hfkit datasets", () => {
     }
   });
 
+  it("info of a repo that does not exist fails as such, rather than showing no configs", async () => {
+    const missing = await run(["datasets", "info", "local/never-pushed"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toBe("");
+    expect(missing.stderr).toMatch(/^error: Repository datasets\/local\/never-pushed not found/);
+  });
+
+  it("rows names a config the dataset lacks by the repo's id", async () => {
+    expect((await run(["datasets", "push", "local/one-config", join(fixture.dir, "train.jsonl")])).code).toBe(
+      0,
+    );
+    const rows = await run(["datasets", "rows", "local/one-config", "--config", "nope"]);
+    expect(rows.code).not.toBe(0);
+    expect(rows.stdout).toBe("");
+    expect(rows.stderr).toBe('error: config: "nope" is not in datasets/local/one-config (it has default)\n');
+  });
+
+  it("a --max-shard-size that is no size, or a file that does not exist, fails as bad usage naming it and the fix, before any request", async () => {
+    const train = join(fixture.dir, "train.jsonl");
+    const missing = join(fixture.dir, "no-such-file.jsonl");
+    const notThere = `does not exist; give a .jsonl, .json, .csv, .tsv or .parquet file, a folder of them, or split=file.`;
+    for (const [args, message] of [
+      [
+        ["--max-shard-size", "5XB"],
+        '--max-shard-size: "5XB" is not a size; write it like "500MB", "1GiB" or 1000000',
+      ],
+      [[missing], `files: ${missing} ${notThere}`],
+      [[`test=${missing}`], `files: ${missing} ${notThere}`],
+    ] as const) {
+      fixture.server.emulator.clearRequestLog();
+      const bad = await run(["datasets", "push", "local/bad-input", train, ...args]);
+      expect(bad).toEqual({ code: 2, stdout: "", stderr: `error: ${message}\n` });
+      expect(fixture.server.emulator.requestLog).toEqual([]);
+    }
+  });
+
   it("malformed JSONL and CSV lines, and a forbidden split name, fail on one line before any write", async () => {
     const cases: [string[], RegExp][] = [
       [[join(fixture.dir, "malformed.jsonl")], /malformed\.jsonl, line 2\b/],

@@ -3,9 +3,9 @@ import { join } from "node:path";
 // @hfkit/datasets (Apache Arrow, Parquet), @hfkit/cards, @hfkit/repo and @hfkit/observability
 // are loaded by the command that runs, not by `hfkit --help` or the other commands.
 import type { DatasetInput, PushDatasetResult, PushProgressEvent } from "@hfkit/datasets";
-import { InvalidInputError, NotFoundError } from "@hfkit/http";
+import { InvalidInputError, NotFoundError, RepoNotFoundError, RevisionNotFoundError } from "@hfkit/http";
 import type { Command } from "commander";
-import { type CliContext, type HubCommandOptions, withHubOptions } from "../context.js";
+import { type CliContext, type HubCommandOptions, positiveInt, withHubOptions } from "../context.js";
 import { examples, HELP_GROUPS } from "../help.js";
 import { startProgress } from "../observe.js";
 import { commitNote } from "../progress.js";
@@ -35,7 +35,14 @@ const DATA_FILE = /\.(jsonl|ndjson|json|csv|tsv|parquet)(\.gz|\.zst)?$/i;
 
 /** A folder stands for the data files directly in it, in name order. */
 async function expand(path: string): Promise<string[]> {
-  if (!(await stat(path).catch(() => undefined))?.isDirectory()) return [path];
+  const found = await stat(path).catch(() => undefined);
+  if (!found) {
+    throw new InvalidInputError(
+      `files: ${path} does not exist; give a .jsonl, .json, .csv, .tsv or .parquet file, a folder of them, or split=file.`,
+      { field: "files" },
+    );
+  }
+  if (!found.isDirectory()) return [path];
   const files = (await readdir(path)).filter((name) => DATA_FILE.test(name)).sort();
   if (files.length === 0) {
     throw new InvalidInputError(`files: ${path} holds no .jsonl, .json, .csv, .tsv or .parquet file.`, {
@@ -92,15 +99,6 @@ async function featuresOption(value: string | undefined) {
     const message = (error as Error).message.replace(/^huggingface metadata (info\.features\.?)?/, "");
     throw new InvalidInputError(`--features: ${message}${where}; ${FEATURES_FIX}.`, { field: "features" });
   }
-}
-
-function positiveInt(value: string | undefined, field: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new InvalidInputError(`${field}: give a whole number of at least 1, not "${value}".`, { field });
-  }
-  return n;
 }
 
 /**
@@ -197,8 +195,16 @@ function registerPush(group: Command, context: CliContext): void {
         ].join("\n"),
       ),
   ).action(async (repoId: string, files: string[], options: PushOptions) => {
-    const { pushDatasetIter } = await import("@hfkit/datasets");
+    const { parseSize, pushDatasetIter } = await import("@hfkit/datasets");
     const repo = repoArgument(repoId, "dataset");
+    if (options.maxShardSize !== undefined) {
+      // Refused as bad usage, named as typed (the library's field is maxShardSize).
+      try {
+        parseSize(options.maxShardSize, "--max-shard-size");
+      } catch (error) {
+        throw new InvalidInputError((error as Error).message, { field: "max-shard-size" });
+      }
+    }
     const bySplit = await filesBySplit(files, options.split ?? "train");
     const features = await featuresOption(options.features);
     const numShards = positiveInt(options.numShards, "num_shards");
@@ -302,7 +308,14 @@ function registerInfo(group: Command, context: CliContext): void {
       });
       text = new TextDecoder().decode(bytes);
     } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
+      // No README.md is a dataset without configs; no repo or no such revision is an error.
+      if (
+        !(error instanceof NotFoundError) ||
+        error instanceof RepoNotFoundError ||
+        error instanceof RevisionNotFoundError
+      ) {
+        throw error;
+      }
     }
     const card = parseCard(text);
     const infos = getDatasetInfos(card);

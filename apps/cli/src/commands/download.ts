@@ -1,7 +1,14 @@
 import { formatRepoId, type RepoType } from "@hfkit/http";
 import type { DownloadedFile } from "@hfkit/repo";
 import { type Command, Option } from "commander";
-import { type CliContext, type HubCommandOptions, repeatable, withHubOptions } from "../context.js";
+import {
+  type CliContext,
+  checkFolder,
+  type HubCommandOptions,
+  positiveInt,
+  repeatable,
+  withHubOptions,
+} from "../context.js";
 import { examples, HELP_GROUPS } from "../help.js";
 import { startProgress } from "../observe.js";
 import { REPO_ID_HELP, repoArgument, repoTypeOption } from "../repo-command.js";
@@ -63,6 +70,10 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
       )
       .option("--max-workers <n>", "files downloaded at once (default: 8)"),
   ).action(async (id: string, files: string[], options: DownloadOptions) => {
+    // Refused before any request: "0" or "many" used to fall back to 8 without a word.
+    const concurrency = positiveInt(options.maxWorkers, "--max-workers");
+    await checkFolder(options.localDir, "--local-dir");
+    await checkFolder(options.cacheDir, "--cache-dir");
     const { downloadFile, snapshotDownloadIter } = await import("@hfkit/repo");
     // Bars on a terminal (JSON lines with --log-format json): piped output stays the command's own lines.
     const stopProgress = await startProgress(context);
@@ -116,7 +127,7 @@ export function registerDownloadCommand(program: Command, context: CliContext): 
         ...(options.include?.length ? { include: options.include } : {}),
         ...(options.exclude?.length ? { exclude: options.exclude } : {}),
         ...(options.localDir ? { localDir: options.localDir } : {}),
-        ...(options.maxWorkers ? { concurrency: Math.max(1, Number(options.maxWorkers) || 8) } : {}),
+        ...(concurrency !== undefined ? { concurrency } : {}),
       });
       for (;;) {
         const step = await run.next();

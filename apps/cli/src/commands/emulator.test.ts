@@ -204,6 +204,36 @@ describe("hfkit emulator serve", () => {
     }
   });
 
+  it("refuses a --dir that is a file and a --seed that is no folder (exit 2), before anything listens", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "hfkit-cli-emulator-dir-"));
+    try {
+      const file = join(dir, "state.json");
+      await writeFile(file, "{}");
+      const missing = join(dir, "fixtures");
+      for (const [args, message] of [
+        [["--dir", file], `--dir: ${file} is a file; give a folder.`],
+        [
+          ["--seed", missing],
+          `--seed: ${missing} is not a folder; give one laid out as DIR/{models,datasets,spaces}/NAMESPACE/NAME/files.`,
+        ],
+      ] as const) {
+        const out: string[] = [];
+        const err: string[] = [];
+        const io: CliIO = {
+          stdout: { write: (s: string) => out.push(s) },
+          stderr: { write: (s: string) => err.push(s) },
+          env: {},
+          onInterrupt: () => () => {},
+        };
+        expect(await main(["emulator", "serve", ...args], io)).toBe(2);
+        expect(out).toEqual([]);
+        expect(err.join("")).toBe(`error: ${message}\n`);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a --faults file with a bad rule, naming the file, rule and field (exit 2)", async () => {
     const dir = await mkdtemp(join(tmpdir(), "hfkit-cli-emulator-faults-"));
     try {

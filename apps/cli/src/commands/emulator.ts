@@ -1,9 +1,10 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 // Types only: the emulator (~0.3 s of CPU to load) is imported when the command runs, so that
 // other commands such as `datasets push` do not pay for it at start-up.
 import type { EmulatorOrg, EmulatorUser, FaultSpec } from "@hfkit/emulator";
+import { InvalidInputError } from "@hfkit/http";
 import { type Command, InvalidArgumentError } from "commander";
-import type { CliContext } from "../context.js";
+import { type CliContext, checkFolder } from "../context.js";
 import { examples, HELP_GROUPS } from "../help.js";
 
 function integer(value: string): number {
@@ -178,6 +179,13 @@ export function registerEmulatorCommand(program: Command, context: CliContext): 
       const tls = await tlsFrom(options).catch((error: Error) =>
         command.error(`error: ${error.message}`, { exitCode: 2, code: "hfkit.invalidTls" }),
       );
+      await checkFolder(options.dir, "--dir");
+      if (options.seed !== undefined && !(await stat(options.seed).catch(() => undefined))?.isDirectory()) {
+        throw new InvalidInputError(
+          `--seed: ${options.seed} is not a folder; give one laid out as DIR/{models,datasets,spaces}/NAMESPACE/NAME/files.`,
+          { field: "seed" },
+        );
+      }
       const { startEmulatorServer } = await import("@hfkit/emulator");
       const server = await startEmulatorServer({
         port: options.port,

@@ -35,6 +35,29 @@ describe("hfkit env", () => {
     expect(stdout()).not.toContain("hf_flag_value");
   });
 
+  it("says the local hub needs no token of yours, rather than a token 'from option' nobody gave", async () => {
+    const home = await mkdtemp(join(tmpdir(), "hfkit-env-local-"));
+    try {
+      const env = { HF_HOME: home, HF_TOKEN: "hf_not_used_on_the_local_hub" };
+      const human = capture(env);
+      expect(await main(["env", "--endpoint", "local"], human.io)).toBe(0);
+      expect(human.stdout()).toContain(
+        "token:      none needed: the local hub's user 'local' (your Hub token is not used)\n",
+      );
+      const json = capture(env);
+      expect(await main(["env", "--endpoint", "local", "--json"], json.io)).toBe(0);
+      expect(JSON.parse(json.stdout()).tokenSource).toBe("localHub");
+      // A token given on the command line is the one the local hub sees.
+      const given = capture(env);
+      expect(await main(["env", "--endpoint", "local", "--token", "hf_given_here", "--json"], given.io)).toBe(
+        0,
+      );
+      expect(JSON.parse(given.stdout()).tokenSource).toBe("option");
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
   it("shows what a bug report needs: saved tokens by name, cache, proxy, Xet, library versions", async () => {
     const home = await mkdtemp(join(tmpdir(), "hfkit-env-"));
     try {

@@ -62,7 +62,10 @@ export function registerEnvCommand(program: Command, context: CliContext): void 
       platform: `${process.platform}-${process.arch}`,
       endpoint: context.isLocal(options) ? "local" : client.endpoint,
       localHub: (await context.localHubDir()) ?? null,
-      tokenSource: await client.tokenOrigin(),
+      // On the local hub the CLI signs in as its user `local` unless --token is given: no token
+      // of the user's is involved, so "option" (the token the CLI passed itself) would mislead.
+      tokenSource:
+        context.isLocal(options) && options.token === undefined ? "localHub" : await client.tokenOrigin(),
       hfHome: environment.hfHome,
       tokenPath: environment.tokenPath,
       hubCache: environment.hubCache,
@@ -90,7 +93,7 @@ export function registerEnvCommand(program: Command, context: CliContext): void 
         [
           `hfkit ${info.hfkitVersion} (node ${info.node}, ${info.platform})`,
           `endpoint:   ${info.localHub ? `local (embedded hub in ${info.localHub})` : info.endpoint}`,
-          `token:      ${info.tokenSource === "none" ? "none" : `from ${info.tokenSource}`}`,
+          `token:      ${info.tokenSource === "none" ? "none" : info.tokenSource === "localHub" ? "none needed: the local hub's user 'local' (your Hub token is not used)" : `from ${info.tokenSource}`}`,
           `HF_HOME:    ${info.hfHome}`,
           `token file: ${info.tokenPath}`,
           `saved:      ${info.savedTokens} token${info.savedTokens === 1 ? "" : "s"}${info.activeTokenName ? `, active: ${info.activeTokenName}` : ""}`,

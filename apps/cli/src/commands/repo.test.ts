@@ -1,4 +1,4 @@
-import { mkdtemp, readlink, rm } from "node:fs/promises";
+import { mkdtemp, readlink, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HUB, useMswServer } from "@hfkit/testing";
@@ -168,6 +168,34 @@ describe("hfkit download", () => {
     expect(result.stderr).toMatch(
       /^error: "hello.txt" of acme\/bert at revision "v1" is not in .*HF_HUB_OFFLINE\.\n$/,
     );
+    expect(seen).toHaveLength(0);
+  });
+
+  it("refuses a --local-dir or --cache-dir that is a file, before any request", async () => {
+    const file = join(home, "config.json");
+    await writeFile(file, "{}");
+    for (const option of ["--local-dir", "--cache-dir"]) {
+      for (const files of [[], ["hello.txt"]]) {
+        const result = await run(["download", "acme/bert", ...files, option, file]);
+        expect(result).toEqual({
+          code: 2,
+          stdout: "",
+          stderr: `error: ${option}: ${file} is a file; give a folder.\n`,
+        });
+      }
+    }
+    expect(seen).toHaveLength(0);
+  });
+
+  it("refuses a --max-workers that is no count, before any request, instead of using 8", async () => {
+    for (const value of ["0", "many", "2.5"]) {
+      const result = await run(["download", "acme/bert", "--max-workers", value]);
+      expect(result).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `error: --max-workers: give a whole number of at least 1, not "${value}".\n`,
+      });
+    }
     expect(seen).toHaveLength(0);
   });
 });

@@ -410,6 +410,25 @@ describe("hfkit sync", () => {
     expect(fixture.server.emulator.requestLog).toEqual([]);
   });
 
+  it("refuses a --storage that is a file (exit 2), before asking the Hub", async () => {
+    const file = join(fixture.dir, "storage-is-a-file");
+    await writeFile(file, "");
+    await writeFile(join(fixture.dir, "one.yaml"), "add: []\n");
+    fixture.server.emulator.clearRequestLog();
+    for (const argv of [
+      ["sync", "validate", join(fixture.dir, "one.yaml"), "--storage", file],
+      ["sync", "apply", join(fixture.dir, "one.yaml"), "--storage", file],
+      ["sync", "status", "--storage", file],
+    ]) {
+      expect(await run(argv)).toMatchObject({
+        code: 2,
+        stdout: "",
+        stderr: `error: --storage: ${file} is a file; give a folder.\n`,
+      });
+    }
+    expect(fixture.server.emulator.requestLog).toEqual([]);
+  });
+
   it("pins a revision that moved on the Hub as a new copy and archives the old one", async () => {
     const reviews = await datasetRepo();
     const file = join(fixture.dir, "requests.yaml");

@@ -4,8 +4,10 @@ import { InvalidInputError } from "@hfkit/http";
 import type { Command } from "commander";
 import {
   type CliContext,
+  checkFolder,
   type HubCommandOptions,
   type OutputFormat,
+  positiveInt,
   withHubOptions,
   withOutputOptions,
 } from "../context.js";
@@ -28,10 +30,18 @@ interface SyncOptions extends HubCommandOptions {
 
 const STORAGE_HELP = "storage folder the datasets are mirrored into (default: HFKIT_SYNC_STORAGE)";
 
-/** `--storage`, else `HFKIT_SYNC_STORAGE`; required where the command needs one. */
-function storageOf(options: SyncOptions, context: CliContext, required: true): string;
-function storageOf(options: SyncOptions, context: CliContext, required: false): string | undefined;
-function storageOf(options: SyncOptions, context: CliContext, required: boolean): string | undefined {
+/** `--storage`, else `HFKIT_SYNC_STORAGE`; required where the command needs one; never a file. */
+async function storageOf(options: SyncOptions, context: CliContext, required: true): Promise<string>;
+async function storageOf(
+  options: SyncOptions,
+  context: CliContext,
+  required: false,
+): Promise<string | undefined>;
+async function storageOf(
+  options: SyncOptions,
+  context: CliContext,
+  required: boolean,
+): Promise<string | undefined> {
   const storage = options.storage ?? context.io.env.HFKIT_SYNC_STORAGE?.trim();
   if (!storage && required) {
     throw new InvalidInputError(
@@ -41,18 +51,8 @@ function storageOf(options: SyncOptions, context: CliContext, required: boolean)
       },
     );
   }
+  await checkFolder(storage || undefined, "--storage");
   return storage ? resolve(storage) : undefined;
-}
-
-function concurrencyOf(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new InvalidInputError(`concurrency: give a whole number of at least 1, not "${value}".`, {
-      field: "concurrency",
-    });
-  }
-  return n;
 }
 
 function registerValidate(group: Command, context: CliContext): void {
@@ -74,8 +74,8 @@ function registerValidate(group: Command, context: CliContext): void {
       .option("--max-storage <size>", 'largest total size of the requested datasets, e.g. "500GB"'),
   ).action(async (path: string, options: SyncOptions) => {
     const { formatBytes, formatProblem, parseSize, validateSync } = await load();
+    const storage = await storageOf(options, context, false);
     const client = await context.client(options);
-    const storage = storageOf(options, context, false);
     const validated = await validateSync(client, {
       path,
       ...(storage ? { storage } : {}),
@@ -145,8 +145,8 @@ function registerApply(group: Command, context: CliContext): void {
       ),
   ).action(async (path: string, options: SyncOptions) => {
     const { applySync, humanResults, parseSize, progressNote } = await load();
+    const storage = await storageOf(options, context, true);
     const client = await context.client(options);
-    const storage = storageOf(options, context, true);
     const stopProgress = await startProgress(context);
     let results: SyncResults;
     try {
@@ -157,7 +157,7 @@ function registerApply(group: Command, context: CliContext): void {
         ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
         ...(options.dryRun ? { dryRun: true } : {}),
         ...(options.prune ? { prune: true } : {}),
-        ...(options.concurrency ? { concurrency: concurrencyOf(options.concurrency) } : {}),
+        ...(options.concurrency ? { concurrency: positiveInt(options.concurrency, "concurrency") } : {}),
         onEvent: (event) => progressNote(context, event),
         signal: context.signal,
       });
@@ -198,7 +198,7 @@ function registerStatus(group: Command, context: CliContext): void {
       .option("--storage <dir>", STORAGE_HELP),
   ).action(async (options: SyncOptions & { format: OutputFormat }) => {
     const { formatBytes, syncStatus } = await load();
-    const status = await syncStatus(storageOf(options, context, true));
+    const status = await syncStatus(await storageOf(options, context, true));
     const incomplete = status.active.filter((a) => !a.complete);
     context.print(
       options.format,

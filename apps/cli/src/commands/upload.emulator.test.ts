@@ -134,6 +134,19 @@ describe("hfkit upload against the emulator", () => {
     expect(count(/\/api\/repos\/create$/)).toBe(1);
   });
 
+  it("names a --revision branch the repo lacks and the command that creates it; nothing is committed", async () => {
+    const folder = await localFolder();
+    const { io, stderr, stdout } = capture();
+    expect(await main(["upload", repo, folder, "--revision", "nobranch"], io)).toBe(1);
+    expect(stdout()).toBe("");
+    expect(stderr()).toMatch(
+      new RegExp(
+        `^error: --revision: ${repo} has no branch "nobranch"; create it with \`hfkit repo branch create ${repo} nobranch\`, then upload again\\. \\(Revision not found \\(404 on .*\\)\\n$`,
+      ),
+    );
+    expect(count(/\/commit\//)).toBe(0);
+  });
+
   it("resumes after the process is killed mid-upload, without sending finished objects again", async () => {
     const folder = join(fixture.dir, "resume");
     await mkdir(folder);

@@ -187,7 +187,11 @@ describe("hfkit upload", () => {
     expect(second.stderr()).toMatch(/^error: --include, --exclude and --delete apply to folders/);
     const third = capture();
     expect(await main(["upload", "me/m", dir, "../escape"], third.io)).toBe(2);
-    expect(third.stderr()).toMatch(/^error: pathInRepo: "\.\.\/escape" contains '\.\.'/);
+    // The argument is named as the help names it, not as the library's option.
+    expect(third.stderr()).toMatch(/^error: path_in_repo: "\.\.\/escape" contains '\.\.'/);
+    const fourth = capture();
+    expect(await main(["upload", "me/m", join(dir, "f.txt"), "sub/"], fourth.io)).toBe(2);
+    expect(fourth.stderr()).toBe(`error: path_in_repo: "sub/" ends with '/'; name a file, not a folder.\n`);
     expect(seen).toHaveLength(0);
   });
 

@@ -3,11 +3,14 @@ import { basename } from "node:path";
 // @hfkit/commit and @hfkit/repo are loaded when the upload runs.
 import type { CommitProgressEvent, CommitResult, UploadFolderResult } from "@hfkit/commit";
 import {
+  checkPathInRepo,
+  formatRepoId,
   type HubClient,
   InvalidInputError,
   type RepoId,
   RepoNotFoundError,
   type RepoType,
+  RevisionNotFoundError,
 } from "@hfkit/http";
 import type { Command } from "commander";
 import { type CliContext, type HubCommandOptions, repeatable, withHubOptions } from "../context.js";
@@ -64,6 +67,20 @@ async function createMissingRepo(
     ...(options.private ? { private: true } : {}),
   });
   context.note(`created ${url}`);
+}
+
+/**
+ * A `--revision` branch the repo lacks: the Hub only says "Invalid rev id", so say which branch
+ * is missing and the command that makes it.
+ */
+function missingBranch(error: unknown, repo: RepoId, revision: string | undefined): unknown {
+  if (revision === undefined || !RevisionNotFoundError.isInstance(error)) return error;
+  const { status, requestId, serverMessage, url, method } = error;
+  const id = formatRepoId(repo);
+  return new RevisionNotFoundError(
+    `--revision: ${id} has no branch "${revision}"; create it with \`hfkit repo branch create ${id} ${revision}\`, then upload again. (${error.message})`,
+    { status, requestId, serverMessage, url, method, cause: error },
+  );
 }
 
 /**
@@ -141,6 +158,11 @@ export function registerUploadCommand(program: Command, context: CliContext): vo
       const { uploadFileIter, uploadFolderIter } = await import("@hfkit/commit");
       const repo = repoArgument(repoId, options.repoType);
       const kind = await kindOf(localPath);
+      // Checked here so that a bad path names the argument as typed (the library's field is
+      // pathInRepo); a folder's may end with "/".
+      if (pathInRepo !== undefined && pathInRepo !== ".") {
+        checkPathInRepo(kind === "folder" ? pathInRepo.replace(/\/+$/, "") : pathInRepo, "path_in_repo");
+      }
       const client = await context.client(options);
       const common = {
         repo,
@@ -179,10 +201,14 @@ export function registerUploadCommand(program: Command, context: CliContext): vo
       };
       let result: CommitResult | UploadFolderResult;
       try {
-        result = await upload();
+        try {
+          result = await upload();
+        } catch (error) {
+          await createMissingRepo(context, client, repo, options, error);
+          result = await upload();
+        }
       } catch (error) {
-        await createMissingRepo(context, client, repo, options, error);
-        result = await upload();
+        throw missingBranch(error, repo, options.revision);
       }
       context.print(options.format, { repo, ...result }, () =>
         [result.pullRequestUrl, result.commitUrl].filter(Boolean).join("\n"),

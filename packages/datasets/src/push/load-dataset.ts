@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { getDatasetConfigs, parseCard } from "@hfkit/cards";
-import type { HubClient } from "@hfkit/http";
+import { formatRepoId, type HubClient } from "@hfkit/http";
 import { snapshotDownload } from "@hfkit/repo";
 import type { Row } from "../encode/batch.js";
 import { DatasetError } from "../errors.js";
@@ -49,7 +49,7 @@ export async function* loadDataset(client: HubClient, options: LoadDatasetOption
   if (options.config && !config) {
     throw new DatasetError(
       "INVALID_INPUT",
-      `config: "${options.config}" is not in ${options.repo} (it has ${layout.configs.map((c) => c.configName).join(", ") || "no configs"})`,
+      `config: "${options.config}" is not in ${formatRepoId(repo)} (it has ${layout.configs.map((c) => c.configName).join(", ") || "no configs"})`,
     );
   }
   const entry = configs.find((c) => c.configName === config?.configName);

@@ -68,7 +68,7 @@ export function canRead(repo: Repo, principal: Principal | undefined): boolean {
 
 export function requireSignedIn(principal: Principal | undefined): Principal {
   if (!principal)
-    throw unauthorized("You must be authenticated (send Authorization: Bearer hf_...) to do this");
+    throw unauthorized("You must be authenticated to do this (send an Authorization header with a token)");
   return principal;
 }
 

@@ -90,9 +90,10 @@ export class UnsafeRepoPathError extends InvalidResponseError {
 
 function reasonOf(error: unknown): string {
   if (UnsafeRepoPathError.isInstance(error)) return (error as UnsafeRepoPathError).reason;
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (typeof code === "string" && code.startsWith("E") && !HubError.isInstance(error)) {
-    return `the local file system cannot hold this path (${code}); download into a folder with a shorter path, or into the cache`;
+  // Only a name too long has that fix; other file-system errors (ENOTDIR, EACCES, ENOSPC) say
+  // their own cause and the local path.
+  if ((error as NodeJS.ErrnoException)?.code === "ENAMETOOLONG" && !HubError.isInstance(error)) {
+    return "the local file system cannot hold this path (ENAMETOOLONG); download into a folder with a shorter path, or into the cache";
   }
   return error instanceof Error ? error.message : String(error);
 }
