@@ -174,10 +174,10 @@ export function errorFromResponse(
   const waitMs = status === 429 || status === 503 ? serverWaitMs(headers) : undefined;
   const hint = hintFor(code, context.sentToken, waitMs);
   // The Hub's messages often end without a stop: one keeps the hint a sentence of its own.
-  // (Written for bytes: the browser budget page (ADR 0017) had 5 B of room.)
+  // (Written for bytes: the browser budget page (ADR 0017) had 5 B of room, it has none left.)
   const parts = [
     `${SUMMARY[code]} (${status} on ${context.method} ${context.url})${serverMessage ? `: ${serverMessage}` : ""}`.replace(
-      /[^.]$/,
+      /[^.!?]$/,
       "$&.",
     ),
   ];

@@ -133,6 +133,10 @@ describe("error classification", () => {
       `Conflict (409 on GET ${HUB}/api/thing): Already exists.`,
     );
     expect((await failure(401)).message).toMatch(/^Unauthorized \(401 on GET \S+\)\. The Hub rejected/);
+    // A question or an exclamation is a sentence already.
+    expect((await failure(400, {}, { error: "Did you mean main?" })).message).toMatch(
+      /: Did you mean main\?$/,
+    );
   });
 
   it("wraps malformed JSON and schema mismatches as InvalidResponseError", async () => {
