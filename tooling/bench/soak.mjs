@@ -536,9 +536,19 @@ async function datasetChaos(soak, rows) {
  */
 async function startDiskEmulator(dir, log) {
   const child = spawn(process.execPath, [CLI, "emulator", "serve", "--dir", dir, "--request-log", log], {
-    stdio: ["ignore", "pipe", "ignore"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
-  const [chunk] = await once(child.stdout, "data");
+  let stderr = "";
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  // An emulator that exits before printing its URL fails the soak with what it said: waiting for
+  // a `data` that never comes left nothing pending, and Node ended the soak early with status 0.
+  const exited = once(child, "exit").then(([code, signal]) => {
+    throw new Error(`hfkit emulator serve exited (${code ?? signal}) before printing its URL: ${stderr}`);
+  });
+  exited.catch(() => {});
+  const [chunk] = await Promise.race([once(child.stdout, "data"), exited]);
   return { child, endpoint: chunk.toString().trim().split("\n")[0] };
 }
 
@@ -546,7 +556,9 @@ async function startDiskEmulator(dir, log) {
 async function logged(log, from, test) {
   for (;;) {
     const text = existsSync(log) ? readFileSync(log).subarray(from).toString() : "";
-    if (text.split("\n").some((line) => line && test(JSON.parse(line)))) return;
+    // The last line may be read while the emulator appends it: only whole lines are looked at.
+    const lines = text.split("\n").slice(0, -1);
+    if (lines.some((line) => line && test(JSON.parse(line)))) return;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
@@ -799,8 +811,22 @@ async function badInputSweep({ work, totals, fail }) {
 }
 
 if (process.argv[1] === import.meta.filename) {
-  main().catch((error) => {
-    console.error(error);
-    process.exit(1);
+  // A soak that ends before its summary (a promise nothing will settle: Node exits with 0 once
+  // nothing is pending) has not checked everything: that is a failure, not a pass.
+  let summarized = false;
+  process.on("exit", (code) => {
+    if (code === 0 && !summarized) {
+      console.error("soak: ended before its summary line, with scenarios unchecked");
+      process.exitCode = 1;
+    }
   });
+  main().then(
+    () => {
+      summarized = true;
+    },
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }
