@@ -536,17 +536,47 @@ async function datasetChaos(soak, rows) {
  */
 async function startDiskEmulator(dir, log) {
   const child = spawn(process.execPath, [CLI, "emulator", "serve", "--dir", dir, "--request-log", log], {
-    stdio: ["ignore", "pipe", "ignore"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
-  const [chunk] = await once(child.stdout, "data");
-  return { child, endpoint: chunk.toString().trim().split("\n")[0] };
+  let stderr = "";
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  // An emulator that exits before printing its URL fails the soak with what it said: waiting for
+  // a `data` that never comes left nothing pending, and Node ended the soak early with status 0.
+  // Taken now: awaited after the child is gone, a later `once(child, "exit")` would never settle.
+  const exit = once(child, "exit");
+  const exited = exit.then(([code, signal]) => {
+    throw new Error(`hfkit emulator serve exited (${code ?? signal}) before printing its URL: ${stderr}`);
+  });
+  exited.catch(() => {});
+  const [chunk] = await Promise.race([once(child.stdout, "data"), exited]);
+  return {
+    child,
+    endpoint: chunk.toString().trim().split("\n")[0],
+    /** SIGKILLs it and waits for its exit; says so (with its stderr) if it had died on its own. */
+    async kill(fail) {
+      if (child.exitCode !== null || child.signalCode !== null)
+        fail(
+          `disk: the emulator exited on its own (${child.exitCode ?? child.signalCode}): ${stderr.trim()}`,
+        );
+      child.kill("SIGKILL");
+      await exit;
+    },
+  };
 }
 
 /** Resolves once a request line matching `test` is appended to the log file after byte `from`. */
-async function logged(log, from, test) {
+async function logged(log, from, test, child) {
   for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(
+        `the emulator exited (${child.exitCode ?? child.signalCode}) before the request it waited for`,
+      );
     const text = existsSync(log) ? readFileSync(log).subarray(from).toString() : "";
-    if (text.split("\n").some((line) => line && test(JSON.parse(line)))) return;
+    // The last line may be read while the emulator appends it: only whole lines are looked at.
+    const lines = text.split("\n").slice(0, -1);
+    if (lines.some((line) => line && test(JSON.parse(line)))) return;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
@@ -592,13 +622,13 @@ async function diskKills({ work, random, killRandom, quick, totals, fail }) {
           log,
           logFrom,
           (entry) => entry.method === "POST" && /\/preupload\//.test(entry.path) && entry.status === 200,
+          server.child,
         );
         await new Promise((resolve) => setTimeout(resolve, killRandom() * (quick ? 400 : 700)));
         duringCommit++;
       } else await new Promise((resolve) => setTimeout(resolve, 150 + killRandom() * 1500));
-      server.child.kill("SIGKILL");
+      await server.kill(fail);
       totals.kills++;
-      await once(server.child, "exit");
       await upload;
       server = await startDiskEmulator(dir, log);
       // every commit completed before the kill is still there, with its files
@@ -642,7 +672,7 @@ async function diskKills({ work, random, killRandom, quick, totals, fail }) {
   totals.bytesVerified += check.bytesVerified;
   totals.filesLost += check.lost.length;
   if (check.lost.length) fail(`disk: ${check.lost.length} files lost at the end, e.g. ${check.lost[0].path}`);
-  server.child.kill("SIGKILL");
+  await server.kill(fail);
   console.log(
     `disk emulator: ${rounds} uploads, ${Math.floor(rounds / 2)} emulator kills (${duringCommit} around a commit: ${applied} of those commits landed whole, the others not at all), ${completed.size} completed commits kept, ${expected.size} files checked`,
   );
@@ -799,8 +829,22 @@ async function badInputSweep({ work, totals, fail }) {
 }
 
 if (process.argv[1] === import.meta.filename) {
-  main().catch((error) => {
-    console.error(error);
-    process.exit(1);
+  // A soak that ends before its summary (a promise nothing will settle: Node exits with 0 once
+  // nothing is pending) has not checked everything: that is a failure, not a pass.
+  let summarized = false;
+  process.on("exit", (code) => {
+    if (code === 0 && !summarized) {
+      console.error("soak: ended before its summary line, with scenarios unchecked");
+      process.exitCode = 1;
+    }
   });
+  main().then(
+    () => {
+      summarized = true;
+    },
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { HttpHandler } from "msw";
 import { authenticate } from "./core/auth.js";
-import { BodyReader } from "./core/body.js";
+import { BodyReader, closingSignals } from "./core/body.js";
 import type { Ctx } from "./core/context.js";
 import { addCorsHeaders, isPreflight, preflightResponse } from "./core/cors.js";
 import { requestChannel } from "./core/diagnostics.js";
@@ -152,7 +152,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     }
     const fault = faults.take(request.method.toUpperCase(), url.pathname);
     const served = { url, started, requestId, fault: fault !== undefined };
-    if (fault?.latencyMs) await sleep(fault.latencyMs);
+    if (fault?.latencyMs) await sleep(fault.latencyMs, undefined, { signal: closingSignals.get(request) });
     let response: Response;
     const body = new BodyReader(request);
     if (fault?.reset) {

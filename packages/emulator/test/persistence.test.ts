@@ -68,6 +68,33 @@ describe("storage: { dir }", () => {
     }
   });
 
+  it("writes nothing to its folder once closed, with a request still in flight", async () => {
+    const server = await startEmulatorServer({ storage: { dir } });
+    const headers = { authorization: "Bearer hf_x", "content-type": "application/json" };
+    const branch = `${server.url}/api/models/local/closing/branch/kept`;
+    await fetch(`${server.url}/api/repos/create`, { method: "POST", headers, body: '{"name":"closing"}' });
+    expect((await fetch(branch, { method: "POST", headers, body: "{}" })).status).toBe(200);
+    // The deletion waits out 200 ms inside the server when the server is closed.
+    server.emulator.faults.inject({ method: "DELETE", path: /\/branch\//, latencyMs: 200 });
+    const deleting = fetch(branch, { method: "DELETE", headers }).catch(() => undefined);
+    while (server.emulator.faults.pending > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await server.close();
+    await deleting;
+    const files = async () =>
+      Promise.all(["state.json", "state.journal"].map((f) => readFile(join(dir, f), "utf8").catch(() => "")));
+    const atClose = await files();
+    // Long past the latency: a route still running after close() would have written by now.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await files()).toEqual(atClose);
+    const restarted = createEmulator({ storage: { dir } });
+    const refs = await callJson<{ branches: { name: string }[] }>(
+      restarted,
+      "GET",
+      "/api/models/local/closing/refs",
+    );
+    expect(refs.body.branches.map((b) => b.name).sort()).toEqual(["kept", "main"]);
+  });
+
   it("leaves nothing behind when an upload is rejected", async () => {
     const hub = createEmulator({ storage: { dir } });
     await createRepo(hub, "bad");

@@ -221,11 +221,13 @@ describe("upload through the CAS", () => {
       now: () => clock,
     });
     cas.tokenLifetime = 3600;
-    const before = Math.floor(Date.now() / 1000);
+    // Times from the token's own expiry: the fake CAS stamps it with the wall clock, whose second
+    // may turn (twice on a busy machine) between a reading taken here and the token exchange.
+    const first = await client.connection();
+    expect(first.accessToken).toBe("xet_read_1");
+    clock = first.expiresAt - 61;
     expect((await client.connection()).accessToken).toBe("xet_read_1");
-    clock = before + 3600 - 61;
-    expect((await client.connection()).accessToken).toBe("xet_read_1");
-    clock = before + 3600 - 59;
+    clock = first.expiresAt - 59;
     expect((await client.connection()).accessToken).toBe("xet_read_2");
   });
 
@@ -237,10 +239,13 @@ describe("upload through the CAS", () => {
     const client = createCasClient(hub(), hubXetTokenSource(hub(), { repo: "acme/m", scope: "read" }), {
       now: () => clock,
     });
+    const first = await client.connection();
+    expect(first.accessToken).toBe("xet_read_1");
+    // Half of the life the client saw (about 15 s: the CAS stamps the expiry by the wall clock).
+    const halfLife = start + (first.expiresAt - start) / 2;
+    clock = halfLife - 1;
     expect((await client.connection()).accessToken).toBe("xet_read_1");
-    clock = start + 14;
-    expect((await client.connection()).accessToken).toBe("xet_read_1");
-    clock = start + 16;
+    clock = halfLife + 1;
     expect((await client.connection()).accessToken).toBe("xet_read_2");
   });
 

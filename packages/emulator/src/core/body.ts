@@ -9,6 +9,12 @@ import { LIMITS } from "./limits.js";
 export const nodeBodies = new WeakMap<Request, AsyncIterable<Uint8Array>>();
 
 /**
+ * The node:http mount's "server closing" signal, by Request: an injected latency stops waiting
+ * when the server closes (its `close()` waits for the requests still being handled).
+ */
+export const closingSignals = new WeakMap<Request, AbortSignal>();
+
+/**
  * The text of answers built from a string (`json()`), by Response: the node:http mount writes
  * it as is instead of reading it back through the Response's web stream (a third of a small
  * GET's server CPU, profiled). A mount that finds none, or a used body, reads the stream.

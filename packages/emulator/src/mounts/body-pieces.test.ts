@@ -12,6 +12,24 @@ function body() {
 const piece = (n: number) => Buffer.alloc(64 * 1024, n);
 
 describe("bodyPieces", () => {
+  it("fails a body first read after its connection was gone, instead of waiting for ever", async () => {
+    const source = body();
+    source.write(piece(1));
+    source.destroy();
+    await new Promise((resolve) => setImmediate(resolve)); // its "close" has passed
+    const reading = (async () => {
+      for await (const _ of bodyPieces(source));
+    })();
+    const outcome = await Promise.race([
+      reading.then(
+        () => "ended",
+        (error: Error) => error.message,
+      ),
+      new Promise((resolve) => setTimeout(() => resolve("still waiting after 2 s"), 2000)),
+    ]);
+    expect(outcome).toBe("The request body ended early: the client closed the connection");
+  });
+
   it("hands every piece over in order, the same buffers, then ends", async () => {
     const source = body();
     const sent = [piece(1), piece(2), piece(3)];

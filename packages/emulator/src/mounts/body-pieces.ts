@@ -60,6 +60,9 @@ class BodyPieces implements AsyncIterator<Uint8Array> {
     this.req.on("end", this.onEnd);
     this.req.on("error", this.onError);
     this.req.on("close", this.onClose);
+    // Read only after the connection was gone (a route that waited first): its "close" has
+    // passed, and no event will come; without this the read waited forever.
+    if (this.req.destroyed) this.onClose();
   }
 
   private detach(): void {

@@ -3,7 +3,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo, Server } from "node:net";
-import { nodeBodies, responseTexts } from "../core/body.js";
+import { closingSignals, nodeBodies, responseTexts } from "../core/body.js";
 import type { EmulatorOptions } from "../core/options.js";
 import { requestLogLine } from "../core/request-log.js";
 import { createEmulator, type Emulator } from "../emulator.js";
@@ -81,7 +81,7 @@ function defaultStorageHost(hubHost: string): string {
   return hubHost;
 }
 
-function toRequest(req: IncomingMessage, origin: string): Request {
+function toRequest(req: IncomingMessage, origin: string, closing: AbortSignal): Request {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i]!;
@@ -92,6 +92,7 @@ function toRequest(req: IncomingMessage, origin: string): Request {
   // A route that stops reading early (a 4xx on a bad first line) must not destroy the socket:
   // the client is owed its answer, and node:http discards the rest of the body after it.
   if (req.method !== "GET" && req.method !== "HEAD") nodeBodies.set(request, bodyPieces(req));
+  closingSignals.set(request, closing);
   return request;
 }
 
@@ -112,7 +113,13 @@ async function writeResponse(res: ServerResponse, response: Response, head: bool
   res.end();
 }
 
-function listener(emulator: Emulator, origin: () => string, admin = false) {
+/** The handlers still running, and the signal that tells them the server is closing. */
+interface InFlight {
+  readonly handlers: Set<Promise<unknown>>;
+  readonly closing: AbortController;
+}
+
+function listener(emulator: Emulator, origin: () => string, inFlight: InFlight, admin = false) {
   return (req: IncomingMessage, res: ServerResponse) => {
     if (admin && req.url?.startsWith(ADMIN_PREFIX)) {
       adminRoute(emulator, req, new URL(origin() + req.url))
@@ -120,9 +127,14 @@ function listener(emulator: Emulator, origin: () => string, admin = false) {
         .catch(() => req.socket.destroy());
       return;
     }
-    const request = toRequest(req, origin());
-    emulator
-      .handle(request)
+    const request = toRequest(req, origin(), inFlight.closing.signal);
+    const handled = emulator.handle(request);
+    // Tracked until the route is done (not the response's body): `close()` waits for it, so a
+    // route still writing to a disk storage cannot do so after the server closed.
+    const tracked = handled.catch(() => {});
+    inFlight.handlers.add(tracked);
+    void tracked.then(() => inFlight.handlers.delete(tracked));
+    handled
       .then((response) => {
         if (response.type === "error") {
           req.socket.destroy();
@@ -205,20 +217,26 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     file.on("error", () => {});
     emulator.onRequest((entry) => file.write(`${JSON.stringify(requestLogLine(entry))}\n`));
   }
+  const inFlight: InFlight = { handlers: new Set(), closing: new AbortController() };
   hubServer.on(
     "request",
-    listener(emulator, () => hubUrl, admin ?? false),
+    listener(emulator, () => hubUrl, inFlight, admin ?? false),
   );
   for (const server of servers.slice(1))
     server.on(
       "request",
-      listener(emulator, () => storageUrl),
+      listener(emulator, () => storageUrl, inFlight),
     );
   const close = async () => {
     for (const server of servers) {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+    // Requests whose client is gone may still be in a route (or waiting out an injected
+    // latency, which stops now): with a disk storage they write to its folder, so the server
+    // is closed only once they are done, and a restart on the folder or its removal is safe.
+    inFlight.closing.abort();
+    await Promise.all(inFlight.handlers);
     if (logFile && !logFile.closed) await new Promise<void>((resolve) => logFile!.end(() => resolve()));
   };
   try {

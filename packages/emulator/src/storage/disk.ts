@@ -21,10 +21,14 @@ export function createDiskStorage(dir: string): BlobStorage {
   const tmpDir = join(dir, "tmp");
   const statePath = join(dir, "state.json");
   const journalPath = join(dir, "state.journal");
-  const ready = Promise.all([
+  // Both settled before `ready` fails: Promise.all would reject on the first failure while the
+  // other mkdir still runs, and a caller removing the folder after the failed start would race it.
+  const ready = Promise.allSettled([
     mkdir(tmpDir, { recursive: true }),
     mkdir(join(dir, "objects"), { recursive: true }),
-  ]);
+  ]).then((made) => {
+    for (const result of made) if (result.status === "rejected") throw result.reason;
+  });
 
   function pathOf(key: string): string {
     assertKey(key);
