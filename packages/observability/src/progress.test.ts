@@ -45,6 +45,19 @@ async function render(options: Omit<ProgressOptions, "stream">, tty: boolean): P
   return out.join("");
 }
 
+/** What a commit publishes when w.bin (4 MB), sent through Xet, is stored. */
+const stored = (label: { repo: string; revision: string }) =>
+  channel(HFKIT_CHANNELS.commit).publish({
+    ...label,
+    event: {
+      type: "lfs-object-uploaded",
+      path: "w.bin",
+      oid: "a".repeat(64),
+      size: 4_000_000,
+      transfer: "xet",
+    },
+  });
+
 describe("renderProgress", () => {
   it("draws coloured bars, rates and phases on a terminal, and a line per finished file", async () => {
     const text = await render({ intervalMs: 0, env: {} }, true);
@@ -146,16 +159,7 @@ describe("renderProgress", () => {
       t = 3_000;
       hashed(4_000_000);
       t = 6_000;
-      commits.publish({
-        ...label,
-        event: {
-          type: "lfs-object-uploaded",
-          path: "w.bin",
-          oid: "a".repeat(64),
-          size: 4_000_000,
-          transfer: "xet",
-        },
-      });
+      stored(label);
     } finally {
       progress.stop();
     }
@@ -240,16 +244,7 @@ describe("renderProgress", () => {
           relayed(4_000_000);
         });
         clock.t = 6_000;
-        commits.publish({
-          ...label,
-          event: {
-            type: "lfs-object-uploaded",
-            path: "w.bin",
-            oid: "a".repeat(64),
-            size: 4_000_000,
-            transfer: "xet",
-          },
-        });
+        stored(label);
       });
     } finally {
       progress.stop();
@@ -417,5 +412,46 @@ describe("renderProgress", () => {
     } finally {
       progress.stop();
     }
+  });
+
+  it("keeps every drawn line narrower than the terminal, so that a redraw erases all of it", () => {
+    const datasets = channel(HFKIT_CHANNELS.datasets);
+    const commits = channel(HFKIT_CHANNELS.commit);
+    const out: string[] = [];
+    const progress = renderProgress({
+      stream: { write: (s: string) => out.push(s), isTTY: true, columns: 80 },
+      intervalMs: 0,
+      now: () => 1_000,
+      env: { NO_COLOR: "1" },
+    });
+    const path = "data/train-00000-of-00001.parquet";
+    try {
+      datasets.publish({
+        split: "train",
+        event: { type: "rows-progress", split: "train", rows: 1, bytes: 10 },
+      });
+      commits.publish({
+        repo: "datasets/me/d",
+        revision: "main",
+        event: {
+          type: "lfs-upload-progress",
+          path,
+          oid: "b".repeat(64),
+          bytesUploaded: 5_000,
+          totalBytes: 13_000,
+        },
+      });
+    } finally {
+      progress.stop();
+    }
+    const drawn = out
+      .filter((s) => !ERASE.test(s))
+      .join("")
+      .split("\n");
+    // The path gives way, from its start; the bytes, rate and ETA stay.
+    expect(drawn).toContainEqual(
+      expect.stringMatching(/^uploading …[\w-]+\.parquet {2}[█░]{20} 5\.0 kB \/ 13 kB 5\.0 MB\/s ETA 2ms$/),
+    );
+    expect(drawn.filter((l) => l.length > 79)).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ export interface ProgressStream {
   write(chunk: string): unknown;
   /** A terminal gets redrawn bars; anything else gets plain lines, no escape codes. */
   isTTY?: boolean;
+  /** The terminal's width (`process.stderr.columns` follows resizes): bar lines are cut to fit. */
   columns?: number;
 }
 
@@ -43,6 +44,11 @@ interface FileUpdate {
   finished: boolean;
   /** Finishing prints no line: hashing and reading are steps, not ends. */
   quiet?: boolean;
+}
+
+/** `text` cut to `width` characters, its end marked. */
+function fit(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(width - 1, 0))}…`;
 }
 
 /** What a progress event says about one file's bytes, if anything. */
@@ -173,36 +179,42 @@ export function renderProgress(options: ProgressOptions): {
   };
   const bar = (fraction: number, width: number) => {
     const full = Math.round(fraction * width);
-    const text = "█".repeat(full) + "░".repeat(width - full);
-    return colour ? `\x1b[32m${text}\x1b[39m` : text;
+    return "█".repeat(full) + "░".repeat(width - full);
   };
-  const fileLine = (f: FileState, t: number) => {
+  const fileLine = (f: FileState, t: number, width: number) => {
     const elapsed = Math.max(t - f.started, 1);
     const rate = (f.done / elapsed) * 1000;
     const fraction = f.total ? Math.min(f.done / f.total, 1) : 0;
     const eta = f.total && rate > 0 ? ` ETA ${formatDuration(((f.total - f.done) / rate) * 1000)}` : "";
     const sizes = `${formatBytes(f.done)}${f.total !== undefined ? ` / ${formatBytes(f.total)}` : ""}`;
-    const name = f.name.length > 40 ? `…${f.name.slice(-39)}` : f.name;
-    return `${f.verb} ${name.padEnd(Math.min(40, name.length + 1))} ${bar(fraction, 20)} ${sizes} ${formatBytes(rate)}/s${eta}`;
+    const tail = ` ${bar(fraction, 20)} ${sizes} ${formatBytes(rate)}/s${eta}`;
+    // A long path gives way first (its end is what tells files apart), down to 12 characters.
+    const room = Math.max(Math.min(40, width - f.verb.length - 2 - tail.length), 12);
+    const name = f.name.length > room ? `…${f.name.slice(-(room - 1))}` : f.name;
+    return fit(`${f.verb} ${name} ${tail}`, width);
   };
   const draw = (force = false) => {
     if (!bars) return;
     const t = now();
     if (!force && t - lastDraw < interval) return;
     lastDraw = t;
+    // A drawn line as wide as the terminal would wrap, and the next redraw, going up one row per
+    // line, would leave its top behind: every line is kept a column short of the width.
+    const width = stream.columns !== undefined && stream.columns > 1 ? stream.columns - 1 : Infinity;
     const lines: string[] = [];
     const running = spans.line();
-    if (running) lines.push(running);
+    if (running) lines.push(fit(running, width));
     const active = [...files.values()];
     const shown = active.length > maxFiles ? active.slice(0, maxFiles - 1) : active;
-    for (const f of shown) lines.push(fileLine(f, t));
+    for (const f of shown) lines.push(fileLine(f, t, width));
     if (shown.length < active.length) {
       const rest = active.slice(shown.length);
       const left = rest.reduce((sum, f) => sum + Math.max((f.total ?? f.done) - f.done, 0), 0);
-      lines.push(`… and ${rest.length} more files (${formatBytes(left)} left)`);
+      lines.push(fit(`… and ${rest.length} more files (${formatBytes(left)} left)`, width));
     }
     erase();
-    if (lines.length > 0) stream.write(`${lines.join("\n")}\n`);
+    const text = lines.join("\n");
+    if (lines.length > 0) stream.write(`${colour ? text.replace(/[█░]+/g, "\x1b[32m$&\x1b[39m") : text}\n`);
     drawnLines = lines.length;
   };
   const line = (text: string) => {
