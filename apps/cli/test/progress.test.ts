@@ -85,6 +85,12 @@ describe("hfkit upload and datasets push progress", () => {
     expect(stdout).toContain("1 file(s): 1 LFS, 0 regular");
     expect(stdout).toMatch(/uploaded weights\.bin \(3\.1 MB in /);
     expect(stdout).toMatch(/commit done in /);
+    // One finish line for the file (its Xet transfer is the commit's), its phases in words, and
+    // no "failed" for the first attempt that found the repo missing before creating it.
+    expect(stdout.split("weights.bin (")).toHaveLength(2);
+    expect(stdout).toMatch(/commit › (checking files|hashing|preparing upload|Xet upload)/);
+    expect(stdout).not.toMatch(/commit\.|failed/);
+    expect(stdout).toMatch(/created http:\/\/\S+\/local\/up-tty/);
   });
 
   it("upload piped: its phase lines, no bar and no escape code; -q: nothing", async () => {
@@ -139,8 +145,10 @@ describe("hfkit upload and datasets push progress", () => {
     const { stdout } = await run("script", ["-qfec", command, "/dev/null"], { env: env(), timeout: 120_000 });
     expect(stdout).toMatch(/train: 2,000 rows, .* in Arrow → 1 shard\(s\)/);
     expect(stdout).toMatch(/uploaded data\/train-00000-of-00001\.parquet \(/);
-    expect(stdout).toMatch(/datasets\.push done in /);
+    expect(stdout).toMatch(/datasets push done in /);
     expect(stdout).toContain("\x1b["); // redrawn in place
-    expect(stdout).not.toMatch(/download failed/); // the card it looked for first is not news
+    expect(stdout).not.toMatch(/failed/); // the card it looked for first is not news
+    expect(stdout).not.toContain("file(s):"); // the shard lines say what goes up
+    expect(stdout).toMatch(/datasets push › writing train/);
   });
 });

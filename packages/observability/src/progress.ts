@@ -1,11 +1,13 @@
-import type { SpanEndEvent, SpanStartEvent } from "@hfkit/http/work";
+import { currentSpanId, type SpanEndEvent, type SpanStartEvent } from "@hfkit/http/work";
 import { HFKIT_CHANNELS, type HfkitChannel, type OperationMessage, subscribeChannels } from "./channels.js";
 import { formatBytes, formatDuration } from "./format.js";
+import { OpenSpans, spanWords } from "./spans.js";
 
 export interface ProgressStream {
   write(chunk: string): unknown;
   /** A terminal gets redrawn bars; anything else gets plain lines, no escape codes. */
   isTTY?: boolean;
+  /** The terminal's width (`process.stderr.columns` follows resizes): bar lines are cut to fit. */
   columns?: number;
 }
 
@@ -29,15 +31,28 @@ interface FileState {
   done: number;
   total: number | undefined;
   started: number;
+  /** The outermost operation the file's events came from, when spans are published. */
+  root: number | undefined;
+}
+
+interface FileUpdate {
+  key: string;
+  name: string;
+  verb: string;
+  done: number;
+  total: number | undefined;
+  finished: boolean;
+  /** Finishing prints no line: hashing and reading are steps, not ends. */
+  quiet?: boolean;
+}
+
+/** `text` cut to `width` characters, its end marked. */
+function fit(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(width - 1, 0))}…`;
 }
 
 /** What a progress event says about one file's bytes, if anything. */
-function fileUpdate(
-  source: string,
-  event: OperationMessage["event"],
-):
-  | { key: string; name: string; verb: string; done: number; total: number | undefined; finished: boolean }
-  | undefined {
+function fileUpdate(source: string, event: OperationMessage["event"]): FileUpdate | undefined {
   const n = (v: unknown) => (typeof v === "number" ? v : undefined);
   switch (event.type) {
     case "file-hash-progress":
@@ -48,6 +63,7 @@ function fileUpdate(
         done: n(event.bytesHashed) ?? 0,
         total: n(event.totalBytes),
         finished: event.bytesHashed === event.totalBytes,
+        quiet: true,
       };
     case "lfs-upload-progress":
       return {
@@ -85,6 +101,7 @@ function fileUpdate(
         done: n(event.numBytes) ?? 0,
         total: n(event.numBytes),
         finished: true,
+        quiet: true,
       };
     case "file-download-progress":
       return {
@@ -112,11 +129,16 @@ function fileUpdate(
 /**
  * Draws the progress of what hfkit publishes (commits, downloads, Xet uploads, shard writing).
  * On a terminal: one line per active file (bytes, a bar, rate, ETA) collapsing past `maxFiles`,
- * under a line naming the running phases, redrawn at most every `intervalMs`. Elsewhere (a pipe,
- * a file): a plain line per finished file and operation, no bars, no escape codes. With
- * `format: "json"`: one JSON object per event. Returns `note(text)`, which prints a line of the
- * caller's without breaking the bars, and `stop()`, which unsubscribes and leaves the terminal
- * on a fresh line.
+ * under a line naming the running phases in words, redrawn at most every `intervalMs`. Elsewhere
+ * (a pipe, a file): a plain line per finished file and per operation done, no bars, no escape
+ * codes. A file gets one bar per phase and one line when it is done: a file a commit sends
+ * through Xet is the commit's (its Xet bytes on one bar, ended by the commit's
+ * `lfs-object-uploaded`), and a download inside another operation (a push reading its card)
+ * gets no line of its own. An operation that fails gets no line either: its error is the
+ * caller's to report, and what a caller retries (a commit before the repo is created) is not
+ * news. With `format: "json"`: one JSON object per event. Returns `note(text)`, which prints a
+ * line of the caller's without breaking the bars, and `stop()`, which unsubscribes and leaves
+ * the terminal on a fresh line.
  */
 export function renderProgress(options: ProgressOptions): {
   /** A line of your own (a note, a warning) above the bars; a `{ type: "note" }` object in JSON. */
@@ -137,8 +159,16 @@ export function renderProgress(options: ProgressOptions): {
    * `file-hash-progress` while it is read and sent, then `lfs-object-uploaded` with no upload
    * progress of its own, and its time is counted from the read's start.
    */
-  const firstSeen = new Map<string, number>();
-  const phases = new Map<number, string>();
+  const firstSeen = new Map<string, { at: number; root: number | undefined }>();
+  /**
+   * Files a commit sends through Xet, by path. The Xet session's `xet-file-progress` is live;
+   * the commit relays the same bytes later (`file-hash-progress` when the file is read once,
+   * `lfs-upload-progress` after an LFS batch), coalesced, so a relay can come after the read
+   * ended. The Xet bytes draw the file's one bar and the relays are dropped; the commit's
+   * `lfs-object-uploaded` (the file stored) ends the bar with the file's one line.
+   */
+  const throughXet = new Map<string, number | undefined>();
+  const spans = new OpenSpans();
   const lastJson = new Map<string, number>();
   let drawnLines = 0;
   let lastDraw = Number.NEGATIVE_INFINITY;
@@ -149,35 +179,42 @@ export function renderProgress(options: ProgressOptions): {
   };
   const bar = (fraction: number, width: number) => {
     const full = Math.round(fraction * width);
-    const text = "█".repeat(full) + "░".repeat(width - full);
-    return colour ? `\x1b[32m${text}\x1b[39m` : text;
+    return "█".repeat(full) + "░".repeat(width - full);
   };
-  const fileLine = (f: FileState, t: number) => {
+  const fileLine = (f: FileState, t: number, width: number) => {
     const elapsed = Math.max(t - f.started, 1);
     const rate = (f.done / elapsed) * 1000;
     const fraction = f.total ? Math.min(f.done / f.total, 1) : 0;
     const eta = f.total && rate > 0 ? ` ETA ${formatDuration(((f.total - f.done) / rate) * 1000)}` : "";
     const sizes = `${formatBytes(f.done)}${f.total !== undefined ? ` / ${formatBytes(f.total)}` : ""}`;
-    const name = f.name.length > 40 ? `…${f.name.slice(-39)}` : f.name;
-    return `${f.verb} ${name.padEnd(Math.min(40, name.length + 1))} ${bar(fraction, 20)} ${sizes} ${formatBytes(rate)}/s${eta}`;
+    const tail = ` ${bar(fraction, 20)} ${sizes} ${formatBytes(rate)}/s${eta}`;
+    // A long path gives way first (its end is what tells files apart), down to 12 characters.
+    const room = Math.max(Math.min(40, width - f.verb.length - 2 - tail.length), 12);
+    const name = f.name.length > room ? `…${f.name.slice(-(room - 1))}` : f.name;
+    return fit(`${f.verb} ${name} ${tail}`, width);
   };
   const draw = (force = false) => {
     if (!bars) return;
     const t = now();
     if (!force && t - lastDraw < interval) return;
     lastDraw = t;
+    // A drawn line as wide as the terminal would wrap, and the next redraw, going up one row per
+    // line, would leave its top behind: every line is kept a column short of the width.
+    const width = stream.columns !== undefined && stream.columns > 1 ? stream.columns - 1 : Infinity;
     const lines: string[] = [];
-    if (phases.size > 0) lines.push(`${[...new Set(phases.values())].join(", ")}`);
+    const running = spans.line();
+    if (running) lines.push(fit(running, width));
     const active = [...files.values()];
     const shown = active.length > maxFiles ? active.slice(0, maxFiles - 1) : active;
-    for (const f of shown) lines.push(fileLine(f, t));
+    for (const f of shown) lines.push(fileLine(f, t, width));
     if (shown.length < active.length) {
       const rest = active.slice(shown.length);
       const left = rest.reduce((sum, f) => sum + Math.max((f.total ?? f.done) - f.done, 0), 0);
-      lines.push(`… and ${rest.length} more files (${formatBytes(left)} left)`);
+      lines.push(fit(`… and ${rest.length} more files (${formatBytes(left)} left)`, width));
     }
     erase();
-    if (lines.length > 0) stream.write(`${lines.join("\n")}\n`);
+    const text = lines.join("\n");
+    if (lines.length > 0) stream.write(`${colour ? text.replace(/[█░]+/g, "\x1b[32m$&\x1b[39m") : text}\n`);
     drawnLines = lines.length;
   };
   const line = (text: string) => {
@@ -199,12 +236,27 @@ export function renderProgress(options: ProgressOptions): {
     }
     const update = fileUpdate(source, event);
     if (!update) return;
+    // Publishers run their subscribers synchronously, inside their own async context: the span
+    // open around this call is the one that published the event.
+    const chain = spans.chain(currentSpanId());
+    const root = chain.at(-1)?.id;
+    const operations = chain.filter((s) => s.kind === "operation");
+    if (source === "xet" && operations.some((s) => s.name === "commit")) {
+      throughXet.set(update.name, root);
+      update.finished = false; // read, not yet stored
+    } else if (source === "commit" && throughXet.has(update.name)) {
+      if (update.verb !== "uploaded") return;
+      throughXet.delete(update.name);
+      update.key = `xet:${update.name}`;
+    } else if (source === "download" && operations.length > 1) {
+      update.quiet = true; // its operation says what it did with the file
+    }
     const existing = files.get(update.key);
     if (update.finished) {
       files.delete(update.key);
-      const started = existing?.started ?? firstSeen.get(update.name) ?? now();
+      const started = existing?.started ?? firstSeen.get(update.name)?.at ?? now();
       if (update.verb === "uploaded") firstSeen.delete(update.name);
-      if (update.verb !== "hashing" && update.verb !== "read")
+      if (!update.quiet)
         line(
           `${update.verb === "uploaded" ? "uploaded" : "done"} ${update.name} (${formatBytes(update.done)} in ${formatDuration(now() - started)})`,
         );
@@ -217,10 +269,18 @@ export function renderProgress(options: ProgressOptions): {
       existing.verb = update.verb;
       draw();
     } else {
-      files.set(update.key, { ...update, started: now() });
-      if (!firstSeen.has(update.name)) firstSeen.set(update.name, now());
+      const { key, name, verb, done, total } = update;
+      files.set(key, { name, verb, done, total, started: now(), root });
+      if (!firstSeen.has(name)) firstSeen.set(name, { at: now(), root });
       draw(true); // a file shows up at once, however recent the last redraw
     }
+  };
+
+  /** An outermost operation ended: what it left unfinished (a failed attempt's bars) goes with it. */
+  const forget = (root: number) => {
+    for (const [key, file] of files) if (file.root === root) files.delete(key);
+    for (const [name, seen] of firstSeen) if (seen.root === root) firstSeen.delete(name);
+    for (const [name, from] of throughXet) if (from === root) throughXet.delete(name);
   };
 
   const listeners: Partial<Record<HfkitChannel, (message: unknown) => void>> = {
@@ -231,18 +291,20 @@ export function renderProgress(options: ProgressOptions): {
   };
   if (!json) {
     listeners[HFKIT_CHANNELS.spanStart] = (message) => {
-      const e = message as SpanStartEvent;
-      phases.set(e.id, e.name);
+      spans.start(message as SpanStartEvent);
       draw();
     };
     listeners[HFKIT_CHANNELS.spanEnd] = (message) => {
       const e = message as SpanEndEvent;
-      phases.delete(e.id);
+      spans.end(e.id);
       // Only the outermost operation gets a line: a push reading a card that is not there yet
-      // (a `download` that fails, as expected) is not news.
-      if (e.kind === "operation" && e.parentId === undefined)
-        line(`${e.name} ${e.error ? "failed" : "done"} in ${formatDuration(e.durationMs)}`);
-      else draw();
+      // (a `download` that fails, as expected) is not news. A failure neither: the caller
+      // reports the error (with its reason, which a span's end does not say well), or retries.
+      if (e.kind === "operation" && e.parentId === undefined) {
+        forget(e.id);
+        if (!e.error) line(`${spanWords(e) ?? e.name} done in ${formatDuration(e.durationMs)}`);
+        else draw(true);
+      } else draw();
     };
   }
   const unsubscribe = subscribeChannels(listeners);

@@ -68,6 +68,13 @@ describe("hfkit datasets", () => {
     expect(pushed.stderr).toContain("train: 3 rows");
     expect(pushed.stderr).toContain("  data/train-00000-of-00001.parquet (3 rows, ");
     expect(pushed.stderr).toContain("  data/test-00000-of-00001.parquet (1 rows, ");
+    // The shard lines say what goes up: no LFS/regular count of the shard and final commits.
+    // The shard lines say what goes up: no LFS/regular count of the shard and final commits.
+    expect(pushed.stderr).not.toContain("file(s):");
+    // Each shard ends on one line (its Xet read is the commit's), the push on one.
+    expect(pushed.stderr.split("uploaded data/train-00000-of-00001.parquet (")).toHaveLength(2);
+    expect(pushed.stderr).not.toContain("done data/");
+    expect(pushed.stderr).toContain("datasets push done in ");
 
     const info = await run(["datasets", "info", "local/reviews", "--format", "json"]);
     expect(info.code).toBe(0);
@@ -99,6 +106,7 @@ describe("hfkit datasets", () => {
     const before = commits().length;
     const again = await run(["datasets", "push", "local/reviews", `train=${train}`, `test=${test}`]);
     expect(again.stdout).toMatch(/^nothing changed: no commit made/);
+    expect(again.stderr).not.toContain("nothing changed"); // said once, by the result line
     expect(commits().length).toBe(before);
   });
 

@@ -139,6 +139,10 @@ class PushProgress {
       case "rows-progress":
       case "shard-progress":
       case "shard-uploaded":
+      // The shard lines above say what goes up; the preupload's LFS/regular count (every shard
+      // LFS, README.md regular) and "nothing changed" (the result line says it) would be noise.
+      case "preupload-done":
+      case "commit-skipped":
         break;
       default: {
         const note = commitNote(event);
