@@ -77,7 +77,9 @@ export class OpenSpans {
     // A Map iterates in insertion order: spans in the order they started.
     for (const span of this.open.values()) {
       const parent = this.nearest(span.parentId)?.id;
-      children.set(parent, [...(children.get(parent) ?? []), span]);
+      const siblings = children.get(parent);
+      if (siblings) siblings.push(span);
+      else children.set(parent, [span]);
     }
     const paths: string[] = [];
     for (const root of children.get(undefined) ?? []) {
