@@ -69,7 +69,6 @@ describe("hfkit datasets", () => {
     expect(pushed.stderr).toContain("  data/train-00000-of-00001.parquet (3 rows, ");
     expect(pushed.stderr).toContain("  data/test-00000-of-00001.parquet (1 rows, ");
     // The shard lines say what goes up: no LFS/regular count of the shard and final commits.
-    // The shard lines say what goes up: no LFS/regular count of the shard and final commits.
     expect(pushed.stderr).not.toContain("file(s):");
     // Each shard ends on one line (its Xet read is the commit's), the push on one.
     expect(pushed.stderr.split("uploaded data/train-00000-of-00001.parquet (")).toHaveLength(2);
@@ -250,6 +249,18 @@ describe("hfkit datasets", () => {
     expect(rows.code).not.toBe(0);
     expect(rows.stdout).toBe("");
     expect(rows.stderr).toBe('error: config: "nope" is not in datasets/local/one-config (it has default)\n');
+  });
+
+  it("cuts the split into shards of at most --max-shard-size", async () => {
+    const rows = join(fixture.dir, "many.jsonl");
+    await writeFile(
+      rows,
+      Array.from({ length: 400 }, (_, n) => `{"text": "row number ${n} of the split", "n": ${n}}\n`).join(""),
+    );
+    const pushed = await run(["datasets", "push", "local/sharded", rows, "--max-shard-size", "4KB"]);
+    expect(pushed.code).toBe(0);
+    const shards = pushed.stderr.match(/data\/train-\d{5}-of-(\d{5})\.parquet \(/);
+    expect(Number(shards?.[1])).toBeGreaterThan(1);
   });
 
   it("a --max-shard-size that is no size, or a file that does not exist, fails as bad usage naming it and the fix, before any request", async () => {

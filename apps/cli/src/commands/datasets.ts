@@ -201,10 +201,12 @@ function registerPush(group: Command, context: CliContext): void {
   ).action(async (repoId: string, files: string[], options: PushOptions) => {
     const { parseSize, pushDatasetIter } = await import("@hfkit/datasets");
     const repo = repoArgument(repoId, "dataset");
+    let maxShardSize: number | undefined;
     if (options.maxShardSize !== undefined) {
-      // Refused as bad usage, named as typed (the library's field is maxShardSize).
+      // Refused as bad usage, named as typed (the library's field is maxShardSize); the push
+      // gets the bytes parsed here.
       try {
-        parseSize(options.maxShardSize, "--max-shard-size");
+        maxShardSize = parseSize(options.maxShardSize, "--max-shard-size");
       } catch (error) {
         throw new InvalidInputError((error as Error).message, { field: "max-shard-size" });
       }
@@ -224,7 +226,7 @@ function registerPush(group: Command, context: CliContext): void {
       config: options.config ?? "default",
       signal: context.signal,
       ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
-      ...(options.maxShardSize !== undefined ? { maxShardSize: options.maxShardSize } : {}),
+      ...(maxShardSize !== undefined ? { maxShardSize } : {}),
       ...(numShards !== undefined ? { numShards } : {}),
       ...(features !== undefined ? { features } : {}),
       ...(options.setDefault ? { setDefault: true } : {}),
